@@ -1,0 +1,1 @@
+"""esgcmp: compare companies' ESG KPIs from a sourced, unit-normalised catalog."""

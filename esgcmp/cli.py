@@ -1,0 +1,240 @@
+"""The command line: the only module that prints or exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+try:  # typer >= 0.24 vendors click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer depends on click
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+
+from .errors import EsgcmpError, ExitCode, UnitError
+from .output import Format, Report, render
+
+app = typer.Typer(
+    name="esgcmp",
+    help="Compare companies' ESG KPIs from a sourced, unit-normalised catalog.\n\n"
+         "Every value leads back to the report line it was printed on; derived values "
+         "show how they were made. Exit codes: 0 ok, 1 check found errors, 2 usage, "
+         "3 unknown company/metric/year, 4 catalog error, 5 unit error.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("esgcmp")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            number = "unknown"
+        typer.echo(f"esgcmp {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback of an error (also ESGCMP_DEBUG=1).")] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+CatalogOption = Annotated[Optional[list[Path]], typer.Option(
+    "--catalog", help="A user catalog file or directory of them, layered over the built-in "
+                      "catalog (repeatable; also ESGCMP_CATALOG, paths separated by "
+                      f"'{os.pathsep}').", show_default=False)]
+FormatOption = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="Output format [default: table on a terminal, else plain].",
+    show_default=False, case_sensitive=False)]
+BomOption = Annotated[bool, typer.Option(
+    "--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel keeps Chinese text.")]
+BasisOption = Annotated[str, typer.Option(
+    "--basis", help="Electricity basis of a derived energy total: 'calorific' "
+                    "(0.1229 kgce/kWh, GB/T 2589) or 'generation' (needs --kgce-per-kwh).",
+    metavar="calorific|generation")]
+CoefficientOption = Annotated[Optional[str], typer.Option(
+    "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
+                           "e.g. 0.3 (the year's average coal use of thermal power supply).",
+    show_default=False)]
+
+
+def _format(requested: Format | None) -> Format:
+    if requested is not None:
+        return requested
+    return Format.table if sys.stdout.isatty() else Format.plain
+
+
+def _load(paths: list[Path] | None):  # -> Catalog (imported lazily)
+    from .catalog import catalog_paths, load_catalog
+
+    return load_catalog(catalog_paths(paths or []))
+
+
+def _basis(name: str, coefficient: str | None):
+    from .compare import EnergyBasis
+
+    value = None
+    if coefficient is not None:
+        try:
+            value = Decimal(coefficient)
+        except InvalidOperation:
+            raise UnitError(f"--kgce-per-kwh '{coefficient}' is not a number") from None
+    if value is not None and name == "calorific":
+        raise UnitError("--kgce-per-kwh applies to --basis generation only",
+                        fix="add --basis generation")
+    return EnergyBasis(electricity=name, kgce_per_kwh=value)
+
+
+def _emit(report: Report, fmt: Format | None, bom: bool = False) -> None:
+    chosen = _format(fmt)
+    console = None
+    if chosen is Format.table:
+        from rich.console import Console
+
+        console = Console(file=sys.stdout, highlight=False)
+    render(report, chosen, sys.stdout, console=console, bom=bom)
+    sys.stdout.flush()
+
+
+@app.command()
+def show(
+    company: Annotated[str, typer.Argument(help="Company id, name, Chinese name, alias or "
+                                                "ticker (case-insensitive).")],
+    year: Annotated[int, typer.Argument(help="Reporting year, e.g. 2020.")],
+    fmt: FormatOption = None,
+    basis: BasisOption = "calorific",
+    kgce_per_kwh: CoefficientOption = None,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """Every KPI of one company and year, by category, with the value and unit as printed and the source file and line."""  # noqa: E501
+    from .compare import show as show_values
+    from .views import show_report
+
+    data = _load(catalog)
+    found = data.resolve_company(company)
+    values = show_values(data, found.id, year, _basis(basis, kgce_per_kwh))
+    _emit(show_report(values, data, found.id, year), fmt, bom)
+
+
+@app.command()
+def compare(
+    metric: Annotated[str, typer.Argument(help="Metric id or name, e.g. energy, ghg, water.")],
+    year: Annotated[Optional[int], typer.Option(
+        "--year", "-y", help="Year to compare [default: the latest year every compared "
+                             "company reported].", show_default=False)] = None,
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", "-c", help="Compare only these companies (repeatable).",
+        show_default=False)] = None,
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", "-u", help="Convert to this unit (same dimension), e.g. GJ, Mt, MWh.",
+        show_default=False)] = None,
+    fmt: FormatOption = None,
+    basis: BasisOption = "calorific",
+    kgce_per_kwh: CoefficientOption = None,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """One row per company for a metric, in one unit, largest first; companies that did not report it are listed as such."""  # noqa: E501
+    from .compare import compare as compare_values
+    from .views import compare_report
+
+    data = _load(catalog)
+    found = data.resolve_metric(metric)
+    companies = [data.resolve_company(c).id for c in company] if company else None
+    comparison = compare_values(data, found, year=year, companies=companies, unit=unit,
+                                basis=_basis(basis, kgce_per_kwh))
+    _emit(compare_report(comparison, data), fmt, bom)
+
+
+@app.command()
+def metrics(fmt: FormatOption = None, bom: BomOption = False,
+            catalog: CatalogOption = None) -> None:
+    """The metrics the catalog defines: id, names, category, unit, framework codes."""
+    from .views import metrics_report
+
+    _emit(metrics_report(_load(catalog)), fmt, bom)
+
+
+@app.command()
+def companies(fmt: FormatOption = None, bom: BomOption = False,
+              catalog: CatalogOption = None) -> None:
+    """The companies the catalog holds: names, aliases, group structure, years."""
+    from .views import companies_report
+
+    _emit(companies_report(_load(catalog)), fmt, bom)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"esgcmp: error: {message}\n")
+    return code
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code; errors are one line on stderr."""
+    global _debug
+    _debug = os.environ.get("ESGCMP_DEBUG", "") not in ("", "0")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "--debug" in args:
+        _debug = True
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="esgcmp", standalone_mode=False)
+        return int(result) if isinstance(result, int) else 0
+    except typer.Exit as exc:
+        return exc.exit_code
+    except click_exceptions.UsageError as exc:
+        if _debug:
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help
+            return ExitCode.USAGE
+        hint = ""
+        if exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        return _fail(exc.format_message() + hint, ExitCode.USAGE)
+    except click_exceptions.ClickException as exc:
+        if _debug:
+            raise
+        return _fail(exc.format_message(), ExitCode.USAGE)
+    except typer.Abort:
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    except EsgcmpError as exc:
+        if _debug:
+            raise
+        return _fail(str(exc), exc.exit_code)
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitCode.BROKEN_PIPE
+    except KeyboardInterrupt:
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

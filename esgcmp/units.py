@@ -1,0 +1,342 @@
+"""Units: the one pint registry, the printed-unit parser and cached conversion factors.
+
+Reports print units as ``萬噸``, ``*10,000 tons``, ``hundred million kWh`` or
+``千克標準煤╱ TB``. pint cannot read those (no spaces in names, no ``million``, and
+``萬噸`` would be one undefined name), so :func:`parse_printed` splits each printed unit
+into a decimal multiplier and a unit expression in esgcmp's own vocabulary
+(``esgcmp/units.txt``). Conversion factors are computed once per (printed unit, target
+unit) pair and cached: normalising a million values costs a million multiplications,
+not a million pint conversions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from .errors import UnitError
+
+if TYPE_CHECKING:  # pint is imported lazily: most cached runs never need it
+    import pint
+
+ONE = Decimal(1)
+
+# Magnitude words, longest first so that "hundred million" wins over "hundred".
+_EN_MAGNITUDES: tuple[tuple[str, Decimal], ...] = (
+    ("hundred million", Decimal(10) ** 8),
+    ("ten thousand", Decimal(10) ** 4),
+    ("hundred thousand", Decimal(10) ** 5),
+    ("billion", Decimal(10) ** 9),
+    ("million", Decimal(10) ** 6),
+    ("thousand", Decimal(10) ** 3),
+    ("hundred", Decimal(10) ** 2),
+)
+_ZH_MAGNITUDES: tuple[tuple[str, Decimal], ...] = (
+    ("百萬", Decimal(10) ** 6), ("百万", Decimal(10) ** 6),
+    ("千萬", Decimal(10) ** 7), ("千万", Decimal(10) ** 7),
+    ("十萬", Decimal(10) ** 5), ("十万", Decimal(10) ** 5),
+    ("萬", Decimal(10) ** 4), ("万", Decimal(10) ** 4),
+    ("億", Decimal(10) ** 8), ("亿", Decimal(10) ** 8),
+    ("千", Decimal(10) ** 3),
+    ("百", Decimal(10) ** 2),
+)
+
+# Printed unit words -> esgcmp unit names. Keys are compared after NFKC, lower-casing and
+# folding white space. A word that is only a counter (個, items, "million" subscribers)
+# maps to GENERIC: it takes the counting unit of the metric it is printed under.
+GENERIC = "count"
+_WORDS: dict[str, str] = {}
+
+
+def _alias(target: str, *words: str) -> None:
+    for word in words:
+        _WORDS[word.lower()] = target
+
+
+_alias("t", "噸", "吨", "t", "ton", "tons", "tonne", "tonnes", "metric ton", "metric tons")
+_alias("tce", "tce", "噸標準煤", "吨标准煤", "噸標煤", "吨标煤", "tons of standard coal",
+       "tonnes of standard coal", "ton of standard coal", "tons of coal equivalent",
+       "tonnes of coal equivalent", "tons standard coal")
+_alias("kgce", "kgce", "千克標準煤", "千克标准煤", "公斤標準煤", "公斤标准煤",
+       "kg of standard coal", "kilograms of standard coal", "kg standard coal")
+_alias("kg", "kg", "千克", "公斤", "kilogram", "kilograms")
+_alias("kWh", "kwh", "度", "千瓦時", "千瓦时", "kilowatt hour", "kilowatt hours",
+       "kilowatt-hour", "kilowatt-hours")
+_alias("MWh", "mwh", "兆瓦時", "兆瓦时", "megawatt hours")
+_alias("GWh", "gwh")
+_alias("m3", "m3", "立方米", "cubic meter", "cubic meters", "cubic metre", "cubic metres")
+_alias("m2", "m2", "平方米", "square meter", "square meters", "square metres")
+_alias("kJ", "kj", "千焦", "kilojoule", "kilojoules")
+_alias("GJ", "gj", "吉焦", "gigajoule", "gigajoules")
+_alias("MJ", "mj", "兆焦", "megajoule", "megajoules")
+_alias("tCO2e", "tco2e", "噸二氧化碳當量", "吨二氧化碳当量", "tons of co2e", "tonnes of co2e",
+       "tons co2e", "ton co2e", "tonnes co2e", "tco2", "tons of co2 equivalent")
+_alias("CNY", "元", "人民幣", "人民币", "yuan", "rmb", "cny")
+_alias("person", "人", "名", "位", "員工", "员工", "people", "person", "persons", "employees",
+       "employee", "staff", "volunteers", "trainees", "examinees", "students", "leaders",
+       "internal trainers", "group-level internal trainers",
+       "group-level trial internal trainers", "management reserves", "talents and officials",
+       "grassroots officials and technicians")
+_alias("person_time", "人次", "person-time", "person-times", "person time", "person times")
+_alias("vehicle_time", "車次", "车次", "vehicle-time", "vehicle-times", "vehicle time",
+       "vehicle times")
+_alias("unit_time", "台次", "套次", "unit-time", "unit-times")
+_alias("hour", "小時", "小时", "學時", "学时", "h", "hr", "hour", "hours", "study hours",
+       "class hours")
+_alias("day", "天", "日", "day", "days", "工作日", "working day", "working days")
+_alias("km", "km", "公里", "千米", "kilometer", "kilometers", "kilometre", "kilometres",
+       "kilometer of lines", "kilometers of lines")
+_alias("ratio", "male : female", "male:female", "男比女", "ratio")
+_alias("rank", "rank", "位次", "名次")
+_alias("year", "年", "year", "years")
+_alias("percent", "%", "percent", "per cent", "pct")
+_alias("session", "場", "场", "場次", "场次", "期", "session", "sessions", "classes", "trainings")
+_alias("case", "宗", "起", "case", "cases", "complaints")
+_alias("point", "分", "point", "points", "score")
+# Counters: what is counted is in the label, the unit says only "how many".
+_alias(GENERIC, "個", "个", "項", "项", "件", "件次", "家", "座", "條", "条", "篇", "張", "张", "站",
+       "戶", "户", "用戶", "用户", "次", "家公司", "家子公司", "count", "number", "times", "time",
+       "occurrences", "piece", "pieces", "item", "items", "units", "users", "user",
+       "subscribers", "households", "carrier frequency", "cities", "countries and regions",
+       "5g base stations", "base stations", "data centres", "data centers", "finished cards",
+       "cards", "communication facilities", "facilities", "provincial companies", "companies",
+       "subsidiaries", "suppliers", "patents", "software copyrights",
+       "management recommendations", "recommendations", "institutional items", "problem clues",
+       "clues")
+# Case matters for these: "G" after a bandwidth is Gbps, "g" is a gram.
+_CASE_SENSITIVE = {"G": "Gbps", "T": "Tbps"}
+
+# Units a generic counter may stand for, tried in this order.
+_COUNT_UNITS = ("person", "person_time", "vehicle_time", "unit_time", "count")
+
+_SLASHES = str.maketrans({"╱": "/", "／": "/", "⁄": "/", "∕": "/"})
+_NUMBER = re.compile(r"^\*?\s*(\d[\d,]*(?:\.\d+)?)\s*")
+_TRAILING_MAGNITUDE = re.compile(
+    r"^(.+?)\s+((?:hundred |ten )?(?:million|billion|thousand))$", re.I)
+_CURRENCY_WITH_NUMBER = re.compile(r"^(rmb|cny|hk\$|us\$)\s*(\d[\d,]*(?:\.\d+)?)$", re.I)
+
+
+@dataclass(frozen=True)
+class PrintedUnit:
+    """A printed unit read as ``scale`` times the unit expression ``expr``."""
+
+    text: str
+    scale: Decimal
+    expr: str
+    generic: bool = False  # a bare counter that takes the metric's counting unit
+    bare: bool = False  # only a magnitude (萬, "million"): the unit is the metric's
+
+    def describe(self) -> str:
+        scale = "" if self.scale == ONE else f"{format_decimal(self.scale)} "
+        return f"{scale}{self.expr}" if self.expr else format_decimal(self.scale)
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The one pint registry, built from esgcmp/units.txt only (no pint defaults)."""
+    import pint
+
+    path = resources.files("esgcmp") / "units.txt"
+    with resources.as_file(path) as real_path:
+        return pint.UnitRegistry(str(real_path), autoconvert_offset_to_baseunit=False,
+                                 on_redefinition="raise")
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_SLASHES)
+    text = re.sub(r"\s+", " ", text).strip()
+    while len(text) > 1 and text[0] == "(" and text[-1] == ")":
+        text = text[1:-1].strip()
+    return re.sub(r"\s*/\s*", "/", text)
+
+
+def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
+    """One side of a ratio: leading magnitudes, then a unit word."""
+    scale = ONE
+    rest = term.strip().lstrip("*").strip()
+    currency = _CURRENCY_WITH_NUMBER.match(rest)
+    if currency:  # "RMB10,000": a currency amount used as a unit
+        return Decimal(currency.group(2).replace(",", "")), "CNY", False
+    trailing = _TRAILING_MAGNITUDE.match(rest)
+    if trailing and trailing.group(1).lower() in _WORDS:  # "RMB million"
+        rest = f"{trailing.group(2)} {trailing.group(1)}"
+    while rest:
+        key = rest.lower()
+        if key in _WORDS:
+            break
+        number = _NUMBER.match(rest)
+        if number:
+            scale *= Decimal(number.group(1).replace(",", ""))
+            rest = rest[number.end():]
+            continue
+        for word, factor in _EN_MAGNITUDES:
+            if key == word or key.startswith(word + " ") or key.startswith(word + "-"):
+                scale *= factor
+                rest = rest[len(word):].lstrip(" -")
+                break
+        else:
+            for word, factor in _ZH_MAGNITUDES:
+                if rest.startswith(word) and (len(rest) > len(word) or rest == term.strip()):
+                    scale *= factor
+                    rest = rest[len(word):].strip()
+                    break
+            else:
+                break
+    if not rest:
+        return scale, "", True
+    word = _WORDS.get(rest.lower())
+    if word is not None:
+        return scale, word, word == GENERIC
+    try:
+        registry().parse_units(rest)
+    except Exception as exc:  # pint raises several unrelated types for bad input
+        raise UnitError(f"unknown unit '{printed}' (cannot read '{rest}')",
+                        fix="see docs/units.md for the unit forms esgcmp reads") from exc
+    return scale, rest, False
+
+
+@lru_cache(maxsize=4096)
+def parse_printed(text: str) -> PrintedUnit:
+    """Read a unit as printed in a report: ``萬噸`` -> 10000 x t."""
+    if not isinstance(text, str) or not text.strip():
+        raise UnitError("empty unit", fix="give the unit as printed, e.g. '萬噸' or 'tons'")
+    cleaned = _clean(text)
+    if cleaned in _CASE_SENSITIVE:
+        return PrintedUnit(text, ONE, _CASE_SENSITIVE[cleaned])
+    if cleaned.lower() in _WORDS:
+        word = _WORDS[cleaned.lower()]
+        return PrintedUnit(text, ONE, word, word == GENERIC)
+    parts = cleaned.split("/")
+    if any(not part.strip() for part in parts):
+        raise UnitError(f"unknown unit '{text}' (empty side of '/')")
+    scale, expr, generic = _parse_term(parts[0], text)
+    if len(parts) == 1 and not expr:
+        return PrintedUnit(text, scale, GENERIC, generic=True, bare=True)
+    expr = expr or GENERIC
+    for part in parts[1:]:
+        den_scale, den_expr, den_generic = _parse_term(part, text)
+        scale /= den_scale
+        expr = f"{expr} / ({den_expr or GENERIC})"
+        generic = generic or den_generic
+    return PrintedUnit(text, scale, expr, generic)
+
+
+@dataclass(frozen=True)
+class TargetUnit:
+    """A metric's comparison unit: ``kgce/(10^4 CNY)`` is scale 1e-4 x kgce/CNY."""
+
+    text: str
+    scale: Decimal
+    expr: str
+
+
+@lru_cache(maxsize=1024)
+def parse_target(text: str) -> TargetUnit:
+    """Parse a unit the user or the catalog names as a comparison unit."""
+    if not isinstance(text, str) or not text.strip():
+        raise UnitError("empty unit")
+    cleaned = _clean(text)
+    word = _WORDS.get(cleaned.lower())
+    if word is not None and word != GENERIC:
+        return TargetUnit(text, ONE, word)
+    try:
+        quantity = registry().parse_expression(cleaned.replace("^", "**"))
+    except Exception as exc:
+        raise UnitError(f"unknown unit '{text}'",
+                        fix="use a unit such as tce, MWh, t, tCO2e, CNY, persons, "
+                            "person_times, percent (docs/units.md)") from exc
+    if not hasattr(quantity, "units"):
+        raise UnitError(f"'{text}' is a number, not a unit")
+    return TargetUnit(text, _to_decimal(quantity.magnitude), str(quantity.units))
+
+
+def _to_decimal(number: float | int) -> Decimal:
+    """A float factor as a Decimal with 15 significant digits (drops binary noise)."""
+    if isinstance(number, int):
+        return Decimal(number)
+    return Decimal(f"{number:.15g}")
+
+
+def format_decimal(number: Decimal) -> str:
+    """Plain notation without exponent or trailing zeros: 1E+4 -> 10000."""
+    text = f"{number.normalize():f}"
+    return text
+
+
+def _co2e_as_mass(expr: str) -> str:
+    return re.sub(r"(?<=[kMGt])CO2e\b|(?<=\bg)CO2e\b|_CO2e\b", "", expr)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """How a printed unit becomes a target unit: value x factor, and why."""
+
+    factor: Decimal
+    note: str = ""
+
+
+def _pint_factor(source_expr: str, target: TargetUnit) -> Decimal:
+    ureg = registry()
+    if source_expr == target.expr:
+        return ONE / target.scale
+    magnitude = ureg.Quantity(1, source_expr).to(target.expr).magnitude
+    return _to_decimal(magnitude) / target.scale
+
+
+@lru_cache(maxsize=8192)
+def conversion(printed: str, target_text: str) -> Conversion:
+    """The factor that turns a value printed in ``printed`` into ``target_text``.
+
+    A bare mass printed under a greenhouse-gas metric is read as CO2-equivalent, and a
+    bare counter (個, "million" subscribers) as the metric's counting unit; both are said
+    in the note. Anything else that does not fit raises :class:`UnitError`.
+    """
+    import pint
+
+    source = parse_printed(printed)
+    target = parse_target(target_text)
+    attempts: list[tuple[str, str, str]] = [(source.expr, target.expr, "")]
+    if "CO2e" in target.expr:
+        attempts.append((source.expr, _co2e_as_mass(target.expr), "mass read as CO2e"))
+    if source.generic:
+        for unit in _COUNT_UNITS:
+            attempts.append((source.expr.replace(GENERIC, unit), target.expr,
+                             f"counter read as {unit}"))
+    if source.bare:
+        attempts.append((target.expr, target.expr, f"magnitude only; unit taken from the metric"))
+    if re.search(r"/ \(?person\b", target.expr) and "person" not in source.expr:
+        attempts.append((f"({source.expr}) / person", target.expr,
+                         "per-capita figure; the printed unit omits 'per person'"))
+    for source_expr, target_expr, note in attempts:
+        try:
+            factor = _pint_factor(source_expr, TargetUnit(target.text, target.scale, target_expr))
+        except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
+            continue
+        return Conversion(source.scale * factor, note)
+    ureg = registry()
+    have = ureg.Quantity(1, source.expr).dimensionality
+    want = ureg.Quantity(1, target.expr).dimensionality
+    raise UnitError(f"cannot convert '{printed}' ({have}) to '{target_text}' ({want})",
+                    fix="the dimensions differ; check the unit and the metric")
+
+
+@lru_cache(maxsize=1024)
+def target_factor(from_text: str, to_text: str) -> Decimal:
+    """The factor from one comparison unit to another (``--unit``); UnitError if they differ
+    in dimension."""
+    import pint
+
+    ureg = registry()
+    source, target = parse_target(from_text), parse_target(to_text)
+    try:
+        return source.scale * _pint_factor(source.expr, target)
+    except pint.errors.DimensionalityError:
+        have = ureg.Quantity(1, source.expr).dimensionality
+        want = ureg.Quantity(1, target.expr).dimensionality
+        raise UnitError(f"cannot convert '{from_text}' ({have}) to '{to_text}' ({want})",
+                        fix="choose a unit of the same dimension") from None

@@ -1,0 +1,136 @@
+"""Safe YAML loading that remembers where each mapping stood.
+
+Catalog errors must name the file and line, so every mapping is loaded as a
+:class:`LineDict` carrying its line. Duplicate keys, which PyYAML silently lets the last
+one win, are errors. Only plain data is built: a tag that asks for a Python object is an
+error, and so are anchors and aliases, which a hand-written catalog never needs and which
+can expand into a huge document (the "billion laughs" attack).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+try:  # the C parser is several times faster; the constructor stays in Python
+    from yaml import CSafeLoader as _FastBase
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _FastBase  # type: ignore[assignment]
+
+MAX_DEPTH = 32
+
+
+class LineDict(dict):
+    """A dict that knows the 1-based line of the mapping it was loaded from."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+
+
+class YamlProblem(Exception):
+    """A YAML document that esgcmp will not load, with the 1-based line."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        self.message = message
+        self.line = line
+        super().__init__(message)
+
+
+class _Checks:
+    """Constructor hooks shared by both loaders; compose_node runs in the Python one only."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem("YAML aliases (*name) are not allowed in a catalog",
+                              event.start_mark.line + 1)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                event = self.peek_event()
+                raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels",
+                                  event.start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_line_mapping(self, node: yaml.MappingNode) -> Any:
+        data = LineDict()
+        data.line = node.start_mark.line + 1
+        yield data
+        self.flatten_mapping(node)
+        key_lines: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise YamlProblem("a mapping key must be a plain value",
+                                  key_node.start_mark.line + 1) from None
+            line = key_node.start_mark.line + 1
+            if key in key_lines:
+                raise YamlProblem(f"duplicate key '{key}' (first given at line {key_lines[key]})",
+                                  line)
+            key_lines[key] = line
+            data[key] = self.construct_object(value_node, deep=True)
+
+    def construct_undefined(self, node: yaml.Node) -> Any:
+        raise YamlProblem(f"YAML tag '{node.tag}' is not allowed (a catalog holds plain data only)",
+                          node.start_mark.line + 1)
+
+
+class _FastLoader(_Checks, _FastBase):  # type: ignore[misc,valid-type]
+    pass
+
+
+class _CheckingLoader(_Checks, yaml.SafeLoader):
+    pass
+
+
+for _cls in (_FastLoader, _CheckingLoader):
+    _cls.add_constructor("tag:yaml.org,2002:map", _cls.construct_line_mapping)
+    _cls.add_constructor(None, _cls.construct_undefined)
+
+# The C composer cannot be hooked, so a document that may hold an anchor or alias is
+# read by the pure-Python loader, which refuses them with their line.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\]},]", re.M)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEEP_INDENT = re.compile(r"^ {%d,}\S" % (4 * MAX_DEPTH), re.M)
+
+
+def _needs_checking(text: str) -> bool:
+    """Whether the text may hold aliases or deep nesting (which crashes the C parser)."""
+    if _MAYBE_ALIAS.search(text) or _DEEP_INDENT.search(text):
+        return True
+    depth = 0
+    for bracket in _NOT_BRACKET.sub("", text):
+        depth = depth + 1 if bracket in "[{" else depth - 1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document into plain Python data with LineDict mappings."""
+    loader_class = _CheckingLoader if _needs_checking(text) else _FastLoader
+    loader = loader_class(text)
+    try:
+        return loader.get_single_data()
+    except YamlProblem:
+        raise
+    except RecursionError:
+        raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels", None) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(f"YAML syntax error: {problem}", line) from exc
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}", None) from exc
+    finally:
+        loader.dispose()
