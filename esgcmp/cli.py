@@ -20,7 +20,7 @@ from .output import Format, Report, render
 
 app = typer.Typer(
     name="esgcmp",
-    help="Compare companies' ESG KPIs from a sourced, unit-normalised catalog.\n\n"
+    help="Compare the ESG KPIs of companies from a sourced, unit-normalised catalog.\n\n"
          "Every value leads back to the report line it was printed on; derived values "
          "show how they were made. Exit codes: 0 ok, 1 check found errors, 2 usage, "
          "3 unknown company/metric/year, 4 catalog error, 5 unit error.",
@@ -59,19 +59,19 @@ def _main(
 CatalogOption = Annotated[Optional[list[Path]], typer.Option(
     "--catalog", help="A user catalog file or directory of them, layered over the built-in "
                       "catalog (repeatable; also ESGCMP_CATALOG, paths separated by "
-                      f"'{os.pathsep}').", show_default=False)]
+                      "the OS path separator, : on Linux and macOS).", show_default=False)]
 FormatOption = Annotated[Optional[Format], typer.Option(
-    "--format", "-f", help="Output format [default: table on a terminal, else plain].",
+    "--format", "-f", help="Output format; default: table on a terminal, plain otherwise.",
     show_default=False, case_sensitive=False)]
 BomOption = Annotated[bool, typer.Option(
     "--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel keeps Chinese text.")]
 BasisOption = Annotated[str, typer.Option(
-    "--basis", help="Electricity basis of a derived energy total: 'calorific' "
-                    "(0.1229 kgce/kWh, GB/T 2589) or 'generation' (needs --kgce-per-kwh).",
+    "--basis", help="Electricity basis of a derived energy total: calorific "
+                    "(0.1229 kgce/kWh, GB/T 2589) or generation (needs --kgce-per-kwh).",
     metavar="calorific|generation")]
 CoefficientOption = Annotated[Optional[str], typer.Option(
     "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
-                           "e.g. 0.3 (the year's average coal use of thermal power supply).",
+                           "e.g. 0.3 (the average coal use of thermal power supply in that year).",
     show_default=False)]
 
 
@@ -138,8 +138,8 @@ def show(
 def compare(
     metric: Annotated[str, typer.Argument(help="Metric id or name, e.g. energy, ghg, water.")],
     year: Annotated[Optional[int], typer.Option(
-        "--year", "-y", help="Year to compare [default: the latest year every compared "
-                             "company reported].", show_default=False)] = None,
+        "--year", "-y", help="Year to compare; default: the latest year that every compared "
+                             "company reported.", show_default=False)] = None,
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Compare only these companies (repeatable).",
         show_default=False)] = None,

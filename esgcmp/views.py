@@ -43,9 +43,8 @@ def value_row(value: Value) -> dict[str, Any]:
         row["as_printed"] = f"{printed} {obs.unit}"
         row["where"] = ", ".join([obs.reference] + [f"{c.source.file}:{c.line}" for c in obs.also])
     else:
-        row["as_printed"] = f"{value.kind}: sum of {len(value.inputs)}"
-        row["where"] = "; ".join(f"{i.observation.metric} {i.observation.reference}"
-                                 for i in value.inputs)
+        row["as_printed"] = f"{value.kind} from {len(value.inputs)} components"
+        row["where"] = "inputs listed below"
     return row
 
 
@@ -64,6 +63,17 @@ def _flag_notes(values: list[Value]) -> list[str]:
             if v.notes and v.kind == "reported" and set(v.flags) - {"approx"}]
 
 
+def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
+    """Say when a compared company is part of another compared one."""
+    notes = []
+    for company in companies:
+        parent = catalog.companies[company].parent
+        if parent in companies:
+            notes.append(f"Note: {company} is part of {parent}; its figures are included in "
+                         f"{parent}'s. Do not add them up.")
+    return notes
+
+
 def compare_report(comparison: Comparison, catalog: Catalog) -> Report:
     metric = comparison.metric
     rows = [value_row(v) for v in comparison.values]
@@ -74,6 +84,7 @@ def compare_report(comparison: Comparison, catalog: Catalog) -> Report:
     for row in rows:
         row["company_name"] = catalog.companies[row["company"]].name
     notes = [f"Year {comparison.year_note}."]
+    notes += _overlap_notes([v.company for v in comparison.values], catalog)
     notes += _derivation_notes(comparison.values)
     notes += _flag_notes(comparison.values)
     return Report(

@@ -1,0 +1,192 @@
+"""Catalog loading: layering, duplicates, and errors that name file and line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_catalog
+from esgcmp.errors import CatalogError, ExitCode, NotFoundError
+
+from .conftest import USER_CATALOG
+
+
+def load(*paths):
+    return load_catalog(catalog_paths(paths, use_env=False))
+
+
+def test_builtin_catalog_holds_the_three_companies_and_core_metrics() -> None:
+    catalog = load_catalog([builtin_catalog_path()])
+    assert set(catalog.companies) == {"china-telecom", "china-unicom", "china-comservice"}
+    for metric in ("energy", "electricity", "gasoline", "diesel", "natural_gas", "coal",
+                   "purchased_heat", "ghg", "ghg_scope1", "ghg_scope2", "water", "revenue",
+                   "employees"):
+        assert metric in catalog.metrics
+    units = {m: catalog.metrics[m].unit for m in ("energy", "electricity", "gasoline",
+                                                  "natural_gas", "purchased_heat", "ghg",
+                                                  "water", "revenue", "employees")}
+    assert units == {"energy": "tce", "electricity": "MWh", "gasoline": "t", "natural_gas": "m3",
+                     "purchased_heat": "GJ", "ghg": "tCO2e", "water": "t", "revenue": "CNY",
+                     "employees": "persons"}
+
+
+def test_unicom_ghg_2020_is_normalised_from_the_printed_unit() -> None:
+    catalog = load_catalog([builtin_catalog_path()])
+    obs = catalog.observations[("china-unicom", "ghg", 2020)]
+    assert (obs.value, obs.unit, obs.normalized) == (Decimal("14.23"), "百萬噸", Decimal(14230000))
+    assert (obs.source.file, obs.line) == ("004_74dae4d02e57c763.txt", 4299)
+
+
+def test_user_catalog_layers_over_the_builtin(write) -> None:
+    catalog = load(write("user.yaml", USER_CATALOG))
+    assert "acme-telecom" in catalog.companies and "china-unicom" in catalog.companies
+    obs = catalog.observations[("acme-telecom", "ghg", 2020)]
+    assert obs.normalized == Decimal(1300000)
+    assert catalog.observations[("acme-telecom", "electricity", 2020)].normalized == 250000
+
+
+def test_env_var_layers_catalogs(write, monkeypatch) -> None:
+    path = write("user.yaml", USER_CATALOG)
+    monkeypatch.setenv("ESGCMP_CATALOG", str(path))
+    assert "acme-telecom" in load_catalog(catalog_paths()).companies
+
+
+def test_a_directory_of_catalogs_is_read_in_name_order(write, tmp_path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    write("many/a.yaml", USER_CATALOG)
+    write("many/b.yaml", """
+        schema: 1
+        companies:
+          acme-telecom:
+            sources:
+              acme-2021: {file: acme21.txt}
+            kpis:
+              - {metric: ghg, unit: 萬噸, values: {2021: 140}, source: acme-2021, line: 3}
+        """)
+    catalog = load(folder)
+    assert catalog.observations[("acme-telecom", "ghg", 2021)].normalized == 1400000
+
+
+def test_company_defined_twice_names_both_places(write) -> None:
+    first = write("one.yaml", USER_CATALOG)
+    second = write("two.yaml", USER_CATALOG.replace("  widgets:", "  gadgets:"))
+    with pytest.raises(CatalogError) as info:
+        load(first, second)
+    assert str(info.value) == (
+        f"{second}:6: company 'acme-telecom' is defined twice (first at {first}:6); "
+        "to add data to it, leave out 'name' in this file")
+    assert info.value.exit_code == ExitCode.CATALOG
+
+
+def test_metric_defined_twice_names_both_places(write) -> None:
+    path = write("m.yaml", """
+        schema: 1
+        metrics:
+          ghg: {name: Again, category: environmental, unit: tCO2e}
+        """)
+    with pytest.raises(CatalogError, match=rf"{path}:3: metric 'ghg' is defined twice "
+                                           rf"\(first at .*kpi_catalog.yaml:\d+\)"):
+        load(path)
+
+
+def test_same_company_metric_year_twice_is_an_error(write) -> None:
+    path = write("dup.yaml", """
+        schema: 1
+        companies:
+          china-unicom:
+            sources:
+              mine: {file: mine.txt}
+            kpis:
+              - {metric: ghg, unit: 百萬噸, values: {2020: 15}, source: mine, line: 1}
+        """)
+    with pytest.raises(CatalogError, match=rf"{path}:7: china-unicom ghg 2020 is given twice "
+                                           r"\(first at .*kpi_catalog.yaml:\d+\)"):
+        load(path)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("schema: 1\nmetrics: [1, 2\n", r":3: YAML syntax error"),
+    ("schema: 2\n", r":1: unsupported schema 2; this esgcmp reads schema 1"),
+    ("- just\n- a list\n", r":1: a catalog must be a YAML mapping"),
+    ("schema: 1\ncompanies:\n  x:\n    name: X\n    kpis: {a: 1}\n",
+     r":4: company 'x': 'kpis' must be a list, not a mapping"),
+    ("schema: 1\nmetrics:\n  m: {name: M, category: environmental, unit: furlongs}\n",
+     r":3: metric 'm': unknown unit 'furlongs'"),
+    ("schema: 1\nmetrics:\n  m: {name: M, category: weather, unit: t}\n",
+     r":3: metric 'm': category 'weather' is not one of"),
+    ("schema: 1\nmetrics:\n  m: {name: M, category: environmental, unit: t}\n  m: {}\n",
+     r":4: duplicate key 'm' \(first given at line 3\)"),
+    ("schema: 1\nx: !!python/object/apply:os.system [echo hi]\n",
+     r":2: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+    ("schema: 1\na: &x [1]\nb: *x\n", r":3: YAML aliases \(\*name\) are not allowed"),
+])
+def test_malformed_catalog_gives_file_and_line(write, text, message) -> None:
+    path = write("bad.yaml", text)
+    with pytest.raises(CatalogError, match=message) as info:
+        load(path)
+    assert str(info.value).startswith(f"{path}:")
+
+
+KPI = """
+schema: 1
+companies:
+  co:
+    name: Co
+    sources:
+      s: {{file: s.txt}}
+    kpis:
+      - metric: {metric}
+        unit: {unit}
+        values: {values}
+        source: s
+        line: 3
+"""
+
+
+@pytest.mark.parametrize(("metric", "unit", "values", "message"), [
+    ("ghg", "萬噸", "{2020: abc}", r":10: kpi 'ghg' 2020: value 'abc' is not a number"),
+    ("ghg", "萬噸", "{2020: -5}", r":10: kpi 'ghg' 2020: negative value -5"),
+    ("ghg", "萬噸", "{2020: .nan}", r":10: kpi 'ghg' 2020: value nan is not a finite number"),
+    ("ghg", "萬噸", "{2020: .inf}", r":10: kpi 'ghg' 2020: value inf is not a finite number"),
+    ("ghg", "萬噸", "{twenty: 5}", r":10: kpi 'ghg': year 'twenty' must be a whole number"),
+    ("ghg", "萬噸", "{1066: 5}", r":10: kpi 'ghg': year 1066 is outside 1900-2100"),
+    ("ghg", "萬噸", "[5]", r":8: kpi 'ghg': 'values' must be a mapping of year: value"),
+    ("ghg", "度", "{2020: 5}", r":8: kpi 'ghg': cannot convert '度'"),
+    ("ghg", "tonnz", "{2020: 5}", r":8: kpi 'ghg': unknown unit 'tonnz'"),
+    ("gh", "萬噸", "{2020: 5}", r":8: kpi: unknown metric 'gh'; did you mean 'ghg'\?"),
+])
+def test_bad_values_are_located(write, metric, unit, values, message) -> None:
+    path = write("bad.yaml", KPI.format(metric=metric, unit=unit, values=values))
+    with pytest.raises(CatalogError, match=message):
+        load(path)
+
+
+def test_missing_catalog_file(tmp_path) -> None:
+    with pytest.raises(CatalogError, match=r"nope.yaml: catalog file not found"):
+        load(tmp_path / "nope.yaml")
+
+
+def test_empty_and_non_utf8_files(tmp_path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("  \n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="empty.yaml: catalog file is empty"):
+        load(empty)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("schema: 1\n# caf\xe9\n".encode("latin-1"))
+    with pytest.raises(CatalogError, match=r"latin.yaml:2: not UTF-8 \(byte 0xe9\)"):
+        load(latin)
+
+
+def test_company_found_by_alias_chinese_name_and_ticker() -> None:
+    catalog = load_catalog([builtin_catalog_path()])
+    for name in ("china-unicom", "China Unicom", "UNICOM", "中國聯通", "中国联通", "0762.HK"):
+        assert catalog.resolve_company(name).id == "china-unicom"
+
+
+def test_unknown_company_suggests_the_closest() -> None:
+    catalog = load_catalog([builtin_catalog_path()])
+    with pytest.raises(NotFoundError) as info:
+        catalog.resolve_company("china-unicorn")
+    assert str(info.value) == "unknown company 'china-unicorn'; did you mean 'china-unicom'?"

@@ -1,0 +1,85 @@
+"""Derived total energy: GB/T 2589 coefficients, exact arithmetic, never partial."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_catalog
+from esgcmp.compare import EnergyBasis, Missing, Value, derive_energy, value_of
+from esgcmp.errors import UnitError
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog([builtin_catalog_path()])
+
+
+def test_china_telecom_2020_energy_from_its_five_components(catalog) -> None:
+    value = value_of(catalog, "china-telecom", "energy", 2020, EnergyBasis())
+    assert isinstance(value, Value)
+    assert value.kind == "derived"
+    # 249.4 hundred million kWh, 11.7 / 2.9 *10,000 t, 1,990 *10,000 m3, 1,462,360 million kJ
+    expected = (D("249.4") * 10**8 * D("0.1229") / 1000      # electricity, kgce -> tce
+                + D("11.7") * 10**4 * D("1.4714")             # gasoline t x kgce/kg = tce
+                + D("2.9") * 10**4 * D("1.4571")              # diesel
+                + D("1990") * 10**4 * D("1.2143") / 1000      # natural gas m3
+                + D("1462360") * 1000 * D("0.03412") / 1000)  # heat GJ -> MJ
+    assert value.value == expected == D("3353595.9932")
+    assert value.unit == "tce"
+    assert [i.observation.metric for i in value.inputs] == [
+        "electricity", "gasoline", "diesel", "natural_gas", "purchased_heat"]
+    assert "coal: not reported by the company" in value.basis
+    assert "calorific-equivalent" in value.basis
+    assert "derived" in value.flags
+
+
+def test_china_unicom_2020_energy_carries_the_restated_flag(catalog) -> None:
+    value = value_of(catalog, "china-unicom", "energy", 2020, EnergyBasis())
+    assert isinstance(value, Value)
+    assert value.value == D("2215263.2689")
+    assert value.flags[0] == "derived" and "restated" in value.flags
+    assert sum(i.contribution for i in value.inputs) == value.value
+
+
+def test_generation_basis_uses_the_users_coefficient(catalog) -> None:
+    calorific = value_of(catalog, "china-unicom", "energy", 2020, EnergyBasis())
+    generation = value_of(catalog, "china-unicom", "energy", 2020,
+                          EnergyBasis("generation", D("0.3")))
+    assert isinstance(calorific, Value) and isinstance(generation, Value)
+    # 172.2 億度 = 17,220,000 MWh; only the electricity term changes
+    assert generation.value - calorific.value == D("17220000") * (D("0.3") - D("0.1229"))
+    assert "generation-equivalent" in generation.basis
+
+
+def test_generation_basis_without_coefficient_is_an_error() -> None:
+    with pytest.raises(UnitError, match="needs the year's coefficient"):
+        EnergyBasis("generation")
+
+
+def test_a_reported_total_wins_over_a_derivation(catalog) -> None:
+    value = value_of(catalog, "china-comservice", "energy", 2020, EnergyBasis())
+    assert isinstance(value, Value)
+    assert (value.kind, value.value, value.observation.line) == ("reported", D(172000), 27)
+
+
+def test_missing_component_gives_no_partial_total(write) -> None:
+    path = write("partial.yaml", """
+        schema: 1
+        companies:
+          halfco:
+            name: Half Co
+            sources:
+              r: {file: r.txt}
+            kpis:
+              - {metric: electricity, unit: 億度, values: {2019: 1, 2020: 2}, source: r, line: 1}
+              - {metric: diesel, unit: 萬噸, values: {2019: 1}, source: r, line: 2}
+        """)
+    catalog = load_catalog(catalog_paths([path], use_env=False))
+    result = derive_energy(catalog, "halfco", 2020, EnergyBasis())
+    assert isinstance(result, Missing)
+    assert result.reason == "no total reported; cannot derive 2020: diesel not reported for 2020"
+    assert isinstance(derive_energy(catalog, "halfco", 2019, EnergyBasis()), Value)

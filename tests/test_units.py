@@ -1,0 +1,109 @@
+"""Printed units: every form in the seeds reads to the right magnitude and unit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from esgcmp.catalog import builtin_catalog_path, load_catalog
+from esgcmp.errors import UnitError
+from esgcmp.units import conversion, parse_printed, target_factor
+
+# (printed, metric unit, factor to the metric unit)
+PRINTED_FORMS = [
+    ("百萬噸", "tCO2e", "1000000"),  # bare mass under a GHG metric is CO2e
+    ("萬噸", "t", "10000"),
+    ("万吨", "t", "10000"),
+    ("億度", "MWh", "100000"),
+    ("亿度", "MWh", "100000"),
+    ("*10,000 tons", "t", "10000"),
+    ("*10,000 tons", "tCO2e", "10000"),
+    ("hundred million kWh", "MWh", "100000"),
+    ("million kilojoule", "GJ", "1"),  # 10^6 kJ = 1 GJ
+    ("*10,000 cubic meters", "m3", "10000"),
+    ("萬立方米", "m3", "10000"),
+    ("tons of standard coal", "tce", "1"),
+    ("萬噸標準煤", "tce", "10000"),
+    ("kg of standard coal/RMB10,000", "kgce/(10^4 CNY)", "1"),
+    ("千克標準煤╱ TB", "kgce/TB", "1"),
+    ("kgce/TB", "kgce/TB", "1"),
+    ("噸╱百萬元", "tCO2e/(10^6 CNY)", "1"),
+    ("噸╱百萬元", "t/(10^6 CNY)", "1"),
+    ("人次", "person_times", "1"),
+    ("萬人次", "person_times", "10000"),
+    ("person-time", "person_times", "1"),
+    ("億元", "CNY", "100000000"),
+    ("萬元", "CNY", "10000"),
+    ("*100 million yuan", "CNY", "100000000"),
+    ("*10,000 yuan", "CNY", "10000"),
+    ("RMB million", "CNY", "1000000"),
+    ("*10,000 people", "persons", "10000"),
+    ("(*10,000 people)", "persons", "10000"),
+    ("萬學時", "hours", "10000"),
+    ("%", "percent", "1"),
+    ("tons", "tCO2e", "1"),
+    ("million tons", "t", "1000000"),
+    ("ton", "t", "1"),
+    ("人", "persons", "1"),
+    ("個", "persons", "1"),  # a counter takes the metric's counting unit
+    ("hour/person", "hours/person", "1"),
+    ("小時", "hours/person", "1"),  # per-capita figure printed without 'per person'
+    ("Gbps", "Gbps", "1"),
+    ("車次", "vehicle_times", "1"),
+    ("台次", "unit_times", "1"),
+]
+
+
+@pytest.mark.parametrize(("printed", "unit", "factor"), PRINTED_FORMS)
+def test_printed_form_converts_with_exact_factor(printed: str, unit: str, factor: str) -> None:
+    assert conversion(printed, unit).factor == Decimal(factor)
+
+
+def test_mass_under_ghg_metric_is_said_to_be_read_as_co2e() -> None:
+    assert conversion("百萬噸", "tCO2e").note == "mass read as CO2e"
+    assert conversion("萬噸", "t").note == ""
+
+
+def test_every_unit_printed_in_the_builtin_catalog_converts() -> None:
+    catalog = load_catalog([builtin_catalog_path()])
+    units = {(o.unit, catalog.metrics[o.metric].unit) for o in catalog.observations.values()}
+    assert len(units) > 40
+    for printed, metric_unit in units:
+        assert conversion(printed, metric_unit).factor > 0
+
+
+def test_ton_is_the_metric_tonne_not_the_short_ton() -> None:
+    assert target_factor("t", "kg") == Decimal(1000)
+    assert conversion("tons", "kg").factor == Decimal(1000)
+
+
+def test_standard_coal_is_29_3076_gj_per_tonne() -> None:
+    assert target_factor("tce", "GJ") == Decimal("29.3076")
+
+
+def test_persons_and_person_times_never_mix() -> None:
+    with pytest.raises(UnitError, match="cannot convert '人次'"):
+        conversion("人次", "persons")
+
+
+def test_co2e_is_not_a_plain_mass_for_comparison_units() -> None:
+    with pytest.raises(UnitError, match=r"cannot convert 'tCO2e' \(\[co2e\]\) to 't'"):
+        target_factor("tCO2e", "t")
+
+
+def test_unknown_printed_unit_is_a_unit_error() -> None:
+    with pytest.raises(UnitError, match="unknown unit 'furlongs'"):
+        parse_printed("furlongs")
+
+
+def test_wrong_dimension_is_a_unit_error() -> None:
+    with pytest.raises(UnitError, match="cannot convert '萬噸'"):
+        conversion("萬噸", "MWh")
+
+
+def test_magnitudes_parse_to_scale_and_unit() -> None:
+    unit = parse_printed("hundred million kWh")
+    assert (unit.scale, unit.expr) == (Decimal(10) ** 8, "kWh")
+    unit = parse_printed("千克標準煤╱ TB")
+    assert (unit.scale, unit.expr) == (Decimal(1), "kgce / (TB)")
