@@ -240,7 +240,17 @@ class _Reader:
             category=category, origin=self.origin(node),
             name_zh=self.text(node, "name_zh", what), hkex=self.text(node, "hkex", what),
             gri=self.text(node, "gri", what), description=self.text(node, "description", what),
-            aliases=self.string_list(node, "aliases", what), signed=node.get("signed") is True)
+            aliases=self.string_list(node, "aliases", what), signed=node.get("signed") is True,
+            parts=self.string_list(node, "parts", what), ratio_of=self._ratio_of(node, what))
+
+    def _ratio_of(self, node: LineDict, what: str) -> tuple[str, str] | None:
+        pair = self.string_list(node, "ratio_of", what)
+        if not pair:
+            return None
+        if len(pair) != 2:
+            raise self.error(f"{what}: 'ratio_of' must name two metrics, [numerator, "
+                             "denominator]", node)
+        return pair[0], pair[1]
 
     def read_company(self, company_id: Any, node: Any, parent: LineDict) -> None:
         company_id = self.check_id(company_id, "company", parent)
@@ -431,4 +441,18 @@ def load_catalog(paths: Iterable[Path]) -> Catalog:
         document = parse_catalog_text(text, str(path))
         _Reader(catalog, str(path)).read(document)
         catalog.files.append(str(path))
+    _check_references(catalog)
     return catalog
+
+
+def _check_references(catalog: Catalog) -> None:
+    """Metrics named by other metrics, and company parents, must exist."""
+    for metric in catalog.metrics.values():
+        for other in metric.parts + (metric.ratio_of or ()):
+            if other not in catalog.metrics:
+                raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",
+                                   file=metric.origin.file, line=metric.origin.line)
+    for company in catalog.companies.values():
+        if company.parent and company.parent not in catalog.companies:
+            raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
+                               file=company.origin.file, line=company.origin.line)

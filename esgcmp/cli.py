@@ -182,6 +182,38 @@ def companies(fmt: FormatOption = None, bom: BomOption = False,
     _emit(companies_report(_load(catalog)), fmt, bom)
 
 
+@app.command()
+def check(
+    sources: Annotated[Optional[Path], typer.Option(
+        "--sources", help="Folder of the source report files: also re-find every value on "
+                          "its cited line.", show_default=False)] = None,
+    jump: Annotated[float, typer.Option(
+        "--jump", help="Flag year-over-year changes larger than this fraction.")] = 0.5,
+    fmt: FormatOption = None,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """Check the catalog: schema, units, totals against parts, reported ratios against recomputation, plausibility; exit 1 on errors."""  # noqa: E501
+    from .catalog import catalog_paths, load_catalog
+    from .check import load_failure, run_checks
+    from .errors import CatalogError
+    from .views import check_report
+
+    paths = catalog_paths(catalog or [])
+    try:
+        data = load_catalog(paths)
+    except CatalogError as exc:
+        findings = [load_failure(exc)]
+    else:
+        if sources is not None and not sources.is_dir():
+            raise CatalogError("not a folder", file=str(sources),
+                               fix="--sources names the folder holding the report files")
+        findings = run_checks(data, sources, Decimal(str(jump)))
+    _emit(check_report(findings, [str(p) for p in paths]), fmt, bom)
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
 def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"esgcmp: error: {message}\n")
     return code

@@ -46,6 +46,8 @@ class Metric:
     description: str = ""
     aliases: tuple[str, ...] = ()
     signed: bool = False  # may be negative (a profit, a change)
+    parts: tuple[str, ...] = ()  # metrics that add up to this one (or, for rates, bound it)
+    ratio_of: tuple[str, str] | None = None  # (numerator, denominator) of a reported ratio
 
 
 @dataclass(frozen=True)

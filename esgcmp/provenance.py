@@ -52,6 +52,10 @@ class SourceFiles:
         self.directory = directory
         self._lines: dict[str, list[str] | None] = {}
 
+    def has(self, file: str) -> bool:
+        self.line(file, 1)
+        return self._lines[file] is not None
+
     def line(self, file: str, number: int) -> str | None:
         if file not in self._lines:
             path = self.directory / file

@@ -147,10 +147,21 @@ def registry() -> pint.UnitRegistry:
                                  on_redefinition="raise")
 
 
+def _closing(text: str) -> int:
+    """Index of the parenthesis closing the one at text[0], or -1."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            return index
+    return -1
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_SLASHES)
     text = re.sub(r"\s+", " ", text).strip()
-    while len(text) > 1 and text[0] == "(" and text[-1] == ")":
+    while len(text) > 1 and text[0] == "(" and _closing(text) == len(text) - 1:
         text = text[1:-1].strip()
     return re.sub(r"\s*/\s*", "/", text)
 

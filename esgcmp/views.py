@@ -149,3 +149,27 @@ def companies_report(catalog: Catalog) -> Report:
                   display=[("company", "Company"), ("name", "Name"), ("name_zh", "中文"),
                            ("parent", "Part of"), ("years", "Years"), ("values", "Values")],
                   title="Companies", notes=notes, align_right=("values",))
+
+
+def check_report(findings: list[Any], files: list[str]) -> Report:
+    rows = []
+    for finding in findings:
+        rows.append({"severity": finding.severity, "check": finding.check,
+                     "company": finding.company or None, "year": finding.year,
+                     "metric": finding.metric or None, "expected": finding.expected,
+                     "found": finding.found, "difference": finding.difference,
+                     "difference_pct": finding.difference_pct, "unit": finding.unit or None,
+                     "message": finding.message, "sources": list(finding.sources)})
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    summary = (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
+               f"in {len(files)} catalog file{'s' if len(files) != 1 else ''}.")
+    return Report(
+        rows=rows,
+        columns=["severity", "check", "company", "year", "metric", "expected", "found",
+                 "difference", "difference_pct", "unit", "message", "sources"],
+        display=[("severity", "Severity"), ("check", "Check"), ("company", "Company"),
+                 ("year", "Year"), ("metric", "Metric"), ("expected", "Expected"),
+                 ("found", "Found"), ("difference_pct", "Diff %"), ("message", "Finding"),
+                 ("sources", "Sources")],
+        title="Catalog check", notes=[summary],
+        align_right=("expected", "found", "difference_pct"))
