@@ -102,6 +102,11 @@ def _basis(name: str, coefficient: str | None):
     return EnergyBasis(electricity=name, kgce_per_kwh=value)
 
 
+def _raise_broken_pipe() -> None:
+    """rich exits with status 1 on a broken pipe; esgcmp's own handler decides."""
+    raise BrokenPipeError
+
+
 def _emit(report: Report, fmt: Format | None, bom: bool = False) -> None:
     chosen = _format(fmt)
     console = None
@@ -109,6 +114,7 @@ def _emit(report: Report, fmt: Format | None, bom: bool = False) -> None:
         from rich.console import Console
 
         console = Console(file=sys.stdout, highlight=False)
+        console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
     render(report, chosen, sys.stdout, console=console, bom=bom)
     sys.stdout.flush()
 
