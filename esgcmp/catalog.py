@@ -129,6 +129,18 @@ class Catalog:
                     names.setdefault(fold(name), set()).add(company.id)
         return self.companies[_resolve("company", wanted, names, sorted(self.companies))]
 
+    def resolve_metrics(self, wanted: str) -> list[Metric]:
+        """A metric by name, or every metric tagged with a framework code (A1.2, 305-1)."""
+        code = fold(wanted)
+        tagged = [m for m in self.metrics.values()
+                  if code in {fold(c) for c in re.split(r"[;,]\s*", m.hkex) + re.split(
+                      r"[;,]\s*", m.gri) if c}
+                  or code in {fold("gri " + c) for c in re.split(r"[;,]\s*", m.gri) if c}]
+        if tagged and not any(fold(n) == code for m in self.metrics.values()
+                              for n in (m.id, m.name, m.name_zh, *m.aliases) if n):
+            return tagged
+        return [self.resolve_metric(wanted)]
+
     def resolve_metric(self, wanted: str) -> Metric:
         names: dict[str, set[str]] = {}
         for metric in self.metrics.values():

@@ -107,6 +107,18 @@ def _raise_broken_pipe() -> None:
     raise BrokenPipeError
 
 
+def _emit_all(reports: list[Report], fmt: Format, bom: bool = False) -> None:
+    """Several reports (a framework code names several metrics) as one output."""
+    if len(reports) == 1 or fmt not in (Format.csv, Format.json):
+        for report in reports:
+            _emit(report, fmt, bom)
+        return
+    merged = Report(rows=[row for r in reports for row in r.rows],
+                    columns=list(dict.fromkeys(c for r in reports for c in r.columns)),
+                    display=reports[0].display)
+    _emit(merged, fmt, bom)
+
+
 def _emit(report: Report, fmt: Format | None, bom: bool = False) -> None:
     chosen = _format(fmt)
     console = None
@@ -124,6 +136,11 @@ def show(
     company: Annotated[str, typer.Argument(help="Company id, name, Chinese name, alias or "
                                                 "ticker (case-insensitive).")],
     year: Annotated[int, typer.Argument(help="Reporting year, e.g. 2020.")],
+    change: Annotated[bool, typer.Option(
+        "--change", help="Add the change against the previous reported year.")] = False,
+    framework: Annotated[Optional[str], typer.Option(
+        "--framework", help="Order by framework code instead of category: hkex or gri.",
+        metavar="hkex|gri", show_default=False)] = None,
     fmt: FormatOption = None,
     basis: BasisOption = "calorific",
     kgce_per_kwh: CoefficientOption = None,
@@ -134,23 +151,90 @@ def show(
     from .compare import show as show_values
     from .views import show_report
 
+    from .intensity import change_for
+
+    if framework is not None and framework.lower() not in ("hkex", "gri"):
+        raise typer.BadParameter(f"'{framework}' is not hkex or gri",
+                                 param_hint="'--framework'")
     data = _load(catalog)
     found = data.resolve_company(company)
-    values = show_values(data, found.id, year, _basis(basis, kgce_per_kwh))
-    _emit(show_report(values, data, found.id, year), fmt, bom)
+    energy_basis = _basis(basis, kgce_per_kwh)
+    values = show_values(data, found.id, year, energy_basis)
+    changes = {v.metric: change_for(data, v, energy_basis) for v in values} if change else None
+    _emit(show_report(values, data, found.id, year, changes=changes,
+                      framework=framework.lower() if framework else None), fmt, bom)
 
 
 @app.command()
 def compare(
-    metric: Annotated[str, typer.Argument(help="Metric id or name, e.g. energy, ghg, water.")],
+    metric: Annotated[str, typer.Argument(help="Metric id, name or framework code, e.g. "
+                                               "energy, ghg, water, A1.2.")],
     year: Annotated[Optional[int], typer.Option(
         "--year", "-y", help="Year to compare; default: the latest year that every compared "
                              "company reported.", show_default=False)] = None,
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Compare only these companies (repeatable).",
         show_default=False)] = None,
+    per: Annotated[Optional[str], typer.Option(
+        "--per", "-p", help="Divide by this metric (revenue, employees, ...): an intensity "
+                            "ratio, beside any intensity the company reported.",
+        show_default=False)] = None,
     unit: Annotated[Optional[str], typer.Option(
-        "--unit", "-u", help="Convert to this unit (same dimension), e.g. GJ, Mt, MWh.",
+        "--unit", "-u", help="Convert to this unit (same dimension), e.g. GJ, MtCO2e, MWh; "
+                             "with --per, the unit of the intensity.", show_default=False)] = None,
+    change: Annotated[bool, typer.Option(
+        "--change", help="Add the change against the previous reported year.")] = False,
+    chart: Annotated[bool, typer.Option(
+        "--chart", help="Draw the values as horizontal bars (table, plain, markdown).")] = False,
+    fmt: FormatOption = None,
+    basis: BasisOption = "calorific",
+    kgce_per_kwh: CoefficientOption = None,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+) -> None:
+    """One row per company for a metric, in one unit, largest first (with --per, smallest intensity first); companies that did not report it are listed as such."""  # noqa: E501
+    from .compare import compare as compare_values
+    from .intensity import change_for, compare_intensity
+    from .views import compare_report, intensity_report
+
+    data = _load(catalog)
+    chosen_format = _format(fmt)
+    ascii_chart = chosen_format is not Format.table
+    energy_basis = _basis(basis, kgce_per_kwh)
+    companies = [data.resolve_company(c).id for c in company] if company else None
+    reports = []
+    for found in data.resolve_metrics(metric):
+        if per is not None:
+            result = compare_intensity(data, found, data.resolve_metric(per), year=year,
+                                       companies=companies, unit=unit, basis=energy_basis)
+            reports.append(intensity_report(result, data, chart=chart, ascii_chart=ascii_chart))
+            continue
+        comparison = compare_values(data, found, year=year, companies=companies, unit=unit,
+                                    basis=energy_basis)
+        changes = None
+        if change:
+            from .compare import convert
+
+            changes = {}
+            for value in comparison.values:
+                found_change = change_for(data, value, energy_basis)
+                previous = (convert(found_change.previous, comparison.unit)
+                            if found_change.previous else None)
+                delta = value.value - previous.value if previous else None
+                changes[value.company] = type(found_change)(
+                    value, previous, delta, found_change.change_pct, found_change.note)
+        reports.append(compare_report(comparison, data, changes=changes, chart=chart,
+                                      ascii_chart=ascii_chart))
+    _emit_all(reports, chosen_format, bom)
+
+
+@app.command()
+def trend(
+    names: Annotated[list[str], typer.Argument(
+        help="One or more companies, then the metric: esgcmp trend china-unicom ghg.",
+        metavar="COMPANY... METRIC")],
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", "-u", help="Convert to this unit (same dimension).",
         show_default=False)] = None,
     fmt: FormatOption = None,
     basis: BasisOption = "calorific",
@@ -158,16 +242,32 @@ def compare(
     bom: BomOption = False,
     catalog: CatalogOption = None,
 ) -> None:
-    """One row per company for a metric, in one unit, largest first; companies that did not report it are listed as such."""  # noqa: E501
-    from .compare import compare as compare_values
-    from .views import compare_report
+    """A metric over all reported years for one or more companies, with year-over-year change and bars on a terminal."""  # noqa: E501
+    from .compare import convert
+    from .errors import NoDataError
+    from .intensity import changes, series
+    from .views import trend_report
 
+    if len(names) < 2:
+        raise NoDataError("trend needs a company and a metric: esgcmp trend COMPANY... METRIC")
     data = _load(catalog)
-    found = data.resolve_metric(metric)
-    companies = [data.resolve_company(c).id for c in company] if company else None
-    comparison = compare_values(data, found, year=year, companies=companies, unit=unit,
-                                basis=_basis(basis, kgce_per_kwh))
-    _emit(compare_report(comparison, data), fmt, bom)
+    metric = data.resolve_metric(names[-1])
+    energy_basis = _basis(basis, kgce_per_kwh)
+    target = unit or metric.unit
+    if unit is not None:
+        from .units import target_factor
+
+        target_factor(metric.unit, unit)
+    by_company = {}
+    for name in names[:-1]:
+        company = data.resolve_company(name).id
+        values = [convert(v, unit) for v in series(data, company, metric, energy_basis)]
+        if not values:
+            raise NoDataError(f"{company} reports no '{metric.id}' ({metric.name})")
+        by_company[company] = changes(values)
+    chosen_format = _format(fmt)
+    chart = chosen_format is Format.table
+    _emit(trend_report(by_company, data, metric.id, target, chart=chart), chosen_format, bom)
 
 
 @app.command()

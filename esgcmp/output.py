@@ -38,12 +38,13 @@ class Report:
     title: str = ""
     notes: list[str] = field(default_factory=list)  # said under a human table
     group_by: str | None = None  # column whose changes start a new table section
+    optional: tuple[str, ...] = ("as_printed", "chart", "kind", "kinds")  # dropped when narrow
     align_right: tuple[str, ...] = ()
 
 
 def number_text(value: Any, grouped: bool = True) -> str:
-    """A number for people: no exponent, thousands grouped, at most 4 decimals (or 6
-    significant digits below 1)."""
+    """A number for people: no exponent, thousands grouped, whole units from 100,000 up,
+    else at most 4 decimals (6 significant digits below 1). CSV/JSON keep every digit."""
     if value is None or value == "":
         return ""
     if not isinstance(value, (Decimal, float)):  # ints are years, lines, counts of rows
@@ -54,7 +55,9 @@ def number_text(value: Any, grouped: bool = True) -> str:
         if "e" in text:
             return f"{number:.3E}"
         return text
-    if number.as_tuple().exponent < -4:  # type: ignore[operator]
+    if abs(number) >= 100_000:  # large figures: whole units are precise enough to read
+        number = number.quantize(Decimal(1))
+    elif number.as_tuple().exponent < -4:  # type: ignore[operator]
         number = number.quantize(Decimal("0.0001"))
     number = number.normalize()
     text = f"{number:,f}" if grouped else f"{number:f}"
@@ -149,11 +152,17 @@ def print_table(report: Report, console: Any) -> None:
 
     table = Table(title=report.title or None, box=box.SIMPLE_HEAVY, title_justify="left",
                   header_style="bold")
-    for column, heading in report.display:
+    narrow = console.width < 100
+    shown = [(c, h) for c, h in report.display
+             if not (narrow and c in report.optional)]  # a narrow terminal drops the optional
+    for column, heading in shown:
         table.add_column(heading, justify="right" if column in report.align_right else "left",
-                         overflow="fold")
+                         overflow="fold", no_wrap=column == "chart",
+                         min_width=min(max(len(heading), 4), 10))
     previous = None
-    for row, cells in zip(report.rows, _human_rows(report)):
+    indexes = [report.display.index(pair) for pair in shown]
+    for row, all_cells in zip(report.rows, _human_rows(report)):
+        cells = [all_cells[i] for i in indexes]
         group = row.get(report.group_by) if report.group_by else None
         if report.group_by and previous is not None and group != previous:
             table.add_section()

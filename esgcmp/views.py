@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from decimal import Decimal
 
 from .catalog import Catalog
 from .compare import Comparison, Value
+from .intensity import Change, IntensityComparison
 from .output import Report
 from .units import format_decimal
 
@@ -13,6 +17,27 @@ from .units import format_decimal
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
                  "reported_unit", "kind", "source", "line", "flags"]
 VALUE_EXTRA = ["label", "basis", "inputs", "also", "notes"]
+INTENSITY_COLUMNS = ["per", "per_value", "per_unit", "intensity", "intensity_unit"]
+CHANGE_COLUMNS = ["change", "change_pct"]
+BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+def bar(value: Decimal | None, largest: Decimal, width: int = 16, ascii_only: bool = False) -> str:
+    """A horizontal bar of ``value`` against ``largest`` (eighths of a cell, or '#')."""
+    if value is None or largest <= 0 or value <= 0:
+        return ""
+    eighths = int(value / largest * width * 8)
+    if ascii_only:
+        return "#" * max(1, eighths // 8)
+    return "█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
+
+
+def add_change(row: dict[str, Any], change: Change) -> None:
+    row["change"] = change.change
+    row["change_pct"] = change.change_pct
+    row["change_note"] = change.note
+    if change.note.startswith("not meaningful"):
+        row["flags"] = list(row["flags"]) + ["change_not_comparable"]
 
 
 def value_row(value: Value) -> dict[str, Any]:
@@ -39,8 +64,7 @@ def value_row(value: Value) -> dict[str, Any]:
         "notes": value.notes or None,
     }
     if obs:
-        printed = obs.printed or format_decimal(obs.value)
-        row["as_printed"] = f"{printed} {obs.unit}"
+        row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
         row["where"] = ", ".join([obs.reference] + [f"{c.source.file}:{c.line}" for c in obs.also])
     else:
         row["as_printed"] = f"{value.kind} from {len(value.inputs)} components"
@@ -74,9 +98,18 @@ def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
     return notes
 
 
-def compare_report(comparison: Comparison, catalog: Catalog) -> Report:
+def compare_report(comparison: Comparison, catalog: Catalog,
+                   changes: dict[str, Change] | None = None, chart: bool = False,
+                   ascii_chart: bool = False) -> Report:
     metric = comparison.metric
     rows = [value_row(v) for v in comparison.values]
+    if changes is not None:
+        for row in rows:
+            add_change(row, changes[row["company"]])
+    if chart:
+        largest = max((v.value for v in comparison.values), default=Decimal(0))
+        for row in rows:
+            row["chart"] = bar(row["value"], largest, ascii_only=ascii_chart)
     rows += [{"company": m.company, "year": comparison.year, "metric": metric.id,
               "value": None, "unit": comparison.unit, "kind": "missing", "flags": [],
               "notes": m.reason, "as_printed": "", "where": m.reason,
@@ -87,31 +120,163 @@ def compare_report(comparison: Comparison, catalog: Catalog) -> Report:
     notes += _overlap_notes([v.company for v in comparison.values], catalog)
     notes += _derivation_notes(comparison.values)
     notes += _flag_notes(comparison.values)
+    display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})")]
+    if chart:
+        display.append(("chart", ""))
+    if changes is not None:
+        display += [("change", "Change"), ("change_pct", "Change %")]
+    display += [("kind", "Kind"), ("as_printed", "As printed"), ("where", "Source"),
+                ("flags", "Flags")]
     return Report(
-        rows=rows, columns=VALUE_COLUMNS + VALUE_EXTRA,
-        display=[("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})"),
-                 ("kind", "Kind"), ("as_printed", "As printed"), ("where", "Source"),
-                 ("flags", "Flags")],
-        title=f"{metric.name} ({metric.id}), {comparison.unit}",
-        notes=notes, align_right=("value", "year"))
+        rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
+        + VALUE_EXTRA + (["change_note"] if changes is not None else []),
+        display=display, title=f"{metric.name} ({metric.id}), {comparison.unit}",
+        notes=notes, align_right=("value", "year", "change", "change_pct"))
 
 
-def show_report(values: list[Value], catalog: Catalog, company: str, year: int) -> Report:
+def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool = False,
+                     ascii_chart: bool = False) -> Report:
+    """metric per denominator: numerator, denominator and intensity, with their units."""
+    rows = []
+    for item in result.rows:
+        row = value_row(item.numerator)
+        denominator = item.denominator
+        row.update({"per": result.per.id, "per_value": denominator.value,
+                    "per_unit": denominator.unit, "per_kind": denominator.kind,
+                    "per_source": (denominator.observation.reference if denominator.observation
+                                   else denominator.basis),
+                    "intensity": item.value, "intensity_unit": item.unit,
+                    "reported_intensity": item.reported.value if item.reported else None,
+                    "reported_intensity_source": (item.reported.observation.reference
+                                                  if item.reported and item.reported.observation
+                                                  else None),
+                    "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
+        row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
+        rows.append(row)
+    for missing in result.missing:
+        rows.append({"company": missing.company, "year": result.year, "metric": result.metric.id,
+                     "kind": "missing", "flags": [], "notes": missing.reason,
+                     "per": result.per.id, "intensity_unit": result.unit, "inputs": [],
+                     "also": [], "kinds": f"missing: {missing.reason}",
+                     "per_source": missing.reason})
+    if chart:
+        largest = max((r.value for r in result.rows), default=Decimal(0))
+        for row in rows:
+            row["chart"] = bar(row.get("intensity"), largest, ascii_only=ascii_chart)
+    notes = [f"Year {result.year_note}. Intensity = {result.metric.id} / {result.per.id}, "
+             f"in {result.unit}; smallest first."]
+    notes += _overlap_notes([r.numerator.company for r in result.rows], catalog)
+    for item in result.rows:
+        if item.denominator.kind == "implied":
+            notes.append(f"{item.denominator.company} {result.per.id} {result.year} is "
+                         f"{item.denominator.basis}; never reported.")
+        if item.reported is not None and item.difference_pct is not None:
+            notes.append(f"{item.numerator.company}: reported {format_decimal(item.reported.value)}"
+                         f" {item.unit}, recomputed {_short(item.value)}"
+                         f" ({item.difference_pct:+} %).")
+    notes += _derivation_notes([r.numerator for r in result.rows]
+                               + [r.denominator for r in result.rows])
+    display = [("company", "Company"), ("year", "Year"),
+               ("value", f"{result.metric.id} ({result.metric.unit})"),
+               ("per_value", f"{result.per.id} ({result.per.unit})"),
+               ("intensity", f"Intensity ({result.unit})")]
+    if chart:
+        display.append(("chart", ""))
+    display += [("reported_intensity", "Reported"), ("intensity_diff_pct", "Diff %"),
+                ("kinds", "Kinds"), ("flags", "Flags")]
+    return Report(
+        rows=rows,
+        columns=VALUE_COLUMNS + INTENSITY_COLUMNS + ["per_kind", "per_source",
+                                                     "reported_intensity",
+                                                     "reported_intensity_source",
+                                                     "intensity_diff_pct"] + VALUE_EXTRA,
+        display=display,
+        title=f"{result.metric.name} per {result.per.name.lower()} "
+              f"({result.metric.id} --per {result.per.id}), {result.unit}",
+        notes=notes, align_right=("value", "per_value", "intensity", "reported_intensity",
+                                  "intensity_diff_pct"))
+
+
+def _short(number: Decimal) -> str:
+    return format_decimal(number.quantize(Decimal("0.0001"))) if abs(number) < 10**6 else \
+        format_decimal(number.quantize(Decimal(1)))
+
+
+def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, metric_id: str,
+                 unit: str, chart: bool = True, ascii_chart: bool = False) -> Report:
+    """Each company's series over all years, with year-over-year change and a bar."""
+    rows = []
+    largest = max((c.value.value for changes in series_by_company.values() for c in changes),
+                  default=Decimal(0))
+    for changes in series_by_company.values():
+        for change in changes:
+            row = value_row(change.value)
+            add_change(row, change)
+            if chart:
+                row["chart"] = bar(change.value.value, largest, ascii_only=ascii_chart)
+            rows.append(row)
+    metric = catalog.metrics[metric_id]
+    values = [c.value for changes in series_by_company.values() for c in changes]
+    notes = _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
+    notes += [f"{c.value.company} {c.value.year}: change {c.note}." for changes in
+              series_by_company.values() for c in changes if c.note.startswith("not meaningful")]
+    display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({unit})")]
+    if chart:
+        display.append(("chart", ""))
+    display += [("change", "Change"), ("change_pct", "Change %"), ("kind", "Kind"),
+                ("where", "Source"), ("flags", "Flags")]
+    return Report(rows=rows, columns=VALUE_COLUMNS + CHANGE_COLUMNS + VALUE_EXTRA
+                  + ["change_note"],
+                  display=display, title=f"{metric.name} ({metric.id}), {unit}",
+                  notes=notes, group_by="company",
+                  align_right=("value", "change", "change_pct", "year"))
+
+
+def _code_key(code: str) -> tuple[Any, ...]:
+    """A1.2 before A1.10 before B1.1; no code last."""
+    if not code:
+        return (1,)
+    first = code.split(";")[0].strip()
+    return (0, *[(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", first)])
+
+
+def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
+                changes: dict[str, Change] | None = None,
+                framework: str | None = None) -> Report:
     rows = []
     for value in values:
         row = value_row(value)
         metric = catalog.metrics[value.metric]
         row["category"] = metric.category
         row["metric_name"] = metric.name
+        row["hkex"] = metric.hkex or None
+        row["gri"] = metric.gri or None
+        if changes is not None:
+            add_change(row, changes[value.metric])
         rows.append(row)
+    display = [("category", "Category"), ("metric", "Metric"), ("value", "Value"),
+               ("unit", "Unit")]
+    group_by = "category"
+    if framework is not None:
+        rows.sort(key=lambda r: _code_key(r[framework] or ""))
+        for row in rows:
+            row["code"] = row[framework] or "(none)"
+        display = [("code", framework.upper())] + display[1:]
+        group_by = "code"
+    if changes is not None:
+        display += [("change", "Change"), ("change_pct", "Change %")]
+    display += [("as_printed", "As printed"), ("where", "Source"), ("flags", "Flags")]
     name = catalog.companies[company].name
+    parent = catalog.companies[company].parent
+    notes = ([f"{company} is part of {parent}: its figures are included in {parent}'s."]
+             if parent else [])
     return Report(
-        rows=rows, columns=VALUE_COLUMNS + VALUE_EXTRA + ["category"],
-        display=[("category", "Category"), ("metric", "Metric"), ("value", "Value"),
-                 ("unit", "Unit"), ("as_printed", "As printed"), ("where", "Source"),
-                 ("flags", "Flags")],
-        title=f"{name} ({company}), {year}", group_by="category",
-        notes=_derivation_notes(values) + _flag_notes(values), align_right=("value",))
+        rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
+        + VALUE_EXTRA + ["category", "hkex", "gri"]
+        + (["change_note"] if changes is not None else []),
+        display=display, title=f"{name} ({company}), {year}", group_by=group_by,
+        notes=notes + _derivation_notes(values) + _flag_notes(values),
+        align_right=("value", "change", "change_pct"))
 
 
 def metrics_report(catalog: Catalog) -> Report:
