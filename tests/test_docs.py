@@ -19,3 +19,25 @@ def test_cli_reference_is_current(tmp_path) -> None:
                    capture_output=True)
     current = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert out.read_text(encoding="utf-8") == current, f"docs/cli.md is stale: run {REGENERATE}"
+
+
+def test_examples_are_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_examples", REPO / "tools" / "make_examples.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    current = (REPO / "docs" / "examples.md").read_text(encoding="utf-8")
+    assert module.render() == current, "docs/examples.md is stale: run python tools/make_examples.py"
+
+
+def test_coverage_is_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_coverage", REPO / "tools" / "make_coverage.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    current = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
+    assert module.render() == current, "docs/coverage.md is stale: run python tools/make_coverage.py"
