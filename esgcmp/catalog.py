@@ -12,7 +12,7 @@ import difflib
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CatalogError, NotFoundError, UnitError
-from .model import CATEGORIES, FLAGS, Citation, Company, Metric, Observation, Origin, Source
+from .model import (CATEGORIES, FLAGS, Citation, Company, LineDict, Metric, Observation, Origin,
+                    Source)
 from .names import fold
 from .units import conversion, parse_target
-from .yamlload import LineDict, YamlProblem, load_yaml
 
 SCHEMA_VERSION = 1
 ENV_VAR = "ESGCMP_CATALOG"
@@ -63,28 +63,33 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
     return paths
 
 
-def read_catalog_text(path: Path) -> str:
-    """A catalog file's text; missing, unreadable, empty or non-UTF-8 files are errors."""
+def read_catalog_bytes(path: Path) -> bytes:
+    """A catalog file's bytes; a missing or unreadable file is an error."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CatalogError("catalog file not found", file=str(path),
                            fix="check the path given to --catalog or ESGCMP_CATALOG") from None
+    except IsADirectoryError:
+        raise CatalogError("is a directory where a catalog file was expected",
+                           file=str(path)) from None
     except OSError as exc:
         raise CatalogError(f"cannot read catalog file ({exc.strerror})", file=str(path)) from None
+
+
+def parse_catalog_text(raw: bytes, file: str) -> LineDict:
+    """Decode (UTF-8) and parse one catalog file; empty, non-UTF-8 or non-mapping is an error."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogError(f"not UTF-8 (byte 0x{raw[exc.start]:02x})", file=str(path),
+        raise CatalogError(f"not UTF-8 (byte 0x{raw[exc.start]:02x})", file=file,
                            line=line, fix="save the file as UTF-8") from None
     if not text.strip():
-        raise CatalogError("catalog file is empty", file=str(path),
+        raise CatalogError("catalog file is empty", file=file,
                            fix="a catalog starts with 'schema: 1' (docs/catalog.md)")
-    return text
+    from .yamlload import YamlProblem, load_yaml  # PyYAML only when a file must be parsed
 
-
-def parse_catalog_text(text: str, file: str) -> LineDict:
     try:
         document = load_yaml(text)
     except YamlProblem as exc:
@@ -95,30 +100,70 @@ def parse_catalog_text(text: str, file: str) -> LineDict:
     return document
 
 
+Shard = dict[str, dict[int, Observation]]  # company -> year -> value, for one metric
+
+
 @dataclass
 class Catalog:
-    """Everything the catalog files hold, validated and normalised."""
+    """Everything the catalog files hold, validated and normalised.
+
+    Values are kept per metric (a shard), so that a query about one metric touches only
+    that metric's values; a cached catalog loads shards on first use (``shard_loader``).
+    """
 
     metrics: dict[str, Metric] = field(default_factory=dict)
     companies: dict[str, Company] = field(default_factory=dict)
     sources: dict[str, dict[str, Source]] = field(default_factory=dict)  # by company
-    observations: dict[tuple[str, str, int], Observation] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    shards: dict[str, Shard] = field(default_factory=dict)
+    shard_loader: Callable[[str], Shard] | None = None
+    stored_shards: frozenset[str] = frozenset()  # metrics the loader can still provide
+    _flat: dict[tuple[str, str, int], Observation] | None = None
+
+    def add(self, observation: Observation) -> None:
+        shard = self.shards.setdefault(observation.metric, {})
+        shard.setdefault(observation.company, {})[observation.year] = observation
+        self._flat = None
+
+    def shard(self, metric: str) -> Shard:
+        found = self.shards.get(metric)
+        if found is None and self.shard_loader is not None and metric in self.stored_shards:
+            found = self.shards[metric] = self.shard_loader(metric)
+        return found if found is not None else {}
+
+    def metrics_with_values(self) -> list[str]:
+        return sorted(set(self.shards) | set(self.stored_shards))
 
     # --- queries -------------------------------------------------------------------
+    def get(self, company: str, metric: str, year: int) -> Observation | None:
+        return self.shard(metric).get(company, {}).get(year)
+
+    @property
+    def observations(self) -> dict[tuple[str, str, int], Observation]:
+        """Every value, keyed (company, metric, year); loads every shard."""
+        if self._flat is None:
+            self._flat = {(c, m, y): obs for m in self.metrics_with_values()
+                          for c, years in self.shard(m).items() for y, obs in years.items()}
+        return self._flat
+
     def series(self, company: str, metric: str) -> dict[int, Observation]:
-        return {year: obs for (c, m, year), obs in sorted(self.observations.items())
-                if c == company and m == metric}
+        return dict(sorted(self.shard(metric).get(company, {}).items()))
 
     def for_company_year(self, company: str, year: int) -> list[Observation]:
-        return [obs for (c, _m, y), obs in self.observations.items() if c == company and y == year]
+        return [obs for m in self.metrics_with_values()
+                if (obs := self.shard(m).get(company, {}).get(year)) is not None]
 
     def years(self, company: str | None = None, metric: str | None = None) -> list[int]:
-        return sorted({y for (c, m, y) in self.observations
-                       if (company is None or c == company) and (metric is None or m == metric)})
+        metrics = [metric] if metric is not None else self.metrics_with_values()
+        years: set[int] = set()
+        for metric_id in metrics:
+            shard = self.shard(metric_id)
+            for company_id in ([company] if company is not None else list(shard)):
+                years.update(shard.get(company_id, {}))
+        return sorted(years)
 
     def companies_reporting(self, metric: str) -> list[str]:
-        return sorted({c for (c, m, _y) in self.observations if m == metric})
+        return sorted(c for c, years in self.shard(metric).items() if years)
 
     # --- name resolution -------------------------------------------------------------
     def resolve_company(self, wanted: str) -> Company:
@@ -343,17 +388,16 @@ class _Reader:
             cited = tuple(c for y, c in also if y is None or y == year)
             if any(c.normalized is not None and c.normalized != normalized for c in cited):
                 flags += ("sources_disagree",)
-            key = (company_id, metric_id, year)
-            first = self.catalog.observations.get(key)
+            first = self.catalog.get(company_id, metric_id, year)
             if first is not None:
                 raise self.error(f"{company_id} {metric_id} {year} is given twice (first at "
                                  f"{first.origin})", values)
-            self.catalog.observations[key] = Observation(
+            self.catalog.add(Observation(
                 company=company_id, metric=metric_id, year=year, value=number, unit=unit,
                 label=label, source=source, line=line, normalized=normalized,
                 origin=Origin(self.file, values.line), printed=printed, flags=flags,
                 notes="; ".join(n for n in (notes, note) if n), conversion_note=convert.note,
-                also=cited)
+                also=cited))
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int]:
@@ -449,15 +493,14 @@ def load_catalog(paths: Iterable[Path]) -> Catalog:
     """Read, validate and normalise the catalog files, in order."""
     catalog = Catalog()
     for path in paths:
-        text = read_catalog_text(path)
-        document = parse_catalog_text(text, str(path))
+        document = parse_catalog_text(read_catalog_bytes(path), str(path))
         _Reader(catalog, str(path)).read(document)
         catalog.files.append(str(path))
-    _check_references(catalog)
+    check_references(catalog)
     return catalog
 
 
-def _check_references(catalog: Catalog) -> None:
+def check_references(catalog: Catalog) -> None:
     """Metrics named by other metrics, and company parents, must exist."""
     for metric in catalog.metrics.values():
         for other in metric.parts + (metric.ratio_of or ()):

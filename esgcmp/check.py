@@ -68,6 +68,13 @@ def _grade(expected: Decimal, found: Decimal) -> str | None:
     return "info" if relative <= TOLERANCE else "warning"
 
 
+def _values(catalog: Catalog, metric: str) -> Iterator[tuple[str, int, Observation]]:
+    """One metric's values as (company, year, value), in order."""
+    for company, years in sorted(catalog.shard(metric).items()):
+        for year, observation in sorted(years.items()):
+            yield company, year, observation
+
+
 def _refs(*observations: Observation) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o.reference for o in observations))
 
@@ -79,10 +86,8 @@ def check_sums(catalog: Catalog) -> Iterator[Finding]:
             continue
         is_rate = metric.unit == "percent" and all(
             catalog.metrics[p].unit == "percent" for p in metric.parts)
-        for (company, metric_id, year), total in sorted(catalog.observations.items()):
-            if metric_id != metric.id:
-                continue
-            parts = [catalog.observations.get((company, p, year)) for p in metric.parts]
+        for company, year, total in _values(catalog, metric.id):
+            parts = [catalog.get(company, p, year) for p in metric.parts]
             present = [p for p in parts if p is not None]
             if len(present) != len(parts):
                 continue
@@ -122,11 +127,9 @@ def check_ratios(catalog: Catalog) -> Iterator[Finding]:
             yield Finding("error", "ratio_unit", f"metric '{metric.id}': {exc}",
                           metric=metric.id, sources=(str(metric.origin),))
             continue
-        for (company, metric_id, year), reported in sorted(catalog.observations.items()):
-            if metric_id != metric.id:
-                continue
-            numerator = catalog.observations.get((company, numerator_id, year))
-            denominator = catalog.observations.get((company, denominator_id, year))
+        for company, year, reported in _values(catalog, metric.id):
+            numerator = catalog.get(company, numerator_id, year)
+            denominator = catalog.get(company, denominator_id, year)
             if numerator is None or denominator is None or denominator.normalized == 0:
                 continue
             expected = numerator.normalized / denominator.normalized * factor
@@ -147,10 +150,8 @@ def check_grid_factor(catalog: Catalog) -> Iterator[Finding]:
     factor = target_factor(f"({catalog.metrics['ghg_scope2'].unit}) / "
                            f"({catalog.metrics['electricity'].unit})", "tCO2e/MWh")
     low, high = GRID_FACTOR_RANGE
-    for (company, metric_id, year), scope2 in sorted(catalog.observations.items()):
-        if metric_id != "ghg_scope2":
-            continue
-        electricity = catalog.observations.get((company, "electricity", year))
+    for company, year, scope2 in _values(catalog, "ghg_scope2"):
+        electricity = catalog.get(company, "electricity", year)
         if electricity is None or electricity.normalized == 0:
             continue
         implied = (scope2.normalized / electricity.normalized * factor).quantize(

@@ -82,9 +82,35 @@ def _format(requested: Format | None) -> Format:
 
 
 def _load(paths: list[Path] | None):  # -> Catalog (imported lazily)
-    from .catalog import catalog_paths, load_catalog
+    from .catalog import catalog_paths
 
-    return load_catalog(catalog_paths(paths or []))
+    return _load_files(catalog_paths(paths or []))
+
+
+def _load_files(files: list[Path]):  # -> Catalog
+    from .cache import load_catalog_cached
+
+    if not sys.stderr.isatty() or sum(_size(p) for p in files) < 2_000_000:
+        return load_catalog_cached(files)
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task("Reading catalogs", total=len(files))
+        return load_catalog_cached(
+            files, progress=lambda done, total, _path: bar.update(task, completed=done))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _stderr_console():  # -> rich Console on stderr, for progress only
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _basis(name: str, coefficient: str | None):
@@ -300,14 +326,14 @@ def check(
     catalog: CatalogOption = None,
 ) -> None:
     """Check the catalog: schema, units, totals against parts, reported ratios against recomputation, plausibility; exit 1 on errors."""  # noqa: E501
-    from .catalog import catalog_paths, load_catalog
+    from .catalog import catalog_paths
     from .check import load_failure, run_checks
     from .errors import CatalogError
     from .views import check_report
 
     paths = catalog_paths(catalog or [])
     try:
-        data = load_catalog(paths)
+        data = _load_files(paths)
     except CatalogError as exc:
         findings = [load_failure(exc)]
     else:
@@ -318,6 +344,13 @@ def check(
     _emit(check_report(findings, [str(p) for p in paths]), fmt, bom)
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _save_memo() -> None:
+    if "esgcmp.cache" in sys.modules:
+        from .cache import save_memo
+
+        save_memo()
 
 
 def _fail(message: str, code: int) -> int:
@@ -344,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="esgcmp", standalone_mode=False)
+        _save_memo()
         return int(result) if isinstance(result, int) else 0
     except typer.Exit as exc:
         return exc.exit_code

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
 from importlib import resources
 from typing import Any
-
-import yaml
 
 from .catalog import Catalog
 from .errors import NoDataError, NotFoundError, UnitError
@@ -45,13 +42,30 @@ class Coefficients:
     components: dict[str, dict[str, str]]
 
 
-@lru_cache(maxsize=1)
+_COEFFICIENTS: list[Coefficients] = []  # read once; the cache may preset it
+
+
 def coefficients() -> Coefficients:
     """The standard-coal coefficients, from esgcmp/energy_coefficients.yaml."""
-    text = (resources.files("esgcmp") / "energy_coefficients.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return Coefficients(standard=data["standard"], source=data["source"], target=data["target"],
-                        components=data["components"])
+    if not _COEFFICIENTS:
+        import yaml
+
+        text = (resources.files("esgcmp") / "energy_coefficients.yaml").read_text(
+            encoding="utf-8")
+        data: dict[str, Any] = yaml.safe_load(text)
+        _COEFFICIENTS.append(Coefficients(standard=data["standard"], source=data["source"],
+                                          target=data["target"],
+                                          components=data["components"]))
+    return _COEFFICIENTS[0]
+
+
+def known_coefficients() -> Coefficients | None:
+    return _COEFFICIENTS[0] if _COEFFICIENTS else None
+
+
+def preset_coefficients(value: Coefficients) -> None:
+    if not _COEFFICIENTS:
+        _COEFFICIENTS.append(value)
 
 
 @dataclass(frozen=True)
@@ -114,14 +128,15 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     components = _derivable_components(catalog, company)
     if not components:
         return Missing(company, "reports neither a total nor components")
-    absent = [m for m in components if (company, m, year) not in catalog.observations]
+    absent = [m for m in components if catalog.get(company, m, year) is None]
     if absent:
         return Missing(company, f"no total reported; cannot derive {year}: "
                                 f"{', '.join(absent)} not reported for {year}")
     target = catalog.metrics[table.target]
     inputs: list[Input] = []
     for metric_id in components:
-        observation = catalog.observations[(company, metric_id, year)]
+        observation = catalog.get(company, metric_id, year)
+        assert observation is not None  # checked above
         text = table.components[metric_id]["coefficient"]
         if metric_id == "electricity" and basis.electricity == "generation":
             text = f"{format_decimal(basis.kgce_per_kwh)} kgce/kWh"  # type: ignore[arg-type]
@@ -147,7 +162,7 @@ def derive_energy(catalog: Catalog, company: str, year: int,
 def value_of(catalog: Catalog, company: str, metric: str, year: int,
              basis: EnergyBasis) -> Value | Missing:
     """The reported value, else a derived one, else why there is none."""
-    observation = catalog.observations.get((company, metric, year))
+    observation = catalog.get(company, metric, year)
     if observation is not None:
         return reported(observation, catalog.metrics[metric])
     if metric == coefficients().target:
@@ -237,8 +252,8 @@ def show(catalog: Catalog, company: str, year: int,
                             hint=f"{company} reports {', '.join(map(str, years)) or 'no year'}")
     values: list[Value] = []
     order = {m: i for i, m in enumerate(catalog.metrics)}
-    for metric_id in sorted({m for (c, m, y) in catalog.observations if c == company
-                             and y == year} | {coefficients().target},
+    for metric_id in sorted({o.metric for o in catalog.for_company_year(company, year)}
+                            | {coefficients().target},
                             key=lambda m: order.get(m, len(order))):
         if metric_id not in catalog.metrics:
             continue

@@ -48,7 +48,7 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
     for ratio in catalog.metrics.values():
         if ratio.ratio_of is None or ratio.ratio_of[1] != metric.id:
             continue
-        ratio_obs = catalog.observations.get((company, ratio.id, year))
+        ratio_obs = catalog.get(company, ratio.id, year)
         numerator_metric = catalog.metrics[ratio.ratio_of[0]]
         numerator = value_of(catalog, company, numerator_metric.id, year, basis)
         if ratio_obs is None or not isinstance(numerator, Value) or ratio_obs.normalized == 0:

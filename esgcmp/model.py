@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
+
+class LineDict(dict):
+    """A dict that knows the 1-based line of the mapping it was loaded from."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+
 
 CATEGORIES = ("environmental", "social", "governance", "economic")
 

@@ -336,10 +336,21 @@ def conversion(printed: str, target_text: str) -> Conversion:
                     fix="the dimensions differ; check the unit and the metric")
 
 
-@lru_cache(maxsize=1024)
+# Factors between comparison units already worked out, kept across runs by the cache so
+# that a cached command needs no pint at all.
+KNOWN_FACTORS: dict[tuple[str, str], Decimal] = {}
+
+
 def target_factor(from_text: str, to_text: str) -> Decimal:
     """The factor from one comparison unit to another (``--unit``); UnitError if they differ
     in dimension."""
+    key = (from_text, to_text)
+    if key not in KNOWN_FACTORS:
+        KNOWN_FACTORS[key] = _target_factor(from_text, to_text)
+    return KNOWN_FACTORS[key]
+
+
+def _target_factor(from_text: str, to_text: str) -> Decimal:
     import pint
 
     ureg = registry()

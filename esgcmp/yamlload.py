@@ -14,22 +14,14 @@ from typing import Any
 
 import yaml
 
+from .model import LineDict
+
 try:  # the C parser is several times faster; the constructor stays in Python
     from yaml import CSafeLoader as _FastBase
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _FastBase  # type: ignore[assignment]
 
 MAX_DEPTH = 32
-
-
-class LineDict(dict):
-    """A dict that knows the 1-based line of the mapping it was loaded from."""
-
-    __slots__ = ("line",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.line = 0
 
 
 class YamlProblem(Exception):

@@ -17,8 +17,16 @@ def seeds_dir() -> Path:
     return Path(os.environ.get("ESGCMP_SEEDS", REPO.parent / "shared" / "seeds"))
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the test session, never the user's."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(cache_dir))
+    monkeypatch.delenv("ESGCMP_NO_CACHE", raising=False)
     monkeypatch.delenv("ESGCMP_CATALOG", raising=False)
     monkeypatch.delenv("ESGCMP_DEBUG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
