@@ -29,6 +29,7 @@ SCHEMA_VERSION = 1
 ENV_VAR = "ESGCMP_CATALOG"
 YEAR_RANGE = (1900, 2100)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_INF = float("inf")
 
 
 def builtin_catalog_path() -> Path:
@@ -376,28 +377,37 @@ class _Reader:
             raise self.error(f"{what}: 'values' must be a mapping of year: value, "
                              f"not {_type_name(values)}", entry,
                              fix="e.g. values: {2019: 13.2, 2020: 14.23}")
+        origin = Origin(self.file, values.line)
+        by_year = self.catalog.shards.setdefault(metric_id, {}).setdefault(company_id, {})
+        self.catalog._flat = None
         for year, raw in values.items():
             year = self._year(year, values, what)
-            number, printed, flags, note = self._value(raw, values, f"{what} {year}")
+            if type(raw) is float or type(raw) is int:  # the common case, checked cheaply
+                if raw != raw or raw in (_INF, -_INF):
+                    raise self.error(f"{what} {year}: value {raw} is not a finite number", values)
+                number: Decimal = Decimal(repr(raw)) if type(raw) is float else Decimal(raw)
+                printed, flags, note = None, entry_flags, ""
+            else:
+                number, printed, value_flags, note = self._value(raw, values, f"{what} {year}")
+                flags = tuple(dict.fromkeys(entry_flags + value_flags))
             if number < 0 and not metric.signed:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
                                  fix=f"set 'signed: true' on metric '{metric_id}' if it can be")
-            flags = tuple(dict.fromkeys(entry_flags + flags))
             normalized = number * convert.factor
-            cited = tuple(c for y, c in also if y is None or y == year)
-            if any(c.normalized is not None and c.normalized != normalized for c in cited):
-                flags += ("sources_disagree",)
-            first = self.catalog.get(company_id, metric_id, year)
+            cited: tuple[Citation, ...] = ()
+            if also:
+                cited = tuple(c for y, c in also if y is None or y == year)
+                if any(c.normalized is not None and c.normalized != normalized for c in cited):
+                    flags += ("sources_disagree",)
+            first = by_year.get(year)
             if first is not None:
                 raise self.error(f"{company_id} {metric_id} {year} is given twice (first at "
                                  f"{first.origin})", values)
-            self.catalog.add(Observation(
-                company=company_id, metric=metric_id, year=year, value=number, unit=unit,
-                label=label, source=source, line=line, normalized=normalized,
-                origin=Origin(self.file, values.line), printed=printed, flags=flags,
-                notes="; ".join(n for n in (notes, note) if n), conversion_note=convert.note,
-                also=cited))
+            by_year[year] = Observation(
+                company_id, metric_id, year, number, unit, label, source, line, normalized,
+                origin, printed, flags, f"{notes}; {note}" if notes and note else notes or note,
+                convert.note, cited)
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int]:

@@ -33,7 +33,7 @@ FLAGS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where something is defined in a catalog file."""
 
@@ -81,7 +81,7 @@ class Company:
     entity: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """The same figure printed in a second source."""
 
@@ -94,7 +94,7 @@ class Citation:
     normalized: Decimal | None = None  # in the metric's unit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """One reported value: company, metric, year, exactly as printed, and where."""
 

@@ -110,7 +110,10 @@ def _needs_checking(text: str) -> bool:
 def load_yaml(text: str) -> Any:
     """Parse one YAML document into plain Python data with LineDict mappings."""
     loader_class = _CheckingLoader if _needs_checking(text) else _FastLoader
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)  # the pure-Python reader checks characters here
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}".replace("\n", " "), None) from exc
     try:
         return loader.get_single_data()
     except YamlProblem:
@@ -123,6 +126,6 @@ def load_yaml(text: str) -> Any:
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlProblem(f"YAML syntax error: {problem}", line) from exc
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"YAML error: {exc}", None) from exc
+        raise YamlProblem(f"YAML error: {exc}".replace("\n", " "), None) from exc
     finally:
         loader.dispose()

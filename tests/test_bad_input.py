@@ -46,6 +46,7 @@ BAD_CATALOGS = [
      + "      - {metric: water, unit: 萬噸, values: {2020: 2}, source: s, line: 2}\n",
      r":9: co water 2020 is given twice \(first at .*:8\)"),
     ("duplicate-key", "schema: 1\nschema: 1\n", r":2: duplicate key 'schema'"),
+    ("control-character", "schema: 1\nx: *\x1b\n", r"YAML error: unacceptable character"),
     ("unknown-source", VALID_HEAD + "      - {metric: water, unit: 萬噸, values: {2020: 1}, source: t, line: 1}\n",
      r":8: kpi 'water': unknown source 't'"),
     ("bad-year", VALID_HEAD + "      - {metric: water, unit: 萬噸, values: {20200: 1}, source: s, line: 1}\n",
