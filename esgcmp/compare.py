@@ -193,6 +193,26 @@ def convert(value: Value, unit: str | None) -> Value:
     return replace(value, value=value.value * factor, unit=unit, inputs=inputs)
 
 
+def choose_year(available: dict[str, list[int]], year: int | None, having: str,
+                subject: str) -> tuple[int, str]:
+    """The year to compare and a sentence saying why: ``year`` if some company has it,
+    else the latest year every company has ("reported by", "with both values for"), else
+    the latest any company has. ``available`` holds only companies with some year."""
+    if year is None:
+        common = set.intersection(*(set(years) for years in available.values()))
+        if common:
+            chosen = max(common)
+            return chosen, f"{chosen}: the latest year {having} every company compared"
+        chosen = max(y for years in available.values() for y in years)
+        return chosen, (f"{chosen}: the latest year {having} any company compared; "
+                        f"no year is {having} all")
+    all_years = sorted({y for years in available.values() for y in years})
+    if year not in all_years:
+        raise NotFoundError("year", str(year), [str(y) for y in all_years],
+                            hint=f"{subject} {', '.join(map(str, all_years))}")
+    return year, str(year)
+
+
 @dataclass(frozen=True)
 class Comparison:
     metric: Metric
@@ -215,22 +235,9 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
     if not reporting:
         raise NoDataError(f"no company {'of those named ' if companies else ''}reports "
                           f"'{metric.id}' ({metric.name})")
-    if year is None:
-        common = set.intersection(*(set(available[c]) for c in reporting))
-        if common:
-            year = max(common)
-            year_note = f"{year}: the latest year reported by every company compared"
-        else:
-            year = max(y for c in reporting for y in available[c])
-            year_note = (f"{year}: the latest year reported by any company compared; no year "
-                         "is reported by all")
-    else:
-        all_years = sorted({y for c in reporting for y in available[c]})
-        if year not in all_years:
-            raise NotFoundError("year", str(year), [str(y) for y in all_years],
-                                hint=f"'{metric.id}' is reported for "
-                                     f"{', '.join(map(str, all_years))}")
-        year_note = f"{year}"
+    year, year_note = choose_year(
+        {c: available[c] for c in reporting}, year, "reported by",
+        f"'{metric.id}' is reported for")
     values: list[Value] = []
     missing: list[Missing] = []
     for company in chosen:

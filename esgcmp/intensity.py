@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalog import Catalog
-from .compare import EnergyBasis, Missing, Value, value_of, years_available
-from .errors import NoDataError, NotFoundError
+from .compare import EnergyBasis, Missing, Value, choose_year, value_of, years_available
+from .errors import NoDataError
 from .model import Metric
 from .units import format_decimal, parse_target, target_factor
 
@@ -138,19 +138,9 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
     reporting = [c for c in chosen if available[c]]
     if not reporting:
         raise NoDataError(f"no company reports both '{metric.id}' and '{per.id}' for one year")
-    if year is None:
-        common = set.intersection(*(set(available[c]) for c in reporting))
-        year = max(common) if common else max(y for c in reporting for y in available[c])
-        year_note = (f"{year}: the latest year with both values for every company compared"
-                     if common else f"{year}: the latest year with both values for any company "
-                                    "compared; no year has them for all")
-    else:
-        all_years = sorted({y for c in reporting for y in available[c]})
-        if year not in all_years:
-            raise NotFoundError("year", str(year), [str(y) for y in all_years],
-                                hint=f"'{metric.id}' per '{per.id}' is available for "
-                                     f"{', '.join(map(str, all_years))}")
-        year_note = str(year)
+    year, year_note = choose_year({c: available[c] for c in reporting}, year,
+                                  "with both values for",
+                                  f"'{metric.id}' per '{per.id}' is available for")
     ratio = ratio_metric(catalog, metric.id, per.id)
     rows: list[Intensity] = []
     missing: list[Missing] = []
