@@ -126,7 +126,8 @@ def company_block(rng: random.Random, number: int, width: int,
             if unit == "percent":
                 level = min(level, 100.0)
             values.append(f"{year}: {_number(level / magnitude, decimals)}")
-        label = f"{metric_id} ({printed})" if metric_id != "ghg" else f"溫室氣體排放量（{printed}）"
+        label = (f"溫室氣體排放量（{printed}）" if metric_id == "ghg"
+                 else f"{metric_id} ({printed})")
         lines += [
             f"      - metric: {metric_id}",
             f"        label: {_quote(label)}",

@@ -29,7 +29,7 @@ from .model import Citation, Observation, Origin
 from .catalog import (Catalog, Shard, _Reader, check_references, parse_catalog_text,
                       read_catalog_bytes)
 
-FORMAT = 2  # bump when the stored layout changes
+FORMAT = 3  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; older ones are removed
 KEEP_DOCUMENTS = 4096  # parsed files kept
 
@@ -84,7 +84,25 @@ def _write_pickle(path: Path, value: Any) -> None:
 
 # A shard is stored as plain tuples with marshal: several times faster to write and read
 # than pickled objects, and only the shards a command needs are turned back into records.
-def encode_shard(shard: Shard) -> bytes:
+PACK_ROWS = 20_000  # metrics are stored together until a file holds this many values
+
+
+def _packs(catalog: Catalog) -> list[list[str]]:
+    """Metrics grouped into files of about PACK_ROWS values: a small catalog is one file,
+    a large one is read a few metrics at a time."""
+    packs: list[list[str]] = [[]]
+    rows = 0
+    for metric in sorted(catalog.shards):
+        size = sum(len(years) for years in catalog.shards[metric].values())
+        if packs[-1] and rows + size > PACK_ROWS:
+            packs.append([])
+            rows = 0
+        packs[-1].append(metric)
+        rows += size
+    return packs
+
+
+def encode_shard(shard: Shard) -> list[tuple[Any, ...]]:
     rows = []
     for company, years in shard.items():
         for year, o in years.items():
@@ -93,14 +111,14 @@ def encode_shard(shard: Shard) -> bytes:
                          o.notes, o.conversion_note,
                          tuple((c.source.id, c.line, c.label, c.unit, _text(c.value), c.printed,
                                 _text(c.normalized)) for c in o.also)))
-    return marshal.dumps(rows)
+    return rows
 
 
-def decode_shard(metric: str, data: bytes, catalog: Catalog) -> Shard:
+def decode_shard(metric: str, rows: list[tuple[Any, ...]], catalog: Catalog) -> Shard:
     shard: Shard = {}
     origins: dict[tuple[str, int | None], Origin] = {}
     for (company, year, value, unit, label, source_id, line, normalized, origin_file,
-         origin_line, printed, flags, notes, conversion_note, also) in marshal.loads(data):
+         origin_line, printed, flags, notes, conversion_note, also) in rows:
         sources = catalog.sources[company]
         origin = origins.get((origin_file, origin_line))
         if origin is None:
@@ -140,9 +158,14 @@ class CatalogCache:
         except Exception:  # noqa: BLE001 - any unreadable cache means: rebuild
             return None
 
+        packs: dict[str, dict[str, Any]] = {}
+
         def load_shard(metric: str) -> Shard:
             try:
-                return decode_shard(metric, (folder / shard_files[metric]).read_bytes(), catalog)
+                name = shard_files[metric]
+                if name not in packs:
+                    packs[name] = marshal.loads((folder / name).read_bytes())
+                return decode_shard(metric, packs[name][metric], catalog)
             except Exception:  # noqa: BLE001 - broken since the index was read
                 fresh = rebuild()
                 catalog.shards.update(fresh.shards)
@@ -162,10 +185,11 @@ class CatalogCache:
         staging = Path(tempfile.mkdtemp(dir=self.catalogs, prefix=".tmp-"))
         try:
             shard_files = {}
-            for number, metric in enumerate(sorted(catalog.shards)):
+            for number, pack in enumerate(_packs(catalog)):
                 name = f"m{number:05d}.marshal"
-                (staging / name).write_bytes(encode_shard(catalog.shards[metric]))
-                shard_files[metric] = name
+                (staging / name).write_bytes(marshal.dumps(
+                    {metric: encode_shard(catalog.shards[metric]) for metric in pack}))
+                shard_files.update(dict.fromkeys(pack, name))
             index_catalog = Catalog(metrics=catalog.metrics, companies=catalog.companies,
                                     sources=catalog.sources, files=catalog.files)
             _write_pickle(staging / "index.pickle", {"format": FORMAT, "catalog": index_catalog,

@@ -151,7 +151,7 @@ def _emit(report: Report, fmt: Format | None, bom: bool = False) -> None:
     if chosen is Format.table:
         from rich.console import Console
 
-        console = Console(file=sys.stdout, highlight=False)
+        console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
         console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
     render(report, chosen, sys.stdout, console=console, bom=bom)
     sys.stdout.flush()
