@@ -316,26 +316,38 @@ def _documents(contents: list[tuple[Path, bytes]], digests: list[str],
 
     from .errors import CatalogError
 
-    cached = [cache.document(d) if cache is not None else None for d in digests]
-    todo = [n for n, document in enumerate(cached) if document is None]
+    def is_cached(digest: str) -> bool:
+        return cache is not None and (cache.documents / f"{digest}.pickle").is_file()
+
+    todo = [n for n, digest in enumerate(digests) if not is_cached(digest)]
+    parsing = set(todo)
     cores = os.cpu_count() or 1
     parallel = (cores >= 2 and len(todo) >= 2
                 and sum(len(contents[n][1]) for n in todo) >= PARALLEL_BYTES)
     pool = None
     futures: dict[int, Future[Any]] = {}
+    waiting = list(todo)
+    window = 2 * cores  # parsed documents waiting for the reader, at most: bounds memory
+    root = str(cache.root) if cache is not None else None
+
+    def submit() -> None:
+        while pool is not None and waiting and len(futures) < window:
+            number = waiting.pop(0)
+            futures[number] = pool.submit(_parse_worker, str(contents[number][0]),
+                                          digests[number], root)
+
     if parallel:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         pool = ProcessPoolExecutor(max_workers=min(cores, len(todo)), mp_context=context)
-        root = str(cache.root) if cache is not None else None
-        futures = {n: pool.submit(_parse_worker, str(contents[n][0]), digests[n], root)
-                   for n in todo}
+        submit()
     try:
         for number, ((path, raw), digest) in enumerate(zip(contents, digests)):
-            document = cached[number]
-            cached[number] = None
-            if number in futures:
+            document = cache.document(digest) if number not in parsing and cache else None
+            if pool is not None and number in parsing:
+                submit()
                 document = futures.pop(number).result()
+                submit()
                 if isinstance(document, tuple) and document and document[0] == "error":
                     raise CatalogError(document[1], file=document[2], line=document[3],
                                        fix=document[4])
