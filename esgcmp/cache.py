@@ -29,7 +29,7 @@ from .model import Citation, Observation, Origin
 from .catalog import (Catalog, Shard, _Reader, check_references, parse_catalog_text,
                       read_catalog_bytes)
 
-FORMAT = 3  # bump when the stored layout changes
+FORMAT = 4  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; older ones are removed
 KEEP_DOCUMENTS = 4096  # parsed files kept
 
@@ -107,7 +107,7 @@ def encode_shard(shard: Shard) -> list[tuple[Any, ...]]:
     for company, years in shard.items():
         for year, o in years.items():
             rows.append((company, year, str(o.value), o.unit, o.label, o.source.id, o.line,
-                         str(o.normalized), o.origin.file, o.origin.line, o.printed, o.flags,
+                         str(o.factor), o.origin.file, o.origin.line, o.printed, o.flags,
                          o.notes, o.conversion_note,
                          tuple((c.source.id, c.line, c.label, c.unit, _text(c.value), c.printed,
                                 _text(c.normalized)) for c in o.also)))
@@ -117,7 +117,8 @@ def encode_shard(shard: Shard) -> list[tuple[Any, ...]]:
 def decode_shard(metric: str, rows: list[tuple[Any, ...]], catalog: Catalog) -> Shard:
     shard: Shard = {}
     origins: dict[tuple[str, int | None], Origin] = {}
-    for (company, year, value, unit, label, source_id, line, normalized, origin_file,
+    factors: dict[str, Decimal] = {}
+    for (company, year, value, unit, label, source_id, line, factor, origin_file,
          origin_line, printed, flags, notes, conversion_note, also) in rows:
         sources = catalog.sources[company]
         origin = origins.get((origin_file, origin_line))
@@ -127,7 +128,8 @@ def decode_shard(metric: str, rows: list[tuple[Any, ...]], catalog: Catalog) -> 
                                    _number(c[6])) for c in also)
         shard.setdefault(company, {})[year] = Observation(
             company, metric, year, Decimal(value), unit, label, sources[source_id], line,
-            Decimal(normalized), origin, printed, tuple(flags), notes, conversion_note,
+            factors.get(factor) or factors.setdefault(factor, Decimal(factor)), origin, printed,
+            tuple(flags), notes, conversion_note,
             citations)
     return shard
 

@@ -394,9 +394,9 @@ class _Reader:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
                                  fix=f"set 'signed: true' on metric '{metric_id}' if it can be")
-            normalized = number * convert.factor
             cited: tuple[Citation, ...] = ()
             if also:
+                normalized = number * convert.factor
                 cited = tuple(c for y, c in also if y is None or y == year)
                 if any(c.normalized is not None and c.normalized != normalized for c in cited):
                     flags += ("sources_disagree",)
@@ -405,7 +405,7 @@ class _Reader:
                 raise self.error(f"{company_id} {metric_id} {year} is given twice (first at "
                                  f"{first.origin})", values)
             by_year[year] = Observation(
-                company_id, metric_id, year, number, unit, label, source, line, normalized,
+                company_id, metric_id, year, number, unit, label, source, line, convert.factor,
                 origin, printed, flags, f"{notes}; {note}" if notes and note else notes or note,
                 convert.note, cited)
 

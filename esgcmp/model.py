@@ -106,13 +106,19 @@ class Observation:
     label: str
     source: Source
     line: int
-    normalized: Decimal  # in the metric's unit
+    factor: Decimal  # value x factor = the value in the metric's unit
     origin: Origin  # where in the catalog
     printed: str | None = None  # literal text on the line, when it is not the plain number
     flags: tuple[str, ...] = ()
     notes: str = ""
     conversion_note: str = ""
     also: tuple[Citation, ...] = field(default=())
+
+    @property
+    def normalized(self) -> Decimal:
+        """The value in the metric's unit (computed, so that millions of values need not
+        keep a second number each)."""
+        return self.value * self.factor
 
     @property
     def reference(self) -> str:

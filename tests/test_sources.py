@@ -38,7 +38,7 @@ def test_every_source_file_of_the_catalog_exists(files: SourceFiles) -> None:
 def _observation(value: str, line: int, printed: str | None = None) -> Observation:
     source = Source("cu", "004_74dae4d02e57c763.txt", Origin("x"))
     return Observation(company="c", metric="ghg", year=2020, value=Decimal(value), unit="百萬噸",
-                       label="", source=source, line=line, normalized=Decimal(0),
+                       label="", source=source, line=line, factor=Decimal(1),
                        origin=Origin("x.yaml", 1), printed=printed)
 
 
