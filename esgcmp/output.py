@@ -75,6 +75,8 @@ def json_number(value: Decimal) -> int | float:
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, Decimal):
+        if len(value.normalize().as_tuple().digits) > 15:  # a quotient: float precision, as JSON
+            return repr(float(value))
         return format(value.normalize(), "f") if value != 0 else "0"
     if isinstance(value, (list, tuple)):
         value = ";".join(str(v) for v in value)
