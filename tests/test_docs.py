@@ -21,23 +21,24 @@ def test_cli_reference_is_current(tmp_path) -> None:
     assert out.read_text(encoding="utf-8") == current, f"docs/cli.md is stale: run {REGENERATE}"
 
 
-def test_examples_are_current() -> None:
+def _render(script: str) -> str:
+    """What tools/SCRIPT.py would write, without writing it."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("make_examples", REPO / "tools" / "make_examples.py")
+    spec = importlib.util.spec_from_file_location(script, REPO / "tools" / f"{script}.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
     spec.loader.exec_module(module)
+    return module.render()
+
+
+def test_examples_are_current() -> None:
     current = (REPO / "docs" / "examples.md").read_text(encoding="utf-8")
-    assert module.render() == current, "docs/examples.md is stale: run python tools/make_examples.py"
+    assert _render("make_examples") == current, \
+        "docs/examples.md is stale: run python tools/make_examples.py"
 
 
 def test_coverage_is_current() -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_coverage", REPO / "tools" / "make_coverage.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
     current = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
-    assert module.render() == current, "docs/coverage.md is stale: run python tools/make_coverage.py"
+    assert _render("make_coverage") == current, \
+        "docs/coverage.md is stale: run python tools/make_coverage.py"
