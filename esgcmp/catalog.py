@@ -193,7 +193,7 @@ class Catalog:
             for name in (metric.id, metric.name, metric.name_zh, *metric.aliases):
                 if name:
                     names.setdefault(fold(name), set()).add(metric.id)
-        return self.metrics[_resolve("metric", wanted, names, sorted(self.metrics))]
+        return self.metrics[_resolve("metric", wanted, names, list(self.metrics))]
 
 
 def _resolve(kind: str, wanted: str, names: dict[str, set[str]], ids: list[str]) -> str:
@@ -201,14 +201,11 @@ def _resolve(kind: str, wanted: str, names: dict[str, set[str]], ids: list[str])
     if len(matches) == 1:
         return next(iter(matches))
     if len(matches) > 1:
-        raise NotFoundError(kind, wanted, ids, sorted(matches),
-                            hint=f"'{wanted}' names several: " + ", ".join(sorted(matches)))
+        raise NotFoundError(kind, wanted, ids, sorted(matches), ambiguous=True)
     close = difflib.get_close_matches(fold(wanted), list(names), n=3, cutoff=0.6)
     suggestions = sorted({i for name in close for i in names[name]})
     command = "esgcmp companies" if kind == "company" else "esgcmp metrics"
-    raise NotFoundError(kind, wanted, ids, suggestions,
-                        hint="" if suggestions else f"known: {', '.join(ids[:12])}"
-                        f"{' ...' if len(ids) > 12 else ''} (see '{command}')")
+    raise NotFoundError(kind, wanted, ids, suggestions, hint=f"see '{command}'")
 
 
 # ---- loading ------------------------------------------------------------------------

@@ -208,7 +208,7 @@ def choose_year(available: dict[str, list[int]], year: int | None, having: str,
                         f"no year is {having} all")
     all_years = sorted({y for years in available.values() for y in years})
     if year not in all_years:
-        raise NotFoundError("year", str(year), [str(y) for y in all_years],
+        raise NotFoundError("year", str(year), [],
                             hint=f"{subject} {', '.join(map(str, all_years))}")
     return year, str(year)
 
@@ -255,7 +255,7 @@ def show(catalog: Catalog, company: str, year: int,
     """Every value of a company-year, by category, in the catalog's metric order."""
     years = sorted(set(catalog.years(company)))
     if year not in years:
-        raise NotFoundError("year", str(year), [str(y) for y in years],
+        raise NotFoundError("year", str(year), [],
                             hint=f"{company} reports {', '.join(map(str, years)) or 'no year'}")
     values: list[Value] = []
     order = {m: i for i, m in enumerate(catalog.metrics)}

@@ -29,30 +29,34 @@ class EsgcmpError(Exception):
 
 
 class NotFoundError(EsgcmpError):
-    """An unknown company, metric or year, with what exists and the closest matches."""
+    """An unknown or ambiguous company, metric or year, with the closest matches and what
+    exists."""
 
     exit_code = ExitCode.NOT_FOUND
 
     def __init__(self, kind: str, wanted: str, known: list[str], suggestions: list[str] | None = None,
-                 hint: str = "") -> None:
+                 hint: str = "", ambiguous: bool = False) -> None:
         self.kind = kind
         self.wanted = wanted
         self.known = known
         self.suggestions = suggestions or []
         self.hint = hint
+        self.ambiguous = ambiguous
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        if self.ambiguous:
+            return (f"{self.kind} '{self.wanted}' is ambiguous: it names "
+                    + ", ".join(f"'{s}'" for s in self.suggestions) + "; give one of these ids")
         parts = [f"unknown {self.kind} '{self.wanted}'"]
         if self.suggestions:
             parts.append("did you mean " + ", ".join(f"'{s}'" for s in self.suggestions) + "?")
-            return "; ".join(parts)
+        if self.known:
+            shown = self.known[:8]
+            more = f" +{len(self.known) - len(shown)} more" if len(self.known) > len(shown) else ""
+            parts.append(f"known: {', '.join(shown)}{more}")
         if self.hint:
             parts.append(self.hint)
-        elif self.known:
-            shown = self.known[:12]
-            more = f" (+{len(self.known) - len(shown)} more)" if len(self.known) > len(shown) else ""
-            parts.append(f"known: {', '.join(shown)}{more}")
         return "; ".join(parts)
 
 

@@ -189,4 +189,19 @@ def test_unknown_company_suggests_the_closest() -> None:
     catalog = load_catalog([builtin_catalog_path()])
     with pytest.raises(NotFoundError) as info:
         catalog.resolve_company("china-unicorn")
-    assert str(info.value) == "unknown company 'china-unicorn'; did you mean 'china-unicom'?"
+    assert str(info.value) == ("unknown company 'china-unicorn'; did you mean 'china-unicom'?; "
+                               "known: china-comservice, china-telecom, china-unicom; "
+                               "see 'esgcmp companies'")
+
+
+def test_an_ambiguous_name_lists_the_candidates(write) -> None:
+    path = write("twins.yaml", """
+        schema: 1
+        companies:
+          twin-a: {name: Twin A, aliases: [twin], sources: {s: {file: s.txt}}}
+          twin-b: {name: Twin B, aliases: [twin], sources: {s: {file: s.txt}}}
+        """)
+    with pytest.raises(NotFoundError) as info:
+        load(path).resolve_company("TWIN")
+    assert str(info.value) == ("company 'TWIN' is ambiguous: it names 'twin-a', 'twin-b'; "
+                               "give one of these ids")
