@@ -237,18 +237,8 @@ def compare(
             continue
         comparison = compare_values(data, found, year=year, companies=companies, unit=unit,
                                     basis=energy_basis)
-        changes = None
-        if change:
-            from .compare import convert
-
-            changes = {}
-            for value in comparison.values:
-                found_change = change_for(data, value, energy_basis)
-                previous = (convert(found_change.previous, comparison.unit)
-                            if found_change.previous else None)
-                delta = value.value - previous.value if previous else None
-                changes[value.company] = type(found_change)(
-                    value, previous, delta, found_change.change_pct, found_change.note)
+        changes = ({v.company: change_for(data, v, energy_basis) for v in comparison.values}
+                   if change else None)
         reports.append(compare_report(comparison, data, changes=changes, chart=chart,
                                       ascii_chart=ascii_chart))
     _emit_all(reports, chosen_format, bom)

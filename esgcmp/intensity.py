@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalog import Catalog
-from .compare import EnergyBasis, Missing, Value, choose_year, value_of, years_available
+from .compare import (EnergyBasis, Missing, Value, choose_year, convert, value_of,
+                      years_available)
 from .errors import NoDataError
 from .model import Metric
 from .units import format_decimal, parse_target, target_factor
@@ -160,11 +161,7 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
         if ratio is not None:
             found = value_of(catalog, company, ratio.id, year, basis)
             if isinstance(found, Value):
-                reported = found
-                if found.unit != unit:
-                    reported = Value(**{**found.__dict__,
-                                        "value": found.value * target_factor(found.unit, unit),
-                                        "unit": unit})
+                reported = convert(found, unit)
         rows.append(Intensity(numerator, denominator,
                               numerator.value / denominator.value * factor, unit, reported))
     rows.sort(key=lambda r: (r.value, r.numerator.company))
@@ -212,9 +209,11 @@ def series(catalog: Catalog, company: str, metric: Metric,
 
 
 def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis()) -> Change:
-    """The change of one value against the company's previous reported year."""
+    """The change of one value against the company's previous reported year, in the
+    value's unit."""
     metric = catalog.metrics[value.metric]
-    for change in changes(series(catalog, value.company, metric, basis)):
+    history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
+    for change in changes(history):
         if change.value.year == value.year:
             return change
     return Change(value, None, None, None, "first year")
