@@ -26,8 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from .model import Citation, Observation, Origin
-from .catalog import (Catalog, Shard, _Reader, check_references, parse_catalog_text,
-                      read_catalog_bytes)
+from .catalog import Catalog, Shard, build_catalog, parse_catalog_text, read_catalog_bytes
 
 FORMAT = 4  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; older ones are removed
@@ -269,16 +268,13 @@ def load_catalog_cached(paths: list[Path], progress: ProgressCallback | None = N
         _OPEN.append((cache, fingerprint))
 
     def build(progress: ProgressCallback | None = None) -> Catalog:
-        catalog = Catalog()
         documents = _documents(contents, digests, cache)
-        for number, ((path, _raw), document) in enumerate(zip(contents, documents)):
-            if progress is not None:
-                progress(number, len(contents), str(path))
-            _Reader(catalog, str(path)).read(document)
-            catalog.files.append(str(path))
+        catalog = build_catalog(
+            ((str(path), document) for (path, _raw), document in zip(contents, documents)),
+            None if progress is None else lambda number, file: progress(number, len(contents),
+                                                                        file))
         if progress is not None:
             progress(len(contents), len(contents), "")
-        check_references(catalog)
         return catalog
 
     if cache is not None:

@@ -498,11 +498,19 @@ def _type_name(value: Any) -> str:
 
 def load_catalog(paths: Iterable[Path]) -> Catalog:
     """Read, validate and normalise the catalog files, in order."""
+    return build_catalog((str(path), parse_catalog_text(read_catalog_bytes(path), str(path)))
+                         for path in paths)
+
+
+def build_catalog(documents: Iterable[tuple[str, LineDict]],
+                  progress: Callable[[int, str], None] | None = None) -> Catalog:
+    """Validate and normalise parsed catalog files, in layering order."""
     catalog = Catalog()
-    for path in paths:
-        document = parse_catalog_text(read_catalog_bytes(path), str(path))
-        _Reader(catalog, str(path)).read(document)
-        catalog.files.append(str(path))
+    for number, (file, document) in enumerate(documents):
+        if progress is not None:
+            progress(number, file)
+        _Reader(catalog, file).read(document)
+        catalog.files.append(file)
     check_references(catalog)
     return catalog
 
