@@ -319,7 +319,7 @@ def conversion(printed: str, target_text: str) -> Conversion:
             attempts.append((source.expr.replace(GENERIC, unit), target.expr,
                              f"counter read as {unit}"))
     if source.bare:
-        attempts.append((target.expr, target.expr, f"magnitude only; unit taken from the metric"))
+        attempts.append((target.expr, target.expr, "magnitude only; unit taken from the metric"))
     if re.search(r"/ \(?person\b", target.expr) and "person" not in source.expr:
         attempts.append((f"({source.expr}) / person", target.expr,
                          "per-capita figure; the printed unit omits 'per person'"))
@@ -329,11 +329,16 @@ def conversion(printed: str, target_text: str) -> Conversion:
         except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
             continue
         return Conversion(source.scale * factor, note)
+    raise _dimension_error(printed, source.expr, target_text, target.expr,
+                           "the dimensions differ; check the unit and the metric")
+
+
+def _dimension_error(from_text: str, from_expr: str, to_text: str, to_expr: str,
+                     fix: str) -> UnitError:
     ureg = registry()
-    have = ureg.Quantity(1, source.expr).dimensionality
-    want = ureg.Quantity(1, target.expr).dimensionality
-    raise UnitError(f"cannot convert '{printed}' ({have}) to '{target_text}' ({want})",
-                    fix="the dimensions differ; check the unit and the metric")
+    have = ureg.Quantity(1, from_expr).dimensionality
+    want = ureg.Quantity(1, to_expr).dimensionality
+    return UnitError(f"cannot convert '{from_text}' ({have}) to '{to_text}' ({want})", fix=fix)
 
 
 # Factors between comparison units already worked out, kept across runs by the cache so
@@ -353,12 +358,9 @@ def target_factor(from_text: str, to_text: str) -> Decimal:
 def _target_factor(from_text: str, to_text: str) -> Decimal:
     import pint
 
-    ureg = registry()
     source, target = parse_target(from_text), parse_target(to_text)
     try:
         return source.scale * _pint_factor(source.expr, target)
     except pint.errors.DimensionalityError:
-        have = ureg.Quantity(1, source.expr).dimensionality
-        want = ureg.Quantity(1, target.expr).dimensionality
-        raise UnitError(f"cannot convert '{from_text}' ({have}) to '{to_text}' ({want})",
-                        fix="choose a unit of the same dimension") from None
+        raise _dimension_error(from_text, source.expr, to_text, target.expr,
+                               "choose a unit of the same dimension") from None
