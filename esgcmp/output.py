@@ -38,8 +38,10 @@ class Report:
     title: str = ""
     notes: list[str] = field(default_factory=list)  # said under a human table
     group_by: str | None = None  # column whose changes start a new table section
+    headed: bool = False  # a rich table names each section on a row of its own instead
     optional: tuple[str, ...] = ("as_printed", "chart", "kind", "kinds")  # dropped when narrow
     align_right: tuple[str, ...] = ()
+    stacked: tuple[str, ...] = ("where", "flags")  # a rich table lists their items a line each
 
 
 def number_text(value: Any, grouped: bool = True) -> str:
@@ -148,28 +150,119 @@ def to_tabulate(report: Report, style: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+WORD = 16  # words up to this long are kept whole where the room allows
+
+
+def column_widths(headings: list[str], rows: list[list[str]], rigid: list[bool],
+                  minimums: list[int], room: int) -> list[int] | None:
+    """Text widths for a table's columns that fit in ``room`` cells (padding and rules
+    excluded), or None when even the minimums do not fit.
+
+    Every column is as wide as its widest cell if that fits. Otherwise:
+
+    - a rigid column (numbers) keeps its widest cell; only its heading may wrap;
+    - every other column is at least as wide as nine in ten of its words (up to
+      WORD) if the room allows, so that common words are not broken;
+    - on top of that the columns get the largest share q such that the widest of the
+      narrowest q of each column's cells fit side by side, so that a few long cells fold
+      rather than squeezing every column;
+    - the room left over first makes whole the columns whose common (nine in ten),
+      then longest words are cut (smallest cut first), then goes a cell at a time to
+      the narrowest column that still folds.
+    """
+    from rich.cells import cell_len
+
+    sizes = [sorted(max(cell_len(line) for line in row[i].split("\n")) for row in rows)
+             or [0] for i in range(len(headings))]
+    natural = [max(cell_len(h), column[-1]) for h, column in zip(headings, sizes)]
+    if sum(natural) <= room:
+        return natural
+    words = [sorted(cell_len(word) for row in rows for word in row[i].split()) or [0]
+             for i in range(len(headings))]
+    heading_words = [max(cell_len(word) for word in h.split() or [""]) for h in headings]
+    natural = [max(column[-1], word) if fixed else width
+               for column, word, fixed, width in zip(sizes, heading_words, rigid, natural)]
+    foldable = [i for i, fixed in enumerate(rigid) if not fixed]
+    budget = room - sum(natural[i] for i, fixed in enumerate(rigid) if fixed)
+    common = {i: words[i][len(words[i]) * 9 // 10] for i in foldable}
+    floors = {i: max(minimums[i], min(common[i], WORD)) for i in foldable}
+    if sum(floors.values()) > budget:  # then citations and numbers before short words
+        floors = {i: minimums[i] for i in foldable}
+
+    def share(k: int) -> dict[int, int]:  # k: index into each column's sorted sizes
+        return {i: max(floors[i], sizes[i][k]) for i in foldable}
+
+    low, high = -1, len(sizes[0]) - 1  # share(low) fits; -1: the floors alone
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(share(middle).values()) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    widths = share(low) if low >= 0 else floors
+    spare = budget - sum(widths.values())
+    if spare < 0:
+        return None
+    for goal in (common, {i: words[i][-1] for i in foldable}):
+        for i in sorted(foldable, key=lambda i: goal[i] - widths[i]):
+            if 0 < goal[i] - widths[i] <= spare:
+                spare -= goal[i] - widths[i]
+                widths[i] = goal[i]
+    while spare > 0:
+        short = [i for i in foldable if widths[i] < natural[i]]
+        if not short:
+            break
+        widths[min(short, key=lambda i: (widths[i], i))] += 1
+        spare -= 1
+    return [widths.get(i, natural[i]) for i in range(len(headings))]
+
+
 def print_table(report: Report, console: Any) -> None:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=report.title or None, box=box.SIMPLE_HEAVY, title_justify="left",
                   header_style="bold")
     narrow = console.width < 100
     shown = [(c, h) for c, h in report.display
              if not (narrow and c in report.optional)]  # a narrow terminal drops the optional
-    for column, heading in shown:
+    indexes = [report.display.index(pair) for pair in shown]
+    stack = [report.display[i][0] in report.stacked for i in indexes]
+    rows = [[cells[i].replace(", ", "\n") if stack[n] else cells[i]
+             for n, i in enumerate(indexes)] for cells in _human_rows(report)]
+    groups = [row.get(report.group_by) if report.group_by else None for row in report.rows]
+    if report.headed and shown[0][0] == report.group_by:
+        shown, rows = shown[1:], [cells[1:] for cells in rows]  # named on heading rows
+    elif report.group_by and shown[0][0] == report.group_by:
+        previous = None  # the group's name on its first row only
+        for cells in rows:
+            cells[0], previous = ("" if cells[0] == previous else cells[0]), cells[0]
+    headings = [heading for _c, heading in shown]
+    # numbers and bars are never folded: a number broken over two lines reads wrong
+    rigid = [c in report.align_right or c in ("chart", "year") for c, _h in shown]
+    minimums = [min(max(len(heading), 4), 10) for heading in headings]
+    # rich would measure every cell (twice when the table must fold); the widths are
+    # worked out here from the plain text instead, which is the same layout at a
+    # fraction of the cost for long tables
+    room = console.width - (len(shown) + 1) - 2 * len(shown)  # rules and padding
+    sized = rows + [[str(group)] + [""] * (len(shown) - 1) for group in dict.fromkeys(groups)
+                    ] if report.headed else rows  # the heading rows are in the first column
+    widths = column_widths(headings, sized, rigid, minimums, room)
+    for index, (column, heading) in enumerate(shown):
         table.add_column(heading, justify="right" if column in report.align_right else "left",
                          overflow="fold", no_wrap=column == "chart",
-                         min_width=min(max(len(heading), 4), 10))
+                         min_width=minimums[index],
+                         width=widths[index] if widths else None)
     previous = None
-    indexes = [report.display.index(pair) for pair in shown]
-    for row, all_cells in zip(report.rows, _human_rows(report)):
-        cells = [all_cells[i] for i in indexes]
-        group = row.get(report.group_by) if report.group_by else None
-        if report.group_by and previous is not None and group != previous:
-            table.add_section()
+    for group, cells in zip(groups, rows):
+        if report.group_by and group != previous:
+            if previous is not None:
+                table.add_section()
+            if report.headed:
+                table.add_row(Text(str(group), style="bold"))
         previous = group
-        table.add_row(*cells)
+        table.add_row(*[Text(cell) for cell in cells])
     console.print(table)
     for note in report.notes:
         console.print(note, highlight=False, markup=False)

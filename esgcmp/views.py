@@ -275,6 +275,7 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         + VALUE_EXTRA + ["category", "hkex", "gri"]
         + (["change_note"] if changes is not None else []),
         display=display, title=f"{name} ({company}), {year}", group_by=group_by,
+        headed=framework is None,
         notes=notes + _derivation_notes(values) + _flag_notes(values),
         align_right=("value", "change", "change_pct"))
 
