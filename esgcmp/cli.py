@@ -344,8 +344,17 @@ def _save_memo() -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"esgcmp: error: {message}\n")
+    sys.stderr.write(f"esgcmp: error: {_one_line(message)}\n")
     return code
+
+
+def _one_line(message: str) -> str:
+    """The message with line breaks and other unprintable characters escaped (``\\n``),
+    so that an error stays one line when it quotes a name read from a catalog."""
+    if message.isprintable():
+        return message
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+                   for ch in message)
 
 
 def _silence_stdout() -> None:

@@ -49,6 +49,8 @@ BAD_CATALOGS = [
     ("control-character", "schema: 1\nx: *\x1b\n", r"YAML error: unacceptable character"),
     ("unknown-source", VALID_HEAD + "      - {metric: water, unit: 萬噸, values: {2020: 1}, source: t, line: 1}\n",
      r":8: kpi 'water': unknown source 't'"),
+    ("newline-in-a-key", '"a\\nb": 1\nschema: 1\n',
+     r":1: unknown top-level key 'a\\nb'; a catalog holds"),
     ("bad-year", VALID_HEAD + "      - {metric: water, unit: 萬噸, values: {20200: 1}, source: s, line: 1}\n",
      r":8: kpi 'water': year 20200 is outside 1900-2100"),
 ]
