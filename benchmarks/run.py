@@ -24,8 +24,8 @@ esgcmp runs as ``python -m esgcmp`` from the repository root (PYTHONPATH=root), 
 XDG_CACHE_HOME pointing into a temporary directory of the benchmark's own, so that the
 user's cache is never read or written. Its modules are byte-compiled first, as pip does
 when it installs esgcmp, and PYTHONDONTWRITEBYTECODE is dropped from the environment
-(otherwise every run would compile esgcmp's sources again, which no installed copy does). Start-up commands get one untimed warm-up run
-(a cache, if any, is built then). The generated catalog is kept in benchmarks/.data/,
+(otherwise every run would compile esgcmp's sources again, which no installed copy
+does). Start-up commands get one untimed warm-up run (a cache, if any, is built then). The generated catalog is kept in benchmarks/.data/,
 keyed by its parameters and the generator's source, and copied to a temporary directory
 for each run (the benchmark appends a comment to one of the files).
 

@@ -120,14 +120,16 @@ def to_json(report: Report) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
 
 
-def _human_rows(report: Report) -> list[list[str]]:
+def _human_rows(report: Report, stacked: tuple[str, ...] = ()) -> list[list[str]]:
+    """The displayed cells as text; a list is one item per line in a ``stacked`` column,
+    else comma-separated."""
     out = []
     for row in report.rows:
         cells = []
         for column, _heading in report.display:
             value = row.get(column)
             if isinstance(value, (list, tuple)):
-                value = ", ".join(str(v) for v in value)
+                value = ("\n" if column in stacked else ", ").join(str(v) for v in value)
             cells.append(number_text(value))
         out.append(cells)
     return out
@@ -229,14 +231,13 @@ def print_table(report: Report, console: Any) -> None:
     shown = [(c, h) for c, h in report.display
              if not (narrow and c in report.optional)]  # a narrow terminal drops the optional
     indexes = [report.display.index(pair) for pair in shown]
-    stack = [report.display[i][0] in report.stacked for i in indexes]
-    rows = [[cells[i].replace(", ", "\n") if stack[n] else cells[i]
-             for n, i in enumerate(indexes)] for cells in _human_rows(report)]
+    rows = [[cells[i] for i in indexes] for cells in _human_rows(report, report.stacked)]
     groups = [row.get(report.group_by) if report.group_by else None for row in report.rows]
-    headed = report.headed and shown[0][0] == report.group_by
+    group_first = report.group_by is not None and shown[0][0] == report.group_by
+    headed = report.headed and group_first
     if headed:
         shown, rows = shown[1:], [cells[1:] for cells in rows]  # named on heading rows
-    elif report.group_by and shown[0][0] == report.group_by:
+    elif group_first:
         previous = None  # the group's name on its first row only
         for cells in rows:
             cells[0], previous = ("" if cells[0] == previous else cells[0]), cells[0]

@@ -65,7 +65,7 @@ def value_row(value: Value) -> dict[str, Any]:
     }
     if obs:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
-        row["where"] = ", ".join([obs.reference] + [f"{c.source.file}:{c.line}" for c in obs.also])
+        row["where"] = [obs.reference] + [f"{c.source.file}:{c.line}" for c in obs.also]
     else:
         row["as_printed"] = f"{value.kind} from {len(value.inputs)} components"
         row["where"] = "inputs listed below"
