@@ -1,38 +1,102 @@
 """`esgcmp check`: reconcile the catalog with itself and with its sources.
 
-Each finding says what was expected, what was found and the difference. Severities:
+Each check is registered in CHECKS with its name, severity and what it means (the table
+of docs/checks.md is generated from it). A finding says what was expected, what was
+found and the facts behind it (``details``); esgcmp.views words it. Severities:
 ``error`` (the catalog is wrong: it does not load, or a value is not on its cited line),
 ``warning`` (the reports disagree with themselves or are implausible) and ``info``
-(differences at the level of rounding, and facts worth knowing).
+(differences at the level of rounding, and facts worth knowing). Tolerances and ranges
+are data: esgcmp/checks.toml.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
-from .model import Observation
+from .model import NO_TREND_FLAGS, Observation
 from .provenance import SourceFiles, check_observation
-from .units import format_decimal, target_factor
+from .units import target_factor
 
-SEVERITIES = ("error", "warning", "info")
-# Relative differences: up to ROUNDING is what printing rounded figures explains.
-ROUNDING = Decimal("0.005")
-TOLERANCE = Decimal("0.02")
-JUMP = Decimal("0.5")  # a year-over-year change of more than 50 %
-GRID_FACTOR_RANGE = (Decimal("0.3"), Decimal("1.0"))  # tCO2/MWh, DOMAIN notes
-NO_TREND_FLAGS = {"restated", "not_comparable"}
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: str  # as documented: one severity, or how it is graded
+    meaning: str  # what it does; {placeholders} are filled from esgcmp/checks.toml
+
+
+CHECKS: tuple[Check, ...] = (
+    Check("schema", "error", "the catalog must load: YAML, known keys, required fields, types, "
+          "ids, known metrics and sources, plausible years (1900-2100), no duplicates, units "
+          "that read and fit the metric's dimension. The first problem is reported with file "
+          "and line."),
+    Check("source_line", "error", "with `--sources DIR`: each value (and each `also` citation) "
+          "is printed on its cited line; a source file not in DIR is reported as info"),
+    Check("sum", "warning / info", "a metric with `parts: [...]` against the sum of its parts "
+          "(Scope 1 + 2 against total GHG, hires by gender, suppliers by region)"),
+    Check("rate_range", "warning", "a percentage metric whose `parts` are percentages "
+          "(turnover by gender) must lie between its lowest and highest sub-rate"),
+    Check("ratio", "warning / info", "a metric with `ratio_of: [numerator, denominator]` "
+          "against the ratio recomputed from the catalog's own totals, converted to the "
+          "metric's unit"),
+    Check("grid_factor", "info / warning", "{emissions} over {electricity}, the implied grid "
+          "emission factor in {unit}; outside {low}-{high} is a warning"),
+    Check("jump", "warning (info for economic metrics)", "a change of more than `--jump` "
+          "(default {jump} = {jump_pct} %) between consecutive years with no `restated` or "
+          "`not_comparable` flag on either year"),
+    Check("ratio_unit", "error", "a `ratio_of` whose units cannot make the metric's unit"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    rounding: Decimal
+    info: Decimal
+    jump: Decimal
+    grid: dict[str, str]
+
+    @property
+    def grid_range(self) -> tuple[Decimal, Decimal]:
+        return Decimal(self.grid["low"]), Decimal(self.grid["high"])
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    import tomllib
+
+    data = tomllib.loads((resources.files("esgcmp") / "checks.toml").read_text(
+        encoding="utf-8"))
+    return Settings(rounding=Decimal(data["tolerance"]["rounding"]),
+                    info=Decimal(data["tolerance"]["info"]),
+                    jump=Decimal(data["jump"]["default"]), grid=dict(data["grid_factor"]))
+
+
+def meaning(check: Check) -> str:
+    """What a check does, with its ranges from esgcmp/checks.toml."""
+    known = settings()
+    return check.meaning.format(**known.grid, jump=known.jump,
+                                jump_pct=f"{known.jump * 100:.0f}")
 
 
 @dataclass(frozen=True)
 class Finding:
-    severity: str
+    severity: Severity
     check: str
-    message: str
     company: str = ""
     year: int | None = None
     metric: str = ""
@@ -40,6 +104,7 @@ class Finding:
     found: Decimal | None = None
     unit: str = ""
     sources: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)  # what views need to word it
 
     @property
     def difference(self) -> Decimal | None:
@@ -60,12 +125,13 @@ def _relative(expected: Decimal, found: Decimal) -> Decimal:
     return abs(found - expected) / abs(expected)
 
 
-def _grade(expected: Decimal, found: Decimal) -> str | None:
+def _grade(expected: Decimal, found: Decimal) -> Severity | None:
     """None when the two agree within rounding; else the severity of the difference."""
     relative = _relative(expected, found)
-    if relative <= ROUNDING:
+    known = settings()
+    if relative <= known.rounding:
         return None
-    return "info" if relative <= TOLERANCE else "warning"
+    return Severity.info if relative <= known.info else Severity.warning
 
 
 def _values(catalog: Catalog, metric: str) -> Iterator[tuple[str, int, Observation]]:
@@ -91,26 +157,20 @@ def check_sums(catalog: Catalog) -> Iterator[Finding]:
             present = [p for p in parts if p is not None]
             if len(present) != len(parts):
                 continue
-            names = " + ".join(metric.parts)
             if is_rate:
                 low = min(p.normalized for p in present)
                 high = max(p.normalized for p in present)
                 if not low <= total.normalized <= high:
-                    yield Finding(
-                        "warning", "rate_range",
-                        f"{metric.id} {format_decimal(total.normalized)} % lies outside the "
-                        f"range of its sub-rates {', '.join(metric.parts)} "
-                        f"({format_decimal(low)}-{format_decimal(high)} %)",
-                        company, year, metric.id, None, total.normalized, "percent",
-                        _refs(total, *present))
+                    yield Finding(Severity.warning, "rate_range", company, year, metric.id, None,
+                                  total.normalized, "percent", _refs(total, *present),
+                                  {"parts": metric.parts, "low": low, "high": high})
                 continue
             expected = sum((p.normalized for p in present), Decimal(0))
             grade = _grade(expected, total.normalized)
             if grade:
-                yield Finding(grade, "sum",
-                              f"{metric.id} differs from the sum of {names}",
-                              company, year, metric.id, expected, total.normalized, metric.unit,
-                              _refs(total, *present))
+                yield Finding(grade, "sum", company, year, metric.id, expected,
+                              total.normalized, metric.unit, _refs(total, *present),
+                              {"parts": metric.parts})
 
 
 def check_ratios(catalog: Catalog) -> Iterator[Finding]:
@@ -124,8 +184,8 @@ def check_ratios(catalog: Catalog) -> Iterator[Finding]:
         try:
             factor = target_factor(f"({numerator_unit}) / ({denominator_unit})", metric.unit)
         except EsgcmpError as exc:
-            yield Finding("error", "ratio_unit", f"metric '{metric.id}': {exc}",
-                          metric=metric.id, sources=(str(metric.origin),))
+            yield Finding(Severity.error, "ratio_unit", metric=metric.id,
+                          sources=(str(metric.origin),), details={"problem": str(exc)})
             continue
         for company, year, reported in _values(catalog, metric.id):
             numerator = catalog.get(company, numerator_id, year)
@@ -135,38 +195,37 @@ def check_ratios(catalog: Catalog) -> Iterator[Finding]:
             expected = numerator.normalized / denominator.normalized * factor
             grade = _grade(expected, reported.normalized)
             if grade:
-                yield Finding(
-                    grade, "ratio",
-                    f"reported {metric.id} differs from {numerator_id} / {denominator_id} "
-                    "recomputed from the catalog",
-                    company, year, metric.id, expected.quantize(Decimal("0.0001")),
-                    reported.normalized, metric.unit, _refs(reported, numerator, denominator))
+                yield Finding(grade, "ratio", company, year, metric.id,
+                              expected.quantize(Decimal("0.0001")), reported.normalized,
+                              metric.unit, _refs(reported, numerator, denominator),
+                              {"numerator": numerator_id, "denominator": denominator_id})
 
 
 def check_grid_factor(catalog: Catalog) -> Iterator[Finding]:
-    """Scope 2 over electricity: an implied grid emission factor, tCO2/MWh."""
-    if not {"ghg_scope2", "electricity"} <= set(catalog.metrics):
+    """Scope 2 over electricity: an implied grid emission factor."""
+    grid = settings().grid
+    emissions, electricity_id, unit = grid["emissions"], grid["electricity"], grid["unit"]
+    if not {emissions, electricity_id} <= set(catalog.metrics):
         return
-    factor = target_factor(f"({catalog.metrics['ghg_scope2'].unit}) / "
-                           f"({catalog.metrics['electricity'].unit})", "tCO2e/MWh")
-    low, high = GRID_FACTOR_RANGE
-    for company, year, scope2 in _values(catalog, "ghg_scope2"):
-        electricity = catalog.get(company, "electricity", year)
+    factor = target_factor(f"({catalog.metrics[emissions].unit}) / "
+                           f"({catalog.metrics[electricity_id].unit})", unit)
+    low, high = settings().grid_range
+    for company, year, scope2 in _values(catalog, emissions):
+        electricity = catalog.get(company, electricity_id, year)
         if electricity is None or electricity.normalized == 0:
             continue
         implied = (scope2.normalized / electricity.normalized * factor).quantize(
             Decimal("0.0001"))
         inside = low <= implied <= high
-        yield Finding(
-            "info" if inside else "warning", "grid_factor",
-            f"implied grid emission factor {format_decimal(implied)} tCO2e/MWh "
-            f"{'within' if inside else 'outside'} the plausible "
-            f"{format_decimal(low)}-{format_decimal(high)} (China grid average 0.5366-0.5703)",
-            company, year, "ghg_scope2", None, implied, "tCO2e/MWh", _refs(scope2, electricity))
+        yield Finding(Severity.info if inside else Severity.warning, "grid_factor", company,
+                      year, emissions, None, implied, unit, _refs(scope2, electricity),
+                      {"inside": inside, "low": low, "high": high,
+                       "reference": grid["reference"]})
 
 
-def check_jumps(catalog: Catalog, jump: Decimal = JUMP) -> Iterator[Finding]:
+def check_jumps(catalog: Catalog, jump: Decimal | None = None) -> Iterator[Finding]:
     """Year-over-year changes beyond ``jump`` that no flag explains."""
+    limit = settings().jump if jump is None else jump
     series: dict[tuple[str, str], list[Observation]] = {}
     for (company, metric_id, _year), obs in sorted(catalog.observations.items()):
         series.setdefault((company, metric_id), []).append(obs)
@@ -175,18 +234,16 @@ def check_jumps(catalog: Catalog, jump: Decimal = JUMP) -> Iterator[Finding]:
             if after.year - before.year != 1 or before.normalized == 0:
                 continue
             change = (after.normalized - before.normalized) / abs(before.normalized)
-            if abs(change) <= jump:
+            if abs(change) <= limit:
                 continue
-            if NO_TREND_FLAGS & (set(before.flags) | set(after.flags)):
+            if set(NO_TREND_FLAGS) & (set(before.flags) | set(after.flags)):
                 continue
             # Business growth (subscribers, base stations) is not a data problem.
             economic = catalog.metrics[metric_id].category == "economic"
-            yield Finding(
-                "info" if economic else "warning", "jump",
-                f"{metric_id} changed {change * 100:+.1f} % from {before.year} to {after.year} "
-                "with no restated/not_comparable flag",
-                company, after.year, metric_id, before.normalized, after.normalized,
-                catalog.metrics[metric_id].unit, _refs(before, after))
+            yield Finding(Severity.info if economic else Severity.warning, "jump", company,
+                          after.year, metric_id, before.normalized, after.normalized,
+                          catalog.metrics[metric_id].unit, _refs(before, after),
+                          {"change": change, "from": before.year, "to": after.year})
 
 
 def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
@@ -198,26 +255,30 @@ def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
             absent[obs.source.file] = absent.get(obs.source.file, 0) + 1
             continue
         for miss in check_observation(obs, files):
-            yield Finding("error", "source_line",
-                          f"'{miss.expected}' is not on {miss.where}: {miss.line_text!r}",
-                          obs.company, obs.year, obs.metric, sources=(miss.where, miss.catalog))
+            yield Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
+                          sources=(miss.where, miss.catalog),
+                          details={"expected": miss.expected, "where": miss.where,
+                                   "line_text": miss.line_text})
     for file, count in sorted(absent.items()):
-        yield Finding("info", "source_line", f"{file} is not in {directory}: its {count} values "
-                      "were not re-found", sources=(file,))
+        yield Finding(Severity.info, "source_line", sources=(file,),
+                      details={"absent": file, "directory": str(directory), "count": count})
+
+
+CheckFunction = Callable[[Catalog], Iterator[Finding]]
 
 
 def run_checks(catalog: Catalog, sources: Path | None = None,
-               jump: Decimal = JUMP) -> list[Finding]:
+               jump: Decimal | None = None) -> list[Finding]:
     findings = [*check_sums(catalog), *check_ratios(catalog), *check_grid_factor(catalog),
                 *check_jumps(catalog, jump)]
     if sources is not None:
         findings += check_source_lines(catalog, sources)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
+    order = {s: i for i, s in enumerate(Severity)}
     return sorted(findings, key=lambda f: (order[f.severity], f.company, f.metric,
                                            f.year or 0, f.check))
 
 
 def load_failure(error: CatalogError) -> Finding:
     """A catalog that does not load is one error finding."""
-    return Finding("error", "schema", error.message + (f"; {error.fix}" if error.fix else ""),
-                   sources=(error.where,) if error.where else ())
+    return Finding(Severity.error, "schema", sources=(error.where,) if error.where else (),
+                   details={"problem": error.message + (f"; {error.fix}" if error.fix else "")})

@@ -1,21 +1,24 @@
-"""The command line: the only module that prints or exits."""
+"""The command line: the only module that prints or exits.
+
+Each command turns its options into typed values (a bad value is a usage error, exit 2),
+makes one call into esgcmp.api, has esgcmp.views make a report of the result and renders
+it. Errors are caught in one place, :func:`main`, and printed as one line.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-try:  # typer >= 0.24 vendors click
-    from typer._click import exceptions as click_exceptions
-except ImportError:  # pragma: no cover - older typer depends on click
-    from click import exceptions as click_exceptions  # type: ignore[no-redef]
-
-from .errors import EsgcmpError, ExitCode, UnitError
+from .errors import EsgcmpError, ExitCode, UsageError
+from .model import ElectricityBasis, Framework
 from .output import Format, Report, render
 
 app = typer.Typer(
@@ -29,6 +32,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# click's exception classes, reached through typer's public BadParameter (typer vendors
+# click; its private module path is not part of its interface).
+_CLICK_ERRORS = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+ClickException: type[Exception] = _CLICK_ERRORS["ClickException"]
+ClickUsageError: type[Exception] = _CLICK_ERRORS["UsageError"]
 
 _debug = False
 
@@ -53,51 +62,94 @@ def _main(
         "--debug", help="Show the full traceback of an error (also ESGCMP_DEBUG=1).")] = False,
 ) -> None:
     global _debug
-    _debug = debug
+    _debug = _debug or debug
+
+
+def _decimal(text: str, option: str, low: Decimal | None = None,
+             high: Decimal | None = None) -> Decimal:
+    """A finite number inside the open range (low, high), or a usage error."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"'{text}' is not a number", param_hint=option) from None
+    if not number.is_finite():
+        raise typer.BadParameter(f"'{text}' is not a finite number", param_hint=option)
+    if (low is not None and number <= low) or (high is not None and number >= high):
+        raise typer.BadParameter(f"{text} is not between {low} and {high}", param_hint=option)
+    return number
+
+
+def _coefficient(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    from .derive import rules
+
+    low, high = rules().energy.generation_range
+    return _decimal(text, "'--kgce-per-kwh'", low, high)
 
 
 CatalogOption = Annotated[Optional[list[Path]], typer.Option(
     "--catalog", help="A user catalog file or directory of them, layered over the built-in "
                       "catalog (repeatable; also ESGCMP_CATALOG, paths separated by "
                       "the OS path separator, : on Linux and macOS).", show_default=False)]
+NoBuiltinOption = Annotated[bool, typer.Option(
+    "--no-builtin", help="Leave out the built-in catalog: read only --catalog and "
+                         "ESGCMP_CATALOG.")]
 FormatOption = Annotated[Optional[Format], typer.Option(
     "--format", "-f", help="Output format; default: table on a terminal, plain otherwise.",
     show_default=False, case_sensitive=False)]
 BomOption = Annotated[bool, typer.Option(
     "--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel keeps Chinese text.")]
-BasisOption = Annotated[str, typer.Option(
+BasisOption = Annotated[ElectricityBasis, typer.Option(
     "--basis", help="Electricity basis of a derived energy total: calorific "
                     "(0.1229 kgce/kWh, GB/T 2589) or generation (needs --kgce-per-kwh).",
-    metavar="calorific|generation")]
+    case_sensitive=False)]
 CoefficientOption = Annotated[Optional[str], typer.Option(
     "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
                            "e.g. 0.3 (the average coal use of thermal power supply in that year).",
     show_default=False)]
 
 
-def _format(requested: Format | None) -> Format:
-    if requested is not None:
-        return requested
-    return Format.table if sys.stdout.isatty() else Format.plain
+def _format(requested: Format | None, bom: bool = False) -> Format:
+    chosen = requested
+    if chosen is None:
+        chosen = Format.table if sys.stdout.isatty() else Format.plain
+    if bom and chosen is not Format.csv:
+        raise UsageError(f"--bom applies to CSV only, not to {chosen.value} output",
+                         fix="add --format csv, or leave out --bom")
+    return chosen
 
 
-def _load(paths: list[Path] | None):  # -> Catalog (imported lazily)
-    from .catalog import catalog_paths
-
-    return _load_files(catalog_paths(paths or []))
+_OPEN: list[Any] = []  # sessions to close when the command has succeeded
 
 
-def _load_files(files: list[Path]):  # -> Catalog
-    from .cache import load_catalog_cached
+def _session(catalogs: list[Path] | None, no_builtin: bool):  # -> api.Session
+    from .api import Session
 
-    if not sys.stderr.isatty() or sum(_size(p) for p in files) < 2_000_000:
-        return load_catalog_cached(files)
+    session = Session(catalogs, builtin=not no_builtin)
+    _OPEN.append(session)
+    return session
+
+
+@contextmanager
+def _reading(session: Any) -> Iterator[None]:
+    """A progress bar on stderr while a large catalog is read (a terminal only)."""
+    if not sys.stderr.isatty() or sum(_size(p) for p in session.paths) < 2_000_000:
+        yield
+        return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=_stderr_console()) as bar:
-        task = bar.add_task("Reading catalogs", total=len(files))
-        return load_catalog_cached(
-            files, progress=lambda done, total, _path: bar.update(task, completed=done))
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task("Reading catalogs", total=len(session.paths))
+        session.progress = lambda done, _total, _file: bar.update(task, completed=done)
+        yield
+
+
+def _catalog(catalogs: list[Path] | None, no_builtin: bool):  # -> Catalog
+    session = _session(catalogs, no_builtin)
+    with _reading(session):
+        return session.catalog
 
 
 def _size(path: Path) -> int:
@@ -107,24 +159,16 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _stderr_console():  # -> rich Console on stderr, for progress only
-    from rich.console import Console
+def _basis(name: ElectricityBasis, coefficient: str | None):  # -> derive.EnergyBasis
+    from .derive import EnergyBasis
 
-    return Console(stderr=True)
-
-
-def _basis(name: str, coefficient: str | None):
-    from .compare import EnergyBasis
-
-    value = None
-    if coefficient is not None:
-        try:
-            value = Decimal(coefficient)
-        except InvalidOperation:
-            raise UnitError(f"--kgce-per-kwh '{coefficient}' is not a number") from None
-    if value is not None and name == "calorific":
-        raise UnitError("--kgce-per-kwh applies to --basis generation only",
-                        fix="add --basis generation")
+    value = _coefficient(coefficient)
+    if value is not None and name is ElectricityBasis.calorific:
+        raise UsageError("--kgce-per-kwh applies to --basis generation only",
+                         fix="add --basis generation")
+    if value is None and name is ElectricityBasis.generation:
+        raise UsageError("the generation-equivalent basis needs the year's coefficient",
+                         fix="add --kgce-per-kwh, e.g. --kgce-per-kwh 0.3")
     return EnergyBasis(electricity=name, kgce_per_kwh=value)
 
 
@@ -145,15 +189,14 @@ def _emit_all(reports: list[Report], fmt: Format, bom: bool = False) -> None:
     _emit(merged, fmt, bom)
 
 
-def _emit(report: Report, fmt: Format | None, bom: bool = False) -> None:
-    chosen = _format(fmt)
+def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
     console = None
-    if chosen is Format.table:
+    if fmt is Format.table:
         from rich.console import Console
 
         console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
         console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
-    render(report, chosen, sys.stdout, console=console, bom=bom)
+    render(report, fmt, sys.stdout, console=console, bom=bom)
     sys.stdout.flush()
 
 
@@ -164,31 +207,26 @@ def show(
     year: Annotated[int, typer.Argument(help="Reporting year, e.g. 2020.")],
     change: Annotated[bool, typer.Option(
         "--change", help="Add the change against the previous reported year.")] = False,
-    framework: Annotated[Optional[str], typer.Option(
+    framework: Annotated[Optional[Framework], typer.Option(
         "--framework", help="Order by framework code instead of category: hkex or gri.",
-        metavar="hkex|gri", show_default=False)] = None,
+        case_sensitive=False, show_default=False)] = None,
     fmt: FormatOption = None,
-    basis: BasisOption = "calorific",
+    basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
     bom: BomOption = False,
     catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Every KPI of one company and year, by category, with the value and unit as printed and the source file and line."""  # noqa: E501
-    from .compare import show as show_values
+    from . import api
     from .views import show_report
 
-    from .intensity import change_for
-
-    if framework is not None and framework.lower() not in ("hkex", "gri"):
-        raise typer.BadParameter(f"'{framework}' is not hkex or gri",
-                                 param_hint="'--framework'")
-    data = _load(catalog)
-    found = data.resolve_company(company)
+    chosen = _format(fmt, bom)
     energy_basis = _basis(basis, kgce_per_kwh)
-    values = show_values(data, found.id, year, energy_basis)
-    changes = {v.metric: change_for(data, v, energy_basis) for v in values} if change else None
-    _emit(show_report(values, data, found.id, year, changes=changes,
-                      framework=framework.lower() if framework else None), fmt, bom)
+    data = _catalog(catalog, no_builtin)
+    result = api.show(data, company, year, energy_basis, with_changes=change)
+    _emit(show_report(result.values, data, result.company.id, year, changes=result.changes,
+                      framework=framework), chosen, bom)
 
 
 @app.command()
@@ -209,39 +247,40 @@ def compare(
         "--unit", "-u", help="Convert to this unit (same dimension), e.g. GJ, MtCO2e, MWh; "
                              "with --per, the unit of the intensity.", show_default=False)] = None,
     change: Annotated[bool, typer.Option(
-        "--change", help="Add the change against the previous reported year.")] = False,
+        "--change", help="Add the change against the previous reported year (not with "
+                         "--per).")] = False,
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as horizontal bars (table, plain, markdown).")] = False,
     fmt: FormatOption = None,
-    basis: BasisOption = "calorific",
+    basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
     bom: BomOption = False,
     catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """One row per company for a metric, in one unit, largest first (with --per, smallest intensity first); companies that did not report it are listed as such."""  # noqa: E501
-    from .compare import compare as compare_values
-    from .intensity import change_for, compare_intensity
+    from . import api
     from .views import compare_report, intensity_report
 
-    data = _load(catalog)
-    chosen_format = _format(fmt)
-    ascii_chart = chosen_format is not Format.table
+    chosen = _format(fmt, bom)
+    if chart and chosen in (Format.csv, Format.json):
+        raise UsageError(f"--chart draws bars in table, plain and markdown output, not in "
+                         f"{chosen.value}", fix="leave out --chart")
+    if per is not None and change:
+        raise UsageError("--change does not apply to an intensity (--per)",
+                         fix="leave out --change, or --per")
     energy_basis = _basis(basis, kgce_per_kwh)
-    companies = [data.resolve_company(c).id for c in company] if company else None
-    reports = []
-    for found in data.resolve_metrics(metric):
-        if per is not None:
-            result = compare_intensity(data, found, data.resolve_metric(per), year=year,
-                                       companies=companies, unit=unit, basis=energy_basis)
-            reports.append(intensity_report(result, data, chart=chart, ascii_chart=ascii_chart))
-            continue
-        comparison = compare_values(data, found, year=year, companies=companies, unit=unit,
-                                    basis=energy_basis)
-        changes = ({v.company: change_for(data, v, energy_basis) for v in comparison.values}
-                   if change else None)
-        reports.append(compare_report(comparison, data, changes=changes, chart=chart,
-                                      ascii_chart=ascii_chart))
-    _emit_all(reports, chosen_format, bom)
+    data = _catalog(catalog, no_builtin)
+    ascii_chart = chosen is not Format.table
+    if per is not None:
+        reports = [intensity_report(result, data, chart=chart, ascii_chart=ascii_chart)
+                   for result in api.intensity(data, metric, per, year=year, companies=company,
+                                               unit=unit, basis=energy_basis)]
+    else:
+        reports = [compare_report(result, data, chart=chart, ascii_chart=ascii_chart)
+                   for result in api.compare(data, metric, year=year, companies=company,
+                                             unit=unit, basis=energy_basis, with_changes=change)]
+    _emit_all(reports, chosen, bom)
 
 
 @app.command()
@@ -253,94 +292,71 @@ def trend(
         "--unit", "-u", help="Convert to this unit (same dimension).",
         show_default=False)] = None,
     fmt: FormatOption = None,
-    basis: BasisOption = "calorific",
+    basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
     bom: BomOption = False,
     catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """A metric over all reported years for one or more companies, with year-over-year change and bars on a terminal."""  # noqa: E501
-    from .compare import convert
-    from .errors import NoDataError
-    from .intensity import changes, series
+    from . import api
     from .views import trend_report
 
     if len(names) < 2:
-        raise NoDataError("trend needs a company and a metric: esgcmp trend COMPANY... METRIC")
-    data = _load(catalog)
-    metric = data.resolve_metric(names[-1])
+        raise UsageError("trend needs a company and a metric: esgcmp trend COMPANY... METRIC")
+    chosen = _format(fmt, bom)
     energy_basis = _basis(basis, kgce_per_kwh)
-    target = unit or metric.unit
-    if unit is not None:
-        from .units import target_factor
-
-        target_factor(metric.unit, unit)
-    by_company = {}
-    for name in names[:-1]:
-        company = data.resolve_company(name).id
-        values = [convert(v, unit) for v in series(data, company, metric, energy_basis)]
-        if not values:
-            raise NoDataError(f"{company} reports no '{metric.id}' ({metric.name})")
-        by_company[company] = changes(values)
-    chosen_format = _format(fmt)
-    chart = chosen_format is Format.table
-    _emit(trend_report(by_company, data, metric.id, target, chart=chart), chosen_format, bom)
+    data = _catalog(catalog, no_builtin)
+    result = api.trend(data, names[:-1], names[-1], unit=unit, basis=energy_basis)
+    _emit(trend_report(result.series, data, result.metric.id, result.unit,
+                       chart=chosen is Format.table), chosen, bom)
 
 
 @app.command()
 def metrics(fmt: FormatOption = None, bom: BomOption = False,
-            catalog: CatalogOption = None) -> None:
+            catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False) -> None:
     """The metrics the catalog defines: id, names, category, unit, framework codes."""
     from .views import metrics_report
 
-    _emit(metrics_report(_load(catalog)), fmt, bom)
+    chosen = _format(fmt, bom)
+    _emit(metrics_report(_catalog(catalog, no_builtin)), chosen, bom)
 
 
 @app.command()
 def companies(fmt: FormatOption = None, bom: BomOption = False,
-              catalog: CatalogOption = None) -> None:
+              catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False) -> None:
     """The companies the catalog holds: names, aliases, group structure, years."""
     from .views import companies_report
 
-    _emit(companies_report(_load(catalog)), fmt, bom)
+    chosen = _format(fmt, bom)
+    _emit(companies_report(_catalog(catalog, no_builtin)), chosen, bom)
 
 
 @app.command()
 def check(
     sources: Annotated[Optional[Path], typer.Option(
         "--sources", help="Folder of the source report files: also re-find every value on "
-                          "its cited line.", show_default=False)] = None,
-    jump: Annotated[float, typer.Option(
-        "--jump", help="Flag year-over-year changes larger than this fraction.")] = 0.5,
+                          "its cited line.", show_default=False, exists=True, file_okay=False,
+        dir_okay=True)] = None,
+    jump: Annotated[str, typer.Option(
+        "--jump", help="Flag year-over-year changes larger than this fraction.")] = "0.5",
     fmt: FormatOption = None,
     bom: BomOption = False,
     catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Check the catalog: schema, units, totals against parts, reported ratios against recomputation, plausibility; exit 1 on errors."""  # noqa: E501
-    from .catalog import catalog_paths
-    from .check import load_failure, run_checks
-    from .errors import CatalogError
+    from . import api
     from .views import check_report
 
-    paths = catalog_paths(catalog or [])
-    try:
-        data = _load_files(paths)
-    except CatalogError as exc:
-        findings = [load_failure(exc)]
-    else:
-        if sources is not None and not sources.is_dir():
-            raise CatalogError("not a folder", file=str(sources),
-                               fix="--sources names the folder holding the report files")
-        findings = run_checks(data, sources, Decimal(str(jump)))
-    _emit(check_report(findings, [str(p) for p in paths]), fmt, bom)
-    if any(f.severity == "error" for f in findings):
-        raise typer.Exit(ExitCode.FINDINGS)
-
-
-def _save_memo() -> None:
-    if "esgcmp.cache" in sys.modules:
-        from .cache import save_memo
-
-        save_memo()
+    chosen = _format(fmt, bom)
+    threshold = _decimal(jump, "'--jump'", low=Decimal(0))
+    session = _session(catalog, no_builtin)
+    with _reading(session):
+        result = api.check(session, sources, threshold)
+    _emit(check_report(result.findings, result.files), chosen, bom)
+    if result.exit_code != ExitCode.OK:
+        raise typer.Exit(result.exit_code)
 
 
 def _fail(message: str, code: int) -> int:
@@ -366,33 +382,39 @@ def _silence_stdout() -> None:
         pass
 
 
+def _close_sessions() -> None:
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; errors are one line on stderr."""
     global _debug
     _debug = os.environ.get("ESGCMP_DEBUG", "") not in ("", "0")
     args = list(sys.argv[1:] if argv is None else argv)
-    if "--debug" in args:
-        _debug = True
     command = typer.main.get_command(app)
+    _OPEN.clear()
     try:
         result = command.main(args=args, prog_name="esgcmp", standalone_mode=False)
-        _save_memo()
+        _close_sessions()
         return int(result) if isinstance(result, int) else 0
     except typer.Exit as exc:
+        _close_sessions()
         return exc.exit_code
-    except click_exceptions.UsageError as exc:
+    except ClickUsageError as exc:
         if _debug:
             raise
         if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help
             return ExitCode.USAGE
         hint = ""
-        if exc.ctx is not None:
-            hint = f" (see '{exc.ctx.command_path} --help')"
-        return _fail(exc.format_message() + hint, ExitCode.USAGE)
-    except click_exceptions.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None:
+            hint = f" (see '{ctx.command_path} --help')"
+        return _fail(exc.format_message() + hint, ExitCode.USAGE)  # type: ignore[attr-defined]
+    except ClickException as exc:
         if _debug:
             raise
-        return _fail(exc.format_message(), ExitCode.USAGE)
+        return _fail(exc.format_message(), ExitCode.USAGE)  # type: ignore[attr-defined]
     except typer.Abort:
         return _fail("interrupted", ExitCode.INTERRUPTED)
     except EsgcmpError as exc:

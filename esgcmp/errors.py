@@ -28,6 +28,21 @@ class EsgcmpError(Exception):
     exit_code: ExitCode = ExitCode.USAGE
 
 
+class UsageError(EsgcmpError):
+    """A command line that cannot be carried out as written: a bad option value, a path
+    option naming nothing, an option that does not apply."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.message}; {self.fix}" if self.fix else self.message
+
+
 class NotFoundError(EsgcmpError):
     """An unknown or ambiguous company, metric or year, with the closest matches and what
     exists."""
@@ -72,11 +87,12 @@ class CatalogError(EsgcmpError):
     exit_code = ExitCode.CATALOG
 
     def __init__(self, message: str, file: str | None = None, line: int | None = None,
-                 fix: str = "") -> None:
+                 fix: str = "", key: str | None = None) -> None:
         self.message = message
         self.file = file
         self.line = line
         self.fix = fix
+        self.key = key  # a mapping key the problem is about: its own line is looked up
         super().__init__(str(self))
 
     @property

@@ -1,4 +1,5 @@
-"""Intensity ratios (a metric per a denominator metric) and year-over-year changes."""
+"""Intensity ratios: a metric per a denominator metric, beside the ratio the company
+reported."""
 
 from __future__ import annotations
 
@@ -6,13 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .catalog import Catalog
-from .compare import (EnergyBasis, Missing, Value, choose_year, convert, value_of,
-                      years_available)
+from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Metric
-from .units import format_decimal, parse_target, target_factor
-
-NO_TREND_FLAGS = ("restated", "not_comparable")
+from .model import Kind, Metric, Missing, Value, Why, YearChoice
+from .units import parse_target, target_factor
+from .values import choose_year, convert, value_of, years_available
 
 
 def ratio_metric(catalog: Catalog, numerator: str, denominator: str) -> Metric | None:
@@ -27,49 +26,15 @@ def default_intensity_unit(catalog: Catalog, numerator: Metric, denominator: Met
     """The unit companies report this ratio in, else a readable one.
 
     A reported ratio metric fixes it (kgce per RMB 10,000 as China Comservice reports
-    energy, t per RMB million as China Unicom reports carbon and water); revenue is
-    otherwise per RMB million, and anything else per one unit of the denominator.
+    energy, t per RMB million as China Unicom reports carbon and water); otherwise
+    derive.toml's [intensity.per] says per how much of the denominator's unit (revenue
+    per RMB million), and anything else is per one unit of the denominator.
     """
     reported = ratio_metric(catalog, numerator.id, denominator.id)
     if reported is not None:
         return reported.unit
-    if parse_target(denominator.unit).expr == "CNY":
-        return f"{numerator.unit}/(10^6 CNY)"
-    per = {"persons": "person"}.get(denominator.unit, denominator.unit)
+    per = rules().intensity_per.get(parse_target(denominator.unit).expr, denominator.unit)
     return f"{numerator.unit}/{per}" if per.isidentifier() else f"{numerator.unit}/({per})"
-
-
-def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
-                  basis: EnergyBasis) -> Value | None:
-    """A denominator implied by a reported ratio and its reported numerator.
-
-    China Comservice prints no revenue, but prints energy and energy per RMB 10,000 of
-    revenue; revenue = energy / intensity. Marked ``implied``, never ``reported``.
-    """
-    for ratio in catalog.metrics.values():
-        if ratio.ratio_of is None or ratio.ratio_of[1] != metric.id:
-            continue
-        ratio_obs = catalog.get(company, ratio.id, year)
-        numerator_metric = catalog.metrics[ratio.ratio_of[0]]
-        numerator = value_of(catalog, company, numerator_metric.id, year, basis)
-        if ratio_obs is None or not isinstance(numerator, Value) or ratio_obs.normalized == 0:
-            continue
-        factor = target_factor(f"({numerator_metric.unit}) / ({ratio.unit})", metric.unit)
-        implied = numerator.value / ratio_obs.normalized * factor
-        references = [ratio_obs.reference]
-        if numerator.observation is not None:
-            references.insert(0, numerator.observation.reference)
-        references = list(dict.fromkeys(references))
-        flags = ("implied",) + tuple(f for f in dict.fromkeys(numerator.flags + ratio_obs.flags)
-                                     if f not in ("implied", "sources_disagree"))
-        return Value(
-            company=company, metric=metric.id, year=year, value=implied, unit=metric.unit,
-            kind="implied",
-            basis=(f"implied: {numerator_metric.id} {format_decimal(numerator.value)} "
-                   f"{numerator_metric.unit} / {ratio.id} {format_decimal(ratio_obs.normalized)} "
-                   f"{ratio.unit} [{', '.join(references)}]"),
-            flags=flags)
-    return None
 
 
 def denominator_value(catalog: Catalog, company: str, metric: Metric, year: int,
@@ -77,7 +42,7 @@ def denominator_value(catalog: Catalog, company: str, metric: Metric, year: int,
     found = value_of(catalog, company, metric.id, year, basis)
     if isinstance(found, Value):
         return found
-    implied = implied_value(catalog, company, metric, year, basis)
+    implied = implied_value(catalog, company, metric, year, basis, value_of)
     return implied if implied is not None else found
 
 
@@ -95,7 +60,8 @@ class Intensity:
     def difference_pct(self) -> Decimal | None:
         """Recomputed against reported, in percent of the reported figure (none when the
         denominator is implied by a reported ratio: they agree by construction)."""
-        if self.reported is None or self.reported.value == 0 or self.denominator.kind == "implied":
+        if (self.reported is None or self.reported.value == 0
+                or self.denominator.kind is Kind.implied):
             return None
         return ((self.value - self.reported.value) / self.reported.value * 100).quantize(
             Decimal("0.01"))
@@ -111,8 +77,7 @@ class IntensityComparison:
     metric: Metric
     per: Metric
     unit: str
-    year: int
-    year_note: str
+    year: YearChoice
     rows: list[Intensity]
     missing: list[Missing]
 
@@ -139,81 +104,30 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
     reporting = [c for c in chosen if available[c]]
     if not reporting:
         raise NoDataError(f"no company reports both '{metric.id}' and '{per.id}' for one year")
-    year, year_note = choose_year({c: available[c] for c in reporting}, year,
-                                  "with both values for",
-                                  f"'{metric.id}' per '{per.id}' is available for")
+    choice = choose_year({c: available[c] for c in reporting}, year,
+                         f"'{metric.id}' per '{per.id}' is available for")
     ratio = ratio_metric(catalog, metric.id, per.id)
     rows: list[Intensity] = []
     missing: list[Missing] = []
     for company in chosen:
-        numerator = value_of(catalog, company, metric.id, year, basis)
-        denominator = denominator_value(catalog, company, per, year, basis)
+        numerator = value_of(catalog, company, metric.id, choice.year, basis)
+        denominator = denominator_value(catalog, company, per, choice.year, basis)
         if not isinstance(numerator, Value):
             missing.append(numerator)
             continue
         if not isinstance(denominator, Value):
-            missing.append(Missing(company, f"{per.id}: {denominator.reason}"))
+            missing.append(Missing(company, denominator.why, denominator.year,
+                                   denominator.years, denominator.absent, per=per.id))
             continue
         if denominator.value == 0:
-            missing.append(Missing(company, f"{per.id} is 0 for {year}"))
+            missing.append(Missing(company, Why.zero_denominator, choice.year, per=per.id))
             continue
         reported = None
         if ratio is not None:
-            found = value_of(catalog, company, ratio.id, year, basis)
+            found = value_of(catalog, company, ratio.id, choice.year, basis)
             if isinstance(found, Value):
                 reported = convert(found, unit)
         rows.append(Intensity(numerator, denominator,
                               numerator.value / denominator.value * factor, unit, reported))
     rows.sort(key=lambda r: (r.value, r.numerator.company))
-    return IntensityComparison(metric, per, unit, year, year_note, rows, missing)
-
-
-@dataclass(frozen=True)
-class Change:
-    """A value against the previous year the company reported."""
-
-    value: Value
-    previous: Value | None
-    change: Decimal | None
-    change_pct: Decimal | None
-    note: str = ""
-
-
-def changes(values: list[Value]) -> list[Change]:
-    """Year-over-year change along one company's series (sorted by year)."""
-    out: list[Change] = []
-    previous: Value | None = None
-    for value in sorted(values, key=lambda v: v.year):
-        if previous is None:
-            out.append(Change(value, None, None, None, "first year"))
-        else:
-            change = value.value - previous.value
-            pct = (change / abs(previous.value) * 100).quantize(Decimal("0.01")) \
-                if previous.value else None
-            flags = [f for f in NO_TREND_FLAGS if f in value.flags or f in previous.flags]
-            note = (f"not meaningful: {', '.join(flags)}" if flags else
-                    "" if value.year - previous.year == 1 else f"against {previous.year}")
-            out.append(Change(value, previous, change, pct, note))
-        previous = value
-    return out
-
-
-def series(catalog: Catalog, company: str, metric: Metric,
-           basis: EnergyBasis = EnergyBasis()) -> list[Value]:
-    values = []
-    for year in years_available(catalog, company, metric.id, basis):
-        found = value_of(catalog, company, metric.id, year, basis)
-        if isinstance(found, Value):
-            values.append(found)
-    return values
-
-
-def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis()) -> Change:
-    """The change of one value against the company's previous reported year, in the
-    value's unit."""
-    metric = catalog.metrics[value.metric]
-    history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
-    for change in changes(history):
-        if change.value.year == value.year:
-            return change
-    return Change(value, None, None, None, "first year")
+    return IntensityComparison(metric, per, unit, choice, rows, missing)

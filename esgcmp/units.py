@@ -4,7 +4,8 @@ Reports print units as ``萬噸``, ``*10,000 tons``, ``hundred million kWh`` or
 ``千克標準煤╱ TB``. pint cannot read those (no spaces in names, no ``million``, and
 ``萬噸`` would be one undefined name), so :func:`parse_printed` splits each printed unit
 into a decimal multiplier and a unit expression in esgcmp's own vocabulary
-(``esgcmp/units.txt``). Conversion factors are computed once per (printed unit, target
+(``esgcmp/units.txt``); the printed words and magnitudes are data
+(``esgcmp/printed_units.toml``). Conversion factors are computed once per (printed unit, target
 unit) pair and cached: normalising a million values costs a million multiplications,
 not a million pint conversions.
 """
@@ -26,93 +27,33 @@ if TYPE_CHECKING:  # pint is imported lazily: most cached runs never need it
 
 ONE = Decimal(1)
 
-# Magnitude words, longest first so that "hundred million" wins over "hundred".
-_EN_MAGNITUDES: tuple[tuple[str, Decimal], ...] = (
-    ("hundred million", Decimal(10) ** 8),
-    ("ten thousand", Decimal(10) ** 4),
-    ("hundred thousand", Decimal(10) ** 5),
-    ("billion", Decimal(10) ** 9),
-    ("million", Decimal(10) ** 6),
-    ("thousand", Decimal(10) ** 3),
-    ("hundred", Decimal(10) ** 2),
-)
-_ZH_MAGNITUDES: tuple[tuple[str, Decimal], ...] = (
-    ("百萬", Decimal(10) ** 6), ("百万", Decimal(10) ** 6),
-    ("千萬", Decimal(10) ** 7), ("千万", Decimal(10) ** 7),
-    ("十萬", Decimal(10) ** 5), ("十万", Decimal(10) ** 5),
-    ("萬", Decimal(10) ** 4), ("万", Decimal(10) ** 4),
-    ("億", Decimal(10) ** 8), ("亿", Decimal(10) ** 8),
-    ("千", Decimal(10) ** 3),
-    ("百", Decimal(10) ** 2),
-)
-
-# Printed unit words -> esgcmp unit names. Keys are compared after NFKC, lower-casing and
-# folding white space. A word that is only a counter (個, items, "million" subscribers)
-# maps to GENERIC: it takes the counting unit of the metric it is printed under.
-GENERIC = "count"
-_WORDS: dict[str, str] = {}
+GENERIC = "count"  # a bare counter: it takes the counting unit of its metric
 
 
-def _alias(target: str, *words: str) -> None:
-    for word in words:
-        _WORDS[word.lower()] = target
+@dataclass(frozen=True)
+class Vocabulary:
+    """The printed forms esgcmp reads, from esgcmp/printed_units.toml."""
+
+    english_magnitudes: tuple[tuple[str, Decimal], ...]
+    chinese_magnitudes: tuple[tuple[str, Decimal], ...]
+    words: dict[str, str]  # printed word (lower case) -> unit name
+    case_sensitive: dict[str, str]
+    counting_units: tuple[str, ...]
 
 
-_alias("t", "噸", "吨", "t", "ton", "tons", "tonne", "tonnes", "metric ton", "metric tons")
-_alias("tce", "tce", "噸標準煤", "吨标准煤", "噸標煤", "吨标煤", "tons of standard coal",
-       "tonnes of standard coal", "ton of standard coal", "tons of coal equivalent",
-       "tonnes of coal equivalent", "tons standard coal")
-_alias("kgce", "kgce", "千克標準煤", "千克标准煤", "公斤標準煤", "公斤标准煤",
-       "kg of standard coal", "kilograms of standard coal", "kg standard coal")
-_alias("kg", "kg", "千克", "公斤", "kilogram", "kilograms")
-_alias("kWh", "kwh", "度", "千瓦時", "千瓦时", "kilowatt hour", "kilowatt hours",
-       "kilowatt-hour", "kilowatt-hours")
-_alias("MWh", "mwh", "兆瓦時", "兆瓦时", "megawatt hours")
-_alias("GWh", "gwh")
-_alias("m3", "m3", "立方米", "cubic meter", "cubic meters", "cubic metre", "cubic metres")
-_alias("m2", "m2", "平方米", "square meter", "square meters", "square metres")
-_alias("kJ", "kj", "千焦", "kilojoule", "kilojoules")
-_alias("GJ", "gj", "吉焦", "gigajoule", "gigajoules")
-_alias("MJ", "mj", "兆焦", "megajoule", "megajoules")
-_alias("tCO2e", "tco2e", "噸二氧化碳當量", "吨二氧化碳当量", "tons of co2e", "tonnes of co2e",
-       "tons co2e", "ton co2e", "tonnes co2e", "tco2", "tons of co2 equivalent")
-_alias("CNY", "元", "人民幣", "人民币", "yuan", "rmb", "cny")
-_alias("person", "人", "名", "位", "員工", "员工", "people", "person", "persons", "employees",
-       "employee", "staff", "volunteers", "trainees", "examinees", "students", "leaders",
-       "internal trainers", "group-level internal trainers",
-       "group-level trial internal trainers", "management reserves", "talents and officials",
-       "grassroots officials and technicians")
-_alias("person_time", "人次", "person-time", "person-times", "person time", "person times")
-_alias("vehicle_time", "車次", "车次", "vehicle-time", "vehicle-times", "vehicle time",
-       "vehicle times")
-_alias("unit_time", "台次", "套次", "unit-time", "unit-times")
-_alias("hour", "小時", "小时", "學時", "学时", "h", "hr", "hour", "hours", "study hours",
-       "class hours")
-_alias("day", "天", "日", "day", "days", "工作日", "working day", "working days")
-_alias("km", "km", "公里", "千米", "kilometer", "kilometers", "kilometre", "kilometres",
-       "kilometer of lines", "kilometers of lines")
-_alias("ratio", "male : female", "male:female", "男比女", "ratio")
-_alias("rank", "rank", "位次", "名次")
-_alias("year", "年", "year", "years")
-_alias("percent", "%", "percent", "per cent", "pct")
-_alias("session", "場", "场", "場次", "场次", "期", "session", "sessions", "classes", "trainings")
-_alias("case", "宗", "起", "case", "cases", "complaints")
-_alias("point", "分", "point", "points", "score")
-# Counters: what is counted is in the label, the unit says only "how many".
-_alias(GENERIC, "個", "个", "項", "项", "件", "件次", "家", "座", "條", "条", "篇", "張", "张", "站",
-       "戶", "户", "用戶", "用户", "次", "家公司", "家子公司", "count", "number", "times", "time",
-       "occurrences", "piece", "pieces", "item", "items", "units", "users", "user",
-       "subscribers", "households", "carrier frequency", "cities", "countries and regions",
-       "5g base stations", "base stations", "data centres", "data centers", "finished cards",
-       "cards", "communication facilities", "facilities", "provincial companies", "companies",
-       "subsidiaries", "suppliers", "patents", "software copyrights",
-       "management recommendations", "recommendations", "institutional items", "problem clues",
-       "clues")
-# Case matters for these: "G" after a bandwidth is Gbps, "g" is a gram.
-_CASE_SENSITIVE = {"G": "Gbps", "T": "Tbps"}
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    import tomllib
 
-# Units a generic counter may stand for, tried in this order.
-_COUNT_UNITS = ("person", "person_time", "vehicle_time", "unit_time", "count")
+    data = tomllib.loads((resources.files("esgcmp") / "printed_units.toml").read_text(
+        encoding="utf-8"))
+    words = {word.lower(): unit for unit, printed in data["words"].items() for word in printed}
+    return Vocabulary(
+        english_magnitudes=tuple((w, Decimal(f)) for w, f in data["magnitudes"]["english"].items()),
+        chinese_magnitudes=tuple((w, Decimal(f)) for w, f in data["magnitudes"]["chinese"].items()),
+        words=words, case_sensitive=dict(data["case_sensitive"]),
+        counting_units=tuple(data["counting_units"]))
+
 
 _SLASHES = str.maketrans({"╱": "/", "／": "/", "⁄": "/", "∕": "/"})
 _NUMBER = re.compile(r"^\*?\s*(\d[\d,]*(?:\.\d+)?)\s*")
@@ -174,24 +115,25 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     if currency:  # "RMB10,000": a currency amount used as a unit
         return Decimal(currency.group(2).replace(",", "")), "CNY", False
     trailing = _TRAILING_MAGNITUDE.match(rest)
-    if trailing and trailing.group(1).lower() in _WORDS:  # "RMB million"
+    words = vocabulary().words
+    if trailing and trailing.group(1).lower() in words:  # "RMB million"
         rest = f"{trailing.group(2)} {trailing.group(1)}"
     while rest:
         key = rest.lower()
-        if key in _WORDS:
+        if key in words:
             break
         number = _NUMBER.match(rest)
         if number:
             scale *= Decimal(number.group(1).replace(",", ""))
             rest = rest[number.end():]
             continue
-        for word, factor in _EN_MAGNITUDES:
+        for word, factor in vocabulary().english_magnitudes:
             if key == word or key.startswith(word + " ") or key.startswith(word + "-"):
                 scale *= factor
                 rest = rest[len(word):].lstrip(" -")
                 break
         else:
-            for word, factor in _ZH_MAGNITUDES:
+            for word, factor in vocabulary().chinese_magnitudes:
                 if rest.startswith(word) and (len(rest) > len(word) or rest == term.strip()):
                     scale *= factor
                     rest = rest[len(word):].strip()
@@ -200,7 +142,7 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
                 break
     if not rest:
         return scale, "", True
-    word = _WORDS.get(rest.lower())
+    word = words.get(rest.lower())
     if word is not None:
         return scale, word, word == GENERIC
     try:
@@ -217,10 +159,11 @@ def parse_printed(text: str) -> PrintedUnit:
     if not isinstance(text, str) or not text.strip():
         raise UnitError("empty unit", fix="give the unit as printed, e.g. '萬噸' or 'tons'")
     cleaned = _clean(text)
-    if cleaned in _CASE_SENSITIVE:
-        return PrintedUnit(text, ONE, _CASE_SENSITIVE[cleaned])
-    if cleaned.lower() in _WORDS:
-        word = _WORDS[cleaned.lower()]
+    known = vocabulary()
+    if cleaned in known.case_sensitive:
+        return PrintedUnit(text, ONE, known.case_sensitive[cleaned])
+    if cleaned.lower() in known.words:
+        word = known.words[cleaned.lower()]
         return PrintedUnit(text, ONE, word, word == GENERIC)
     parts = cleaned.split("/")
     if any(not part.strip() for part in parts):
@@ -252,7 +195,7 @@ def parse_target(text: str) -> TargetUnit:
     if not isinstance(text, str) or not text.strip():
         raise UnitError("empty unit")
     cleaned = _clean(text)
-    word = _WORDS.get(cleaned.lower())
+    word = vocabulary().words.get(cleaned.lower())
     if word is not None and word != GENERIC:
         return TargetUnit(text, ONE, word)
     try:
@@ -315,7 +258,7 @@ def conversion(printed: str, target_text: str) -> Conversion:
     if "CO2e" in target.expr:
         attempts.append((source.expr, _co2e_as_mass(target.expr), "mass read as CO2e"))
     if source.generic:
-        for unit in _COUNT_UNITS:
+        for unit in vocabulary().counting_units:
             attempts.append((source.expr.replace(GENERIC, unit), target.expr,
                              f"counter read as {unit}"))
     if source.bare:
@@ -341,18 +284,42 @@ def _dimension_error(from_text: str, from_expr: str, to_text: str, to_expr: str,
     return UnitError(f"cannot convert '{from_text}' ({have}) to '{to_text}' ({want})", fix=fix)
 
 
-# Factors between comparison units already worked out, kept across runs by the cache so
-# that a cached command needs no pint at all.
-KNOWN_FACTORS: dict[tuple[str, str], Decimal] = {}
+# Factors between comparison units already worked out. The caller may keep them across
+# runs (known_factors / remember) so that a repeated command needs no pint at all.
+_KNOWN_FACTORS: dict[tuple[str, str], Decimal] = {}
 
 
 def target_factor(from_text: str, to_text: str) -> Decimal:
     """The factor from one comparison unit to another (``--unit``); UnitError if they differ
     in dimension."""
     key = (from_text, to_text)
-    if key not in KNOWN_FACTORS:
-        KNOWN_FACTORS[key] = _target_factor(from_text, to_text)
-    return KNOWN_FACTORS[key]
+    if key not in _KNOWN_FACTORS:
+        _KNOWN_FACTORS[key] = _target_factor(from_text, to_text)
+    return _KNOWN_FACTORS[key]
+
+
+def known_factors() -> dict[str, str]:
+    """The factors worked out so far, as plain text: ``{"from\x00to": "factor"}``."""
+    return {f"{a}\x00{b}": str(f) for (a, b), f in _KNOWN_FACTORS.items()}
+
+
+def remember(factors: object) -> None:
+    """Take factors that known_factors() gave in an earlier run of this esgcmp. Anything
+    that is not such a mapping of text is ignored (the factor is then worked out again)."""
+    from decimal import InvalidOperation
+
+    if not isinstance(factors, dict):
+        return
+    for key, text in factors.items():
+        if not (isinstance(key, str) and isinstance(text, str)) or key.count("\x00") != 1:
+            continue
+        try:
+            factor = Decimal(text)
+        except InvalidOperation:
+            continue
+        if factor.is_finite() and factor > 0:
+            source, target = key.split("\x00")
+            _KNOWN_FACTORS.setdefault((source, target), factor)
 
 
 def _target_factor(from_text: str, to_text: str) -> Decimal:

@@ -1,17 +1,21 @@
-"""Turn results into Reports: the one place that decides columns and headings."""
+"""Turn results into Reports: the one place that decides columns and headings, and
+where every sentence a user reads is worded (missing values, derivations, changes, the
+year chosen, check findings)."""
 
 from __future__ import annotations
 
-import re
+from decimal import Decimal
 from typing import Any
 
-from decimal import Decimal
-
 from .catalog import Catalog
-from .compare import Comparison, Value
-from .intensity import Change, IntensityComparison
+from .check import Finding
+from .derive import rules
+from .intensity import IntensityComparison
+from .model import (Change, Derivation, ElectricityBasis, Framework, Implication, Input, Kind,
+                    Missing, Value, Why, YearChoice, YearRule)
 from .output import Report
 from .units import format_decimal
+from .values import Comparison
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -20,6 +24,96 @@ VALUE_EXTRA = ["label", "basis", "inputs", "also", "notes"]
 INTENSITY_COLUMNS = ["per", "per_value", "per_unit", "intensity", "intensity_unit"]
 CHANGE_COLUMNS = ["change", "change_pct"]
 BLOCKS = " ▏▎▍▌▋▊▉█"
+
+
+# ---- wording ------------------------------------------------------------------------
+
+def reason(missing: Missing) -> str:
+    """Why a company has no value, in a phrase."""
+    if missing.why is Why.zero_denominator:
+        return f"{missing.per} is 0 for {missing.year}"
+    if missing.why is Why.no_components:
+        text = "reports neither a total nor components"
+    elif missing.why is Why.components_missing:
+        text = (f"no total reported; cannot derive {missing.year}: "
+                f"{', '.join(missing.absent)} not reported for {missing.year}")
+    elif missing.why is Why.not_for_year:
+        text = (f"not reported for {missing.year} (reported: "
+                f"{', '.join(map(str, missing.years))})")
+    else:
+        text = "not reported"
+    return f"{missing.per}: {text}" if missing.per else text
+
+
+_ELECTRICITY = {ElectricityBasis.calorific: "electricity on the calorific-equivalent basis",
+                ElectricityBasis.generation: "electricity on the generation-equivalent basis"}
+
+
+def basis_text(value: Value) -> str:
+    """How a derived or implied value was made, in a line; '' for a reported one."""
+    how = value.how
+    if isinstance(how, Derivation):
+        text = (f"{how.standard}, {_ELECTRICITY[how.electricity]}; sum of "
+                f"{', '.join(how.components)}")
+        if how.unreported:
+            text += f" ({', '.join(how.unreported)}: not reported by the company)"
+        return text
+    if isinstance(how, Implication):
+        return (f"implied: {how.numerator_metric} {format_decimal(how.numerator_value)} "
+                f"{how.numerator_unit} / {how.ratio_metric} {format_decimal(how.ratio_value)} "
+                f"{how.ratio_unit} [{', '.join(how.references)}]")
+    return ""
+
+
+def describe_input(item: Input, unit: str) -> str:
+    obs = item.observation
+    return (f"{obs.metric} {format_decimal(obs.normalized)} {item.unit} x {item.coefficient}"
+            f" = {format_decimal(item.contribution)} {unit} [{obs.reference}]")
+
+
+def change_note(change: Change) -> str:
+    if change.previous is None:
+        return "first year"
+    if change.not_comparable:
+        return f"not meaningful: {', '.join(change.not_comparable)}"
+    return f"against {change.previous.year}" if change.gap else ""
+
+
+def year_note(choice: YearChoice, having: str) -> str:
+    if choice.rule is YearRule.common:
+        return f"{choice.year}: the latest year {having} every company compared"
+    if choice.rule is YearRule.any:
+        return (f"{choice.year}: the latest year {having} any company compared; "
+                f"no year is {having} all")
+    return str(choice.year)
+
+
+def finding_message(finding: Finding) -> str:
+    d = finding.details
+    if finding.check == "sum":
+        return f"{finding.metric} differs from the sum of {' + '.join(d['parts'])}"
+    if finding.check == "rate_range":
+        return (f"{finding.metric} {format_decimal(finding.found)} % lies outside the range of "
+                f"its sub-rates {', '.join(d['parts'])} "
+                f"({format_decimal(d['low'])}-{format_decimal(d['high'])} %)")
+    if finding.check == "ratio":
+        return (f"reported {finding.metric} differs from {d['numerator']} / {d['denominator']} "
+                "recomputed from the catalog")
+    if finding.check == "ratio_unit":
+        return f"metric '{finding.metric}': {d['problem']}"
+    if finding.check == "grid_factor":
+        return (f"implied grid emission factor {format_decimal(finding.found)} {finding.unit} "
+                f"{'within' if d['inside'] else 'outside'} the plausible "
+                f"{format_decimal(d['low'])}-{format_decimal(d['high'])} ({d['reference']})")
+    if finding.check == "jump":
+        return (f"{finding.metric} changed {d['change'] * 100:+.1f} % from {d['from']} to "
+                f"{d['to']} with no restated/not_comparable flag")
+    if finding.check == "source_line" and "absent" in d:
+        return (f"{d['absent']} is not in {d['directory']}: its {d['count']} values were not "
+                "re-found")
+    if finding.check == "source_line":
+        return f"'{d['expected']}' is not on {d['where']}: {d['line_text']!r}"
+    return str(d.get("problem", finding.check))
 
 
 def bar(value: Decimal | None, largest: Decimal, width: int = 16, ascii_only: bool = False) -> str:
@@ -35,8 +129,8 @@ def bar(value: Decimal | None, largest: Decimal, width: int = 16, ascii_only: bo
 def add_change(row: dict[str, Any], change: Change) -> None:
     row["change"] = change.change
     row["change_pct"] = change.change_pct
-    row["change_note"] = change.note
-    if change.note.startswith("not meaningful"):
+    row["change_note"] = change_note(change)
+    if change.not_comparable:
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
 
 
@@ -53,12 +147,12 @@ def value_row(value: Value) -> dict[str, Any]:
         "line": obs.line if obs else None,
         "flags": list(value.flags),
         "label": obs.label if obs else None,
-        "basis": value.basis or None,
+        "basis": basis_text(value) or None,
         "inputs": [{"metric": i.observation.metric, "value": i.observation.normalized,
                     "unit": i.unit, "coefficient": i.coefficient,
                     "contribution": i.contribution, "contribution_unit": value.unit,
                     "source": i.observation.source.file, "line": i.observation.line,
-                    "text": i.describe(value.unit)}
+                    "text": describe_input(i, value.unit)}
                    for i in value.inputs],
         "also": [f"{c.source.file}:{c.line}" for c in obs.also] if obs else [],
         "notes": value.notes or None,
@@ -75,33 +169,34 @@ def value_row(value: Value) -> dict[str, Any]:
 def _derivation_notes(values: list[Value]) -> list[str]:
     notes = []
     for value in values:
-        if value.kind == "derived":
+        if value.kind is Kind.derived:
             notes.append(f"{value.company} {value.metric} {value.year} is derived "
-                         f"({value.basis}):")
-            notes += [f"  {i.describe(value.unit)}" for i in value.inputs]
+                         f"({basis_text(value)}):")
+            notes += [f"  {describe_input(i, value.unit)}" for i in value.inputs]
     return notes
 
 
 def _flag_notes(values: list[Value]) -> list[str]:
     return [f"{v.company} {v.metric} {v.year}: {v.notes}" for v in values
-            if v.notes and v.kind == "reported" and set(v.flags) - {"approx"}]
+            if v.notes and v.kind is Kind.reported and set(v.flags) - {"approx"}]
 
 
 def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
     """Say when a compared company is part of another compared one."""
     notes = []
+    present = set(companies)
     for company in companies:
         parent = catalog.companies[company].parent
-        if parent in companies:
+        if parent in present:
             notes.append(f"Note: {company} is part of {parent}; its figures are included in "
                          f"{parent}'s. Do not add them up.")
     return notes
 
 
-def compare_report(comparison: Comparison, catalog: Catalog,
-                   changes: dict[str, Change] | None = None, chart: bool = False,
+def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False,
                    ascii_chart: bool = False) -> Report:
     metric = comparison.metric
+    changes = comparison.changes
     rows = [value_row(v) for v in comparison.values]
     if changes is not None:
         for row in rows:
@@ -110,13 +205,13 @@ def compare_report(comparison: Comparison, catalog: Catalog,
         largest = max((v.value for v in comparison.values), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row["value"], largest, ascii_only=ascii_chart)
-    rows += [{"company": m.company, "year": comparison.year, "metric": metric.id,
-              "value": None, "unit": comparison.unit, "kind": "missing", "flags": [],
-              "notes": m.reason, "as_printed": "", "where": m.reason,
+    rows += [{"company": m.company, "year": comparison.year.year, "metric": metric.id,
+              "value": None, "unit": comparison.unit, "kind": Kind.missing, "flags": [],
+              "notes": reason(m), "as_printed": "", "where": reason(m),
               "inputs": [], "also": []} for m in comparison.missing]
     for row in rows:
         row["company_name"] = catalog.companies[row["company"]].name
-    notes = [f"Year {comparison.year_note}."]
+    notes = [f"Year {year_note(comparison.year, 'reported by')}."]
     notes += _overlap_notes([v.company for v in comparison.values], catalog)
     notes += _derivation_notes(comparison.values)
     notes += _flag_notes(comparison.values)
@@ -144,7 +239,7 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         row.update({"per": result.per.id, "per_value": denominator.value,
                     "per_unit": denominator.unit, "per_kind": denominator.kind,
                     "per_source": (denominator.observation.reference if denominator.observation
-                                   else denominator.basis),
+                                   else basis_text(denominator)),
                     "intensity": item.value, "intensity_unit": item.unit,
                     "reported_intensity": item.reported.value if item.reported else None,
                     "reported_intensity_source": (item.reported.observation.reference
@@ -154,22 +249,22 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
         rows.append(row)
     for missing in result.missing:
-        rows.append({"company": missing.company, "year": result.year, "metric": result.metric.id,
-                     "kind": "missing", "flags": [], "notes": missing.reason,
-                     "per": result.per.id, "intensity_unit": result.unit, "inputs": [],
-                     "also": [], "kinds": f"missing: {missing.reason}",
-                     "per_source": missing.reason})
+        rows.append({"company": missing.company, "year": result.year.year,
+                     "metric": result.metric.id, "kind": Kind.missing, "flags": [],
+                     "notes": reason(missing), "per": result.per.id,
+                     "intensity_unit": result.unit, "inputs": [], "also": [],
+                     "kinds": f"missing: {reason(missing)}", "per_source": reason(missing)})
     if chart:
         largest = max((r.value for r in result.rows), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row.get("intensity"), largest, ascii_only=ascii_chart)
-    notes = [f"Year {result.year_note}. Intensity = {result.metric.id} / {result.per.id}, "
-             f"in {result.unit}; smallest first."]
+    notes = [f"Year {year_note(result.year, 'with both values for')}. Intensity = "
+             f"{result.metric.id} / {result.per.id}, in {result.unit}; smallest first."]
     notes += _overlap_notes([r.numerator.company for r in result.rows], catalog)
     for item in result.rows:
-        if item.denominator.kind == "implied":
-            notes.append(f"{item.denominator.company} {result.per.id} {result.year} is "
-                         f"{item.denominator.basis}; never reported.")
+        if item.denominator.kind is Kind.implied:
+            notes.append(f"{item.denominator.company} {result.per.id} {result.year.year} is "
+                         f"{basis_text(item.denominator)}; never reported.")
         if item.reported is not None and item.difference_pct is not None:
             notes.append(f"{item.numerator.company}: reported {format_decimal(item.reported.value)}"
                          f" {item.unit}, recomputed {_short(item.value)}"
@@ -218,8 +313,8 @@ def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, m
     metric = catalog.metrics[metric_id]
     values = [c.value for changes in series_by_company.values() for c in changes]
     notes = _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
-    notes += [f"{c.value.company} {c.value.year}: change {c.note}." for changes in
-              series_by_company.values() for c in changes if c.note.startswith("not meaningful")]
+    notes += [f"{c.value.company} {c.value.year}: change {change_note(c)}." for changes in
+              series_by_company.values() for c in changes if c.not_comparable]
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({unit})")]
     if chart:
         display.append(("chart", ""))
@@ -232,25 +327,25 @@ def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, m
                   align_right=("value", "change", "change_pct", "year"))
 
 
-def _code_key(code: str) -> tuple[Any, ...]:
-    """A1.2 before A1.10 before B1.1; no code last."""
-    if not code:
+def _code_key(codes: tuple[str, ...]) -> tuple[Any, ...]:
+    """A1.2 before A1.10 before B1.1, by a metric's first code; no code last."""
+    if not codes:
         return (1,)
-    first = code.split(";")[0].strip()
-    return (0, *[(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", first)])
+    parts = codes[0].replace("-", ".").split(".")
+    return (0, *[(0, int(p)) if p.isdigit() else (1, p) for p in parts])
 
 
 def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
                 changes: dict[str, Change] | None = None,
-                framework: str | None = None) -> Report:
+                framework: Framework | None = None) -> Report:
     rows = []
     for value in values:
         row = value_row(value)
         metric = catalog.metrics[value.metric]
         row["category"] = metric.category
         row["metric_name"] = metric.name
-        row["hkex"] = metric.hkex or None
-        row["gri"] = metric.gri or None
+        row["hkex"] = list(metric.hkex) or None
+        row["gri"] = list(metric.gri) or None
         if changes is not None:
             add_change(row, changes[value.metric])
         rows.append(row)
@@ -258,10 +353,10 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
                ("unit", "Unit")]
     group_by = "category"
     if framework is not None:
-        rows.sort(key=lambda r: _code_key(r[framework] or ""))
+        rows.sort(key=lambda r: _code_key(tuple(r[framework] or ())))
         for row in rows:
-            row["code"] = row[framework] or "(none)"
-        display = [("code", framework.upper())] + display[1:]
+            row["code"] = ", ".join(row[framework] or ()) or "(none)"
+        display = [("code", framework.value.upper())] + display[1:]
         group_by = "code"
     if changes is not None:
         display += [("change", "Change"), ("change_pct", "Change %")]
@@ -285,8 +380,8 @@ def metrics_report(catalog: Catalog) -> Report:
     for metric in catalog.metrics.values():
         companies = catalog.companies_reporting(metric.id)
         rows.append({"metric": metric.id, "name": metric.name, "name_zh": metric.name_zh,
-                     "category": metric.category, "unit": metric.unit, "hkex": metric.hkex,
-                     "gri": metric.gri, "companies": len(companies),
+                     "category": metric.category, "unit": metric.unit, "hkex": list(metric.hkex),
+                     "gri": list(metric.gri), "companies": len(companies),
                      "defined_at": str(metric.origin)})
     return Report(rows=rows, columns=["metric", "name", "name_zh", "category", "unit", "hkex",
                                       "gri", "companies", "defined_at"],
@@ -305,7 +400,7 @@ def companies_report(catalog: Catalog) -> Report:
                      "aliases": list(company.aliases), "parent": company.parent or None,
                      "entity": company.entity or None,
                      "years": [str(y) for y in years],
-                     "values": sum(1 for k in catalog.observations if k[0] == company.id),
+                     "values": catalog.value_count(company.id),
                      "sources": [s.file for s in sources.values()],
                      "defined_at": str(company.origin)})
     notes = [f"{r['company']} is part of {r['parent']}: its figures are included in "
@@ -317,7 +412,7 @@ def companies_report(catalog: Catalog) -> Report:
                   title="Companies", notes=notes, align_right=("values",))
 
 
-def check_report(findings: list[Any], files: list[str]) -> Report:
+def check_report(findings: list[Finding], files: list[str]) -> Report:
     rows = []
     for finding in findings:
         rows.append({"severity": finding.severity, "check": finding.check,
@@ -325,7 +420,7 @@ def check_report(findings: list[Any], files: list[str]) -> Report:
                      "metric": finding.metric or None, "expected": finding.expected,
                      "found": finding.found, "difference": finding.difference,
                      "difference_pct": finding.difference_pct, "unit": finding.unit or None,
-                     "message": finding.message, "sources": list(finding.sources)})
+                     "message": finding_message(finding), "sources": list(finding.sources)})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     summary = (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
                f"in {len(files)} catalog file{'s' if len(files) != 1 else ''}.")

@@ -129,3 +129,25 @@ def load_yaml(text: str) -> Any:
         raise YamlProblem(f"YAML error: {exc}".replace("\n", " "), None) from exc
     finally:
         loader.dispose()
+
+
+def key_line(text: str, mapping_line: int, key: str) -> int | None:
+    """The 1-based line of ``key`` in the mapping that starts on ``mapping_line``, found
+    again in the text (an error's path only: loaded mappings keep their own line, not
+    each key's, to stay small)."""
+    try:
+        root = yaml.compose(text, Loader=_CheckingLoader)
+    except (yaml.YAMLError, YamlProblem, RecursionError):
+        return None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            if node.start_mark.line + 1 == mapping_line:
+                for key_node, _value in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                        return key_node.start_mark.line + 1
+            stack.extend(value for pair in node.value for value in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None

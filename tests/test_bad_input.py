@@ -50,7 +50,7 @@ BAD_CATALOGS = [
     ("unknown-source", VALID_HEAD + "      - {metric: water, unit: 萬噸, values: {2020: 1}, source: t, line: 1}\n",
      r":8: kpi 'water': unknown source 't'"),
     ("newline-in-a-key", '"a\\nb": 1\nschema: 1\n',
-     r":1: unknown top-level key 'a\\nb'; a catalog holds"),
+     r":1: catalog: unknown key 'a\\nb'; allowed here: schema, metrics, companies"),
     ("bad-year", VALID_HEAD + "      - {metric: water, unit: 萬噸, values: {20200: 1}, source: s, line: 1}\n",
      r":8: kpi 'water': year 20200 is outside 1900-2100"),
 ]

@@ -6,18 +6,18 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_catalog
+from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_files
 from esgcmp.errors import CatalogError, ExitCode, NotFoundError
 
 from .conftest import USER_CATALOG
 
 
 def load(*paths):
-    return load_catalog(catalog_paths(paths, use_env=False))
+    return load_files(catalog_paths(paths, use_env=False))
 
 
 def test_builtin_catalog_holds_the_three_companies_and_core_metrics() -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     assert set(catalog.companies) == {"china-telecom", "china-unicom", "china-comservice"}
     for metric in ("energy", "electricity", "gasoline", "diesel", "natural_gas", "coal",
                    "purchased_heat", "ghg", "ghg_scope1", "ghg_scope2", "water", "revenue",
@@ -32,7 +32,7 @@ def test_builtin_catalog_holds_the_three_companies_and_core_metrics() -> None:
 
 
 def test_unicom_ghg_2020_is_normalised_from_the_printed_unit() -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     obs = catalog.observations[("china-unicom", "ghg", 2020)]
     assert (obs.value, obs.unit, obs.normalized) == (Decimal("14.23"), "百萬噸", Decimal(14230000))
     assert (obs.source.file, obs.line) == ("004_74dae4d02e57c763.txt", 4299)
@@ -49,7 +49,7 @@ def test_user_catalog_layers_over_the_builtin(write) -> None:
 def test_env_var_layers_catalogs(write, monkeypatch) -> None:
     path = write("user.yaml", USER_CATALOG)
     monkeypatch.setenv("ESGCMP_CATALOG", str(path))
-    assert "acme-telecom" in load_catalog(catalog_paths()).companies
+    assert "acme-telecom" in load_files(catalog_paths()).companies
 
 
 def test_a_directory_of_catalogs_is_read_in_name_order(write, tmp_path) -> None:
@@ -180,13 +180,13 @@ def test_empty_and_non_utf8_files(tmp_path) -> None:
 
 
 def test_company_found_by_alias_chinese_name_and_ticker() -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     for name in ("china-unicom", "China Unicom", "UNICOM", "中國聯通", "中国联通", "0762.HK"):
         assert catalog.resolve_company(name).id == "china-unicom"
 
 
 def test_unknown_company_suggests_the_closest() -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     with pytest.raises(NotFoundError) as info:
         catalog.resolve_company("china-unicorn")
     assert str(info.value) == ("unknown company 'china-unicorn'; did you mean 'china-unicom'?; "

@@ -7,9 +7,10 @@ import io
 import json
 from decimal import Decimal
 
-from esgcmp.catalog import catalog_paths, load_catalog
+from esgcmp.catalog import catalog_paths, load_files
 from esgcmp.check import check_jumps, check_ratios, check_sums, run_checks
 from esgcmp.errors import ExitCode
+from esgcmp.views import finding_message
 
 from .conftest import seeds_dir
 
@@ -43,7 +44,7 @@ companies:
 
 
 def _catalog(write):
-    return load_catalog(catalog_paths([write("checked.yaml", CHECKED)], use_env=False,
+    return load_files(catalog_paths([write("checked.yaml", CHECKED)], use_env=False,
                                       builtin=True))
 
 
@@ -61,7 +62,7 @@ def test_total_against_sum_of_parts(write) -> None:
 def test_rate_outside_its_sub_rates(write) -> None:
     rate = next(f for f in check_sums(_catalog(write))
                 if f.check == "rate_range" and f.company == "co")
-    assert rate.message == ("turnover 1.5 % lies outside the range of its sub-rates turnover_m, "
+    assert finding_message(rate) == ("turnover 1.5 % lies outside the range of its sub-rates turnover_m, "
                             "turnover_f (1.8-2 %)")
 
 
@@ -75,7 +76,7 @@ def test_reported_ratio_against_recomputation(write) -> None:
 def test_jump_without_flag(write) -> None:
     jump = next(f for f in check_jumps(_catalog(write)) if f.company == "co")
     assert jump.metric == "water" and jump.severity == "warning"
-    assert jump.message == ("water changed +150.0 % from 2019 to 2020 with no "
+    assert finding_message(jump) == ("water changed +150.0 % from 2019 to 2020 with no "
                             "restated/not_comparable flag")
 
 

@@ -185,7 +185,7 @@ def test_generation_basis_option(run) -> None:
     assert unicom["value"] == "5264925.2689"
     assert "generation-equivalent" in unicom["basis"]
     result = run("compare", "energy", "--basis", "generation")
-    assert result.code == 5 and "--kgce-per-kwh" in result.err
+    assert result.code == 2 and "--kgce-per-kwh" in result.err
 
 
 def test_metrics_and_companies(run) -> None:

@@ -6,16 +6,18 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_catalog
-from esgcmp.compare import EnergyBasis, Missing, Value, derive_energy, value_of
-from esgcmp.errors import UnitError
+from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_files
+from esgcmp.derive import EnergyBasis, derive_energy
+from esgcmp.model import ElectricityBasis, Missing, Value, Why
+from esgcmp.values import value_of
+from esgcmp.views import basis_text, reason
 
 D = Decimal
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog([builtin_catalog_path()])
+    return load_files([builtin_catalog_path()])
 
 
 def test_china_telecom_2020_energy_from_its_five_components(catalog) -> None:
@@ -32,8 +34,8 @@ def test_china_telecom_2020_energy_from_its_five_components(catalog) -> None:
     assert value.unit == "tce"
     assert [i.observation.metric for i in value.inputs] == [
         "electricity", "gasoline", "diesel", "natural_gas", "purchased_heat"]
-    assert "coal: not reported by the company" in value.basis
-    assert "calorific-equivalent" in value.basis
+    assert "coal: not reported by the company" in basis_text(value)
+    assert "calorific-equivalent" in basis_text(value)
     assert "derived" in value.flags
 
 
@@ -48,16 +50,11 @@ def test_china_unicom_2020_energy_carries_the_restated_flag(catalog) -> None:
 def test_generation_basis_uses_the_users_coefficient(catalog) -> None:
     calorific = value_of(catalog, "china-unicom", "energy", 2020, EnergyBasis())
     generation = value_of(catalog, "china-unicom", "energy", 2020,
-                          EnergyBasis("generation", D("0.3")))
+                          EnergyBasis(ElectricityBasis.generation, D("0.3")))
     assert isinstance(calorific, Value) and isinstance(generation, Value)
     # 172.2 億度 = 17,220,000 MWh; only the electricity term changes
     assert generation.value - calorific.value == D("17220000") * (D("0.3") - D("0.1229"))
-    assert "generation-equivalent" in generation.basis
-
-
-def test_generation_basis_without_coefficient_is_an_error() -> None:
-    with pytest.raises(UnitError, match="needs the year's coefficient"):
-        EnergyBasis("generation")
+    assert "generation-equivalent" in basis_text(generation)
 
 
 def test_a_reported_total_wins_over_a_derivation(catalog) -> None:
@@ -78,8 +75,9 @@ def test_missing_component_gives_no_partial_total(write) -> None:
               - {metric: electricity, unit: 億度, values: {2019: 1, 2020: 2}, source: r, line: 1}
               - {metric: diesel, unit: 萬噸, values: {2019: 1}, source: r, line: 2}
         """)
-    catalog = load_catalog(catalog_paths([path], use_env=False))
+    catalog = load_files(catalog_paths([path], use_env=False))
     result = derive_energy(catalog, "halfco", 2020, EnergyBasis())
     assert isinstance(result, Missing)
-    assert result.reason == "no total reported; cannot derive 2020: diesel not reported for 2020"
+    assert (result.why, result.absent) == (Why.components_missing, ("diesel",))
+    assert reason(result) == "no total reported; cannot derive 2020: diesel not reported for 2020"
     assert isinstance(derive_energy(catalog, "halfco", 2019, EnergyBasis()), Value)

@@ -9,9 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, load_catalog
-from esgcmp.compare import Value
-from esgcmp.intensity import changes, compare_intensity, default_intensity_unit
+from esgcmp.catalog import builtin_catalog_path, load_files
+from esgcmp.model import Value
+from esgcmp.intensity import compare_intensity, default_intensity_unit
+from esgcmp.values import changes
+from esgcmp.views import change_note
 
 D = Decimal
 INTENSITY = ["per", "per_value", "per_unit", "intensity", "intensity_unit"]
@@ -23,7 +25,7 @@ def rows(text: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog([builtin_catalog_path()])
+    return load_files([builtin_catalog_path()])
 
 
 def test_default_units_follow_what_companies_report(catalog) -> None:
@@ -136,7 +138,7 @@ def test_changes_skip_years() -> None:
         return Value("c", "m", year, D(number), "t", "reported")
 
     out = changes([value(2020, 120), value(2018, 100)])
-    assert (out[1].change, out[1].change_pct, out[1].note) == (D(20), D("20.00"), "against 2018")
+    assert (out[1].change, out[1].change_pct, change_note(out[1])) == (D(20), D("20.00"), "against 2018")
 
 
 def test_compare_with_change_column(run) -> None:

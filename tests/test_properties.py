@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esgcmp.catalog import catalog_paths, load_catalog
+from esgcmp.catalog import catalog_paths, load_files
 from esgcmp.cli import main
 from esgcmp.units import conversion
 
@@ -98,7 +98,7 @@ def test_normalised_values_convert_back_to_the_printed_value(value, units) -> No
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "one.yaml"
         path.write_text(text, encoding="utf-8")
-        catalog = load_catalog(catalog_paths([path], use_env=False, builtin=False))
+        catalog = load_files(catalog_paths([path], use_env=False, builtin=False))
     obs = catalog.observations[("co", "m", 2020)]
     factor = conversion(printed_unit, metric_unit).factor
     assert obs.normalized / factor == Decimal(str(value))

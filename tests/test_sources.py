@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, load_catalog
+from esgcmp.catalog import builtin_catalog_path, load_files
 from esgcmp.model import Citation, Observation, Origin, Source
 from esgcmp.provenance import SourceFiles, check_observation, numbers_on
 
@@ -22,14 +22,14 @@ def files() -> SourceFiles:
 
 
 def test_every_builtin_value_is_on_its_cited_line(files: SourceFiles) -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     assert len(catalog.observations) > 300
     misses = [m for obs in catalog.observations.values() for m in check_observation(obs, files)]
     assert misses == []
 
 
 def test_every_source_file_of_the_catalog_exists(files: SourceFiles) -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     for sources in catalog.sources.values():
         for source in sources.values():
             assert files.line(source.file, 1) is not None, source.file

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, load_catalog
+from esgcmp.catalog import builtin_catalog_path, load_files
 from esgcmp.errors import UnitError
 from esgcmp.units import conversion, parse_printed, target_factor
 
@@ -66,7 +66,7 @@ def test_mass_under_ghg_metric_is_said_to_be_read_as_co2e() -> None:
 
 
 def test_every_unit_printed_in_the_builtin_catalog_converts() -> None:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     units = {(o.unit, catalog.metrics[o.metric].unit) for o in catalog.observations.values()}
     assert len(units) > 40
     for printed, metric_unit in units:

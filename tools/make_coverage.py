@@ -12,8 +12,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from esgcmp.catalog import builtin_catalog_path, load_catalog  # noqa: E402
-from esgcmp.compare import EnergyBasis, years_available  # noqa: E402
+from esgcmp.catalog import builtin_catalog_path, load_files  # noqa: E402
+from esgcmp.derive import EnergyBasis
+from esgcmp.values import years_available  # noqa: E402
 from esgcmp.model import CATEGORIES  # noqa: E402
 
 CORE = ["energy", "electricity", "gasoline", "diesel", "natural_gas", "coal", "purchased_heat",
@@ -21,7 +22,7 @@ CORE = ["energy", "electricity", "gasoline", "diesel", "natural_gas", "coal", "p
 
 
 def render() -> str:
-    catalog = load_catalog([builtin_catalog_path()])
+    catalog = load_files([builtin_catalog_path()])
     basis = EnergyBasis()
     shared = sorted({m for m in catalog.metrics
                      if len(catalog.companies_reporting(m)) >= 2} | set(CORE),

@@ -1,0 +1,143 @@
+"""What esgcmp does, one function per command, each returning data (never text).
+
+The command line (esgcmp.cli) calls one of these per command and hands the result to
+esgcmp.views; a script can call them directly::
+
+    from esgcmp import api
+    session = api.Session()
+    comparison = api.compare(session.catalog, "ghg")[0]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from . import units
+from .catalog import Catalog, Progress, catalog_paths, load
+from .check import Finding, Severity, load_failure, run_checks
+from .derive import EnergyBasis
+from .errors import CatalogError, ExitCode, NoDataError
+from .intensity import IntensityComparison, compare_intensity
+from .model import Change, Company, Metric, Value
+from .store import Store, default_root
+from .values import Comparison, change_for, changes, convert, series
+from .values import compare as compare_values
+from .values import show as show_values
+
+
+class Session:
+    """The catalogs one command reads, and the store that keeps what earlier runs worked
+    out (built catalogs, unit factors). ``close()`` keeps this run's unit factors."""
+
+    def __init__(self, catalogs: list[Path] | None = None, builtin: bool = True,
+                 progress: Progress | None = None) -> None:
+        self.paths = catalog_paths(catalogs or [], builtin=builtin)
+        root = default_root()
+        self.store = Store(root) if root is not None else None
+        self.progress = progress
+        self._catalog: Catalog | None = None
+        if self.store is not None:
+            units.remember(self.store.memo().get("factors"))
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load(self.paths, self.store, self.progress)
+        return self._catalog
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.keep_memo({"factors": units.known_factors()})
+
+
+@dataclass(frozen=True)
+class Show:
+    company: Company
+    year: int
+    values: list[Value]
+    changes: dict[str, Change] | None  # by metric, when asked for
+
+
+def show(catalog: Catalog, company: str, year: int, basis: EnergyBasis = EnergyBasis(),
+         with_changes: bool = False) -> Show:
+    """Every KPI of one company-year."""
+    found = catalog.resolve_company(company)
+    values = show_values(catalog, found.id, year, basis)
+    found_changes = ({v.metric: change_for(catalog, v, basis) for v in values}
+                     if with_changes else None)
+    return Show(found, year, values, found_changes)
+
+
+def _companies(catalog: Catalog, names: list[str] | None) -> list[str] | None:
+    if not names:
+        return None
+    return list(dict.fromkeys(catalog.resolve_company(n).id for n in names))
+
+
+def compare(catalog: Catalog, metric: str, year: int | None = None,
+            companies: list[str] | None = None, unit: str | None = None,
+            basis: EnergyBasis = EnergyBasis(), with_changes: bool = False) -> list[Comparison]:
+    """One comparison per metric the name stands for (a framework code names several)."""
+    chosen = _companies(catalog, companies)
+    return [compare_values(catalog, found, year=year, companies=chosen, unit=unit, basis=basis,
+                           with_changes=with_changes)
+            for found in catalog.resolve_metrics(metric)]
+
+
+def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
+              companies: list[str] | None = None, unit: str | None = None,
+              basis: EnergyBasis = EnergyBasis()) -> list[IntensityComparison]:
+    """metric per denominator for each metric the name stands for."""
+    chosen = _companies(catalog, companies)
+    denominator = catalog.resolve_metric(per)
+    return [compare_intensity(catalog, found, denominator, year=year, companies=chosen,
+                              unit=unit, basis=basis)
+            for found in catalog.resolve_metrics(metric)]
+
+
+@dataclass(frozen=True)
+class Trend:
+    metric: Metric
+    unit: str
+    series: dict[str, list[Change]]  # by company, oldest first
+
+
+def trend(catalog: Catalog, companies: list[str], metric: str, unit: str | None = None,
+          basis: EnergyBasis = EnergyBasis()) -> Trend:
+    """A metric over every year each company reports it, with the change between years."""
+    found = catalog.resolve_metric(metric)
+    if unit is not None:
+        units.target_factor(found.unit, unit)  # fail early on an incompatible unit
+    by_company: dict[str, list[Change]] = {}
+    for company in _companies(catalog, companies) or []:
+        values = [convert(v, unit) for v in series(catalog, company, found, basis)]
+        if not values:
+            raise NoDataError(f"{company} reports no '{found.id}' ({found.name})")
+        by_company[company] = changes(values)
+    return Trend(found, unit or found.unit, by_company)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    files: list[str]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if any(f.severity is Severity.error for f in self.findings):
+            return ExitCode.FINDINGS
+        return ExitCode.OK
+
+
+def check(session: Session, sources: Path | None = None,
+          jump: Decimal | None = None) -> CheckResult:
+    """The catalog checked against itself (and its sources): a catalog that does not load
+    is a finding too."""
+    files = [str(p) for p in session.paths]
+    try:
+        catalog = session.catalog
+    except CatalogError as exc:
+        return CheckResult([load_failure(exc)], files)
+    return CheckResult(run_checks(catalog, sources, jump), files)

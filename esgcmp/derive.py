@@ -1,0 +1,179 @@
+"""Derived and implied values, by the rules in esgcmp/derive.toml.
+
+- A **derived** total: a company that prints no energy total but prints its components
+  gets one, with the GB/T 2589 coefficients, never from a partial set of components.
+- An **implied** value: a denominator a company does not print, but which its reported
+  ratio and numerator imply (China Comservice's revenue = energy / energy per revenue).
+
+Both say how they were made (:class:`~esgcmp.model.Derivation`,
+:class:`~esgcmp.model.Implication`) and carry the flags of their inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+from .catalog import Catalog
+from .model import (Derivation, ElectricityBasis, Implication, Input, Kind, Metric, Missing,
+                    Value, Why)
+from .units import format_decimal, target_factor
+
+
+@dataclass(frozen=True)
+class Component:
+    metric: str
+    coefficient: str  # as the rules print it: "0.1229 kgce/kWh"
+    carrier: str = ""
+    note: str = ""
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.coefficient.split(" ", 1)[0])
+
+    @property
+    def unit(self) -> str:
+        return self.coefficient.split(" ", 1)[1]
+
+
+@dataclass(frozen=True)
+class EnergyRules:
+    standard: str
+    source: str
+    target: str  # the metric a derivation yields
+    electricity: str  # the component whose coefficient the electricity basis decides
+    generation_range: tuple[Decimal, Decimal]  # open range of a generation coefficient
+    generation_unit: str
+    components: tuple[Component, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    energy: EnergyRules
+    intensity_per: dict[str, str]  # denominator unit -> the amount an intensity is per
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    import tomllib
+
+    data = tomllib.loads((resources.files("esgcmp") / "derive.toml").read_text(
+        encoding="utf-8"))
+    energy = data["energy"]
+    low, high = energy["generation_range"]
+    return Rules(
+        energy=EnergyRules(
+            standard=energy["standard"], source=energy["source"], target=energy["target"],
+            electricity=energy["electricity"], generation_range=(Decimal(low), Decimal(high)),
+            generation_unit=energy["generation_unit"],
+            components=tuple(Component(metric, spec["coefficient"], spec.get("carrier", ""),
+                                       spec.get("note", ""))
+                             for metric, spec in energy["components"].items())),
+        intensity_per=dict(data["intensity"]["per"]))
+
+
+@dataclass(frozen=True)
+class EnergyBasis:
+    """How electricity is converted to standard coal when a total is derived; the
+    command line checks the coefficient against ``rules().energy.generation_range``."""
+
+    electricity: ElectricityBasis = ElectricityBasis.calorific
+    kgce_per_kwh: Decimal | None = None  # the user's coefficient for "generation"
+
+
+def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | None:
+    observation = catalog.get(company, metric, year)
+    if observation is None:
+        return None
+    notes = "; ".join(n for n in (observation.notes, observation.conversion_note) if n)
+    return Value(company=company, metric=metric, year=year, value=observation.normalized,
+                 unit=catalog.metrics[metric].unit, kind=Kind.reported, observation=observation,
+                 flags=observation.flags, notes=notes)
+
+
+def derivable_components(catalog: Catalog, company: str) -> list[Component]:
+    """The energy components a company reports in any year."""
+    return [c for c in rules().energy.components
+            if c.metric in catalog.metrics and catalog.series(company, c.metric)]
+
+
+def derive_energy(catalog: Catalog, company: str, year: int,
+                  basis: EnergyBasis) -> Value | Missing:
+    """Total energy from components, never silently partial."""
+    energy = rules().energy
+    components = derivable_components(catalog, company)
+    if not components:
+        return Missing(company, Why.no_components, year)
+    absent = tuple(c.metric for c in components if catalog.get(company, c.metric, year) is None)
+    if absent:
+        return Missing(company, Why.components_missing, year, absent=absent)
+    target = catalog.metrics[energy.target]
+    inputs: list[Input] = []
+    for component in components:
+        observation = catalog.get(company, component.metric, year)
+        assert observation is not None  # checked above
+        amount, text = component.amount, component.coefficient
+        if component.metric == energy.electricity and basis.electricity is ElectricityBasis.generation:
+            assert basis.kgce_per_kwh is not None
+            amount = basis.kgce_per_kwh
+            text = f"{format_decimal(amount)} {energy.generation_unit}"
+        metric_unit = catalog.metrics[component.metric].unit
+        factor = amount * target_factor(component.unit, f"{target.unit}/({metric_unit})")
+        inputs.append(Input(observation, metric_unit, text, observation.normalized * factor))
+    total = sum((i.contribution for i in inputs), Decimal(0))
+    how = Derivation(standard=energy.standard, electricity=basis.electricity,
+                     components=tuple(c.metric for c in components),
+                     unreported=tuple(c.metric for c in energy.components
+                                      if c not in components))
+    flags = tuple(dict.fromkeys(f for i in inputs for f in i.observation.flags
+                                if f != "sources_disagree"))
+    return Value(company=company, metric=target.id, year=year, value=total, unit=target.unit,
+                 kind=Kind.derived, how=how, inputs=tuple(inputs), flags=("derived",) + flags)
+
+
+def is_derivable(metric: str) -> bool:
+    return metric == rules().energy.target
+
+
+def derivable_years(catalog: Catalog, company: str, basis: EnergyBasis) -> set[int]:
+    components = derivable_components(catalog, company)
+    candidates = {y for c in components for y in catalog.years(company, c.metric)}
+    return {y for y in candidates
+            if isinstance(derive_energy(catalog, company, y, basis), Value)}
+
+
+ValueOf = Callable[[Catalog, str, str, int, EnergyBasis], "Value | Missing"]
+
+
+def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
+                  basis: EnergyBasis, value_of: ValueOf) -> Value | None:
+    """A denominator implied by a reported ratio and its numerator (reported or derived).
+
+    China Comservice prints no revenue, but prints energy and energy per RMB 10,000 of
+    revenue; revenue = energy / intensity. Marked ``implied``, never ``reported``.
+    """
+    for ratio in catalog.metrics.values():
+        if ratio.ratio_of is None or ratio.ratio_of[1] != metric.id:
+            continue
+        ratio_obs = catalog.get(company, ratio.id, year)
+        numerator_metric = catalog.metrics[ratio.ratio_of[0]]
+        numerator = value_of(catalog, company, numerator_metric.id, year, basis)
+        if ratio_obs is None or not isinstance(numerator, Value) or ratio_obs.normalized == 0:
+            continue
+        factor = target_factor(f"({numerator_metric.unit}) / ({ratio.unit})", metric.unit)
+        implied = numerator.value / ratio_obs.normalized * factor
+        references = [ratio_obs.reference]
+        if numerator.observation is not None:
+            references.insert(0, numerator.observation.reference)
+        flags = ("implied",) + tuple(f for f in dict.fromkeys(numerator.flags + ratio_obs.flags)
+                                     if f not in ("implied", "sources_disagree"))
+        how = Implication(numerator_metric=numerator_metric.id, numerator_value=numerator.value,
+                          numerator_unit=numerator_metric.unit, ratio_metric=ratio.id,
+                          ratio_value=ratio_obs.normalized, ratio_unit=ratio.unit,
+                          references=tuple(dict.fromkeys(references)))
+        return Value(company=company, metric=metric.id, year=year, value=implied,
+                     unit=metric.unit, kind=Kind.implied, how=how, flags=flags)
+    return None

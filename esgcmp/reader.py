@@ -1,0 +1,371 @@
+"""Validate parsed catalog files against the schema and turn them into records.
+
+Each mapping may hold only the keys esgcmp/schema.py lists for its level; anything else
+is an error with the file, the line and the closest allowed key. Values are normalised to
+their metric's unit here, once, as they are read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import schema
+from .errors import CatalogError, UnitError
+from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Citation, Company, LineDict, Metric,
+                    Observation, Origin, Source)
+from .units import conversion, parse_target
+
+SCHEMA_VERSION = 1
+YEAR_RANGE = (1900, 2100)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
+_INF = float("inf")
+
+Shard = dict[str, dict[int, Observation]]  # company -> year -> value, for one metric
+
+
+@dataclass
+class Parts:
+    """What the files read so far define, in layering order."""
+
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    sources: dict[str, dict[str, Source]] = field(default_factory=dict)  # by company
+    shards: dict[str, Shard] = field(default_factory=dict)  # by metric
+    files: list[str] = field(default_factory=list)
+
+
+class Reader:
+    """Validates one parsed catalog file into the shared Parts."""
+
+    def __init__(self, parts: Parts, file: str) -> None:
+        self.parts = parts
+        self.file = file
+
+    def error(self, message: str, node: Any = None, line: int | None = None,
+              fix: str = "", key: str | None = None) -> CatalogError:
+        if line is None and isinstance(node, LineDict):
+            line = node.line
+        return CatalogError(message, file=self.file, line=line, fix=fix, key=key)
+
+    def origin(self, node: Any) -> Origin:
+        return Origin(self.file, node.line if isinstance(node, LineDict) else None)
+
+    def mapping(self, value: Any, what: str, parent: Any, level: str | None = None) -> LineDict:
+        if not isinstance(value, LineDict):
+            raise self.error(f"{what} must be a mapping, not {_type_name(value)}", parent)
+        if level is not None:
+            self.known_keys(value, level, what)
+        return value
+
+    def known_keys(self, node: LineDict, level: str, what: str) -> None:
+        unknown = schema.unknown_keys(node, level)
+        if unknown:
+            key = unknown[0]
+            raise self.error(f"{what}: unknown key {_quoted(key)}", node,
+                             fix=schema.suggestion(key, level), key=str(key))
+
+    def text(self, node: LineDict, key: str, what: str, required: bool = False) -> str:
+        value = node.get(key)
+        if value is None:
+            if required:
+                raise self.error(f"{what}: '{key}' is required", node)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.error(f"{what}: '{key}' must be text, not {_type_name(value)}", node)
+        return str(value)
+
+    def string_list(self, node: LineDict, key: str, what: str) -> tuple[str, ...]:
+        value = node.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise self.error(f"{what}: '{key}' must be a list of text", node)
+        return tuple(str(v) for v in value)
+
+    def codes(self, node: LineDict, key: str, what: str) -> tuple[str, ...]:
+        """Framework codes: one code, or a list of them; never codes joined in one text."""
+        codes = self.string_list(node, key, what)
+        for code in codes:
+            if not _CODE.match(code):
+                raise self.error(f"{what}: '{key}' code {code!r} is not one code", node,
+                                 fix=f"write a list, e.g. {key}: [\"305-1\", \"305-2\"]")
+        return codes
+
+    def check_id(self, key: Any, what: str, node: Any) -> str:
+        if not isinstance(key, str) or not _ID.match(key):
+            raise self.error(f"{what} id {key!r} must be lower-case letters, digits, '-', '_' or '.'",
+                             node)
+        return key
+
+    # --- document ----------------------------------------------------------------------
+    def read(self, document: LineDict) -> None:
+        schema_version = document.get("schema")
+        if schema_version != SCHEMA_VERSION:
+            raise self.error(f"unsupported schema {schema_version!r}; this esgcmp reads schema "
+                             f"{SCHEMA_VERSION}", document, fix="put 'schema: 1' at the top")
+        self.known_keys(document, "document", "catalog")
+        metrics = document.get("metrics") or LineDict()
+        for metric_id, node in self.mapping(metrics, "'metrics'", document).items():
+            self.read_metric(metric_id, node, metrics)
+        companies = document.get("companies") or LineDict()
+        for company_id, node in self.mapping(companies, "'companies'", document).items():
+            self.read_company(company_id, node, companies)
+        self.parts.files.append(self.file)
+
+    def read_metric(self, metric_id: Any, node: Any, parent: LineDict) -> None:
+        metric_id = self.check_id(metric_id, "metric", parent)
+        what = f"metric '{metric_id}'"
+        node = self.mapping(node, what, parent, "metric")
+        if metric_id in self.parts.metrics:
+            first = self.parts.metrics[metric_id].origin
+            raise self.error(f"metric '{metric_id}' is defined twice (first at {first})", node)
+        category = self.text(node, "category", what, required=True)
+        if category not in CATEGORIES:
+            raise self.error(f"{what}: category '{category}' is not one of "
+                             f"{', '.join(CATEGORIES)}", node)
+        unit = self.text(node, "unit", what, required=True)
+        try:
+            parse_target(unit)
+        except UnitError as exc:
+            raise self.error(f"{what}: {exc}", node) from None
+        signed = node.get("signed", False)
+        if not isinstance(signed, bool):
+            raise self.error(f"{what}: 'signed' must be true or false", node)
+        self.parts.metrics[metric_id] = Metric(
+            id=metric_id, name=self.text(node, "name", what, required=True), unit=unit,
+            category=category, origin=self.origin(node),
+            name_zh=self.text(node, "name_zh", what), hkex=self.codes(node, "hkex", what),
+            gri=self.codes(node, "gri", what), description=self.text(node, "description", what),
+            aliases=self.string_list(node, "aliases", what), signed=signed,
+            parts=self.string_list(node, "parts", what), ratio_of=self._ratio_of(node, what))
+
+    def _ratio_of(self, node: LineDict, what: str) -> tuple[str, str] | None:
+        pair = self.string_list(node, "ratio_of", what)
+        if not pair:
+            return None
+        if len(pair) != 2:
+            raise self.error(f"{what}: 'ratio_of' must name two metrics, [numerator, "
+                             "denominator]", node)
+        return pair[0], pair[1]
+
+    def read_company(self, company_id: Any, node: Any, parent: LineDict) -> None:
+        company_id = self.check_id(company_id, "company", parent)
+        what = f"company '{company_id}'"
+        node = self.mapping(node, what, parent, "company")
+        existing = self.parts.companies.get(company_id)
+        if "name" in node:
+            if existing is not None:
+                raise self.error(f"company '{company_id}' is defined twice (first at "
+                                 f"{existing.origin})", node,
+                                 fix="to add data to it, leave out 'name' in this file")
+            self.parts.companies[company_id] = Company(
+                id=company_id, name=self.text(node, "name", what, required=True),
+                origin=self.origin(node), name_zh=self.text(node, "name_zh", what),
+                aliases=self.string_list(node, "aliases", what),
+                parent=self.text(node, "parent", what), entity=self.text(node, "entity", what))
+        elif existing is None:
+            raise self.error(f"company '{company_id}' has no 'name' and is not defined in an "
+                             "earlier catalog", node, fix="add 'name:' to define it")
+        sources = self._sources(company_id, node)
+        kpis = node.get("kpis") or []
+        if not isinstance(kpis, list):
+            raise self.error(f"{what}: 'kpis' must be a list, not {_type_name(kpis)}", node)
+        for entry in kpis:
+            self.read_kpi(company_id, self.mapping(entry, f"{what}: each kpi", node, "kpi"),
+                          sources)
+
+    def _sources(self, company_id: str, node: LineDict) -> dict[str, Source]:
+        known = self.parts.sources.setdefault(company_id, {})
+        raw = node.get("sources") or LineDict()
+        for source_id, spec in self.mapping(raw, f"company '{company_id}': 'sources'",
+                                            node).items():
+            source_id = self.check_id(source_id, "source", raw)
+            what = f"source '{source_id}'"
+            spec = self.mapping(spec, what, raw, "source")
+            if source_id in known:
+                raise self.error(f"source '{source_id}' of '{company_id}' is defined twice "
+                                 f"(first at {known[source_id].origin})", spec)
+            known[source_id] = Source(id=source_id, file=self.text(spec, "file", what, True),
+                                      origin=self.origin(spec),
+                                      title=self.text(spec, "title", what),
+                                      language=self.text(spec, "language", what))
+        return known
+
+    # --- values ------------------------------------------------------------------------
+    def read_kpi(self, company_id: str, entry: LineDict, sources: dict[str, Source]) -> None:
+        metric_id = entry.get("metric")
+        if metric_id is None:
+            raise self.error("kpi: 'metric' is required", entry)
+        metric = self.parts.metrics.get(metric_id) if isinstance(metric_id, str) else None
+        if metric is None:
+            close = difflib.get_close_matches(str(metric_id), list(self.parts.metrics), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "define it under 'metrics'"
+            raise self.error(f"kpi: unknown metric '{metric_id}'", entry, fix=hint)
+        what = f"kpi '{metric_id}'"
+        unit = self.text(entry, "unit", what, required=True)
+        try:
+            convert = conversion(unit, metric.unit)
+        except UnitError as exc:
+            raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix) from None
+        source, line = self._citation_place(entry, sources, what)
+        label = self.text(entry, "label", what)
+        entry_flags = self._flags(entry, what)
+        notes = self.text(entry, "notes", what)
+        also = self._also(entry, sources, metric, what)
+        values = entry.get("values")
+        if not isinstance(values, LineDict) or not values:
+            raise self.error(f"{what}: 'values' must be a mapping of year: value, "
+                             f"not {_type_name(values)}", entry,
+                             fix="e.g. values: {2019: 13.2, 2020: 14.23}")
+        origin = Origin(self.file, values.line)
+        by_year = self.parts.shards.setdefault(metric_id, {}).setdefault(company_id, {})
+        for year, raw in values.items():
+            year = self._year(year, values, what)
+            if type(raw) is float or type(raw) is int:  # the common case, checked cheaply
+                if raw != raw or raw in (_INF, -_INF):
+                    raise self.error(f"{what} {year}: value {raw} is not a finite number", values)
+                number: Decimal = Decimal(repr(raw)) if type(raw) is float else Decimal(raw)
+                printed, flags, note = None, entry_flags, ""
+            else:
+                number, printed, value_flags, note = self._value(raw, values, f"{what} {year}")
+                flags = tuple(dict.fromkeys(entry_flags + value_flags))
+            if number < 0 and not metric.signed:
+                raise self.error(f"{what} {year}: negative value {number} for a metric that "
+                                 "cannot be negative", values,
+                                 fix=f"set 'signed: true' on metric '{metric_id}' if it can be")
+            cited: tuple[Citation, ...] = ()
+            if also:
+                normalized = number * convert.factor
+                cited = tuple(c for y, c in also if y is None or y == year)
+                if any(c.normalized is not None and c.normalized != normalized for c in cited):
+                    flags += ("sources_disagree",)
+            first = by_year.get(year)
+            if first is not None:
+                raise self.error(f"{company_id} {metric_id} {year} is given twice (first at "
+                                 f"{first.origin})", values)
+            by_year[year] = Observation(
+                company_id, metric_id, year, number, unit, label, source, line, convert.factor,
+                origin, printed, flags, f"{notes}; {note}" if notes and note else notes or note,
+                convert.note, cited)
+
+    def _citation_place(self, node: LineDict, sources: dict[str, Source],
+                        what: str) -> tuple[Source, int]:
+        source_id = node.get("source")
+        if source_id not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise self.error(f"{what}: unknown source {source_id!r} (this company's sources: "
+                             f"{known})", node)
+        line = node.get("line")
+        if isinstance(line, bool) or not isinstance(line, int) or line < 1:
+            raise self.error(f"{what}: 'line' must be a positive whole number (the line in the "
+                             f"source file), not {line!r}", node)
+        return sources[source_id], line
+
+    def _also(self, entry: LineDict, sources: dict[str, Source], metric: Metric,
+              what: str) -> list[tuple[int | None, Citation]]:
+        """Other places the same figure is printed, as (year or None, citation)."""
+        raw = entry.get("also") or []
+        if not isinstance(raw, list):
+            raise self.error(f"{what}: 'also' must be a list", entry)
+        citations: list[tuple[int | None, Citation]] = []
+        for item in raw:
+            item = self.mapping(item, f"{what}: each 'also'", entry, "also")
+            source, line = self._citation_place(item, sources, f"{what} also")
+            label = self.text(item, "label", what)
+            unit = self.text(item, "unit", what) or self.text(entry, "unit", what)
+            try:
+                factor = conversion(unit, metric.unit).factor
+            except UnitError as exc:
+                raise self.error(f"{what} also: {exc.message}", item, fix=exc.fix) from None
+            values = item.get("values") or LineDict()
+            if not isinstance(values, LineDict):
+                raise self.error(f"{what}: 'also' values must be a mapping of year: value", item)
+            approx = "approx" in self._flags(item, f"{what} also")
+            notes = self.text(item, "notes", what)
+            if not values:
+                citations.append((None, Citation(source, line, label, unit, None, approx=approx,
+                                                 notes=notes)))
+            for year, raw_value in values.items():
+                year = self._year(year, values, what)
+                number, printed, _flags, _note = self._value(raw_value, values, f"{what} {year}")
+                citations.append((year, Citation(source, line, label, unit, number, printed,
+                                                 number * factor, approx, notes)))
+        return citations
+
+    def _year(self, year: Any, node: LineDict, what: str) -> int:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise self.error(f"{what}: year {year!r} must be a whole number such as 2020", node)
+        if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+            raise self.error(f"{what}: year {year} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}",
+                             node)
+        return year
+
+    def _value(self, raw: Any, node: LineDict,
+               what: str) -> tuple[Decimal, str | None, tuple[str, ...], str]:
+        printed, flags, note = None, (), ""
+        if isinstance(raw, LineDict):
+            self.known_keys(raw, "value", what)
+            node = raw
+            printed = self.text(raw, "printed", what) or None
+            flags = self._flags(raw, what)
+            note = self.text(raw, "notes", what)
+            raw = raw.get("value")
+        if raw is None:
+            raise self.error(f"{what}: no value (a '—' in a report means not disclosed: leave "
+                             "the year out)", node)
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise self.error(f"{what}: value {raw!r} is not a number", node,
+                             fix="write the number without units or thousands separators")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise self.error(f"{what}: value {raw} is not a finite number", node)
+        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw), printed, flags, note
+
+    def _flags(self, node: LineDict, what: str) -> tuple[str, ...]:
+        flags = list(self.string_list(node, "flags", what))
+        if node.get("approx") is True:
+            flags.append("approx")
+        elif "approx" in node and not isinstance(node.get("approx"), bool):
+            raise self.error(f"{what}: 'approx' must be true or false", node)
+        for flag in flags:
+            if flag not in FLAGS or flag in COMPUTED_FLAGS:
+                settable = [f for f in FLAGS if f not in COMPUTED_FLAGS]
+                close = difflib.get_close_matches(flag, settable, n=1)
+                raise self.error(f"{what}: unknown flag '{flag}'", node,
+                                 fix=(f"did you mean '{close[0]}'? " if close else "")
+                                 + "flags: " + ", ".join(settable))
+        return tuple(dict.fromkeys(flags))
+
+
+def _quoted(key: Any) -> str:
+    return f"'{key}'" if isinstance(key, str) else repr(key)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", LineDict: "a mapping", list: "a list", str: "text",
+            int: "a number", float: "a number", bool: "true/false"}.get(type(value),
+                                                                      type(value).__name__)
+
+
+def check_references(parts: Parts) -> None:
+    """Metrics named by other metrics, and company parents, must exist."""
+    for metric in parts.metrics.values():
+        for other in metric.parts + (metric.ratio_of or ()):
+            if other not in parts.metrics:
+                close = difflib.get_close_matches(other, list(parts.metrics), n=1)
+                raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",
+                                   file=metric.origin.file, line=metric.origin.line,
+                                   fix=f"did you mean '{close[0]}'?" if close else "")
+    for company in parts.companies.values():
+        if company.parent and company.parent not in parts.companies:
+            raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
+                               file=company.origin.file, line=company.origin.line)

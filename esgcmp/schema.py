@@ -1,0 +1,121 @@
+"""The catalog format as a table: which keys each level of a catalog may hold.
+
+The reader refuses any key that is not listed here (a misspelt ``flgs:`` would otherwise
+drop a flag silently) and suggests the closest allowed one; docs/catalog.md's tables
+are generated from the same table (``python tools/make_reference.py``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    required: str  # "yes", "no", or when it is required
+    meaning: str
+
+
+LEVELS: dict[str, tuple[Key, ...]] = {
+    "document": (
+        Key("schema", "yes", "the format version: `1`"),
+        Key("metrics", "no", "metric id: metric definition (below)"),
+        Key("companies", "no", "company id: company entry (below)"),
+    ),
+    "metric": (
+        Key("name", "yes", "English name"),
+        Key("category", "yes", "`environmental`, `social`, `governance` or `economic`"),
+        Key("unit", "yes", "the comparison unit (see [units.md](units.md)); may carry a scale, "
+                           "e.g. `kgce/(10^4 CNY)`"),
+        Key("name_zh", "no", "Chinese name (Traditional or Simplified both match)"),
+        Key("hkex", "no", "HKEX ESG Reporting Guide KPI codes, a list (`[A1.2]`), only where "
+                          "they apply exactly"),
+        Key("gri", "no", "GRI disclosure codes, a list (`[\"305-1\", \"305-2\"]`; quote them), "
+                         "only where they apply exactly"),
+        Key("aliases", "no", "other names `compare` accepts"),
+        Key("description", "no", "what is counted, on what basis"),
+        Key("signed", "no", "`true` if the value may be negative (a profit); otherwise a "
+                            "negative value is an error"),
+        Key("parts", "no", "metric ids that add up to this one (for a percentage: the "
+                           "sub-rates that bound it); `esgcmp check` compares them"),
+        Key("ratio_of", "no", "`[numerator, denominator]` metric ids when this metric is their "
+                              "ratio as reported; `esgcmp check` recomputes it and "
+                              "`compare --per` shows it beside the recomputed intensity"),
+    ),
+    "company": (
+        Key("name", "yes (to define)", "legal or common English name"),
+        Key("name_zh", "no", "Chinese name; `show` and `--company` accept it"),
+        Key("aliases", "no", "other names `show` and `--company` accept; tickers such as "
+                             "`\"0762.HK\"` too"),
+        Key("parent", "no", "id of the group the company belongs to: its figures are included "
+                            "in the parent's"),
+        Key("entity", "no", "one sentence on what entity the figures cover"),
+        Key("sources", "yes", "source id: source (below), for each report cited"),
+        Key("kpis", "no", "the values: a list of KPI entries (below)"),
+    ),
+    "source": (
+        Key("file", "yes", "the report's text file name, as cited"),
+        Key("title", "no", "the report's title"),
+        Key("language", "no", "the report's language, e.g. `en`, `zh-Hant`"),
+    ),
+    "kpi": (
+        Key("metric", "yes", "a metric id"),
+        Key("unit", "yes", "the unit exactly as printed: `萬噸`, `*10,000 tons`, `億度`, "
+                           "`千克標準煤╱ TB`"),
+        Key("values", "yes", "`{year: value}`; the number as printed without thousands "
+                             "separators; magnitudes are **not** applied (`13.6` with "
+                             "`*10,000 tons`); a value may be a mapping (below)"),
+        Key("source", "yes", "the source id the values are printed in"),
+        Key("line", "yes", "the 1-based line of the source file the values are printed on"),
+        Key("label", "no", "the row label as printed, footnote markers included"),
+        Key("approx", "no", "`true` when the report says approximately / over / 約 / 餘"),
+        Key("flags", "no", "a list of flags (below)"),
+        Key("notes", "no", "anything a reader needs: basis, contradictions, what was left out"),
+        Key("also", "no", "other places the same figure is printed: a list of entries (below)"),
+    ),
+    "also": (
+        Key("source", "yes", "the source id of the other printing"),
+        Key("line", "yes", "its 1-based line"),
+        Key("label", "no", "the label printed there"),
+        Key("unit", "no", "the unit printed there, if it differs from the entry's"),
+        Key("values", "no", "`{year: value}` as printed there; left out when the line only "
+                            "mentions the figure"),
+        Key("approx", "no", "`true` when this printing hedges the figure (about, over, 約)"),
+        Key("notes", "no", "how this printing relates to the main one"),
+    ),
+    "value": (
+        Key("value", "yes", "the number as printed"),
+        Key("printed", "no", "the literal text on the line when the plain number is not there "
+                             "(a PDF artefact, a number in words)"),
+        Key("approx", "no", "`true` when the report hedges this year's figure"),
+        Key("flags", "no", "flags for this year only"),
+        Key("notes", "no", "a note for this year only"),
+    ),
+}
+
+ALLOWED: dict[str, frozenset[str]] = {level: frozenset(k.name for k in keys)
+                                      for level, keys in LEVELS.items()}
+
+
+def unknown_keys(keys: object, level: str) -> list[str]:
+    """The keys a mapping of this level may not hold, in the mapping's order."""
+    allowed = ALLOWED[level]
+    return [key for key in keys if key not in allowed]  # type: ignore[attr-defined]
+
+
+def suggestion(key: object, level: str) -> str:
+    """'did you mean ...?' for a misspelt key, else the keys the level allows."""
+    names = [k.name for k in LEVELS[level]]
+    close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "allowed here: " + ", ".join(names)
+
+
+def markdown(level: str) -> str:
+    """The level's keys as the Markdown table docs/catalog.md shows."""
+    lines = ["| key | required | meaning |", "|---|---|---|"]
+    lines += [f"| `{k.name}` | {k.required} | {k.meaning} |" for k in LEVELS[level]]
+    return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""Pure functions from a catalog to values: reported, else derived, else why not; series,
+changes between years, the year a comparison is made in, and conversions.
+
+Nothing here writes a sentence: a missing value says why with a :class:`~esgcmp.model.Why`,
+a change names the flags that make it meaningless, a year says how it was chosen
+(:class:`~esgcmp.model.YearRule`). esgcmp.views words them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from .catalog import Catalog
+from .derive import (EnergyBasis, derivable_years, derive_energy, is_derivable, reported)
+from .errors import NoDataError, NotFoundError
+from .model import (CATEGORIES, NO_TREND_FLAGS, Change, Metric, Missing, Value, Why,
+                    YearChoice, YearRule)
+from .units import target_factor
+
+
+def value_of(catalog: Catalog, company: str, metric: str, year: int,
+             basis: EnergyBasis) -> Value | Missing:
+    """The reported value, else a derived one, else why there is none."""
+    found = reported(catalog, company, metric, year)
+    if found is not None:
+        return found
+    if is_derivable(metric):
+        return derive_energy(catalog, company, year, basis)
+    years = tuple(catalog.years(company, metric))
+    if years:
+        return Missing(company, Why.not_for_year, year, years=years)
+    return Missing(company, Why.not_reported, year)
+
+
+def years_available(catalog: Catalog, company: str, metric: str, basis: EnergyBasis) -> list[int]:
+    years = set(catalog.years(company, metric))
+    if is_derivable(metric):
+        years |= derivable_years(catalog, company, basis)
+    return sorted(years)
+
+
+def series(catalog: Catalog, company: str, metric: Metric,
+           basis: EnergyBasis = EnergyBasis()) -> list[Value]:
+    """Every value of a company's metric, oldest first."""
+    values = []
+    for year in years_available(catalog, company, metric.id, basis):
+        found = value_of(catalog, company, metric.id, year, basis)
+        if isinstance(found, Value):
+            values.append(found)
+    return values
+
+
+def convert(value: Value, unit: str | None) -> Value:
+    """The value in another unit of the same dimension (pint), or unchanged."""
+    if unit is None or unit == value.unit:
+        return value
+    factor = target_factor(value.unit, unit)
+    inputs = tuple(replace(i, contribution=i.contribution * factor) for i in value.inputs)
+    return replace(value, value=value.value * factor, unit=unit, inputs=inputs)
+
+
+def changes(values: list[Value]) -> list[Change]:
+    """Change along one company's series, each value against the previous reported year."""
+    out: list[Change] = []
+    previous: Value | None = None
+    for value in sorted(values, key=lambda v: v.year):
+        if previous is None:
+            out.append(Change(value, None, None, None))
+        else:
+            change = value.value - previous.value
+            pct = (change / abs(previous.value) * 100).quantize(Decimal("0.01")) \
+                if previous.value else None
+            flags = tuple(f for f in NO_TREND_FLAGS if f in value.flags or f in previous.flags)
+            out.append(Change(value, previous, change, pct, flags))
+        previous = value
+    return out
+
+
+def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis()) -> Change:
+    """The change of one value against the company's previous reported year, in the
+    value's unit."""
+    metric = catalog.metrics[value.metric]
+    history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
+    for change in changes(history):
+        if change.value.year == value.year:
+            return change
+    return Change(value, None, None, None)
+
+
+def choose_year(available: dict[str, list[int]], year: int | None, subject: str) -> YearChoice:
+    """``year`` if some company has it, else the latest year every company has, else the
+    latest any company has. ``available`` holds only companies with some year; ``subject``
+    begins the error's list of the years there are."""
+    if year is None:
+        common = set.intersection(*(set(years) for years in available.values()))
+        if common:
+            return YearChoice(max(common), YearRule.common)
+        return YearChoice(max(y for years in available.values() for y in years), YearRule.any)
+    all_years = sorted({y for years in available.values() for y in years})
+    if year not in all_years:
+        raise NotFoundError("year", str(year), [],
+                            hint=f"{subject} {', '.join(map(str, all_years))}")
+    return YearChoice(year, YearRule.requested)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    metric: Metric
+    unit: str
+    year: YearChoice
+    values: list[Value]
+    missing: list[Missing]
+    changes: dict[str, Change] | None = None  # by company, when asked for
+
+
+def compare(catalog: Catalog, metric: Metric, year: int | None = None,
+            companies: list[str] | None = None, unit: str | None = None,
+            basis: EnergyBasis = EnergyBasis(), with_changes: bool = False) -> Comparison:
+    """One value per company for one metric and year, largest first."""
+    if unit is not None:
+        target_factor(metric.unit, unit)  # fail early on an incompatible unit
+    chosen = companies or sorted(catalog.companies)
+    available = {c: years_available(catalog, c, metric.id, basis) for c in chosen}
+    reporting = [c for c in chosen if available[c]]
+    if not reporting:
+        raise NoDataError(f"no company {'of those named ' if companies else ''}reports "
+                          f"'{metric.id}' ({metric.name})")
+    choice = choose_year({c: available[c] for c in reporting}, year,
+                         f"'{metric.id}' is reported for")
+    values: list[Value] = []
+    missing: list[Missing] = []
+    for company in chosen:
+        result = value_of(catalog, company, metric.id, choice.year, basis)
+        if isinstance(result, Value):
+            values.append(convert(result, unit))
+        else:
+            missing.append(result)
+    values.sort(key=lambda v: (-v.value, v.company))
+    found = ({v.company: change_for(catalog, v, basis) for v in values} if with_changes
+             else None)
+    return Comparison(metric, unit or metric.unit, choice, values, missing, found)
+
+
+def show(catalog: Catalog, company: str, year: int,
+         basis: EnergyBasis = EnergyBasis()) -> list[Value]:
+    """Every value of a company-year, by category, in the catalog's metric order."""
+    years = sorted(set(catalog.years(company)))
+    if year not in years:
+        raise NotFoundError("year", str(year), [],
+                            hint=f"{company} reports {', '.join(map(str, years)) or 'no year'}")
+    order = {m: i for i, m in enumerate(catalog.metrics)}
+    wanted = {o.metric for o in catalog.for_company_year(company, year)}
+    wanted |= {m for m in catalog.metrics if is_derivable(m)}
+    values: list[Value] = []
+    for metric_id in sorted(wanted, key=lambda m: order.get(m, len(order))):
+        result = value_of(catalog, company, metric_id, year, basis)
+        if isinstance(result, Value):
+            values.append(result)
+    category = {c: i for i, c in enumerate(CATEGORIES)}
+    values.sort(key=lambda v: category[catalog.metrics[v.metric].category])
+    return values
