@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import CatalogError, NotFoundError
+from .errors import CatalogError, NotFoundError, UsageError
 from .model import Company, Framework, LineDict, Metric, Observation, Source
 from .names import fold
 from .reader import Parts, Reader, Shard, check_references
@@ -61,8 +61,8 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
         else:
             paths.append(path)
     if not paths:
-        raise CatalogError("no catalog to read: --no-builtin needs --catalog or ESGCMP_CATALOG",
-                           fix="name your catalog with --catalog PATH")
+        raise UsageError("no catalog to read: --no-builtin needs --catalog or ESGCMP_CATALOG",
+                         fix="name your catalog with --catalog PATH")
     return paths
 
 

@@ -189,6 +189,11 @@ def _emit_all(reports: list[Report], fmt: Format, bom: bool = False) -> None:
     _emit(merged, fmt, bom)
 
 
+class _OutputClosed(Exception):
+    """The reader of stdout went away. Not an OSError, so that typer, which turns a
+    broken pipe into exit status 1, lets it through to main()."""
+
+
 def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
     console = None
     if fmt is Format.table:
@@ -196,8 +201,11 @@ def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
 
         console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
         console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
-    render(report, fmt, sys.stdout, console=console, bom=bom)
-    sys.stdout.flush()
+    try:
+        render(report, fmt, sys.stdout, console=console, bom=bom)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise _OutputClosed from None
 
 
 @app.command()
@@ -396,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     _OPEN.clear()
     try:
         result = command.main(args=args, prog_name="esgcmp", standalone_mode=False)
+        if result == ExitCode.INTERRUPTED:  # typer's word for a KeyboardInterrupt
+            return _fail("interrupted", ExitCode.INTERRUPTED)
         _close_sessions()
         return int(result) if isinstance(result, int) else 0
     except typer.Exit as exc:
@@ -421,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         if _debug:
             raise
         return _fail(str(exc), exc.exit_code)
-    except BrokenPipeError:
+    except (BrokenPipeError, _OutputClosed):
         _silence_stdout()
         return ExitCode.BROKEN_PIPE
     except KeyboardInterrupt:

@@ -52,7 +52,7 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("parent", "no", "id of the group the company belongs to: its figures are included "
                             "in the parent's"),
         Key("entity", "no", "one sentence on what entity the figures cover"),
-        Key("sources", "yes", "source id: source (below), for each report cited"),
+        Key("sources", "to cite values", "source id: source (below), for each report cited"),
         Key("kpis", "no", "the values: a list of KPI entries (below)"),
     ),
     "source": (

@@ -42,3 +42,18 @@ def test_coverage_is_current() -> None:
     current = (REPO / "docs" / "coverage.md").read_text(encoding="utf-8")
     assert _render("make_coverage") == current, \
         "docs/coverage.md is stale: run python tools/make_coverage.py"
+
+
+def test_generated_reference_tables_are_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_reference",
+                                                  REPO / "tools" / "make_reference.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in module.FILES:
+        current = (REPO / "docs" / name).read_text(encoding="utf-8")
+        assert "<!-- generated: " in current
+        assert module.render(name) == current, \
+            f"docs/{name} is stale: run python tools/make_reference.py"

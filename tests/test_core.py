@@ -1,0 +1,273 @@
+"""The core on a small fixture catalog (conftest.TINY_CATALOG), without the command line:
+values, derivations, implied values, intensities, changes, year choice, checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from esgcmp import api
+from esgcmp.check import Severity, check_grid_factor, check_jumps, check_sums, run_checks
+from esgcmp.derive import EnergyBasis, derive_energy, rules
+from esgcmp.errors import NoDataError, NotFoundError, UnitError
+from esgcmp.intensity import compare_intensity, default_intensity_unit
+from esgcmp.model import (ElectricityBasis, Kind, Missing, Value, Why, YearChoice, YearRule)
+from esgcmp.values import (change_for, changes, choose_year, compare, convert, series, show,
+                           value_of, years_available)
+from esgcmp.views import basis_text, change_note, finding_message, reason, year_note
+
+CALORIFIC = EnergyBasis()
+TINY_2020_ENERGY = D("14748") + D("161.854") + D("80.1405")  # electricity, gasoline, diesel
+TINY_2019_ENERGY = D("12290") + D("147.14") + D("72.855")
+
+
+def test_a_total_is_derived_from_every_component_with_the_gbt_coefficients(tiny_catalog) -> None:
+    value = value_of(tiny_catalog, "tiny-group", "energy", 2020, CALORIFIC)
+    assert isinstance(value, Value)
+    assert (value.kind, value.value, value.unit) == (Kind.derived, TINY_2020_ENERGY, "tce")
+    assert [(i.observation.metric, i.coefficient, i.contribution) for i in value.inputs] == [
+        ("electricity", "0.1229 kgce/kWh", D("14748")),
+        ("gasoline", "1.4714 kgce/kg", D("161.854")),
+        ("diesel", "1.4571 kgce/kg", D("80.1405"))]
+    assert value.flags == ("derived", "restated")
+    assert basis_text(value) == (
+        "GB/T 2589-2020, electricity on the calorific-equivalent basis; sum of electricity, "
+        "gasoline, diesel (natural_gas, coal, purchased_heat: not reported by the company)")
+
+
+def test_the_generation_basis_changes_only_the_electricity_term(tiny_catalog) -> None:
+    basis = EnergyBasis(ElectricityBasis.generation, D("0.3"))
+    value = value_of(tiny_catalog, "tiny-group", "energy", 2020, basis)
+    assert isinstance(value, Value)
+    assert value.value == TINY_2020_ENERGY + D("120000") * (D("0.3") - D("0.1229"))
+    assert value.inputs[0].coefficient == "0.3 kgce/kWh"
+    assert "generation-equivalent" in basis_text(value)
+
+
+def test_a_reported_total_wins_and_keeps_its_flags(tiny_catalog) -> None:
+    value = value_of(tiny_catalog, "tiny-sub", "energy", 2020, CALORIFIC)
+    assert isinstance(value, Value)
+    assert (value.kind, value.value, value.flags, value.how) == (Kind.reported, D(15000),
+                                                                ("approx",), None)
+    assert basis_text(value) == ""
+
+
+def test_a_missing_component_gives_no_partial_total(write) -> None:
+    path = write("half.yaml", """
+        schema: 1
+        metrics:
+          energy: {name: Energy, category: environmental, unit: tce}
+          electricity: {name: Electricity, category: environmental, unit: MWh}
+          diesel: {name: Diesel, category: environmental, unit: t}
+        companies:
+          halfco:
+            name: Half Co
+            sources: {s: {file: s.txt}}
+            kpis:
+              - {metric: electricity, unit: MWh, values: {2019: 10, 2020: 12}, source: s, line: 1}
+              - {metric: diesel, unit: t, values: {2019: 15}, source: s, line: 2}
+        """)
+    from esgcmp.catalog import load_files
+
+    catalog = load_files([path])
+    missing = derive_energy(catalog, "halfco", 2020, CALORIFIC)
+    assert missing == Missing("halfco", Why.components_missing, 2020, absent=("diesel",))
+    assert reason(missing) == ("no total reported; cannot derive 2020: diesel not reported "
+                               "for 2020")
+    assert years_available(catalog, "halfco", "energy", CALORIFIC) == [2019]
+    total = derive_energy(catalog, "halfco", 2019, CALORIFIC)
+    assert isinstance(total, Value)
+    assert total.value == D("1.229") + D("21.8565")
+
+
+def test_missing_values_say_why(tiny_catalog) -> None:
+    none = value_of(tiny_catalog, "tiny-sub", "employees", 2020, CALORIFIC)
+    assert none == Missing("tiny-sub", Why.not_reported, 2020)
+    assert reason(none) == "not reported"
+    other_year = value_of(tiny_catalog, "tiny-group", "ghg_scope1", 2019, CALORIFIC)
+    assert other_year == Missing("tiny-group", Why.not_for_year, 2019, years=(2020,))
+    assert reason(other_year) == "not reported for 2019 (reported: 2020)"
+    nothing = value_of(tiny_catalog, "tiny-sub", "gasoline", 2020, CALORIFIC)
+    assert reason(nothing) == "not reported"
+    no_parts = derive_energy(tiny_catalog, "tiny-sub", 2020, CALORIFIC)
+    assert no_parts == Missing("tiny-sub", Why.no_components, 2020)
+    assert reason(no_parts) == "reports neither a total nor components"
+    assert reason(Missing("x", Why.zero_denominator, 2020, per="revenue")) == \
+        "revenue is 0 for 2020"
+    assert reason(Missing("x", Why.not_reported, 2020, per="revenue")) == \
+        "revenue: not reported"
+
+
+def test_compare_ranks_values_and_chooses_the_latest_common_year(tiny_catalog) -> None:
+    metric = tiny_catalog.metrics["energy"]
+    result = compare(tiny_catalog, metric)
+    assert result.year == YearChoice(2020, YearRule.common)
+    assert [(v.company, v.value) for v in result.values] == [
+        ("tiny-sub", D(15000)), ("tiny-group", TINY_2020_ENERGY)]
+    assert result.missing == [] and result.changes is None
+    ghg = compare(tiny_catalog, tiny_catalog.metrics["ghg"], year=2019, unit="ktCO2e")
+    assert [(v.company, v.value, v.unit) for v in ghg.values] == [
+        ("tiny-group", D("65.0"), "ktCO2e"), ("tiny-sub", D("30"), "ktCO2e")]
+    assert ghg.year == YearChoice(2019, YearRule.requested)
+    employees = compare(tiny_catalog, tiny_catalog.metrics["employees"])
+    assert [m.company for m in employees.missing] == ["tiny-sub"]
+
+
+def test_compare_refuses_what_it_cannot_answer(tiny_catalog) -> None:
+    with pytest.raises(NotFoundError, match=r"unknown year '2030'; 'ghg' is reported for "
+                                            r"2019, 2020"):
+        compare(tiny_catalog, tiny_catalog.metrics["ghg"], year=2030)
+    with pytest.raises(UnitError):
+        compare(tiny_catalog, tiny_catalog.metrics["ghg"], unit="MWh")
+    with pytest.raises(NoDataError, match="no company of those named reports 'employees'"):
+        compare(tiny_catalog, tiny_catalog.metrics["employees"], companies=["tiny-sub"])
+
+
+def test_choose_year_rules() -> None:
+    assert choose_year({"a": [2019, 2020], "b": [2020, 2021]}, None, "x") == \
+        YearChoice(2020, YearRule.common)
+    assert choose_year({"a": [2018], "b": [2020, 2021]}, None, "x") == \
+        YearChoice(2021, YearRule.any)
+    assert choose_year({"a": [2018], "b": [2020]}, 2018, "x") == \
+        YearChoice(2018, YearRule.requested)
+    with pytest.raises(NotFoundError, match="x 2018, 2020"):
+        choose_year({"a": [2018], "b": [2020]}, 2019, "x")
+    assert year_note(YearChoice(2020, YearRule.common), "reported by") == \
+        "2020: the latest year reported by every company compared"
+    assert year_note(YearChoice(2021, YearRule.any), "reported by") == \
+        ("2021: the latest year reported by any company compared; no year is reported by all")
+    assert year_note(YearChoice(2018, YearRule.requested), "reported by") == "2018"
+
+
+def test_changes_name_what_makes_them_meaningless(tiny_catalog) -> None:
+    diesel = series(tiny_catalog, "tiny-group", tiny_catalog.metrics["diesel"])
+    first, second = changes(diesel)
+    assert (first.previous, first.change, change_note(first)) == (None, None, "first year")
+    assert (second.change, second.change_pct, second.not_comparable) == (D(5), D("10.00"),
+                                                                       ("restated",))
+    assert change_note(second) == "not meaningful: restated"
+    energy = change_for(tiny_catalog, value_of(tiny_catalog, "tiny-group", "energy", 2020,
+                                               CALORIFIC))
+    assert energy.change == TINY_2020_ENERGY - TINY_2019_ENERGY
+    assert energy.not_comparable == ("restated",)
+
+
+def test_a_change_across_a_gap_says_against_which_year() -> None:
+    def value(year: int, number: int, flags: tuple[str, ...] = ()) -> Value:
+        return Value("c", "m", year, D(number), "t", Kind.reported, flags=flags)
+
+    out = changes([value(2020, 120), value(2018, 100), value(2021, 0), value(2022, 5)])
+    assert [change_note(c) for c in out] == ["first year", "against 2018", "", ""]
+    assert [c.change_pct for c in out] == [None, D("20.00"), D("-100.00"), None]
+    assert [c.change for c in out] == [None, D(20), D(-120), D(5)]
+    flagged = changes([value(2019, 1), value(2020, 2, ("not_comparable",))])
+    assert change_note(flagged[1]) == "not meaningful: not_comparable"
+
+
+def test_convert_scales_the_value_and_its_inputs(tiny_catalog) -> None:
+    value = value_of(tiny_catalog, "tiny-group", "energy", 2020, CALORIFIC)
+    assert isinstance(value, Value)
+    gj = convert(value, "GJ")
+    assert gj.unit == "GJ" and gj.value == TINY_2020_ENERGY * D("29.3076")
+    assert gj.inputs[0].contribution == D("14748") * D("29.3076")
+    assert convert(value, None) is value and convert(value, "tce") is value
+
+
+def test_show_lists_a_company_year_by_category(tiny_catalog) -> None:
+    values = show(tiny_catalog, "tiny-group", 2020)
+    assert [v.metric for v in values] == [
+        "energy", "electricity", "gasoline", "diesel", "ghg", "ghg_scope1", "ghg_scope2",
+        "employees", "turnover", "turnover_m", "turnover_f", "revenue"]
+    with pytest.raises(NotFoundError, match="tiny-group reports 2019, 2020"):
+        show(tiny_catalog, "tiny-group", 2018)
+
+
+def test_intensity_with_a_reported_ratio_and_an_implied_denominator(tiny_catalog) -> None:
+    energy, revenue = tiny_catalog.metrics["energy"], tiny_catalog.metrics["revenue"]
+    assert default_intensity_unit(tiny_catalog, energy, revenue) == "kgce/(10^4 CNY)"
+    assert default_intensity_unit(tiny_catalog, tiny_catalog.metrics["ghg"], revenue) == \
+        "tCO2e/(10^6 CNY)"
+    assert default_intensity_unit(tiny_catalog, tiny_catalog.metrics["ghg"],
+                                  tiny_catalog.metrics["employees"]) == "tCO2e/person"
+    result = compare_intensity(tiny_catalog, energy, revenue)
+    assert result.year == YearChoice(2020, YearRule.common)
+    sub, group = result.rows
+    assert (sub.numerator.company, sub.value, sub.denominator.kind) == ("tiny-sub", D(50),
+                                                                       Kind.implied)
+    assert sub.denominator.value == D(3_000_000_000)
+    assert sub.reported is not None and sub.reported.value == D(50)
+    assert sub.difference_pct is None  # implied from that very ratio
+    assert sub.flags == ("approx", "implied")
+    assert basis_text(sub.denominator) == (
+        "implied: energy 15000 tce / energy_intensity_revenue 50 kgce/(10^4 CNY) "
+        "[sub.txt:1, sub.txt:2]")
+    assert group.numerator.company == "tiny-group"
+    assert group.value == TINY_2020_ENERGY * 1000 / 120000
+    assert group.reported is None and group.difference_pct is None
+
+
+def test_intensity_per_itself_and_without_data(tiny_catalog) -> None:
+    ghg = tiny_catalog.metrics["ghg"]
+    with pytest.raises(NoDataError, match="per itself"):
+        compare_intensity(tiny_catalog, ghg, ghg)
+    with pytest.raises(NoDataError, match="no company reports both 'turnover' and 'revenue'"):
+        compare_intensity(tiny_catalog, tiny_catalog.metrics["turnover"],
+                          tiny_catalog.metrics["revenue"], companies=["tiny-sub"])
+    employees = compare_intensity(tiny_catalog, ghg, tiny_catalog.metrics["employees"])
+    assert [r.numerator.company for r in employees.rows] == ["tiny-group"]
+    assert employees.rows[0].value == D(70000) / D(2100)
+    assert reason(employees.missing[0]) == "employees: not reported"
+
+
+def test_checks_on_the_fixture(tiny_catalog) -> None:
+    sums = list(check_sums(tiny_catalog))
+    assert [(f.check, f.severity, f.company, f.year, f.expected, f.found) for f in sums] == [
+        ("sum", Severity.warning, "tiny-group", 2020, D(75000), D(70000)),
+        ("rate_range", Severity.warning, "tiny-group", 2020, None, D("5.0"))]
+    assert finding_message(sums[0]) == "ghg differs from the sum of ghg_scope1 + ghg_scope2"
+    assert finding_message(sums[1]) == ("turnover 5 % lies outside the range of its sub-rates "
+                                        "turnover_m, turnover_f (4-4.5 %)")
+    grid = list(check_grid_factor(tiny_catalog))
+    assert [(f.severity, f.found) for f in grid] == [(Severity.info, D("0.5417"))]
+    assert finding_message(grid[0]) == (
+        "implied grid emission factor 0.5417 tCO2e/MWh within the plausible 0.3-1 "
+        "(China grid average 0.5366-0.5703)")
+    jumps = list(check_jumps(tiny_catalog))
+    assert [(f.company, f.metric, f.year) for f in jumps] == [("tiny-group", "employees", 2020)]
+    assert finding_message(jumps[0]) == ("employees changed +110.0 % from 2019 to 2020 with no "
+                                         "restated/not_comparable flag")
+    assert [f.metric for f in check_jumps(tiny_catalog, D("0.15"))] == [
+        "electricity", "employees", "revenue"]
+    assert list(check_jumps(tiny_catalog, D("2"))) == []
+    assert [f.severity for f in run_checks(tiny_catalog)] == [
+        Severity.warning, Severity.warning, Severity.warning, Severity.info]
+
+
+def test_the_api_dedupes_companies_and_resolves_names(tiny_catalog) -> None:
+    result = api.compare(tiny_catalog, "carbon", companies=["tiny", "小小集團", "0001.HK"])
+    assert [v.company for v in result[0].values] == ["tiny-group"]
+    by_code = api.compare(tiny_catalog, "A1.2")
+    assert [c.metric.id for c in by_code] == ["ghg", "ghg_scope1", "ghg_scope2"]
+    assert [c.metric.id for c in api.compare(tiny_catalog, "GRI 305-2")] == ["ghg",
+                                                                            "ghg_scope2"]
+    trend = api.trend(tiny_catalog, ["tiny", "tiny-group"], "ghg", unit="ktCO2e")
+    assert list(trend.series) == ["tiny-group"]
+    assert [(c.value.year, c.value.value) for c in trend.series["tiny-group"]] == [
+        (2019, D("65.0")), (2020, D("70.0"))]
+    with pytest.raises(NoDataError, match="tiny-sub reports no 'employees'"):
+        api.trend(tiny_catalog, ["tiny-sub"], "employees")
+    shown = api.show(tiny_catalog, "Tiny Subsidiary", 2020, with_changes=True)
+    assert shown.company.id == "tiny-sub" and shown.changes is not None
+    assert shown.changes["ghg"].change == D(2000)
+
+
+def test_the_derivation_rules_are_the_documented_coefficients() -> None:
+    energy = rules().energy
+    assert (energy.standard, energy.target, energy.electricity) == ("GB/T 2589-2020", "energy",
+                                                                    "electricity")
+    assert {c.metric: (c.amount, c.unit) for c in energy.components} == {
+        "electricity": (D("0.1229"), "kgce/kWh"), "gasoline": (D("1.4714"), "kgce/kg"),
+        "diesel": (D("1.4571"), "kgce/kg"), "natural_gas": (D("1.2143"), "kgce/m3"),
+        "coal": (D("0.7143"), "kgce/kg"), "purchased_heat": (D("0.03412"), "kgce/MJ")}
+    assert energy.generation_range == (D(0), D(1))

@@ -1,0 +1,99 @@
+"""docs/exit-codes.md matches what the code does: every documented code is an ExitCode,
+and a command line produces each one, with one line on stderr and nothing on stdout."""
+
+from __future__ import annotations
+
+import errno
+import re
+
+import pytest
+
+from esgcmp.errors import ExitCode
+
+from .conftest import REPO, TINY_CATALOG
+
+
+def documented() -> dict[int, str]:
+    text = (REPO / "docs" / "exit-codes.md").read_text(encoding="utf-8")
+    return {int(code): name for code, name in re.findall(r"^\| (\d+) \| (\w+) \|", text, re.M)}
+
+
+def test_the_documented_codes_are_the_codes() -> None:
+    assert documented() == {code.value: code.name for code in ExitCode}
+
+
+USAGE = [
+    (["compare", "ghg", "--basis", "foo"], "Invalid value for '--basis'"),
+    (["compare", "energy", "--kgce-per-kwh", "abc", "--basis", "generation"],
+     "'abc' is not a number"),
+    (["compare", "energy", "--basis", "generation", "--kgce-per-kwh", "nan"],
+     "'nan' is not a finite number"),
+    (["compare", "energy", "--basis", "generation", "--kgce-per-kwh", "5"],
+     "5 is not between 0 and 1"),
+    (["compare", "energy", "--basis", "generation"], "needs the year's coefficient"),
+    (["compare", "energy", "--kgce-per-kwh", "0.3"], "applies to --basis generation only"),
+    (["trend", "ghg"], "trend needs a company and a metric"),
+    (["check", "--sources", "/nonexistent"], "'/nonexistent' does not exist"),
+    (["check", "--jump", "nan"], "'nan' is not a finite number"),
+    (["compare", "ghg", "--bom", "-f", "json"], "--bom applies to CSV only"),
+    (["compare", "ghg", "--chart", "-f", "csv"], "--chart draws bars in table"),
+    (["compare", "ghg", "--per", "revenue", "--change"], "--change does not apply"),
+    (["show", "tiny", "2020", "--framework", "sasb"], "Invalid value for '--framework'"),
+    (["compare"], "Missing argument"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE, ids=[" ".join(a) for a, _m in USAGE])
+def test_usage_errors_exit_2(run, tiny, args, message) -> None:
+    result = run(*args, "--no-builtin", "--catalog", str(tiny))
+    assert (result.code, result.out) == (ExitCode.USAGE, "")
+    assert result.err.startswith("esgcmp: error: ") and result.err.count("\n") == 1
+    assert message in result.err
+
+
+def test_every_documented_code_is_produced(run, tiny, write, monkeypatch, capsys) -> None:
+    catalog = ["--no-builtin", "--catalog", str(tiny)]
+    seen = {
+        0: run("metrics", "-f", "csv", *catalog).code,
+        2: run("compare", "ghg", "--basis", "foo", *catalog).code,
+        3: run("show", "nobody", "2020", *catalog).code,
+        4: run("metrics", "--no-builtin", "--catalog",
+               str(write("bad.yaml", "schema: 1\nmetrics: [1\n"))).code,
+        5: run("compare", "ghg", "--unit", "MWh", *catalog).code,
+    }
+    sources = tiny.parent / "sources"
+    sources.mkdir()
+    (sources / "tiny.txt").write_text("nothing here\n", encoding="utf-8")
+    seen[1] = run("check", "--sources", str(sources), *catalog).code
+
+    def interrupt(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("esgcmp.api.compare", interrupt)
+    interrupted = run("compare", "ghg", *catalog)
+    seen[130] = interrupted.code
+    assert interrupted.err == "esgcmp: error: interrupted\n"
+    monkeypatch.undo()
+
+    class ClosedPipe:
+        def write(self, _text: str) -> int:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+        def isatty(self) -> bool:
+            return False
+
+        def fileno(self) -> int:
+            raise ValueError
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    seen[141] = run("metrics", "-f", "csv", *catalog).code
+    monkeypatch.undo()
+    assert seen == {code: code for code in documented()}
+
+
+@pytest.fixture
+def tiny(write):
+    return write("tiny.yaml", TINY_CATALOG)

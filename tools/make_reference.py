@@ -1,0 +1,41 @@
+"""Write the generated tables of docs/catalog.md (the format, from esgcmp/schema.py) and
+docs/checks.md (the checks, from esgcmp/check.py and esgcmp/checks.toml).
+
+Run from the repository root: python tools/make_reference.py
+Each table stands between ``<!-- generated: NAME -->`` and ``<!-- end -->``; the test suite
+checks that the files are what this script writes.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from esgcmp import schema  # noqa: E402
+from esgcmp.check import CHECKS, meaning  # noqa: E402
+
+_BLOCK = re.compile(r"(<!-- generated: (\S+) -->\n).*?(<!-- end -->)", re.S)
+
+
+def table(name: str) -> str:
+    if name == "checks":
+        lines = ["| check | severity | what it does |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.severity} | {meaning(c)} |" for c in CHECKS]
+        return "\n".join(lines)
+    return schema.markdown(name)
+
+
+def render(file: str) -> str:
+    text = (REPO / "docs" / file).read_text(encoding="utf-8")
+    return _BLOCK.sub(lambda m: f"{m.group(1)}{table(m.group(2))}\n{m.group(3)}", text)
+
+
+FILES = ("catalog.md", "checks.md")
+
+if __name__ == "__main__":
+    for name in FILES:
+        (REPO / "docs" / name).write_text(render(name), encoding="utf-8")
