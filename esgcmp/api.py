@@ -13,18 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import units
+
 from .catalog import Catalog, Progress, catalog_paths, load
-from .check import Finding, Severity, load_failure, run_checks
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError
-from .intensity import IntensityComparison, compare_intensity
 from .model import Change, Company, Metric, Value
 from .store import Store, default_root
 from .values import Comparison, change_for, changes, convert, series
 from .values import compare as compare_values
 from .values import show as show_values
+
+if TYPE_CHECKING:
+    from .check import Finding
+    from .intensity import IntensityComparison
 
 
 class Session:
@@ -90,6 +94,8 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
               companies: list[str] | None = None, unit: str | None = None,
               basis: EnergyBasis = EnergyBasis()) -> list[IntensityComparison]:
     """metric per denominator for each metric the name stands for."""
+    from .intensity import compare_intensity
+
     chosen = _companies(catalog, companies)
     denominator = catalog.resolve_metric(per)
     return [compare_intensity(catalog, found, denominator, year=year, companies=chosen,
@@ -126,7 +132,7 @@ class CheckResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        if any(f.severity is Severity.error for f in self.findings):
+        if any(f.severity == "error" for f in self.findings):
             return ExitCode.FINDINGS
         return ExitCode.OK
 
@@ -135,6 +141,8 @@ def check(session: Session, sources: Path | None = None,
           jump: Decimal | None = None) -> CheckResult:
     """The catalog checked against itself (and its sources): a catalog that does not load
     is a finding too."""
+    from .check import load_failure, run_checks
+
     files = [str(p) for p in session.paths]
     try:
         catalog = session.catalog

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import CatalogError, NotFoundError, UsageError
-from .model import Company, Framework, LineDict, Metric, Observation, Source
+from .model import Company, Framework, LineDict, Metric, Observation, Parts, Shard, Source
 from .names import fold
-from .reader import Parts, Reader, Shard, check_references
+from .reader import Reader, check_references
 
 ENV_VAR = "ESGCMP_CATALOG"
 
@@ -312,8 +312,9 @@ def _documents(contents: list[tuple[str, bytes]], store: Store | None) -> Iterat
             if store is not None and number not in todo:
                 document = store.document(digests[number])
             if document is None:
-                document = pool.take(number) if pool is not None else None
-                if document is None:
+                if pool is not None and number in todo:
+                    document = pool.take(number)
+                else:
                     document = parse_catalog_text(raw, file)
                 if store is not None:
                     store.keep_document(digests[number], document)
@@ -347,11 +348,9 @@ class _Pool:
             self.futures[number] = self.executor.submit(_parse_worker, raw, file)
 
     def take(self, number: int) -> Any:
+        """The parsed document of file ``number`` (files are taken in order)."""
         self._submit()
-        future = self.futures.pop(number, None)
-        if future is None:
-            return None
-        document = future.result()
+        document = self.futures.pop(number).result()
         self._submit()
         if isinstance(document, tuple) and document and document[0] == "error":
             raise CatalogError(document[1], file=document[2], line=document[3], fix=document[4])

@@ -161,6 +161,21 @@ class Observation:
         return f"{self.source.file}:{self.line}"
 
 
+Shard = dict[str, dict[int, Observation]]  # company -> year -> value, for one metric
+
+
+@dataclass
+class Parts:
+    """What catalog files define, in layering order: what the reader builds, the store
+    keeps and a Catalog is made of."""
+
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    sources: dict[str, dict[str, Source]] = field(default_factory=dict)  # by company
+    shards: dict[str, Shard] = field(default_factory=dict)  # by metric
+    files: list[str] = field(default_factory=list)
+
+
 # ---- computed records: what the core returns -------------------------------------------
 
 class Why(StrEnum):

@@ -10,14 +10,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from . import schema
 from .errors import CatalogError, UnitError
 from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Citation, Company, LineDict, Metric,
-                    Observation, Origin, Source)
+                    Observation, Origin, Parts, Source)
 from .units import conversion, parse_target
 
 SCHEMA_VERSION = 1
@@ -25,20 +24,6 @@ YEAR_RANGE = (1900, 2100)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 _INF = float("inf")
-
-Shard = dict[str, dict[int, Observation]]  # company -> year -> value, for one metric
-
-
-@dataclass
-class Parts:
-    """What the files read so far define, in layering order."""
-
-    metrics: dict[str, Metric] = field(default_factory=dict)
-    companies: dict[str, Company] = field(default_factory=dict)
-    sources: dict[str, dict[str, Source]] = field(default_factory=dict)  # by company
-    shards: dict[str, Shard] = field(default_factory=dict)  # by metric
-    files: list[str] = field(default_factory=list)
-
 
 class Reader:
     """Validates one parsed catalog file into the shared Parts."""

@@ -27,15 +27,12 @@ import pickle
 import shutil
 import sys
 import tempfile
-import types
-import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .model import Citation, Company, Metric, Observation, Origin, Source
-from .reader import Parts, Shard
+from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
 FORMAT = 5  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; older ones are removed
@@ -67,17 +64,16 @@ Context = Mapping[str, Source]  # the sources of the company a row belongs to
 class Codec:
     """Records of one dataclass as tuples of plain values (str, int, None, tuples) and
     back, field by field in declaration order. How each field is written follows from its
-    type: Decimal as text, Origin as (file, line), Source as its id, a tuple of nested
-    records as a tuple of rows; anything else as it is."""
+    declared type: Decimal as text, Origin as (file, line), Source as its id, a tuple of
+    nested records as a tuple of rows; anything else as it is."""
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
-        hints = typing.get_type_hints(cls)
         self.names = [f.name for f in dataclasses.fields(cls)]
         self.encoders: list[Callable[[Any], Any] | None] = []
         self.decoders: list[Callable[[Any, Context], Any] | None] = []
-        for name in self.names:
-            encode, decode = _converters(hints[name])
+        for declared in dataclasses.fields(cls):
+            encode, decode = _converters(str(declared.type))
             self.encoders.append(encode)
             self.decoders.append(decode)
 
@@ -91,32 +87,38 @@ class Codec:
                           for decode, value in zip(self.decoders, row)])
 
 
-def _converters(hint: Any) -> tuple[Callable[[Any], Any] | None,
-                                    Callable[[Any, Context], Any] | None]:
-    args = [a for a in typing.get_args(hint) if a is not type(None)]
-    optional = typing.get_origin(hint) in (typing.Union, types.UnionType)
-    base = args[0] if optional and len(args) == 1 else hint
-    if base is Decimal:
+_PLAIN = {"str", "int", "bool", "str | None", "int | None", "tuple[str, ...]",
+          "tuple[str, str] | None"}
+
+
+def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
+                                        Callable[[Any, Context], Any] | None]:
+    """How a field of this declared type (the annotation's text: model.py postpones
+    annotations, and reading the text costs nothing at start-up) is written and read."""
+    base = declared.removesuffix(" | None")
+    if base == "Decimal":
         return (lambda v: None if v is None else str(v),
                 lambda v, _c: None if v is None else Decimal(v))
-    if base is Origin:
+    if base == "Origin":
         return (lambda v: (v.file, v.line), lambda v, _c: Origin(v[0], v[1]))
-    if base is Source:
+    if base == "Source":
         return (lambda v: v.id, lambda v, c: c[v])
-    if typing.get_origin(base) is tuple:
-        item = typing.get_args(base)[0]
-        if dataclasses.is_dataclass(item):
-            nested = CODECS_BY_TYPE[item]
-            return (lambda v: tuple(nested.encode(x) for x in v),
-                    lambda v, c: tuple(nested.decode(x, c) for x in v))
-        return (lambda v: None if v is None else tuple(v),
-                lambda v, _c: None if v is None else tuple(v))
-    return None, None
+    if base.startswith("tuple[") and base[6:-1].split(",")[0] in RECORDS:
+        nested = CODECS[base[6:-1].split(",")[0]]
+        return (lambda v: tuple(nested.encode(x) for x in v),
+                lambda v, c: tuple(nested.decode(x, c) for x in v))
+    if declared.startswith("tuple["):  # marshal keeps tuples; None stays None
+        return None, None
+    if declared in _PLAIN:
+        return None, None
+    raise TypeError(f"the store cannot write a field declared {declared!r}")
 
 
-CODECS_BY_TYPE: dict[type, Codec] = {}
-for _record in (Citation, Observation, Source, Metric, Company):
-    CODECS_BY_TYPE[_record] = Codec(_record)
+RECORDS = {cls.__name__: cls for cls in (Citation, Observation, Source, Metric, Company)}
+CODECS: dict[str, Codec] = {}
+for _name, _record in RECORDS.items():  # Citation first: Observation nests it
+    CODECS[_name] = Codec(_record)
+CODECS_BY_TYPE: dict[type, Codec] = {RECORDS[name]: codec for name, codec in CODECS.items()}
 NO_CONTEXT: Context = {}
 
 

@@ -298,6 +298,11 @@ def target_factor(from_text: str, to_text: str) -> Decimal:
     return _KNOWN_FACTORS[key]
 
 
+def forget() -> None:
+    """Drop the factors worked out so far (they are worked out again when needed)."""
+    _KNOWN_FACTORS.clear()
+
+
 def known_factors() -> dict[str, str]:
     """The factors worked out so far, as plain text: ``{"from\x00to": "factor"}``."""
     return {f"{a}\x00{b}": str(f) for (a, b), f in _KNOWN_FACTORS.items()}

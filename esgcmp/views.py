@@ -5,17 +5,18 @@ year chosen, check findings)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .catalog import Catalog
-from .check import Finding
-from .derive import rules
-from .intensity import IntensityComparison
 from .model import (Change, Derivation, ElectricityBasis, Framework, Implication, Input, Kind,
                     Missing, Value, Why, YearChoice, YearRule)
 from .output import Report
 from .units import format_decimal
-from .values import Comparison
+
+if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
+    from .catalog import Catalog
+    from .check import Finding
+    from .intensity import IntensityComparison
+    from .values import Comparison
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",

@@ -30,6 +30,18 @@ def cache_dir(cache_root: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_memory() -> None:
+    """Each test works its unit factors and rules out afresh: a test must not pass on what
+    an earlier test (or, under mutation testing, the unchanged code) left in a cache."""
+    from esgcmp import check, derive, units
+
+    for cached in (units.parse_printed, units.parse_target, units.conversion,
+                   units.vocabulary, derive.rules, check.settings):
+        cached.cache_clear()
+    units.forget()
+
+
+@pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(cache_dir))
     monkeypatch.delenv("ESGCMP_NO_CACHE", raising=False)

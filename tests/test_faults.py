@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -97,15 +98,26 @@ def test_a_broken_store_is_rebuilt_not_reraised(run, tiny_path, tmp_path, monkey
     assert (again.code, again.out, again.err) == (0, good, "")
 
 
-def test_the_parallel_parse_gives_the_serial_answer(write, monkeypatch) -> None:
+def test_the_parallel_parse_gives_the_serial_answer(write, monkeypatch, tmp_path) -> None:
     first = write("a.yaml", TINY_CATALOG)
     second = write("b.yaml", "schema: 1\ncompanies:\n  tiny-sub:\n    sources:\n"
                              "      s21: {file: sub21.txt}\n    kpis:\n"
                              "      - {metric: ghg, unit: t, values: {2021: 1}, source: s21, "
                              "line: 1}\n")
     serial = load([first, second])
+    parsed_in = tmp_path / "parsed-in"
+    parsed_in.mkdir()
+    original = catalog_module.parse_catalog_text
+
+    def spy(raw: bytes, file: str):
+        (parsed_in / f"{os.getpid()}-{Path(file).name}").touch()
+        return original(raw, file)
+
+    monkeypatch.setattr(catalog_module, "parse_catalog_text", spy)
     monkeypatch.setattr(catalog_module, "PARALLEL_BYTES", 0)
     parallel = load([first, second])
+    pids = {name.split("-")[0] for name in os.listdir(parsed_in)}
+    assert len(os.listdir(parsed_in)) == 2 and str(os.getpid()) not in pids  # in workers
     assert parallel.observations == serial.observations
     assert parallel.get("tiny-sub", "ghg", 2021).source.file == "sub21.txt"
     broken = write("c.yaml", "schema: 1\nmetrics: [1\n")
