@@ -19,7 +19,7 @@ from importlib import resources
 
 from .catalog import Catalog
 from .model import (Derivation, ElectricityBasis, Implication, Input, Kind, Metric, Missing,
-                    Value, Why)
+                    Value, Why, inherited)
 from .units import format_decimal, target_factor
 
 
@@ -116,7 +116,8 @@ def derive_energy(catalog: Catalog, company: str, year: int,
         observation = catalog.get(company, component.metric, year)
         assert observation is not None  # checked above
         amount, text = component.amount, component.coefficient
-        if component.metric == energy.electricity and basis.electricity is ElectricityBasis.generation:
+        generation = basis.electricity is ElectricityBasis.generation
+        if component.metric == energy.electricity and generation:
             assert basis.kgce_per_kwh is not None
             amount = basis.kgce_per_kwh
             text = f"{format_decimal(amount)} {energy.generation_unit}"
@@ -128,10 +129,9 @@ def derive_energy(catalog: Catalog, company: str, year: int,
                      components=tuple(c.metric for c in components),
                      unreported=tuple(c.metric for c in energy.components
                                       if c not in components))
-    flags = tuple(dict.fromkeys(f for i in inputs for f in i.observation.flags
-                                if f != "sources_disagree"))
+    flags = ("derived",) + inherited(*(i.observation.flags for i in inputs))
     return Value(company=company, metric=target.id, year=year, value=total, unit=target.unit,
-                 kind=Kind.derived, how=how, inputs=tuple(inputs), flags=("derived",) + flags)
+                 kind=Kind.derived, how=how, inputs=tuple(inputs), flags=flags)
 
 
 def is_derivable(metric: str) -> bool:
@@ -168,8 +168,7 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
         references = [ratio_obs.reference]
         if numerator.observation is not None:
             references.insert(0, numerator.observation.reference)
-        flags = ("implied",) + tuple(f for f in dict.fromkeys(numerator.flags + ratio_obs.flags)
-                                     if f not in ("implied", "sources_disagree"))
+        flags = ("implied",) + inherited(numerator.flags, ratio_obs.flags, besides=("implied",))
         how = Implication(numerator_metric=numerator_metric.id, numerator_value=numerator.value,
                           numerator_unit=numerator_metric.unit, ratio_metric=ratio.id,
                           ratio_value=ratio_obs.normalized, ratio_unit=ratio.unit,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Kind, Metric, Missing, Value, Why, YearChoice
+from .model import Kind, Metric, Missing, Value, Why, YearChoice, inherited
 from .units import parse_target, target_factor
 from .values import choose_year, convert, value_of, years_available
 
@@ -68,8 +68,7 @@ class Intensity:
 
     @property
     def flags(self) -> tuple[str, ...]:
-        flags = self.numerator.flags + self.denominator.flags
-        return tuple(dict.fromkeys(f for f in flags if f != "sources_disagree"))
+        return inherited(self.numerator.flags, self.denominator.flags)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,15 @@ FLAGS: dict[str, str] = {
 COMPUTED_FLAGS = ("derived", "implied", "sources_disagree")
 # Flags after which a change between years says nothing about the company.
 NO_TREND_FLAGS = ("restated", "not_comparable")
+# Flags about one printing of a value, which a value computed from it does not inherit.
+PRINTING_FLAGS = ("sources_disagree",)
+
+
+def inherited(*flag_sets: tuple[str, ...], besides: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The flags a computed value carries from its inputs: each once, in order, without
+    those about a printing and without ``besides`` (the flags it sets itself)."""
+    return tuple(dict.fromkeys(f for flags in flag_sets for f in flags
+                               if f not in PRINTING_FLAGS and f not in besides))
 
 
 @dataclass(frozen=True, slots=True)
