@@ -29,6 +29,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
     if base == "Source":
         return (lambda v: v.id, lambda v, c: c[v])
     if base.startswith("tuple[") and base[6:-1].split(",")[0] in RECORDS:
-        nested = CODECS[base[6:-1].split(",")[0]]
+        nested = codec(RECORDS[base[6:-1].split(",")[0]])
         return (lambda v: tuple(nested.encode(x) for x in v),
                 lambda v, c: tuple(nested.decode(x, c) for x in v))
     if declared.startswith("tuple["):  # marshal keeps tuples; None stays None
@@ -115,10 +116,13 @@ def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
 
 
 RECORDS = {cls.__name__: cls for cls in (Citation, Observation, Source, Metric, Company)}
-CODECS: dict[str, Codec] = {}
-for _name, _record in RECORDS.items():  # Citation first: Observation nests it
-    CODECS[_name] = Codec(_record)
-CODECS_BY_TYPE: dict[type, Codec] = {RECORDS[name]: codec for name, codec in CODECS.items()}
+
+
+@lru_cache(maxsize=None)
+def codec(record: type) -> Codec:
+    """The codec of a record type, made on first use."""
+    return Codec(record)
+
 NO_CONTEXT: Context = {}
 
 
@@ -152,10 +156,10 @@ class _StoredShards(Mapping[str, Shard]):
             name = self.packs[metric]
             if name not in self.read_packs:
                 self.read_packs[name] = marshal.loads((self.folder / name).read_bytes())
-            codec = CODECS_BY_TYPE[Observation]
+            rows = codec(Observation)
             shard: Shard = {}
             for row in self.read_packs[name][metric]:
-                observation = codec.decode(row, self.sources[row[0]])
+                observation = rows.decode(row, self.sources[row[0]])
                 shard.setdefault(observation.company, {})[observation.year] = observation
             return shard
         except Exception:  # noqa: BLE001 - a pack broken since the index was read
@@ -193,12 +197,12 @@ class Store:
             index = marshal.loads((folder / "index.marshal").read_bytes())
             if index["format"] != FORMAT:
                 return None
-            sources = {company: {row[0]: CODECS_BY_TYPE[Source].decode(row, NO_CONTEXT)
+            sources = {company: {row[0]: codec(Source).decode(row, NO_CONTEXT)
                                  for row in rows} for company, rows in index["sources"]}
             parts = Parts(
-                metrics={row[0]: CODECS_BY_TYPE[Metric].decode(row, NO_CONTEXT)
+                metrics={row[0]: codec(Metric).decode(row, NO_CONTEXT)
                          for row in index["metrics"]},
-                companies={row[0]: CODECS_BY_TYPE[Company].decode(row, NO_CONTEXT)
+                companies={row[0]: codec(Company).decode(row, NO_CONTEXT)
                            for row in index["companies"]},
                 sources=sources, files=list(index["files"]))
             parts.shards = _StoredShards(folder, dict(index["packs"]), sources,
@@ -218,20 +222,20 @@ class Store:
             return
         staging = Path(tempfile.mkdtemp(dir=self.catalogs, prefix=".tmp-"))
         try:
-            codec = CODECS_BY_TYPE[Observation]
+            rows = codec(Observation)
             packs: dict[str, str] = {}
             for number, metrics in enumerate(_packs(parts.shards)):
                 name = f"m{number:05d}.marshal"
                 (staging / name).write_bytes(marshal.dumps(
-                    {metric: [codec.encode(o) for years in parts.shards[metric].values()
+                    {metric: [rows.encode(o) for years in parts.shards[metric].values()
                               for o in years.values()] for metric in metrics}))
                 packs.update(dict.fromkeys(metrics, name))
             index = {
                 "format": FORMAT,
-                "metrics": [CODECS_BY_TYPE[Metric].encode(m) for m in parts.metrics.values()],
-                "companies": [CODECS_BY_TYPE[Company].encode(c)
+                "metrics": [codec(Metric).encode(m) for m in parts.metrics.values()],
+                "companies": [codec(Company).encode(c)
                               for c in parts.companies.values()],
-                "sources": [(company, [CODECS_BY_TYPE[Source].encode(s) for s in known.values()])
+                "sources": [(company, [codec(Source).encode(s) for s in known.values()])
                             for company, known in parts.sources.items()],
                 "files": list(parts.files), "packs": list(packs.items()),
             }

@@ -33,10 +33,10 @@ def cache_dir(cache_root: Path) -> Path:
 def _fresh_memory() -> None:
     """Each test works its unit factors and rules out afresh: a test must not pass on what
     an earlier test (or, under mutation testing, the unchanged code) left in a cache."""
-    from esgcmp import check, derive, units
+    from esgcmp import check, derive, store, units
 
     for cached in (units.parse_printed, units.parse_target, units.conversion,
-                   units.vocabulary, derive.rules, check.settings):
+                   units.vocabulary, derive.rules, check.settings, store.codec):
         cached.cache_clear()
     units.forget()
 

@@ -1,0 +1,198 @@
+"""The store gives back exactly what it was given: every record field round-trips, a
+catalog read from it equals the catalog built from the files, and anything it did not
+write itself (another version, a tampered file) is a miss, never an answer."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import marshal
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from esgcmp import store, units
+from esgcmp.catalog import load, load_files
+from esgcmp.model import Citation, Company, Metric, Observation, Origin, Source
+from esgcmp.store import Codec, Store
+
+SOURCE = Source("s", "s.txt", Origin("cat.yaml", 9), "Title", "en")
+
+
+def observation(**changes) -> Observation:
+    base = Observation(
+        company="co", metric="ghg", year=2020, value=D("14.23"), unit="百萬噸", label="溫室",
+        source=SOURCE, line=4299, factor=D("1000000"), origin=Origin("cat.yaml", 12),
+        printed="14. 23", flags=("approx", "restated"), notes="a note",
+        conversion_note="mass read as CO2e",
+        also=(Citation(SOURCE, 7, "GHG", "million tons", D("14.2"), None, D("14200000"), True,
+                       "rounded"),
+              Citation(SOURCE, 8, "", "t", None)))
+    return dataclasses.replace(base, **changes)
+
+
+def test_every_field_of_an_observation_round_trips() -> None:
+    original = observation()
+    row = store.codec(Observation).encode(original)
+    assert marshal.loads(marshal.dumps(row)) == row  # plain values only
+    assert row[:4] == ("co", "ghg", 2020, "14.23")
+    assert row[6] == "s" and row[9] == ("cat.yaml", 12)
+    decoded = store.codec(Observation).decode(row, {"s": SOURCE})
+    assert decoded == original
+    assert decoded.also[0].approx is True and decoded.also[0].notes == "rounded"
+    assert decoded.also[1].value is None and decoded.also[1].normalized is None
+    bare = observation(printed=None, flags=(), also=())
+    assert store.codec(Observation).decode(store.codec(Observation).encode(bare),
+                                           {"s": SOURCE}) == bare
+
+
+def test_metrics_companies_and_sources_round_trip() -> None:
+    metric = Metric("ghg", "GHG", "tCO2e", "environmental", Origin("c.yaml", 3), "溫室",
+                    ("A1.2",), ("305-1", "305-2"), "d", ("carbon",), True, ("a", "b"),
+                    ("x", "y"))
+    company = Company("co", "Co", Origin("c.yaml", None), "公司", ("c",), "parent", "entity")
+    for record in (metric, company, SOURCE, dataclasses.replace(metric, ratio_of=None)):
+        codec = store.codec(type(record))
+        assert codec.decode(codec.encode(record), {}) == record
+
+
+def test_a_field_of_a_type_the_store_does_not_know_is_refused() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Odd:
+        when: complex
+
+    with pytest.raises(TypeError, match="cannot write a field declared 'complex'"):
+        Codec(Odd)
+
+
+def test_a_stored_catalog_equals_the_built_one(tiny_path, tmp_path) -> None:
+    built = load_files([tiny_path])
+    kept = Store(tmp_path / "store")
+    first = load([tiny_path], kept)  # builds and writes
+    again = load([tiny_path], kept)  # reads
+    assert (tmp_path / "store" / "catalogs").is_dir()
+    for catalog in (first, again):
+        assert catalog.metrics == built.metrics
+        assert catalog.companies == built.companies
+        assert catalog.sources == built.sources
+        assert catalog.files == built.files
+        assert catalog.observations == built.observations
+    assert len(again.values) == len(built.values)
+    assert sorted(again.values) == sorted(built.values)
+    with pytest.raises(KeyError):
+        again.values["no-such-metric"]
+
+
+def test_the_key_follows_content_order_and_code(tmp_path) -> None:
+    kept = Store(tmp_path)
+    key = kept.key([("a.yaml", b"one"), ("b.yaml", b"two")])
+    assert key == kept.key([("a.yaml", b"one"), ("b.yaml", b"two")])
+    assert key != kept.key([("a.yaml", b"one"), ("b.yaml", b"twO")])
+    assert key != kept.key([("b.yaml", b"two"), ("a.yaml", b"one")])
+    assert key != kept.key([("c.yaml", b"one"), ("b.yaml", b"two")])
+    other = Store(tmp_path)
+    other.fingerprint += "|another esgcmp"
+    assert other.key([("a.yaml", b"one"), ("b.yaml", b"two")]) != key
+    assert len(key) == 40 and Store.digest(b"x") == Store.digest(b"x") != Store.digest(b"y")
+
+
+def test_another_format_or_a_broken_index_is_a_miss(tiny_path, tmp_path) -> None:
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    (index,) = (tmp_path / "catalogs").glob("*/index.marshal")
+    data = marshal.loads(index.read_bytes())
+    index.write_bytes(marshal.dumps({**data, "format": store.FORMAT - 1}))
+    key = index.parent.name
+    assert kept.read(key, dict) is None
+    index.write_bytes(b"\x00not marshal")
+    assert kept.read(key, dict) is None
+    assert kept.read("no-such-key", dict) is None
+
+
+def test_old_catalogs_are_pruned(tmp_path, write, monkeypatch) -> None:
+    monkeypatch.setattr(store, "KEEP", 2)
+    kept = Store(tmp_path)
+    for number in range(4):
+        path = write(f"c{number}.yaml", f"schema: 1\n# {number}\n")
+        load([path], kept)
+    assert len([p for p in (tmp_path / "catalogs").iterdir()
+                if not p.name.startswith(".")]) == 2
+
+
+def test_parsed_documents_are_kept_by_content(tmp_path) -> None:
+    kept = Store(tmp_path)
+    digest = Store.digest(b"text")
+    assert not kept.has_document(digest) and kept.document(digest) is None
+    kept.keep_document(digest, {"schema": 1})
+    assert kept.has_document(digest) and kept.document(digest) == {"schema": 1}
+    (tmp_path / "documents" / f"{digest}.pickle").write_bytes(b"garbage")
+    assert kept.document(digest) is None
+
+
+def test_the_memo_is_json_for_this_esgcmp_only(tmp_path) -> None:
+    kept = Store(tmp_path)
+    assert kept.memo() == {}
+    kept.keep_memo({"factors": {"t\x00kg": "1000"}})
+    saved = json.loads((tmp_path / "memo.json").read_text(encoding="utf-8"))
+    assert saved == {"fingerprint": kept.fingerprint, "content": {"factors": {"t\x00kg": "1000"}}}
+    assert kept.memo() == {"factors": {"t\x00kg": "1000"}}
+    other = Store(tmp_path)
+    other.fingerprint = "another esgcmp"
+    assert other.memo() == {}
+    for junk in ("[1, 2]", "not json", json.dumps({"fingerprint": kept.fingerprint,
+                                                   "content": [1]})):
+        (tmp_path / "memo.json").write_text(junk, encoding="utf-8")
+        assert kept.memo() == {}
+
+
+def test_an_unwritable_store_is_no_error(tiny_path, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    kept = Store(blocker)
+    catalog = load([tiny_path], kept)
+    assert "tiny-group" in catalog.companies
+    kept.keep_memo({"factors": {}})
+    kept.keep_document("d", {"a": 1})
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_units_remember_only_plain_positive_factors() -> None:
+    units.forget()
+    units.remember({"a\x00b": "2.5", "c\x00d": "nan", "e\x00f": "-1", "g\x00h": "x",
+                    "no separator": "1", "i\x00j\x00k": "1", 5: "1", "l\x00m": 3})
+    assert units.known_factors() == {"a\x00b": "2.5"}
+    assert units.target_factor("a", "b") == D("2.5")  # no pint needed for a known pair
+    units.remember(["not", "a", "mapping"])
+    assert units.known_factors() == {"a\x00b": "2.5"}
+    units.forget()
+    assert units.known_factors() == {}
+
+
+def test_the_default_root_follows_the_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "here"))
+    assert store.default_root() == tmp_path / "here"
+    monkeypatch.setenv("ESGCMP_NO_CACHE", "1")
+    assert store.default_root() is None
+    monkeypatch.setenv("ESGCMP_NO_CACHE", "0")
+    assert store.default_root() == tmp_path / "here"
+    monkeypatch.delenv("ESGCMP_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert store.default_root() == tmp_path / "xdg" / "esgcmp"
+
+
+def test_a_pack_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatch) -> None:
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    catalog = load([tiny_path], kept)
+    reads: list[str] = []
+    original = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        reads.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
+    assert catalog.get("tiny-group", "revenue", 2020).value == D("12")
+    assert reads == ["m00000.marshal"]
