@@ -162,10 +162,10 @@ companies:
 """
 
 TINY_SOURCES = {
-    "tiny.txt": "Electricity 1.0 1.2\\nGasoline 100 110\\nDiesel 50 55\\nGHG 6.5 7.0\\n"
-                "Scope 1 1.0 Scope 2 6.5\\nRevenue 10 12\\nStaff 1000 2100\\n"
-                "Turnover 5.0 male 4.0 female 4.5\\nGHG was about 7 萬噸\\n",
-    "sub.txt": "Energy about 15,000 tons\\nEnergy per revenue 50\\nGHG 30000 32000\\n",
+    "tiny.txt": "Electricity 1.0 1.2\nGasoline 100 110\nDiesel 50 55\nGHG 6.5 7.0\n"
+                "Scope 1 1.0 Scope 2 6.5\nRevenue 10 12\nStaff 1000 2100\n"
+                "Turnover 5.0 male 4.0 female 4.5\nGHG was about 7 萬噸\n",
+    "sub.txt": "Energy about 15,000 tons\nEnergy per revenue 50\nGHG 30000 32000\n",
 }
 
 

@@ -126,3 +126,94 @@ def test_run_checks_orders_by_severity(write) -> None:
     findings = run_checks(_catalog(write))
     ranks = [("error", "warning", "info").index(f.severity) for f in findings]
     assert ranks == sorted(ranks)
+
+
+def test_a_broken_catalog_finding_says_what_and_how_to_fix_it(run, write) -> None:
+    path = write("broken.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: nature, unit: t}\n")
+    result = run("check", "--no-builtin", "--catalog", str(path), "-f", "json")
+    assert result.code == 1
+    (finding,) = json.loads(result.out)
+    assert finding["message"] == ("metric 'm': category 'nature' is not one of environmental, "
+                                  "social, governance, economic")
+    assert finding["sources"] == [f"{path}:3"]
+    fixed = write("fix.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: social, unit: t, "
+                              "nmae: x}\n")
+    (finding,) = json.loads(run("check", "--no-builtin", "--catalog", str(fixed), "-f",
+                                "json").out)
+    assert finding["message"] == "metric 'm': unknown key 'nmae'; did you mean 'name'?"
+    empty = write("empty.yaml", "")
+    (finding,) = json.loads(run("check", "--no-builtin", "--catalog", str(empty), "-f",
+                                "json").out)
+    assert finding["sources"] == [str(empty)]
+    missing = run("check", "--no-builtin", "--catalog", str(empty.parent / "nothing.yaml"),
+                  "-f", "json")
+    (finding,) = json.loads(missing.out)
+    assert finding["message"] == ("catalog file not found; check the path given to --catalog "
+                                  "or ESGCMP_CATALOG")
+
+
+def test_source_lines_of_every_value_and_every_citation(run, tiny_path, tmp_path) -> None:
+    from .conftest import TINY_SOURCES
+
+    sources = tmp_path / "src"
+    sources.mkdir()
+    for name, text in TINY_SOURCES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    clean = run("check", "--no-builtin", "--catalog", str(tiny_path), "--sources", str(sources),
+                "-f", "json")
+    assert clean.code == 0
+    assert [f for f in json.loads(clean.out) if f["check"] == "source_line"] == []
+    (sources / "tiny.txt").write_text(TINY_SOURCES["tiny.txt"].replace("GHG was about 7",
+                                                                       "GHG was about 8"),
+                                      encoding="utf-8")
+    (sources / "sub.txt").unlink()
+    result = run("check", "--no-builtin", "--catalog", str(tiny_path), "--sources",
+                 str(sources), "-f", "json")
+    assert result.code == 1
+    lines = [f for f in json.loads(result.out) if f["check"] == "source_line"]
+    assert [(f["severity"], f["company"], f["metric"], f["year"], f["message"], f["sources"])
+            for f in lines] == [
+        ("error", "tiny-group", "ghg", 2020, "'7' is not on tiny.txt:9: 'GHG was about 8 萬噸'",
+         ["tiny.txt:9", f"{tiny_path}:27"]),
+        ("info", None, None, None, f"sub.txt is not in {sources}: its 5 values were not "
+                                   "re-found", ["sub.txt"])]
+
+
+def test_grid_factor_outside_the_range_is_a_warning(write) -> None:
+    from esgcmp.check import check_grid_factor
+    from esgcmp.views import finding_message
+
+    from .conftest import TINY_CATALOG
+
+    low = load_files([write("low.yaml", TINY_CATALOG.replace(
+        "values: {2020: 6.5}, source: t20, line: 5}", "values: {2020: 0.5}, source: t20, "
+        "line: 5}"))])
+    (finding,) = check_grid_factor(low)
+    assert (finding.severity, finding.found, finding.unit, finding.company, finding.year) == (
+        "warning", Decimal("0.0417"), "tCO2e/MWh", "tiny-group", 2020)
+    assert finding.sources == ("tiny.txt:5", "tiny.txt:1")
+    assert finding_message(finding) == (
+        "implied grid emission factor 0.0417 tCO2e/MWh outside the plausible 0.3-1 "
+        "(China grid average 0.5366-0.5703)")
+    edge = load_files([write("edge.yaml", TINY_CATALOG.replace(
+        "values: {2020: 6.5}, source: t20, line: 5}", "values: {2020: 12}, source: t20, "
+        "line: 5}"))])
+    assert [f.severity for f in check_grid_factor(edge)] == ["info"]  # 1.0: inside
+    no_power = load_files([write("np.yaml", TINY_CATALOG.replace(
+        "values: {2019: 1.0, 2020: 1.2}, source: t20, line: 1}",
+        "values: {2019: 1.0, 2020: 0}, source: t20, line: 1}"))])
+    assert list(check_grid_factor(no_power)) == []
+
+
+def test_a_ratio_that_cannot_make_its_unit_is_an_error(write) -> None:
+    from esgcmp.views import finding_message
+
+    from .conftest import TINY_CATALOG
+
+    catalog = load_files([write("r.yaml", TINY_CATALOG.replace(
+        "ratio_of: [energy, revenue]", "ratio_of: [energy, employees]"))])
+    (finding,) = [f for f in check_ratios(catalog)]
+    assert (finding.severity, finding.check, finding.metric) == ("error", "ratio_unit",
+                                                                 "energy_intensity_revenue")
+    assert finding_message(finding).startswith("metric 'energy_intensity_revenue': cannot "
+                                               "convert '(tce) / (persons)'")
