@@ -217,3 +217,52 @@ def test_a_ratio_that_cannot_make_its_unit_is_an_error(write) -> None:
                                                                  "energy_intensity_revenue")
     assert finding_message(finding).startswith("metric 'energy_intensity_revenue': cannot "
                                                "convert '(tce) / (persons)'")
+
+
+def test_grades_at_their_bounds() -> None:
+    from esgcmp.check import _grade, _relative
+
+    assert _relative(Decimal(0), Decimal(0)) == 0
+    assert _relative(Decimal(0), Decimal(5)) == 1
+    assert _relative(Decimal(200), Decimal(190)) == Decimal("0.05")
+    assert _relative(Decimal(-200), Decimal(-190)) == Decimal("0.05")
+    assert _grade(Decimal(1000), Decimal(1005)) is None  # 0.5 %: rounding
+    assert _grade(Decimal(1000), Decimal("1005.1")) == "info"
+    assert _grade(Decimal(1000), Decimal(1020)) == "info"  # 2 %: still info
+    assert _grade(Decimal(1000), Decimal("1020.1")) == "warning"
+    assert _grade(Decimal(1000), Decimal(980)) == "info"
+
+
+def test_sum_and_rate_bounds(write) -> None:
+    from .conftest import TINY_CATALOG
+
+    def findings(text: str) -> list[tuple[str, str, Decimal | None, str, tuple[str, ...]]]:
+        catalog = load_files([write("t.yaml", text)])
+        return [(f.check, f.severity, f.expected, f.unit, f.sources) for f in check_sums(catalog)]
+
+    def turnover(rate: str, text: str = TINY_CATALOG) -> str:
+        return text.replace('label: Turnover, unit: "%", values: {2020: 5.0}',
+                            f'label: Turnover, unit: "%", values: {{2020: {rate}}}')
+
+    exact_sum = TINY_CATALOG.replace("values: {2020: 6.5}, source: t20, line: 5}",
+                                     "values: {2020: 6.0}, source: t20, line: 5}")
+    assert findings(turnover("4.5", exact_sum)) == []  # on the upper sub-rate; 1 + 6 = 7
+    assert findings(turnover("4.0", exact_sum)) == []  # on the lower sub-rate
+    assert findings(turnover("3.9", exact_sum)) == [("rate_range", "warning", None, "percent",
+                                                     ("tiny.txt:8",))]
+    assert findings(TINY_CATALOG)[0] == ("sum", "warning", Decimal(75000), "tCO2e",
+                                         ("tiny.txt:4", "tiny.txt:5"))
+    no_part = TINY_CATALOG.replace(
+        "      - {metric: ghg_scope1, label: Scope 1, unit: 萬噸, values: {2020: 1.0}, source: "
+        "t20, line: 5}\n", "")
+    assert [f[0] for f in findings(no_part)] == ["rate_range"]
+
+
+def test_the_jump_meaning_in_the_docs_comes_from_the_data() -> None:
+    from esgcmp.check import CHECKS, meaning
+
+    jump = next(c for c in CHECKS if c.name == "jump")
+    assert "(default 0.5 = 50 %)" in meaning(jump)
+    grid = next(c for c in CHECKS if c.name == "grid_factor")
+    assert meaning(grid) == ("ghg_scope2 over electricity, the implied grid emission factor "
+                             "in tCO2e/MWh; outside 0.3-1.0 is a warning")
