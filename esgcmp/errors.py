@@ -49,11 +49,12 @@ class NotFoundError(EsgcmpError):
 
     exit_code = ExitCode.NOT_FOUND
 
-    def __init__(self, kind: str, wanted: str, known: list[str], suggestions: list[str] | None = None,
-                 hint: str = "", ambiguous: bool = False) -> None:
+    def __init__(self, kind: str, wanted: str, known: list[str] | None = None,
+                 suggestions: list[str] | None = None, hint: str = "",
+                 ambiguous: bool = False) -> None:
         self.kind = kind
         self.wanted = wanted
-        self.known = known
+        self.known = known or []
         self.suggestions = suggestions or []
         self.hint = hint
         self.ambiguous = ambiguous

@@ -82,10 +82,7 @@ def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis(
     value's unit."""
     metric = catalog.metrics[value.metric]
     history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
-    for change in changes(history):
-        if change.value.year == value.year:
-            return change
-    return Change(value, None, None, None)
+    return next(c for c in changes(history) if c.value.year == value.year)
 
 
 def choose_year(available: dict[str, list[int]], year: int | None, subject: str) -> YearChoice:
@@ -99,7 +96,7 @@ def choose_year(available: dict[str, list[int]], year: int | None, subject: str)
         return YearChoice(max(y for years in available.values() for y in years), YearRule.any)
     all_years = sorted({y for years in available.values() for y in years})
     if year not in all_years:
-        raise NotFoundError("year", str(year), [],
+        raise NotFoundError("year", str(year),
                             hint=f"{subject} {', '.join(map(str, all_years))}")
     return YearChoice(year, YearRule.requested)
 
@@ -147,13 +144,13 @@ def show(catalog: Catalog, company: str, year: int,
     """Every value of a company-year, by category, in the catalog's metric order."""
     years = sorted(set(catalog.years(company)))
     if year not in years:
-        raise NotFoundError("year", str(year), [],
+        raise NotFoundError("year", str(year),
                             hint=f"{company} reports {', '.join(map(str, years)) or 'no year'}")
     order = {m: i for i, m in enumerate(catalog.metrics)}
     wanted = {o.metric for o in catalog.for_company_year(company, year)}
     wanted |= {m for m in catalog.metrics if is_derivable(m)}
     values: list[Value] = []
-    for metric_id in sorted(wanted, key=lambda m: order.get(m, len(order))):
+    for metric_id in sorted(wanted, key=order.__getitem__):
         result = value_of(catalog, company, metric_id, year, basis)
         if isinstance(result, Value):
             values.append(result)

@@ -271,3 +271,90 @@ def test_the_derivation_rules_are_the_documented_coefficients() -> None:
         "diesel": (D("1.4571"), "kgce/kg"), "natural_gas": (D("1.2143"), "kgce/m3"),
         "coal": (D("0.7143"), "kgce/kg"), "purchased_heat": (D("0.03412"), "kgce/MJ")}
     assert energy.generation_range == (D(0), D(1))
+
+
+def test_a_company_without_values_reports_no_year(write) -> None:
+    from esgcmp.catalog import load_files
+
+    catalog = load_files([write("empty.yaml", "schema: 1\ncompanies:\n  bare: {name: Bare}\n")])
+    with pytest.raises(NotFoundError) as caught:
+        show(catalog, "bare", 2020)
+    assert str(caught.value) == "unknown year '2020'; bare reports no year"
+
+
+def test_a_change_is_in_the_unit_of_the_value(tiny_catalog) -> None:
+    result = compare(tiny_catalog, tiny_catalog.metrics["ghg"], unit="ktCO2e",
+                     with_changes=True)
+    assert result.changes is not None
+    group = result.changes["tiny-group"]
+    assert (group.change, group.change_pct, group.value.unit) == (D("5.0"), D("7.69"), "ktCO2e")
+    assert group.previous is not None and group.previous.value == D("65.0")
+    energy = compare(tiny_catalog, tiny_catalog.metrics["energy"], with_changes=True,
+                     basis=EnergyBasis(ElectricityBasis.generation, D("0.2229")))
+    assert energy.changes is not None
+    # one more 0.1 kgce per kWh on 20,000 MWh more electricity: 2,000 tce more change
+    assert energy.changes["tiny-group"].change == TINY_2020_ENERGY - TINY_2019_ENERGY + 2000
+    assert energy.changes["tiny-sub"].previous is None
+
+
+def test_an_implied_value_takes_the_first_ratio_with_data(write) -> None:
+    from esgcmp.catalog import load_files
+    from esgcmp.derive import implied_value
+
+    from .conftest import TINY_CATALOG
+
+    text = TINY_CATALOG.replace(
+        "  employees: {name: Employees,",
+        "  ghg_intensity_revenue: {name: GHG per revenue, category: environmental, "
+        "unit: tCO2e/(10^6 CNY), ratio_of: [ghg, revenue]}\n  employees: {name: Employees,")
+    text = text.replace(
+        "      - {metric: ghg, label: GHG, unit: tons, values: {2019: 30000, 2020: 32000}, "
+        "source: s20, line: 3}",
+        "      - {metric: ghg, label: GHG, unit: tons, values: {2019: 30000, 2020: 32000}, "
+        "source: s20, line: 3, flags: [scope]}\n"
+        "      - {metric: ghg_intensity_revenue, unit: 噸╱百萬元, values: {2019: 10, 2020: 16}, "
+        "source: s20, line: 4, flags: [estimated]}")
+    catalog = load_files([write("two.yaml", text)])
+    revenue = catalog.metrics["revenue"]
+    from esgcmp.values import value_of as find
+
+    # 2019: no energy intensity, so the GHG intensity implies revenue: 30,000 t / 10 t per
+    # RMB million = RMB 3,000 million
+    implied = implied_value(catalog, "tiny-sub", revenue, 2019, CALORIFIC, find)
+    assert implied is not None
+    assert (implied.kind, implied.metric, implied.year, implied.unit, implied.value) == (
+        Kind.implied, "revenue", 2019, "CNY", D(3_000_000_000))
+    assert implied.flags == ("implied", "scope", "estimated")
+    # 2020: the energy intensity, first, implies it
+    implied = implied_value(catalog, "tiny-sub", revenue, 2020, CALORIFIC, find)
+    assert implied is not None and implied.value == D(3_000_000_000)
+    assert implied.flags == ("implied", "approx")
+    assert implied_value(catalog, "tiny-group", revenue, 2020, CALORIFIC, find) is None
+    # an energy intensity of 0 implies nothing: the GHG intensity does (32,000 t / 16)
+    zero = load_files([write("zero.yaml", text.replace(
+        "unit: 千克標準煤╱萬元, values: {2020: 50}", "unit: 千克標準煤╱萬元, values: {2020: 0}"))])
+    implied = implied_value(zero, "tiny-sub", revenue, 2020, CALORIFIC, find)
+    assert implied is not None and implied.value == D(2_000_000_000)
+
+
+def test_an_implied_denominator_from_a_derived_numerator_follows_the_basis(write) -> None:
+    from esgcmp.catalog import load_files
+    from esgcmp.derive import implied_value
+    from esgcmp.values import value_of as find
+
+    from .conftest import TINY_CATALOG
+
+    text = TINY_CATALOG.replace(
+        "      - {metric: revenue, label: Revenue, unit: 億元, values: {2019: 10, 2020: 12}, "
+        "source: t20, line: 6}",
+        "      - {metric: energy_intensity_revenue, unit: 千克標準煤╱萬元, values: {2020: 100}, "
+        "source: t20, line: 6}")
+    catalog = load_files([write("derived.yaml", text)])
+    revenue = catalog.metrics["revenue"]
+    calorific = implied_value(catalog, "tiny-group", revenue, 2020, CALORIFIC, find)
+    generation = implied_value(catalog, "tiny-group", revenue, 2020,
+                               EnergyBasis(ElectricityBasis.generation, D("0.2229")), find)
+    assert calorific is not None and generation is not None
+    assert calorific.value == TINY_2020_ENERGY * 1000 / 100 * 10_000
+    assert generation.value == (TINY_2020_ENERGY + 12000) * 1000 / 100 * 10_000
+    assert calorific.flags == ("implied", "derived", "restated")
