@@ -200,6 +200,7 @@ def test_csv_bom_for_excel(run) -> None:
     assert run("compare", "ghg", "-f", "csv", "--bom").out.startswith("\ufeffcompany,year,")
 
 
+@pytest.mark.slow
 def test_version_and_module_entry_point() -> None:
     out = subprocess.run([sys.executable, "-m", "esgcmp", "--help"], capture_output=True,
                          text=True, check=False)
@@ -211,6 +212,7 @@ def test_version_and_module_entry_point() -> None:
     assert version.returncode == 0 and version.stdout.startswith("esgcmp ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "table", "json"])
 def test_broken_pipe_prints_nothing_on_stderr(fmt: str) -> None:
     code = ("import subprocess, sys\n"

@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import REPO
 
 REGENERATE = "PYTHONPATH=. python -m typer esgcmp.cli utils docs --name esgcmp --output docs/cli.md"
 
 
+@pytest.mark.slow
 def test_cli_reference_is_current(tmp_path) -> None:
     out = tmp_path / "cli.md"
     env = {**os.environ, "PYTHONPATH": str(REPO)}

@@ -8,6 +8,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from esgcmp.cli import main
 from esgcmp.units import conversion
 
 DOCUMENTED = {0, 1, 2, 3, 4, 5}
+pytestmark = pytest.mark.slow
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
