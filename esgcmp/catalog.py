@@ -272,13 +272,14 @@ def _build(contents: list[tuple[str, bytes]], store: Store | None,
 def _placed(error: CatalogError, raw: bytes) -> CatalogError:
     """The error at the line of the key it is about, when it names one (the reader knows
     only the line of the mapping that holds the key)."""
-    if error.key is None or error.line is None:
+    if error.key is None:
         return error
     from .yamlload import key_line
 
-    line = key_line(raw.decode("utf-8-sig", errors="replace"), error.line, error.key)
+    line = key_line(_decode(raw, error.file or ""), error.line or 0, error.key)
     if line is not None:
         error.line = line
+        error.args = (str(error),)
     return error
 
 

@@ -117,3 +117,33 @@ def test_an_unknown_metric_in_parts_is_suggested(write) -> None:
     assert caught.value.message == "metric 'water' refers to unknown metric 'watr'"
     assert caught.value.fix == "did you mean 'water'?"
     assert caught.value.line == 3
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("[1, 2]", "a list"), ("text", "text"), ("12", "a number"), ("1.5", "a number"),
+    ("true", "true/false"), ("null", "nothing"), ("2001-02-03", "date")])
+def test_a_wrong_type_is_named(write, value, kind) -> None:
+    path = write("cat.yaml", HEAD.replace("  water: {name: Water, category: environmental, "
+                                          "unit: t}", f"  water: {value}"))
+    with pytest.raises(CatalogError) as caught:
+        load_files([path])
+    assert caught.value.message == f"metric 'water' must be a mapping, not {kind}"
+    assert caught.value.line == 3
+
+
+def test_lists_and_mappings_in_the_wrong_place(write) -> None:
+    kpis = HEAD.replace("    kpis:\n      - metric: water", "    kpis:\n      first:\n        metric: water")
+    with pytest.raises(CatalogError, match="company 'co': 'kpis' must be a list, not a mapping"):
+        load_files([write("k.yaml", kpis)])
+    values = HEAD.replace("values: {2020: 1}", "values: [1]")
+    with pytest.raises(CatalogError, match="'values' must be a mapping of year: value, not a "
+                                           "list"):
+        load_files([write("v.yaml", values)])
+
+
+def test_a_key_that_is_not_text_is_shown_as_written(write) -> None:
+    with pytest.raises(CatalogError) as caught:
+        load_files([write("n.yaml", HEAD + "2020: x\n")])
+    assert caught.value.message == "catalog: unknown key 2020"
+    assert caught.value.line == 16
+    assert str(caught.value).startswith(f"{caught.value.file}:16: ")

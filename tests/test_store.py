@@ -80,8 +80,9 @@ def test_a_stored_catalog_equals_the_built_one(tiny_path, tmp_path) -> None:
         assert catalog.observations == built.observations
     assert len(again.values) == len(built.values)
     assert sorted(again.values) == sorted(built.values)
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no-such-metric"):
         again.values["no-such-metric"]
+    assert again.values["ghg"] is again.values["ghg"]  # decoded once
 
 
 def test_the_key_follows_content_order_and_code(tmp_path) -> None:
@@ -196,3 +197,27 @@ def test_a_pack_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatc
     assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
     assert catalog.get("tiny-group", "revenue", 2020).value == D("12")
     assert reads == ["m00000.marshal"]
+
+
+def test_a_good_store_is_read_not_rebuilt(tiny_path, tmp_path, monkeypatch) -> None:
+    from esgcmp import catalog as catalog_module
+
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    builds: list[int] = []
+    original = catalog_module._build
+
+    def counting(*args, **kwargs):
+        builds.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(catalog_module, "_build", counting)
+    catalog = load([tiny_path], kept)
+    assert catalog.observations == load_files([tiny_path]).observations
+    assert builds == [1]  # load_files built once; the stored catalog none
+
+
+def test_the_memo_goes_where_no_folder_was(tmp_path) -> None:
+    kept = Store(tmp_path / "a" / "b" / "c")
+    kept.keep_memo({"factors": {"x\x00y": "2"}})
+    assert kept.memo() == {"factors": {"x\x00y": "2"}}

@@ -1,0 +1,112 @@
+"""Every field of a finding, for each reconciliation check, on a fixture made for it:
+several companies and metrics, so that a check which stops early, skips the wrong
+value or cites the wrong lines is caught."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from esgcmp.catalog import load_files
+from esgcmp.check import check_grid_factor, check_jumps, check_ratios, check_sums
+
+FIXTURE = """
+schema: 1
+metrics:
+  electricity: {name: Electricity, category: environmental, unit: MWh}
+  ghg_scope2: {name: Scope 2, category: environmental, unit: tCO2e}
+  ghg: {name: GHG, category: environmental, unit: tCO2e, parts: [ghg_scope1, ghg_scope2]}
+  ghg_scope1: {name: Scope 1, category: environmental, unit: tCO2e}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+  staff: {name: Staff, category: social, unit: persons}
+  per_staff: {name: GHG per person, category: environmental, unit: t/person, ratio_of: [ghg, staff]}
+  intensity: {name: GHG per revenue, category: environmental, unit: tCO2e/(10^6 CNY), ratio_of: [ghg, revenue]}
+  share: {name: Share, category: social, unit: percent, parts: [share_a, staff]}
+  share_a: {name: Share A, category: social, unit: percent}
+companies:
+  a-co:
+    name: A
+    sources: {s: {file: a.txt}}
+    kpis:
+      - {metric: electricity, unit: MWh, values: {2019: 0, 2020: 1000, 2021: 1000}, source: s, line: 1}
+      - {metric: ghg_scope2, unit: t, values: {2019: 5, 2020: 300, 2021: 1000}, source: s, line: 2}
+      - {metric: ghg_scope1, unit: t, values: {2020: 100}, source: s, line: 3}
+      - {metric: ghg, unit: t, values: {2019: 5, 2020: 500, 2021: 1000}, source: s, line: 4}
+      - {metric: revenue, unit: 百萬元, values: {2019: 0, 2020: 10, 2021: 1000}, source: s, line: 5}
+      - {metric: intensity, unit: 噸╱百萬元, values: {2019: 1, 2020: 60, 2021: 1}, source: s, line: 6}
+      - {metric: staff, unit: 人, values: {2020: 100, 2021: 100}, source: s, line: 7}
+      - {metric: share, unit: "%", values: {2020: 50}, source: s, line: 8}
+      - {metric: share_a, unit: "%", values: {2020: 10}, source: s, line: 9}
+  b-co:
+    name: B
+    sources: {s: {file: b.txt}}
+    kpis:
+      - {metric: electricity, unit: MWh, values: {2020: 1000}, source: s, line: 1}
+      - {metric: ghg_scope2, unit: t, values: {2020: 2000}, source: s, line: 2}
+      - {metric: ghg_scope1, unit: t, values: {2020: 10}, source: s, line: 3}
+      - {metric: ghg, unit: t, values: {2020: 1000}, source: s, line: 4}
+      - {metric: revenue, unit: 百萬元, values: {2020: 10, 2021: 30}, source: s, line: 5}
+      - {metric: intensity, unit: 噸╱百萬元, values: {2020: 100}, source: s, line: 6}
+      - {metric: staff, unit: 人, values: {2019: 10, 2020: 16, 2021: 24}, source: s, line: 7}
+"""
+
+
+@pytest.fixture
+def catalog(write):
+    return load_files([write("fixture.yaml", FIXTURE)])
+
+
+def fields(findings) -> list[tuple]:
+    return [(f.severity, f.check, f.company, f.year, f.metric, f.expected, f.found, f.unit,
+             f.sources) for f in findings]
+
+
+def test_sums_of_every_company(catalog) -> None:
+    assert fields(check_sums(catalog)) == [
+        ("warning", "sum", "a-co", 2020, "ghg", D(400), D(500), "tCO2e", ("a.txt:4", "a.txt:3",
+                                                                          "a.txt:2")),
+        ("warning", "sum", "b-co", 2020, "ghg", D(2010), D(1000), "tCO2e",
+         ("b.txt:4", "b.txt:3", "b.txt:2")),
+        # a percentage whose parts are not all percentages is summed, not bounded
+        ("warning", "sum", "a-co", 2020, "share", D(110), D(50), "percent",
+         ("a.txt:8", "a.txt:9", "a.txt:7"))]
+
+
+def test_ratios_of_every_company_and_year(catalog) -> None:
+    assert fields(check_ratios(catalog)) == [
+        ("error", "ratio_unit", "", None, "per_staff", None, None, "",
+         (f"{catalog.files[0]}:9",)),
+        ("warning", "ratio", "a-co", 2020, "intensity", D(50), D(60), "tCO2e/(10^6 CNY)",
+         ("a.txt:6", "a.txt:4", "a.txt:5"))]
+    assert [f.details for f in check_ratios(catalog)][1] == {"numerator": "ghg",
+                                                             "denominator": "revenue"}
+
+
+def test_grid_factors_of_every_company_and_year(catalog) -> None:
+    assert fields(check_grid_factor(catalog)) == [
+        ("info", "grid_factor", "a-co", 2020, "ghg_scope2", None, D("0.3"), "tCO2e/MWh",
+         ("a.txt:2", "a.txt:1")),
+        ("info", "grid_factor", "a-co", 2021, "ghg_scope2", None, D("1.0"), "tCO2e/MWh",
+         ("a.txt:2", "a.txt:1")),
+        ("warning", "grid_factor", "b-co", 2020, "ghg_scope2", None, D("2.0"), "tCO2e/MWh",
+         ("b.txt:2", "b.txt:1"))]
+
+
+def test_jumps_of_every_company_and_metric(catalog) -> None:
+    per_million = "tCO2e/(10^6 CNY)"
+    assert fields(check_jumps(catalog)) == [
+        ("warning", "jump", "a-co", 2020, "ghg", D(5), D(500), "tCO2e", ("a.txt:4",)),
+        ("warning", "jump", "a-co", 2021, "ghg", D(500), D(1000), "tCO2e", ("a.txt:4",)),
+        ("warning", "jump", "a-co", 2020, "ghg_scope2", D(5), D(300), "tCO2e", ("a.txt:2",)),
+        ("warning", "jump", "a-co", 2021, "ghg_scope2", D(300), D(1000), "tCO2e",
+         ("a.txt:2",)),
+        ("warning", "jump", "a-co", 2020, "intensity", D(1), D(60), per_million, ("a.txt:6",)),
+        ("warning", "jump", "a-co", 2021, "intensity", D(60), D(1), per_million, ("a.txt:6",)),
+        ("info", "jump", "a-co", 2021, "revenue", D(10_000_000), D(1_000_000_000), "CNY",
+         ("a.txt:5",)),
+        ("info", "jump", "b-co", 2021, "revenue", D(10_000_000), D(30_000_000), "CNY",
+         ("b.txt:5",)),
+        # staff 10 -> 16 is +60 %; 16 -> 24 is +50 %, not more than the limit
+        ("warning", "jump", "b-co", 2020, "staff", D(10), D(16), "persons", ("b.txt:7",))]
+    assert [f.year for f in check_jumps(catalog, D("0.6")) if f.metric == "staff"] == []
