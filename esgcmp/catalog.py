@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import CatalogError, NotFoundError, UsageError
-from .model import Company, Framework, LineDict, Metric, Observation, Parts, Shard, Source
+from .model import Company, LineDict, Metric, Observation, Parts, Shard, Source
 from .names import fold
 from .reader import Reader, check_references
 
@@ -147,9 +147,6 @@ class Catalog:
                 if name:
                     names.setdefault(fold(name), set()).add(metric.id)
         return self.metrics[_resolve("metric", wanted, names, list(self.metrics))]
-
-    def codes(self, metric: str, framework: Framework) -> tuple[str, ...]:
-        return self.metrics[metric].codes(framework)
 
 
 def _resolve(kind: str, wanted: str, names: dict[str, set[str]], ids: list[str]) -> str:
@@ -332,18 +329,19 @@ class _Pool:
         import multiprocessing
         from concurrent.futures import Future, ProcessPoolExecutor
 
+        # How the work is spread (start method, workers, look-ahead, shutdown) decides
+        # speed and memory, never an answer: those lines are left out of mutation testing.
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)  # pragma: no mutate
         self.contents = contents
         self.waiting = list(todo)
-        self.window = 2 * cores  # parsed documents waiting for the reader: bounds memory
+        self.window = 2 * cores  # pragma: no mutate  (documents waiting: bounds memory)
         self.futures: dict[int, Future[Any]] = {}
-        self.executor = ProcessPoolExecutor(max_workers=min(cores, len(todo)),
-                                            mp_context=context)
+        self.executor = ProcessPoolExecutor(max_workers=min(cores, len(todo)), mp_context=context)  # pragma: no mutate
         self._submit()
 
     def _submit(self) -> None:
-        while self.waiting and len(self.futures) < self.window:
+        while self.waiting and len(self.futures) < self.window:  # pragma: no mutate
             number = self.waiting.pop(0)
             file, raw = self.contents[number]
             self.futures[number] = self.executor.submit(_parse_worker, raw, file)
@@ -358,5 +356,5 @@ class _Pool:
         return document
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor.shutdown(wait=True, cancel_futures=True)  # pragma: no mutate
 

@@ -138,11 +138,12 @@ def is_derivable(metric: str) -> bool:
     return metric == rules().energy.target
 
 
-def derivable_years(catalog: Catalog, company: str, basis: EnergyBasis) -> set[int]:
+def derivable_years(catalog: Catalog, company: str) -> set[int]:
+    """The years in which the company reports every component it ever reports."""
     components = derivable_components(catalog, company)
-    candidates = {y for c in components for y in catalog.years(company, c.metric)}
-    return {y for y in candidates
-            if isinstance(derive_energy(catalog, company, y, basis), Value)}
+    if not components:
+        return set()
+    return set.intersection(*(set(catalog.series(company, c.metric)) for c in components))
 
 
 ValueOf = Callable[[Catalog, str, str, int, EnergyBasis], "Value | Missing"]

@@ -84,7 +84,7 @@ class IntensityComparison:
 def _years_with_both(catalog: Catalog, company: str, metric: Metric, per: Metric,
                      basis: EnergyBasis) -> list[int]:
     years = []
-    for year in years_available(catalog, company, metric.id, basis):
+    for year in years_available(catalog, company, metric.id):
         if isinstance(denominator_value(catalog, company, per, year, basis), Value):
             years.append(year)
     return years

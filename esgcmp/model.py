@@ -100,9 +100,6 @@ class Metric:
     parts: tuple[str, ...] = ()  # metrics that add up to this one (or, for rates, bound it)
     ratio_of: tuple[str, str] | None = None  # (numerator, denominator) of a reported ratio
 
-    def codes(self, framework: Framework) -> tuple[str, ...]:
-        return self.hkex if framework is Framework.hkex else self.gri
-
 
 @dataclass(frozen=True)
 class Source:

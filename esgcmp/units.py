@@ -72,10 +72,6 @@ class PrintedUnit:
     generic: bool = False  # a bare counter that takes the metric's counting unit
     bare: bool = False  # only a magnitude (萬, "million"): the unit is the metric's
 
-    def describe(self) -> str:
-        scale = "" if self.scale == ONE else f"{format_decimal(self.scale)} "
-        return f"{scale}{self.expr}" if self.expr else format_decimal(self.scale)
-
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:

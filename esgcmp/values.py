@@ -33,10 +33,10 @@ def value_of(catalog: Catalog, company: str, metric: str, year: int,
     return Missing(company, Why.not_reported, year)
 
 
-def years_available(catalog: Catalog, company: str, metric: str, basis: EnergyBasis) -> list[int]:
+def years_available(catalog: Catalog, company: str, metric: str) -> list[int]:
     years = set(catalog.years(company, metric))
     if is_derivable(metric):
-        years |= derivable_years(catalog, company, basis)
+        years |= derivable_years(catalog, company)
     return sorted(years)
 
 
@@ -44,7 +44,7 @@ def series(catalog: Catalog, company: str, metric: Metric,
            basis: EnergyBasis = EnergyBasis()) -> list[Value]:
     """Every value of a company's metric, oldest first."""
     values = []
-    for year in years_available(catalog, company, metric.id, basis):
+    for year in years_available(catalog, company, metric.id):
         found = value_of(catalog, company, metric.id, year, basis)
         if isinstance(found, Value):
             values.append(found)
@@ -118,7 +118,7 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
     if unit is not None:
         target_factor(metric.unit, unit)  # fail early on an incompatible unit
     chosen = companies or sorted(catalog.companies)
-    available = {c: years_available(catalog, c, metric.id, basis) for c in chosen}
+    available = {c: years_available(catalog, c, metric.id) for c in chosen}
     reporting = [c for c in chosen if available[c]]
     if not reporting:
         raise NoDataError(f"no company {'of those named ' if companies else ''}reports "

@@ -75,7 +75,7 @@ def test_a_missing_component_gives_no_partial_total(write) -> None:
     assert missing == Missing("halfco", Why.components_missing, 2020, absent=("diesel",))
     assert reason(missing) == ("no total reported; cannot derive 2020: diesel not reported "
                                "for 2020")
-    assert years_available(catalog, "halfco", "energy", CALORIFIC) == [2019]
+    assert years_available(catalog, "halfco", "energy") == [2019]
     total = derive_energy(catalog, "halfco", 2019, CALORIFIC)
     assert isinstance(total, Value)
     assert total.value == D("1.229") + D("21.8565")
@@ -358,3 +358,31 @@ def test_an_implied_denominator_from_a_derived_numerator_follows_the_basis(write
     assert calorific.value == TINY_2020_ENERGY * 1000 / 100 * 10_000
     assert generation.value == (TINY_2020_ENERGY + 12000) * 1000 / 100 * 10_000
     assert calorific.flags == ("implied", "derived", "restated")
+
+
+def test_a_metric_named_like_a_code_is_that_metric(write) -> None:
+    from esgcmp.catalog import load_files
+
+    catalog = load_files([write("code.yaml", """
+        schema: 1
+        metrics:
+          a2.1: {name: Odd, category: social, unit: t}
+          water: {name: Water, category: environmental, unit: t, hkex: [A2.1]}
+        """)])
+    assert [m.id for m in catalog.resolve_metrics("A2.1")] == ["a2.1"]
+    assert [m.id for m in catalog.resolve_metrics("a2.1")] == ["a2.1"]
+
+
+def test_nobody_reports_it(write) -> None:
+    from esgcmp.catalog import load_files
+
+    catalog = load_files([write("none.yaml", """
+        schema: 1
+        metrics:
+          water: {name: Water, category: environmental, unit: t}
+        companies:
+          co: {name: Co}
+        """)])
+    with pytest.raises(NoDataError) as caught:
+        compare(catalog, catalog.metrics["water"])
+    assert str(caught.value) == "no company reports 'water' (Water)"

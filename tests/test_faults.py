@@ -120,10 +120,20 @@ def test_the_parallel_parse_gives_the_serial_answer(write, monkeypatch, tmp_path
     assert len(os.listdir(parsed_in)) == 2 and str(os.getpid()) not in pids  # in workers
     assert parallel.observations == serial.observations
     assert parallel.get("tiny-sub", "ghg", 2021).source.file == "sub21.txt"
-    broken = write("c.yaml", "schema: 1\nmetrics: [1\n")
+    broken = write("c.yaml", "\n")
     with pytest.raises(CatalogError) as caught:
         load([first, broken])
-    assert (caught.value.file, caught.value.line) == (str(broken), 3)
+    assert (caught.value.file, caught.value.line) == (str(broken), None)
+    assert caught.value.message == "catalog file is empty"
+    assert caught.value.fix == "a catalog starts with 'schema: 1' (docs/catalog.md)"
+
+
+def test_a_worker_returns_a_document_or_its_error() -> None:
+    document = catalog_module._parse_worker(b"schema: 1\nmetrics: {}\n", "a.yaml")
+    assert document == {"schema": 1, "metrics": {}} and document.line == 1
+    assert catalog_module._parse_worker(b"schema: 1\nmetrics: [1\n", "b.yaml") == (
+        "error", "YAML syntax error: did not find expected ',' or ']'", "b.yaml", 3,
+        "")
 
 
 def test_progress_is_reported_file_by_file(write) -> None:

@@ -107,3 +107,10 @@ def test_magnitudes_parse_to_scale_and_unit() -> None:
     assert (unit.scale, unit.expr) == (Decimal(10) ** 8, "kWh")
     unit = parse_printed("千克標準煤╱ TB")
     assert (unit.scale, unit.expr) == (Decimal(1), "kgce / (TB)")
+
+
+def test_an_unclosed_parenthesis_is_not_read_away() -> None:
+    with pytest.raises(UnitError, match=r"unknown unit '\(t'"):
+        parse_printed("(t")
+    assert parse_printed("(t)").expr == "t"
+    assert parse_printed("((萬噸))").scale == Decimal(10000)

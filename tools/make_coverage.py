@@ -13,7 +13,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from esgcmp.catalog import builtin_catalog_path, load_files  # noqa: E402
-from esgcmp.derive import EnergyBasis
 from esgcmp.values import years_available  # noqa: E402
 from esgcmp.model import CATEGORIES  # noqa: E402
 
@@ -23,7 +22,6 @@ CORE = ["energy", "electricity", "gasoline", "diesel", "natural_gas", "coal", "p
 
 def render() -> str:
     catalog = load_files([builtin_catalog_path()])
-    basis = EnergyBasis()
     shared = sorted({m for m in catalog.metrics
                      if len(catalog.companies_reporting(m)) >= 2} | set(CORE),
                     key=list(catalog.metrics).index)
@@ -45,7 +43,7 @@ def render() -> str:
                   "|---|" + "---:|" * (len(CATEGORIES) + 1) + "---|"]
         for year in catalog.years(company.id):
             disclosed = {m for (c, m, y) in catalog.observations if c == company.id and y == year}
-            if year in years_available(catalog, company.id, "energy", basis):
+            if year in years_available(catalog, company.id, "energy"):
                 disclosed.add("energy")
             counts = [sum(1 for m in disclosed if catalog.metrics[m].category == category)
                       for category in CATEGORIES]
