@@ -97,10 +97,10 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
     from .intensity import compare_intensity
 
     chosen = _companies(catalog, companies)
+    metrics = catalog.resolve_metrics(metric)
     denominator = catalog.resolve_metric(per)
     return [compare_intensity(catalog, found, denominator, year=year, companies=chosen,
-                              unit=unit, basis=basis)
-            for found in catalog.resolve_metrics(metric)]
+                              unit=unit, basis=basis) for found in metrics]
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,7 @@ class Store(Protocol):
     """What :func:`load` needs of a store (esgcmp.store.Store is one)."""
 
     def key(self, contents: list[tuple[str, bytes]]) -> str: ...
-    def digest(self, raw: bytes) -> str: ...
+    def document_key(self, raw: bytes) -> str: ...
     def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None: ...
     def write(self, key: str, parts: Parts) -> None: ...
     def has_document(self, digest: str) -> bool: ...
@@ -297,9 +297,10 @@ def _documents(contents: list[tuple[str, bytes]], store: Store | None) -> Iterat
     """Each file's parsed document, in order, one at a time (so that a large catalog is
     never held in memory as YAML trees all at once). Files the store does not hold are
     parsed on every core when they are large enough for that to pay."""
-    digests = [store.digest(raw) for _file, raw in contents] if store is not None else []
-    todo = [n for n in range(len(contents))
-            if store is None or not store.has_document(digests[n])]
+    digests = ([store.document_key(raw) for _file, raw in contents] if store is not None
+               else [])
+    todo = {n for n in range(len(contents))
+            if store is None or not store.has_document(digests[n])}
     cores = os.cpu_count() or 1
     parallel = (cores >= 2 and len(todo) >= 2
                 and sum(len(contents[n][1]) for n in todo) >= PARALLEL_BYTES)
@@ -325,7 +326,7 @@ def _documents(contents: list[tuple[str, bytes]], store: Store | None) -> Iterat
 class _Pool:
     """Worker processes parsing files ahead of the reader, at most two per core."""
 
-    def __init__(self, contents: list[tuple[str, bytes]], todo: list[int], cores: int) -> None:
+    def __init__(self, contents: list[tuple[str, bytes]], todo: set[int], cores: int) -> None:
         import multiprocessing
         from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -334,7 +335,7 @@ class _Pool:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)  # pragma: no mutate
         self.contents = contents
-        self.waiting = list(todo)
+        self.waiting = sorted(todo)
         self.window = 2 * cores  # pragma: no mutate  (documents waiting: bounds memory)
         self.futures: dict[int, Future[Any]] = {}
         self.executor = ProcessPoolExecutor(max_workers=min(cores, len(todo)), mp_context=context)  # pragma: no mutate

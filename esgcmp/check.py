@@ -11,7 +11,7 @@ are data: esgcmp/checks.toml.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -263,8 +263,6 @@ def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
         yield Finding(Severity.info, "source_line", sources=(file,),
                       details={"absent": file, "directory": str(directory), "count": count})
 
-
-CheckFunction = Callable[[Catalog], Iterator[Finding]]
 
 
 def run_checks(catalog: Catalog, sources: Path | None = None,

@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from .errors import EsgcmpError, ExitCode, UsageError
+from .errors import CatalogError, EsgcmpError, ExitCode, UsageError
 from .model import ElectricityBasis, Framework
 from .output import Format, Report, render
 
@@ -74,7 +74,7 @@ def _decimal(text: str, option: str, low: Decimal | None = None,
         raise typer.BadParameter(f"'{text}' is not a number", param_hint=option) from None
     if not number.is_finite():
         raise typer.BadParameter(f"'{text}' is not a finite number", param_hint=option)
-    if (low is not None and number <= low) or (high is not None and number >= high):
+    if low is not None and high is not None and not low < number < high:
         raise typer.BadParameter(f"{text} is not between {low} and {high}", param_hint=option)
     return number
 
@@ -107,7 +107,7 @@ BasisOption = Annotated[ElectricityBasis, typer.Option(
 CoefficientOption = Annotated[Optional[str], typer.Option(
     "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
                            "e.g. 0.3 (the average coal use of thermal power supply in that year).",
-    show_default=False)]
+    show_default=False, metavar="NUMBER")]
 
 
 def _format(requested: Format | None, bom: bool = False) -> Format:
@@ -347,7 +347,8 @@ def check(
                           "its cited line.", show_default=False, exists=True, file_okay=False,
         dir_okay=True)] = None,
     jump: Annotated[str, typer.Option(
-        "--jump", help="Flag year-over-year changes larger than this fraction.")] = "0.5",
+        "--jump", help="Flag year-over-year changes larger than this fraction.",
+        metavar="FRACTION")] = "0.5",
     fmt: FormatOption = None,
     bom: BomOption = False,
     catalog: CatalogOption = None,
@@ -358,10 +359,14 @@ def check(
     from .views import check_report
 
     chosen = _format(fmt, bom)
-    threshold = _decimal(jump, "'--jump'", low=Decimal(0))
+    threshold = _decimal(jump, "'--jump'")
+    if threshold < 0:
+        raise typer.BadParameter(f"{jump} is negative; give a fraction such as 0.5",
+                                 param_hint="'--jump'")
     session = _session(catalog, no_builtin)
-    with _reading(session):
-        result = api.check(session, sources, threshold)
+    with _reading(session), suppress(CatalogError):  # api.check reports a failed load
+        session.catalog
+    result = api.check(session, sources, threshold)
     _emit(check_report(result.findings, result.files), chosen, bom)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)

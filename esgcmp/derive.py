@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .catalog import Catalog
+from .errors import UsageError
 from .model import (Derivation, ElectricityBasis, Implication, Input, Kind, Metric, Missing,
                     Value, Why, inherited)
 from .units import format_decimal, target_factor
@@ -77,11 +78,24 @@ def rules() -> Rules:
 
 @dataclass(frozen=True)
 class EnergyBasis:
-    """How electricity is converted to standard coal when a total is derived; the
-    command line checks the coefficient against ``rules().energy.generation_range``."""
+    """How electricity is converted to standard coal when a total is derived: the
+    calorific-equivalent basis, or the generation-equivalent one with the year's
+    coefficient in kgce/kWh, inside ``rules().energy.generation_range``."""
 
     electricity: ElectricityBasis = ElectricityBasis.calorific
     kgce_per_kwh: Decimal | None = None  # the user's coefficient for "generation"
+
+    def __post_init__(self) -> None:
+        basis = ElectricityBasis(self.electricity)  # also accepts the plain name
+        object.__setattr__(self, "electricity", basis)
+        coefficient = self.kgce_per_kwh
+        if basis is ElectricityBasis.generation:
+            low, high = rules().energy.generation_range
+            if coefficient is None or not low < coefficient < high:
+                raise UsageError(f"the generation-equivalent basis needs the year's coefficient "
+                                 f"in kgce/kWh, between {low} and {high}, not {coefficient}")
+        elif coefficient is not None:
+            raise UsageError("a coefficient applies to the generation-equivalent basis only")
 
 
 def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | None:
@@ -116,13 +130,12 @@ def derive_energy(catalog: Catalog, company: str, year: int,
         observation = catalog.get(company, component.metric, year)
         assert observation is not None  # checked above
         amount, text = component.amount, component.coefficient
-        generation = basis.electricity is ElectricityBasis.generation
-        if component.metric == energy.electricity and generation:
-            assert basis.kgce_per_kwh is not None
-            amount = basis.kgce_per_kwh
-            text = f"{format_decimal(amount)} {energy.generation_unit}"
+        unit = component.unit
+        if component.metric == energy.electricity and basis.kgce_per_kwh is not None:
+            amount, unit = basis.kgce_per_kwh, energy.generation_unit
+            text = f"{format_decimal(amount)} {unit}"
         metric_unit = catalog.metrics[component.metric].unit
-        factor = amount * target_factor(component.unit, f"{target.unit}/({metric_unit})")
+        factor = amount * target_factor(unit, f"{target.unit}/({metric_unit})")
         inputs.append(Input(observation, metric_unit, text, observation.normalized * factor))
     total = sum((i.contribution for i in inputs), Decimal(0))
     how = Derivation(standard=energy.standard, electricity=basis.electricity,

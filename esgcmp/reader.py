@@ -62,7 +62,8 @@ class Reader:
                 raise self.error(f"{what}: '{key}' is required", node)
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.error(f"{what}: '{key}' must be text, not {_type_name(value)}", node)
+            raise self.error(f"{what}: '{key}' must be text, not {_type_name(value)}", node,
+                             key=key)
         return str(value)
 
     def string_list(self, node: LineDict, key: str, what: str) -> tuple[str, ...]:
@@ -72,7 +73,7 @@ class Reader:
         if isinstance(value, str):
             return (value,)
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            raise self.error(f"{what}: '{key}' must be a list of text", node)
+            raise self.error(f"{what}: '{key}' must be a list of text", node, key=key)
         return tuple(str(v) for v in value)
 
     def codes(self, node: LineDict, key: str, what: str) -> tuple[str, ...]:
@@ -81,7 +82,7 @@ class Reader:
         for code in codes:
             if not _CODE.match(code):
                 raise self.error(f"{what}: '{key}' code {code!r} is not one code", node,
-                                 fix=f"write a list, e.g. {key}: [\"305-1\", \"305-2\"]")
+                                 fix=f"write a list, e.g. {key}: [\"305-1\", \"305-2\"]", key=key)
         return codes
 
     def check_id(self, key: Any, what: str, node: Any) -> str:
@@ -111,19 +112,20 @@ class Reader:
         node = self.mapping(node, what, parent, "metric")
         if metric_id in self.parts.metrics:
             first = self.parts.metrics[metric_id].origin
-            raise self.error(f"metric '{metric_id}' is defined twice (first at {first})", node)
+            raise self.error(f"metric '{metric_id}' is defined twice (first at {first})", parent,
+                             key=metric_id)
         category = self.text(node, "category", what, required=True)
         if category not in CATEGORIES:
             raise self.error(f"{what}: category '{category}' is not one of "
-                             f"{', '.join(CATEGORIES)}", node)
+                             f"{', '.join(CATEGORIES)}", node, key="category")
         unit = self.text(node, "unit", what, required=True)
         try:
             parse_target(unit)
         except UnitError as exc:
-            raise self.error(f"{what}: {exc}", node) from None
+            raise self.error(f"{what}: {exc}", node, key="unit") from None
         signed = node.get("signed", False)
         if not isinstance(signed, bool):
-            raise self.error(f"{what}: 'signed' must be true or false", node)
+            raise self.error(f"{what}: 'signed' must be true or false", node, key="signed")
         self.parts.metrics[metric_id] = Metric(
             id=metric_id, name=self.text(node, "name", what, required=True), unit=unit,
             category=category, origin=self.origin(node),
@@ -138,7 +140,7 @@ class Reader:
             return None
         if len(pair) != 2:
             raise self.error(f"{what}: 'ratio_of' must name two metrics, [numerator, "
-                             "denominator]", node)
+                             "denominator]", node, key="ratio_of")
         return pair[0], pair[1]
 
     def read_company(self, company_id: Any, node: Any, parent: LineDict) -> None:
@@ -149,7 +151,7 @@ class Reader:
         if "name" in node:
             if existing is not None:
                 raise self.error(f"company '{company_id}' is defined twice (first at "
-                                 f"{existing.origin})", node,
+                                 f"{existing.origin})", parent, key=company_id,
                                  fix="to add data to it, leave out 'name' in this file")
             self.parts.companies[company_id] = Company(
                 id=company_id, name=self.text(node, "name", what, required=True),
@@ -162,10 +164,14 @@ class Reader:
         sources = self._sources(company_id, node)
         kpis = node.get("kpis") or []
         if not isinstance(kpis, list):
-            raise self.error(f"{what}: 'kpis' must be a list, not {_type_name(kpis)}", node)
+            raise self.error(f"{what}: 'kpis' must be a list, not {_type_name(kpis)}", node,
+                             key="kpis")
         for entry in kpis:
-            self.read_kpi(company_id, self.mapping(entry, f"{what}: each kpi", node, "kpi"),
-                          sources)
+            entry = self.mapping(entry, f"{what}: each kpi", node)
+            metric = entry.get("metric")
+            self.known_keys(entry, "kpi", f"{what}: kpi '{metric}'" if isinstance(metric, str)
+                            else f"{what}: each kpi")
+            self.read_kpi(company_id, entry, sources)
 
     def _sources(self, company_id: str, node: LineDict) -> dict[str, Source]:
         known = self.parts.sources.setdefault(company_id, {})
@@ -177,7 +183,7 @@ class Reader:
             spec = self.mapping(spec, what, raw, "source")
             if source_id in known:
                 raise self.error(f"source '{source_id}' of '{company_id}' is defined twice "
-                                 f"(first at {known[source_id].origin})", spec)
+                                 f"(first at {known[source_id].origin})", raw, key=source_id)
             known[source_id] = Source(id=source_id, file=self.text(spec, "file", what, True),
                                       origin=self.origin(spec),
                                       title=self.text(spec, "title", what),
@@ -193,13 +199,14 @@ class Reader:
         if metric is None:
             close = difflib.get_close_matches(str(metric_id), list(self.parts.metrics), n=1)
             hint = f"did you mean '{close[0]}'?" if close else "define it under 'metrics'"
-            raise self.error(f"kpi: unknown metric '{metric_id}'", entry, fix=hint)
+            raise self.error(f"kpi: unknown metric '{metric_id}'", entry, fix=hint,
+                             key="metric")
         what = f"kpi '{metric_id}'"
         unit = self.text(entry, "unit", what, required=True)
         try:
             convert = conversion(unit, metric.unit)
         except UnitError as exc:
-            raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix) from None
+            raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix, key="unit") from None
         source, line = self._citation_place(entry, sources, what)
         label = self.text(entry, "label", what)
         entry_flags = self._flags(entry, what)
@@ -208,7 +215,7 @@ class Reader:
         values = entry.get("values")
         if not isinstance(values, LineDict) or not values:
             raise self.error(f"{what}: 'values' must be a mapping of year: value, "
-                             f"not {_type_name(values)}", entry,
+                             f"not {_type_name(values)}", entry, key="values",
                              fix="e.g. values: {2019: 13.2, 2020: 14.23}")
         origin = Origin(self.file, values.line)
         by_year = self.parts.shards.setdefault(metric_id, {}).setdefault(company_id, {})
@@ -244,14 +251,16 @@ class Reader:
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int]:
         source_id = node.get("source")
-        if source_id not in sources:
+        if not isinstance(source_id, str) or source_id not in sources:
             known = ", ".join(sorted(sources)) or "none"
             raise self.error(f"{what}: unknown source {source_id!r} (this company's sources: "
-                             f"{known})", node)
+                             f"{known})", node, key="source")
         line = node.get("line")
+        if line is None:
+            raise self.error(f"{what}: 'line' is required (the line in the source file)", node)
         if isinstance(line, bool) or not isinstance(line, int) or line < 1:
             raise self.error(f"{what}: 'line' must be a positive whole number (the line in the "
-                             f"source file), not {line!r}", node)
+                             f"source file), not {line!r}", node, key="line")
         return sources[source_id], line
 
     def _also(self, entry: LineDict, sources: dict[str, Source], metric: Metric,
@@ -259,7 +268,7 @@ class Reader:
         """Other places the same figure is printed, as (year or None, citation)."""
         raw = entry.get("also") or []
         if not isinstance(raw, list):
-            raise self.error(f"{what}: 'also' must be a list", entry)
+            raise self.error(f"{what}: 'also' must be a list", entry, key="also")
         citations: list[tuple[int | None, Citation]] = []
         for item in raw:
             item = self.mapping(item, f"{what}: each 'also'", entry, "also")
@@ -269,7 +278,8 @@ class Reader:
             try:
                 factor = conversion(unit, metric.unit).factor
             except UnitError as exc:
-                raise self.error(f"{what} also: {exc.message}", item, fix=exc.fix) from None
+                raise self.error(f"{what} also: {exc.message}", item, fix=exc.fix,
+                                 key="unit") from None
             values = item.get("values") or LineDict()
             if not isinstance(values, LineDict):
                 raise self.error(f"{what}: 'also' values must be a mapping of year: value", item)
@@ -318,12 +328,12 @@ class Reader:
         if node.get("approx") is True:
             flags.append("approx")
         elif "approx" in node and not isinstance(node.get("approx"), bool):
-            raise self.error(f"{what}: 'approx' must be true or false", node)
+            raise self.error(f"{what}: 'approx' must be true or false", node, key="approx")
         for flag in flags:
             if flag not in FLAGS or flag in COMPUTED_FLAGS:
                 settable = [f for f in FLAGS if f not in COMPUTED_FLAGS]
                 close = difflib.get_close_matches(flag, settable, n=1)
-                raise self.error(f"{what}: unknown flag '{flag}'", node,
+                raise self.error(f"{what}: unknown flag '{flag}'", node, key="flags",
                                  fix=(f"did you mean '{close[0]}'? " if close else "")
                                  + "flags: " + ", ".join(settable))
         return tuple(dict.fromkeys(flags))

@@ -185,6 +185,10 @@ class Store:
     def digest(raw: bytes) -> str:
         return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
+    def document_key(self, raw: bytes) -> str:
+        """A parsed file's key: its content, parsed by this esgcmp."""
+        return self.digest(self.fingerprint.encode() + b"\0" + raw)
+
     def key(self, contents: list[tuple[str, bytes]]) -> str:
         lines = [self.fingerprint] + [f"{file}\0{self.digest(raw)}" for file, raw in contents]
         return self.digest("\n".join(lines).encode())
@@ -218,8 +222,8 @@ class Store:
     def _write(self, key: str, parts: Parts) -> None:
         self.catalogs.mkdir(parents=True, exist_ok=True)
         final = self.catalogs / key
-        if final.exists():
-            return
+        if final.exists():  # written since this run looked, or unreadable: replace it
+            shutil.rmtree(final, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(dir=self.catalogs, prefix=".tmp-"))
         try:
             rows = codec(Observation)
@@ -241,7 +245,7 @@ class Store:
             }
             (staging / "index.marshal").write_bytes(marshal.dumps(index))
             os.replace(staging, final)
-        except OSError:
+        except (OSError, TypeError, ValueError):
             shutil.rmtree(staging, ignore_errors=True)
             if not final.exists():
                 raise
@@ -343,5 +347,5 @@ def _quietly(action: Callable[..., Any], *args: Any) -> None:
     """A store that cannot be written is no error: the answer does not depend on it."""
     try:
         action(*args)
-    except (OSError, pickle.PicklingError, RecursionError, ValueError):
+    except (OSError, pickle.PicklingError, RecursionError, TypeError, ValueError):
         pass

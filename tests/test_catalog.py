@@ -75,7 +75,7 @@ def test_company_defined_twice_names_both_places(write) -> None:
     with pytest.raises(CatalogError) as info:
         load(first, second)
     assert str(info.value) == (
-        f"{second}:6: company 'acme-telecom' is defined twice (first at {first}:6); "
+        f"{second}:5: company 'acme-telecom' is defined twice (first at {first}:6); "
         "to add data to it, leave out 'name' in this file")
     assert info.value.exit_code == ExitCode.CATALOG
 
@@ -111,7 +111,7 @@ def test_same_company_metric_year_twice_is_an_error(write) -> None:
     ("schema: 2\n", r":1: unsupported schema 2; this esgcmp reads schema 1"),
     ("- just\n- a list\n", r":1: a catalog must be a YAML mapping"),
     ("schema: 1\ncompanies:\n  x:\n    name: X\n    kpis: {a: 1}\n",
-     r":4: company 'x': 'kpis' must be a list, not a mapping"),
+     r":5: company 'x': 'kpis' must be a list, not a mapping"),
     ("schema: 1\nmetrics:\n  m: {name: M, category: environmental, unit: furlongs}\n",
      r":3: metric 'm': unknown unit 'furlongs'"),
     ("schema: 1\nmetrics:\n  m: {name: M, category: weather, unit: t}\n",
@@ -152,9 +152,9 @@ companies:
     ("ghg", "萬噸", "{2020: .inf}", r":10: kpi 'ghg' 2020: value inf is not a finite number"),
     ("ghg", "萬噸", "{twenty: 5}", r":10: kpi 'ghg': year 'twenty' must be a whole number"),
     ("ghg", "萬噸", "{1066: 5}", r":10: kpi 'ghg': year 1066 is outside 1900-2100"),
-    ("ghg", "萬噸", "[5]", r":8: kpi 'ghg': 'values' must be a mapping of year: value"),
-    ("ghg", "度", "{2020: 5}", r":8: kpi 'ghg': cannot convert '度'"),
-    ("ghg", "tonnz", "{2020: 5}", r":8: kpi 'ghg': unknown unit 'tonnz'"),
+    ("ghg", "萬噸", "[5]", r":10: kpi 'ghg': 'values' must be a mapping of year: value"),
+    ("ghg", "度", "{2020: 5}", r":9: kpi 'ghg': cannot convert '度'"),
+    ("ghg", "tonnz", "{2020: 5}", r":9: kpi 'ghg': unknown unit 'tonnz'"),
     ("gh", "萬噸", "{2020: 5}", r":8: kpi: unknown metric 'gh'; did you mean 'ghg'\?"),
 ])
 def test_bad_values_are_located(write, metric, unit, values, message) -> None:

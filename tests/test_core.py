@@ -386,3 +386,24 @@ def test_nobody_reports_it(write) -> None:
     with pytest.raises(NoDataError) as caught:
         compare(catalog, catalog.metrics["water"])
     assert str(caught.value) == "no company reports 'water' (Water)"
+
+
+def test_an_energy_basis_is_checked_and_accepts_plain_names(tiny_catalog) -> None:
+    from esgcmp.errors import UsageError
+
+    basis = EnergyBasis("generation", D("0.3"))  # type: ignore[arg-type]
+    assert basis.electricity is ElectricityBasis.generation
+    value = value_of(tiny_catalog, "tiny-group", "energy", 2020, basis)
+    assert isinstance(value, Value)
+    assert value.value == TINY_2020_ENERGY + D("120000") * (D("0.3") - D("0.1229"))
+    for wrong in (("generation", None), ("generation", D(1)), ("generation", D(0)),
+                  ("calorific", D("0.3"))):
+        with pytest.raises(UsageError):
+            EnergyBasis(*wrong)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        EnergyBasis("hydro")  # type: ignore[arg-type]
+
+
+def test_an_unknown_metric_is_named_before_an_unknown_denominator(tiny_catalog) -> None:
+    with pytest.raises(NotFoundError, match="unknown metric 'nothing'"):
+        api.intensity(tiny_catalog, "nothing", "neither")

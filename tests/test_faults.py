@@ -185,3 +185,42 @@ def test_no_builtin_reads_only_the_users_catalogs(run, tiny_path, monkeypatch) -
     assert alone.code == 2 and alone.out == ""
     assert alone.err == ("esgcmp: error: no catalog to read: --no-builtin needs --catalog or "
                          "ESGCMP_CATALOG; name your catalog with --catalog PATH\n")
+
+
+def test_jump_zero_flags_every_change_and_a_negative_one_is_refused(run, tiny_path) -> None:
+    out = run("check", "--jump", "0", "-f", "csv", *tiny_args(tiny_path)).out
+    assert [(r["company"], r["metric"]) for r in rows(out) if r["check"] == "jump"] == [
+        ("tiny-group", "electricity"), ("tiny-group", "employees"), ("tiny-group", "gasoline"),
+        ("tiny-group", "ghg"), ("tiny-sub", "ghg"),  # warnings; restated diesel is exempt
+        ("tiny-group", "revenue")]  # economic: info
+    refused = run("check", "--jump", "-1", *tiny_args(tiny_path))
+    assert refused.code == 2 and refused.out == ""
+    assert "-1 is negative; give a fraction such as 0.5" in refused.err
+
+
+def test_a_source_that_is_not_a_name_is_a_catalog_error(run, write) -> None:
+    path = write("s.yaml", TINY_CATALOG.replace("source: t20, line: 1}", "source: [t20], line: 1}"))
+    result = run("metrics", *tiny_args(path))
+    assert result.code == 4 and result.out == ""
+    assert result.err == (f"esgcmp: error: {path}:24: kpi 'electricity': unknown source "
+                          "['t20'] (this company's sources: t20)\n")
+
+
+def test_an_unreadable_stored_catalog_is_replaced(run, tiny_path, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "store"))
+    args = ["compare", "ghg", "-f", "csv", *tiny_args(tiny_path)]
+    good = run(*args).out
+    (index,) = (tmp_path / "store" / "catalogs").glob("*/index.marshal")
+    index.write_bytes(b"broken")
+    assert run(*args).out == good
+    assert index.read_bytes() != b"broken"  # written anew
+
+
+def test_parsed_files_are_kept_per_esgcmp(tmp_path) -> None:
+    from esgcmp.store import Store
+
+    one, other = Store(tmp_path), Store(tmp_path)
+    other.fingerprint += "|changed"
+    one.keep_document(one.document_key(b"schema: 1\n"), {"schema": 1})
+    assert one.has_document(one.document_key(b"schema: 1\n"))
+    assert not other.has_document(other.document_key(b"schema: 1\n"))

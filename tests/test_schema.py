@@ -41,9 +41,9 @@ MISSPELT = [
      "company 'co': unknown key 'aliasses'", "did you mean 'aliases'?"),
     ("source", HEAD.replace("{file: s.txt}", "{file: s.txt, titel: T}"), 9,
      "source 's': unknown key 'titel'", "did you mean 'title'?"),
-    ("kpi", HEAD + "        flgs: [approx]\n", 16, "company 'co': each kpi: unknown key 'flgs'",
+    ("kpi", HEAD + "        flgs: [approx]\n", 16, "company 'co': kpi 'water': unknown key 'flgs'",
      "did you mean 'flags'?"),
-    ("kpi approx", HEAD + "        aprox: true\n", 16, "each kpi: unknown key 'aprox'",
+    ("kpi approx", HEAD + "        aprox: true\n", 16, "kpi 'water': unknown key 'aprox'",
      "did you mean 'approx'?"),
     ("value", HEAD.replace("{2020: 1}", "{2020: {value: 1, note: x}}"), 13,
      "kpi 'water' 2020: unknown key 'note'", "did you mean 'notes'?"),
@@ -70,7 +70,7 @@ def test_the_cli_reports_the_key_line(run, write) -> None:
     path = write("cat.yaml", HEAD + "        flgs: [approx]\n")
     result = run("metrics", "--no-builtin", "--catalog", str(path))
     assert result.code == 4 and result.out == ""
-    assert result.err == (f"esgcmp: error: {path}:16: company 'co': each kpi: unknown key "
+    assert result.err == (f"esgcmp: error: {path}:16: company 'co': kpi 'water': unknown key "
                           "'flgs'; did you mean 'flags'?\n")
 
 
