@@ -30,10 +30,10 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("unit", "yes", "the comparison unit (see [units.md](units.md)); may carry a scale, "
                            "e.g. `kgce/(10^4 CNY)`"),
         Key("name_zh", "no", "Chinese name (Traditional or Simplified both match)"),
-        Key("hkex", "no", "HKEX ESG Reporting Guide KPI codes, a list (`[A1.2]`), only where "
-                          "they apply exactly"),
-        Key("gri", "no", "GRI disclosure codes, a list (`[\"305-1\", \"305-2\"]`; quote them), "
-                         "only where they apply exactly"),
+        Key("hkex", "no", "HKEX ESG Reporting Guide KPI codes: a list (`[A1.2, A1.5]`), or one "
+                          "code alone (`A1.2`); only where they apply exactly"),
+        Key("gri", "no", "GRI disclosure codes: a list (`[\"305-1\", \"305-2\"]`; quote them), "
+                         "or one code alone; only where they apply exactly"),
         Key("aliases", "no", "other names `compare` accepts"),
         Key("description", "no", "what is counted, on what basis"),
         Key("signed", "no", "`true` if the value may be negative (a profit); otherwise a "

@@ -413,6 +413,10 @@ def companies_report(catalog: Catalog) -> Report:
                   title="Companies", notes=notes, align_right=("values",))
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def check_report(findings: list[Finding], files: list[str]) -> Report:
     rows = []
     for finding in findings:
@@ -423,7 +427,8 @@ def check_report(findings: list[Finding], files: list[str]) -> Report:
                      "difference_pct": finding.difference_pct, "unit": finding.unit or None,
                      "message": finding_message(finding), "sources": list(finding.sources)})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    summary = (f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info "
+    summary = (f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
+               f"{counts['info']} info "
                f"in {len(files)} catalog file{'s' if len(files) != 1 else ''}.")
     return Report(
         rows=rows,
