@@ -407,3 +407,11 @@ def test_an_energy_basis_is_checked_and_accepts_plain_names(tiny_catalog) -> Non
 def test_an_unknown_metric_is_named_before_an_unknown_denominator(tiny_catalog) -> None:
     with pytest.raises(NotFoundError, match="unknown metric 'nothing'"):
         api.intensity(tiny_catalog, "nothing", "neither")
+
+
+def test_years_of_one_company_or_of_all(tiny_catalog) -> None:
+    assert tiny_catalog.years() == [2019, 2020]
+    assert tiny_catalog.years("tiny-sub") == [2019, 2020]
+    assert tiny_catalog.years("tiny-sub", "energy") == [2020]
+    assert tiny_catalog.years(metric="ghg_scope1") == [2020]
+    assert tiny_catalog.years(metric="employees") == [2019, 2020]

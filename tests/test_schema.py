@@ -147,3 +147,27 @@ def test_a_key_that_is_not_text_is_shown_as_written(write) -> None:
     assert caught.value.message == "catalog: unknown key 2020"
     assert caught.value.line == 16
     assert str(caught.value).startswith(f"{caught.value.file}:16: ")
+
+
+def test_references_between_metrics_and_companies_are_located(write) -> None:
+    path = write("refs.yaml", HEAD.replace("unit: t}", "unit: t, parts: [zzz]}"))
+    with pytest.raises(CatalogError) as caught:
+        load_files([path])
+    assert (caught.value.file, caught.value.line, caught.value.fix) == (str(path), 3, "")
+    parent = write("parent.yaml", HEAD.replace("    name: Co\n", "    name: Co\n    parent: big\n"))
+    with pytest.raises(CatalogError) as caught:
+        load_files([parent])
+    assert (caught.value.file, caught.value.line, caught.value.message) == (
+        str(parent), 7, "company 'co': unknown parent 'big'")
+
+
+def test_a_file_that_is_not_utf8_says_how_to_fix_it(tmp_path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes("schema: 1\n# caf\xe9\n".encode("latin-1"))
+    with pytest.raises(CatalogError) as caught:
+        load_files([path])
+    assert (caught.value.line, caught.value.message, caught.value.fix) == (
+        2, "not UTF-8 (byte 0xe9)", "save the file as UTF-8")
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes("\ufeffschema: 1\n".encode("utf-8"))
+    assert load_files([bom]).files == (str(bom),)

@@ -221,3 +221,122 @@ def test_the_memo_goes_where_no_folder_was(tmp_path) -> None:
     kept = Store(tmp_path / "a" / "b" / "c")
     kept.keep_memo({"factors": {"x\x00y": "2"}})
     assert kept.memo() == {"factors": {"x\x00y": "2"}}
+
+
+def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypatch) -> None:
+    import os as os_module
+
+    kept = Store(tmp_path / "deep" / "store")
+    staged: list[Path] = []
+    original = os_module.replace
+
+    def watching(source, target):
+        staged.append(Path(source))
+        return original(source, target)
+
+    monkeypatch.setattr(store.os, "replace", watching)
+    load([tiny_path], kept)
+    (staging,) = [p for p in staged if p.parent == tmp_path / "deep" / "store" / "catalogs"]
+    assert staging.name.startswith(".tmp-")
+    (final,) = (tmp_path / "deep" / "store" / "catalogs").iterdir()
+    assert sorted(p.name for p in final.iterdir()) == ["index.marshal", "m00000.marshal"]
+
+    def failing(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.os, "replace", failing)
+    other = Store(tmp_path / "other")
+    catalog = load([tiny_path], other)  # the answer does not depend on the store
+    assert "tiny-sub" in catalog.companies
+    assert list((tmp_path / "other" / "catalogs").iterdir()) == []  # no staging left
+
+
+def test_a_file_is_replaced_atomically_or_left_alone(tmp_path, monkeypatch) -> None:
+    target = tmp_path / "memo.json"
+    target.write_text("old", encoding="utf-8")
+
+    def failing(source, destination):
+        raise OSError("no")
+
+    monkeypatch.setattr(store.os, "replace", failing)
+    with pytest.raises(OSError):
+        store._write_atomically(target, b"new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["memo.json"]
+    monkeypatch.undo()
+    store._write_atomically(target, b"new")
+    assert target.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "memo.json"]
+
+
+def test_the_newest_catalogs_are_kept_and_staging_is_left_alone(tmp_path, monkeypatch) -> None:
+    import os as os_module
+
+    monkeypatch.setattr(store, "KEEP", 2)
+    kept = Store(tmp_path)
+    kept.catalogs.mkdir(parents=True)
+    for age, name in enumerate(["newest", "older", "oldest", ".tmp-busy"]):
+        folder = kept.catalogs / name
+        folder.mkdir()
+        os_module.utime(folder, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
+    kept._prune()
+    assert sorted(p.name for p in kept.catalogs.iterdir()) == [".tmp-busy", "newest", "older"]
+
+
+def test_parsed_files_are_pruned_oldest_first(tmp_path, monkeypatch) -> None:
+    import os as os_module
+
+    monkeypatch.setattr(store, "KEEP_DOCUMENTS", 2)
+    kept = Store(tmp_path)
+    for number in range(5):
+        kept.keep_document(f"d{number}", {"n": number})
+        os_module.utime(kept.documents / f"d{number}.pickle", (1000 + number, 1000 + number))
+    # 5 files exceed twice the limit: the oldest go, the 2 newest stay
+    assert sorted(p.name for p in kept.documents.iterdir()) == ["d3.pickle", "d4.pickle"]
+    assert kept.document("d4") == {"n": 4}
+
+
+def test_metrics_are_packed_up_to_the_row_limit(monkeypatch) -> None:
+    def shard(rows: int) -> dict:
+        return {"c": dict.fromkeys(range(rows))}
+
+    monkeypatch.setattr(store, "PACK_ROWS", 5)
+    shards = {"b": shard(3), "a": shard(2), "c": shard(1), "d": shard(9), "e": shard(5)}
+    assert store._packs(shards) == [["a", "b"], ["c"], ["d"], ["e"]]
+    assert store._packs({}) == [[]]
+
+
+def test_the_memo_keeps_unit_names_as_written(tmp_path) -> None:
+    kept = Store(tmp_path)
+    kept.keep_memo({"factors": {"千克標準煤\x00kgce": "1"}})
+    assert "千克標準煤" in (tmp_path / "memo.json").read_text(encoding="utf-8")
+
+
+def test_the_store_follows_the_platform(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("ESGCMP_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(store.sys, "platform", "linux")
+    assert store.default_root() == tmp_path / "home" / ".cache" / "esgcmp"
+    monkeypatch.setattr(store.sys, "platform", "darwin")
+    assert store.default_root() == tmp_path / "home" / "Library" / "Caches" / "esgcmp"
+    monkeypatch.setattr(store.sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    assert store.default_root() == tmp_path / "local" / "esgcmp"
+    monkeypatch.delenv("LOCALAPPDATA")
+    assert store.default_root() == tmp_path / "home" / "AppData" / "Local" / "esgcmp"
+
+
+def test_the_fingerprint_names_the_code_it_was_made_from() -> None:
+    import sys as sys_module
+
+    parts = store._code_fingerprint().split("|")
+    package = Path(store.__file__).resolve().parent
+    assert parts[:3] == [str(package), sys_module.version.split()[0], str(store.FORMAT)]
+    named = [part.split(":")[0] for part in parts[3:]]
+    assert named == sorted(named)
+    for name in ("store.py", "units.txt", "derive.toml", "checks.toml", "printed_units.toml"):
+        assert name in named
+    stat = (package / "store.py").stat()
+    assert f"store.py:{stat.st_size}:{stat.st_mtime_ns}" in parts
+    assert not [name for name in named if name.endswith((".pyc", ".md"))]
