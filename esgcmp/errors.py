@@ -28,11 +28,8 @@ class EsgcmpError(Exception):
     exit_code: ExitCode = ExitCode.USAGE
 
 
-class UsageError(EsgcmpError):
-    """A command line that cannot be carried out as written: a bad option value, a path
-    option naming nothing, an option that does not apply."""
-
-    exit_code = ExitCode.USAGE
+class _FixableError(EsgcmpError):
+    """An error whose message may end with how to fix it."""
 
     def __init__(self, message: str, fix: str = "") -> None:
         self.message = message
@@ -41,6 +38,13 @@ class UsageError(EsgcmpError):
 
     def __str__(self) -> str:
         return f"{self.message}; {self.fix}" if self.fix else self.message
+
+
+class UsageError(_FixableError):
+    """A command line that cannot be carried out as written: a bad option value, a path
+    option naming nothing, an option that does not apply."""
+
+    exit_code = ExitCode.USAGE
 
 
 class NotFoundError(EsgcmpError):
@@ -107,15 +111,7 @@ class CatalogError(EsgcmpError):
         return f"{text}; {self.fix}" if self.fix else text
 
 
-class UnitError(EsgcmpError):
+class UnitError(_FixableError):
     """A unit that cannot be parsed, or two units that cannot be converted."""
 
     exit_code = ExitCode.UNIT
-
-    def __init__(self, message: str, fix: str = "") -> None:
-        self.message = message
-        self.fix = fix
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return f"{self.message}; {self.fix}" if self.fix else self.message
