@@ -26,7 +26,6 @@ from typing import Any, Protocol
 from .errors import CatalogError, NotFoundError, UsageError
 from .model import Company, LineDict, Metric, Observation, Parts, Shard, Source
 from .names import fold
-from .reader import Reader, check_references
 
 ENV_VAR = "ESGCMP_CATALOG"
 
@@ -251,6 +250,8 @@ def load_files(paths: Iterable[Path]) -> Catalog:
 
 def _build(contents: list[tuple[str, bytes]], store: Store | None,
            progress: Progress | None) -> Parts:
+    from .reader import Reader, check_references  # (and pint) only when files are read
+
     parts = Parts()
     documents = _documents(contents, store)
     for number, ((file, raw), document) in enumerate(zip(contents, documents)):
