@@ -161,3 +161,62 @@ def test_the_environment_names_several_catalogs_before_the_options(tmp_path,
     assert catalog_paths([three], builtin=False, use_env=False) == [three]
     with pytest.raises(UsageError):
         catalog_paths([], builtin=False, use_env=False)
+
+
+@pytest.mark.parametrize(("change", "line", "message", "fix"), [
+    (("      - metric: ghg\n", "      - label: x\n"), 11, "kpi: 'metric' is required", ""),
+    (("metric: ghg", "metric: wind"), 11, "kpi: unknown metric 'wind'",
+     "define it under 'metrics'"),
+    (("metric: ghg", "metric: gh"), 11, "kpi: unknown metric 'gh'", "did you mean 'ghg'?"),
+    (("        unit: 萬噸\n", ""), 11, "kpi 'ghg': 'unit' is required", ""),
+    (("unit: 萬噸", "unit: furlongs"), 12, "kpi 'ghg': unknown unit 'furlongs' (cannot read "
+                                          "'furlongs')",
+     "see docs/units.md for the unit forms esgcmp reads"),
+    (("values: {2019: 1.5, 2020: 2}", "values: {}"), 13,
+     "kpi 'ghg': 'values' must be a mapping of year: value, not a mapping",
+     "e.g. values: {2019: 13.2, 2020: 14.23}"),
+    (("values: {2019: 1.5, 2020: 2}", "values: {2019: -1.5}"), 13,
+     "kpi 'ghg' 2019: negative value -1.5 for a metric that cannot be negative",
+     "set 'signed: true' on metric 'ghg' if it can be"),
+    (("values: {2019: 1.5, 2020: 2}", "values: {2019: -.inf}"), 13,
+     "kpi 'ghg' 2019: value -inf is not a finite number", ""),
+    (("values: {2019: 1.5, 2020: 2}", "values: {1899: 1}"), 13,
+     "kpi 'ghg': year 1899 is outside 1900-2100", ""),
+    (("values: {2019: 1.5, 2020: 2}", "values: {2101: 1}"), 13,
+     "kpi 'ghg': year 2101 is outside 1900-2100", ""),
+    (("        line: 3\n", ""), 11, "kpi 'ghg': 'line' is required (the line in the source "
+                                     "file)", ""),
+    (("        line: 3\n", "        line: true\n"), 15, "kpi 'ghg': 'line' must be a positive "
+     "whole number (the line in the source file), not True", ""),
+    (("        source: s\n", "        source: x\n"), 14,
+     "kpi 'ghg': unknown source 'x' (this company's sources: s, t)", ""),
+    (("        source: s\n", "        source: s\n        label: [a]\n"), 15,
+     "kpi 'ghg': 'label' must be text, not a list", ""),
+    (("        source: s\n", "        source: s\n        notes: {a: 1}\n"), 15,
+     "kpi 'ghg': 'notes' must be text, not a mapping", ""),
+    (("        source: s\n", "        source: s\n        flags: restated\n"), 15, None, None),
+])
+def test_errors_in_a_kpi_entry(write, change, line, message, fix) -> None:
+    text = HEAD.replace(*change)
+    if message is None:  # one flag may be written alone
+        assert load(write, text).get("co", "ghg", 2020).flags == ("restated",)
+        return
+    with pytest.raises(CatalogError) as caught:
+        load(write, text)
+    assert (caught.value.line, caught.value.message, caught.value.fix) == (line, message, fix)
+
+
+def test_years_at_the_bounds_and_numbers_as_written(write) -> None:
+    catalog = load(write, HEAD.replace("values: {2019: 1.5, 2020: 2}",
+                                       "values: {1900: 1, 2100: 0.1, 2000: 3.0}"))
+    assert catalog.years("co") == [1900, 2000, 2100]
+    assert [catalog.get("co", "ghg", y).value for y in (1900, 2000, 2100)] == [
+        D(1), D("3.0"), D("0.1")]
+    assert catalog.get("co", "ghg", 2100).normalized == D("1000.0")
+
+
+def test_disagreeing_printings_keep_the_entrys_flags(write) -> None:
+    catalog = load(write, HEAD + "        flags: [scope]\n"
+                   "        also: [{source: t, line: 7, values: {2020: 3}}]\n")
+    assert catalog.get("co", "ghg", 2020).flags == ("scope", "sources_disagree")
+    assert catalog.get("co", "ghg", 2020).conversion_note == "mass read as CO2e"
