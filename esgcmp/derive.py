@@ -182,7 +182,7 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
         references = [ratio_obs.reference]
         if numerator.observation is not None:
             references.insert(0, numerator.observation.reference)
-        flags = ("implied",) + inherited(numerator.flags, ratio_obs.flags, besides=("implied",))
+        flags = ("implied",) + inherited(numerator.flags, ratio_obs.flags)
         how = Implication(numerator_metric=numerator_metric.id, numerator_value=numerator.value,
                           numerator_unit=numerator_metric.unit, ratio_metric=ratio.id,
                           ratio_value=ratio_obs.normalized, ratio_unit=ratio.unit,

@@ -110,3 +110,25 @@ def test_jumps_of_every_company_and_metric(catalog) -> None:
         # staff 10 -> 16 is +60 %; 16 -> 24 is +50 %, not more than the limit
         ("warning", "jump", "b-co", 2020, "staff", D(10), D(16), "persons", ("b.txt:7",))]
     assert [f.year for f in check_jumps(catalog, D("0.6")) if f.metric == "staff"] == []
+
+
+def test_the_grid_factor_is_converted_to_its_unit(write) -> None:
+    text = FIXTURE.replace("electricity: {name: Electricity, category: environmental, "
+                           "unit: MWh}", "electricity: {name: Electricity, category: "
+                           "environmental, unit: GWh}")
+    catalog = load_files([write("gwh.yaml", text)])
+    # 300 t over 1 GWh (the same 1,000 MWh) is still 0.3 t per MWh
+    assert [f.found for f in check_grid_factor(catalog)][0] == D("0.3")
+
+
+def test_rate_range_cites_the_rate_and_its_parts(write) -> None:
+    text = FIXTURE.replace("parts: [share_a, staff]}", "parts: [share_a, share_b]}\n"
+                           "  share_b: {name: Share B, category: social, unit: percent}")
+    text = text.replace("      - {metric: share_a, unit: \"%\", values: {2020: 10}, source: s, "
+                        "line: 9}", "      - {metric: share_a, unit: \"%\", values: {2020: 10}, "
+                        "source: s, line: 9}\n      - {metric: share_b, unit: \"%\", values: "
+                        "{2020: 20}, source: s, line: 10}")
+    catalog = load_files([write("rates.yaml", text)])
+    (finding,) = [f for f in check_sums(catalog) if f.check == "rate_range"]
+    assert finding.sources == ("a.txt:8", "a.txt:9", "a.txt:10")
+    assert finding.details == {"parts": ("share_a", "share_b"), "low": D(10), "high": D(20)}

@@ -415,3 +415,15 @@ def test_years_of_one_company_or_of_all(tiny_catalog) -> None:
     assert tiny_catalog.years("tiny-sub", "energy") == [2020]
     assert tiny_catalog.years(metric="ghg_scope1") == [2020]
     assert tiny_catalog.years(metric="employees") == [2019, 2020]
+
+
+def test_an_energy_basis_says_what_is_wrong() -> None:
+    from esgcmp.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        EnergyBasis(ElectricityBasis.calorific, D("0.3"))
+    assert str(caught.value) == "a coefficient applies to the generation-equivalent basis only"
+    with pytest.raises(UsageError) as caught:
+        EnergyBasis(ElectricityBasis.generation, D("1.5"))
+    assert str(caught.value) == ("the generation-equivalent basis needs the year's coefficient "
+                                 "in kgce/kWh, between 0 and 1, not 1.5")
