@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -179,3 +180,10 @@ def tiny_catalog(tiny_path):  # -> esgcmp.catalog.Catalog
     from esgcmp.catalog import load_files
 
     return load_files([tiny_path])
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str:
+    """Plain test ids (letters, digits, '-', '_', '.'), so that a test can be named on a
+    command line, as the mutation-testing tool does, whatever text it is given."""
+    text = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(val)).strip("_")
+    return text[:40] or argname

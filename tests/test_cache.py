@@ -34,7 +34,7 @@ def uncached(run, monkeypatch, *args):
         monkeypatch.delenv("ESGCMP_NO_CACHE")
 
 
-@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a[:2]) for a in COMMANDS])
+@pytest.mark.parametrize("args", COMMANDS, ids=["_".join(a[:2]) for a in COMMANDS])
 def test_cached_output_equals_uncached(run, monkeypatch, fresh_cache, args) -> None:
     first = run(*args)  # builds the cache
     assert (fresh_cache / "catalogs").is_dir()

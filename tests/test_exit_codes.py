@@ -43,7 +43,7 @@ USAGE = [
 ]
 
 
-@pytest.mark.parametrize(("args", "message"), USAGE, ids=[" ".join(a) for a, _m in USAGE])
+@pytest.mark.parametrize(("args", "message"), USAGE, ids=[re.sub(r"[^A-Za-z0-9_.-]+", "_", "_".join(a)) for a, _m in USAGE])
 def test_usage_errors_exit_2(run, tiny, args, message) -> None:
     result = run(*args, "--no-builtin", "--catalog", str(tiny))
     assert (result.code, result.out) == (ExitCode.USAGE, "")

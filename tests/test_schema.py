@@ -53,7 +53,7 @@ MISSPELT = [
 
 
 @pytest.mark.parametrize(("where", "text", "line", "message", "fix"), MISSPELT,
-                         ids=[m[0] for m in MISSPELT])
+                         ids=[m[0].replace(" ", "_") for m in MISSPELT])
 def test_a_misspelt_key_is_an_error_at_its_line(write, where, text, line, message,
                                                 fix) -> None:
     path = write("cat.yaml", text)
