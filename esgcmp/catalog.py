@@ -206,8 +206,9 @@ def parse_catalog_text(raw: bytes, file: str) -> LineDict:
 class Store(Protocol):
     """What :func:`load` needs of a store (esgcmp.store.Store is one)."""
 
-    def key(self, contents: list[tuple[str, bytes]]) -> str: ...
-    def document_key(self, raw: bytes) -> str: ...
+    def digest(self, raw: bytes) -> str: ...
+    def key(self, contents: list[tuple[str, str]]) -> str: ...
+    def document_key(self, content: str) -> str: ...
     def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None: ...
     def write(self, key: str, parts: Parts) -> None: ...
     def has_document(self, digest: str) -> bool: ...
@@ -223,10 +224,14 @@ def load(paths: list[Path], store: Store | None = None,
     """The catalog of these files, in layering order: from the store when it holds this
     very content, else read, validated and built (and then kept in the store)."""
     contents = [(str(path), read_catalog_bytes(path)) for path in paths]
-    key = store.key(contents) if store is not None else ""
+    key, document_keys = "", []
+    if store is not None:  # each file is hashed once, for both keys
+        digests = [store.digest(raw) for _file, raw in contents]
+        key = store.key([(file, digest) for (file, _raw), digest in zip(contents, digests)])
+        document_keys = [store.document_key(digest) for digest in digests]
 
     def build(report: Progress | None = None) -> Parts:
-        return _build(contents, store, report)
+        return _build(contents, store, document_keys, report)
 
     if store is not None:
         found = store.read(key, lambda: build().shards)
@@ -248,12 +253,12 @@ def load_files(paths: Iterable[Path]) -> Catalog:
     return load(list(paths))
 
 
-def _build(contents: list[tuple[str, bytes]], store: Store | None,
+def _build(contents: list[tuple[str, bytes]], store: Store | None, document_keys: list[str],
            progress: Progress | None) -> Parts:
     from .reader import Reader, check_references  # (and pint) only when files are read
 
     parts = Parts()
-    documents = _documents(contents, store)
+    documents = _documents(contents, store, document_keys)
     for number, ((file, raw), document) in enumerate(zip(contents, documents)):
         if progress is not None:
             progress(number, len(contents), file)
@@ -294,12 +299,11 @@ def _parse_worker(raw: bytes, file: str) -> Any:
         return ("error", exc.message, exc.file, exc.line, exc.fix)
 
 
-def _documents(contents: list[tuple[str, bytes]], store: Store | None) -> Iterator[Any]:
+def _documents(contents: list[tuple[str, bytes]], store: Store | None,
+               digests: list[str]) -> Iterator[Any]:
     """Each file's parsed document, in order, one at a time (so that a large catalog is
     never held in memory as YAML trees all at once). Files the store does not hold are
     parsed on every core when they are large enough for that to pay."""
-    digests = ([store.document_key(raw) for _file, raw in contents] if store is not None
-               else [])
     todo = {n for n in range(len(contents))
             if store is None or not store.has_document(digests[n])}
     cores = os.cpu_count() or 1

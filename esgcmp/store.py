@@ -185,12 +185,15 @@ class Store:
     def digest(raw: bytes) -> str:
         return hashlib.blake2b(raw, digest_size=20).hexdigest()
 
-    def document_key(self, raw: bytes) -> str:
-        """A parsed file's key: its content, parsed by this esgcmp."""
-        return self.digest(self.fingerprint.encode() + b"\0" + raw)
+    def document_key(self, content: str) -> str:
+        """A parsed file's key: its content (``digest`` of its bytes), parsed by this
+        esgcmp."""
+        return self.digest(f"{self.fingerprint}\0{content}".encode())
 
-    def key(self, contents: list[tuple[str, bytes]]) -> str:
-        lines = [self.fingerprint] + [f"{file}\0{self.digest(raw)}" for file, raw in contents]
+    def key(self, contents: list[tuple[str, str]]) -> str:
+        """A catalog's key: its files, in order, by name and content (``digest`` of each
+        file's bytes), read by this esgcmp."""
+        lines = [self.fingerprint] + [f"{file}\0{content}" for file, content in contents]
         return self.digest("\n".join(lines).encode())
 
     # --- catalogs --------------------------------------------------------------------

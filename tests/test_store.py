@@ -87,14 +87,15 @@ def test_a_stored_catalog_equals_the_built_one(tiny_path, tmp_path) -> None:
 
 def test_the_key_follows_content_order_and_code(tmp_path) -> None:
     kept = Store(tmp_path)
-    key = kept.key([("a.yaml", b"one"), ("b.yaml", b"two")])
-    assert key == kept.key([("a.yaml", b"one"), ("b.yaml", b"two")])
-    assert key != kept.key([("a.yaml", b"one"), ("b.yaml", b"twO")])
-    assert key != kept.key([("b.yaml", b"two"), ("a.yaml", b"one")])
-    assert key != kept.key([("c.yaml", b"one"), ("b.yaml", b"two")])
+    one, two, changed = Store.digest(b"one"), Store.digest(b"two"), Store.digest(b"twO")
+    key = kept.key([("a.yaml", one), ("b.yaml", two)])
+    assert key == kept.key([("a.yaml", one), ("b.yaml", two)])
+    assert key != kept.key([("a.yaml", one), ("b.yaml", changed)])
+    assert key != kept.key([("b.yaml", two), ("a.yaml", one)])
+    assert key != kept.key([("c.yaml", one), ("b.yaml", two)])
     other = Store(tmp_path)
     other.fingerprint += "|another esgcmp"
-    assert other.key([("a.yaml", b"one"), ("b.yaml", b"two")]) != key
+    assert other.key([("a.yaml", one), ("b.yaml", two)]) != key
     assert len(key) == 40 and Store.digest(b"x") == Store.digest(b"x") != Store.digest(b"y")
 
 
