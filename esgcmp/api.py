@@ -42,13 +42,21 @@ class Session:
         self.store = Store(root) if root is not None else None
         self.progress = progress
         self._catalog: Catalog | None = None
+        self._failure: CatalogError | None = None
         if self.store is not None:
             units.remember(self.store.memo().get("factors"))
 
     @property
     def catalog(self) -> Catalog:
+        """The catalog, read once; a catalog that failed to load fails again at once."""
+        if self._failure is not None:
+            raise self._failure
         if self._catalog is None:
-            self._catalog = load(self.paths, self.store, self.progress)
+            try:
+                self._catalog = load(self.paths, self.store, self.progress)
+            except CatalogError as exc:
+                self._failure = exc
+                raise
         return self._catalog
 
     def close(self) -> None:

@@ -226,3 +226,23 @@ def test_parsed_files_are_kept_per_esgcmp(tmp_path) -> None:
     assert one.has_document(one.document_key(content))
     assert not other.has_document(other.document_key(content))
     assert one.document_key(content) != one.document_key(Store.digest(b"schema: 2\n"))
+
+
+def test_a_catalog_that_fails_to_load_is_read_once(write, monkeypatch) -> None:
+    from esgcmp import api
+
+    path = write("bad.yaml", "schema: 1\nmetrics: [1\n")
+    reads: list[int] = []
+    original = catalog_module.read_catalog_bytes
+
+    def counting(file):
+        reads.append(1)
+        return original(file)
+
+    monkeypatch.setattr(catalog_module, "read_catalog_bytes", counting)
+    session = api.Session([path], builtin=False)
+    for _attempt in range(2):
+        with pytest.raises(CatalogError, match="YAML syntax error"):
+            session.catalog
+    result = api.check(session)
+    assert [f.check for f in result.findings] == ["schema"] and reads == [1]
