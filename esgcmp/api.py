@@ -10,7 +10,7 @@ esgcmp.views; a script can call them directly::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from . import units
 from .catalog import Catalog, Progress, catalog_paths, load
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError
-from .model import Change, Company, Metric, Value
+from .model import Change, Company, Kind, Metric, Value
 from .store import Store, default_root
 from .values import Comparison, change_for, changes, convert, series
 from .values import compare as compare_values
@@ -29,6 +29,29 @@ from .values import show as show_values
 if TYPE_CHECKING:
     from .check import Finding
     from .intensity import IntensityComparison
+
+
+def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
+    """The values, each that a check warning or error names flagged ``inconsistent`` and
+    carrying those findings, so that the analyst sees them where they look."""
+    from .check import inconsistent
+
+    named = inconsistent(catalog, {v.metric for v in values})
+    if not named:
+        return values
+    out = []
+    for value in values:
+        found = named.get((value.company, value.metric, value.year), [])
+        if found and value.kind is Kind.reported:
+            value = replace(value, flags=value.flags + ("inconsistent",),
+                            findings=tuple(found))
+        out.append(value)
+    return out
+
+
+def _flag_changes(catalog: Catalog, changes: list[Change]) -> list[Change]:
+    values = flag_inconsistent(catalog, [c.value for c in changes])
+    return [replace(c, value=v) for c, v in zip(changes, values)]
 
 
 class Session:
@@ -76,7 +99,7 @@ def show(catalog: Catalog, company: str, year: int, basis: EnergyBasis = EnergyB
          with_changes: bool = False) -> Show:
     """Every KPI of one company-year."""
     found = catalog.resolve_company(company)
-    values = show_values(catalog, found.id, year, basis)
+    values = flag_inconsistent(catalog, show_values(catalog, found.id, year, basis))
     found_changes = ({v.metric: change_for(catalog, v, basis) for v in values}
                      if with_changes else None)
     return Show(found, year, values, found_changes)
@@ -93,9 +116,10 @@ def compare(catalog: Catalog, metric: str, year: int | None = None,
             basis: EnergyBasis = EnergyBasis(), with_changes: bool = False) -> list[Comparison]:
     """One comparison per metric the name stands for (a framework code names several)."""
     chosen = _companies(catalog, companies)
-    return [compare_values(catalog, found, year=year, companies=chosen, unit=unit, basis=basis,
-                           with_changes=with_changes)
-            for found in catalog.resolve_metrics(metric)]
+    comparisons = [compare_values(catalog, found, year=year, companies=chosen, unit=unit,
+                                  basis=basis, with_changes=with_changes)
+                   for found in catalog.resolve_metrics(metric)]
+    return [replace(c, values=flag_inconsistent(catalog, c.values)) for c in comparisons]
 
 
 def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
@@ -107,8 +131,15 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
     chosen = _companies(catalog, companies)
     metrics = catalog.resolve_metrics(metric)
     denominator = catalog.resolve_metric(per)
-    return [compare_intensity(catalog, found, denominator, year=year, companies=chosen,
-                              unit=unit, basis=basis) for found in metrics]
+    results = [compare_intensity(catalog, found, denominator, year=year, companies=chosen,
+                                 unit=unit, basis=basis) for found in metrics]
+    out = []
+    for result in results:
+        numerators = flag_inconsistent(catalog, [r.numerator for r in result.rows])
+        denominators = flag_inconsistent(catalog, [r.denominator for r in result.rows])
+        out.append(replace(result, rows=[replace(r, numerator=n, denominator=d) for r, n, d
+                                         in zip(result.rows, numerators, denominators)]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -129,7 +160,7 @@ def trend(catalog: Catalog, companies: list[str], metric: str, unit: str | None 
         values = [convert(v, unit) for v in series(catalog, company, found, basis)]
         if not values:
             raise NoDataError(f"{company} reports no '{found.id}' ({found.name})")
-        by_company[company] = changes(values)
+        by_company[company] = _flag_changes(catalog, changes(values))
     return Trend(found, unit or found.unit, by_company)
 
 

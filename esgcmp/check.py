@@ -22,7 +22,8 @@ from typing import Any
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
-from .model import NO_TREND_FLAGS, Observation
+from .model import NO_TREND_FLAGS, Observation, Value
+from .precision import Range, printed_range
 from .provenance import SourceFiles, check_observation
 from .units import target_factor
 
@@ -47,32 +48,39 @@ CHECKS: tuple[Check, ...] = (
           "and line."),
     Check("source_line", "error", "with `--sources DIR`: each value (and each `also` citation) "
           "is printed on its cited line; a source file not in DIR is reported as info"),
-    Check("sum", "warning / info", "a metric with `parts: [...]` against the sum of its parts "
-          "(Scope 1 + 2 against total GHG, hires by gender, suppliers by region)"),
+    Check("sum", "warning", "a metric with `parts: [...]` against the sum of its parts "
+          "(Scope 1 + 2 against total GHG, hires by gender), as ranges: a difference the "
+          "printed precision explains is not reported"),
     Check("rate_range", "warning", "a percentage metric whose `parts` are percentages "
-          "(turnover by gender) must lie between its lowest and highest sub-rate"),
-    Check("ratio", "warning / info", "a metric with `ratio_of: [numerator, denominator]` "
-          "against the ratio recomputed from the catalog's own totals, converted to the "
-          "metric's unit"),
-    Check("grid_factor", "info / warning", "{emissions} over {electricity}, the implied grid "
-          "emission factor in {unit}; outside {low}-{high} is a warning"),
-    Check("jump", "warning (info for economic metrics)", "a change of more than `--jump` "
-          "(default {jump} = {jump_pct} %) between consecutive years with no `restated` or "
-          "`not_comparable` flag on either year"),
+          "(turnover by gender) must lie between its lowest and highest sub-rate, as ranges"),
+    Check("ratio", "warning", "a metric with `ratio_of: [numerator, denominator]` against the "
+          "ratio recomputed from the catalog's own totals, converted to the metric's unit, "
+          "as ranges"),
     Check("ratio_unit", "error", "a `ratio_of` whose units cannot make the metric's unit"),
+    Check("emission_factor", "info / warning", "the emission factor a company implies: "
+          "{scope2} over {electricity} where Scope 2 is given (outside {low}-{high} {unit} is "
+          "a warning), else {total} over {electricity} (below {low}: less than the "
+          "electricity alone would emit at any plausible grid factor, a warning)"),
+    Check("emission_per_energy", "warning", "{total} per {energy} between two years a company "
+          "reports both: a factor that moves more than {factor_move_pct} % while energy moves "
+          "less than {energy_steady_pct} %"),
+    Check("subsidiary", "error", "an additive figure of a company larger than the same "
+          "figure, year and basis of the group it is part of (`parent:`)"),
+    Check("jump", "warning (info for economic metrics)", "a change of more than `--jump` "
+          "(default {jump} = {jump_pct} %) from the previous year a company reports (across "
+          "gaps too) that no `not_comparable` flag or change of basis explains"),
 )
 
 
 @dataclass(frozen=True)
 class Settings:
-    rounding: Decimal
-    info: Decimal
     jump: Decimal
-    grid: dict[str, str]
+    emission: dict[str, str]
+    per_energy: dict[str, str]
 
     @property
     def grid_range(self) -> tuple[Decimal, Decimal]:
-        return Decimal(self.grid["low"]), Decimal(self.grid["high"])
+        return Decimal(self.emission["low"]), Decimal(self.emission["high"])
 
 
 @lru_cache(maxsize=1)
@@ -81,16 +89,23 @@ def settings() -> Settings:
 
     data = tomllib.loads((resources.files("esgcmp") / "checks.toml").read_text(
         encoding="utf-8"))
-    return Settings(rounding=Decimal(data["tolerance"]["rounding"]),
-                    info=Decimal(data["tolerance"]["info"]),
-                    jump=Decimal(data["jump"]["default"]), grid=dict(data["grid_factor"]))
+    return Settings(jump=Decimal(data["jump"]["default"]),
+                    emission=dict(data["emission_factor"]),
+                    per_energy=dict(data["emission_per_energy"]))
 
 
 def meaning(check: Check) -> str:
     """What a check does, with its ranges from esgcmp/checks.toml."""
     known = settings()
-    return check.meaning.format(**known.grid, jump=known.jump,
-                                jump_pct=f"{known.jump * 100:.0f}")
+    per_energy = known.per_energy
+    return check.meaning.format(
+        **known.emission, jump=known.jump, jump_pct=f"{known.jump * 100:.0f}",
+        energy=per_energy["energy"],
+        factor_move_pct=f"{Decimal(per_energy['factor_move']) * 100:.0f}",
+        energy_steady_pct=f"{Decimal(per_energy['energy_steady']) * 100:.0f}")
+
+
+Key = tuple[str, str, int]  # company, metric, year of a value a finding names
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,7 @@ class Finding:
     unit: str = ""
     sources: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)  # what views need to word it
+    names: tuple[Key, ...] = ()  # the values it is about
 
     @property
     def difference(self) -> Decimal | None:
@@ -119,19 +135,13 @@ class Finding:
         return (self.difference / abs(self.expected) * 100).quantize(Decimal("0.01"))
 
 
-def _relative(expected: Decimal, found: Decimal) -> Decimal:
-    if expected == 0:
-        return Decimal(0) if found == 0 else Decimal(1)
-    return abs(found - expected) / abs(expected)
+def span(observation: Observation) -> Range:
+    """What a reported value stands for in its metric's unit, by its printed precision."""
+    return printed_range(observation.value, "approx" in observation.flags, observation.factor)
 
 
-def _grade(expected: Decimal, found: Decimal) -> Severity | None:
-    """None when the two agree within rounding; else the severity of the difference."""
-    relative = _relative(expected, found)
-    known = settings()
-    if relative <= known.rounding:
-        return None
-    return Severity.info if relative <= known.info else Severity.warning
+def _key(observation: Observation) -> Key:
+    return observation.company, observation.metric, observation.year
 
 
 def _values(catalog: Catalog, metric: str) -> Iterator[tuple[str, int, Observation]]:
@@ -145,10 +155,18 @@ def _refs(*observations: Observation) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o.reference for o in observations))
 
 
-def check_sums(catalog: Catalog) -> Iterator[Finding]:
-    """A total against the sum of its parts; a rate against the range of its sub-rates."""
+Wanted = set[str] | None  # the metrics whose findings are wanted; None: all
+
+
+def _about(wanted: Wanted, *metrics: str) -> bool:
+    return wanted is None or not wanted.isdisjoint(metrics)
+
+
+def check_sums(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+    """A total against the sum of its parts; a rate against the range of its sub-rates;
+    each figure as the range its printed precision allows."""
     for metric in catalog.metrics.values():
-        if not metric.parts:
+        if not metric.parts or not _about(wanted, metric.id, *metric.parts):
             continue
         is_rate = metric.unit == "percent" and all(
             catalog.metrics[p].unit == "percent" for p in metric.parts)
@@ -157,26 +175,30 @@ def check_sums(catalog: Catalog) -> Iterator[Finding]:
             present = [p for p in parts if p is not None]
             if len(present) != len(parts):
                 continue
+            names = tuple(_key(o) for o in (total, *present))
             if is_rate:
-                low = min(p.normalized for p in present)
-                high = max(p.normalized for p in present)
-                if not low <= total.normalized <= high:
+                low = min(present, key=lambda p: p.normalized)
+                high = max(present, key=lambda p: p.normalized)
+                bounds = Range(span(low).low, span(high).high)
+                if not span(total).meets(bounds):
                     yield Finding(Severity.warning, "rate_range", company, year, metric.id, None,
                                   total.normalized, "percent", _refs(total, *present),
-                                  {"parts": metric.parts, "low": low, "high": high})
+                                  {"parts": metric.parts, "low": low.normalized,
+                                   "high": high.normalized}, names)
                 continue
             expected = sum((p.normalized for p in present), Decimal(0))
-            grade = _grade(expected, total.normalized)
-            if grade:
-                yield Finding(grade, "sum", company, year, metric.id, expected,
+            summed = sum((span(p) for p in present[1:]), span(present[0]))
+            if not span(total).meets(summed):
+                yield Finding(Severity.warning, "sum", company, year, metric.id, expected,
                               total.normalized, metric.unit, _refs(total, *present),
-                              {"parts": metric.parts})
+                              {"parts": metric.parts, "range": summed}, names)
 
 
-def check_ratios(catalog: Catalog) -> Iterator[Finding]:
-    """A reported ratio against numerator / denominator from the catalog's own totals."""
+def check_ratios(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+    """A reported ratio against numerator / denominator from the catalog's own totals,
+    each figure as the range its printed precision allows."""
     for metric in catalog.metrics.values():
-        if metric.ratio_of is None:
+        if metric.ratio_of is None or not _about(wanted, metric.id, *metric.ratio_of):
             continue
         numerator_id, denominator_id = metric.ratio_of
         numerator_unit = catalog.metrics[numerator_id].unit
@@ -190,60 +212,162 @@ def check_ratios(catalog: Catalog) -> Iterator[Finding]:
         for company, year, reported in _values(catalog, metric.id):
             numerator = catalog.get(company, numerator_id, year)
             denominator = catalog.get(company, denominator_id, year)
-            if numerator is None or denominator is None or denominator.normalized == 0:
+            if numerator is None or denominator is None:
+                continue
+            quotient = span(numerator).over(span(denominator))
+            if quotient is None:
+                continue
+            recomputed = quotient.scaled(factor)
+            if span(reported).meets(recomputed):
                 continue
             expected = numerator.normalized / denominator.normalized * factor
-            grade = _grade(expected, reported.normalized)
-            if grade:
-                yield Finding(grade, "ratio", company, year, metric.id,
-                              expected.quantize(Decimal("0.0001")), reported.normalized,
-                              metric.unit, _refs(reported, numerator, denominator),
-                              {"numerator": numerator_id, "denominator": denominator_id})
+            yield Finding(Severity.warning, "ratio", company, year, metric.id,
+                          expected.quantize(Decimal("0.0001")), reported.normalized,
+                          metric.unit, _refs(reported, numerator, denominator),
+                          {"numerator": numerator_id, "denominator": denominator_id,
+                           "range": recomputed},
+                          tuple(_key(o) for o in (reported, numerator, denominator)))
 
 
-def check_grid_factor(catalog: Catalog) -> Iterator[Finding]:
-    """Scope 2 over electricity: an implied grid emission factor."""
-    grid = settings().grid
-    emissions, electricity_id, unit = grid["emissions"], grid["electricity"], grid["unit"]
-    if not {emissions, electricity_id} <= set(catalog.metrics):
+def check_emission_factor(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+    """Emissions per electricity: Scope 2 where given, else the total GHG."""
+    known = settings().emission
+    scope2_id, total_id, electricity_id = known["scope2"], known["total"], known["electricity"]
+    if not {total_id, electricity_id} <= set(catalog.metrics) or not _about(
+            wanted, scope2_id, total_id, electricity_id):
         return
-    factor = target_factor(f"({catalog.metrics[emissions].unit}) / "
-                           f"({catalog.metrics[electricity_id].unit})", unit)
+    unit = known["unit"]
     low, high = settings().grid_range
-    for company, year, scope2 in _values(catalog, emissions):
-        electricity = catalog.get(company, electricity_id, year)
-        if electricity is None or electricity.normalized == 0:
+    for company, year, electricity in _values(catalog, electricity_id):
+        emissions = (catalog.get(company, scope2_id, year) if scope2_id in catalog.metrics
+                     else None)
+        of_total = emissions is None
+        if of_total:
+            emissions = catalog.get(company, total_id, year)
+        if emissions is None:
             continue
-        implied = (scope2.normalized / electricity.normalized * factor).quantize(
+        factor = target_factor(f"({catalog.metrics[emissions.metric].unit}) / "
+                               f"({catalog.metrics[electricity_id].unit})", unit)
+        implied = span(emissions).over(span(electricity))
+        if implied is None:
+            continue
+        implied = implied.scaled(factor)
+        found = (emissions.normalized / electricity.normalized * factor).quantize(
             Decimal("0.0001"))
-        inside = low <= implied <= high
-        yield Finding(Severity.info if inside else Severity.warning, "grid_factor", company,
-                      year, emissions, None, implied, unit, _refs(scope2, electricity),
-                      {"inside": inside, "low": low, "high": high,
-                       "reference": grid["reference"]})
+        if of_total:
+            plausible = implied.high >= low
+        else:
+            plausible = implied.meets(Range(low, high))
+        yield Finding(Severity.info if plausible else Severity.warning, "emission_factor",
+                      company, year, emissions.metric, None, found, unit,
+                      _refs(emissions, electricity),
+                      {"inside": plausible, "low": low, "high": high, "of_total": of_total,
+                       "reference": known["reference"], "electricity": electricity_id},
+                      () if plausible else (_key(emissions), _key(electricity)))
 
 
-def check_jumps(catalog: Catalog, jump: Decimal | None = None) -> Iterator[Finding]:
-    """Year-over-year changes beyond ``jump`` that no flag explains."""
+def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+    """GHG per unit of energy between two years a company reports both: a factor that
+    moves while energy stands still means the emissions or the energy changed basis."""
+    from .derive import EnergyBasis
+    from .values import value_of
+
+    known = settings().per_energy
+    total_id, energy_id = settings().emission["total"], known["energy"]
+    if not {total_id, energy_id} <= set(catalog.metrics) or not _about(wanted, total_id,
+                                                                        energy_id):
+        return
+    steady, move = Decimal(known["energy_steady"]), Decimal(known["factor_move"])
+    unit = known["unit"]
+    factor = target_factor(f"({catalog.metrics[total_id].unit}) / "
+                           f"({catalog.metrics[energy_id].unit})", unit)
+    for company in sorted(catalog.companies):
+        points = []
+        for year in catalog.years(company, total_id):
+            energy = value_of(catalog, company, energy_id, year, EnergyBasis())
+            ghg = catalog.get(company, total_id, year)
+            if isinstance(energy, Value) and ghg is not None and energy.value:
+                # a derived total is exact: the rounding of its components is negligible
+                used = (span(energy.observation) if energy.observation is not None
+                        else Range(energy.value, energy.value))
+                ratio = span(ghg).over(used)
+                if ratio is not None:
+                    points.append((year, ghg, energy, ratio.scaled(factor),
+                                   ghg.normalized / energy.value * factor))
+        for (y0, g0, e0, r0, f0), (y1, g1, e1, r1, f1) in zip(points, points[1:]):
+            if not f0:
+                continue
+            energy_change = abs(e1.value - e0.value) / e0.value
+            if energy_change < steady and r0.distance(r1) / f0 > move:
+                sources = _refs(g0, g1, *[o for e in (e0, e1) for o in _observations(e)])
+                yield Finding(Severity.warning, "emission_per_energy", company, y1, total_id,
+                              f0.quantize(Decimal("0.0001")), f1.quantize(Decimal("0.0001")),
+                              unit, sources,
+                              {"from": y0, "to": y1, "energy_change": energy_change,
+                               "energy": energy_id},
+                              (_key(g0), _key(g1)))
+
+
+def _observations(value: Value) -> list[Observation]:
+    if value.observation is not None:
+        return [value.observation]
+    return [i.observation for i in value.inputs]
+
+
+_NOT_ADDITIVE = ("percent", "points", "ratio")
+
+
+def _additive(catalog: Catalog, metric: str) -> bool:
+    unit = catalog.metrics[metric].unit
+    return unit not in _NOT_ADDITIVE and "/" not in unit
+
+
+def check_subsidiaries(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+    """A part of a group cannot have more of an additive quantity than the group."""
+    for company in sorted(catalog.companies.values(), key=lambda c: c.id):
+        parent = company.parent
+        if not parent or parent not in catalog.companies:
+            continue
+        for metric in catalog.metrics:
+            if not _about(wanted, metric) or not _additive(catalog, metric):
+                continue
+            for year in catalog.years(company.id, metric):
+                own = catalog.get(company.id, metric, year)
+                group = catalog.get(parent, metric, year)
+                if own is None or group is None or own.basis != group.basis:
+                    continue
+                if span(own).low > span(group).high:
+                    yield Finding(Severity.error, "subsidiary", company.id, year, metric,
+                                  group.normalized, own.normalized,
+                                  catalog.metrics[metric].unit, _refs(own, group),
+                                  {"parent": parent}, (_key(own), _key(group)))
+
+
+def check_jumps(catalog: Catalog, jump: Decimal | None = None,
+                wanted: Wanted = None) -> Iterator[Finding]:
+    """Changes from the previous reported year beyond ``jump`` that neither a
+    ``not_comparable`` flag nor a change of basis explains."""
     limit = settings().jump if jump is None else jump
     series: dict[tuple[str, str], list[Observation]] = {}
     for (company, metric_id, _year), obs in sorted(catalog.observations.items()):
-        series.setdefault((company, metric_id), []).append(obs)
+        if _about(wanted, metric_id):
+            series.setdefault((company, metric_id), []).append(obs)
     for (company, metric_id), observations in series.items():
         for before, after in zip(observations, observations[1:]):
-            if after.year - before.year != 1 or before.normalized == 0:
+            if before.normalized == 0:
                 continue
             change = (after.normalized - before.normalized) / abs(before.normalized)
             if abs(change) <= limit:
                 continue
-            if set(NO_TREND_FLAGS) & (set(before.flags) | set(after.flags)):
-                continue
+            if set(NO_TREND_FLAGS) & set(after.flags) or before.basis != after.basis:
+                continue  # explained: the basis changed
             # Business growth (subscribers, base stations) is not a data problem.
             economic = catalog.metrics[metric_id].category == "economic"
             yield Finding(Severity.info if economic else Severity.warning, "jump", company,
                           after.year, metric_id, before.normalized, after.normalized,
                           catalog.metrics[metric_id].unit, _refs(before, after),
-                          {"change": change, "from": before.year, "to": after.year})
+                          {"change": change, "from": before.year, "to": after.year},
+                          () if economic else (_key(before), _key(after)))
 
 
 def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
@@ -266,14 +390,30 @@ def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
 
 
 def run_checks(catalog: Catalog, sources: Path | None = None,
-               jump: Decimal | None = None) -> list[Finding]:
-    findings = [*check_sums(catalog), *check_ratios(catalog), *check_grid_factor(catalog),
-                *check_jumps(catalog, jump)]
+               jump: Decimal | None = None, wanted: Wanted = None) -> list[Finding]:
+    """Every check's findings, most severe first; with ``wanted``, only those about
+    these metrics."""
+    findings = [*check_sums(catalog, wanted), *check_ratios(catalog, wanted),
+                *check_emission_factor(catalog, wanted),
+                *check_emission_per_energy(catalog, wanted),
+                *check_subsidiaries(catalog, wanted), *check_jumps(catalog, jump, wanted)]
     if sources is not None:
         findings += check_source_lines(catalog, sources)
     order = {s: i for i, s in enumerate(Severity)}
     return sorted(findings, key=lambda f: (order[f.severity], f.company, f.metric,
                                            f.year or 0, f.check))
+
+
+def inconsistent(catalog: Catalog, metrics: set[str]) -> dict[Key, list[Finding]]:
+    """The values of these metrics that a warning or an error names, with the findings."""
+    named: dict[Key, list[Finding]] = {}
+    for finding in run_checks(catalog, wanted=metrics):
+        if finding.severity is Severity.info:
+            continue
+        for key in finding.names:
+            if key[1] in metrics:
+                named.setdefault(key, []).append(finding)
+    return named
 
 
 def load_failure(error: CatalogError) -> Finding:

@@ -108,6 +108,9 @@ CoefficientOption = Annotated[Optional[str], typer.Option(
     "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
                            "e.g. 0.3 (the average coal use of thermal power supply in that year).",
     show_default=False, metavar="NUMBER")]
+PartialOption = Annotated[bool, typer.Option(
+    "--partial", help="Derive an energy total even when a component it requires "
+                      "(electricity) is never reported; such a sum is flagged partial.")]
 
 
 def _format(requested: Format | None, bom: bool = False) -> Format:
@@ -159,7 +162,8 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _basis(name: ElectricityBasis, coefficient: str | None):  # -> derive.EnergyBasis
+def _basis(name: ElectricityBasis, coefficient: str | None,
+           partial: bool = False):  # -> derive.EnergyBasis
     from .derive import EnergyBasis
 
     value = _coefficient(coefficient)
@@ -169,7 +173,7 @@ def _basis(name: ElectricityBasis, coefficient: str | None):  # -> derive.Energy
     if value is None and name is ElectricityBasis.generation:
         raise UsageError("the generation-equivalent basis needs the year's coefficient",
                          fix="add --kgce-per-kwh, e.g. --kgce-per-kwh 0.3")
-    return EnergyBasis(electricity=name, kgce_per_kwh=value)
+    return EnergyBasis(electricity=name, kgce_per_kwh=value, partial=partial)
 
 
 def _raise_broken_pipe() -> None:
@@ -221,6 +225,7 @@ def show(
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
+    partial: PartialOption = False,
     bom: BomOption = False,
     catalog: CatalogOption = None,
     no_builtin: NoBuiltinOption = False,
@@ -230,7 +235,7 @@ def show(
     from .views import show_report
 
     chosen = _format(fmt, bom)
-    energy_basis = _basis(basis, kgce_per_kwh)
+    energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     result = api.show(data, company, year, energy_basis, with_changes=change)
     _emit(show_report(result.values, data, result.company.id, year, changes=result.changes,
@@ -262,6 +267,7 @@ def compare(
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
+    partial: PartialOption = False,
     bom: BomOption = False,
     catalog: CatalogOption = None,
     no_builtin: NoBuiltinOption = False,
@@ -277,7 +283,7 @@ def compare(
     if per is not None and change:
         raise UsageError("--change does not apply to an intensity (--per)",
                          fix="leave out --change, or --per")
-    energy_basis = _basis(basis, kgce_per_kwh)
+    energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     ascii_chart = chosen is not Format.table
     if per is not None:
@@ -302,6 +308,7 @@ def trend(
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
+    partial: PartialOption = False,
     bom: BomOption = False,
     catalog: CatalogOption = None,
     no_builtin: NoBuiltinOption = False,
@@ -313,7 +320,7 @@ def trend(
     if len(names) < 2:
         raise UsageError("trend needs a company and a metric: esgcmp trend COMPANY... METRIC")
     chosen = _format(fmt, bom)
-    energy_basis = _basis(basis, kgce_per_kwh)
+    energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     result = api.trend(data, names[:-1], names[-1], unit=unit, basis=energy_basis)
     _emit(trend_report(result.series, data, result.metric.id, result.unit,

@@ -19,8 +19,8 @@ from importlib import resources
 
 from .catalog import Catalog
 from .errors import UsageError
-from .model import (Derivation, ElectricityBasis, Implication, Input, Kind, Metric, Missing,
-                    Value, Why, inherited)
+from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
+                    Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
 from .units import format_decimal, target_factor
 
 
@@ -49,6 +49,7 @@ class EnergyRules:
     generation_range: tuple[Decimal, Decimal]  # open range of a generation coefficient
     generation_unit: str
     components: tuple[Component, ...]
+    required: tuple[str, ...]  # a sum without one of these is not a total
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def rules() -> Rules:
             generation_unit=energy["generation_unit"],
             components=tuple(Component(metric, spec["coefficient"], spec.get("carrier", ""),
                                        spec.get("note", ""))
-                             for metric, spec in energy["components"].items())),
+                             for metric, spec in energy["components"].items()),
+            required=tuple(energy["required"])),
         intensity_per=dict(data["intensity"]["per"]))
 
 
@@ -84,6 +86,7 @@ class EnergyBasis:
 
     electricity: ElectricityBasis = ElectricityBasis.calorific
     kgce_per_kwh: Decimal | None = None  # the user's coefficient for "generation"
+    partial: bool = False  # sum what there is when a required component is never reported
 
     def __post_init__(self) -> None:
         basis = ElectricityBasis(self.electricity)  # also accepts the plain name
@@ -105,7 +108,7 @@ def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | 
     notes = "; ".join(n for n in (observation.notes, observation.conversion_note) if n)
     return Value(company=company, metric=metric, year=year, value=observation.normalized,
                  unit=catalog.metrics[metric].unit, kind=Kind.reported, observation=observation,
-                 flags=observation.flags, notes=notes)
+                 flags=observation.flags, notes=notes, basis=observation.basis)
 
 
 def derivable_components(catalog: Catalog, company: str) -> list[Component]:
@@ -124,6 +127,9 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     absent = tuple(c.metric for c in components if catalog.get(company, c.metric, year) is None)
     if absent:
         return Missing(company, Why.components_missing, year, absent=absent)
+    lacking = tuple(m for m in energy.required if m not in {c.metric for c in components})
+    if lacking and not basis.partial:
+        return Missing(company, Why.partial, year, absent=lacking)
     target = catalog.metrics[energy.target]
     inputs: list[Input] = []
     for component in components:
@@ -142,9 +148,24 @@ def derive_energy(catalog: Catalog, company: str, year: int,
                      components=tuple(c.metric for c in components),
                      unreported=tuple(c.metric for c in energy.components
                                       if c not in components))
-    flags = ("derived",) + inherited(*(i.observation.flags for i in inputs))
+    flags = ("derived",) + ("partial",) * bool(lacking) + inherited(
+        *(i.observation.flags for i in inputs))
     return Value(company=company, metric=target.id, year=year, value=total, unit=target.unit,
-                 kind=Kind.derived, how=how, inputs=tuple(inputs), flags=flags)
+                 kind=Kind.derived, how=how, inputs=tuple(inputs), flags=flags,
+                 basis=_derived_basis([i.observation.basis for i in inputs], basis))
+
+
+def _derived_basis(parts: list[Basis], basis: EnergyBasis) -> Basis:
+    """The electricity basis of a derived total, and what its components state alike."""
+    stated: dict[str, str] = {}
+    for aspect in BASIS_ASPECTS:
+        texts = {dict(part).get(aspect, NOT_STATED) for part in parts}
+        if len(texts) == 1 and NOT_STATED not in texts:
+            stated[aspect] = texts.pop()
+        elif texts - {NOT_STATED}:
+            stated[aspect] = "mixed: " + ", ".join(sorted(texts))
+    stated["electricity"] = f"{basis.electricity.value}-equivalent"
+    return basis_of(stated)
 
 
 def is_derivable(metric: str) -> bool:
@@ -188,5 +209,6 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
                           ratio_value=ratio_obs.normalized, ratio_unit=ratio.unit,
                           references=tuple(dict.fromkeys(references)))
         return Value(company=company, metric=metric.id, year=year, value=implied,
-                     unit=metric.unit, kind=Kind.implied, how=how, flags=flags)
+                     unit=metric.unit, kind=Kind.implied, how=how, flags=flags,
+                     basis=numerator.basis)
     return None

@@ -3,15 +3,15 @@ reported."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Kind, Metric, Missing, Value, Why, YearChoice, inherited
+from .model import Implication, Kind, Metric, Missing, Value, Why, YearChoice, YearRule, inherited
 from .units import parse_target, target_factor
-from .values import choose_year, convert, value_of, years_available
+from .values import choose_year, convert, mark_unlike, value_of, years_available
 
 
 def ratio_metric(catalog: Catalog, numerator: str, denominator: str) -> Metric | None:
@@ -109,8 +109,11 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
     rows: list[Intensity] = []
     missing: list[Missing] = []
     for company in chosen:
-        numerator = value_of(catalog, company, metric.id, choice.year, basis)
-        denominator = denominator_value(catalog, company, per, choice.year, basis)
+        # with no common year, each company's latest year
+        wanted = (max(available[company]) if choice.rule is YearRule.any and available[company]
+                  else choice.year)
+        numerator = value_of(catalog, company, metric.id, wanted, basis)
+        denominator = denominator_value(catalog, company, per, wanted, basis)
         if not isinstance(numerator, Value):
             missing.append(numerator)
             continue
@@ -119,14 +122,21 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
                                    denominator.years, denominator.absent, per=per.id))
             continue
         if denominator.value == 0:
-            missing.append(Missing(company, Why.zero_denominator, choice.year, per=per.id))
+            missing.append(Missing(company, Why.zero_denominator, wanted, per=per.id))
             continue
         reported = None
         if ratio is not None:
-            found = value_of(catalog, company, ratio.id, choice.year, basis)
-            if isinstance(found, Value):
+            found = value_of(catalog, company, ratio.id, wanted, basis)
+            # an intensity that implied the denominator is not set beside itself
+            implied_by_it = (isinstance(denominator.how, Implication)
+                             and denominator.how.ratio_metric == ratio.id)
+            if isinstance(found, Value) and not implied_by_it:
                 reported = convert(found, unit)
         rows.append(Intensity(numerator, denominator,
                               numerator.value / denominator.value * factor, unit, reported))
+    numerators = mark_unlike([r.numerator for r in rows])
+    denominators = mark_unlike([r.denominator for r in rows])
+    rows = [replace(r, numerator=n, denominator=d)
+            for r, n, d in zip(rows, numerators, denominators)]
     rows.sort(key=lambda r: (r.value, r.numerator.company))
     return IntensityComparison(metric, per, unit, choice, rows, missing)

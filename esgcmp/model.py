@@ -47,21 +47,65 @@ class Framework(StrEnum):
 
 # Flags a value can carry, and what each means (docs/catalog.md).
 FLAGS: dict[str, str] = {
-    "approx": "the report says approximately / over / about (約, 餘, 多, 超過)",
-    "restated": "the statistical basis was changed and earlier years restated",
-    "not_comparable": "a method change makes the value not comparable with other years",
+    "approx": "the report hedges the figure: approximately, about, over, nearly (約, 餘, 超過, "
+              "近); not \"as many as\" (多達), which gives an exact figure",
+    "restated": "restated onto the report's current basis: comparable with that report's "
+                "other years, not with an earlier printing of the same year",
+    "not_comparable": "the basis or method changed: a change from the previous year says "
+                      "nothing about the company",
     "scope": "the value covers only part of the company",
     "misprint": "the report contradicts itself; see the note",
     "artefact": "the printed text was damaged in extraction; see the note",
     "estimated": "the value is an estimate",
     "derived": "computed by esgcmp from other catalog values",
     "implied": "implied by a reported ratio and a total; never reported",
-    "sources_disagree": "two sources print different values",
+    "sources_disagree": "two printings differ by more than their printed precision explains",
+    "inconsistent": "`esgcmp check` names the value in a warning or error",
+    "basis_differs": "in a comparison: the value is on another basis than the others",
+    "partial": "a derived total from fewer components than the total requires (asked for)",
 }
 # Flags esgcmp sets itself; a catalog may not.
-COMPUTED_FLAGS = ("derived", "implied", "sources_disagree")
+COMPUTED_FLAGS = ("derived", "implied", "sources_disagree", "inconsistent", "basis_differs",
+                  "partial")
 # Flags after which a change between years says nothing about the company.
-NO_TREND_FLAGS = ("restated", "not_comparable")
+NO_TREND_FLAGS = ("not_comparable",)
+
+# What a value counts and where: the aspects a catalog may state (docs/catalog.md). Two
+# values are on one basis when every aspect either states is stated alike by both.
+BASIS_ASPECTS: dict[str, str] = {
+    "boundary": "what part of the company the figure covers, where it is not the whole "
+                "entity (\"certain subsidiaries\", \"contract staff only\")",
+    "scopes": "the GHG scopes included, e.g. `1+2`",
+    "scope2_method": "`location-based` or `market-based`, where the report says",
+    "definition": "what is counted, where companies or years count differently (\"deaths "
+                  "only\", \"applications filed\")",
+    "electricity": "how electricity counts in an energy total (`calorific-equivalent`, "
+                   "`generation-equivalent`)",
+}
+Basis = tuple[tuple[str, str], ...]  # (aspect, text) pairs in BASIS_ASPECTS order
+NOT_STATED = "not stated"
+# What an aspect a value leaves out means: a boundary is stated only where it is narrower
+# than the entity the company is.
+UNSTATED = {"boundary": "the whole entity"}
+
+
+def unstated(aspect: str) -> str:
+    return UNSTATED.get(aspect, NOT_STATED)
+
+
+def basis_of(pairs: dict[str, str]) -> Basis:
+    """A basis from a mapping of aspects, in the documented order."""
+    return tuple((aspect, pairs[aspect]) for aspect in BASIS_ASPECTS if pairs.get(aspect))
+
+
+def basis_differences(first: Basis, second: Basis) -> list[tuple[str, str, str]]:
+    """(aspect, first's text, second's text) for every aspect either states and the two
+    state differently; an aspect one leaves out is 'not stated' (a boundary: 'the whole
+    entity')."""
+    one, two = dict(first), dict(second)
+    return [(aspect, one.get(aspect, unstated(aspect)), two.get(aspect, unstated(aspect)))
+            for aspect in BASIS_ASPECTS
+            if (aspect in one or aspect in two) and one.get(aspect) != two.get(aspect)]
 # Flags about one printing of a value, which a value computed from it does not inherit.
 PRINTING_FLAGS = ("sources_disagree",)
 
@@ -155,6 +199,7 @@ class Observation:
     notes: str = ""
     conversion_note: str = ""
     also: tuple[Citation, ...] = field(default=())
+    basis: tuple[tuple[str, str], ...] = ()  # what it counts and where (BASIS_ASPECTS)
 
     @property
     def normalized(self) -> Decimal:
@@ -191,6 +236,7 @@ class Why(StrEnum):
     not_for_year = "not_for_year"  # it reports other years (``years``)
     no_components = "no_components"  # no total, and none of the components to derive one
     components_missing = "components_missing"  # some components lack the year (``absent``)
+    partial = "partial"  # components the total requires are never reported (``absent``)
     zero_denominator = "zero_denominator"  # an intensity's denominator is 0
 
 
@@ -255,6 +301,8 @@ class Value:
     inputs: tuple[Input, ...] = ()
     flags: tuple[str, ...] = ()
     notes: str = ""
+    basis: Basis = ()
+    findings: tuple[Any, ...] = ()  # the check warnings and errors that name it (check.Finding)
 
 
 @dataclass(frozen=True)
@@ -266,6 +314,13 @@ class Change:
     change: Decimal | None
     change_pct: Decimal | None
     not_comparable: tuple[str, ...] = ()  # flags that make the change meaningless
+    basis_changed: tuple[tuple[str, str, str], ...] = ()  # (aspect, before, after)
+
+    @property
+    def comparable(self) -> bool:
+        """Whether the change says something about the company: no flag and no change of
+        basis between the two years."""
+        return not self.not_comparable and not self.basis_changed
 
     @property
     def gap(self) -> bool:

@@ -15,15 +15,15 @@ from typing import Any
 
 from . import schema
 from .errors import CatalogError, UnitError
-from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Citation, Company, LineDict, Metric,
-                    Observation, Origin, Parts, Source)
+from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, LineDict,
+                    Metric, Observation, Origin, Parts, Source, basis_of)
+from .precision import printed_range
 from .units import conversion, parse_target
 
 SCHEMA_VERSION = 1
 YEAR_RANGE = (1900, 2100)
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
-_INF = float("inf")
 
 class Reader:
     """Validates one parsed catalog file into the shared Parts."""
@@ -210,6 +210,7 @@ class Reader:
         source, line = self._citation_place(entry, sources, what)
         label = self.text(entry, "label", what)
         entry_flags = self._flags(entry, what)
+        entry_basis = self._basis(entry, what)
         notes = self.text(entry, "notes", what)
         also = self._also(entry, sources, metric, what)
         values = entry.get("values")
@@ -221,23 +222,28 @@ class Reader:
         by_year = self.parts.shards.setdefault(metric_id, {}).setdefault(company_id, {})
         for year, raw in values.items():
             year = self._year(year, values, what)
-            if type(raw) is float or type(raw) is int:  # the common case, checked cheaply
-                if raw != raw or raw in (_INF, -_INF):
-                    raise self.error(f"{what} {year}: value {raw} is not a finite number", values)
-                number: Decimal = Decimal(repr(raw)) if type(raw) is float else Decimal(raw)
-                printed, flags, note = None, entry_flags, ""
+            if type(raw) is Decimal or type(raw) is int:  # the common case, checked cheaply
+                number: Decimal = raw if type(raw) is Decimal else Decimal(raw)
+                printed, flags, note, basis = None, entry_flags, "", entry_basis
             else:
-                number, printed, value_flags, note = self._value(raw, values, f"{what} {year}")
+                number, printed, value_flags, note, value_basis = self._value(
+                    raw, values, f"{what} {year}")
                 flags = tuple(dict.fromkeys(entry_flags + value_flags))
+                basis = basis_of({**dict(entry_basis), **dict(value_basis)})
             if number < 0 and not metric.signed:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
                                  fix=f"set 'signed: true' on metric '{metric_id}' if it can be")
             cited: tuple[Citation, ...] = ()
             if also:
-                normalized = number * convert.factor
-                cited = tuple(c for y, c in also if y is None or y == year)
-                if any(c.normalized is not None and c.normalized != normalized for c in cited):
+                cited = tuple(c for y, c, _f in also if y is None or y == year)
+                printing = printed_range(number, "approx" in flags, convert.factor)
+                # a second printing is mostly prose, which rounds: the zeros that end
+                # its whole number count as rounding (RMB120 million for 1.23億)
+                if any(c.value is not None and not printing.meets(
+                        printed_range(c.value, c.approx or c.value == c.value.to_integral_value(),
+                                      factor))
+                       for y, c, factor in also if y == year):
                     flags += ("sources_disagree",)
             first = by_year.get(year)
             if first is not None:
@@ -246,7 +252,7 @@ class Reader:
             by_year[year] = Observation(
                 company_id, metric_id, year, number, unit, label, source, line, convert.factor,
                 origin, printed, flags, f"{notes}; {note}" if notes and note else notes or note,
-                convert.note, cited)
+                convert.note, cited, basis)
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int]:
@@ -264,12 +270,13 @@ class Reader:
         return sources[source_id], line
 
     def _also(self, entry: LineDict, sources: dict[str, Source], metric: Metric,
-              what: str) -> list[tuple[int | None, Citation]]:
-        """Other places the same figure is printed, as (year or None, citation)."""
+              what: str) -> list[tuple[int | None, Citation, Decimal]]:
+        """Other places the same figure is printed, as (year or None, citation, the factor
+        from its unit to the metric's)."""
         raw = entry.get("also") or []
         if not isinstance(raw, list):
             raise self.error(f"{what}: 'also' must be a list", entry, key="also")
-        citations: list[tuple[int | None, Citation]] = []
+        citations: list[tuple[int | None, Citation, Decimal]] = []
         for item in raw:
             item = self.mapping(item, f"{what}: each 'also'", entry, "also")
             source, line = self._citation_place(item, sources, f"{what} also")
@@ -287,12 +294,13 @@ class Reader:
             notes = self.text(item, "notes", what)
             if not values:
                 citations.append((None, Citation(source, line, label, unit, None, approx=approx,
-                                                 notes=notes)))
+                                                 notes=notes), factor))
             for year, raw_value in values.items():
                 year = self._year(year, values, what)
-                number, printed, _flags, _note = self._value(raw_value, values, f"{what} {year}")
+                number, printed, _flags, _note, _basis = self._value(raw_value, values,
+                                                                     f"{what} {year}")
                 citations.append((year, Citation(source, line, label, unit, number, printed,
-                                                 number * factor, approx, notes)))
+                                                 number * factor, approx, notes), factor))
         return citations
 
     def _year(self, year: Any, node: LineDict, what: str) -> int:
@@ -304,24 +312,36 @@ class Reader:
         return year
 
     def _value(self, raw: Any, node: LineDict,
-               what: str) -> tuple[Decimal, str | None, tuple[str, ...], str]:
-        printed, flags, note = None, (), ""
+               what: str) -> tuple[Decimal, str | None, tuple[str, ...], str, Basis]:
+        printed, flags, note, basis = None, (), "", ()
         if isinstance(raw, LineDict):
             self.known_keys(raw, "value", what)
             node = raw
             printed = self.text(raw, "printed", what) or None
             flags = self._flags(raw, what)
             note = self.text(raw, "notes", what)
+            basis = self._basis(raw, what)
             raw = raw.get("value")
         if raw is None:
             raise self.error(f"{what}: no value (a '—' in a report means not disclosed: leave "
                              "the year out)", node)
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
             raise self.error(f"{what}: value {raw!r} is not a number", node,
                              fix="write the number without units or thousands separators")
-        if isinstance(raw, float) and not math.isfinite(raw):
-            raise self.error(f"{what}: value {raw} is not a finite number", node)
-        return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw), printed, flags, note
+        if isinstance(raw, float):  # what the YAML loader leaves a float: .inf, .nan, 1_0.5
+            if not math.isfinite(raw):
+                raise self.error(f"{what}: value {raw} is not a finite number", node)
+            raw = Decimal(repr(raw))
+        return raw if isinstance(raw, Decimal) else Decimal(raw), printed, flags, note, basis
+
+    def _basis(self, node: LineDict, what: str) -> Basis:
+        """The ``basis:`` mapping of an entry or a year: known aspects, each a text."""
+        raw = node.get("basis")
+        if raw is None:
+            return ()
+        basis = self.mapping(raw, f"{what}: 'basis'", node, "basis")
+        return basis_of({aspect: self.text(basis, aspect, f"{what} basis")
+                         for aspect in basis})
 
     def _flags(self, node: LineDict, what: str) -> tuple[str, ...]:
         flags = list(self.string_list(node, "flags", what))
@@ -347,7 +367,8 @@ def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
     return {dict: "a mapping", LineDict: "a mapping", list: "a list", str: "text",
-            int: "a number", float: "a number", bool: "true/false"}.get(type(value),
+            int: "a number", float: "a number", Decimal: "a number",
+            bool: "true/false"}.get(type(value),
                                                                       type(value).__name__)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from .model import BASIS_ASPECTS
+
 
 @dataclass(frozen=True)
 class Key:
@@ -72,6 +74,8 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("label", "no", "the row label as printed, footnote markers included"),
         Key("approx", "no", "`true` when the report says approximately / over / 約 / 餘"),
         Key("flags", "no", "a list of flags (below)"),
+        Key("basis", "no", "what the values count and where, where the report says: a "
+                           "mapping of aspects (below); `compare` flags rows on unlike bases"),
         Key("notes", "no", "anything a reader needs: basis, contradictions, what was left out"),
         Key("also", "no", "other places the same figure is printed: a list of entries (below)"),
     ),
@@ -91,8 +95,11 @@ LEVELS: dict[str, tuple[Key, ...]] = {
                              "(a PDF artefact, a number in words)"),
         Key("approx", "no", "`true` when the report hedges this year's figure"),
         Key("flags", "no", "flags for this year only"),
+        Key("basis", "no", "aspects of the basis for this year only (they replace the "
+                           "entry's)"),
         Key("notes", "no", "a note for this year only"),
     ),
+    "basis": tuple(Key(aspect, "no", meaning) for aspect, meaning in BASIS_ASPECTS.items()),
 }
 
 ALLOWED: dict[str, frozenset[str]] = {level: frozenset(k.name for k in keys)

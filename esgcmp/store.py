@@ -35,7 +35,7 @@ from typing import Any
 
 from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
-FORMAT = 5  # bump when the stored layout changes
+FORMAT = 6  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; older ones are removed
 KEEP_DOCUMENTS = 4096  # parsed files kept
 PACK_ROWS = 20_000  # metrics are stored together until a file holds this many values

@@ -14,8 +14,8 @@ from decimal import Decimal
 from .catalog import Catalog
 from .derive import (EnergyBasis, derivable_years, derive_energy, is_derivable, reported)
 from .errors import NoDataError, NotFoundError
-from .model import (CATEGORIES, NO_TREND_FLAGS, Change, Metric, Missing, Value, Why,
-                    YearChoice, YearRule)
+from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
+                    YearChoice, YearRule, basis_differences)
 from .units import target_factor
 
 
@@ -71,8 +71,9 @@ def changes(values: list[Value]) -> list[Change]:
             change = value.value - previous.value
             pct = (change / abs(previous.value) * 100).quantize(Decimal("0.01")) \
                 if previous.value else None
-            flags = tuple(f for f in NO_TREND_FLAGS if f in value.flags or f in previous.flags)
-            out.append(Change(value, previous, change, pct, flags))
+            flags = tuple(f for f in NO_TREND_FLAGS if f in value.flags)
+            moved = tuple(basis_differences(previous.basis, value.basis))
+            out.append(Change(value, previous, change, pct, flags, moved))
         previous = value
     return out
 
@@ -83,6 +84,21 @@ def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis(
     metric = catalog.metrics[value.metric]
     history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
     return next(c for c in changes(history) if c.value.year == value.year)
+
+
+def mark_unlike(values: list[Value]) -> list[Value]:
+    """The values, those on another basis than the rest flagged ``basis_differs``: when
+    one basis is held by more values than any other, the values not on it; when none
+    is, every value."""
+    counts: dict[Basis, int] = {}
+    for value in values:
+        counts[value.basis] = counts.get(value.basis, 0) + 1
+    if len(counts) < 2:
+        return values
+    ranked = sorted(counts.values(), reverse=True)
+    usual = (max(counts, key=counts.__getitem__) if ranked[0] > ranked[1] else None)
+    return [value if value.basis == usual
+            else replace(value, flags=value.flags + ("basis_differs",)) for value in values]
 
 
 def choose_year(available: dict[str, list[int]], year: int | None, subject: str) -> YearChoice:
@@ -128,11 +144,15 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
     values: list[Value] = []
     missing: list[Missing] = []
     for company in chosen:
-        result = value_of(catalog, company, metric.id, choice.year, basis)
+        # with no common year, each company's latest year
+        wanted = (max(available[company]) if choice.rule is YearRule.any and available[company]
+                  else choice.year)
+        result = value_of(catalog, company, metric.id, wanted, basis)
         if isinstance(result, Value):
             values.append(convert(result, unit))
         else:
             missing.append(result)
+    values = mark_unlike(values)
     values.sort(key=lambda v: (-v.value, v.company))
     found = ({v.company: change_for(catalog, v, basis) for v in values} if with_changes
              else None)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import (Change, Derivation, ElectricityBasis, Framework, Implication, Input, Kind,
-                    Missing, Value, Why, YearChoice, YearRule)
+from .model import (BASIS_ASPECTS, Basis, Change, Derivation, ElectricityBasis,
+                    Framework, Implication, Input, Kind, Missing, Value, Why, YearChoice, YearRule,
+                    basis_differences, unstated)
 from .output import Report
 from .units import format_decimal
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # only for the annotations: a command loads only what it need
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
                  "reported_unit", "kind", "source", "line", "flags"]
-VALUE_EXTRA = ["label", "basis", "inputs", "also", "notes"]
+VALUE_EXTRA = ["label", "basis", "part_of", "derivation", "inputs", "also", "notes"]
 INTENSITY_COLUMNS = ["per", "per_value", "per_unit", "intensity", "intensity_unit"]
 CHANGE_COLUMNS = ["change", "change_pct"]
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -38,6 +39,9 @@ def reason(missing: Missing) -> str:
     elif missing.why is Why.components_missing:
         text = (f"no total reported; cannot derive {missing.year}: "
                 f"{', '.join(missing.absent)} not reported for {missing.year}")
+    elif missing.why is Why.partial:
+        text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
+                "reported (--partial sums the rest)")
     elif missing.why is Why.not_for_year:
         text = (f"not reported for {missing.year} (reported: "
                 f"{', '.join(map(str, missing.years))})")
@@ -48,6 +52,28 @@ def reason(missing: Missing) -> str:
 
 _ELECTRICITY = {ElectricityBasis.calorific: "electricity on the calorific-equivalent basis",
                 ElectricityBasis.generation: "electricity on the generation-equivalent basis"}
+
+
+def basis_label(basis: Basis) -> str:
+    """A value's stated basis in a line: 'scopes: 1+2; definition: deaths only'."""
+    return "; ".join(f"{aspect}: {text}" for aspect, text in basis)
+
+
+def basis_note(values: list[Value]) -> str:
+    """One line on how the bases of the values compared differ; '' when they do not."""
+    differing = {aspect for first in values for second in values
+                 for aspect, _a, _b in basis_differences(first.basis, second.basis)}
+    if not differing:
+        return ""
+    parts = []
+    for aspect in (a for a in BASIS_ASPECTS if a in differing):
+        held: dict[str, list[str]] = {}
+        for value in values:
+            held.setdefault(dict(value.basis).get(aspect, unstated(aspect)),
+                            []).append(value.company)
+        parts.append(f"{aspect} " + " vs ".join(f"'{text}' ({', '.join(companies)})"
+                                                 for text, companies in held.items()))
+    return "Bases differ (flag basis_differs), compare with care: " + "; ".join(parts) + "."
 
 
 def basis_text(value: Value) -> str:
@@ -75,46 +101,82 @@ def describe_input(item: Input, unit: str) -> str:
 def change_note(change: Change) -> str:
     if change.previous is None:
         return "first year"
-    if change.not_comparable:
-        return f"not meaningful: {', '.join(change.not_comparable)}"
-    return f"against {change.previous.year}" if change.gap else ""
+    if not change.comparable:
+        reasons = list(change.not_comparable)
+        reasons += [f"the {aspect} changed from '{before}' to '{after}'"
+                    for aspect, before, after in change.basis_changed]
+        return f"not meaningful: {'; '.join(reasons)}"
+    restated = "restated" in change.value.flags and "restated" in change.previous.flags
+    against = f"against {change.previous.year}" if change.gap else ""
+    if restated:
+        return ", ".join(filter(None, [against, "both years restated onto one basis"]))
+    return against
 
 
-def year_note(choice: YearChoice, having: str) -> str:
+def year_note(choice: YearChoice, having: str, missing: list[Missing] = ()) -> str:
+    """The year of a comparison and how it was chosen; companies that have the metric in
+    no year are named, since the choice was made among the others."""
+    absent = [m.company for m in missing if m.why in (Why.not_reported, Why.no_components)]
+    among = (f" ({', '.join(absent)}: none in any year, so the year was chosen among the "
+             "others)" if absent else "")
     if choice.rule is YearRule.common:
-        return f"{choice.year}: the latest year {having} every company compared"
+        return f"Year {choice.year}: the latest year {having} every company that has it{among}"
     if choice.rule is YearRule.any:
-        return (f"{choice.year}: the latest year {having} any company compared; "
-                f"no year is {having} all")
-    return str(choice.year)
+        return (f"No year is {having} every company that has it{among}: each company's "
+                f"latest year is shown")
+    return f"Year {choice.year}"
 
 
 def finding_message(finding: Finding) -> str:
     d = finding.details
     if finding.check == "sum":
-        return f"{finding.metric} differs from the sum of {' + '.join(d['parts'])}"
+        return (f"{finding.metric} differs from the sum of {' + '.join(d['parts'])} by more "
+                f"than rounding explains (the parts as printed sum to {_range(d['range'])})")
     if finding.check == "rate_range":
         return (f"{finding.metric} {format_decimal(finding.found)} % lies outside the range of "
                 f"its sub-rates {', '.join(d['parts'])} "
                 f"({format_decimal(d['low'])}-{format_decimal(d['high'])} %)")
     if finding.check == "ratio":
         return (f"reported {finding.metric} differs from {d['numerator']} / {d['denominator']} "
-                "recomputed from the catalog")
+                f"by more than rounding explains (recomputed from the printed figures: "
+                f"{_range(d['range'])})")
     if finding.check == "ratio_unit":
         return f"metric '{finding.metric}': {d['problem']}"
-    if finding.check == "grid_factor":
-        return (f"implied grid emission factor {format_decimal(finding.found)} {finding.unit} "
-                f"{'within' if d['inside'] else 'outside'} the plausible "
-                f"{format_decimal(d['low'])}-{format_decimal(d['high'])} ({d['reference']})")
+    if finding.check == "emission_factor":
+        factor = (f"{finding.metric} / {d['electricity']} = {format_decimal(finding.found)} "
+                  f"{finding.unit}")
+        low, high = format_decimal(d["low"]), format_decimal(d["high"])
+        if d["of_total"] and not d["inside"]:
+            return (f"{factor}: the electricity alone would emit more at any plausible grid "
+                    f"factor ({low}-{high}: {d['reference']}); emissions or electricity are "
+                    "incomplete, or another factor was used")
+        return (f"{factor}, {'within' if d['inside'] else 'outside'} the plausible grid "
+                f"factors {low}-{high} ({d['reference']})")
+    if finding.check == "emission_per_energy":
+        return (f"{finding.metric} per {d['energy']} moved from {format_decimal(finding.expected)}"
+                f" to {format_decimal(finding.found)} {finding.unit} from {d['from']} to "
+                f"{d['to']} while {d['energy']} moved only {d['energy_change'] * 100:.1f} %")
+    if finding.check == "subsidiary":
+        return (f"{finding.company} {finding.metric} {format_decimal(finding.found)} exceeds "
+                f"its group {d['parent']}'s {format_decimal(finding.expected)}, which includes "
+                "it")
     if finding.check == "jump":
         return (f"{finding.metric} changed {d['change'] * 100:+.1f} % from {d['from']} to "
-                f"{d['to']} with no restated/not_comparable flag")
+                f"{d['to']}, with no not_comparable flag or change of basis to explain it")
     if finding.check == "source_line" and "absent" in d:
         return (f"{d['absent']} is not in {d['directory']}: its {d['count']} values were not "
                 "re-found")
     if finding.check == "source_line":
         return f"'{d['expected']}' is not on {d['where']}: {d['line_text']!r}"
     return str(d.get("problem", finding.check))
+
+
+def _range(span: Any) -> str:
+    """A range in a sentence, each end to 4 significant digits past the point."""
+    def short(number: Decimal) -> str:
+        return format_decimal(number.quantize(Decimal("0.0001")) if abs(number) < 10**6
+                              else number.quantize(Decimal(1)))
+    return f"{short(span.low)}-{short(span.high)}"
 
 
 def bar(value: Decimal | None, largest: Decimal, width: int = 16, ascii_only: bool = False) -> str:
@@ -131,7 +193,7 @@ def add_change(row: dict[str, Any], change: Change) -> None:
     row["change"] = change.change
     row["change_pct"] = change.change_pct
     row["change_note"] = change_note(change)
-    if change.not_comparable:
+    if not change.comparable:
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
 
 
@@ -148,7 +210,8 @@ def value_row(value: Value) -> dict[str, Any]:
         "line": obs.line if obs else None,
         "flags": list(value.flags),
         "label": obs.label if obs else None,
-        "basis": basis_text(value) or None,
+        "basis": basis_label(value.basis) or None,
+        "derivation": basis_text(value) or None,
         "inputs": [{"metric": i.observation.metric, "value": i.observation.normalized,
                     "unit": i.unit, "coefficient": i.coefficient,
                     "contribution": i.contribution, "contribution_unit": value.unit,
@@ -167,6 +230,13 @@ def value_row(value: Value) -> dict[str, Any]:
     return row
 
 
+def _part_of(rows: list[dict[str, Any]], catalog: Catalog) -> None:
+    """The group a row's company is part of (its figures are inside the group's), so that
+    a script summing a column can tell."""
+    for row in rows:
+        row["part_of"] = catalog.companies[row["company"]].parent or None
+
+
 def _derivation_notes(values: list[Value]) -> list[str]:
     notes = []
     for value in values:
@@ -178,8 +248,14 @@ def _derivation_notes(values: list[Value]) -> list[str]:
 
 
 def _flag_notes(values: list[Value]) -> list[str]:
-    return [f"{v.company} {v.metric} {v.year}: {v.notes}" for v in values
-            if v.notes and v.kind is Kind.reported and set(v.flags) - {"approx"}]
+    notes = [f"{v.company} {v.metric} {v.year}: {v.notes}" for v in values
+             if v.notes and v.kind is Kind.reported and set(v.flags) - {"approx"}]
+    return notes + _inconsistent_notes(values)
+
+
+def _inconsistent_notes(values: list[Value]) -> list[str]:
+    return [f"{v.company} {v.metric} {v.year} is inconsistent ({f.check}): "
+            f"{finding_message(f)}." for v in values for f in v.findings]
 
 
 def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
@@ -212,7 +288,9 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
               "inputs": [], "also": []} for m in comparison.missing]
     for row in rows:
         row["company_name"] = catalog.companies[row["company"]].name
-    notes = [f"Year {year_note(comparison.year, 'reported by')}."]
+    _part_of(rows, catalog)
+    notes = [f"{year_note(comparison.year, 'reported by', comparison.missing)}."]
+    notes += [text for text in [basis_note(comparison.values)] if text]
     notes += _overlap_notes([v.company for v in comparison.values], catalog)
     notes += _derivation_notes(comparison.values)
     notes += _flag_notes(comparison.values)
@@ -255,12 +333,16 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                      "notes": reason(missing), "per": result.per.id,
                      "intensity_unit": result.unit, "inputs": [], "also": [],
                      "kinds": f"missing: {reason(missing)}", "per_source": reason(missing)})
+    _part_of(rows, catalog)
     if chart:
         largest = max((r.value for r in result.rows), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row.get("intensity"), largest, ascii_only=ascii_chart)
-    notes = [f"Year {year_note(result.year, 'with both values for')}. Intensity = "
-             f"{result.metric.id} / {result.per.id}, in {result.unit}; smallest first."]
+    notes = [f"{year_note(result.year, 'with both values for', result.missing)}. "
+             f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
+             "first."]
+    notes += [text for text in (basis_note([r.numerator for r in result.rows]),
+                                basis_note([r.denominator for r in result.rows])) if text]
     notes += _overlap_notes([r.numerator.company for r in result.rows], catalog)
     for item in result.rows:
         if item.denominator.kind is Kind.implied:
@@ -272,6 +354,8 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                          f" ({item.difference_pct:+} %).")
     notes += _derivation_notes([r.numerator for r in result.rows]
                                + [r.denominator for r in result.rows])
+    notes += _inconsistent_notes([r.numerator for r in result.rows]
+                                 + [r.denominator for r in result.rows])
     display = [("company", "Company"), ("year", "Year"),
                ("value", f"{result.metric.id} ({result.metric.unit})"),
                ("per_value", f"{result.per.id} ({result.per.unit})"),
@@ -311,11 +395,18 @@ def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, m
             if chart:
                 row["chart"] = bar(change.value.value, largest, ascii_only=ascii_chart)
             rows.append(row)
+    _part_of(rows, catalog)
     metric = catalog.metrics[metric_id]
     values = [c.value for changes in series_by_company.values() for c in changes]
     notes = _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
+    for company, changes in series_by_company.items():
+        restated = [str(c.value.year) for c in changes if "restated" in c.value.flags]
+        if len(restated) > 1:
+            notes.append(f"{company} {', '.join(restated)}: restated onto one basis by the "
+                         "report, so the changes between them are comparable.")
+    notes += _inconsistent_notes(values)
     notes += [f"{c.value.company} {c.value.year}: change {change_note(c)}." for changes in
-              series_by_company.values() for c in changes if c.not_comparable]
+              series_by_company.values() for c in changes if not c.comparable]
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({unit})")]
     if chart:
         display.append(("chart", ""))
@@ -350,6 +441,7 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         if changes is not None:
             add_change(row, changes[value.metric])
         rows.append(row)
+    _part_of(rows, catalog)
     display = [("category", "Category"), ("metric", "Metric"), ("value", "Value"),
                ("unit", "Unit")]
     group_by = "category"

@@ -10,6 +10,7 @@ can expand into a huge document (the "billion laughs" attack).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -22,6 +23,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _FastBase  # type: ignore[assignment]
 
 MAX_DEPTH = 32
+_DECIMAL = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 
 
 class YamlProblem(Exception):
@@ -71,6 +73,14 @@ class _Checks:
             key_lines[key] = line
             data[key] = self.construct_object(value_node, deep=True)
 
+    def construct_decimal(self, node: yaml.ScalarNode) -> Any:
+        """A plain decimal number as the Decimal of its text, so that its printed
+        precision survives (``13.20`` keeps two places; a float would keep one)."""
+        text = node.value
+        if _DECIMAL.match(text):
+            return Decimal(text)
+        return self.construct_yaml_float(node)  # .inf, .nan, 1_000.5, 1:30.5
+
     def construct_undefined(self, node: yaml.Node) -> Any:
         raise YamlProblem(f"YAML tag '{node.tag}' is not allowed (a catalog holds plain data only)",
                           node.start_mark.line + 1)
@@ -86,6 +96,7 @@ class _CheckingLoader(_Checks, yaml.SafeLoader):
 
 for _cls in (_FastLoader, _CheckingLoader):
     _cls.add_constructor("tag:yaml.org,2002:map", _cls.construct_line_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:float", _cls.construct_decimal)
     _cls.add_constructor(None, _cls.construct_undefined)
 
 # The C composer cannot be hooked, so a document that may hold an anchor or alias is

@@ -76,8 +76,8 @@ def test_reported_ratio_against_recomputation(write) -> None:
 def test_jump_without_flag(write) -> None:
     jump = next(f for f in check_jumps(_catalog(write)) if f.company == "co")
     assert jump.metric == "water" and jump.severity == "warning"
-    assert finding_message(jump) == ("water changed +150.0 % from 2019 to 2020 with no "
-                            "restated/not_comparable flag")
+    assert finding_message(jump) == ("water changed +150.0 % from 2019 to 2020, with no "
+                                     "not_comparable flag or change of basis to explain it")
 
 
 def test_builtin_catalog_has_no_errors_and_its_known_inconsistencies(run) -> None:
@@ -85,7 +85,7 @@ def test_builtin_catalog_has_no_errors_and_its_known_inconsistencies(run) -> Non
     assert result.code == 0, result
     findings = json.loads(result.out)
     assert not [f for f in findings if f["severity"] == "error"]
-    grid = [f for f in findings if f["check"] == "grid_factor" and f["company"] == "china-unicom"]
+    grid = [f for f in findings if f["check"] == "emission_factor" and f["company"] == "china-unicom"]
     assert [(f["year"], f["found"]) for f in grid] == [(2018, 0.8469), (2019, 0.8102),
                                                        (2020, 0.8148)]
 
@@ -180,7 +180,7 @@ def test_source_lines_of_every_value_and_every_citation(run, tiny_path, tmp_path
 
 
 def test_grid_factor_outside_the_range_is_a_warning(write) -> None:
-    from esgcmp.check import check_grid_factor
+    from esgcmp.check import check_emission_factor
     from esgcmp.views import finding_message
 
     from .conftest import TINY_CATALOG
@@ -188,21 +188,33 @@ def test_grid_factor_outside_the_range_is_a_warning(write) -> None:
     low = load_files([write("low.yaml", TINY_CATALOG.replace(
         "values: {2020: 6.5}, source: t20, line: 5}", "values: {2020: 0.5}, source: t20, "
         "line: 5}"))])
-    (finding,) = check_grid_factor(low)
+    (finding,) = [f for f in check_emission_factor(low) if f.year == 2020]
     assert (finding.severity, finding.found, finding.unit, finding.company, finding.year) == (
         "warning", Decimal("0.0417"), "tCO2e/MWh", "tiny-group", 2020)
     assert finding.sources == ("tiny.txt:5", "tiny.txt:1")
     assert finding_message(finding) == (
-        "implied grid emission factor 0.0417 tCO2e/MWh outside the plausible 0.3-1 "
-        "(China grid average 0.5366-0.5703)")
-    edge = load_files([write("edge.yaml", TINY_CATALOG.replace(
-        "values: {2020: 6.5}, source: t20, line: 5}", "values: {2020: 12}, source: t20, "
-        "line: 5}"))])
-    assert [f.severity for f in check_grid_factor(edge)] == ["info"]  # 1.0: inside
+        "ghg_scope2 / electricity = 0.0417 tCO2e/MWh, outside the plausible grid factors "
+        "0.5-0.9 (regional grid averages 0.53-0.88, national 0.5366-0.6101)")
+    assert finding.names == (("tiny-group", "ghg_scope2", 2020),
+                             ("tiny-group", "electricity", 2020))
+
+    def severity_at(scope2: str) -> list[str]:
+        catalog = load_files([write("edge.yaml", TINY_CATALOG.replace(
+            "values: {2020: 6.5}, source: t20, line: 5}", f"values: {{2020: {scope2}}}, "
+            "source: t20, line: 5}"))])
+        return [f.severity for f in check_emission_factor(catalog) if f.year == 2020]
+
+    # 1.2 億度 = 120,000 MWh; 萬噸 printed to one place
+    assert severity_at("10.8") == ["info"]  # 0.9 exactly: inside
+    assert severity_at("10.9") == ["info"]  # 10.85-10.95 over 115,000-125,000 MWh reaches 0.9
+    assert severity_at("11.3") == ["info"]
+    assert severity_at("11.4") == ["warning"]  # at least 11.35 / 12.5 = 0.908
+    assert severity_at("5.7") == ["info"]  # at most 5.75 / 11.5 = 0.5: reaches the range
+    assert severity_at("5.6") == ["warning"]  # at most 5.65 / 11.5 = 0.491
     no_power = load_files([write("np.yaml", TINY_CATALOG.replace(
         "values: {2019: 1.0, 2020: 1.2}, source: t20, line: 1}",
         "values: {2019: 1.0, 2020: 0}, source: t20, line: 1}"))])
-    assert list(check_grid_factor(no_power)) == []
+    assert [f for f in check_emission_factor(no_power) if f.year == 2020] == []
 
 
 def test_a_ratio_that_cannot_make_its_unit_is_an_error(write) -> None:
@@ -219,18 +231,27 @@ def test_a_ratio_that_cannot_make_its_unit_is_an_error(write) -> None:
                                                "convert '(tce) / (persons)'")
 
 
-def test_grades_at_their_bounds() -> None:
-    from esgcmp.check import _grade, _relative
+def test_printed_ranges_and_their_arithmetic() -> None:
+    from esgcmp.precision import Range, half_unit, printed_range
 
-    assert _relative(Decimal(0), Decimal(0)) == 0
-    assert _relative(Decimal(0), Decimal(5)) == 1
-    assert _relative(Decimal(200), Decimal(190)) == Decimal("0.05")
-    assert _relative(Decimal(-200), Decimal(-190)) == Decimal("0.05")
-    assert _grade(Decimal(1000), Decimal(1005)) is None  # 0.5 %: rounding
-    assert _grade(Decimal(1000), Decimal("1005.1")) == "info"
-    assert _grade(Decimal(1000), Decimal(1020)) == "info"  # 2 %: still info
-    assert _grade(Decimal(1000), Decimal("1020.1")) == "warning"
-    assert _grade(Decimal(1000), Decimal(980)) == "info"
+    D = Decimal
+    assert printed_range(D("46.6")) == Range(D("46.55"), D("46.65"))
+    assert printed_range(D("13.2"), factor=D(1_000_000)) == Range(D(13_150_000), D(13_250_000))
+    assert printed_range(D("8610")) == Range(D("8609.5"), D("8610.5"))
+    assert printed_range(D("8600"), approx=True) == Range(D(8550), D(8650))
+    assert printed_range(D("8600")) == Range(D("8599.5"), D("8600.5"))
+    assert printed_range(D("0.86"), approx=True) == Range(D("0.855"), D("0.865"))
+    assert half_unit(D("0"), approx=True) == D("0.5")
+    assert printed_range(D("2"), factor=D(-1)) == Range(D("-2.5"), D("-1.5"))
+    one, two = Range(D(1), D(2)), Range(D(2), D(3))
+    assert one.meets(two) and two.meets(one)
+    assert not one.meets(Range(D("2.01"), D(3))) and not Range(D("2.01"), D(3)).meets(one)
+    assert one + two == Range(D(3), D(5))
+    assert two.over(one) == Range(D(1), D(3))
+    assert two.over(Range(D(-1), D(1))) is None and two.over(Range(D(0), D(1))) is None
+    assert Range(D(-3), D(-2)).over(Range(D(1), D(2))) == Range(D(-3), D(-1))
+    assert one.distance(Range(D(5), D(6))) == 3 == Range(D(5), D(6)).distance(one)
+    assert one.distance(two) == 0
 
 
 def test_sum_and_rate_bounds(write) -> None:
@@ -248,8 +269,11 @@ def test_sum_and_rate_bounds(write) -> None:
                                      "values: {2020: 6.0}, source: t20, line: 5}")
     assert findings(turnover("4.5", exact_sum)) == []  # on the upper sub-rate; 1 + 6 = 7
     assert findings(turnover("4.0", exact_sum)) == []  # on the lower sub-rate
-    assert findings(turnover("3.9", exact_sum)) == [("rate_range", "warning", None, "percent",
+    assert findings(turnover("3.9", exact_sum)) == []  # 3.95 rounds to 4.0 and to 3.9
+    assert findings(turnover("3.8", exact_sum)) == [("rate_range", "warning", None, "percent",
                                                      ("tiny.txt:8",))]
+    assert findings(turnover("4.6", exact_sum)) == []
+    assert findings(turnover("4.7", exact_sum))[0][0] == "rate_range"
     assert findings(TINY_CATALOG)[0] == ("sum", "warning", Decimal(75000), "tCO2e",
                                          ("tiny.txt:4", "tiny.txt:5"))
     no_part = TINY_CATALOG.replace(
@@ -263,6 +287,11 @@ def test_the_jump_meaning_in_the_docs_comes_from_the_data() -> None:
 
     jump = next(c for c in CHECKS if c.name == "jump")
     assert "(default 0.5 = 50 %)" in meaning(jump)
-    grid = next(c for c in CHECKS if c.name == "grid_factor")
-    assert meaning(grid) == ("ghg_scope2 over electricity, the implied grid emission factor "
-                             "in tCO2e/MWh; outside 0.3-1.0 is a warning")
+    grid = next(c for c in CHECKS if c.name == "emission_factor")
+    assert meaning(grid) == (
+        "the emission factor a company implies: ghg_scope2 over electricity where Scope 2 is "
+        "given (outside 0.5-0.9 tCO2e/MWh is a warning), else ghg over electricity (below "
+        "0.5: less than the electricity alone would emit at any plausible grid factor, a "
+        "warning)")
+    per_energy = next(c for c in CHECKS if c.name == "emission_per_energy")
+    assert "moves more than 25 % while energy moves less than 10 %" in meaning(per_energy)

@@ -9,7 +9,10 @@ from decimal import Decimal as D
 import pytest
 
 from esgcmp.catalog import load_files
-from esgcmp.check import check_grid_factor, check_jumps, check_ratios, check_sums
+from esgcmp.check import (check_emission_factor, check_emission_per_energy, check_jumps,
+                          check_ratios, check_subsidiaries, check_sums)
+from esgcmp.precision import Range
+from esgcmp.views import finding_message
 
 FIXTURE = """
 schema: 1
@@ -79,17 +82,19 @@ def test_ratios_of_every_company_and_year(catalog) -> None:
          (f"{catalog.files[0]}:9",)),
         ("warning", "ratio", "a-co", 2020, "intensity", D(50), D(60), "tCO2e/(10^6 CNY)",
          ("a.txt:6", "a.txt:4", "a.txt:5"))]
-    assert [f.details for f in check_ratios(catalog)][1] == {"numerator": "ghg",
-                                                             "denominator": "revenue"}
+    details = [f.details for f in check_ratios(catalog)][1]
+    # 499.5-500.5 t over 9.5-10.5 million yuan
+    assert details == {"numerator": "ghg", "denominator": "revenue",
+                       "range": Range(D("499.5") / D("10.5"), D("500.5") / D("9.5"))}
 
 
 def test_grid_factors_of_every_company_and_year(catalog) -> None:
-    assert fields(check_grid_factor(catalog)) == [
-        ("info", "grid_factor", "a-co", 2020, "ghg_scope2", None, D("0.3"), "tCO2e/MWh",
+    assert fields(check_emission_factor(catalog)) == [
+        ("warning", "emission_factor", "a-co", 2020, "ghg_scope2", None, D("0.3"), "tCO2e/MWh",
          ("a.txt:2", "a.txt:1")),
-        ("info", "grid_factor", "a-co", 2021, "ghg_scope2", None, D("1.0"), "tCO2e/MWh",
+        ("warning", "emission_factor", "a-co", 2021, "ghg_scope2", None, D("1.0"), "tCO2e/MWh",
          ("a.txt:2", "a.txt:1")),
-        ("warning", "grid_factor", "b-co", 2020, "ghg_scope2", None, D("2.0"), "tCO2e/MWh",
+        ("warning", "emission_factor", "b-co", 2020, "ghg_scope2", None, D("2.0"), "tCO2e/MWh",
          ("b.txt:2", "b.txt:1"))]
 
 
@@ -118,7 +123,7 @@ def test_the_grid_factor_is_converted_to_its_unit(write) -> None:
                            "environmental, unit: GWh}")
     catalog = load_files([write("gwh.yaml", text)])
     # 300 t over 1 GWh (the same 1,000 MWh) is still 0.3 t per MWh
-    assert [f.found for f in check_grid_factor(catalog)][0] == D("0.3")
+    assert [f.found for f in check_emission_factor(catalog)][0] == D("0.3")
 
 
 def test_rate_range_cites_the_rate_and_its_parts(write) -> None:
@@ -132,3 +137,87 @@ def test_rate_range_cites_the_rate_and_its_parts(write) -> None:
     (finding,) = [f for f in check_sums(catalog) if f.check == "rate_range"]
     assert finding.sources == ("a.txt:8", "a.txt:9", "a.txt:10")
     assert finding.details == {"parts": ("share_a", "share_b"), "low": D(10), "high": D(20)}
+
+
+TOTALS = """
+schema: 1
+metrics:
+  electricity: {name: Electricity, category: environmental, unit: MWh}
+  energy: {name: Energy, category: environmental, unit: tce}
+  ghg: {name: GHG, category: environmental, unit: tCO2e}
+  employees: {name: Employees, category: social, unit: persons}
+  employee_turnover_rate: {name: Turnover, category: social, unit: percent}
+companies:
+  group:
+    name: Group
+    sources: {s: {file: g.txt}}
+    kpis:
+      - {metric: electricity, unit: MWh, values: {2019: 1000, 2020: 1000, 2021: 1000}, source: s, line: 1}
+      - {metric: ghg, unit: t, values: {2019: 600, 2020: 450, 2021: 800}, source: s, line: 2}
+      - {metric: employees, unit: 人, values: {2020: 100, 2021: 100}, source: s, line: 3}
+      - {metric: employee_turnover_rate, unit: "%", values: {2020: 5}, source: s, line: 4}
+  part:
+    name: Part
+    parent: group
+    sources: {s: {file: p.txt}}
+    kpis:
+      - {metric: employees, unit: 人, values: {2020: 102, 2021: 101}, source: s, line: 1}
+      - {metric: employee_turnover_rate, unit: "%", values: {2020: 9}, source: s, line: 2}
+      - {metric: ghg, unit: t, values: {2020: 900}, source: s, line: 3, basis: {scopes: "1"}}
+"""
+
+
+@pytest.fixture
+def totals(write):
+    return load_files([write("totals.yaml", TOTALS)])
+
+
+def test_a_total_per_electricity_below_any_grid_factor_is_a_warning(totals) -> None:
+    found = [f for f in check_emission_factor(totals) if f.company == "group"]
+    assert [(f.year, f.severity, f.metric, f.found) for f in found] == [
+        (2019, "info", "ghg", D("0.6")), (2020, "warning", "ghg", D("0.45")),
+        (2021, "info", "ghg", D("0.8"))]  # a total may lie above: Scope 1 adds to it
+    assert finding_message(found[1]) == (
+        "ghg / electricity = 0.45 tCO2e/MWh: the electricity alone would emit more at any "
+        "plausible grid factor (0.5-0.9: regional grid averages 0.53-0.88, national "
+        "0.5366-0.6101); emissions or electricity are incomplete, or another factor was used")
+    assert found[1].names == (("group", "ghg", 2020), ("group", "electricity", 2020))
+    assert found[0].names == ()  # info names no value
+
+
+def test_a_part_larger_than_its_group_is_an_error(totals) -> None:
+    assert fields(check_subsidiaries(totals)) == [
+        ("error", "subsidiary", "part", 2020, "employees", D(100), D(102), "persons",
+         ("p.txt:1", "g.txt:3"))]  # 2021: 101 may be 100.5, rounding; rates are not
+    # additive; the part's ghg is on another basis
+    (finding,) = check_subsidiaries(totals)
+    assert finding_message(finding) == ("part employees 102 exceeds its group group's 100, "
+                                        "which includes it")
+    assert list(check_subsidiaries(totals, {"ghg"})) == []
+
+
+def test_emissions_per_energy_that_move_while_energy_stands_still(write) -> None:
+    text = """
+schema: 1
+metrics:
+  electricity: {name: Electricity, category: environmental, unit: MWh}
+  energy: {name: Energy, category: environmental, unit: tce}
+  ghg: {name: GHG, category: environmental, unit: tCO2e}
+  employees: {name: Employees, category: social, unit: persons}
+  employee_turnover_rate: {name: Turnover, category: social, unit: percent}
+companies:
+  co:
+    name: Co
+    sources: {s: {file: c.txt}}
+    kpis:
+      - {metric: energy, unit: tce, values: {2018: 1000, 2019: 1050, 2020: 1000, 2022: 1500}, source: s, line: 1}
+      - {metric: ghg, unit: t, values: {2018: 3000, 2019: 3100, 2020: 4000, 2022: 6000}, source: s, line: 2}
+"""
+    catalog = load_files([write("pe.yaml", text)])
+    assert fields(check_emission_per_energy(catalog)) == [
+        ("warning", "emission_per_energy", "co", 2020, "ghg", D("2.9524"), D("4"), "tCO2e/tce",
+         ("c.txt:2", "c.txt:1"))]  # 2019 -> 2020: energy -4.8 %, factor +35 %; 2022: energy +50 %
+    (finding,) = check_emission_per_energy(catalog)
+    assert finding_message(finding) == ("ghg per energy moved from 2.9524 to 4 tCO2e/tce from "
+                                        "2019 to 2020 while energy moved only 4.8 %")
+    assert finding.names == (("co", "ghg", 2019), ("co", "ghg", 2020))

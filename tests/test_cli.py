@@ -33,17 +33,35 @@ def test_compare_ghg_csv_contract(run) -> None:
     assert {k: unicom[k] for k in FIXED} == {
         "company": "china-unicom", "year": "2020", "metric": "ghg", "value": "14230000",
         "unit": "tCO2e", "reported_value": "14.23", "reported_unit": "百萬噸",
-        "kind": "reported", "source": "004_74dae4d02e57c763.txt", "line": "4299", "flags": ""}
+        "kind": "reported", "source": "004_74dae4d02e57c763.txt", "line": "4299",
+        "flags": "basis_differs;inconsistent"}  # Scope 1 + 2; 46.6 t per RMB million printed
     telecom = data[1]
     assert (telecom["value"], telecom["reported_value"], telecom["reported_unit"]) == (
         "8866000", "886.6", "*10,000 tons")
-    assert data[2]["flags"] == "scope;approx"
+    assert telecom["flags"] == "basis_differs;inconsistent"  # below any grid factor
+    assert data[2]["flags"] == "scope;approx;basis_differs"
+    assert [(r["company"], r["basis"], r["part_of"]) for r in data] == [
+        ("china-unicom", "scopes: 1+2", ""), ("china-telecom", "", ""),
+        ("china-comservice", "boundary: Group and certain large-scale subsidiaries; "
+         "definition: emissions from energy consumption", "china-telecom")]
+    plain = run("compare", "ghg", "-f", "plain").out
+    assert ("Bases differ (flag basis_differs), compare with care: boundary 'the whole entity' "
+            "(china-unicom, china-telecom) vs 'Group and certain large-scale subsidiaries' "
+            "(china-comservice); scopes '1+2' (china-unicom) vs 'not stated' (china-telecom, "
+            "china-comservice); definition 'not stated' (china-unicom, china-telecom) vs "
+            "'emissions from energy consumption' (china-comservice).") in plain
+    assert ("china-telecom ghg 2020 is inconsistent (emission_factor): ghg / electricity = "
+            "0.3555 tCO2e/MWh: the electricity alone would emit more") in plain
 
 
 def test_compare_energy_marks_derived_values_and_states_the_year(run) -> None:
     result = run("compare", "energy", "--format", "plain")
     assert result.code == 0
-    assert "Year 2020: the latest year reported by every company compared." in result.out
+    assert "Year 2020: the latest year reported by every company that has it." in result.out
+    assert ("Bases differ (flag basis_differs), compare with care: boundary 'the whole entity' "
+            "(china-telecom, china-unicom) vs 'Group and certain large-scale subsidiaries' "
+            "(china-comservice); electricity 'calorific-equivalent' (china-telecom, "
+            "china-unicom) vs 'not stated' (china-comservice).") in result.out
     assert "china-telecom energy 2020 is derived (GB/T 2589-2020" in result.out
     data = rows(run("compare", "energy", "-f", "csv").out)
     kinds = {r["company"]: (r["kind"], r["value"]) for r in data}
@@ -61,7 +79,7 @@ def test_compare_json_has_numbers_and_the_same_keys(run) -> None:
     assert list(data[0])[:11] == FIXED
     unicom = next(r for r in data if r["company"] == "china-unicom")
     assert unicom["value"] == 13200000 and unicom["reported_value"] == 13.2
-    assert unicom["line"] == 4299 and unicom["flags"] == []
+    assert unicom["line"] == 4299 and unicom["flags"] == ["basis_differs"]
 
 
 def test_compare_lists_companies_that_did_not_report(run) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from esgcmp import api
-from esgcmp.check import Severity, check_grid_factor, check_jumps, check_sums, run_checks
+from esgcmp.check import Severity, check_emission_factor, check_jumps, check_sums, run_checks
 from esgcmp.derive import EnergyBasis, derive_energy, rules
 from esgcmp.errors import NoDataError, NotFoundError, UnitError
 from esgcmp.intensity import compare_intensity, default_intensity_unit
@@ -134,23 +134,47 @@ def test_choose_year_rules() -> None:
     with pytest.raises(NotFoundError, match="x 2018, 2020"):
         choose_year({"a": [2018], "b": [2020]}, 2019, "x")
     assert year_note(YearChoice(2020, YearRule.common), "reported by") == \
-        "2020: the latest year reported by every company compared"
+        "Year 2020: the latest year reported by every company that has it"
     assert year_note(YearChoice(2021, YearRule.any), "reported by") == \
-        ("2021: the latest year reported by any company compared; no year is reported by all")
-    assert year_note(YearChoice(2018, YearRule.requested), "reported by") == "2018"
+        ("No year is reported by every company that has it: each company's latest year is "
+         "shown")
+    assert year_note(YearChoice(2018, YearRule.requested), "reported by") == "Year 2018"
+    absent = [Missing("x-co", Why.not_reported, 2020), Missing("y-co", Why.not_for_year, 2020,
+                                                               years=(2019,))]
+    assert year_note(YearChoice(2020, YearRule.common), "reported by", absent) == (
+        "Year 2020: the latest year reported by every company that has it (x-co: none in any "
+        "year, so the year was chosen among the others)")
 
 
 def test_changes_name_what_makes_them_meaningless(tiny_catalog) -> None:
     diesel = series(tiny_catalog, "tiny-group", tiny_catalog.metrics["diesel"])
     first, second = changes(diesel)
     assert (first.previous, first.change, change_note(first)) == (None, None, "first year")
-    assert (second.change, second.change_pct, second.not_comparable) == (D(5), D("10.00"),
-                                                                       ("restated",))
-    assert change_note(second) == "not meaningful: restated"
+    # restated onto one basis: a change that counts, and says why
+    assert (second.change, second.change_pct, second.not_comparable, second.comparable) == (
+        D(5), D("10.00"), (), True)
+    assert change_note(second) == ""  # only 2020 restated: nothing to say about the pair
     energy = change_for(tiny_catalog, value_of(tiny_catalog, "tiny-group", "energy", 2020,
                                                CALORIFIC))
     assert energy.change == TINY_2020_ENERGY - TINY_2019_ENERGY
-    assert energy.not_comparable == ("restated",)
+    assert energy.comparable
+
+    def value(year: int, flags: tuple[str, ...] = (), basis=()) -> Value:
+        return Value("c", "m", year, D(year - 2000), "t", Kind.reported, flags=flags,
+                     basis=basis)
+
+    both = changes([value(2019, ("restated",)), value(2020, ("restated",))])[1]
+    assert change_note(both) == "both years restated onto one basis"
+    new_method = changes([value(2019, ("not_comparable",)), value(2020), value(2021,
+                                                                             ("not_comparable",))])
+    assert [c.comparable for c in new_method] == [True, True, False]  # the flag's year only
+    assert change_note(new_method[2]) == "not meaningful: not_comparable"
+    moved = changes([value(2020, basis=(("definition", "trainings held"),)),
+                     value(2023, basis=(("definition", "education activities"),))])[1]
+    assert (moved.comparable, moved.basis_changed) == (False, (
+        ("definition", "trainings held", "education activities"),))
+    assert change_note(moved) == ("not meaningful: the definition changed from 'trainings "
+                                  "held' to 'education activities'")
 
 
 def test_a_change_across_a_gap_says_against_which_year() -> None:
@@ -196,9 +220,11 @@ def test_intensity_with_a_reported_ratio_and_an_implied_denominator(tiny_catalog
     assert (sub.numerator.company, sub.value, sub.denominator.kind) == ("tiny-sub", D(50),
                                                                        Kind.implied)
     assert sub.denominator.value == D(3_000_000_000)
-    assert sub.reported is not None and sub.reported.value == D(50)
-    assert sub.difference_pct is None  # implied from that very ratio
-    assert sub.flags == ("approx", "implied")
+    assert sub.reported is None  # the ratio that implied the denominator is not set beside it
+    assert sub.difference_pct is None
+    # a reported total of unknown electricity basis beside a derived one
+    assert sub.flags == ("approx", "basis_differs", "implied")
+    assert "basis_differs" in group.numerator.flags
     assert basis_text(sub.denominator) == (
         "implied: energy 15000 tce / energy_intensity_revenue 50 kgce/(10^4 CNY) "
         "[sub.txt:1, sub.txt:2]")
@@ -225,23 +251,26 @@ def test_checks_on_the_fixture(tiny_catalog) -> None:
     assert [(f.check, f.severity, f.company, f.year, f.expected, f.found) for f in sums] == [
         ("sum", Severity.warning, "tiny-group", 2020, D(75000), D(70000)),
         ("rate_range", Severity.warning, "tiny-group", 2020, None, D("5.0"))]
-    assert finding_message(sums[0]) == "ghg differs from the sum of ghg_scope1 + ghg_scope2"
+    assert finding_message(sums[0]) == ("ghg differs from the sum of ghg_scope1 + ghg_scope2 "
+                                        "by more than rounding explains (the parts as printed "
+                                        "sum to 74000-76000)")
     assert finding_message(sums[1]) == ("turnover 5 % lies outside the range of its sub-rates "
                                         "turnover_m, turnover_f (4-4.5 %)")
-    grid = list(check_grid_factor(tiny_catalog))
-    assert [(f.severity, f.found) for f in grid] == [(Severity.info, D("0.5417"))]
-    assert finding_message(grid[0]) == (
-        "implied grid emission factor 0.5417 tCO2e/MWh within the plausible 0.3-1 "
-        "(China grid average 0.5366-0.5703)")
+    grid = list(check_emission_factor(tiny_catalog))
+    assert [(f.severity, f.metric, f.year, f.found) for f in grid] == [
+        (Severity.info, "ghg", 2019, D("0.65")), (Severity.info, "ghg_scope2", 2020, D("0.5417"))]
+    assert finding_message(grid[1]) == (
+        "ghg_scope2 / electricity = 0.5417 tCO2e/MWh, within the plausible grid factors 0.5-0.9 "
+        "(regional grid averages 0.53-0.88, national 0.5366-0.6101)")
     jumps = list(check_jumps(tiny_catalog))
     assert [(f.company, f.metric, f.year) for f in jumps] == [("tiny-group", "employees", 2020)]
-    assert finding_message(jumps[0]) == ("employees changed +110.0 % from 2019 to 2020 with no "
-                                         "restated/not_comparable flag")
+    assert finding_message(jumps[0]) == ("employees changed +110.0 % from 2019 to 2020, with no "
+                                         "not_comparable flag or change of basis to explain it")
     assert [f.metric for f in check_jumps(tiny_catalog, D("0.15"))] == [
         "electricity", "employees", "revenue"]
     assert list(check_jumps(tiny_catalog, D("2"))) == []
     assert [f.severity for f in run_checks(tiny_catalog)] == [
-        Severity.warning, Severity.warning, Severity.warning, Severity.info]
+        Severity.warning, Severity.warning, Severity.warning, Severity.info, Severity.info]
 
 
 def test_the_api_dedupes_companies_and_resolves_names(tiny_catalog) -> None:

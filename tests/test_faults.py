@@ -49,14 +49,15 @@ def test_sources_disagree_only_when_the_printings_differ(write) -> None:
     assert differ.get("tiny-group", "ghg", 2019).flags == ()
 
 
-def test_a_restated_value_exempts_a_jump(run, write) -> None:
+def test_a_not_comparable_value_exempts_a_jump(run, write) -> None:
     jumpy = TINY_CATALOG.replace("values: {2019: 50, 2020: {value: 55,",
-                                 "values: {2019: 5, 2020: {value: 55,")
+                                 "values: {2019: 5, 2020: {value: 55,").replace(
+        "flags: [restated], notes: onto one basis", "flags: [not_comparable], notes: new basis")
     path = write("j.yaml", jumpy)
     found = rows(run("check", "-f", "csv", *tiny_args(path)).out)
     assert [(r["check"], r["metric"]) for r in found if r["check"] == "jump"] == [
         ("jump", "employees")]
-    unflagged = write("u.yaml", jumpy.replace("flags: [restated], ", ""))
+    unflagged = write("u.yaml", jumpy.replace("flags: [not_comparable], ", ""))
     found = rows(run("check", "-f", "csv", *tiny_args(unflagged)).out)
     assert [r["metric"] for r in found if r["check"] == "jump"] == ["diesel", "employees"]
 
@@ -190,8 +191,9 @@ def test_no_builtin_reads_only_the_users_catalogs(run, tiny_path, monkeypatch) -
 def test_jump_zero_flags_every_change_and_a_negative_one_is_refused(run, tiny_path) -> None:
     out = run("check", "--jump", "0", "-f", "csv", *tiny_args(tiny_path)).out
     assert [(r["company"], r["metric"]) for r in rows(out) if r["check"] == "jump"] == [
+        ("tiny-group", "diesel"),  # restated onto one basis: the change counts
         ("tiny-group", "electricity"), ("tiny-group", "employees"), ("tiny-group", "gasoline"),
-        ("tiny-group", "ghg"), ("tiny-sub", "ghg"),  # warnings; restated diesel is exempt
+        ("tiny-group", "ghg"), ("tiny-sub", "ghg"),  # warnings
         ("tiny-group", "revenue")]  # economic: info
     refused = run("check", "--jump", "-1", *tiny_args(tiny_path))
     assert refused.code == 2 and refused.out == ""

@@ -113,10 +113,15 @@ def test_trend_series_with_change(run) -> None:
     assert result.out.splitlines()[0].split(",")[11:13] == ["change", "change_pct"]
 
 
-def test_trend_marks_restated_changes(run) -> None:
-    data = rows(run("trend", "unicom", "electricity", "-f", "csv").out)
-    assert all("change_not_comparable" in r["flags"] for r in data[1:])
-    assert data[2]["change_note"] == "not meaningful: restated"
+def test_trend_counts_changes_between_years_restated_onto_one_basis(run) -> None:
+    result = run("trend", "unicom", "electricity", "-f", "csv")
+    data = rows(result.out)
+    assert [r["flags"] for r in data] == ["restated"] * 3
+    assert [r["change_note"] for r in data] == [
+        "first year", "both years restated onto one basis", "both years restated onto one basis"]
+    plain = run("trend", "unicom", "electricity", "-f", "plain").out
+    assert ("china-unicom 2018, 2019, 2020: restated onto one basis by the report, so the "
+            "changes between them are comparable.") in plain
 
 
 def test_trend_several_companies_and_chart_only_on_table(run) -> None:

@@ -55,15 +55,37 @@ def test_every_field_of_an_other_printing_is_kept(write) -> None:
 def test_an_other_printing_takes_the_entrys_unit_unless_it_has_its_own(write) -> None:
     catalog = load(write, HEAD + """\
         also:
-          - {source: t, line: 7, values: {2020: 2, 2019: {value: 1.6, printed: "1.6 萬"}}}
+          - {source: t, line: 7, values: {2020: 2, 2019: {value: 1.7, printed: "1.7 萬"}}}
 """)
     (citation,) = catalog.get("co", "ghg", 2020).also
     assert (citation.unit, citation.value, citation.normalized, citation.label) == (
         "萬噸", D(2), D(20000), "")
     assert catalog.get("co", "ghg", 2020).flags == ()
     (other,) = catalog.get("co", "ghg", 2019).also
-    assert (other.value, other.printed, other.normalized) == (D("1.6"), "1.6 萬", D(16000))
+    assert (other.value, other.printed, other.normalized) == (D("1.7"), "1.7 萬", D(17000))
     assert catalog.get("co", "ghg", 2019).flags == ("sources_disagree",)
+
+
+@pytest.mark.parametrize(("main", "other", "approx", "disagree"), [
+    ("1.5", "1.6", "false", False),  # 1.45-1.55 and 1.55-1.65 meet: rounding explains it
+    ("1.5", "1.61", "false", True),  # 1.605-1.615 lies beyond 1.55
+    ("1.50", "1.56", "false", True),  # two places printed: 1.495-1.505
+    ("1.5", "2", "false", False),  # 2 stands for 1.5-2.5
+    ("1.4", "2", "false", True),
+    ("123", "120", "false", False),  # prose rounds: a whole number's zeros count as rounding
+    ("126", "120", "false", True),  # 115-125
+    ("1.2", "1", "true", False),  # a hedged 1: 0.5-1.5
+    ("8609.5", "8610", "false", False),  # the table and the prose of one report
+])
+def test_printings_disagree_only_beyond_their_printed_precision(write, main, other, approx,
+                                                                disagree) -> None:
+    catalog = load(write, HEAD.replace("values: {2019: 1.5, 2020: 2}",
+                                       f"values: {{2019: {main}, 2020: 2}}") + f"""\
+        also:
+          - {{source: t, line: 7, approx: {approx}, values: {{2019: {other}}}}}
+""")
+    flags = catalog.get("co", "ghg", 2019).flags
+    assert ("sources_disagree" in flags) is disagree
 
 
 @pytest.mark.parametrize(("also", "line", "message", "fix"), [
@@ -217,6 +239,6 @@ def test_years_at_the_bounds_and_numbers_as_written(write) -> None:
 
 def test_disagreeing_printings_keep_the_entrys_flags(write) -> None:
     catalog = load(write, HEAD + "        flags: [scope]\n"
-                   "        also: [{source: t, line: 7, values: {2020: 3}}]\n")
+                   "        also: [{source: t, line: 7, values: {2020: 4}}]\n")
     assert catalog.get("co", "ghg", 2020).flags == ("scope", "sources_disagree")
     assert catalog.get("co", "ghg", 2020).conversion_note == "mass read as CO2e"

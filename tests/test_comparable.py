@@ -1,0 +1,256 @@
+"""Whether numbers can be compared: bases, honest flags, partial totals, the year of a
+comparison and the group a company belongs to. Rules on small fixtures, then the
+built-in catalog's own cases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal as D
+
+import pytest
+
+from esgcmp import api
+from esgcmp.catalog import catalog_paths, load, load_files
+from esgcmp.derive import EnergyBasis
+from esgcmp.errors import CatalogError
+from esgcmp.values import compare, value_of
+from esgcmp.views import basis_note, reason
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+BASES = """
+schema: 1
+metrics:
+  hurt: {name: Hurt at work, category: social, unit: persons}
+  power: {name: Power, category: environmental, unit: MWh}
+  diesel_fuel: {name: Diesel, category: environmental, unit: t}
+companies:
+  a-co:
+    name: A
+    sources: {s: {file: a.txt}}
+    kpis:
+      - {metric: hurt, unit: 人, values: {2020: 3}, source: s, line: 1, basis: {definition: deaths only}}
+  b-co:
+    name: B
+    sources: {s: {file: b.txt}}
+    kpis:
+      - {metric: hurt, unit: 人, values: {2020: 5}, source: s, line: 1, basis: {definition: deaths only}}
+  c-co:
+    name: C
+    parent: b-co
+    sources: {s: {file: c.txt}}
+    kpis:
+      - {metric: hurt, unit: 人, source: s, line: 1, basis: {definition: deaths only, boundary: contract staff only}, values: {2019: 9, 2020: {value: 4, basis: {definition: deaths and injuries}}}}
+"""
+
+
+@pytest.fixture
+def bases(write):
+    return load_files([write("bases.yaml", BASES)])
+
+
+def test_a_basis_is_read_per_entry_and_per_year(bases) -> None:
+    assert bases.get("a-co", "hurt", 2020).basis == (("definition", "deaths only"),)
+    assert bases.get("c-co", "hurt", 2019).basis == (("boundary", "contract staff only"),
+                                                     ("definition", "deaths only"))
+    # a year's aspects replace the entry's, the others stay
+    assert bases.get("c-co", "hurt", 2020).basis == (("boundary", "contract staff only"),
+                                                     ("definition", "deaths and injuries"))
+
+
+def test_rows_off_the_common_basis_are_flagged_and_the_difference_said(bases) -> None:
+    found = compare(bases, bases.metrics["hurt"])
+    flags = {v.company: v.flags for v in found.values}
+    assert flags == {"a-co": (), "b-co": (), "c-co": ("basis_differs",)}
+    assert basis_note(found.values) == (
+        "Bases differ (flag basis_differs), compare with care: boundary 'the whole entity' "
+        "(b-co, a-co) vs 'contract staff only' (c-co); definition 'deaths only' (b-co, a-co) "
+        "vs 'deaths and injuries' (c-co).")
+    two = compare(bases, bases.metrics["hurt"], companies=["a-co", "c-co"])
+    # no basis held by more rows than another: every row is flagged
+    assert [v.flags for v in two.values] == [("basis_differs",), ("basis_differs",)]
+    alike = compare(bases, bases.metrics["hurt"], companies=["a-co", "b-co"])
+    assert [v.flags for v in alike.values] == [(), ()] and basis_note(alike.values) == ""
+
+
+def test_csv_carries_the_basis_and_the_group(run, write) -> None:
+    path = write("bases.yaml", BASES)
+    data = rows(run("compare", "hurt", "--no-builtin", "--catalog", str(path), "-f",
+                    "csv").out)
+    assert [(r["company"], r["basis"], r["part_of"], r["flags"]) for r in data] == [
+        ("b-co", "definition: deaths only", "", ""),
+        ("c-co", "boundary: contract staff only; definition: deaths and injuries", "b-co",
+         "basis_differs"),
+        ("a-co", "definition: deaths only", "", "")]
+    as_json = json.loads(run("compare", "hurt", "--no-builtin", "--catalog", str(path), "-f",
+                             "json").out)
+    assert [r["part_of"] for r in as_json] == [None, "b-co", None]
+
+
+def test_a_change_of_basis_makes_a_change_not_comparable(run, write) -> None:
+    path = write("bases.yaml", BASES)
+    data = rows(run("trend", "c-co", "hurt", "--no-builtin", "--catalog", str(path), "-f",
+                    "csv").out)
+    assert data[1]["flags"] == "change_not_comparable"
+    assert data[1]["change_note"] == ("not meaningful: the definition changed from 'deaths "
+                                      "only' to 'deaths and injuries'")
+
+
+def test_an_unknown_basis_aspect_is_an_error_at_its_line(write) -> None:
+    path = write("bad.yaml", BASES.replace("basis: {definition: deaths only}}",
+                                           "basis: {definition: deaths only, scope: all}}", 1))
+    with pytest.raises(CatalogError) as caught:
+        load_files([path])
+    assert (caught.value.line, caught.value.message) == (
+        11, "kpi 'hurt': 'basis': unknown key 'scope'")
+    assert caught.value.fix == "did you mean 'scopes'?"
+
+
+PARTIAL = """
+schema: 1
+companies:
+  diesel-only:
+    name: Diesel only
+    sources: {s: {file: d.txt}}
+    kpis:
+      - {metric: diesel, unit: t, values: {2020: 15000}, source: s, line: 1}
+"""
+
+
+def test_a_sum_without_electricity_is_no_total(write) -> None:
+    catalog = load(catalog_paths([write("p.yaml", PARTIAL)], use_env=False, builtin=True))
+    missing = value_of(catalog, "diesel-only", "energy", 2020, EnergyBasis())
+    assert reason(missing) == ("no total reported; cannot derive one: electricity never "
+                               "reported (--partial sums the rest)")
+    asked = value_of(catalog, "diesel-only", "energy", 2020, EnergyBasis(partial=True))
+    assert asked.value == D(15000) * D("1.4571") and asked.flags == ("derived", "partial")
+    full = value_of(catalog, "china-telecom", "energy", 2020, EnergyBasis(partial=True))
+    assert "partial" not in full.flags
+
+
+def test_partial_is_an_option_of_the_commands_that_derive(run, write) -> None:
+    path = write("p.yaml", PARTIAL)
+    plain = rows(run("compare", "energy", "--catalog", str(path), "-f", "csv").out)
+    mine = next(r for r in plain if r["company"] == "diesel-only")
+    assert (mine["kind"], mine["value"]) == ("missing", "")
+    asked = rows(run("compare", "energy", "--partial", "--catalog", str(path), "-f",
+                     "csv").out)
+    mine = next(r for r in asked if r["company"] == "diesel-only")
+    # on the calorific basis like the other derived totals, so not flagged basis_differs
+    assert (mine["kind"], mine["value"], mine["flags"]) == ("derived", "21856.5",
+                                                            "derived;partial")
+
+
+def test_with_no_common_year_each_company_shows_its_latest(run) -> None:
+    result = run("compare", "work_fatalities", "-f", "csv")
+    years = {r["company"]: r["year"] for r in rows(result.out)}
+    assert years == {"china-telecom": "2020", "china-unicom": "2020", "china-comservice": "2024"}
+    plain = run("compare", "work_fatalities", "-f", "plain").out
+    assert ("No year is reported by every company that has it: each company's latest year is "
+            "shown.") in plain
+
+
+def test_the_year_is_chosen_among_the_companies_that_report_the_metric(run) -> None:
+    plain = run("compare", "water", "-f", "plain").out
+    assert ("Year 2020: the latest year reported by every company that has it (china-telecom: "
+            "none in any year, so the year was chosen among the others).") in plain
+
+
+def test_values_a_check_warns_about_are_flagged_where_the_analyst_looks(tiny_catalog) -> None:
+    (comparison,) = api.compare(tiny_catalog, "turnover")
+    (value,) = comparison.values
+    assert value.flags == ("inconsistent",)
+    assert [f.check for f in value.findings] == ["rate_range"]
+    show = api.show(tiny_catalog, "tiny-group", 2020)
+    flagged = sorted(v.metric for v in show.values if "inconsistent" in v.flags)
+    # the sum names ghg and both scopes, the rate all three rates, the jump both years
+    assert flagged == ["employees", "ghg", "ghg_scope1", "ghg_scope2", "turnover",
+                       "turnover_f", "turnover_m"]
+    trend = api.trend(tiny_catalog, ["tiny-group"], "employees")
+    assert [c.value.flags for c in trend.series["tiny-group"]] == [("inconsistent",)] * 2
+
+
+# ---- the built-in catalog's own cases ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def builtin():
+    return load(catalog_paths([], use_env=False, builtin=True))
+
+
+def test_no_builtin_value_disagrees_with_another_printing_only_by_rounding(builtin) -> None:
+    # 8609.5 萬戶 in the table, 8610萬 in the prose; 50.2 hours and "more than 50"; ...
+    assert [k for k, o in builtin.observations.items() if "sources_disagree" in o.flags] == []
+    broadband = builtin.get("china-unicom", "fixed_broadband_subscribers", 2020)
+    assert broadband.value == D("8609.5") and broadband.also[0].value == D(8610)
+
+
+def test_builtin_approx_only_where_the_report_hedges(builtin) -> None:
+    as_many_as = builtin.get("china-comservice", "safety_warning_day_person_times", 2024)
+    assert "approx" not in as_many_as.flags  # 多達
+    saved = builtin.get("china-unicom", "electricity_cost_saved", 2020)
+    assert [c.approx for c in saved.also] == [True]  # "saving approximately RMB34.63 million"
+
+
+def test_builtin_changes_across_reports_on_other_definitions_are_not_comparable(builtin) -> None:
+    for metric in ("patent_applications", "anticorruption_training_sessions",
+                   "anticorruption_training_person_times"):
+        trend = api.trend(builtin, ["china-comservice"], metric)
+        crossing = next(c for c in trend.series["china-comservice"] if c.previous is not None
+                        and c.previous.year == 2020)
+        assert not crossing.comparable, metric
+        assert crossing.basis_changed[0][0] == "definition"
+
+
+def test_builtin_restated_series_are_comparable(builtin) -> None:
+    trend = api.trend(builtin, ["china-unicom"], "electricity")
+    assert all(c.comparable for c in trend.series["china-unicom"])
+
+
+def test_builtin_comparisons_of_unlike_bases_are_flagged(builtin) -> None:
+    def flagged(metric: str, **kwargs) -> dict[str, bool]:
+        (comparison,) = api.compare(builtin, metric, **kwargs)
+        return {v.company: "basis_differs" in v.flags for v in comparison.values}
+
+    assert flagged("ghg") == {"china-unicom": True, "china-telecom": True,
+                              "china-comservice": True}
+    assert flagged("energy") == {"china-telecom": False, "china-unicom": False,
+                                 "china-comservice": True}
+    assert flagged("revenue") == {"china-telecom": True, "china-unicom": True}
+    assert flagged("water") == {"china-unicom": True, "china-comservice": True}
+    assert flagged("work_fatalities") == {"china-telecom": True, "china-unicom": True,
+                                          "china-comservice": True}
+    assert flagged("broadband_coverage_villages") == {"china-telecom": True,
+                                                      "china-unicom": True}
+    assert flagged("base_stations_5g") == {"china-telecom": False, "china-unicom": False}
+    assert flagged("electricity") == {"china-telecom": False, "china-unicom": False}
+
+
+def test_builtin_check_findings_beyond_rounding(run) -> None:
+    findings = json.loads(run("check", "-f", "json").out)
+    not_jumps = sorted((f["severity"], f["check"], f["company"], f["year"], f["metric"])
+                       for f in findings if f["check"] != "jump")
+    assert not_jumps == [
+        ("info", "emission_factor", "china-unicom", 2018, "ghg_scope2"),
+        ("info", "emission_factor", "china-unicom", 2019, "ghg_scope2"),
+        ("info", "emission_factor", "china-unicom", 2020, "ghg_scope2"),
+        ("warning", "emission_factor", "china-telecom", 2018, "ghg"),
+        ("warning", "emission_factor", "china-telecom", 2019, "ghg"),
+        ("warning", "emission_factor", "china-telecom", 2020, "ghg"),
+        # 1.87 % lies within rounding of the male rate 1.88 %; 2.16 % not of 2.64 %
+        ("warning", "rate_range", "china-unicom", 2018, "employee_turnover_rate"),
+        ("warning", "ratio", "china-unicom", 2018, "water_intensity_revenue"),
+        ("warning", "ratio", "china-unicom", 2019, "water_intensity_revenue"),
+        # 14.23 Mt / RMB 303,840 million = 46.82-46.85, printed 46.6
+        ("warning", "ratio", "china-unicom", 2020, "ghg_intensity_revenue"),
+        ("warning", "ratio", "china-unicom", 2020, "water_intensity_revenue"),
+        ("warning", "sum", "china-unicom", 2020, "employees_departed")]
+    jumps = {(f["company"], f["metric"], f["year"]) for f in findings if f["check"] == "jump"}
+    # across the gap between two reports, on a new definition: explained, not noise
+    assert ("china-comservice", "anticorruption_training_sessions", 2023) not in jumps
+    # across the gap, on the same definition: a warning
+    assert ("china-comservice", "infosec_training_person_times", 2024) in jumps
