@@ -1,5 +1,6 @@
-"""Write the generated tables of docs/catalog.md (the format, from esgcmp/schema.py) and
-docs/checks.md (the checks, from esgcmp/check.py and esgcmp/checks.toml).
+"""Write the generated tables of docs/catalog.md (the format, from esgcmp/schema.py),
+docs/checks.md (the checks, from esgcmp/check.py and esgcmp/checks.toml) and
+docs/data-quality.md (what `esgcmp check` finds in the built-in catalog).
 
 Run from the repository root: python tools/make_reference.py
 Each table stands between ``<!-- generated: NAME -->`` and ``<!-- end -->``; the test suite
@@ -21,7 +22,22 @@ from esgcmp.check import CHECKS, meaning  # noqa: E402
 _BLOCK = re.compile(r"(<!-- generated: (\S+) -->\n).*?(<!-- end -->)", re.S)
 
 
+def findings() -> str:
+    """`esgcmp check` on the built-in catalog, as Markdown."""
+    from esgcmp.catalog import catalog_paths, load
+    from esgcmp.check import run_checks
+    from esgcmp.output import to_tabulate
+    from esgcmp.views import check_report
+
+    paths = catalog_paths([], use_env=False, builtin=True)
+    report = check_report(run_checks(load(paths)), ["kpi_catalog.yaml"])
+    report.title = ""
+    return to_tabulate(report, "pipe").rstrip("\n")
+
+
 def table(name: str) -> str:
+    if name == "findings":
+        return findings()
     if name == "checks":
         lines = ["| check | severity | what it does |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.severity} | {meaning(c)} |" for c in CHECKS]
@@ -34,7 +50,7 @@ def render(file: str) -> str:
     return _BLOCK.sub(lambda m: f"{m.group(1)}{table(m.group(2))}\n{m.group(3)}", text)
 
 
-FILES = ("catalog.md", "checks.md")
+FILES = ("catalog.md", "checks.md", "data-quality.md")
 
 if __name__ == "__main__":
     for name in FILES:
