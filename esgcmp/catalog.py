@@ -15,6 +15,7 @@ this module never decides whether one is used.
 from __future__ import annotations
 
 import difflib
+import re
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -148,15 +149,24 @@ class Catalog:
         return self.metrics[_resolve("metric", wanted, names, list(self.metrics))]
 
 
+_TICKER = re.compile(r"^\d{3,6}\.[A-Za-z]{1,3}$")
+
+
 def _resolve(kind: str, wanted: str, names: dict[str, set[str]], ids: list[str]) -> str:
     matches = names.get(fold(wanted), set())
     if len(matches) == 1:
         return next(iter(matches))
     if len(matches) > 1:
         raise NotFoundError(kind, wanted, ids, sorted(matches), ambiguous=True)
+    command = "esgcmp companies" if kind == "company" else "esgcmp metrics"
+    if kind == "company" and _TICKER.match(wanted.strip()):
+        # a ticker one digit away from another is another company, never a misspelling
+        tickers = sorted(n.upper() for n in names if _TICKER.match(n))
+        raise NotFoundError(kind, wanted, ids, [], hint=(
+            f"no company in the catalog is listed under that ticker (tickers: "
+            f"{', '.join(tickers) or 'none'}); see '{command}'"))
     close = difflib.get_close_matches(fold(wanted), list(names), n=3, cutoff=0.6)
     suggestions = sorted({i for name in close for i in names[name]})
-    command = "esgcmp companies" if kind == "company" else "esgcmp metrics"
     raise NotFoundError(kind, wanted, ids, suggestions, hint=f"see '{command}'")
 
 

@@ -254,3 +254,15 @@ def test_builtin_check_findings_beyond_rounding(run) -> None:
     assert ("china-comservice", "anticorruption_training_sessions", 2023) not in jumps
     # across the gap, on the same definition: a warning
     assert ("china-comservice", "infosec_training_person_times", 2024) in jumps
+
+
+def test_a_ticker_not_in_the_catalog_is_not_taken_for_a_neighbour(run) -> None:
+    result = run("show", "0728.HK", "2020")
+    assert (result.code, result.out) == (3, "")
+    assert result.err == (
+        "esgcmp: error: unknown company '0728.HK'; known: china-comservice, china-telecom, "
+        "china-unicom; no company in the catalog is listed under that ticker (tickers: "
+        "0552.HK, 0762.HK); see 'esgcmp companies'\n")
+    assert "did you mean" not in result.err
+    assert run("show", "china telecom", "2020", "-f", "csv").out.splitlines()[1].startswith(
+        "china-telecom,2020,")  # the group parent
