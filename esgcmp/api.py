@@ -49,11 +49,6 @@ def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
     return out
 
 
-def _flag_changes(catalog: Catalog, changes: list[Change]) -> list[Change]:
-    values = flag_inconsistent(catalog, [c.value for c in changes])
-    return [replace(c, value=v) for c, v in zip(changes, values)]
-
-
 class Session:
     """The catalogs one command reads, and the store that keeps what earlier runs worked
     out (built catalogs, unit factors). ``close()`` keeps this run's unit factors."""
@@ -134,11 +129,13 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
     results = [compare_intensity(catalog, found, denominator, year=year, companies=chosen,
                                  unit=unit, basis=basis) for found in metrics]
     out = []
-    for result in results:
-        numerators = flag_inconsistent(catalog, [r.numerator for r in result.rows])
-        denominators = flag_inconsistent(catalog, [r.denominator for r in result.rows])
+    for result in results:  # numerators and denominators flagged in one pass of the checks
+        count = len(result.rows)
+        flagged = flag_inconsistent(catalog, [r.numerator for r in result.rows]
+                                    + [r.denominator for r in result.rows])
         out.append(replace(result, rows=[replace(r, numerator=n, denominator=d) for r, n, d
-                                         in zip(result.rows, numerators, denominators)]))
+                                         in zip(result.rows, flagged[:count],
+                                                flagged[count:])]))
     return out
 
 
@@ -160,7 +157,12 @@ def trend(catalog: Catalog, companies: list[str], metric: str, unit: str | None 
         values = [convert(v, unit) for v in series(catalog, company, found, basis)]
         if not values:
             raise NoDataError(f"{company} reports no '{found.id}' ({found.name})")
-        by_company[company] = _flag_changes(catalog, changes(values))
+        by_company[company] = changes(values)
+    # every company's values flagged in one pass of the checks
+    flagged = iter(flag_inconsistent(catalog, [c.value for found_changes in by_company.values()
+                                               for c in found_changes]))
+    by_company = {company: [replace(c, value=next(flagged)) for c in found_changes]
+                  for company, found_changes in by_company.items()}
     return Trend(found, unit or found.unit, by_company)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
 from .model import NO_TREND_FLAGS, Observation, Value
-from .precision import Range, printed_range
+from .precision import Range, exact, printed_range
 from .provenance import SourceFiles, check_observation
 from .units import target_factor
 
@@ -289,7 +289,7 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None) -> Iterat
             if isinstance(energy, Value) and ghg is not None and energy.value:
                 # a derived total is exact: the rounding of its components is negligible
                 used = (span(energy.observation) if energy.observation is not None
-                        else Range(energy.value, energy.value))
+                        else exact(energy.value))
                 ratio = span(ghg).over(used)
                 if ratio is not None:
                     points.append((year, ghg, energy, ratio.scaled(factor),

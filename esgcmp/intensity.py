@@ -9,7 +9,7 @@ from decimal import Decimal
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Implication, Kind, Metric, Missing, Value, Why, YearChoice, YearRule, inherited
+from .model import Implication, Kind, Metric, Missing, Value, Why, YearChoice, inherited
 from .units import parse_target, target_factor
 from .values import choose_year, convert, mark_unlike, value_of, years_available
 
@@ -109,9 +109,7 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
     rows: list[Intensity] = []
     missing: list[Missing] = []
     for company in chosen:
-        # with no common year, each company's latest year
-        wanted = (max(available[company]) if choice.rule is YearRule.any and available[company]
-                  else choice.year)
+        wanted = choice.year_for(available[company])
         numerator = value_of(catalog, company, metric.id, wanted, basis)
         denominator = denominator_value(catalog, company, per, wanted, basis)
         if not isinstance(numerator, Value):

@@ -340,3 +340,8 @@ class YearRule(StrEnum):
 class YearChoice:
     year: int
     rule: YearRule
+
+    def year_for(self, years: list[int]) -> int:
+        """The year to show for a company with these years: the chosen one, or with no
+        common year (``YearRule.any``) the company's latest."""
+        return max(years) if self.rule is YearRule.any and years else self.year

@@ -63,4 +63,5 @@ def printed_range(number: Decimal, approx: bool = False, factor: Decimal = Decim
 
 
 def exact(number: Decimal) -> Range:
+    """A number that stands for itself (computed, not printed)."""
     return Range(number, number)

@@ -144,10 +144,8 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
     values: list[Value] = []
     missing: list[Missing] = []
     for company in chosen:
-        # with no common year, each company's latest year
-        wanted = (max(available[company]) if choice.rule is YearRule.any and available[company]
-                  else choice.year)
-        result = value_of(catalog, company, metric.id, wanted, basis)
+        result = value_of(catalog, company, metric.id, choice.year_for(available[company]),
+                          basis)
         if isinstance(result, Value):
             values.append(convert(result, unit))
         else:

@@ -139,7 +139,7 @@ def test_rate_range_cites_the_rate_and_its_parts(write) -> None:
     assert finding.details == {"parts": ("share_a", "share_b"), "low": D(10), "high": D(20)}
 
 
-TOTALS = """
+TOTAL_METRICS = """
 schema: 1
 metrics:
   electricity: {name: Electricity, category: environmental, unit: MWh}
@@ -147,7 +147,9 @@ metrics:
   ghg: {name: GHG, category: environmental, unit: tCO2e}
   employees: {name: Employees, category: social, unit: persons}
   employee_turnover_rate: {name: Turnover, category: social, unit: percent}
-companies:
+"""
+
+TOTALS = TOTAL_METRICS + """companies:
   group:
     name: Group
     sources: {s: {file: g.txt}}
@@ -197,15 +199,7 @@ def test_a_part_larger_than_its_group_is_an_error(totals) -> None:
 
 
 def test_emissions_per_energy_that_move_while_energy_stands_still(write) -> None:
-    text = """
-schema: 1
-metrics:
-  electricity: {name: Electricity, category: environmental, unit: MWh}
-  energy: {name: Energy, category: environmental, unit: tce}
-  ghg: {name: GHG, category: environmental, unit: tCO2e}
-  employees: {name: Employees, category: social, unit: persons}
-  employee_turnover_rate: {name: Turnover, category: social, unit: percent}
-companies:
+    text = TOTAL_METRICS + """companies:
   co:
     name: Co
     sources: {s: {file: c.txt}}
