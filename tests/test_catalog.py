@@ -120,7 +120,7 @@ def test_same_company_metric_year_twice_is_an_error(write) -> None:
      r":4: duplicate key 'm' \(first given at line 3\)"),
     ("schema: 1\nx: !!python/object/apply:os.system [echo hi]\n",
      r":2: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    ("schema: 1\na: &x [1]\nb: *x\n", r":3: YAML aliases \(\*name\) are not allowed"),
+    ("schema: 1\na: &x [1]\nb: *x\n", r":2: YAML anchors \(&x\) are not allowed"),
 ])
 def test_malformed_catalog_gives_file_and_line(write, text, message) -> None:
     path = write("bad.yaml", text)

@@ -121,7 +121,7 @@ def test_an_unknown_metric_in_parts_is_suggested(write) -> None:
 
 @pytest.mark.parametrize(("value", "kind"), [
     ("[1, 2]", "a list"), ("text", "text"), ("12", "a number"), ("1.5", "a number"),
-    ("true", "true/false"), ("null", "nothing"), ("2001-02-03", "date")])
+    ("true", "true/false"), ("null", "nothing"), ("2001-02-03", "text")])
 def test_a_wrong_type_is_named(write, value, kind) -> None:
     path = write("cat.yaml", HEAD.replace("  water: {name: Water, category: environmental, "
                                           "unit: t}", f"  water: {value}"))
