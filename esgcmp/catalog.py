@@ -15,8 +15,9 @@ this module never decides whether one is used.
 from __future__ import annotations
 
 import difflib
-import re
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -51,15 +52,23 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
         named += [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
     named += [str(p) for p in user_paths]
     for name in named:
+        if not name.strip():
+            raise UsageError("--catalog names nothing (an empty path)",
+                             fix="give a catalog file or directory")
         path = Path(name).expanduser()
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.is_file())
-            if not files:
-                raise CatalogError("directory holds no .yaml catalog files", file=str(path))
-            paths += files
-        else:
-            paths.append(path)
+        try:
+            if path.is_dir():
+                files = sorted(p for p in path.iterdir()
+                               if p.suffix in (".yaml", ".yml") and p.is_file())
+                if not files:
+                    raise CatalogError("directory holds no .yaml catalog files",
+                                       file=str(path))
+                paths += files
+            else:
+                paths.append(path)
+        except OSError as exc:
+            raise CatalogError(f"cannot read ({exc.strerror})",
+                               file=str(path)) from None
     if not paths:
         raise UsageError("no catalog to read: --no-builtin needs --catalog or ESGCMP_CATALOG",
                          fix="name your catalog with --catalog PATH")
@@ -172,18 +181,43 @@ def _resolve(kind: str, wanted: str, names: dict[str, set[str]], ids: list[str])
 
 # ---- reading ------------------------------------------------------------------------
 
+MAX_FILE_BYTES = 512 * 2**20  # a catalog file; split a larger catalog into several
+
+
 def read_catalog_bytes(path: Path) -> bytes:
-    """A catalog file's bytes; a missing or unreadable file is an error."""
+    """A catalog file's bytes; a missing, unreadable, special or oversized file is an
+    error."""
+    return read_regular_file(path, MAX_FILE_BYTES, "catalog file", fix_missing=(
+        "check the path given to --catalog or ESGCMP_CATALOG"))
+
+
+def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. A pipe, device or socket is
+    refused before anything is read from it (opening never waits for a writer), and
+    nothing larger than the limit is read."""
     try:
-        return path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise CatalogError("catalog file not found", file=str(path),
-                           fix="check the path given to --catalog or ESGCMP_CATALOG") from None
-    except IsADirectoryError:
-        raise CatalogError("is a directory where a catalog file was expected",
-                           file=str(path)) from None
+        raise CatalogError(f"{what} not found", file=str(path), fix=fix_missing) from None
     except OSError as exc:
-        raise CatalogError(f"cannot read catalog file ({exc.strerror})", file=str(path)) from None
+        raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            kind = os.fstat(handle).st_mode
+            if stat.S_ISDIR(kind):
+                raise CatalogError(f"is a directory where a {what} was expected",
+                                   file=str(path))
+            if not stat.S_ISREG(kind):
+                raise CatalogError(f"is not a regular file (a pipe, device or socket cannot "
+                                   f"be a {what})", file=str(path))
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
+    if len(data) > limit:
+        raise CatalogError(f"{what} is larger than {limit // 2**20} MB, the most esgcmp reads",
+                           file=str(path), fix="split it into several files")
+    return data
 
 
 def _decode(raw: bytes, file: str) -> str:

@@ -374,15 +374,22 @@ def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
     """Every value re-found on its cited line of the source files in ``directory``."""
     files = SourceFiles(directory)
     absent: dict[str, int] = {}
+    unreadable: dict[str, int] = {}
     for obs in catalog.observations.values():
         if not files.has(obs.source.file):
-            absent[obs.source.file] = absent.get(obs.source.file, 0) + 1
+            tally = absent if files.missing(obs.source.file) else unreadable
+            tally[obs.source.file] = tally.get(obs.source.file, 0) + 1
             continue
         for miss in check_observation(obs, files):
             yield Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
                           sources=(miss.where, miss.catalog),
                           details={"expected": miss.expected, "where": miss.where,
                                    "line_text": miss.line_text})
+    for file, count in sorted(unreadable.items()):
+        yield Finding(Severity.error, "source_line", sources=(file,),
+                      details={"problem": f"{file} {files.problems[file]}: its {count} "
+                                          f"value{'s were' if count != 1 else ' was'} not "
+                                          "re-found"})
     for file, count in sorted(absent.items()):
         yield Finding(Severity.info, "source_line", sources=(file,),
                       details={"absent": file, "directory": str(directory), "count": count})

@@ -88,7 +88,7 @@ def _coefficient(text: str | None) -> Decimal | None:
     return _decimal(text, "'--kgce-per-kwh'", low, high)
 
 
-CatalogOption = Annotated[Optional[list[Path]], typer.Option(
+CatalogOption = Annotated[Optional[list[str]], typer.Option(
     "--catalog", help="A user catalog file or directory of them, layered over the built-in "
                       "catalog (repeatable; also ESGCMP_CATALOG, paths separated by "
                       "the OS path separator, : on Linux and macOS).", show_default=False)]
@@ -126,8 +126,11 @@ def _format(requested: Format | None, bom: bool = False) -> Format:
 _OPEN: list[Any] = []  # sessions to close when the command has succeeded
 
 
-def _session(catalogs: list[Path] | None, no_builtin: bool):  # -> api.Session
+def _session(catalogs: list[str] | None, no_builtin: bool):  # -> api.Session
     from .api import Session
+
+    if any(not name.strip() for name in catalogs or []):
+        raise UsageError("--catalog '' names nothing", fix="give a catalog file or directory")
 
     session = Session(catalogs, builtin=not no_builtin)
     _OPEN.append(session)
@@ -349,10 +352,9 @@ def companies(fmt: FormatOption = None, bom: BomOption = False,
 
 @app.command()
 def check(
-    sources: Annotated[Optional[Path], typer.Option(
+    sources: Annotated[Optional[str], typer.Option(
         "--sources", help="Folder of the source report files: also re-find every value on "
-                          "its cited line.", show_default=False, exists=True, file_okay=False,
-        dir_okay=True)] = None,
+                          "its cited line.", show_default=False)] = None,
     jump: Annotated[str, typer.Option(
         "--jump", help="Flag year-over-year changes larger than this fraction.",
         metavar="FRACTION")] = "0.5",
@@ -370,13 +372,29 @@ def check(
     if threshold < 0:
         raise typer.BadParameter(f"{jump} is negative; give a fraction such as 0.5",
                                  param_hint="'--jump'")
+    folder = _folder(sources, "'--sources'")
     session = _session(catalog, no_builtin)
     with _reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
-    result = api.check(session, sources, threshold)
+    result = api.check(session, folder, threshold)
     _emit(check_report(result.findings, result.files), chosen, bom)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
+
+
+def _folder(name: str | None, option: str) -> Path | None:
+    """An existing directory named by an option, or a usage error."""
+    if name is None:
+        return None
+    if not name.strip():
+        raise typer.BadParameter("'' names no folder", param_hint=option)
+    try:
+        if Path(name).is_dir():
+            return Path(name)
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read '{name}' ({exc.strerror})",
+                                 param_hint=option) from None
+    raise typer.BadParameter(f"'{name}' is not a folder", param_hint=option)
 
 
 def _fail(message: str, code: int) -> int:

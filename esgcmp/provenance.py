@@ -45,26 +45,65 @@ class Miss:
     line_text: str
 
 
+MAX_SOURCE_BYTES = 256 * 2**20  # a source text; a report is a few MB at most
+MAX_LINE_CHARS = 100_000  # a longer line is not searched for numbers
+
+
 class SourceFiles:
-    """Source files by name, read once, from one directory."""
+    """Source files by name, read once, from one directory. A citation names a file inside
+    that directory: a name that leads outside it (``../``, an absolute path, a symbolic
+    link) is a problem, never read."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self.root = directory.resolve()
         self._lines: dict[str, list[str] | None] = {}
+        self.problems: dict[str, str] = {}  # file -> why it cannot be read
 
     def has(self, file: str) -> bool:
         self.line(file, 1)
         return self._lines[file] is not None
 
+    def missing(self, file: str) -> bool:
+        """Whether the file is simply not in the directory (rather than unreadable)."""
+        return not self.has(file) and file not in self.problems
+
     def line(self, file: str, number: int) -> str | None:
         if file not in self._lines:
-            path = self.directory / file
-            self._lines[file] = (path.read_text(encoding="utf-8").split("\n")
-                                 if path.is_file() else None)
+            self._lines[file] = self._read(file)
         lines = self._lines[file]
         if lines is None or not 1 <= number <= len(lines):
             return None
         return lines[number - 1]
+
+    def _read(self, file: str) -> list[str] | None:
+        from .catalog import read_regular_file
+        from .errors import CatalogError
+
+        path = self.directory / file
+        try:
+            inside = Path(file).is_absolute() is False and path.resolve().is_relative_to(
+                self.root)
+            if not inside:
+                self.problems[file] = f"is outside {self.directory}; a citation names a file in it"
+                return None
+            if not path.exists():
+                return None
+            raw = read_regular_file(path, MAX_SOURCE_BYTES, "source file")
+        except CatalogError as exc:
+            self.problems[file] = exc.message
+            return None
+        except (OSError, RuntimeError) as exc:  # a name too long, a symbolic-link loop
+            self.problems[file] = f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.problems[file] = (f"is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
+                                   "convert it to UTF-8 (iconv -t UTF-8)")
+            return None
+        return text.split("\n")
 
 
 def check_observation(observation: Observation, files: SourceFiles) -> list[Miss]:
@@ -77,6 +116,11 @@ def check_observation(observation: Observation, files: SourceFiles) -> list[Miss
     what = f"{observation.company} {observation.metric} {observation.year}"
     for file, number, value, printed in places:
         text = files.line(file, number)
+        if text is not None and len(text) > MAX_LINE_CHARS:
+            misses.append(Miss(f"{file}:{number}", str(observation.origin), what,
+                               printed or f"{value.normalize():f}" if value is not None else "",
+                               f"(a line of {len(text):,} characters, too long to search)"))
+            continue
         if text is None or not printed_on(text, value, printed):
             expected = printed if printed else (f"{value.normalize():f}" if value is not None
                                                 else "")
