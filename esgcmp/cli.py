@@ -391,10 +391,12 @@ def _folder(name: str | None, option: str) -> Path | None:
     try:
         if Path(name).is_dir():
             return Path(name)
+        exists = Path(name).exists()
     except OSError as exc:
         raise typer.BadParameter(f"cannot read '{name}' ({exc.strerror})",
                                  param_hint=option) from None
-    raise typer.BadParameter(f"'{name}' is not a folder", param_hint=option)
+    raise typer.BadParameter(f"'{name}' {'is not a folder' if exists else 'does not exist'}",
+                             param_hint=option)
 
 
 def _fail(message: str, code: int) -> int:
