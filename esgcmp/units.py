@@ -27,6 +27,13 @@ if TYPE_CHECKING:  # pint is imported lazily: most cached runs never need it
 
 ONE = Decimal(1)
 
+# Limits on a unit's text (docs/security.md): reports print units of a few words, and
+# pint's parser is neither linear in the length nor bounded in its exponents.
+MAX_UNIT_CHARS = 64
+MAX_PARENTHESES = 3  # nested
+MAX_EXPONENT = 4  # t**2, kWh/m**3: whole exponents from -4 to 4
+SCALE_RANGE = (Decimal("1e-15"), Decimal("1e15"))  # a unit's multiplier (萬 is 1e4, 億 1e8)
+
 GENERIC = "count"  # a bare counter: it takes the counting unit of its metric
 
 
@@ -95,6 +102,42 @@ def _closing(text: str) -> int:
     return -1
 
 
+_EXPONENT = re.compile(r"(\w*)\s*(?:\*\*|\^)\s*(\(?\s*[-+]?[^\s)*/]*\)?)")
+_MILLITONNE = re.compile(r"(?<![A-Za-z_])mt(?![A-Za-z_])")
+
+
+def _bounded(text: str) -> None:
+    """Refuse a unit text that esgcmp will not hand to pint: too long, nested too deep, a
+    power that is not a small whole number, or ``mt`` (which reports use for metric tons
+    or Mt, and pint reads as a millitonne)."""
+    if len(text) > MAX_UNIT_CHARS:
+        raise UnitError(f"unit '{text[:20]}...' is longer than {MAX_UNIT_CHARS} characters",
+                        fix="give the unit as printed, e.g. '萬噸' or 'tons'")
+    depth = 0
+    for char in text:
+        depth += (char in "(（") - (char in ")）")
+        if depth > MAX_PARENTHESES:
+            raise UnitError(f"unit '{text}' nests parentheses deeper than {MAX_PARENTHESES}")
+    for match in _EXPONENT.finditer(text):
+        power = match.group(2).strip("() ")
+        most = 15 if match.group(1) == "10" else MAX_EXPONENT  # 10^4 CNY
+        if not re.fullmatch(r"[-+]?\d{1,2}", power) or abs(int(power)) > most:
+            raise UnitError(f"unit '{text}': the power '{match.group(2)}' is not a whole "
+                            f"number from -{most} to {most}")
+    if _MILLITONNE.search(text):
+        raise UnitError(f"unit '{text}': 'mt' is ambiguous (metric tons or megatonnes, read "
+                        "as millitonnes by unit libraries)", fix="write t or Mt")
+
+
+def _scaled(text: str, scale: Decimal) -> Decimal:
+    """The multiplier of a unit, if it is a positive number of a plausible size."""
+    low, high = SCALE_RANGE
+    if not (scale.is_finite() and low <= scale <= high):
+        raise UnitError(f"unit '{text}' has the multiplier {scale:.3g}, outside 1e-15 to 1e15",
+                        fix="a unit's multiplier is a positive number such as 10,000 or 萬")
+    return scale
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_SLASHES)
     text = re.sub(r"\s+", " ", text).strip()
@@ -120,7 +163,7 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
             break
         number = _NUMBER.match(rest)
         if number:
-            scale *= Decimal(number.group(1).replace(",", ""))
+            scale *= _scaled(printed, Decimal(number.group(1).replace(",", "")))
             rest = rest[number.end():]
             continue
         for word, factor in vocabulary().english_magnitudes:
@@ -154,6 +197,7 @@ def parse_printed(text: str) -> PrintedUnit:
     """Read a unit as printed in a report: ``萬噸`` -> 10000 x t."""
     if not isinstance(text, str) or not text.strip():
         raise UnitError("empty unit", fix="give the unit as printed, e.g. '萬噸' or 'tons'")
+    _bounded(text)
     cleaned = _clean(text)
     known = vocabulary()
     if cleaned in known.case_sensitive:
@@ -173,7 +217,7 @@ def parse_printed(text: str) -> PrintedUnit:
         scale /= den_scale
         expr = f"{expr} / ({den_expr or GENERIC})"
         generic = generic or den_generic
-    return PrintedUnit(text, scale, expr, generic)
+    return PrintedUnit(text, _scaled(text, scale), expr, generic)
 
 
 @dataclass(frozen=True)
@@ -190,6 +234,7 @@ def parse_target(text: str) -> TargetUnit:
     """Parse a unit the user or the catalog names as a comparison unit."""
     if not isinstance(text, str) or not text.strip():
         raise UnitError("empty unit")
+    _bounded(text)
     cleaned = _clean(text)
     word = vocabulary().words.get(cleaned.lower())
     if word is not None and word != GENERIC:
@@ -202,14 +247,14 @@ def parse_target(text: str) -> TargetUnit:
                             "person_times, percent (docs/units.md)") from exc
     if not hasattr(quantity, "units"):
         raise UnitError(f"'{text}' is a number, not a unit")
-    return TargetUnit(text, _to_decimal(quantity.magnitude), str(quantity.units))
+    return TargetUnit(text, _scaled(text, _to_decimal(quantity.magnitude)), str(quantity.units))
 
 
 def _to_decimal(number: float | int) -> Decimal:
     """A float factor as a Decimal with 15 significant digits (drops binary noise)."""
     if isinstance(number, int):
         return Decimal(number)
-    return Decimal(f"{number:.15g}")
+    return Decimal(f"{number:.15g}")  # inf and nan stay themselves
 
 
 def format_decimal(number: Decimal) -> str:

@@ -299,7 +299,7 @@ def test_the_derivation_rules_are_the_documented_coefficients() -> None:
         "electricity": (D("0.1229"), "kgce/kWh"), "gasoline": (D("1.4714"), "kgce/kg"),
         "diesel": (D("1.4571"), "kgce/kg"), "natural_gas": (D("1.2143"), "kgce/m3"),
         "coal": (D("0.7143"), "kgce/kg"), "purchased_heat": (D("0.03412"), "kgce/MJ")}
-    assert energy.generation_range == (D(0), D(1))
+    assert energy.generation_range == (D("0.1229"), D(1))
 
 
 def test_a_company_without_values_reports_no_year(write) -> None:
@@ -455,4 +455,4 @@ def test_an_energy_basis_says_what_is_wrong() -> None:
     with pytest.raises(UsageError) as caught:
         EnergyBasis(ElectricityBasis.generation, D("1.5"))
     assert str(caught.value) == ("the generation-equivalent basis needs the year's coefficient "
-                                 "in kgce/kWh, between 0 and 1, not 1.5")
+                                 "in kgce/kWh, between 0.1229 and 1, not 1.5")

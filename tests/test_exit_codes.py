@@ -29,7 +29,7 @@ USAGE = [
     (["compare", "energy", "--basis", "generation", "--kgce-per-kwh", "nan"],
      "'nan' is not a finite number"),
     (["compare", "energy", "--basis", "generation", "--kgce-per-kwh", "5"],
-     "5 is not between 0 and 1"),
+     "5 is not between 0.1229 and 1"),
     (["compare", "energy", "--basis", "generation"], "needs the year's coefficient"),
     (["compare", "energy", "--kgce-per-kwh", "0.3"], "applies to --basis generation only"),
     (["trend", "ghg"], "trend needs a company and a metric"),
