@@ -21,6 +21,7 @@ from .catalog import Catalog
 from .errors import UsageError
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
                     Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
+from .precision import quotient
 from .units import format_decimal, target_factor
 
 
@@ -199,7 +200,7 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
         if ratio_obs is None or not isinstance(numerator, Value) or ratio_obs.normalized == 0:
             continue
         factor = target_factor(f"({numerator_metric.unit}) / ({ratio.unit})", metric.unit)
-        implied = numerator.value / ratio_obs.normalized * factor
+        implied = quotient(numerator.value / ratio_obs.normalized * factor)
         references = [ratio_obs.reference]
         if numerator.observation is not None:
             references.insert(0, numerator.observation.reference)

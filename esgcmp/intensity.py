@@ -10,6 +10,7 @@ from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
 from .model import Implication, Kind, Metric, Missing, Value, Why, YearChoice, inherited
+from .precision import quotient
 from .units import parse_target, target_factor
 from .values import choose_year, convert, mark_unlike, value_of, years_available
 
@@ -131,7 +132,8 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
             if isinstance(found, Value) and not implied_by_it:
                 reported = convert(found, unit)
         rows.append(Intensity(numerator, denominator,
-                              numerator.value / denominator.value * factor, unit, reported))
+                              quotient(numerator.value / denominator.value * factor), unit,
+                              reported))
     numerators = mark_unlike([r.numerator for r in rows])
     denominators = mark_unlike([r.denominator for r in rows])
     rows = [replace(r, numerator=n, denominator=d)

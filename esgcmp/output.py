@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -68,17 +71,19 @@ def number_text(value: Any, grouped: bool = True) -> str:
     return text
 
 
-def json_number(value: Decimal) -> int | float:
-    """A Decimal as the JSON number that prints back as the same digits."""
-    if value == value.to_integral_value() and abs(value) < 10 ** 15:
-        return int(value)
-    return float(value)
+def json_number(value: Decimal) -> str:
+    """A Decimal as JSON number text with every digit it has (``13.2``, ``9007199254740993``,
+    ``1.7E+25``); JSON allows any number of digits, and a reader that wants a double gets
+    the nearest one."""
+    if not value.is_finite():
+        raise ValueError(f"{value} has no JSON number")  # the reader refuses such values
+    if value == value.to_integral_value():
+        return str(int(value))
+    return str(value.normalize())
 
 
 def _csv_cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if len(value.normalize().as_tuple().digits) > 15:  # a quotient: float precision, as JSON
-            return repr(float(value))
+    if isinstance(value, Decimal):  # every digit; quotients are already a double's digits
         return format(value.normalize(), "f") if value != 0 else "0"
     if isinstance(value, (list, tuple)):
         value = ";".join(str(v) for v in value)
@@ -87,16 +92,23 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _json_cell(value: Any) -> Any:
+def _json_cell(value: Any, numbers: list[str], mark: str = "") -> Any:
+    """A cell as JSON data; a Decimal becomes a placeholder string whose place the exact
+    number text takes once the document is written (the json module writes numbers only
+    from int and float). The mark is new on every call, so no catalog text can be one."""
     if isinstance(value, Decimal):
-        return json_number(value)
-    if isinstance(value, tuple):
-        return [_json_cell(v) for v in value]
-    if isinstance(value, list):
-        return [_json_cell(v) for v in value]
+        numbers.append(json_number(value))
+        return f"\x00{mark}{len(numbers) - 1}\x00"
+    if isinstance(value, (tuple, list)):
+        return [_json_cell(v, numbers, mark) for v in value]
     if isinstance(value, dict):
-        return {k: _json_cell(v) for k, v in value.items()}
+        return {k: _json_cell(v, numbers, mark) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} has no JSON number")
     return value
+
+
+
 
 
 def to_csv(report: Report, bom: bool = False) -> str:
@@ -116,8 +128,13 @@ def _flat(value: Any) -> Any:
 
 
 def to_json(report: Report) -> str:
-    rows = [{c: _json_cell(row.get(c)) for c in report.columns} for row in report.rows]
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    numbers: list[str] = []
+    mark = secrets.token_hex(8)
+    rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns}
+            for row in report.rows]
+    text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)
+    placeholder = re.compile(r'"\\u0000' + mark + r'(\d+)\\u0000"')
+    return placeholder.sub(lambda m: numbers[int(m.group(1))], text) + "\n"
 
 
 def _human_rows(report: Report, stacked: tuple[str, ...] = ()) -> list[list[str]]:

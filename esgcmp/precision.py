@@ -65,3 +65,10 @@ def printed_range(number: Decimal, approx: bool = False, factor: Decimal = Decim
 def exact(number: Decimal) -> Range:
     """A number that stands for itself (computed, not printed)."""
     return Range(number, number)
+
+
+def quotient(value: Decimal) -> Decimal:
+    """A quotient (an intensity, an implied denominator) to the precision of a double, the
+    shortest digits that read back as the same double: 28 digits of a division are noise,
+    while a printed or summed value keeps every digit it has."""
+    return Decimal(repr(float(value)))

@@ -230,6 +230,10 @@ class Reader:
                     raw, values, f"{what} {year}")
                 flags = tuple(dict.fromkeys(entry_flags + value_flags))
                 basis = basis_of({**dict(entry_basis), **dict(value_basis)})
+            if number and not -20 <= number.adjusted() < 20 or len(number.as_tuple().digits) > 20:
+                raise self.error(f"{what} {year}: value {number} is outside what esgcmp reads "
+                                 "(at most 20 significant digits, between 1e-20 and 1e20)",
+                                 values, fix="check the number against the report")
             if number < 0 and not metric.signed:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
