@@ -17,7 +17,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .errors import CatalogError, EsgcmpError, ExitCode, UsageError
+from .errors import CatalogError, EsgcmpError, ExitCode, OutputError, UsageError
 from .model import ElectricityBasis, Framework
 from .output import Format, Report, render
 
@@ -213,6 +213,9 @@ def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         raise _OutputClosed from None
+    except OSError as exc:  # a full disk, an output device that fails
+        _silence_stdout()
+        raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
 
 
 @app.command()
@@ -400,7 +403,9 @@ def _folder(name: str | None, option: str) -> Path | None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"esgcmp: error: {_one_line(message)}\n")
+    with suppress(OSError, AttributeError, ValueError):  # stderr closed too: the code says it
+        sys.stderr.write(f"esgcmp: error: {_one_line(message)}\n")
+        sys.stderr.flush()
     return code
 
 
@@ -432,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     global _debug
     _debug = os.environ.get("ESGCMP_DEBUG", "") not in ("", "0")
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the exit
+        return _fail("cannot write the output: standard output is closed", ExitCode.OUTPUT)
     command = typer.main.get_command(app)
     _OPEN.clear()
     try:
@@ -468,6 +476,22 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.BROKEN_PIPE
     except KeyboardInterrupt:
         return _fail("interrupted", ExitCode.INTERRUPTED)
+    except OSError as exc:  # help or version written to a full disk
+        if _debug:
+            raise
+        if exc.filename is None:
+            _silence_stdout()
+            return _fail(f"cannot write the output ({exc.strerror or exc})", ExitCode.OUTPUT)
+        return _internal(exc)
+    except Exception as exc:  # noqa: BLE001 - a fault in esgcmp: one line, never a traceback
+        if _debug:
+            raise
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    return _fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the "
+                 "output of the same command run with --debug", ExitCode.INTERNAL)
 
 
 def run() -> None:

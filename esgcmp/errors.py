@@ -18,6 +18,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # unknown company, metric or year; nothing to compare
     CATALOG = 4  # a catalog file is missing, unreadable, malformed or inconsistent
     UNIT = 5  # a unit cannot be parsed or converted
+    INTERNAL = 70  # a fault in esgcmp itself (EX_SOFTWARE): please report it
+    OUTPUT = 74  # the output cannot be written: stdout closed, disk full (EX_IOERR)
     INTERRUPTED = 130  # Ctrl-C
     BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE)
 
@@ -109,6 +111,12 @@ class CatalogError(EsgcmpError):
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text}; {self.fix}" if self.fix else text
+
+
+class OutputError(EsgcmpError):
+    """Standard output cannot be written (closed, or its disk is full)."""
+
+    exit_code = ExitCode.OUTPUT
 
 
 class UnitError(_FixableError):

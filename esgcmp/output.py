@@ -13,6 +13,7 @@ import json
 import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -137,6 +138,22 @@ def to_json(report: Report) -> str:
     return placeholder.sub(lambda m: numbers[int(m.group(1))], text) + "\n"
 
 
+def terminal_text(text: str) -> str:
+    """Text as a terminal may show it: control characters (escape sequences that recolour,
+    clear the screen, set a window title, write the clipboard) and bidirectional or other
+    invisible format characters are written out as ``\\x1b``, ``\\u202e``; line breaks
+    stay. CSV and JSON keep the text as it is, escaped by their own rules."""
+    if text.isprintable():
+        return text
+    return "".join(_visible(ch) for ch in text)
+
+
+def _visible(ch: str) -> str:
+    if ch == "\n" or ch.isprintable() or unicodedata.category(ch) == "Zs":
+        return ch
+    return ch.encode("unicode_escape").decode("ascii")
+
+
 def _human_rows(report: Report, stacked: tuple[str, ...] = ()) -> list[list[str]]:
     """The displayed cells as text; a list is one item per line in a ``stacked`` column,
     else comma-separated."""
@@ -147,7 +164,7 @@ def _human_rows(report: Report, stacked: tuple[str, ...] = ()) -> list[list[str]
             value = row.get(column)
             if isinstance(value, (list, tuple)):
                 value = ("\n" if column in stacked else ", ").join(str(v) for v in value)
-            cells.append(number_text(value))
+            cells.append(terminal_text(number_text(value)))
         out.append(cells)
     return out
 
@@ -161,11 +178,12 @@ def to_tabulate(report: Report, style: str) -> str:
                     disable_numparse=True)
     lines = []
     if report.title:
-        lines.append(f"## {report.title}\n" if style == "pipe" else report.title)
+        title = terminal_text(report.title)
+        lines.append(f"## {title}\n" if style == "pipe" else title)
     lines.append(body)
     if report.notes:
         lines.append("")
-        lines.extend(report.notes)
+        lines.extend(terminal_text(note) for note in report.notes)
     return "\n".join(lines) + "\n"
 
 
@@ -242,7 +260,8 @@ def print_table(report: Report, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=report.title or None, box=box.SIMPLE_HEAVY, title_justify="left",
+    table = Table(title=terminal_text(report.title) or None, box=box.SIMPLE_HEAVY,
+                  title_justify="left",
                   header_style="bold")
     narrow = console.width < 100
     shown = [(c, h) for c, h in report.display
@@ -280,12 +299,12 @@ def print_table(report: Report, console: Any) -> None:
             if previous is not None:
                 table.add_section()
             if headed:
-                table.add_row(Text(str(group), style="bold"))
+                table.add_row(Text(terminal_text(str(group)), style="bold"))
         previous = group
         table.add_row(*[Text(cell) for cell in cells])
     console.print(table)
     for note in report.notes:
-        console.print(note, highlight=False, markup=False)
+        console.print(terminal_text(note), highlight=False, markup=False)
 
 
 def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,

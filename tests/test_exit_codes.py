@@ -91,6 +91,27 @@ def test_every_documented_code_is_produced(run, tiny, write, monkeypatch, capsys
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     seen[141] = run("metrics", "-f", "csv", *catalog).code
     monkeypatch.undo()
+
+    class FullDisk(ClosedPipe):
+        def write(self, _text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sys.stdout", FullDisk())
+    full = run("metrics", "-f", "csv", *catalog)
+    monkeypatch.undo()
+    assert full.err == "esgcmp: error: cannot write the output (No space left on device)\n"
+    seen[74] = full.code
+
+    def fault(*_args, **_kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("esgcmp.api.compare", fault)
+    faulty = run("compare", "ghg", *catalog)
+    monkeypatch.undo()
+    assert faulty.err == ("esgcmp: error: internal error (ZeroDivisionError: division by zero); "
+                          "please report it with the output of the same command run with "
+                          "--debug\n")
+    seen[70] = faulty.code
     assert seen == {code: code for code in documented()}
 
 
