@@ -372,12 +372,19 @@ def _documents(contents: list[tuple[str, bytes]], store: Store | None,
             pool.close()
 
 
+def _worker_start() -> None:
+    """A worker leaves Ctrl-C to the main process, which stops the workers and says
+    ``interrupted`` once (instead of every worker printing a traceback)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _Pool:
     """Worker processes parsing files ahead of the reader, at most two per core."""
 
     def __init__(self, contents: list[tuple[str, bytes]], todo: set[int], cores: int) -> None:
         import multiprocessing
-        from concurrent.futures import Future, ProcessPoolExecutor
 
         # How the work is spread (start method, workers, look-ahead, shutdown) decides
         # speed and memory, never an answer: those lines are left out of mutation testing.
@@ -386,25 +393,29 @@ class _Pool:
         self.contents = contents
         self.waiting = sorted(todo)
         self.window = 2 * cores  # pragma: no mutate  (documents waiting: bounds memory)
-        self.futures: dict[int, Future[Any]] = {}
-        self.executor = ProcessPoolExecutor(max_workers=min(cores, len(todo)), mp_context=context)  # pragma: no mutate
+        self.results: dict[int, Any] = {}
+        self.pool = context.Pool(min(cores, len(todo)), initializer=_worker_start)  # pragma: no mutate
         self._submit()
 
     def _submit(self) -> None:
-        while self.waiting and len(self.futures) < self.window:  # pragma: no mutate
+        while self.waiting and len(self.results) < self.window:  # pragma: no mutate
             number = self.waiting.pop(0)
             file, raw = self.contents[number]
-            self.futures[number] = self.executor.submit(_parse_worker, raw, file)
+            self.results[number] = self.pool.apply_async(_parse_worker, (raw, file))
 
     def take(self, number: int) -> Any:
         """The parsed document of file ``number`` (files are taken in order)."""
         self._submit()
-        document = self.futures.pop(number).result()
+        document = self.results.pop(number).get()
         self._submit()
         if isinstance(document, tuple) and document and document[0] == "error":
             raise CatalogError(document[1], file=document[2], line=document[3], fix=document[4])
         return document
 
     def close(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)  # pragma: no mutate
-
+        """Stop the workers: at once when the run ended early (an error, Ctrl-C)."""
+        if self.waiting or self.results:
+            self.pool.terminate()
+        else:
+            self.pool.close()
+        self.pool.join()  # pragma: no mutate
