@@ -252,12 +252,8 @@ class Store(Protocol):
 
     def digest(self, raw: bytes) -> str: ...
     def key(self, contents: list[tuple[str, str]]) -> str: ...
-    def document_key(self, content: str) -> str: ...
     def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None: ...
     def write(self, key: str, parts: Parts) -> None: ...
-    def has_document(self, digest: str) -> bool: ...
-    def document(self, digest: str) -> Any: ...
-    def keep_document(self, digest: str, document: Any) -> None: ...
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files, file)
@@ -267,15 +263,15 @@ def load(paths: list[Path], store: Store | None = None,
          progress: Progress | None = None) -> Catalog:
     """The catalog of these files, in layering order: from the store when it holds this
     very content, else read, validated and built (and then kept in the store)."""
+    # The files are read once: the key is made from these very bytes, and these bytes are
+    # what is parsed (never the file again, which may have changed since).
     contents = [(str(path), read_catalog_bytes(path)) for path in paths]
-    key, document_keys = "", []
-    if store is not None:  # each file is hashed once, for both keys
-        digests = [store.digest(raw) for _file, raw in contents]
-        key = store.key([(file, digest) for (file, _raw), digest in zip(contents, digests)])
-        document_keys = [store.document_key(digest) for digest in digests]
+    key = ""
+    if store is not None:
+        key = store.key([(file, store.digest(raw)) for file, raw in contents])
 
     def build(report: Progress | None = None) -> Parts:
-        return _build(contents, store, document_keys, report)
+        return _build(contents, report)
 
     if store is not None:
         found = store.read(key, lambda: build().shards)
@@ -297,12 +293,11 @@ def load_files(paths: Iterable[Path]) -> Catalog:
     return load(list(paths))
 
 
-def _build(contents: list[tuple[str, bytes]], store: Store | None, document_keys: list[str],
-           progress: Progress | None) -> Parts:
+def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Parts:
     from .reader import Reader, check_references  # (and pint) only when files are read
 
     parts = Parts()
-    documents = _documents(contents, store, document_keys)
+    documents = _documents(contents)
     for number, ((file, raw), document) in enumerate(zip(contents, documents)):
         if progress is not None:
             progress(number, len(contents), file)
@@ -343,30 +338,17 @@ def _parse_worker(raw: bytes, file: str) -> Any:
         return ("error", exc.message, exc.file, exc.line, exc.fix)
 
 
-def _documents(contents: list[tuple[str, bytes]], store: Store | None,
-               digests: list[str]) -> Iterator[Any]:
+def _documents(contents: list[tuple[str, bytes]]) -> Iterator[Any]:
     """Each file's parsed document, in order, one at a time (so that a large catalog is
-    never held in memory as YAML trees all at once). Files the store does not hold are
-    parsed on every core when they are large enough for that to pay."""
-    todo = {n for n in range(len(contents))
-            if store is None or not store.has_document(digests[n])}
+    never held in memory as YAML trees all at once), parsed on every core when the files
+    are large enough for that to pay."""
     cores = os.cpu_count() or 1
-    parallel = (cores >= 2 and len(todo) >= 2
-                and sum(len(contents[n][1]) for n in todo) >= PARALLEL_BYTES)
-    pool = _Pool(contents, todo, cores) if parallel else None
+    parallel = (cores >= 2 and len(contents) >= 2
+                and sum(len(raw) for _file, raw in contents) >= PARALLEL_BYTES)
+    pool = _Pool(contents, set(range(len(contents))), cores) if parallel else None
     try:
         for number, (file, raw) in enumerate(contents):
-            document = None
-            if store is not None and number not in todo:
-                document = store.document(digests[number])
-            if document is None:
-                if pool is not None and number in todo:
-                    document = pool.take(number)
-                else:
-                    document = parse_catalog_text(raw, file)
-                if store is not None:
-                    store.keep_document(digests[number], document)
-            yield document
+            yield pool.take(number) if pool is not None else parse_catalog_text(raw, file)
     finally:
         if pool is not None:
             pool.close()

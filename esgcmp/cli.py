@@ -124,6 +124,7 @@ def _format(requested: Format | None, bom: bool = False) -> Format:
 
 
 _OPEN: list[Any] = []  # sessions to close when the command has succeeded
+_SEEN: list[Any] = []  # every session of this run, for the store's warning
 
 
 def _session(catalogs: list[str] | None, no_builtin: bool):  # -> api.Session
@@ -134,6 +135,7 @@ def _session(catalogs: list[str] | None, no_builtin: bool):  # -> api.Session
 
     session = Session(catalogs, builtin=not no_builtin)
     _OPEN.append(session)
+    _SEEN.append(session)
     return session
 
 
@@ -442,6 +444,22 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("cannot write the output: standard output is closed", ExitCode.OUTPUT)
     command = typer.main.get_command(app)
     _OPEN.clear()
+    try:
+        return _run(command, args)
+    finally:
+        _warn_about_the_store()
+
+
+def _warn_about_the_store() -> None:
+    """Say once why the cache was not used (a folder others can change, say)."""
+    problems = {s.store.problem for s in _SEEN if s.store is not None and s.store.problem}
+    _SEEN.clear()
+    for problem in sorted(problems):
+        with suppress(OSError, AttributeError, ValueError):
+            sys.stderr.write(f"esgcmp: warning: {_one_line(problem)}\n")
+
+
+def _run(command: Any, args: list[str]) -> int:
     try:
         result = command.main(args=args, prog_name="esgcmp", standalone_mode=False)
         if result == ExitCode.INTERRUPTED:  # typer's word for a KeyboardInterrupt

@@ -4,9 +4,17 @@ The key is the content of every catalog file (a BLAKE2 hash), their order, and a
 fingerprint of esgcmp itself (the files of the installed package), so a stored catalog
 is never served after anything that could change it. A catalog is kept as one small
 index plus packs of rows per metric, and a query about one metric reads only that
-metric's values. Each file's parsed YAML is kept too, so after an edit only the changed
-file is parsed again. A store that is corrupt, from another version, or cannot be
-written is ignored: the catalog is read from its files, as without one.
+metric's values.
+
+Nothing in the store is trusted (docs/security.md). It holds only JSON, which cannot run
+code when read; every file starts with a keyed BLAKE2 tag of its name and content, made
+with a secret key that lives in the store, so a file that was corrupted, truncated, moved
+or written by anyone without the key is a miss. The store lives in a folder of its own
+(``esgcmp-store`` under the cache directory) that esgcmp creates with mode 0700 and
+marks as its own; a folder of that name that is not owned by the user, is open to
+others, is a symbolic link or lacks the mark is not used (a warning says so). esgcmp
+removes only entries it names itself, inside that folder, and never follows a symbolic
+link. Every file is written whole (a temporary file, then a rename).
 
 Records are written as rows by a codec derived from their dataclass fields, so a field
 added to a record is stored without anyone listing it here. This module knows the
@@ -20,13 +28,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
-import marshal
 import os
-import pickle
-import shutil
+import re
+import secrets
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -35,14 +45,23 @@ from typing import Any
 
 from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
-FORMAT = 6  # bump when the stored layout changes
-KEEP = 8  # catalogs kept; older ones are removed
-KEEP_DOCUMENTS = 4096  # parsed files kept
+FORMAT = 7  # bump when the stored layout changes
+KEEP = 8  # catalogs kept; the least recently used are removed
 PACK_ROWS = 20_000  # metrics are stored together until a file holds this many values
+MAX_FILE_BYTES = 2**30  # a stored file larger than this is not read
+FOLDER = "esgcmp-store"  # the store's own folder inside the cache directory
+TAG_NAME = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder
+TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
+       b"# This folder is esgcmp's cache; esgcmp removes only what it wrote here.\n")
+KEY_NAME = "key"
+_ENTRY = re.compile(r"^c-[0-9a-f]{40}$")  # a stored catalog
+_ENTRY_FILE = re.compile(r"^(?:index|m\d{5})\.json$")  # the files of one
+_STAGING = re.compile(r"^\.tmp-[A-Za-z0-9_]+$")
+STALE_STAGING = 3600  # seconds: a staging folder older than this was left by a killed run
 
 
 def default_root() -> Path | None:
-    """Where the store lives, or None when it is turned off."""
+    """The cache directory, or None when the store is turned off."""
     if os.environ.get("ESGCMP_NO_CACHE", "") not in ("", "0"):
         return None
     named = os.environ.get("ESGCMP_CACHE_DIR")
@@ -108,11 +127,17 @@ def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
         nested = codec(RECORDS[base[6:-1].split(",")[0]])
         return (lambda v: tuple(nested.encode(x) for x in v),
                 lambda v, c: tuple(nested.decode(x, c) for x in v))
-    if declared.startswith("tuple["):  # marshal keeps tuples; None stays None
-        return None, None
+    if declared.startswith("tuple["):  # JSON gives lists: tuples again, nested too
+        return None, lambda v, _c: _tupled(v)
     if declared in _PLAIN:
         return None, None
     raise TypeError(f"the store cannot write a field declared {declared!r}")
+
+
+def _tupled(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tupled(v) for v in value)
+    return value
 
 
 RECORDS = {cls.__name__: cls for cls in (Citation, Observation, Source, Metric, Company)}
@@ -131,8 +156,10 @@ NO_CONTEXT: Context = {}
 class _StoredShards(Mapping[str, Shard]):
     """A catalog's values, metric by metric, read from their pack on first use."""
 
-    def __init__(self, folder: Path, packs: dict[str, str], sources: dict[str, dict[str, Source]],
+    def __init__(self, store: Store, folder: str, packs: dict[str, str],
+                 sources: dict[str, dict[str, Source]],
                  rebuild: Callable[[], dict[str, Shard]]) -> None:
+        self.store = store
         self.folder = folder
         self.packs = packs  # metric -> pack file
         self.sources = sources
@@ -155,7 +182,7 @@ class _StoredShards(Mapping[str, Shard]):
         try:
             name = self.packs[metric]
             if name not in self.read_packs:
-                self.read_packs[name] = marshal.loads((self.folder / name).read_bytes())
+                self.read_packs[name] = self.store.read_json(f"{self.folder}/{name}")
             rows = codec(Observation)
             shard: Shard = {}
             for row in self.read_packs[name][metric]:
@@ -173,22 +200,22 @@ class _StoredShards(Mapping[str, Shard]):
         return len(self.packs)
 
 
+class Unusable(Exception):
+    """The store's folder cannot be trusted or used; the message says why."""
+
+
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.catalogs = root / "catalogs"
-        self.documents = root / "documents"
+        self.folder = root / FOLDER
         self.fingerprint = _code_fingerprint()
+        self.problem: str | None = None  # why the store is not used, for a warning
+        self._secret: bytes | None = None
 
     # --- keys ------------------------------------------------------------------------
     @staticmethod
     def digest(raw: bytes) -> str:
         return hashlib.blake2b(raw, digest_size=20).hexdigest()
-
-    def document_key(self, content: str) -> str:
-        """A parsed file's key: its content (``digest`` of its bytes), parsed by this
-        esgcmp."""
-        return self.digest(f"{self.fingerprint}\0{content}".encode())
 
     def key(self, contents: list[tuple[str, str]]) -> str:
         """A catalog's key: its files, in order, by name and content (``digest`` of each
@@ -196,12 +223,73 @@ class Store:
         lines = [self.fingerprint] + [f"{file}\0{content}" for file, content in contents]
         return self.digest("\n".join(lines).encode())
 
+    # --- the folder and its secret ---------------------------------------------------
+    def _open(self, create: bool) -> bytes | None:
+        """The secret key of a store folder that is esgcmp's own, or None when there is no
+        folder (and ``create`` is false) or it cannot be trusted (``problem`` says why)."""
+        if self._secret is not None or self.problem is not None:
+            return self._secret
+        try:
+            self._secret = self._secret_key(create)
+        except Unusable as exc:
+            self.problem = (f"not using the cache in {self.folder}: {exc} (esgcmp makes a new "
+                            "one when the folder is removed)")
+        except OSError:
+            return None  # cannot be created or read now: no store this time, no warning
+        return self._secret
+
+    def _secret_key(self, create: bool) -> bytes | None:
+        try:
+            info = os.lstat(self.folder)
+        except FileNotFoundError:
+            if not create:
+                return None
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.mkdir(self.folder, 0o700)
+            secret = secrets.token_bytes(32)
+            _create_exclusive(self.folder / KEY_NAME, secret)
+            _create_exclusive(self.folder / TAG_NAME, TAG)
+            return secret
+        _trusted_folder(info)
+        secret = _read_regular(self.folder / KEY_NAME, 64)
+        marker = _read_regular(self.folder / TAG_NAME, 4096)
+        if secret is None or len(secret) != 32 or marker != TAG:
+            raise Unusable("the folder is not one esgcmp made (no key or mark)")
+        return secret
+
+    def _tag(self, secret: bytes, name: str, body: bytes) -> str:
+        return hashlib.blake2b(name.encode() + b"\0" + body, key=secret,
+                               digest_size=32).hexdigest()
+
+    # --- verified files ----------------------------------------------------------------
+    def read_json(self, name: str) -> Any:
+        """A stored JSON file, if its tag is right; else ValueError (a miss)."""
+        secret = self._open(create=False)
+        if secret is None:
+            raise ValueError("no store")
+        raw = _read_regular(self.folder / name, MAX_FILE_BYTES)
+        if raw is None:
+            raise ValueError(f"{name}: unreadable")
+        header, _, body = raw.partition(b"\n")
+        expected = f"esgcmp-store {FORMAT} {self._tag(secret, name, body)}".encode()
+        if not hmac.compare_digest(header, expected):
+            raise ValueError(f"{name}: not written by this store")
+        return json.loads(body)
+
+    def _write_json(self, folder: Path, name: str, data: Any, secret: bytes) -> None:
+        """Write ``data`` as ``name`` (its path inside the store, which the tag binds) into
+        ``folder``, whole or not at all."""
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        tag = self._tag(secret, name, body)
+        _write_atomically(folder / name.rsplit("/", 1)[-1],
+                          f"esgcmp-store {FORMAT} {tag}\n".encode() + body)
+
     # --- catalogs --------------------------------------------------------------------
     def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None:
         """The stored catalog, or None; a pack found broken later is rebuilt."""
-        folder = self.catalogs / key
+        folder = f"c-{key}"
         try:
-            index = marshal.loads((folder / "index.marshal").read_bytes())
+            index = self.read_json(f"{folder}/index.json")
             if index["format"] != FORMAT:
                 return None
             sources = {company: {row[0]: codec(Source).decode(row, NO_CONTEXT)
@@ -211,31 +299,31 @@ class Store:
                          for row in index["metrics"]},
                 companies={row[0]: codec(Company).decode(row, NO_CONTEXT)
                            for row in index["companies"]},
-                sources=sources, files=list(index["files"]))
-            parts.shards = _StoredShards(folder, dict(index["packs"]), sources,
+                sources=sources, files=[str(f) for f in index["files"]])
+            parts.shards = _StoredShards(self, folder, dict(index["packs"]), sources,
                                          rebuild)  # type: ignore[assignment]
         except Exception:  # noqa: BLE001 - any unreadable store means: build again
             return None
-        _quietly(os.utime, folder)  # recently used
+        _quietly(os.utime, self.folder / folder)  # recently used
         return parts
 
     def write(self, key: str, parts: Parts) -> None:
         _quietly(self._write, key, parts)
 
     def _write(self, key: str, parts: Parts) -> None:
-        self.catalogs.mkdir(parents=True, exist_ok=True)
-        final = self.catalogs / key
-        if final.exists():  # written since this run looked, or unreadable: replace it
-            shutil.rmtree(final, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(dir=self.catalogs, prefix=".tmp-"))
+        secret = self._open(create=True)
+        if secret is None:
+            return
+        final = self.folder / f"c-{key}"
+        staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
         try:
             rows = codec(Observation)
             packs: dict[str, str] = {}
             for number, metrics in enumerate(_packs(parts.shards)):
-                name = f"m{number:05d}.marshal"
-                (staging / name).write_bytes(marshal.dumps(
-                    {metric: [rows.encode(o) for years in parts.shards[metric].values()
-                              for o in years.values()] for metric in metrics}))
+                name = f"m{number:05d}.json"
+                self._write_json(staging, f"{final.name}/{name}", {
+                    metric: [rows.encode(o) for years in parts.shards[metric].values()
+                             for o in years.values()] for metric in metrics}, secret)
                 packs.update(dict.fromkeys(metrics, name))
             index = {
                 "format": FORMAT,
@@ -246,49 +334,38 @@ class Store:
                             for company, known in parts.sources.items()],
                 "files": list(parts.files), "packs": list(packs.items()),
             }
-            (staging / "index.marshal").write_bytes(marshal.dumps(index))
+            self._write_json(staging, f"{final.name}/index.json", index, secret)
+            if os.path.lexists(final):  # written since this run looked, or broken
+                _remove_entry(final)
             os.replace(staging, final)
-        except (OSError, TypeError, ValueError):
-            shutil.rmtree(staging, ignore_errors=True)
-            if not final.exists():
-                raise
+        except BaseException:
+            _remove_entry(staging)
+            raise
         self._prune()
 
     def _prune(self) -> None:
-        folders = sorted((p for p in self.catalogs.iterdir() if not p.name.startswith(".")),
-                         key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in folders[KEEP:]:
-            shutil.rmtree(old, ignore_errors=True)
+        """Keep the KEEP most recently used catalogs; remove staging folders a killed run
+        left. Only entries esgcmp names itself are looked at."""
+        entries = []
+        now = time.time()
+        for name in os.listdir(self.folder):
+            path = self.folder / name
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode):
+                continue
+            if _ENTRY.match(name):
+                entries.append((info.st_mtime, path))
+            elif _STAGING.match(name) and now - info.st_mtime > STALE_STAGING:
+                _remove_entry(path)
+        entries.sort(reverse=True)
+        for _mtime, old in entries[KEEP:]:
+            _remove_entry(old)
 
-    # --- parsed files ------------------------------------------------------------------
-    def has_document(self, digest: str) -> bool:
-        return (self.documents / f"{digest}.pickle").is_file()
-
-    def document(self, digest: str) -> Any:
-        try:
-            with (self.documents / f"{digest}.pickle").open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # noqa: BLE001
-            return None
-
-    def keep_document(self, digest: str, document: Any) -> None:
-        _quietly(self._keep_document, digest, document)
-
-    def _keep_document(self, digest: str, document: Any) -> None:
-        self.documents.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.documents / f"{digest}.pickle",
-                          pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
-        stored = list(self.documents.iterdir())
-        if len(stored) > KEEP_DOCUMENTS * 2:  # prune in batches, oldest first
-            stored.sort(key=lambda p: p.stat().st_mtime)
-            for old in stored[: len(stored) - KEEP_DOCUMENTS]:
-                old.unlink(missing_ok=True)
-
-    # --- small facts worked out by earlier runs (JSON, for this esgcmp only) ------------
+    # --- small facts worked out by earlier runs (for this esgcmp only) ------------------
     def memo(self) -> dict[str, Any]:
         try:
-            data = json.loads((self.root / "memo.json").read_text(encoding="utf-8"))
-        except Exception:  # noqa: BLE001
+            data = self.read_json("memo.json")
+        except Exception:  # noqa: BLE001 - a missing or broken memo is no memo
             return {}
         if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
             return {}
@@ -298,13 +375,66 @@ class Store:
     def keep_memo(self, content: dict[str, Any]) -> None:
         if content == self.memo():
             return
-        text = json.dumps({"fingerprint": self.fingerprint, "content": content},
-                          ensure_ascii=False)
-        _quietly(self._keep_memo, text)
+        _quietly(self._keep_memo, content)
 
-    def _keep_memo(self, text: str) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.root / "memo.json", text.encode("utf-8"))
+    def _keep_memo(self, content: dict[str, Any]) -> None:
+        secret = self._open(create=True)
+        if secret is not None:
+            self._write_json(self.folder, "memo.json",
+                             {"fingerprint": self.fingerprint, "content": content}, secret)
+
+
+def _trusted_folder(info: os.stat_result) -> None:
+    """Refuse a store folder that another user could have made or can change."""
+    if stat.S_ISLNK(info.st_mode):
+        raise Unusable("it is a symbolic link")
+    if not stat.S_ISDIR(info.st_mode):
+        raise Unusable("it is not a folder")
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise Unusable("it belongs to another user")
+    if os.name == "posix" and info.st_mode & 0o077:
+        raise Unusable(f"others may read or change it (mode {stat.S_IMODE(info.st_mode):o}; "
+                       "esgcmp makes it 700)")
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """A regular file's bytes (no symbolic link, pipe or device; at most ``limit``), or
+    None."""
+    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            data = stream.read(limit + 1)
+        except OSError:
+            return None
+    return data if len(data) <= limit else None
+
+
+def _create_exclusive(path: Path, data: bytes) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+
+
+def _remove_entry(folder: Path) -> None:
+    """Remove a stored catalog or a staging folder: the files esgcmp names, then the
+    folder if nothing else is in it. A symbolic link is removed, never followed."""
+    try:
+        if os.path.islink(folder) or not folder.is_dir():
+            return
+        for name in os.listdir(folder):
+            if _ENTRY_FILE.match(name) or _STAGING.match(name):
+                os.unlink(folder / name)
+        os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def _packs(shards: Mapping[str, Shard]) -> list[list[str]]:
@@ -329,13 +459,13 @@ def _code_fingerprint() -> str:
     parts = [str(package), sys.version.split()[0], str(FORMAT)]
     for path in sorted(package.iterdir()):
         if path.suffix in (".py", ".txt", ".yaml", ".toml"):
-            stat = path.stat()
-            parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+            info = path.stat()
+            parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
     return "|".join(parts)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """A reader sees the old file or the whole new one."""
+    """A reader sees the old file or the whole new one (mode 0600)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -350,5 +480,5 @@ def _quietly(action: Callable[..., Any], *args: Any) -> None:
     """A store that cannot be written is no error: the answer does not depend on it."""
     try:
         action(*args)
-    except (OSError, pickle.PicklingError, RecursionError, TypeError, ValueError):
+    except (OSError, RecursionError, TypeError, ValueError):
         pass

@@ -37,7 +37,7 @@ def uncached(run, monkeypatch, *args):
 @pytest.mark.parametrize("args", COMMANDS, ids=["_".join(a[:2]) for a in COMMANDS])
 def test_cached_output_equals_uncached(run, monkeypatch, fresh_cache, args) -> None:
     first = run(*args)  # builds the cache
-    assert (fresh_cache / "catalogs").is_dir()
+    assert (fresh_cache / "esgcmp-store").is_dir()
     second = run(*args)  # served from it
     plain = uncached(run, monkeypatch, *args)
     assert first.code == second.code == plain.code == 0
@@ -53,28 +53,10 @@ def test_an_edited_catalog_is_never_served_stale(run, write, fresh_cache) -> Non
     assert ",1310000," in after
 
 
-def test_only_the_changed_file_is_parsed_again(run, write, fresh_cache, monkeypatch) -> None:
-    from esgcmp import catalog as catalog_module
-
-    path = write("user.yaml", USER_CATALOG)
-    run("metrics", "--catalog", str(path), "-f", "csv")
-    path.write_text(USER_CATALOG + "# edited\n", encoding="utf-8")
-    parsed: list[str] = []
-    original = catalog_module.parse_catalog_text
-
-    def spy(raw: bytes, file: str):
-        parsed.append(file)
-        return original(raw, file)
-
-    monkeypatch.setattr("esgcmp.catalog.parse_catalog_text", spy)
-    assert run("metrics", "--catalog", str(path), "-f", "csv").code == 0
-    assert parsed == [str(path)]
-
-
 def test_a_corrupt_cache_is_rebuilt(run, fresh_cache) -> None:
     good = run("compare", "energy", "-f", "csv").out
     stored = [file for file in fresh_cache.rglob("*") if file.is_file()]
-    assert len(stored) >= 3  # index, a pack, a parsed file, memo
+    assert len(stored) >= 5  # key, mark, index, a pack, memo
     for file in stored:
         file.write_bytes(b"not what was stored")
     result = run("compare", "energy", "-f", "csv")
@@ -83,7 +65,7 @@ def test_a_corrupt_cache_is_rebuilt(run, fresh_cache) -> None:
 
 def test_a_vanished_shard_is_rebuilt(run, fresh_cache) -> None:
     good = run("show", "china-unicom", "2020", "-f", "csv").out
-    packs = list((fresh_cache / "catalogs").rglob("m*.marshal"))
+    packs = list((fresh_cache / "esgcmp-store").rglob("m*.json"))
     assert packs
     for file in packs:
         file.unlink()

@@ -91,7 +91,7 @@ def test_a_broken_store_is_rebuilt_not_reraised(run, tiny_path, tmp_path, monkey
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "store"))
     args = ["show", "tiny", "2020", "-f", "csv", *tiny_args(tiny_path)]
     good = run(*args).out
-    packs = list((tmp_path / "store").rglob("m*.marshal"))
+    packs = list((tmp_path / "store").rglob("m*.json"))
     assert packs
     for pack in packs:
         pack.write_bytes(b"\x00garbage")
@@ -212,22 +212,10 @@ def test_an_unreadable_stored_catalog_is_replaced(run, tiny_path, tmp_path, monk
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "store"))
     args = ["compare", "ghg", "-f", "csv", *tiny_args(tiny_path)]
     good = run(*args).out
-    (index,) = (tmp_path / "store" / "catalogs").glob("*/index.marshal")
+    (index,) = (tmp_path / "store" / "esgcmp-store").glob("c-*/index.json")
     index.write_bytes(b"broken")
     assert run(*args).out == good
     assert index.read_bytes() != b"broken"  # written anew
-
-
-def test_parsed_files_are_kept_per_esgcmp(tmp_path) -> None:
-    from esgcmp.store import Store
-
-    one, other = Store(tmp_path), Store(tmp_path)
-    other.fingerprint += "|changed"
-    content = Store.digest(b"schema: 1\n")
-    one.keep_document(one.document_key(content), {"schema": 1})
-    assert one.has_document(one.document_key(content))
-    assert not other.has_document(other.document_key(content))
-    assert one.document_key(content) != one.document_key(Store.digest(b"schema: 2\n"))
 
 
 def test_a_catalog_that_fails_to_load_is_read_once(write, monkeypatch) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import marshal
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -35,11 +34,12 @@ def observation(**changes) -> Observation:
 def test_every_field_of_an_observation_round_trips() -> None:
     original = observation()
     row = store.codec(Observation).encode(original)
-    assert marshal.loads(marshal.dumps(row)) == row  # plain values only
     assert row[:4] == ("co", "ghg", 2020, "14.23")
     assert row[6] == "s" and row[9] == ("cat.yaml", 12)
-    decoded = store.codec(Observation).decode(row, {"s": SOURCE})
-    assert decoded == original
+    stored = json.loads(json.dumps(row))  # plain values only; tuples come back as lists
+    decoded = store.codec(Observation).decode(stored, {"s": SOURCE})
+    assert decoded == original and isinstance(decoded.flags, tuple)
+    assert isinstance(decoded.basis, tuple) and all(isinstance(b, tuple) for b in decoded.basis)
     assert decoded.also[0].approx is True and decoded.also[0].notes == "rounded"
     assert decoded.also[1].value is None and decoded.also[1].normalized is None
     bare = observation(printed=None, flags=(), also=())
@@ -71,7 +71,7 @@ def test_a_stored_catalog_equals_the_built_one(tiny_path, tmp_path) -> None:
     kept = Store(tmp_path / "store")
     first = load([tiny_path], kept)  # builds and writes
     again = load([tiny_path], kept)  # reads
-    assert (tmp_path / "store" / "catalogs").is_dir()
+    assert (tmp_path / "store" / store.FOLDER).is_dir()
     for catalog in (first, again):
         assert catalog.metrics == built.metrics
         assert catalog.companies == built.companies
@@ -102,12 +102,13 @@ def test_the_key_follows_content_order_and_code(tmp_path) -> None:
 def test_another_format_or_a_broken_index_is_a_miss(tiny_path, tmp_path) -> None:
     kept = Store(tmp_path)
     load([tiny_path], kept)
-    (index,) = (tmp_path / "catalogs").glob("*/index.marshal")
-    data = marshal.loads(index.read_bytes())
-    index.write_bytes(marshal.dumps({**data, "format": store.FORMAT - 1}))
-    key = index.parent.name
+    (index,) = (tmp_path / store.FOLDER).glob("c-*/index.json")
+    key = index.parent.name.removeprefix("c-")
+    data = kept.read_json(f"c-{key}/index.json")
+    kept._write_json(index.parent, f"c-{key}/index.json", {**data, "format": store.FORMAT - 1},
+                     kept._open(create=False))
     assert kept.read(key, dict) is None
-    index.write_bytes(b"\x00not marshal")
+    index.write_bytes(b"\x00not json")
     assert kept.read(key, dict) is None
     assert kept.read("no-such-key", dict) is None
 
@@ -118,33 +119,26 @@ def test_old_catalogs_are_pruned(tmp_path, write, monkeypatch) -> None:
     for number in range(4):
         path = write(f"c{number}.yaml", f"schema: 1\n# {number}\n")
         load([path], kept)
-    assert len([p for p in (tmp_path / "catalogs").iterdir()
-                if not p.name.startswith(".")]) == 2
+    assert len([p for p in (tmp_path / store.FOLDER).iterdir()
+                if p.name.startswith("c-")]) == 2
 
 
-def test_parsed_documents_are_kept_by_content(tmp_path) -> None:
-    kept = Store(tmp_path)
-    digest = Store.digest(b"text")
-    assert not kept.has_document(digest) and kept.document(digest) is None
-    kept.keep_document(digest, {"schema": 1})
-    assert kept.has_document(digest) and kept.document(digest) == {"schema": 1}
-    (tmp_path / "documents" / f"{digest}.pickle").write_bytes(b"garbage")
-    assert kept.document(digest) is None
-
-
-def test_the_memo_is_json_for_this_esgcmp_only(tmp_path) -> None:
+def test_the_memo_is_tagged_json_for_this_esgcmp_only(tmp_path) -> None:
     kept = Store(tmp_path)
     assert kept.memo() == {}
     kept.keep_memo({"factors": {"t\x00kg": "1000"}})
-    saved = json.loads((tmp_path / "memo.json").read_text(encoding="utf-8"))
+    memo = tmp_path / store.FOLDER / "memo.json"
+    header, body = memo.read_bytes().split(b"\n", 1)
+    assert header.startswith(f"esgcmp-store {store.FORMAT} ".encode()) and len(header) == 79
+    saved = json.loads(body)
     assert saved == {"fingerprint": kept.fingerprint, "content": {"factors": {"t\x00kg": "1000"}}}
     assert kept.memo() == {"factors": {"t\x00kg": "1000"}}
     other = Store(tmp_path)
     other.fingerprint = "another esgcmp"
     assert other.memo() == {}
-    for junk in ("[1, 2]", "not json", json.dumps({"fingerprint": kept.fingerprint,
-                                                   "content": [1]})):
-        (tmp_path / "memo.json").write_text(junk, encoding="utf-8")
+    # the same JSON without the right tag, or with a tag for other content, is no memo
+    for junk in (body, b"[1, 2]", header + b"\n" + body.replace(b"1000", b"9999")):
+        memo.write_bytes(junk)
         assert kept.memo() == {}
 
 
@@ -155,7 +149,6 @@ def test_an_unwritable_store_is_no_error(tiny_path, tmp_path) -> None:
     catalog = load([tiny_path], kept)
     assert "tiny-group" in catalog.companies
     kept.keep_memo({"factors": {}})
-    kept.keep_document("d", {"a": 1})
     assert blocker.read_text(encoding="utf-8") == "x"
 
 
@@ -188,16 +181,16 @@ def test_a_pack_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatc
     load([tiny_path], kept)
     catalog = load([tiny_path], kept)
     reads: list[str] = []
-    original = Path.read_bytes
+    original = store._read_regular
 
-    def spy(self: Path) -> bytes:
-        reads.append(self.name)
-        return original(self)
+    def spy(path: Path, limit: int) -> bytes | None:
+        reads.append(path.name)
+        return original(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    monkeypatch.setattr(store, "_read_regular", spy)
     assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
     assert catalog.get("tiny-group", "revenue", 2020).value == D("12")
-    assert reads == ["m00000.marshal"]
+    assert reads == ["m00000.json"]
 
 
 def test_a_good_store_is_read_not_rebuilt(tiny_path, tmp_path, monkeypatch) -> None:
@@ -237,10 +230,11 @@ def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypat
 
     monkeypatch.setattr(store.os, "replace", watching)
     load([tiny_path], kept)
-    (staging,) = [p for p in staged if p.parent == tmp_path / "deep" / "store" / "catalogs"]
+    folder = tmp_path / "deep" / "store" / store.FOLDER
+    (staging,) = [p for p in staged if p.parent == folder]
     assert staging.name.startswith(".tmp-")
-    (final,) = (tmp_path / "deep" / "store" / "catalogs").iterdir()
-    assert sorted(p.name for p in final.iterdir()) == ["index.marshal", "m00000.marshal"]
+    (final,) = folder.glob("c-*")
+    assert sorted(p.name for p in final.iterdir()) == ["index.json", "m00000.json"]
 
     def failing(source, target):
         raise OSError("disk full")
@@ -249,7 +243,8 @@ def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypat
     other = Store(tmp_path / "other")
     catalog = load([tiny_path], other)  # the answer does not depend on the store
     assert "tiny-sub" in catalog.companies
-    assert list((tmp_path / "other" / "catalogs").iterdir()) == []  # no staging left
+    assert sorted(p.name for p in (tmp_path / "other" / store.FOLDER).iterdir()) == [
+        "CACHEDIR.TAG", "key"]  # no staging left
 
 
 def test_a_file_is_replaced_atomically_or_left_alone(tmp_path, monkeypatch) -> None:
@@ -272,29 +267,26 @@ def test_a_file_is_replaced_atomically_or_left_alone(tmp_path, monkeypatch) -> N
 
 def test_the_newest_catalogs_are_kept_and_staging_is_left_alone(tmp_path, monkeypatch) -> None:
     import os as os_module
+    import time
 
     monkeypatch.setattr(store, "KEEP", 2)
     kept = Store(tmp_path)
-    kept.catalogs.mkdir(parents=True)
-    for age, name in enumerate(["newest", "older", "oldest", ".tmp-busy"]):
-        folder = kept.catalogs / name
+    kept._open(create=True)
+    now = time.time()
+    names = ["c-" + "1" * 40, "c-" + "2" * 40, "c-" + "3" * 40, ".tmp-busy", ".tmp-left",
+             "catalogs", "c-mine"]
+    for age, name in enumerate(names):
+        folder = kept.folder / name
         folder.mkdir()
-        os_module.utime(folder, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
+        (folder / "index.json").write_text("{}", encoding="utf-8")
+        when = now - age if name != ".tmp-left" else now - 2 * store.STALE_STAGING
+        os_module.utime(folder, (when, when))
     kept._prune()
-    assert sorted(p.name for p in kept.catalogs.iterdir()) == [".tmp-busy", "newest", "older"]
-
-
-def test_parsed_files_are_pruned_oldest_first(tmp_path, monkeypatch) -> None:
-    import os as os_module
-
-    monkeypatch.setattr(store, "KEEP_DOCUMENTS", 2)
-    kept = Store(tmp_path)
-    for number in range(5):
-        kept.keep_document(f"d{number}", {"n": number})
-        os_module.utime(kept.documents / f"d{number}.pickle", (1000 + number, 1000 + number))
-    # 5 files exceed twice the limit: the oldest go, the 2 newest stay
-    assert sorted(p.name for p in kept.documents.iterdir()) == ["d3.pickle", "d4.pickle"]
-    assert kept.document("d4") == {"n": 4}
+    # the two newest catalogs stay, a staging folder in use stays, an old one goes; folders
+    # that are not esgcmp's names are never touched
+    assert sorted(p.name for p in kept.folder.iterdir()) == sorted(
+        [".tmp-busy", "CACHEDIR.TAG", "c-" + "1" * 40, "c-" + "2" * 40, "c-mine", "catalogs",
+         "key"])
 
 
 def test_metrics_are_packed_up_to_the_row_limit(monkeypatch) -> None:
@@ -310,7 +302,8 @@ def test_metrics_are_packed_up_to_the_row_limit(monkeypatch) -> None:
 def test_the_memo_keeps_unit_names_as_written(tmp_path) -> None:
     kept = Store(tmp_path)
     kept.keep_memo({"factors": {"千克標準煤\x00kgce": "1"}})
-    assert "千克標準煤" in (tmp_path / "memo.json").read_text(encoding="utf-8")
+    assert "千克標準煤" in (tmp_path / store.FOLDER / "memo.json").read_text(encoding="utf-8")
+    assert kept.memo() == {"factors": {"千克標準煤\x00kgce": "1"}}
 
 
 def test_the_store_follows_the_platform(monkeypatch, tmp_path) -> None:
