@@ -57,10 +57,20 @@ def test_a_corrupt_cache_is_rebuilt(run, fresh_cache) -> None:
     good = run("compare", "energy", "-f", "csv").out
     stored = [file for file in fresh_cache.rglob("*") if file.is_file()]
     assert len(stored) >= 5  # key, mark, index, a pack, memo
-    for file in stored:
+    entries = [f for f in stored if f.name not in ("key", "CACHEDIR.TAG")]
+    for file in entries:
         file.write_bytes(b"not what was stored")
     result = run("compare", "energy", "-f", "csv")
     assert (result.code, result.out, result.err) == (0, good, "")
+    # with its key and mark gone too, the folder is no longer known to be esgcmp's: it is
+    # not used (nor removed), and a warning says so
+    for file in stored:
+        file.write_bytes(b"not what was stored")
+    result = run("compare", "energy", "-f", "csv")
+    assert (result.code, result.out) == (0, good)
+    assert result.err == (f"esgcmp: warning: not using the cache in {fresh_cache}/esgcmp-store: "
+                          "the folder is not one esgcmp made (no key or mark) (esgcmp makes a "
+                          "new one when the folder is removed)\n")
 
 
 def test_a_vanished_shard_is_rebuilt(run, fresh_cache) -> None:
