@@ -27,6 +27,7 @@ answer, only give back what it was given.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import hmac
 import json
@@ -127,7 +128,11 @@ def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
         nested = codec(RECORDS[base[6:-1].split(",")[0]])
         return (lambda v: tuple(nested.encode(x) for x in v),
                 lambda v, c: tuple(nested.decode(x, c) for x in v))
-    if declared.startswith("tuple["):  # JSON gives lists: tuples again, nested too
+    if declared in ("tuple[str, ...]", "tuple[int, ...]"):  # JSON gives lists: tuples again
+        return None, lambda v, _c: tuple(v) if v else ()
+    if declared == "tuple[tuple[str, str], ...]":
+        return None, lambda v, _c: tuple(map(tuple, v)) if v else ()
+    if declared.startswith("tuple["):
         return None, lambda v, _c: _tupled(v)
     if declared in _PLAIN:
         return None, None
@@ -179,6 +184,8 @@ class _StoredShards(Mapping[str, Shard]):
     def _load(self, metric: str) -> Shard:
         if self.rebuilt is not None:
             return self.rebuilt.get(metric, {})
+        collecting = gc.isenabled()
+        gc.disable()  # decoding makes only acyclic data: a collection would find nothing
         try:
             name = self.packs[metric]
             if name not in self.read_packs:
@@ -190,8 +197,13 @@ class _StoredShards(Mapping[str, Shard]):
                 shard.setdefault(observation.company, {})[observation.year] = observation
             return shard
         except Exception:  # noqa: BLE001 - a pack broken since the index was read
+            if collecting:
+                gc.enable()
             self.rebuilt = self.rebuild()
             return self.rebuilt.get(metric, {})
+        finally:
+            if collecting:
+                gc.enable()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.packs)
