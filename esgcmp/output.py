@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import math
+import os
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -130,7 +130,7 @@ def _flat(value: Any) -> Any:
 
 def to_json(report: Report) -> str:
     numbers: list[str] = []
-    mark = secrets.token_hex(8)
+    mark = os.urandom(8).hex()
     rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns}
             for row in report.rows]
     text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)

@@ -33,7 +33,6 @@ import hmac
 import json
 import os
 import re
-import secrets
 import stat
 import sys
 import tempfile
@@ -258,7 +257,7 @@ class Store:
                 return None
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.mkdir(self.folder, 0o700)
-            secret = secrets.token_bytes(32)
+            secret = os.urandom(32)
             _create_exclusive(self.folder / KEY_NAME, secret)
             _create_exclusive(self.folder / TAG_NAME, TAG)
             return secret
