@@ -16,7 +16,7 @@ as text, and refuses the forms whose meaning differs between the two, with the f
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -35,7 +35,7 @@ _DECIMAL = re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
-_FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+_FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?
                         |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
                         |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""", re.X)
 AMBIGUOUS_TAG = "tag:esgcmp,2026:ambiguous"
@@ -117,7 +117,11 @@ class _Checks:
         precision survives (``13.20`` keeps two places; a float would keep one)."""
         text = node.value.replace("_", "")
         if _DECIMAL.match(text):
-            return Decimal(text)
+            try:
+                return Decimal(text)
+            except InvalidOperation:  # an exponent beyond what a Decimal holds
+                raise YamlProblem(f"'{node.value}' is beyond the numbers esgcmp reads",
+                                  node.start_mark.line + 1) from None
         return self.construct_yaml_float(node)  # .inf, .nan
 
     def construct_ambiguous(self, node: yaml.ScalarNode) -> Any:
