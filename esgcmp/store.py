@@ -191,7 +191,7 @@ class _StoredShards(Mapping[str, Shard]):
                 self.read_packs[name] = self.store.read_json(f"{self.folder}/{name}")
             rows = codec(Observation)
             shard: Shard = {}
-            for row in self.read_packs[name][metric]:
+            for row in self.read_packs[name].pop(metric):  # decoded once: let the rows go
                 observation = rows.decode(row, self.sources[row[0]])
                 shard.setdefault(observation.company, {})[observation.year] = observation
             return shard
