@@ -197,6 +197,7 @@ def test_unreadable_paths_are_one_line(run, tmp_path, monkeypatch) -> None:
     def refuse(*_args, **_kwargs):
         raise PermissionError(13, "Permission denied")
 
+    monkeypatch.setenv("ESGCMP_NO_CACHE", "1")  # os.open is the store's too
     monkeypatch.setattr(catalog_module.os, "open", refuse)
     for how in (["--catalog", str(denied)], []):
         if not how:
