@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import CatalogError, NotFoundError, UsageError
+from .files import read_regular_file
 from .model import Company, LineDict, Metric, Observation, Parts, Shard, Source
 from .names import fold
 
@@ -189,35 +189,6 @@ def read_catalog_bytes(path: Path) -> bytes:
     error."""
     return read_regular_file(path, MAX_FILE_BYTES, "catalog file", fix_missing=(
         "check the path given to --catalog or ESGCMP_CATALOG"))
-
-
-def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes. A pipe, device or socket is
-    refused before anything is read from it (opening never waits for a writer), and
-    nothing larger than the limit is read."""
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                         | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise CatalogError(f"{what} not found", file=str(path), fix=fix_missing) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
-    with os.fdopen(handle, "rb") as stream:
-        try:
-            kind = os.fstat(handle).st_mode
-            if stat.S_ISDIR(kind):
-                raise CatalogError(f"is a directory where a {what} was expected",
-                                   file=str(path))
-            if not stat.S_ISREG(kind):
-                raise CatalogError(f"is not a regular file (a pipe, device or socket cannot "
-                                   f"be a {what})", file=str(path))
-            data = stream.read(limit + 1)
-        except OSError as exc:
-            raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
-    if len(data) > limit:
-        raise CatalogError(f"{what} is larger than {limit // 2**20} MB, the most esgcmp reads",
-                           file=str(path), fix="split it into several files")
-    return data
 
 
 def _decode(raw: bytes, file: str) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from .errors import CatalogError
+from .files import read_regular_file
 from .model import Citation, Observation
 
 _NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
@@ -77,9 +79,6 @@ class SourceFiles:
         return lines[number - 1]
 
     def _read(self, file: str) -> list[str] | None:
-        from .catalog import read_regular_file
-        from .errors import CatalogError
-
         path = self.directory / file
         try:
             inside = Path(file).is_absolute() is False and path.resolve().is_relative_to(

@@ -1,0 +1,39 @@
+"""Reading a file that someone else may have made: only a regular file, and only up to a
+limit, so that a pipe, a device or a huge file cannot hang or exhaust esgcmp."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import CatalogError
+
+
+def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes. A pipe, device or socket is
+    refused before anything is read from it (opening never waits for a writer), and
+    nothing larger than the limit is read."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise CatalogError(f"{what} not found", file=str(path), fix=fix_missing) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            kind = os.fstat(handle).st_mode
+            if stat.S_ISDIR(kind):
+                raise CatalogError(f"is a directory where a {what} was expected",
+                                   file=str(path))
+            if not stat.S_ISREG(kind):
+                raise CatalogError(f"is not a regular file (a pipe, device or socket cannot "
+                                   f"be a {what})", file=str(path))
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
+    if len(data) > limit:
+        raise CatalogError(f"{what} is larger than {limit // 2**20} MB, the most esgcmp reads",
+                           file=str(path), fix="split it into several files")
+    return data
