@@ -223,8 +223,12 @@ class Store(Protocol):
 
     def digest(self, raw: bytes) -> str: ...
     def key(self, contents: list[tuple[str, str]]) -> str: ...
+    def document_key(self, content: str) -> str: ...
     def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None: ...
     def write(self, key: str, parts: Parts) -> None: ...
+    def has_document(self, key: str) -> bool: ...
+    def document(self, key: str) -> Any: ...
+    def keep_document(self, key: str, document: Any) -> None: ...
 
 
 Progress = Callable[[int, int, str], None]  # (files done, files, file)
@@ -237,12 +241,14 @@ def load(paths: list[Path], store: Store | None = None,
     # The files are read once: the key is made from these very bytes, and these bytes are
     # what is parsed (never the file again, which may have changed since).
     contents = [(str(path), read_catalog_bytes(path)) for path in paths]
-    key = ""
-    if store is not None:
-        key = store.key([(file, store.digest(raw)) for file, raw in contents])
+    key, document_keys = "", []
+    if store is not None:  # each file is hashed once, for both keys
+        digests = [store.digest(raw) for _file, raw in contents]
+        key = store.key([(file, digest) for (file, _raw), digest in zip(contents, digests)])
+        document_keys = [store.document_key(digest) for digest in digests]
 
     def build(report: Progress | None = None) -> Parts:
-        return _build(contents, report)
+        return _build(contents, store, document_keys, report)
 
     if store is not None:
         found = store.read(key, lambda: build().shards)
@@ -264,11 +270,12 @@ def load_files(paths: Iterable[Path]) -> Catalog:
     return load(list(paths))
 
 
-def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Parts:
+def _build(contents: list[tuple[str, bytes]], store: Store | None, document_keys: list[str],
+           progress: Progress | None) -> Parts:
     from .reader import Reader, check_references  # (and pint) only when files are read
 
     parts = Parts()
-    documents = _documents(contents)
+    documents = _documents(contents, store, document_keys)
     for number, ((file, raw), document) in enumerate(zip(contents, documents)):
         if progress is not None:
             progress(number, len(contents), file)
@@ -309,17 +316,30 @@ def _parse_worker(raw: bytes, file: str) -> Any:
         return ("error", exc.message, exc.file, exc.line, exc.fix)
 
 
-def _documents(contents: list[tuple[str, bytes]]) -> Iterator[Any]:
+def _documents(contents: list[tuple[str, bytes]], store: Store | None,
+               keys: list[str]) -> Iterator[Any]:
     """Each file's parsed document, in order, one at a time (so that a large catalog is
-    never held in memory as YAML trees all at once), parsed on every core when the files
-    are large enough for that to pay."""
+    never held in memory as YAML trees all at once). A file the store holds parsed (after
+    an edit: every file but the edited one) is taken from it; the rest are parsed, on
+    every core when they are large enough for that to pay."""
+    todo = {n for n in range(len(contents)) if store is None or not store.has_document(keys[n])}
     cores = os.cpu_count() or 1
-    parallel = (cores >= 2 and len(contents) >= 2
-                and sum(len(raw) for _file, raw in contents) >= PARALLEL_BYTES)
-    pool = _Pool(contents, set(range(len(contents))), cores) if parallel else None
+    parallel = (cores >= 2 and len(todo) >= 2
+                and sum(len(contents[n][1]) for n in todo) >= PARALLEL_BYTES)
+    pool = _Pool(contents, todo, cores) if parallel else None
     try:
         for number, (file, raw) in enumerate(contents):
-            yield pool.take(number) if pool is not None else parse_catalog_text(raw, file)
+            document = None
+            if store is not None and number not in todo:
+                document = store.document(keys[number])  # None if it broke since
+            if document is None:
+                if pool is not None and number in todo:
+                    document = pool.take(number)
+                else:
+                    document = parse_catalog_text(raw, file)
+                if store is not None:
+                    store.keep_document(keys[number], document)
+            yield document
     finally:
         if pool is not None:
             pool.close()

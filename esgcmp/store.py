@@ -4,7 +4,8 @@ The key is the content of every catalog file (a BLAKE2 hash), their order, and a
 fingerprint of esgcmp itself (the files of the installed package), so a stored catalog
 is never served after anything that could change it. A catalog is kept as one small
 index plus packs of rows per metric, and a query about one metric reads only that
-metric's values.
+metric's values. Each file's parsed YAML is kept too, so after an edit only the changed
+file is parsed again.
 
 Nothing in the store is trusted (docs/security.md). It holds only JSON, which cannot run
 code when read; every file starts with a keyed BLAKE2 tag of its name and content, made
@@ -43,10 +44,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
+from .model import (Citation, Company, LineDict, Metric, Observation, Origin, Parts, Shard,
+                    Source)
 
 FORMAT = 7  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; the least recently used are removed
+KEEP_DOCUMENTS = 4096  # parsed files kept
 PACK_ROWS = 20_000  # metrics are stored together until a file holds this many values
 MAX_FILE_BYTES = 2**30  # a stored file larger than this is not read
 FOLDER = "esgcmp-store"  # the store's own folder inside the cache directory
@@ -56,6 +59,7 @@ TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
 KEY_NAME = "key"
 _ENTRY = re.compile(r"^c-[0-9a-f]{40}$")  # a stored catalog
 _ENTRY_FILE = re.compile(r"^(?:index|m\d{5})\.json$")  # the files of one
+_DOCUMENT = re.compile(r"^d-[0-9a-f]{40}\.json$")  # a parsed catalog file
 _STAGING = re.compile(r"^\.tmp-[A-Za-z0-9_]+$")
 STALE_STAGING = 3600  # seconds: a staging folder older than this was left by a killed run
 
@@ -273,7 +277,7 @@ class Store:
                                digest_size=32).hexdigest()
 
     # --- verified files ----------------------------------------------------------------
-    def read_json(self, name: str) -> Any:
+    def read_json(self, name: str, hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
         """A stored JSON file, if its tag is right; else ValueError (a miss)."""
         secret = self._open(create=False)
         if secret is None:
@@ -285,7 +289,7 @@ class Store:
         expected = f"esgcmp-store {FORMAT} {self._tag(secret, name, body)}".encode()
         if not hmac.compare_digest(header, expected):
             raise ValueError(f"{name}: not written by this store")
-        return json.loads(body)
+        return json.loads(body, object_hook=hook)
 
     def _write_json(self, folder: Path, name: str, data: Any, secret: bytes) -> None:
         """Write ``data`` as ``name`` (its path inside the store, which the tag binds) into
@@ -372,6 +376,48 @@ class Store:
         for _mtime, old in entries[KEEP:]:
             _remove_entry(old)
 
+    # --- parsed files, so that after an edit only the edited file is parsed again -------
+    def document_key(self, content: str) -> str:
+        """A parsed file's key: its content (``digest`` of its bytes), parsed by this
+        esgcmp."""
+        return self.digest(f"{self.fingerprint}\0{content}".encode())
+
+    def has_document(self, key: str) -> bool:
+        return self._open(create=False) is not None and (
+            self.folder / f"d-{key}.json").is_file()
+
+    def document(self, key: str) -> Any:
+        """The parsed file, or None when it is missing or does not verify."""
+        collecting = gc.isenabled()
+        gc.disable()  # a parsed file is acyclic: a collection would find nothing
+        try:
+            document = self.read_json(f"d-{key}.json", hook=_object)
+        except Exception:  # noqa: BLE001 - any broken entry is a miss
+            return None
+        finally:
+            if collecting:
+                gc.enable()
+        _quietly(os.utime, self.folder / f"d-{key}.json")  # recently used
+        return document
+
+    def keep_document(self, key: str, document: Any) -> None:
+        _quietly(self._keep_document, key, document)
+
+    def _keep_document(self, key: str, document: Any) -> None:
+        secret = self._open(create=True)
+        if secret is None:
+            return
+        try:
+            data = _to_json(document)
+        except _NotPlain:
+            return  # a key of an odd type (true:, 1.5:): that file is parsed every time
+        self._write_json(self.folder, f"d-{key}.json", data, secret)
+        stored = [name for name in os.listdir(self.folder) if _DOCUMENT.match(name)]
+        if len(stored) > KEEP_DOCUMENTS * 2:  # prune in batches, least recently used first
+            stored.sort(key=lambda name: os.lstat(self.folder / name).st_mtime)
+            for old in stored[: len(stored) - KEEP_DOCUMENTS]:
+                _quietly(os.unlink, self.folder / old)
+
     # --- small facts worked out by earlier runs (for this esgcmp only) ------------------
     def memo(self) -> dict[str, Any]:
         try:
@@ -393,6 +439,48 @@ class Store:
         if secret is not None:
             self._write_json(self.folder, "memo.json",
                              {"fingerprint": self.fingerprint, "content": content}, secret)
+
+
+class _NotPlain(Exception):
+    """A parsed file holding something the JSON form below does not carry."""
+
+
+_LINE = "\x00line"  # a mapping's line; its keys are "s..." (text) or "i..." (a number)
+_NUMBER = "\x00decimal"
+
+
+def _to_json(node: Any) -> Any:
+    """A parsed catalog file (LineDict mappings with their lines, lists, text, numbers,
+    true/false, null) as JSON data that :func:`_object` turns back into the same."""
+    if isinstance(node, LineDict):
+        data: dict[str, Any] = {_LINE: node.line}
+        for key, value in node.items():
+            if type(key) is str:
+                data["s" + key] = _to_json(value)
+            elif type(key) is int:
+                data["i" + str(key)] = _to_json(value)
+            else:
+                raise _NotPlain
+        return data
+    if isinstance(node, list):
+        return [_to_json(item) for item in node]
+    if isinstance(node, Decimal):
+        return {_NUMBER: str(node)}
+    if node is None or type(node) in (str, int, bool):
+        return node
+    raise _NotPlain  # a float (.inf, .nan) or anything else: parsed every time
+
+
+def _object(data: dict[str, Any]) -> Any:
+    """A JSON object of :func:`_to_json` back as a Decimal or a LineDict (the decoder calls
+    this for every object, innermost first)."""
+    if _NUMBER in data:
+        return Decimal(data[_NUMBER])
+    mapping = LineDict()
+    mapping.line = data.pop(_LINE)
+    for key, value in data.items():
+        mapping[key[1:] if key[0] == "s" else int(key[1:])] = value
+    return mapping
 
 
 def _trusted_folder(info: os.stat_result) -> None:

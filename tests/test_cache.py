@@ -53,6 +53,24 @@ def test_an_edited_catalog_is_never_served_stale(run, write, fresh_cache) -> Non
     assert ",1310000," in after
 
 
+def test_only_the_changed_file_is_parsed_again(run, write, fresh_cache, monkeypatch) -> None:
+    from esgcmp import catalog as catalog_module
+
+    path = write("user.yaml", USER_CATALOG)
+    run("metrics", "--catalog", str(path), "-f", "csv")
+    path.write_text(USER_CATALOG + "# edited\n", encoding="utf-8")
+    parsed: list[str] = []
+    original = catalog_module.parse_catalog_text
+
+    def spy(raw: bytes, file: str):
+        parsed.append(file)
+        return original(raw, file)
+
+    monkeypatch.setattr("esgcmp.catalog.parse_catalog_text", spy)
+    assert run("metrics", "--catalog", str(path), "-f", "csv").code == 0
+    assert parsed == [str(path)]
+
+
 def test_a_corrupt_cache_is_rebuilt(run, fresh_cache) -> None:
     good = run("compare", "energy", "-f", "csv").out
     stored = [file for file in fresh_cache.rglob("*") if file.is_file()]

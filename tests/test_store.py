@@ -142,6 +142,27 @@ def test_the_memo_is_tagged_json_for_this_esgcmp_only(tmp_path) -> None:
         assert kept.memo() == {}
 
 
+def test_parsed_files_are_kept_as_tagged_json(tmp_path) -> None:
+    from esgcmp.yamlload import load_yaml
+
+    kept = Store(tmp_path)
+    key = kept.document_key(Store.digest(b"text"))
+    assert not kept.has_document(key) and kept.document(key) is None
+    document = load_yaml("schema: 1\nx: {2020: 13.20, 2021: 5, s: [a, true, null]}\n")
+    kept.keep_document(key, document)
+    back = kept.document(key)
+    assert kept.has_document(key) and back == document
+    assert back["x"].line == 2 and str(back["x"][2020]) == "13.20"
+    assert type(back["x"][2021]) is int and list(back["x"]) == [2020, 2021, "s"]
+    path = tmp_path / store.FOLDER / f"d-{key}.json"
+    assert b"__reduce__" not in path.read_bytes() and path.read_bytes().startswith(b"esgcmp-store ")
+    path.write_bytes(path.read_bytes().replace(b"13.20", b"99.99"))  # tampered: a miss
+    assert kept.document(key) is None
+    other = Store(tmp_path)
+    other.fingerprint += "|changed"
+    assert other.document_key(Store.digest(b"text")) != key
+
+
 def test_an_unwritable_store_is_no_error(tiny_path, tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -225,7 +246,8 @@ def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypat
     original = os_module.replace
 
     def watching(source, target):
-        staged.append(Path(source))
+        if Path(target).name.startswith("c-"):  # a catalog, not a parsed file or the memo
+            staged.append(Path(source))
         return original(source, target)
 
     monkeypatch.setattr(store.os, "replace", watching)
@@ -243,8 +265,8 @@ def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypat
     other = Store(tmp_path / "other")
     catalog = load([tiny_path], other)  # the answer does not depend on the store
     assert "tiny-sub" in catalog.companies
-    assert sorted(p.name for p in (tmp_path / "other" / store.FOLDER).iterdir()) == [
-        "CACHEDIR.TAG", "key"]  # no staging left
+    assert not [p for p in (tmp_path / "other" / store.FOLDER).iterdir()
+                if p.name.startswith((".tmp-", "c-"))]  # no staging left, no catalog
 
 
 def test_a_file_is_replaced_atomically_or_left_alone(tmp_path, monkeypatch) -> None:
