@@ -77,10 +77,13 @@ class _Checks:
             raise YamlProblem(f"YAML tag '{tag}' is not allowed in a catalog (a catalog holds "
                               "plain data only); write the value without it, or quote it",
                               event.start_mark.line + 1)
+        # the depth counts mappings and lists, the document's top level included
+        nested = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+        if not nested:
+            return super().compose_node(parent, index)
         self._depth = getattr(self, "_depth", 0) + 1
         try:
             if self._depth > MAX_DEPTH:
-                event = self.peek_event()
                 raise YamlProblem(f"nested deeper than {MAX_DEPTH} levels",
                                   event.start_mark.line + 1)
             return super().compose_node(parent, index)
@@ -128,8 +131,8 @@ class _Checks:
         for pattern, meaning, fix in _AMBIGUOUS:
             if pattern.match(node.value):
                 raise YamlProblem(f"'{node.value}' {meaning}; {fix}", node.start_mark.line + 1)
-        raise YamlProblem(f"'{node.value}' is ambiguous; quote it",  # pragma: no cover
-                          node.start_mark.line + 1)
+        raise YamlProblem(f"'{node.value}' is ambiguous; quote it",  # pragma: no cover, no mutate
+                          node.start_mark.line + 1)  # pragma: no mutate
 
     def construct_undefined(self, node: yaml.Node) -> Any:
         raise YamlProblem(f"YAML tag '{node.tag}' is not allowed (a catalog holds plain data only)",
@@ -179,21 +182,23 @@ for _cls in (_FastLoader, _CheckingLoader):
 # read by the pure-Python loader, which refuses them with their line.
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:])[&*!][^\s\]},]", re.M)  # also tags
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-# A line that starts this far in may be deeply nested in block style (each level takes
-# at least one column of indentation or one "- " / "? " indicator).
-_DEEP_INDENT = re.compile(r"^[ \t?:-]{%d,}" % MAX_DEPTH, re.M)
+# Each block level takes at least one column of indentation or of a "- " / "? "
+# indicator, and each flow level one bracket: a document whose deepest line starts this
+# far in, plus its deepest brackets, may be nested past the limit.
+_LEADING = "^[ \t?:-]{%d,}"
 
 
 def _needs_checking(text: str) -> bool:
-    """Whether the text may hold aliases or deep nesting (which crashes the C parser)."""
-    if _MAYBE_ALIAS.search(text) or _DEEP_INDENT.search(text):
+    """Whether the text may hold tags, anchors, aliases or nesting past MAX_DEPTH (which
+    only the checking loader sees, and which crashes the C parser when deep enough)."""
+    if _MAYBE_ALIAS.search(text):
         return True
-    depth = 0
+    depth = deepest = 0
     for bracket in _NOT_BRACKET.sub("", text):
         depth = depth + 1 if bracket in "[{" else depth - 1
-        if depth > MAX_DEPTH:
-            return True
-    return False
+        deepest = max(deepest, depth)
+    room = MAX_DEPTH - 1 - deepest  # columns of block nesting that stay within the limit
+    return room <= 0 or re.search(_LEADING % room, text, re.M) is not None
 
 
 def load_yaml(text: str) -> Any:

@@ -401,3 +401,62 @@ def test_ctrl_c_during_a_parallel_parse_is_one_line(run, write, monkeypatch) -> 
     result = run("metrics", "--catalog", str(first), "--catalog", str(second))
     assert (result.code, result.out, result.err) == (ExitCode.INTERRUPTED, "",
                                                       "esgcmp: error: interrupted\n")
+
+
+# ---- limits at their edge -------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["block", "flow", "mixed"])
+def test_nesting_is_counted_alike_in_every_style(kind) -> None:
+    """32 levels of mappings and lists, the top level included, load; 33 do not."""
+    from esgcmp.yamlload import YamlProblem, load_yaml
+
+    def text(lists: int) -> str:
+        if kind == "block":
+            return "x:\n" + "- " * lists + "1\n"
+        if kind == "flow":
+            return "x: " + "[" * lists + "1" + "]" * lists + "\n"
+        return "x:\n" + "- " * 16 + "[" * (lists - 16) + "1" + "]" * (lists - 16) + "\n"
+
+    assert load_yaml(text(31))["x"] is not None
+    with pytest.raises(YamlProblem, match="nested deeper than 32 levels"):
+        load_yaml(text(32))
+
+
+def test_the_non_specific_tag_is_plain_yaml() -> None:
+    from esgcmp.yamlload import load_yaml
+
+    assert load_yaml("name: ! Co\n") == {"name": "Co"}
+
+
+def test_the_store_folder_and_key_are_private_and_never_overwritten(tmp_path) -> None:
+    kept = store.Store(tmp_path)
+    secret = kept._open(create=True)
+    assert secret is not None and len(secret) == 32
+    assert (kept.folder.stat().st_mode & 0o777) == 0o700
+    assert ((kept.folder / store.KEY_NAME).stat().st_mode & 0o777) == 0o600
+    assert (kept.folder / store.TAG_NAME).read_bytes() == store.TAG
+    with pytest.raises(FileExistsError):
+        store._create_exclusive(kept.folder / store.KEY_NAME, b"x" * 32)
+    assert (kept.folder / store.KEY_NAME).read_bytes() == secret
+    assert store.Store(tmp_path)._open(create=True) == secret  # the same key next run
+
+
+def test_removing_an_entry_never_follows_a_link_and_takes_its_leftovers(tmp_path) -> None:
+    target = tmp_path / "users-folder"
+    target.mkdir()
+    (target / "index.json").write_text("mine", encoding="utf-8")
+    link = tmp_path / ("c-" + "a" * 40)
+    link.symlink_to(target)
+    store._remove_entry(link)
+    assert (target / "index.json").read_text(encoding="utf-8") == "mine" and link.is_symlink()
+    staging = tmp_path / ".tmp-killed"
+    staging.mkdir()
+    for name in ("index.json", "m00000.json", ".tmp-abc_1"):
+        (staging / name).write_text("x", encoding="utf-8")
+    store._remove_entry(staging)
+    assert not staging.exists()
+    kept = tmp_path / ".tmp-other"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine", encoding="utf-8")
+    store._remove_entry(kept)
+    assert (kept / "notes.txt").exists()  # not a name esgcmp writes: the folder stays
