@@ -387,9 +387,8 @@ def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
                                    "line_text": miss.line_text})
     for file, count in sorted(unreadable.items()):
         yield Finding(Severity.error, "source_line", sources=(file,),
-                      details={"problem": f"{file} {files.problems[file]}: its {count} "
-                                          f"value{'s were' if count != 1 else ' was'} not "
-                                          "re-found"})
+                      details={"unreadable": file, "why": files.problems[file],
+                               "count": count})
     for file, count in sorted(absent.items()):
         yield Finding(Severity.info, "source_line", sources=(file,),
                       details={"absent": file, "directory": str(directory), "count": count})

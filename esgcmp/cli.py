@@ -19,7 +19,7 @@ import typer
 
 from .errors import CatalogError, EsgcmpError, ExitCode, OutputError, UsageError
 from .model import ElectricityBasis, Framework
-from .output import Format, Report, render
+from .output import Format, Report, render, terminal_text
 
 app = typer.Typer(
     name="esgcmp",
@@ -406,18 +406,9 @@ def _folder(name: str | None, option: str) -> Path | None:
 
 def _fail(message: str, code: int) -> int:
     with suppress(OSError, AttributeError, ValueError):  # stderr closed too: the code says it
-        sys.stderr.write(f"esgcmp: error: {_one_line(message)}\n")
+        sys.stderr.write(f"esgcmp: error: {terminal_text(message, one_line=True)}\n")
         sys.stderr.flush()
     return code
-
-
-def _one_line(message: str) -> str:
-    """The message with line breaks and other unprintable characters escaped (``\\n``),
-    so that an error stays one line when it quotes a name read from a catalog."""
-    if message.isprintable():
-        return message
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
-                   for ch in message)
 
 
 def _silence_stdout() -> None:
@@ -456,7 +447,7 @@ def _warn_about_the_store() -> None:
     _SEEN.clear()
     for problem in sorted(problems):
         with suppress(OSError, AttributeError, ValueError):
-            sys.stderr.write(f"esgcmp: warning: {_one_line(problem)}\n")
+            sys.stderr.write(f"esgcmp: warning: {terminal_text(problem, one_line=True)}\n")
 
 
 def _run(command: Any, args: list[str]) -> int:

@@ -138,20 +138,22 @@ def to_json(report: Report) -> str:
     return placeholder.sub(lambda m: numbers[int(m.group(1))], text) + "\n"
 
 
-def terminal_text(text: str) -> str:
+def terminal_text(text: str, one_line: bool = False) -> str:
     """Text as a terminal may show it: control characters (escape sequences that recolour,
     clear the screen, set a window title, write the clipboard) and bidirectional or other
     invisible format characters are written out as ``\\x1b``, ``\\u202e``; line breaks
-    stay. CSV and JSON keep the text as it is, escaped by their own rules."""
+    and spaces stay. ``one_line`` (an error message on stderr) writes out every character
+    that is not printable, line breaks too, so that the message stays one line. CSV and
+    JSON keep the text as it is, escaped by their own rules."""
     if text.isprintable():
         return text
-    return "".join(_visible(ch) for ch in text)
+    return "".join(ch if ch.isprintable() or (not one_line and _kept(ch))
+                   else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
-def _visible(ch: str) -> str:
-    if ch == "\n" or ch.isprintable() or unicodedata.category(ch) == "Zs":
-        return ch
-    return ch.encode("unicode_escape").decode("ascii")
+def _kept(ch: str) -> bool:
+    """A non-printable character a table may show as it is: a line break, a space."""
+    return ch == "\n" or unicodedata.category(ch) == "Zs"
 
 
 def _human_rows(report: Report, stacked: tuple[str, ...] = ()) -> list[list[str]]:

@@ -81,9 +81,7 @@ class SourceFiles:
     def _read(self, file: str) -> list[str] | None:
         path = self.directory / file
         try:
-            inside = Path(file).is_absolute() is False and path.resolve().is_relative_to(
-                self.root)
-            if not inside:
+            if Path(file).is_absolute() or not path.resolve().is_relative_to(self.root):
                 self.problems[file] = f"is outside {self.directory}; a citation names a file in it"
                 return None
             if not path.exists():

@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -187,32 +188,39 @@ class _StoredShards(Mapping[str, Shard]):
     def _load(self, metric: str) -> Shard:
         if self.rebuilt is not None:
             return self.rebuilt.get(metric, {})
-        collecting = gc.isenabled()
-        gc.disable()  # decoding makes only acyclic data: a collection would find nothing
         try:
-            name = self.packs[metric]
-            if name not in self.read_packs:
-                self.read_packs[name] = self.store.read_json(f"{self.folder}/{name}")
-            rows = codec(Observation)
-            shard: Shard = {}
-            for row in self.read_packs[name].pop(metric):  # decoded once: let the rows go
-                observation = rows.decode(row, self.sources[row[0]])
-                shard.setdefault(observation.company, {})[observation.year] = observation
+            with _no_collection():
+                name = self.packs[metric]
+                if name not in self.read_packs:
+                    self.read_packs[name] = self.store.read_json(f"{self.folder}/{name}")
+                rows = codec(Observation)
+                shard: Shard = {}
+                for row in self.read_packs[name].pop(metric):  # decoded once: let them go
+                    observation = rows.decode(row, self.sources[row[0]])
+                    shard.setdefault(observation.company, {})[observation.year] = observation
             return shard
         except Exception:  # noqa: BLE001 - a pack broken since the index was read
-            if collecting:
-                gc.enable()
             self.rebuilt = self.rebuild()
             return self.rebuilt.get(metric, {})
-        finally:
-            if collecting:
-                gc.enable()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.packs)
 
     def __len__(self) -> int:
         return len(self.packs)
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while stored data is decoded: it is acyclic, so a collection
+    would find nothing, and the many new objects would set off many."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class Unusable(Exception):
@@ -388,15 +396,11 @@ class Store:
 
     def document(self, key: str) -> Any:
         """The parsed file, or None when it is missing or does not verify."""
-        collecting = gc.isenabled()
-        gc.disable()  # a parsed file is acyclic: a collection would find nothing
         try:
-            document = self.read_json(f"d-{key}.json", hook=_object)
+            with _no_collection():
+                document = self.read_json(f"d-{key}.json", hook=_object)
         except Exception:  # noqa: BLE001 - any broken entry is a miss
             return None
-        finally:
-            if collecting:
-                gc.enable()
         _quietly(os.utime, self.folder / f"d-{key}.json")  # recently used
         return document
 

@@ -164,11 +164,16 @@ def finding_message(finding: Finding) -> str:
         return (f"{finding.metric} changed {d['change'] * 100:+.1f} % from {d['from']} to "
                 f"{d['to']}, with no not_comparable flag or change of basis to explain it")
     if finding.check == "source_line" and "absent" in d:
-        return (f"{d['absent']} is not in {d['directory']}: its {d['count']} "
-                f"value{'s were' if d['count'] != 1 else ' was'} not re-found")
+        return f"{d['absent']} is not in {d['directory']}: {_not_refound(d['count'])}"
+    if finding.check == "source_line" and "unreadable" in d:
+        return f"{d['unreadable']} {d['why']}: {_not_refound(d['count'])}"
     if finding.check == "source_line" and "expected" in d:
         return f"'{d['expected']}' is not on {d['where']}: {d['line_text']!r}"
     return str(d.get("problem", finding.check))
+
+
+def _not_refound(count: int) -> str:
+    return f"its {count} value{'s were' if count != 1 else ' was'} not re-found"
 
 
 def _range(span: Any) -> str:
