@@ -53,8 +53,7 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
     named += [str(p) for p in user_paths]
     for name in named:
         if not name.strip():
-            raise UsageError("--catalog names nothing (an empty path)",
-                             fix="give a catalog file or directory")
+            raise UsageError("--catalog '' names nothing", fix="give a catalog file or directory")
         path = Path(name).expanduser()
         try:
             if path.is_dir():

@@ -130,9 +130,6 @@ _SEEN: list[Any] = []  # every session of this run, for the store's warning
 def _session(catalogs: list[str] | None, no_builtin: bool):  # -> api.Session
     from .api import Session
 
-    if any(not name.strip() for name in catalogs or []):
-        raise UsageError("--catalog '' names nothing", fix="give a catalog file or directory")
-
     session = Session(catalogs, builtin=not no_builtin)
     _OPEN.append(session)
     _SEEN.append(session)
