@@ -19,7 +19,7 @@ from . import units
 
 from .catalog import Catalog, Progress, catalog_paths, load
 from .derive import EnergyBasis
-from .errors import CatalogError, ExitCode, NoDataError
+from .errors import CatalogError, ExitCode, NoDataError, UsageError
 from .model import Change, Company, Kind, Metric, Value
 from .store import Store, default_root
 from .values import Comparison, change_for, changes, convert, series
@@ -28,6 +28,8 @@ from .values import show as show_values
 
 if TYPE_CHECKING:
     from .check import Finding
+    from .draft import Draft
+    from .extract import Extraction
     from .intensity import IntensityComparison
 
 
@@ -190,3 +192,43 @@ def check(session: Session, sources: Path | None = None,
     except CatalogError as exc:
         return CheckResult([load_failure(exc)], files)
     return CheckResult(run_checks(catalog, sources, jump), files)
+
+
+MAX_REPORT_BYTES = 256 * 2**20  # as for a source file (docs/security.md)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    report: Path
+    text: str
+    extraction: Extraction
+    draft: Draft
+
+
+def read_report(path: Path) -> str:
+    """A report's plain text (UTF-8), or a usage error naming the file and the line."""
+    from .files import read_regular_file
+
+    try:
+        raw = read_regular_file(path, MAX_REPORT_BYTES, "report",
+                                fix_missing="give the text file pdftotext made")
+    except CatalogError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise UsageError(f"{path}:{line}: the report is not UTF-8 text",
+                         fix="convert it with 'pdftotext -enc UTF-8 -layout report.pdf'") from None
+
+
+def extract(catalog: Catalog, report: Path, prose: bool = False,
+            year: int | None = None) -> Extracted:
+    """The values a report's text prints, each assigned to a catalog metric or a proposed
+    one (docs/extract.md)."""
+    from .draft import make_draft
+    from .extract import extract as read_values
+
+    text = read_report(report)
+    extraction = read_values(text, prose=prose, year=year)
+    return Extracted(report, text, extraction, make_draft(extraction, catalog))

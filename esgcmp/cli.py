@@ -8,10 +8,12 @@ it. Errors are caught in one place, :func:`main`, and printed as one line.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -207,12 +209,19 @@ def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
 
         console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
         console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
-    try:
+    with _writing():
         render(report, fmt, sys.stdout, console=console, bom=bom)
         sys.stdout.flush()
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Standard output that fails: a reader gone away, a full disk, a failing device."""
+    try:
+        yield
     except BrokenPipeError:
         raise _OutputClosed from None
-    except OSError as exc:  # a full disk, an output device that fails
+    except OSError as exc:
         _silence_stdout()
         raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
 
@@ -382,6 +391,189 @@ def check(
     _emit(check_report(result.findings, result.files), chosen, bom)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
+
+
+class ExtractFormat(str, Enum):
+    yaml = "yaml"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def extract(
+    report: Annotated[str, typer.Argument(
+        help="The report as plain text (UTF-8), e.g. from 'pdftotext -layout report.pdf'.",
+        show_default=False)],
+    company: Annotated[Optional[str], typer.Option(
+        "--company", "-c", help="Id of the company the draft is for (lower-case letters, "
+                                "digits, '-', '_'); a company the catalog holds is added to. "
+                                "Default: from the report's file name.",
+        show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", help="The company's name, for a new company. Default: its id.",
+        show_default=False)] = None,
+    source_id: Annotated[Optional[str], typer.Option(
+        "--source-id", help="Id of the report among the company's sources. Default: from "
+                            "the report's file name.", show_default=False)] = None,
+    fmt: Annotated[ExtractFormat, typer.Option(
+        "--format", "-f", help="yaml: a draft catalog; csv or json: one row per value.",
+        case_sensitive=False)] = ExtractFormat.yaml,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Write to this file instead of standard output (never "
+                               "over an existing file unless --force).",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --output replace an existing file.")] = False,
+    prose: Annotated[bool, typer.Option(
+        "--prose", help="Also read figures stated in sentences (each flagged prose).")] = False,
+    year: Annotated[Optional[int], typer.Option(
+        "--year", help="With --prose: the year a sentence's figure is for when the sentence "
+                       "names none. Default: the year the report names most.",
+        show_default=False, min=1900, max=2099)] = None,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Read a report's KPI tables (and with --prose its sentences) into a draft catalog, every value with its line."""  # noqa: E501
+    from . import api
+
+    if bom and fmt is not ExtractFormat.csv:
+        raise UsageError(f"--bom applies to CSV only, not to {fmt.value} output",
+                         fix="add --format csv, or leave out --bom")
+    if year is not None and not prose:
+        raise UsageError("--year applies with --prose only", fix="add --prose, or leave "
+                                                                   "out --year")
+    if not report.strip():
+        raise typer.BadParameter("'' names no file", param_hint="'REPORT'")
+    path = Path(report)
+    target = _output_path(output, force, path)
+    data = _catalog(catalog, no_builtin)
+    company_id, company_name = _draft_company(data, company, name, path)
+    source = _draft_id(source_id, "'--source-id'") if source_id else _slug(path.stem, "report")
+    result = api.extract(data, path, prose=prose, year=year)
+    text = _extract_text(result, fmt, company_id, company_name, source, bom)
+    if target is None:
+        with _writing():
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    else:
+        _write_new(target, text, force)
+    _say_unreadable(result)
+
+
+def _slug(text: str, default: str) -> str:
+    slug = re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-._")
+    return slug or default
+
+
+def _draft_id(text: str, option: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", text):
+        raise typer.BadParameter(f"'{text}' is not an id: use lower-case letters, digits, "
+                                 "'-', '_' or '.'", param_hint=option)
+    return text
+
+
+def _draft_company(data: Any, company: str | None, name: str | None,
+                   report: Path) -> tuple[str, str | None]:
+    """The draft's company id, and its name (None: the catalog defines it already)."""
+    from .errors import NotFoundError
+
+    if company is not None:
+        try:
+            known = data.resolve_company(company)
+        except NotFoundError:
+            pass
+        else:
+            if name is not None:
+                raise UsageError(f"--name: company '{known.id}' is in the catalog already, "
+                                 f"named '{known.name}'", fix="leave out --name")
+            return known.id, None
+        company_id = _draft_id(company, "'--company'")
+    else:
+        company_id = _slug(report.stem, "company")
+        if company_id in data.companies:
+            return company_id, None
+    return company_id, name if name is not None else company_id
+
+
+def _extract_text(result: Any, fmt: ExtractFormat, company: str, name: str | None,
+                  source: str, bom: bool) -> str:
+    if fmt is ExtractFormat.yaml:
+        from .draft import draft_yaml
+
+        return draft_yaml(result.draft, report=result.report, company=company,
+                          company_name=name, source_id=source, text=result.text,
+                          extraction=result.extraction)
+    from .output import to_csv, to_json
+    from .views import extract_report
+
+    report = extract_report(result.draft, result.report.name)
+    return to_csv(report, bom=bom) if fmt is ExtractFormat.csv else to_json(report)
+
+
+def _output_path(output: str | None, force: bool, report: Path) -> Path | None:
+    """The --output file, checked before any work: a folder, the report itself or an
+    existing file without --force is a usage error."""
+    if output is None:
+        if force:
+            raise UsageError("--force applies with --output only",
+                             fix="add --output FILE, or leave out --force")
+        return None
+    if not output.strip():
+        raise typer.BadParameter("'' names no file", param_hint="'--output'")
+    target = Path(output)
+    try:
+        if target.is_dir():
+            raise typer.BadParameter(f"'{output}' is a folder", param_hint="'--output'")
+        if target.exists() and report.exists() and target.samefile(report):
+            raise typer.BadParameter(f"'{output}' is the report itself",
+                                     param_hint="'--output'")
+        if target.exists() and not force:
+            raise typer.BadParameter(f"'{output}' exists; add --force to replace it",
+                                     param_hint="'--output'")
+        if not target.parent.is_dir():
+            raise typer.BadParameter(f"folder '{target.parent}' does not exist",
+                                     param_hint="'--output'")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot use '{output}' ({exc.strerror})",
+                                 param_hint="'--output'") from None
+    return target
+
+
+def _write_new(target: Path, text: str, force: bool) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then a rename."""
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        raise OutputError(f"cannot write {target} ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if force:
+            os.replace(temporary, target)
+        else:
+            os.link(temporary, target)  # fails if the file appeared meanwhile
+            os.unlink(temporary)
+    except OSError as exc:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise OutputError(f"cannot write {target} ({exc.strerror})") from None
+
+
+def _say_unreadable(result: Any) -> None:
+    """One warning line per table row that could not be read (it is not in the output)."""
+    for item in result.extraction.unreadable:
+        with suppress(OSError, ValueError):
+            sys.stderr.write(terminal_text(
+                f"esgcmp: warning: {result.report}:{item.line}: row not read ({item.why}): "
+                f"{item.text[:80]}", one_line=True) + "\n")
+    if not result.draft.rows:
+        with suppress(OSError, ValueError):
+            sys.stderr.write(terminal_text(
+                f"esgcmp: warning: {result.report}: no values found (no table under a line "
+                "of years; --prose also reads sentences)", one_line=True) + "\n")
 
 
 def _folder(name: str | None, option: str) -> Path | None:

@@ -16,6 +16,7 @@ from .units import format_decimal
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .check import Finding
+    from .draft import Draft
     from .intensity import IntensityComparison
     from .values import Comparison
 
@@ -537,3 +538,32 @@ def check_report(findings: list[Finding], files: list[str]) -> Report:
                  ("sources", "Sources")],
         title="Catalog check", notes=[summary],
         align_right=("expected", "found", "difference_pct"))
+
+
+# The contract of `extract` CSV/JSON: these columns, in this order, first.
+EXTRACT_COLUMNS = ["line", "label", "unit", "year", "value", "metric", "flags",
+                   "normalized_value", "normalized_unit"]
+EXTRACT_EXTRA = ["printed", "footnote", "notes"]
+
+
+def extract_report(draft: Draft, report: str) -> Report:
+    """One row per value read from a report."""
+    rows = []
+    for row in draft.rows:
+        found = row.found
+        flags = list(found.flags)
+        if row.new_metric:
+            flags.append("new_metric")
+        if not row.metric:
+            flags.append("unit_unknown")
+        if found.footnote:
+            flags.append("footnote")
+        notes = "; ".join(n for n in (found.note, row.note) if n)
+        rows.append({"line": found.line, "label": found.label, "unit": found.unit,
+                     "year": found.year, "value": found.value, "metric": row.metric or None,
+                     "flags": flags, "normalized_value": row.normalized,
+                     "normalized_unit": row.normalized_unit or None,
+                     "printed": found.printed, "footnote": found.footnote or None,
+                     "notes": notes or None})
+    return Report(rows=rows, columns=EXTRACT_COLUMNS + EXTRACT_EXTRA,
+                  display=[(c, c) for c in EXTRACT_COLUMNS], title=f"Values read from {report}")

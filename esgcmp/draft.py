@@ -1,0 +1,367 @@
+"""From values read off a report to a draft catalog: which metric each row is, the value
+in the metric's unit, and the catalog YAML a reviewer edits.
+
+A row's label is matched, after folding (names.fold), with the labels the catalog
+already cites and with every metric's id, names and aliases; one match gives the metric.
+No match, an ambiguous match or a unit that does not convert gives a proposed metric,
+marked for review, never a guess at an existing one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .catalog import Catalog
+from .errors import UnitError
+from .extract import Extraction, Found, label_name, nfkc
+from .names import _T2S, fold
+from .units import GENERIC, conversion, parse_printed, parse_target
+
+_ID_OK = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_CATEGORY_WORDS = (
+    ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
+                      r"|environment|green|energy|emission|electric|water|waste|gas|coal|carbon"),
+    ("governance", r"合規|合规|治理|廉|腐|compliance|governance|corruption|integrity"),
+    ("economic", r"經營|经营|經濟|经济|股東|股东|收入|利潤|利润|資產|资产|稅|税|shareholder|economic"
+                 r"|income|revenue|profit|assets|tax"),
+)
+
+
+@dataclass
+class Row:
+    """One extracted value with the metric it goes to."""
+
+    found: Found
+    metric: str
+    new_metric: bool
+    normalized: Decimal | None
+    normalized_unit: str
+    note: str = ""  # why the metric is proposed, or what a reviewer should know
+    unit: str = ""  # the unit the draft writes: as printed, else the catalog's or count
+    also_of: Row | None = None  # the same figure printed again: a second citation of this
+
+
+@dataclass
+class Proposal:
+    id: str
+    name: str
+    unit: str
+    category: str
+    line: int
+    name_zh: str = ""
+    signed: bool = False
+    why: str = ""
+
+
+@dataclass
+class Draft:
+    rows: list[Row] = field(default_factory=list)
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+    unloadable: list[tuple[Found, str]] = field(default_factory=list)  # (first value, why)
+
+
+def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
+    """Folded label or name -> {metric id it names: the unit the catalog records with
+    that label ("" for a metric's name)}."""
+    index: dict[str, dict[str, str]] = {}
+    for metric in catalog.metrics.values():
+        for name in (metric.id, metric.name, metric.name_zh, *metric.aliases):
+            if name:
+                index.setdefault(fold(name), {}).setdefault(metric.id, "")
+    for metric_id in catalog.metrics_with_values():
+        for years in catalog.shard(metric_id).values():
+            for observation in years.values():
+                for label, unit in ((observation.label, observation.unit),
+                                    *((c.label, c.unit) for c in observation.also)):
+                    if label:
+                        units = index.setdefault(fold(label_name(label, unit)), {})
+                        if not units.get(metric_id):
+                            units[metric_id] = unit
+    index.pop("", None)
+    return index
+
+
+def _slug(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", nfkc(text).lower())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 48:
+            break
+        slug = f"{slug}_{word}" if slug else word
+    return slug
+
+
+def _category(found: Found) -> str:
+    for text in (found.section, found.name):
+        for category, words in _CATEGORY_WORDS:
+            if re.search(words, nfkc(text), re.I):
+                return category
+    return "social"
+
+
+def _unit_for(unit: str) -> str:
+    """The comparison unit a proposed metric takes from a printed unit."""
+    if not unit:
+        return "count"
+    printed = parse_printed(unit)
+    candidate = GENERIC if printed.generic and "/" not in printed.expr else printed.expr
+    try:
+        parse_target(candidate)
+        conversion(unit, candidate)
+    except UnitError:
+        return GENERIC
+    return candidate
+
+
+def language(text: str) -> str:
+    """en, zh-Hant or zh-Hans, by the characters the text uses most."""
+    chinese = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if chinese * 2 < latin:
+        return "en"
+    simplified_forms = set(_T2S.values())
+    traditional = sum(1 for ch in text if ord(ch) in _T2S)
+    simplified = sum(1 for ch in text if ch in simplified_forms)
+    return "zh-Hant" if traditional >= simplified else "zh-Hans"
+
+
+def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
+    """Assign every value to a metric: the catalog's when the label names one, else a
+    proposed one. A metric takes one value a year; a second row naming it gets a
+    proposed metric of its own, with the reason."""
+    index = label_index(catalog)
+    draft = Draft()
+    chosen: dict[tuple[int, str, str], tuple[str, bool, str, str]] = {}
+    overflow: dict[tuple[tuple[int, str, str], str], str] = {}
+    given: dict[tuple[str, int], Row] = {}
+    for found in extraction.values:
+        key = (found.line, found.label, found.unit)
+        if key not in chosen:
+            chosen[key] = _assign(found, index, catalog, draft)
+        metric, new, note, unit = chosen[key]
+        if not metric:
+            draft.rows.append(Row(found, "", False, None, "", note, found.unit))
+            continue
+        also_of = None
+        while (metric, found.year) in given:
+            first = given[metric, found.year]
+            if first.found.line != found.line and _same(first, found, unit):
+                also_of = first
+                break
+            if (key, metric) not in overflow:
+                why = f"line {found.line} gives a second {found.year} value for '{metric}'"
+                overflow[key, metric] = _propose(found, catalog, draft, why).id
+            metric, new, note, unit = overflow[key, metric], True, why, found.unit or GENERIC
+        target = draft.proposals[metric].unit if new else catalog.metrics[metric].unit
+        try:
+            factor: Decimal | None = conversion(unit, target).factor
+        except UnitError:
+            factor = None
+        if new and found.value < 0:
+            draft.proposals[metric].signed = True
+        row = Row(found, metric, new, None if factor is None else found.value * factor,
+                  target if factor is not None else "", note, unit, also_of)
+        draft.rows.append(row)
+        if also_of is None:
+            given[metric, found.year] = row
+    return draft
+
+
+def _same(first: Row, found: Found, unit: str) -> bool:
+    """Whether a second printing gives the same figure as the first row (in one unit)."""
+    try:
+        factor = conversion(unit, first.unit).factor
+    except UnitError:
+        return False
+    return found.value * factor == first.found.value
+
+
+def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
+            draft: Draft) -> tuple[str, bool, str, str]:
+    if found.unit:
+        try:
+            parse_printed(found.unit)
+        except UnitError as exc:
+            draft.unloadable.append((found, exc.message))
+            return "", False, exc.message, found.unit
+    named = index.get(fold(found.name), {})
+    matches = sorted(named)
+    if len(matches) == 1:
+        metric = catalog.metrics[matches[0]]
+        unit = found.unit or GENERIC
+        try:
+            conversion(unit, metric.unit)
+        except UnitError:
+            why = (f"the label names metric '{metric.id}', whose unit {metric.unit} the printed "
+                   f"unit '{found.unit or 'none'}' does not convert to")
+            if not found.unit and named[metric.id]:
+                return metric.id, False, (f"no unit printed; '{named[metric.id]}' as the "
+                                          "catalog records this label"), named[metric.id]
+        else:
+            return metric.id, False, "", unit
+    elif matches:
+        why = f"the label names several metrics: {', '.join(matches)}"
+    else:
+        why = "no metric has this label or name"
+    if "prose" in found.flags:  # a clause is no name for a metric: left to the reviewer
+        return "", False, f"prose: {why}", found.unit
+    return _propose(found, catalog, draft, why).id, True, why, found.unit or GENERIC
+
+
+def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal:
+    name = found.name or found.label
+    base = _slug(name) if not _has_chinese(name) else ""
+    base = base if base and _ID_OK.match(base) and base[0].isalpha() else f"kpi_line_{found.line}"
+    metric_id, suffix = base, 2
+    while metric_id in catalog.metrics or metric_id in draft.proposals:
+        metric_id, suffix = f"{base}_{suffix}", suffix + 1
+    proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
+                        name_zh=name if _has_chinese(name) else "", why=why)
+    draft.proposals[metric_id] = proposal
+    return proposal
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+# ---- the draft as catalog YAML --------------------------------------------------------------
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is YAML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _number(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _value_yaml(row: Row) -> str:
+    found = row.found
+    extra = []
+    if found.printed:
+        extra.append(f"printed: {_quoted(found.printed)}")
+    flags = [f for f in found.flags if f in ("approx", "artefact")]
+    if flags:
+        extra.append(f"flags: [{', '.join(flags)}]")
+    if found.note:
+        extra.append(f"notes: {_quoted(found.note)}")
+    if not extra:
+        return _number(found.value)
+    return "{" + ", ".join([f"value: {_number(found.value)}", *extra]) + "}"
+
+
+def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | None,
+               source_id: str, text: str, extraction: Extraction) -> str:
+    """The draft catalog: proposed metrics, then one company with its source and kpis.
+    ``company_name`` None: the company is in the catalog already, and the draft adds to
+    it."""
+    out = [
+        f"# Draft catalog read from {report.name} by esgcmp extract.",
+        "# Review before use: every value against its line, and every entry marked",
+        "# 'review' (a proposed metric, a unit esgcmp cannot read). docs/extract.md says how.",
+        f"# {len(draft.rows)} values in {len({(r.found.line, r.metric) for r in draft.rows})} "
+        f"rows; {len(extraction.unreadable)} rows unreadable; {len(draft.proposals)} "
+        "proposed metrics.",
+        "schema: 1",
+        "",
+    ]
+    if draft.proposals:
+        out.append("metrics:")
+        for proposal in draft.proposals.values():
+            fields = [f"name: {_quoted(proposal.name)}"]
+            if proposal.name_zh:
+                fields.append(f"name_zh: {_quoted(proposal.name_zh)}")
+            fields += [f"category: {proposal.category}", f"unit: {_quoted(proposal.unit)}"]
+            if proposal.signed:
+                fields.append("signed: true")
+            out.append(f"  # review: proposed from line {proposal.line}: {proposal.why}; "
+                       "category and unit are read from the row")
+            out.append(f"  {proposal.id}: {{{', '.join(fields)}}}")
+        out.append("")
+    out.append("companies:")
+    out.append(f"  {company}:")
+    if company_name is not None:
+        out.append(f"    name: {_quoted(company_name)}  # review: the company's name")
+    else:
+        out.append("    # adds to the company of this id in the catalog: a year it already "
+                   "has is refused as given twice")
+    out.append("    sources:")
+    out.append(f"      {source_id}: {{file: {_quoted(report.name)}, "
+               f"language: {language(text)}}}")
+    out.append("    kpis:")
+    entries = _entries(draft.rows)
+    if not entries:
+        out[-1] = "    kpis: []"
+    for rows in entries:
+        out.extend(_kpi_yaml(rows, source_id))
+        out.extend(_also_yaml(rows, draft.rows, source_id))
+    for row in draft.rows:
+        if not row.metric and "prose" in row.found.flags:
+            found = row.found
+            out.append(f"      # prose, line {found.line}: {_quoted(found.label)}: "
+                       f"{_number(found.value)} {found.unit} ({found.year})")
+    for found, why in draft.unloadable:
+        out.append(f"      # review: line {found.line} '{found.label}': {why}; its values are in "
+                   "the csv and json output")
+    for item in extraction.unreadable:
+        out.append(f"      # unreadable: line {item.line}: {item.why}: "
+                   f"{_quoted(item.text[:120])}")
+    return "\n".join(out) + "\n"
+
+
+def _entries(rows: list[Row]) -> list[list[Row]]:
+    """Rows grouped into kpi entries: one per printed row (line, label, metric)."""
+    grouped: dict[tuple[int, str, str], list[Row]] = {}
+    for row in rows:
+        if row.metric and row.also_of is None:
+            grouped.setdefault((row.found.line, row.found.label, row.metric), []).append(row)
+    return list(grouped.values())
+
+
+def _also_yaml(entry: list[Row], rows: list[Row], source_id: str) -> list[str]:
+    """The second printings of an entry's figures, one ``also`` item per printed row."""
+    mine = {id(row) for row in entry}
+    cited: dict[tuple[int, str], list[Row]] = {}
+    for row in rows:
+        if row.also_of is not None and id(row.also_of) in mine:
+            cited.setdefault((row.found.line, row.found.label), []).append(row)
+    if not cited:
+        return []
+    lines = ["        also:"]
+    for group in cited.values():
+        found = group[0].found
+        values = ", ".join(f"{row.found.year}: {_value_yaml(row)}" for row in group)
+        lines.append(f"          - {{source: {source_id}, line: {found.line}, "
+                     f"label: {_quoted(found.label)}, unit: {_quoted(group[0].unit)}, "
+                     f"values: {{{values}}}}}")
+    return lines
+
+
+def _kpi_yaml(rows: list[Row], source_id: str) -> list[str]:
+    first = rows[0].found
+    lines = []
+    if rows[0].new_metric:
+        lines.append(f"      # review: metric '{rows[0].metric}' is proposed")
+    lines.append(f"      - metric: {rows[0].metric}")
+    lines.append(f"        label: {_quoted(first.label)}")
+    lines.append(f"        unit: {_quoted(rows[0].unit)}")
+    values = ", ".join(f"{row.found.year}: {_value_yaml(row)}" for row in rows)
+    lines.append(f"        values: {{{values}}}")
+    lines.append(f"        source: {source_id}")
+    lines.append(f"        line: {first.line}")
+    notes = []
+    if first.footnote:
+        notes.append(f"footnote {first.footnote} of the report applies")
+    if "prose" in first.flags:
+        notes.append("read from a sentence")
+    if not first.unit:
+        notes.append(rows[0].note if rows[0].note.startswith("no unit printed")
+                     else "no unit printed")
+    if notes:
+        lines.append(f"        notes: {_quoted('; '.join(notes))}")
+    return lines

@@ -1,0 +1,501 @@
+"""Reading KPI values from a report's plain text: tables under year headings, and, when
+asked, figures stated in prose.
+
+This module knows text only; which metric a row is, and the draft catalog made from
+the rows, are esgcmp.draft's. Every value found keeps the 1-based line its number is
+printed on, so that ``esgcmp check --sources`` can find it there again.
+
+A table is a heading line that ends in years (``2018 2019 2020``, ``2020年 2019年``,
+``FY2020``, ``二零二零年``) followed by rows ``label [unit] cell cell cell``, one cell per
+year. A cell is a number (thousands separators, full-width digits, a percentage, a
+ratio ``2.2:1``, a negative in parentheses), a hedged number (``約12``) or a dash that
+means "not disclosed". A row whose cells cannot be matched to the years is reported as
+unreadable, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .errors import UnitError
+from .units import parse_printed
+
+# ---- what a report prints ---------------------------------------------------------------
+
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_YEAR = re.compile(
+    r"(?:(?:FY|Year|year|YEAR)\s?)?((?:19|20)\d\d)(?:\s?(?:年度|年|財年))?"
+    r"|([零〇○一二三四五六七八九]{4})\s?年度?")
+# Words that mark a table's heading line (a one-year table needs one of them).
+_HEADING_WORDS = re.compile(r"單位|单位|指標|指标|項目|项目|類別|类别|\bunits?\b|\bindicators?\b"
+                            r"|\bitems?\b|\bKPIs?\b|\bmetrics?\b", re.I)
+_UNIT_HEADING = re.compile(r"單位|单位|\bunits?\b", re.I)
+_NOT_DISCLOSED = {"-", "–", "—", "——", "———", "--", "N/A", "n/a", "NA", "n.a.", "N.A.",
+                  "不適用", "不适用", "/", "*"}
+# Hedges a cell or a prose figure may carry (docs/extract.md); "as many as" (多達) is not one.
+_HEDGE_BEFORE = re.compile(
+    r"(?:約|约|逾|超過|超过|近|大約|大约|approximately|approx\.?|about|around|over|more than"
+    r"|nearly|almost|~|≈|>)\s*$", re.I)
+_HEDGE_AFTER = ("餘", "余", "多")
+_CELL = re.compile(
+    r"^(?P<hedge>約|约|逾|近|~|≈|>)?"
+    r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<close>\))?(?P<ratio>:\d+(?:\.\d+)?)?(?P<percent>%)?(?P<after>餘|余|多)?$")
+_GLUED = re.compile(r"^\d+\.\d+(?:\.\d+)+$")  # 12.3445.67: two cells without a space
+_BROKEN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})*,$")  # "90," of "90, 258"
+_THREE_DIGITS = re.compile(r"^\d{3}(?:,\d{3})*(?:\.\d+)?$")
+_TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
+# A footnote marker glued to a label: 汽油消耗量5, emissions1, 員工¹.
+_MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
+MAX_LABEL_LINE_CHARS = 100  # a longer line is prose: it ends a table
+MAX_GAP_LINES = 12  # non-empty lines without a row after which a table has ended
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Decimal | None  # None: not disclosed
+    printed: str  # the cell as printed
+    approx: bool = False
+    artefact: str = ""  # how the converter damaged it, when it did
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Found:
+    """One value read from the report."""
+
+    line: int  # where the number is printed
+    label: str  # as printed, wrapped lines joined
+    unit: str  # as printed; "" when the row prints none
+    year: int
+    value: Decimal
+    printed: str | None = None  # the cell's text, when it is not the plain number
+    flags: tuple[str, ...] = ()  # approx, artefact, prose
+    footnote: str = ""  # the marker glued to the label
+    note: str = ""
+    section: str = ""  # the table's heading or the last section line above the row
+
+    @property
+    def name(self) -> str:
+        """The label without its unit in parentheses, its footnote marker or a leading
+        "among which": the text a metric's name is compared with."""
+        return label_name(self.label, self.unit)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    line: int
+    text: str
+    why: str
+
+
+@dataclass
+class Extraction:
+    values: list[Found] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    tables: int = 0  # heading lines read
+    lines: int = 0
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
+
+
+def year_of(token: str) -> int | None:
+    """The year a heading cell names, or None."""
+    match = _YEAR.fullmatch(nfkc(token).strip())
+    if match is None:
+        return None
+    if match.group(1):
+        return int(match.group(1))
+    year = int("".join(str(_CHINESE_DIGITS[c]) for c in match.group(2)))
+    return year if 1900 <= year < 2100 else None
+
+
+def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
+    """The years a heading line ends with, and the text before them; None when the line
+    is not a heading."""
+    normal = nfkc(text).strip()
+    found: list[tuple[int, int]] = []
+    end = len(normal)
+    for match in reversed(list(_YEAR.finditer(normal))):
+        if normal[match.end():end].strip():
+            break
+        year = year_of(match.group(0))
+        if year is None:
+            break
+        found.append((match.start(), year))
+        end = match.start()
+    if not found:
+        return None
+    years = tuple(year for _start, year in reversed(found))
+    before = normal[:end].strip()
+    if len(set(years)) != len(years) or re.search(r"\d", before):
+        return None
+    if len(years) == 1 and not _HEADING_WORDS.search(before):
+        return None
+    if len(before) > MAX_LABEL_LINE_CHARS // 2:
+        return None
+    spread = max(years) - min(years)
+    if spread > 3 * len(years):  # 1990 2020: not a run of reporting years
+        return None
+    return years, before
+
+
+def read_cell(token: str) -> Cell | None:
+    """A table cell, or None when the token is not one."""
+    normal = nfkc(token)
+    if normal in _NOT_DISCLOSED:
+        return Cell(None, token)
+    match = _CELL.match(normal)
+    if match is None or bool(match.group("open")) != bool(match.group("close")):
+        return None
+    number = Decimal(match.group("number").replace(",", ""))
+    negative = bool(match.group("open")) or bool(match.group("sign"))
+    if negative:
+        number = -number
+    plain = normal.replace(",", "") == match.group("number").replace(",", "") and \
+        token == normal
+    return Cell(number, token if not plain else "",
+                approx=bool(match.group("hedge") or match.group("after")),
+                percent=bool(match.group("percent")))
+
+
+def split_glued(token: str) -> list[Cell] | None:
+    """Cells a converter printed without a space between them, when each has as many
+    decimals as the last (``12.3445.67`` = 12.34 | 45.67); None when that reading does
+    not come out whole."""
+    normal = nfkc(token)
+    if not _GLUED.match(normal):
+        return None
+    decimals = len(normal.rsplit(".", 1)[1])
+    cells: list[str] = []
+    rest = normal
+    while rest:
+        match = re.match(r"(0|[1-9]\d*)\.(\d{%d})" % decimals, rest)
+        if match is None:
+            return None
+        cells.append(match.group(0))
+        rest = rest[match.end():]
+    why = f"printed '{token}', read as {' | '.join(cells)}"
+    return [Cell(Decimal(c), token, artefact=why) for c in cells]
+
+
+def label_name(label: str, unit: str = "") -> str:
+    """A label without its unit in parentheses, a footnote marker or "among which"."""
+    text = nfkc(label).strip()
+    if unit:
+        match = _TRAILING_UNIT.search(text)
+        if match and nfkc(match.group(1)).strip() == nfkc(unit).strip():
+            text = text[:match.start()].strip()
+    marker = _MARKER.match(text)
+    if marker:
+        text = marker.group("label")
+    text = re.sub(r"^(?:其中[:：]?|among which[:：]?|of which[:：]?|including[:：]?)\s*", "",
+                  text, flags=re.I)
+    return text.strip(" :：•●·-")
+
+
+def _is_unit(text: str) -> bool:
+    try:
+        parse_printed(text)
+    except UnitError:
+        return False
+    return True
+
+
+def _joined(pieces: list[str]) -> str:
+    text = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if not text:
+            text = piece
+        elif text.endswith("-") or _CJK.match(piece[:1]) or _CJK.match(text[-1:]):
+            text += piece
+        else:
+            text += " " + piece
+    return text
+
+
+# ---- tables -------------------------------------------------------------------------------
+
+@dataclass
+class _Table:
+    years: tuple[int, ...]
+    line: int
+    unit_column: bool
+    section: str
+    gap: int = 0
+
+
+def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
+    """The cells that end a row (at most ``wanted``, or more when one token was glued),
+    the number of tokens they take, and why the row cannot be read ("" when it can)."""
+    cells: list[Cell] = []
+    index = len(tokens)
+    while index > 0 and len(cells) < wanted:
+        token = tokens[index - 1]
+        cell = read_cell(token)
+        if cell is not None:
+            before = tokens[index - 2] if index >= 2 else ""
+            if (_THREE_DIGITS.match(nfkc(token)) and _BROKEN_THOUSANDS.match(nfkc(before))
+                    and cell.value is not None):
+                joined = nfkc(before) + nfkc(token)
+                whole = read_cell(joined)
+                if whole is not None and whole.value is not None:
+                    cells.insert(0, Cell(whole.value, f"{before} {token}", whole.approx,
+                                         f"printed '{before} {token}': a space inside the "
+                                         "number", whole.percent))
+                    index -= 2
+                    continue
+            cells.insert(0, cell)
+            index -= 1
+            continue
+        glued = split_glued(token)
+        if glued is None:
+            break
+        cells[0:0] = glued
+        index -= 1
+    if any(cell.artefact and cell.printed == tokens[-1] for cell in cells) and False:
+        pass
+    if len(cells) > wanted:
+        return cells, index, (f"{len(cells)} cells for {wanted} years (cells glued together "
+                              "by the text conversion)")
+    return cells, index, ""
+
+
+def _row_unit(label_tokens: list[str], table: _Table) -> tuple[list[str], str]:
+    """Split a row's label tokens into the label and the printed unit."""
+    if table.unit_column and len(label_tokens) >= 2:
+        for take in range(min(3, len(label_tokens) - 1), 0, -1):
+            candidate = " ".join(label_tokens[-take:])
+            if _is_unit(candidate):
+                return label_tokens[:-take], candidate
+        return label_tokens[:-1], label_tokens[-1]
+    label = " ".join(label_tokens)
+    match = _TRAILING_UNIT.search(label)
+    if match and _is_unit(match.group(1).strip()):
+        return label_tokens, match.group(1).strip()
+    return label_tokens, ""
+
+
+def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
+           section: str) -> list[Found]:
+    name_marker = _MARKER.match(nfkc(label).strip())
+    footnote = name_marker.group("marker") if name_marker else ""
+    if not unit and any(c.percent for c in cells):
+        unit = "%"
+    values = []
+    for year, cell in zip(table.years, cells):
+        if cell.value is None:
+            continue
+        flags = []
+        if cell.approx:
+            flags.append("approx")
+        if cell.artefact:
+            flags.append("artefact")
+        values.append(Found(line, label, unit, year, cell.value, cell.printed or None,
+                            tuple(flags), footnote, cell.artefact, section))
+    return values
+
+
+def _heading(tokens_text: str, line_number: int) -> _Table | None:
+    heading = heading_years(tokens_text)
+    if heading is None:
+        return None
+    years, before = heading
+    return _Table(years, line_number, bool(_UNIT_HEADING.search(before)), before)
+
+
+def read_tables(lines: list[str]) -> Extraction:
+    """Every table row under a year heading, with its line."""
+    result = Extraction(lines=len(lines))
+    table: _Table | None = None
+    pending: list[tuple[int, str]] = []  # label lines waiting for their values
+    section = ""
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if not text:
+            continue
+        new_table = _heading(text, number)
+        if new_table is not None:
+            if table is not None and new_table.years == table.years and not new_table.section:
+                new_table.unit_column = table.unit_column  # a heading repeated on a new page
+            table, pending = new_table, []
+            section = new_table.section
+            result.tables += 1
+            continue
+        if table is None:
+            continue
+        tokens = text.split()
+        cells, start, why = _cells(tokens, len(table.years))
+        label_tokens = tokens[:start]
+        if cells and len(cells) == len(table.years) and not why:
+            if label_tokens:
+                label_tokens, unit = _row_unit(label_tokens, table)
+                label = " ".join(label_tokens)
+            else:
+                if not pending:
+                    result.unreadable.append(Unreadable(number, text, "values without a label"))
+                    continue
+                label = _joined([piece for _line, piece in pending])
+                _tokens, unit = _row_unit(label.split(), _Table(table.years, 0, False, ""))
+            if label:
+                result.values.extend(_found(number, label, unit, table, cells, section))
+                table.gap, pending = 0, []
+                continue
+        if cells and len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
+            reason = why or f"{len(cells)} cells for {len(table.years)} years " \
+                            f"({' '.join(str(y) for y in table.years)})"
+            result.unreadable.append(Unreadable(number, text, reason))
+            table.gap, pending = 0, []
+            continue
+        if len(text) > MAX_LABEL_LINE_CHARS:
+            table, pending = None, []
+            continue
+        table.gap += 1
+        if table.gap > MAX_GAP_LINES:
+            table, pending = None, []
+            continue
+        pending = (pending + [(number, text)])[-MAX_LABEL_LINES:]
+        if not cells and len(text) <= 12 and not _TRAILING_UNIT.search(text):
+            section = text
+    return result
+
+
+# ---- prose --------------------------------------------------------------------------------
+
+_PROSE_NUMBER = re.compile(
+    r"(?P<currency>RMB|HK\$|US\$|人民幣|人民币)?\s?"
+    r"(?P<number>(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?)"
+    r"(?![\d,]*\.\d)(?P<magnitude>\s?(?:hundred million|billion|million|thousand|萬|万|億|亿|百萬|百万|千萬|千万))?"
+    r"(?P<after>餘|余|多)?")
+_YEAR_COLON = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*[:：]\s*$")
+_SENTENCE_YEAR = re.compile(r"(?:in|for|during|of)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s?年"
+                            r"|([零〇○一二三四五六七八九]{4})年", re.I)
+_CLAUSE_BREAK = re.compile(r"[。；;，:：!?！？•●、]|[.,](?:\s|$)")
+_ENGLISH_UNIT_WORDS = 5
+_CHINESE_UNIT_CHARS = 6
+
+
+def report_year(lines: list[str]) -> int | None:
+    """The year a report is about: the latest year its table headings name, else the year
+    its text names most often."""
+    counts: Counter[int] = Counter()
+    for text in lines:
+        for match in _SENTENCE_YEAR.finditer(nfkc(text)):
+            token = match.group(1) or match.group(2) or match.group(3)
+            year = year_of(token) if match.group(3) else int(token)
+            if year:
+                counts[year] += 1
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def _prose_unit(after: str, magnitude: str, currency: str) -> tuple[str, int]:
+    """The printed unit that follows a number in a sentence, and its length in ``after``."""
+    if currency:
+        unit = f"{currency} {magnitude.strip()}".strip() if magnitude else currency
+        return (unit, 0) if _is_unit(unit) else ("", 0)
+    best = ("", 0)
+    glued = not after[:1].isspace()
+    after = after.lstrip()
+    if _CJK.match(after[:1]) or after[:1] == "%":
+        for size in range(1, min(_CHINESE_UNIT_CHARS, len(after)) + 1):
+            candidate = magnitude.strip() + after[:size]
+            if _is_unit(candidate) and not parse_printed(candidate).bare:
+                best = (candidate, size)
+        return best
+    if glued and not magnitude:  # 5G, ISO45001: not a unit
+        return best
+    words = re.findall(r"\S+", after[:80])
+    for size in range(1, min(_ENGLISH_UNIT_WORDS, len(words)) + 1):
+        text = " ".join(words[:size]).rstrip(".,;:)")
+        candidate = f"{magnitude.strip()} {text}".strip()
+        if _is_unit(candidate) and not parse_printed(candidate).bare:
+            best = (candidate, after.index(words[size - 1]) + len(words[size - 1]))
+    return best
+
+
+def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found]:
+    """Figures stated in sentences: a number with a unit, its year from ``(2019: ...)``, the
+    sentence (``in 2020``, ``二零二零年``) or the report's year."""
+    found: list[Found] = []
+    for number, raw in enumerate(lines, start=1):
+        if number in skip or not raw.strip():
+            continue
+        text = nfkc(raw).replace("**", "")
+        for match in _PROSE_NUMBER.finditer(text):
+            if (year_of(match.group("number")) is not None and not match.group("magnitude")
+                    and not match.group("currency")):
+                after_year = text[match.end():match.end() + 1]
+                if after_year in ("年", "", " ", ",", ".") and "." not in match.group("number"):
+                    continue
+            unit, _length = _prose_unit(text[match.end():], match.group("magnitude")
+                                        or "", match.group("currency") or "")
+            if not unit:
+                continue
+            before = text[:match.start()]
+            value_year = _YEAR_COLON.search(before)
+            if value_year:
+                the_year = int(value_year.group(1))
+            else:
+                clause = _CLAUSE_BREAK.split(before)
+                sentence = re.split(r"[。.!?]\s", before)[-1]
+                named = list(_SENTENCE_YEAR.finditer(sentence))
+                if named:
+                    last = named[-1]
+                    token = last.group(1) or last.group(2) or last.group(3)
+                    the_year = (year_of(token) if last.group(3) else int(token)) or 0
+                else:
+                    the_year = year or 0
+                del clause
+            if not the_year:
+                continue
+            label = _CLAUSE_BREAK.split(before)[-1].strip()
+            label = _HEDGE_BEFORE.sub("", label).strip() or label
+            label = re.sub(r"\s+", " ", label)[-80:].strip(" (（")
+            if not label:
+                continue
+            approx = bool(_HEDGE_BEFORE.search(before)) or bool(match.group("after"))
+            value = Decimal(match.group("number").replace(",", ""))
+            printed = raw_text_of(raw, match)
+            found.append(Found(number, label, unit, the_year, value, printed,
+                               ("prose",) + (("approx",) if approx else ())))
+    return found
+
+
+def raw_text_of(raw: str, match: re.Match[str]) -> str | None:
+    """The figure as printed, when it is more than the plain number."""
+    text = match.group(0).strip()
+    return text if text != match.group("number").replace(",", "") else None
+
+
+def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
+    """Every value a report's text prints in its tables, and in its sentences with
+    ``prose``."""
+    lines = text.splitlines()
+    result = read_tables(lines)
+    if prose:
+        in_tables = {found.line for found in result.values}
+        in_tables.update(item.line for item in result.unreadable)
+        result.values.extend(read_prose(lines, year or report_year(lines), in_tables))
+        result.values.sort(key=lambda found: found.line)
+    return result
+
+
+def decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
