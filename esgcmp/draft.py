@@ -153,7 +153,9 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
                 also_of = first
                 break
             if (key, metric) not in overflow:
-                why = f"line {found.line} gives a second {found.year} value for '{metric}'"
+                why = (f"'{metric}' {found.year} is {_number(first.found.value)} "
+                       f"{first.unit} on line {first.found.line}; this row prints "
+                       f"{_number(found.value)} {found.unit}".rstrip())
                 overflow[key, metric] = _propose(found, catalog, draft, why).id
             metric, new, note, unit = overflow[key, metric], True, why, found.unit or GENERIC
         target = draft.proposals[metric].unit if new else catalog.metrics[metric].unit

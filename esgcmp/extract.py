@@ -19,7 +19,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 
 from .errors import UnitError
 from .units import parse_printed
@@ -163,8 +164,8 @@ def read_cell(token: str) -> Cell | None:
     negative = bool(match.group("open")) or bool(match.group("sign"))
     if negative:
         number = -number
-    plain = normal.replace(",", "") == match.group("number").replace(",", "") and \
-        token == normal
+    digits = ("-" if match.group("sign") else "") + match.group("number").replace(",", "")
+    plain = token == normal and normal.replace(",", "") == digits
     return Cell(number, token if not plain else "",
                 approx=bool(match.group("hedge") or match.group("after")),
                 percent=bool(match.group("percent")))
@@ -205,7 +206,8 @@ def label_name(label: str, unit: str = "") -> str:
     return text.strip(" :：•●·-")
 
 
-def _is_unit(text: str) -> bool:
+@lru_cache(maxsize=8192)
+def _is_unit(text: str) -> bool:  # cached: parse_printed caches only the units it reads
     try:
         parse_printed(text)
     except UnitError:
@@ -262,11 +264,12 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
             continue
         glued = split_glued(token)
         if glued is None:
+            if _GLUED.match(nfkc(token)):
+                return cells, index, (f"cells glued together ('{token}') that do not split "
+                                      "into numbers with as many decimals each")
             break
         cells[0:0] = glued
         index -= 1
-    if any(cell.artefact and cell.printed == tokens[-1] for cell in cells) and False:
-        pass
     if len(cells) > wanted:
         return cells, index, (f"{len(cells)} cells for {wanted} years (cells glued together "
                               "by the text conversion)")
@@ -353,7 +356,7 @@ def read_tables(lines: list[str]) -> Extraction:
                 result.values.extend(_found(number, label, unit, table, cells, section))
                 table.gap, pending = 0, []
                 continue
-        if cells and len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
+        if len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
             reason = why or f"{len(cells)} cells for {len(table.years)} years " \
                             f"({' '.join(str(y) for y in table.years)})"
             result.unreadable.append(Unreadable(number, text, reason))
@@ -376,10 +379,10 @@ def read_tables(lines: list[str]) -> Extraction:
 
 _PROSE_NUMBER = re.compile(
     r"(?P<currency>RMB|HK\$|US\$|人民幣|人民币)?\s?"
-    r"(?P<number>(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.,])\d+(?:\.\d+)?)"
+    r"(?P<number>(?<![A-Za-z0-9_.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z0-9_.,])\d+(?:\.\d+)?)"
     r"(?![\d,]*\.\d)(?P<magnitude>\s?(?:hundred million|billion|million|thousand|萬|万|億|亿|百萬|百万|千萬|千万))?"
     r"(?P<after>餘|余|多)?")
-_YEAR_COLON = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*[:：]\s*$")
+_YEAR_COLON = re.compile(r"[(（]\s*((?:19|20)\d\d)\s*年?\s*[:：][^()（）:：]{0,30}$")
 _SENTENCE_YEAR = re.compile(r"(?:in|for|during|of)\s+((?:19|20)\d\d)\b|((?:19|20)\d\d)\s?年"
                             r"|([零〇○一二三四五六七八九]{4})年", re.I)
 _CLAUSE_BREAK = re.compile(r"[。；;，:：!?！？•●、]|[.,](?:\s|$)")
@@ -394,7 +397,7 @@ def report_year(lines: list[str]) -> int | None:
     for text in lines:
         for match in _SENTENCE_YEAR.finditer(nfkc(text)):
             token = match.group(1) or match.group(2) or match.group(3)
-            year = year_of(token) if match.group(3) else int(token)
+            year = year_of(token + "年") if match.group(3) else int(token)
             if year:
                 counts[year] += 1
     if not counts:
@@ -450,16 +453,14 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
             if value_year:
                 the_year = int(value_year.group(1))
             else:
-                clause = _CLAUSE_BREAK.split(before)
                 sentence = re.split(r"[。.!?]\s", before)[-1]
                 named = list(_SENTENCE_YEAR.finditer(sentence))
                 if named:
                     last = named[-1]
                     token = last.group(1) or last.group(2) or last.group(3)
-                    the_year = (year_of(token) if last.group(3) else int(token)) or 0
+                    the_year = (year_of(token + "年") if last.group(3) else int(token)) or 0
                 else:
                     the_year = year or 0
-                del clause
             if not the_year:
                 continue
             label = _CLAUSE_BREAK.split(before)[-1].strip()
@@ -492,10 +493,3 @@ def extract(text: str, prose: bool = False, year: int | None = None) -> Extracti
         result.values.extend(read_prose(lines, year or report_year(lines), in_tables))
         result.values.sort(key=lambda found: found.line)
     return result
-
-
-def decimal_or_none(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None

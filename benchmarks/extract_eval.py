@@ -1,0 +1,137 @@
+"""Score `esgcmp extract` against the built-in catalog on the seed reports.
+
+For each seed file, run ``esgcmp extract FILE --format json`` (and again with
+``--prose``) as a user would, and compare its values with every value the built-in
+catalog cites from that file (a value's own line and each ``also`` citation). A value
+counts when line, year and number match. Recall: the catalog's values found; precision:
+the values found that the catalog holds.
+
+The catalog is complete for the KPI tables (KPI_TABLES below): there, precision is
+meaningful. Outside them the catalog holds what its authors chose to record, so a value
+extracted from a table or sentence the catalog leaves out counts against precision.
+
+Usage: python benchmarks/extract_eval.py SEEDS_DIR [--runs N]
+Prints the tables docs/extract.md shows, then the time of the longest report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+# The seeds' KPI tables: first line (the year heading) to last row, inclusive.
+KPI_TABLES = {
+    # "Table of KPIs": its first part (Essential Responsibility ... Employees) is printed
+    # before the title line 4845, its last (Environmental, Public Welfare) after it.
+    "002_8b7cdb2a0a738775.txt": (4736, 4893),
+    # 關鍵績效: the appendix's first page (經營發展 ... 客戶服務) is printed before its
+    # title line 4228, the second (以人為本 ... 社區責任) after it.
+    "004_74dae4d02e57c763.txt": (4116, 4339),
+}
+
+Key = tuple[int, int, Decimal]  # line, year, number
+
+
+def catalog_values() -> dict[str, set[Key]]:
+    from esgcmp.catalog import builtin_catalog_path, load_files
+
+    catalog = load_files([builtin_catalog_path()])
+    gold: dict[str, set[Key]] = {}
+    for observation in catalog.observations.values():
+        gold.setdefault(observation.source.file, set()).add(
+            (observation.line, observation.year, observation.value.normalize()))
+        for citation in observation.also:
+            if citation.value is not None:
+                gold.setdefault(citation.source.file, set()).add(
+                    (citation.line, observation.year, citation.value.normalize()))
+    return gold
+
+
+def extracted(path: Path, prose: bool) -> set[Key]:
+    command = [sys.executable, "-m", "esgcmp", "extract", str(path), "--format", "json"]
+    if prose:
+        command.append("--prose")
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return {(row["line"], row["year"], Decimal(str(row["value"])).normalize())
+            for row in json.loads(done.stdout)}
+
+
+def score(gold: set[Key], found: set[Key], lines: tuple[int, int] | None) -> tuple[int, ...]:
+    if lines is not None:
+        gold = {key for key in gold if lines[0] <= key[0] <= lines[1]}
+        found = {key for key in found if lines[0] <= key[0] <= lines[1]}
+    return len(gold), len(found), len(gold & found)
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "n/a"
+
+
+def timing(path: Path, runs: int) -> str:
+    """CPU and wall time of the whole command, and of the reading alone, min and median."""
+    from esgcmp.extract import extract
+
+    text = path.read_text(encoding="utf-8")
+    extract(text)  # first call: the unit parser's registry
+    reading = []
+    for _ in range(runs):
+        start = time.process_time()
+        extract(text)
+        reading.append(time.process_time() - start)
+    wall, cpu = [], []
+    for _ in range(runs):
+        before = os.times()
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "esgcmp", "extract", str(path), "--format",
+                        "csv"], capture_output=True, check=True)
+        wall.append(time.perf_counter() - start)
+        after = os.times()
+        cpu.append(after.children_user + after.children_system
+                   - before.children_user - before.children_system)
+    lines = text.count("\n")
+    return (f"{path.name} ({lines:,} lines), {runs} runs, min / median:\n"
+            f"- reading the tables (in process, CPU): {min(reading):.3f} / "
+            f"{statistics.median(reading):.3f} s\n"
+            f"- the whole command, csv to a pipe: CPU {min(cpu):.3f} / "
+            f"{statistics.median(cpu):.3f} s, wall {min(wall):.3f} / "
+            f"{statistics.median(wall):.3f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("seeds", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    gold = catalog_values()
+    files = sorted(p for p in args.seeds.glob("*.txt"))
+    print("KPI tables (tables only):\n")
+    print("| file | lines | catalog values | extracted | matched | recall | precision |")
+    print("|---|---|---|---|---|---|---|")
+    for path in files:
+        if path.name in KPI_TABLES:
+            span = KPI_TABLES[path.name]
+            want, got, hit = score(gold.get(path.name, set()), extracted(path, False), span)
+            print(f"| {path.name} | {span[0]}-{span[1]} | {want} | {got} | {hit} | "
+                  f"{percent(hit, want)} | {percent(hit, got)} |")
+    for prose in (False, True):
+        print(f"\nWhole files ({'tables and --prose' if prose else 'tables only'}):\n")
+        print("| file | catalog values | extracted | matched | recall | precision |")
+        print("|---|---|---|---|---|---|")
+        for path in files:
+            want, got, hit = score(gold.get(path.name, set()), extracted(path, prose), None)
+            print(f"| {path.name} | {want} | {got} | {hit} | {percent(hit, want)} | "
+                  f"{percent(hit, got)} |")
+    longest = max(files, key=lambda p: p.read_bytes().count(b"\n"))
+    print("\n" + timing(longest, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""esgcmp extract: hand-written report texts for every form the reader must handle, and
+the draft it makes loading as a catalog."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from esgcmp.catalog import load_files
+from esgcmp.errors import ExitCode
+from esgcmp.extract import extract, heading_years, read_cell, split_glued, year_of
+
+
+def values(text: str, **options) -> list[tuple[int, int, str, str, str]]:
+    """(line, year, value, label, unit) of every value read from ``text``."""
+    return [(f.line, f.year, str(f.value), f.label, f.unit)
+            for f in extract(text, **options).values]
+
+
+# ---- year headings -------------------------------------------------------------------
+
+@pytest.mark.parametrize("heading, years", [
+    ("Indicator 2018 2019 2020", (2018, 2019, 2020)),
+    ("Indicator 2020 2019", (2020, 2019)),
+    (" 類別 指標 單位 2018年 2019年 2020年", (2018, 2019, 2020)),
+    ("項目 二零二四年 二零二三年", (2024, 2023)),
+    ("KPI Year 2019 Year 2020", (2019, 2020)),
+    ("KPI FY2019 FY2020", (2019, 2020)),
+    ("Unit 2020", (2020,)),
+])
+def test_a_heading_gives_the_years_of_its_columns_in_order(heading: str, years) -> None:
+    assert heading_years(heading)[0] == years
+
+
+@pytest.mark.parametrize("line", [
+    "In 2020 the group grew",  # a year inside a sentence
+    "2020",  # one year alone, no heading word
+    "Since 1990 2020",  # not a run of reporting years
+    "Total 5 2019 2020",  # a number before the years
+    "2019 2019",  # a year twice
+])
+def test_a_line_that_is_not_a_heading(line: str) -> None:
+    assert heading_years(line) is None
+
+
+def test_year_of_reads_every_form() -> None:
+    assert [year_of(t) for t in ("2020", "2020年", "FY2020", "二零二零年", "２０２０", "12")] == \
+        [2020, 2020, 2020, 2020, 2020, None]
+
+
+# ---- rows ------------------------------------------------------------------------------
+
+def test_rows_take_their_years_from_the_heading_even_in_reverse_order() -> None:
+    text = "KPI 2020 2019\nWater (tons) 1,500 1,400\n"
+    assert values(text) == [(2, 2020, "1500", "Water (tons)", "tons"),
+                            (2, 2019, "1400", "Water (tons)", "tons")]
+
+
+def test_a_unit_column_and_a_unit_of_two_tokens() -> None:
+    text = (" 類別 指標 單位 2018年 2019年 2020年\n"
+            "資產總額 億元 5403.2 5625 5806.2\n"
+            "單位信息流量能耗5 千克標準煤╱ TB 3.71 3.48 2.83\n")
+    found = extract(text).values
+    assert [(f.line, f.year, f.value, f.label, f.unit) for f in found[:3]] == [
+        (2, 2018, Decimal("5403.2"), "資產總額", "億元"),
+        (2, 2019, Decimal("5625"), "資產總額", "億元"),
+        (2, 2020, Decimal("5806.2"), "資產總額", "億元")]
+    energy = found[3]
+    assert (energy.label, energy.unit, energy.value, energy.footnote, energy.name) == \
+        ("單位信息流量能耗5", "千克標準煤╱ TB", Decimal("3.71"), "5", "單位信息流量能耗")
+
+
+def test_a_unit_inside_the_label() -> None:
+    text = "Environment 2019 2020\nElectricity consumption (100 million kWh) 211.6 249.4\n"
+    assert values(text)[0] == (2, 2019, "211.6", "Electricity consumption (100 million kWh)",
+                               "100 million kWh")
+
+
+def test_a_label_wrapped_over_lines_takes_the_values_on_the_later_line() -> None:
+    text = ("Responsibility 2018 2019 2020\n"
+            "Packet loss rate of backbone network of broadband Internet ChinaNet \n"
+            "\n"
+            "(%)\n"
+            "0.06 0.03 0.06\n"
+            "Number of trainees on energy saving (person-\n"
+            "time)\n"
+            "4,995 7,970 11,918\n")
+    found = values(text)
+    assert found[0] == (5, 2018, "0.06", "Packet loss rate of backbone network of broadband "
+                                         "Internet ChinaNet (%)", "%")
+    assert found[3] == (8, 2018, "4995", "Number of trainees on energy saving (person-time)",
+                        "person-time")
+    assert len(found) == 6
+
+
+@pytest.mark.parametrize("label, name", [("汽油消耗量5", "汽油消耗量"), ("GHG emissions1", "GHG emissions"),
+                                         ("員工¹", "員工"), ("CO2", "CO2"), ("4G基站", "4G基站")])
+def test_a_footnote_marker_is_no_part_of_the_label_or_the_values(label: str, name: str) -> None:
+    text = f"項目 單位 2019年 2020年\n{label} 萬噸 4.175 4.05\n"
+    found = extract(text).values
+    assert [(f.value, f.name, f.footnote) for f in found] == [
+        (Decimal("4.175"), name, label[len(name):].replace("¹", "1")),
+        (Decimal("4.05"), name, label[len(name):].replace("¹", "1"))]
+
+
+@pytest.mark.parametrize("dash", ["—", "——", "-", "N/A", "不適用"])
+def test_a_dash_is_not_disclosed_and_the_other_cells_keep_their_years(dash: str) -> None:
+    text = f"KPI 2018 2019 2020\n5G base stations (*10,000) {dash} 8 38\n"
+    assert [(y, v) for _l, y, v, _a, _u in values(text)] == [(2019, "8"), (2020, "38")]
+
+
+@pytest.mark.parametrize("cell, value, printed, approx", [
+    ("1,234,567", "1234567", "", False),
+    ("１２３.５", "123.5", "１２３.５", False),
+    ("12.5%", "12.5", "12.5%", False),
+    ("(3.2)", "-3.2", "(3.2)", False),
+    ("-3.2", "-3.2", "", False),
+    ("2.2:1", "2.2", "2.2:1", False),
+    ("1.50：1", "1.50", "1.50：1", False),
+    ("約12", "12", "約12", True),
+    ("35餘", "35", "35餘", True),
+])
+def test_cells(cell: str, value: str, printed: str, approx: bool) -> None:
+    read = read_cell(cell)
+    assert (str(read.value), read.printed, read.approx) == (value, printed, approx)
+
+
+@pytest.mark.parametrize("token", ["AAA", "(%)", "12a", "(12", "1.2.3x", "P6"])
+def test_what_is_not_a_cell(token: str) -> None:
+    assert read_cell(token) is None
+
+
+def test_a_space_inside_a_number_is_joined_and_flagged() -> None:
+    text = "KPI 2018 2019 2020\nDisposed waste (ton) 105,021 106,034 90, 258\n"
+    last = extract(text).values[-1]
+    assert (last.year, last.value, last.printed, last.flags) == \
+        (2020, Decimal("90258"), "90, 258", ("artefact",))
+
+
+def test_glued_cells_with_as_many_decimals_are_split() -> None:
+    assert [c.value for c in split_glued("12.3445.67")] == [Decimal("12.34"), Decimal("45.67")]
+    text = "KPI 2019 2020\nRate (%) 12.3445.67\n"
+    found = extract(text).values
+    assert [(f.year, f.value, f.flags) for f in found] == [
+        (2019, Decimal("12.34"), ("artefact",)), (2020, Decimal("45.67"), ("artefact",))]
+    assert found[0].note == "printed '12.3445.67', read as 12.34 | 45.67"
+
+
+def test_glued_cells_that_do_not_split_whole_make_the_row_unreadable() -> None:
+    assert split_glued("1.2.34") is None  # 1.2 leaves ".34": no reading with 2 decimals each
+    result = extract("KPI 2019 2020\nRate (%) 1.2.34\n")
+    assert result.values == []
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (2, "cells glued together ('1.2.34') that do not split into numbers with as many "
+            "decimals each")]
+
+
+def test_a_row_with_fewer_cells_than_years_is_unreadable_not_guessed() -> None:
+    result = extract("KPI 2018 2019 2020\nWater (tons) 1,500 1,400\n")
+    assert result.values == []
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (2, "2 cells for 3 years (2018 2019 2020)")]
+
+
+def test_several_tables_each_with_its_own_heading_and_a_repeated_heading() -> None:
+    text = ("Employees 2019 2020\n"
+            "Staff (person) 10 11\n"
+            "Environment 2018 2019 2020\n"
+            "Water (tons) 1 2 3\n"
+            "Page 12\n"
+            "Environment 2018 2019 2020\n"
+            "Gas (tons) 4 5 6\n")
+    assert [(line, year, value) for line, year, value, _l, _u in values(text)] == [
+        (2, 2019, "10"), (2, 2020, "11"), (4, 2018, "1"), (4, 2019, "2"), (4, 2020, "3"),
+        (7, 2018, "4"), (7, 2019, "5"), (7, 2020, "6")]
+
+
+def test_prose_ends_a_table() -> None:
+    text = ("KPI 2019 2020\nWater (tons) 1 2\n" + "word " * 30 + "\nSomething else 3 4\n")
+    assert [line for line, *_rest in values(text)] == [2, 2]
+
+
+# ---- prose -----------------------------------------------------------------------------
+
+def test_prose_figures_with_hedges_and_their_own_years() -> None:
+    text = ("In 2020, total energy consumption of the Group was approximately 172,000 tons of "
+            "standard coal (2019: approximately 162,000 tons of standard coal).\n"
+            "二零二四年，本集團開展安全生產檢查1,305次，共涉及3.6萬餘人次。\n")
+    found = extract(text, prose=True).values
+    assert [(f.line, f.year, f.value, f.unit, f.flags) for f in found] == [
+        (1, 2020, Decimal("172000"), "tons of standard coal", ("prose", "approx")),
+        (1, 2019, Decimal("162000"), "tons of standard coal", ("prose", "approx")),
+        (2, 2024, Decimal("1305"), "次", ("prose",)),
+        (2, 2024, Decimal("3.6"), "萬人次", ("prose", "approx"))]
+    assert found[0].label == "total energy consumption of the Group was"
+
+
+def test_prose_is_read_only_when_asked() -> None:
+    assert extract("In 2020 we used 12 tons of water.\n").values == []
+
+
+def test_prose_skips_years_and_codes() -> None:
+    text = "In 2020, over 110 subsidiaries were certified to ISO45001 and 5G networks.\n"
+    assert [(f.year, f.value, f.unit, f.flags) for f in extract(text, prose=True).values] == [
+        (2020, Decimal("110"), "subsidiaries", ("prose", "approx"))]
+
+
+# ---- the command -------------------------------------------------------------------------
+
+REPORT = """ESG Report
+Key performance indicators
+ Indicator 2019 2020
+Greenhouse gas emissions (tCO2e) 1,200 1,300
+Water consumption (tons) — 5,000
+Widgets made 7 8
+"""
+
+METRICS = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+  water: {name: Water consumption, category: environmental, unit: t}
+companies: {}
+"""
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "acme_2020.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def metrics_catalog(write) -> Path:
+    return write("metrics.yaml", METRICS)
+
+
+def test_csv_columns_are_the_contract(run, report: Path, metrics_catalog: Path) -> None:
+    result = run("extract", str(report), "-f", "csv", "--no-builtin", "--catalog",
+                 str(metrics_catalog))
+    assert result.code == 0, result
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert list(rows[0])[:9] == ["line", "label", "unit", "year", "value", "metric", "flags",
+                                 "normalized_value", "normalized_unit"]
+    assert [(r["line"], r["year"], r["value"], r["metric"], r["flags"], r["normalized_value"],
+             r["normalized_unit"]) for r in rows] == [
+        ("4", "2019", "1200", "ghg", "", "1200", "tCO2e"),
+        ("4", "2020", "1300", "ghg", "", "1300", "tCO2e"),
+        ("5", "2020", "5000", "water", "", "5000", "t"),
+        ("6", "2019", "7", "widgets_made", "new_metric", "7", "count"),
+        ("6", "2020", "8", "widgets_made", "new_metric", "8", "count")]
+    assert result.err == ""
+
+
+def test_json_years_and_values_are_numbers(run, report: Path, metrics_catalog: Path) -> None:
+    result = run("extract", str(report), "-f", "json", "--no-builtin", "--catalog",
+                 str(metrics_catalog))
+    first = json.loads(result.out)[0]
+    assert (first["line"], first["year"], first["value"], first["label"], first["unit"]) == \
+        (4, 2019, 1200, "Greenhouse gas emissions (tCO2e)", "tCO2e")
+
+
+def test_the_draft_loads_as_a_catalog_with_every_value_on_its_line(
+        run, report: Path, metrics_catalog: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    result = run("extract", str(report), "-o", str(draft), "--no-builtin", "--catalog",
+                 str(metrics_catalog))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    catalog = load_files([metrics_catalog, draft])
+    assert catalog.companies["acme_2020"].name == "acme_2020"
+    assert catalog.metrics["widgets_made"].unit == "count"
+    got = {(o.metric, o.year, o.value, o.line) for o in catalog.observations.values()}
+    assert got == {("ghg", 2019, 1200, 4), ("ghg", 2020, 1300, 4), ("water", 2020, 5000, 5),
+                   ("widgets_made", 2019, 7, 6), ("widgets_made", 2020, 8, 6)}
+    assert "# review: metric 'widgets_made' is proposed" in draft.read_text(encoding="utf-8")
+    checked = run("check", "--no-builtin", "--catalog", str(metrics_catalog), "--catalog",
+                  str(draft), "--sources", str(report.parent), "-f", "csv")
+    assert checked.code == 0, checked
+    assert "not found" not in checked.out
+
+
+def test_company_and_source_ids_and_name(run, report: Path, metrics_catalog: Path) -> None:
+    result = run("extract", str(report), "-c", "acme", "--name", "Acme Corp", "--source-id",
+                 "esg-2020", "--no-builtin", "--catalog", str(metrics_catalog))
+    assert "  acme:\n    name: \"Acme Corp\"" in result.out
+    assert "      esg-2020: {file: \"acme_2020.txt\", language: en}" in result.out
+
+
+def test_a_company_the_catalog_holds_is_added_to(run, report: Path) -> None:
+    result = run("extract", str(report), "-c", "中國聯通")
+    assert result.code == 0, result
+    assert "  china-unicom:\n    # adds to the company" in result.out
+
+
+def test_a_second_printing_of_the_same_figure_is_a_citation(run, tmp_path: Path,
+                                                            metrics_catalog: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("KPI 2019 2020\nWater consumption (tons) 4 5\nText\n"
+                    "KPI 2019 2020\nWater consumption (萬噸) 0.0004 0.0006\n", encoding="utf-8")
+    result = run("extract", str(path), "--no-builtin", "--catalog", str(metrics_catalog))
+    assert ("        also:\n          - {source: r, line: 5, label: \"Water consumption (萬噸)\", "
+            "unit: \"萬噸\", values: {2019: 0.0004}}") in result.out
+    assert "water_consumption: {name: \"Water consumption\"" in result.out  # 2020 differs
+    assert "'water' 2020 is 5 tons on line 2; this row prints 0.0006 萬噸" in result.out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.txt"], "missing.txt: report not found; give the text file pdftotext made"),
+    (["{report}", "-f", "yaml", "--bom"], "--bom applies to CSV only, not to yaml output"),
+    (["{report}", "--year", "2020"], "--year applies with --prose only"),
+    (["{report}", "--force"], "--force applies with --output only"),
+    (["{report}", "-o", "{report}"], "is the report itself"),
+    (["{report}", "-o", "{existing}"], "exists; add --force to replace it"),
+    (["{report}", "-o", "{folder}"], "is a folder"),
+    (["{report}", "-c", "Bad Id"], "'Bad Id' is not an id"),
+    (["{report}", "-f", "xml"], "'xml' is not one of"),
+    ([""], "'' names no file"),
+])
+def test_bad_input_is_one_line_and_exit_2(run, report: Path, tmp_path: Path, args, message) -> None:
+    existing = tmp_path / "reviewed.yaml"
+    existing.write_text("mine\n", encoding="utf-8")
+    args = [a.format(report=report, existing=existing, folder=tmp_path) for a in args]
+    result = run("extract", *args)
+    assert (result.code, result.out) == (ExitCode.USAGE, "")
+    assert message in result.err and result.err.count("\n") == 1, result.err
+    assert existing.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_report_that_is_not_utf8_names_its_line(run, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.txt"
+    path.write_bytes("KPI 2019 2020\n".encode() + "用水 1 2\n".encode("gbk"))
+    result = run("extract", str(path))
+    assert (result.code, result.out) == (ExitCode.USAGE, "")
+    assert f"{path}:2: the report is not UTF-8 text" in result.err
+
+
+def test_force_replaces_and_unreadable_rows_are_warned(run, tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("KPI 2018 2019 2020\nWater (tons) 1 2\nGas (tons) 1 2 3\n", encoding="utf-8")
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+    result = run("extract", str(path), "-f", "csv", "-o", str(target), "--force")
+    assert (result.code, result.out) == (0, "")
+    assert result.err == (f"esgcmp: warning: {path}:2: row not read (2 cells for 3 years "
+                          "(2018 2019 2020)): Water (tons) 1 2\n")
+    assert target.read_text(encoding="utf-8").splitlines()[1].startswith("3,Gas (tons),tons,2018,1,")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_no_table_is_said_on_stderr(run, tmp_path: Path) -> None:
+    path = tmp_path / "prose.txt"
+    path.write_text("Nothing but words.\n", encoding="utf-8")
+    result = run("extract", str(path), "-f", "csv")
+    assert result.code == 0
+    assert result.out == ("line,label,unit,year,value,metric,flags,normalized_value,"
+                          "normalized_unit,printed,footnote,notes\n")
+    assert "no values found" in result.err
