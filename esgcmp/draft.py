@@ -175,11 +175,13 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
 
 def _same(first: Row, found: Found, unit: str) -> bool:
     """Whether a second printing gives the same figure as the first row (in one unit)."""
+    if first.normalized is None:
+        return False
     try:
-        factor = conversion(unit, first.unit).factor
+        factor = conversion(unit, first.normalized_unit).factor
     except UnitError:
         return False
-    return found.value * factor == first.found.value
+    return found.value * factor == first.normalized
 
 
 def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
@@ -266,9 +268,9 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
         f"# Draft catalog read from {report.name} by esgcmp extract.",
         "# Review before use: every value against its line, and every entry marked",
         "# 'review' (a proposed metric, a unit esgcmp cannot read). docs/extract.md says how.",
-        f"# {len(draft.rows)} values in {len({(r.found.line, r.metric) for r in draft.rows})} "
-        f"rows; {len(extraction.unreadable)} rows unreadable; {len(draft.proposals)} "
-        "proposed metrics.",
+        f"# {len(draft.rows)} values on {len({r.found.line for r in draft.rows})} lines; "
+        f"{len(extraction.unreadable)} rows unreadable; {len(draft.proposals)} proposed "
+        "metrics.",
         "schema: 1",
         "",
     ]
