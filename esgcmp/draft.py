@@ -147,6 +147,11 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
             draft.rows.append(Row(found, "", False, None, "", note, found.unit))
             continue
         also_of = None
+        if found.value < 0 and not new and not catalog.metrics[metric].signed:
+            if (key, metric) not in overflow:
+                why = f"a negative value ({found.year}), which '{metric}' cannot have"
+                overflow[key, metric] = _propose(found, catalog, draft, why).id
+            metric, new, note, unit = overflow[key, metric], True, why, found.unit or GENERIC
         while (metric, found.year) in given:
             first = given[metric, found.year]
             if first.found.line != found.line and _same(first, found, unit):

@@ -554,7 +554,7 @@ def extract_report(draft: Draft, report: str) -> Report:
         flags = list(found.flags)
         if row.new_metric:
             flags.append("new_metric")
-        if not row.metric:
+        if not row.metric and "prose" not in found.flags:
             flags.append("unit_unknown")
         if found.footnote:
             flags.append("footnote")

@@ -361,3 +361,87 @@ def test_no_table_is_said_on_stderr(run, tmp_path: Path) -> None:
     assert result.out == ("line,label,unit,year,value,metric,flags,normalized_value,"
                           "normalized_unit,printed,footnote,notes\n")
     assert "no values found" in result.err
+
+
+# ---- the draft's details (from mutation testing) ---------------------------------------------
+
+def test_language_of_a_report() -> None:
+    from esgcmp.draft import language
+
+    assert [language(t) for t in ("Total energy consumption 綜合", "溫室氣體排放量 萬噸 節能",
+                                  "温室气体排放量 万吨 节能", "Water 用水量 用水量 用水量 用水量")] == \
+        ["en", "zh-Hant", "zh-Hans", "zh-Hant"]
+
+
+def test_a_sentence_without_a_year_takes_the_year_the_report_names_most() -> None:
+    from esgcmp.extract import report_year
+
+    lines = ["In 2019 we began.", "二零二零年，我們", "2020年的報告", "During 2020 the water used was 12 tons."]
+    assert report_year(lines) == 2020
+    assert report_year(["No year at all."]) is None
+    text = "Report 2021\nIn 2021 we grew.\nThe water used was 12 tons.\n"
+    assert [(f.year, f.value) for f in extract(text, prose=True).values] == [(2021, Decimal("12"))]
+    assert [(f.year, f.value) for f in extract(text, prose=True, year=2019).values] == \
+        [(2019, Decimal("12"))]
+
+
+def test_table_lines_are_not_read_again_as_prose() -> None:
+    text = "KPI 2019 2020\nWater (tons) 4 5\n"
+    assert [(f.line, f.year, f.flags) for f in extract(text, prose=True).values] == [
+        (2, 2019, ()), (2, 2020, ())]
+
+
+def test_damaged_hedged_and_negative_cells_keep_what_was_printed_in_the_draft(
+        run, tmp_path: Path, metrics_catalog: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("KPI 2018 2019 2020\n"
+                    "Water consumption (tons) 約12 (3.2) 90, 258\n"
+                    "Rate (%) 1.2.34 5\n"
+                    "Odd (furlongs) 1 2 3\n", encoding="utf-8")
+    draft = tmp_path / "d.yaml"
+    result = run("extract", str(path), "-o", str(draft), "--no-builtin", "--catalog",
+                 str(metrics_catalog))
+    assert result.code == 0, result
+    text = draft.read_text(encoding="utf-8")
+    assert text.splitlines()[3] == "# 6 values on 2 lines; 1 rows unreadable; 2 proposed metrics."
+    assert ("values: {2018: {value: 12, printed: \"約12\", flags: [approx]}, 2020: {value: 90258, "
+            "printed: \"90, 258\", flags: [artefact], notes: \"printed '90, 258': a space inside "
+            "the number\"}}") in text
+    # water cannot be negative: the negative year goes to a proposed metric that can be
+    assert ("  water_consumption: {name: \"Water consumption\", category: environmental, "
+            "unit: \"t\", signed: true}") in text
+    assert "a negative value (2019), which 'water' cannot have" in text
+    assert "values: {2019: {value: -3.2, printed: \"(3.2)\"}}" in text
+    assert ("      # unreadable: line 3: cells glued together ('1.2.34') that do not split into "
+            "numbers with as many decimals each: \"Rate (%) 1.2.34 5\"") in text
+    assert ('      - metric: odd_furlongs\n        label: "Odd (furlongs)"\n        unit: "count"\n'
+            '        values: {2018: 1, 2019: 2, 2020: 3}\n        source: r\n        line: 4\n'
+            '        notes: "no unit printed"\n') in text  # (furlongs): no unit esgcmp reads
+    catalog = load_files([metrics_catalog, draft])
+    values = {(o.metric, o.year): o for o in catalog.observations.values()}
+    assert (values["water", 2018].flags, values["water", 2018].printed) == (("approx",), "約12")
+    assert (values["water", 2020].value, values["water", 2020].flags) == \
+        (Decimal("90258"), ("artefact",))
+    assert values["water_consumption", 2019].value == Decimal("-3.2")
+
+
+def test_an_unknown_unit_and_prose_figures_are_comments_in_the_draft(
+        run, tmp_path: Path, metrics_catalog: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text("項目 單位 2019年 2020年\n用水量 立方碼 1 2\n"
+                    "In 2020, the Group planted about 300 trees in 3 cities.\n", encoding="utf-8")
+    result = run("extract", str(path), "--prose", "--no-builtin", "--catalog",
+                 str(metrics_catalog))
+    assert result.code == 0, result
+    assert ("      # review: line 2 '用水量': unknown unit '立方碼' (cannot read '立方碼'); its "
+            "values are in the csv and json output") in result.out
+    assert ('      # prose, line 3: "the Group planted about 300 trees in": 3 cities (2020)'
+            in result.out)  # "trees" is no unit esgcmp reads: 300 is not a value
+    rows = run("extract", str(path), "--prose", "-f", "csv", "--no-builtin", "--catalog",
+               str(metrics_catalog)).out.splitlines()
+    assert rows[1:3] == ["2,用水量,立方碼,2019,1,,unit_unknown,,,,,unknown unit '立方碼' "
+                         "(cannot read '立方碼')",
+                         "2,用水量,立方碼,2020,2,,unit_unknown,,,,,unknown unit '立方碼' "
+                         "(cannot read '立方碼')"]
+    assert rows[3] == ("3,the Group planted about 300 trees in,cities,2020,3,,prose,,,,,"
+                       "prose: no metric has this label or name")
