@@ -136,7 +136,9 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
     index = label_index(catalog)
     draft = Draft()
     chosen: dict[tuple[int, str, str], tuple[str, bool, str, str]] = {}
-    overflow: dict[tuple[tuple[int, str, str], str], str] = {}
+    # (printed row, metric) -> the metric proposed for the row's values that metric
+    # cannot take; the proposal's reason is the first one found
+    diverted: dict[tuple[tuple[int, str, str], str], Proposal] = {}
     given: dict[tuple[str, int], Row] = {}
     for found in extraction.values:
         key = (found.line, found.label, found.unit)
@@ -146,23 +148,26 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
         if not metric:
             draft.rows.append(Row(found, "", False, None, "", note, found.unit))
             continue
+
+        def divert(why: str) -> tuple[str, bool, str, str]:
+            if (key, metric) not in diverted:
+                diverted[key, metric] = _propose(found, catalog, draft, why)
+            proposal = diverted[key, metric]
+            return proposal.id, True, proposal.why, found.unit or GENERIC
+
         also_of = None
         if found.value < 0 and not new and not catalog.metrics[metric].signed:
-            if (key, metric) not in overflow:
-                why = f"a negative value ({found.year}), which '{metric}' cannot have"
-                overflow[key, metric] = _propose(found, catalog, draft, why).id
-            metric, new, note, unit = overflow[key, metric], True, why, found.unit or GENERIC
+            metric, new, note, unit = divert(
+                f"a negative value ({found.year}), which '{metric}' cannot have")
         while (metric, found.year) in given:
             first = given[metric, found.year]
             if first.found.line != found.line and _same(first, found, unit):
                 also_of = first
                 break
-            if (key, metric) not in overflow:
-                why = (f"'{metric}' {found.year} is {_number(first.found.value)} "
-                       f"{first.unit} on line {first.found.line}; this row prints "
-                       f"{_number(found.value)} {found.unit}".rstrip())
-                overflow[key, metric] = _propose(found, catalog, draft, why).id
-            metric, new, note, unit = overflow[key, metric], True, why, found.unit or GENERIC
+            metric, new, note, unit = divert(
+                f"'{metric}' {found.year} is {_number(first.found.value)} {first.unit} on line "
+                f"{first.found.line}; this row prints {_number(found.value)} "
+                f"{found.unit}".rstrip())
         target = draft.proposals[metric].unit if new else catalog.metrics[metric].unit
         try:
             factor: Decimal | None = conversion(unit, target).factor
