@@ -467,7 +467,9 @@ def _slug(text: str, default: str) -> str:
 
 
 def _draft_id(text: str, option: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", text):
+    from .schema import ID
+
+    if not ID.fullmatch(text):
         raise typer.BadParameter(f"'{text}' is not an id: use lower-case letters, digits, "
                                  "'-', '_' or '.'", param_hint=option)
     return text

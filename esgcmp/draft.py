@@ -17,11 +17,10 @@ from pathlib import Path
 
 from .catalog import Catalog
 from .errors import UnitError
-from .extract import Extraction, Found, label_name, nfkc
+from .extract import Extraction, Found, has_chinese, label_name, nfkc
 from .names import _T2S, fold
 from .units import GENERIC, conversion, parse_printed, parse_target
 
-_ID_OK = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
                       r"|environment|green|energy|emission|electric|water|waste|gas|coal|carbon"),
@@ -86,6 +85,8 @@ def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
 
 
 def _slug(text: str) -> str:
+    """Lower-case words joined by '_', at most 48 characters: a metric id when it starts
+    with a letter."""
     words = re.findall(r"[a-z0-9]+", nfkc(text).lower())
     slug = ""
     for word in words:
@@ -106,7 +107,7 @@ def _category(found: Found) -> str:
 def _unit_for(unit: str) -> str:
     """The comparison unit a proposed metric takes from a printed unit."""
     if not unit:
-        return "count"
+        return GENERIC
     printed = parse_printed(unit)
     candidate = GENERIC if printed.generic and "/" not in printed.expr else printed.expr
     try:
@@ -228,19 +229,15 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
 
 def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal:
     name = found.name or found.label
-    base = _slug(name) if not _has_chinese(name) else ""
-    base = base if base and _ID_OK.match(base) and base[0].isalpha() else f"kpi_line_{found.line}"
+    base = _slug(name) if not has_chinese(name) else ""
+    base = base if base[:1].isalpha() else f"kpi_line_{found.line}"
     metric_id, suffix = base, 2
     while metric_id in catalog.metrics or metric_id in draft.proposals:
         metric_id, suffix = f"{base}_{suffix}", suffix + 1
     proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
-                        name_zh=name if _has_chinese(name) else "", why=why)
+                        name_zh=name if has_chinese(name) else "", why=why)
     draft.proposals[metric_id] = proposal
     return proposal
-
-
-def _has_chinese(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 # ---- the draft as catalog YAML --------------------------------------------------------------
@@ -267,6 +264,11 @@ def _value_yaml(row: Row) -> str:
     if not extra:
         return _number(found.value)
     return "{" + ", ".join([f"value: {_number(found.value)}", *extra]) + "}"
+
+
+def _values_yaml(rows: list[Row]) -> str:
+    """A kpi's or a citation's ``values`` mapping, year: value."""
+    return "{" + ", ".join(f"{row.found.year}: {_value_yaml(row)}" for row in rows) + "}"
 
 
 def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | None,
@@ -349,10 +351,9 @@ def _also_yaml(entry: list[Row], rows: list[Row], source_id: str) -> list[str]:
     lines = ["        also:"]
     for group in cited.values():
         found = group[0].found
-        values = ", ".join(f"{row.found.year}: {_value_yaml(row)}" for row in group)
         lines.append(f"          - {{source: {source_id}, line: {found.line}, "
                      f"label: {_quoted(found.label)}, unit: {_quoted(group[0].unit)}, "
-                     f"values: {{{values}}}}}")
+                     f"values: {_values_yaml(group)}}}")
     return lines
 
 
@@ -364,8 +365,7 @@ def _kpi_yaml(rows: list[Row], source_id: str) -> list[str]:
     lines.append(f"      - metric: {rows[0].metric}")
     lines.append(f"        label: {_quoted(first.label)}")
     lines.append(f"        unit: {_quoted(rows[0].unit)}")
-    values = ", ".join(f"{row.found.year}: {_value_yaml(row)}" for row in rows)
-    lines.append(f"        values: {{{values}}}")
+    lines.append(f"        values: {_values_yaml(rows)}")
     lines.append(f"        source: {source_id}")
     lines.append(f"        line: {first.line}")
     notes = []

@@ -42,7 +42,6 @@ _NOT_DISCLOSED = {"-", "–", "—", "——", "———", "--", "N/A", "n/a", 
 _HEDGE_BEFORE = re.compile(
     r"(?:約|约|逾|超過|超过|近|大約|大约|approximately|approx\.?|about|around|over|more than"
     r"|nearly|almost|~|≈|>)\s*$", re.I)
-_HEDGE_AFTER = ("餘", "余", "多")
 _CELL = re.compile(
     r"^(?P<hedge>約|约|逾|近|~|≈|>)?"
     r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -103,12 +102,14 @@ class Unreadable:
 class Extraction:
     values: list[Found] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
-    tables: int = 0  # heading lines read
-    lines: int = 0
 
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
+
+
+def has_chinese(text: str) -> bool:
+    return _CJK.search(text) is not None
 
 
 def year_of(token: str) -> int | None:
@@ -233,7 +234,6 @@ def _joined(pieces: list[str]) -> str:
 @dataclass
 class _Table:
     years: tuple[int, ...]
-    line: int
     unit_column: bool
     section: str
     gap: int = 0
@@ -276,9 +276,9 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
     return cells, index, ""
 
 
-def _row_unit(label_tokens: list[str], table: _Table) -> tuple[list[str], str]:
+def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], str]:
     """Split a row's label tokens into the label and the printed unit."""
-    if table.unit_column and len(label_tokens) >= 2:
+    if unit_column and len(label_tokens) >= 2:
         for take in range(min(3, len(label_tokens) - 1), 0, -1):
             candidate = " ".join(label_tokens[-take:])
             if _is_unit(candidate):
@@ -311,17 +311,17 @@ def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
     return values
 
 
-def _heading(tokens_text: str, line_number: int) -> _Table | None:
-    heading = heading_years(tokens_text)
+def _heading(text: str) -> _Table | None:
+    heading = heading_years(text)
     if heading is None:
         return None
     years, before = heading
-    return _Table(years, line_number, bool(_UNIT_HEADING.search(before)), before)
+    return _Table(years, bool(_UNIT_HEADING.search(before)), before)
 
 
 def read_tables(lines: list[str]) -> Extraction:
     """Every table row under a year heading, with its line."""
-    result = Extraction(lines=len(lines))
+    result = Extraction()
     table: _Table | None = None
     pending: list[tuple[int, str]] = []  # label lines waiting for their values
     section = ""
@@ -329,13 +329,12 @@ def read_tables(lines: list[str]) -> Extraction:
         text = raw.strip()
         if not text:
             continue
-        new_table = _heading(text, number)
+        new_table = _heading(text)
         if new_table is not None:
             if table is not None and new_table.years == table.years and not new_table.section:
                 new_table.unit_column = table.unit_column  # a heading repeated on a new page
             table, pending = new_table, []
             section = new_table.section
-            result.tables += 1
             continue
         if table is None:
             continue
@@ -344,18 +343,17 @@ def read_tables(lines: list[str]) -> Extraction:
         label_tokens = tokens[:start]
         if cells and len(cells) == len(table.years) and not why:
             if label_tokens:
-                label_tokens, unit = _row_unit(label_tokens, table)
+                label_tokens, unit = _row_unit(label_tokens, table.unit_column)
                 label = " ".join(label_tokens)
-            else:
+            else:  # a wrapped label: its unit can only be in parentheses
                 if not pending:
                     result.unreadable.append(Unreadable(number, text, "values without a label"))
                     continue
                 label = _joined([piece for _line, piece in pending])
-                _tokens, unit = _row_unit(label.split(), _Table(table.years, 0, False, ""))
-            if label:
-                result.values.extend(_found(number, label, unit, table, cells, section))
-                table.gap, pending = 0, []
-                continue
+                _tokens, unit = _row_unit(label.split(), unit_column=False)
+            result.values.extend(_found(number, label, unit, table, cells, section))
+            table.gap, pending = 0, []
+            continue
         if len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
             reason = why or f"{len(cells)} cells for {len(table.years)} years " \
                             f"({' '.join(str(y) for y in table.years)})"
@@ -390,14 +388,19 @@ _ENGLISH_UNIT_WORDS = 5
 _CHINESE_UNIT_CHARS = 6
 
 
+def _named_year(match: re.Match[str]) -> int | None:
+    """The year a ``_SENTENCE_YEAR`` match names."""
+    if match.group(3):
+        return year_of(match.group(3) + "年")
+    return int(match.group(1) or match.group(2))
+
+
 def report_year(lines: list[str]) -> int | None:
-    """The year a report is about: the latest year its table headings name, else the year
-    its text names most often."""
+    """The year a report is about: the year its text names most often."""
     counts: Counter[int] = Counter()
     for text in lines:
         for match in _SENTENCE_YEAR.finditer(nfkc(text)):
-            token = match.group(1) or match.group(2) or match.group(3)
-            year = year_of(token + "年") if match.group(3) else int(token)
+            year = _named_year(match)
             if year:
                 counts[year] += 1
     if not counts:
@@ -405,29 +408,24 @@ def report_year(lines: list[str]) -> int | None:
     return counts.most_common(1)[0][0]
 
 
-def _prose_unit(after: str, magnitude: str, currency: str) -> tuple[str, int]:
-    """The printed unit that follows a number in a sentence, and its length in ``after``."""
+def _prose_unit(after: str, magnitude: str, currency: str) -> str:
+    """The longest printed unit that follows a number in a sentence, or ""."""
     if currency:
         unit = f"{currency} {magnitude.strip()}".strip() if magnitude else currency
-        return (unit, 0) if _is_unit(unit) else ("", 0)
-    best = ("", 0)
+        return unit if _is_unit(unit) else ""
     glued = not after[:1].isspace()
     after = after.lstrip()
     if _CJK.match(after[:1]) or after[:1] == "%":
-        for size in range(1, min(_CHINESE_UNIT_CHARS, len(after)) + 1):
-            candidate = magnitude.strip() + after[:size]
-            if _is_unit(candidate) and not parse_printed(candidate).bare:
-                best = (candidate, size)
-        return best
-    if glued and not magnitude:  # 5G, ISO45001: not a unit
-        return best
-    words = re.findall(r"\S+", after[:80])
-    for size in range(1, min(_ENGLISH_UNIT_WORDS, len(words)) + 1):
-        text = " ".join(words[:size]).rstrip(".,;:)")
-        candidate = f"{magnitude.strip()} {text}".strip()
-        if _is_unit(candidate) and not parse_printed(candidate).bare:
-            best = (candidate, after.index(words[size - 1]) + len(words[size - 1]))
-    return best
+        candidates = [magnitude.strip() + after[:size]
+                      for size in range(1, min(_CHINESE_UNIT_CHARS, len(after)) + 1)]
+    elif glued and not magnitude:  # 5G, ISO45001: not a unit
+        return ""
+    else:
+        words = re.findall(r"\S+", after[:80])
+        candidates = [f"{magnitude.strip()} {' '.join(words[:size]).rstrip('.,;:)')}".strip()
+                      for size in range(1, min(_ENGLISH_UNIT_WORDS, len(words)) + 1)]
+    units = [c for c in candidates if _is_unit(c) and not parse_printed(c).bare]
+    return units[-1] if units else ""
 
 
 def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found]:
@@ -444,8 +442,8 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
                 after_year = text[match.end():match.end() + 1]
                 if after_year in ("年", "", " ", ",", ".") and "." not in match.group("number"):
                     continue
-            unit, _length = _prose_unit(text[match.end():], match.group("magnitude")
-                                        or "", match.group("currency") or "")
+            unit = _prose_unit(text[match.end():], match.group("magnitude") or "",
+                               match.group("currency") or "")
             if not unit:
                 continue
             before = text[:match.start()]
@@ -455,12 +453,7 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
             else:
                 sentence = re.split(r"[。.!?]\s", before)[-1]
                 named = list(_SENTENCE_YEAR.finditer(sentence))
-                if named:
-                    last = named[-1]
-                    token = last.group(1) or last.group(2) or last.group(3)
-                    the_year = (year_of(token + "年") if last.group(3) else int(token)) or 0
-                else:
-                    the_year = year or 0
+                the_year = (_named_year(named[-1]) if named else year) or 0
             if not the_year:
                 continue
             label = _CLAUSE_BREAK.split(before)[-1].strip()
@@ -470,13 +463,13 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
                 continue
             approx = bool(_HEDGE_BEFORE.search(before)) or bool(match.group("after"))
             value = Decimal(match.group("number").replace(",", ""))
-            printed = raw_text_of(raw, match)
+            printed = _printed(match)
             found.append(Found(number, label, unit, the_year, value, printed,
                                ("prose",) + (("approx",) if approx else ())))
     return found
 
 
-def raw_text_of(raw: str, match: re.Match[str]) -> str | None:
+def _printed(match: re.Match[str]) -> str | None:
     """The figure as printed, when it is more than the plain number."""
     text = match.group(0).strip()
     return text if text != match.group("number").replace(",", "") else None

@@ -22,7 +22,6 @@ from .units import conversion, parse_target
 
 SCHEMA_VERSION = 1
 YEAR_RANGE = (1900, 2100)
-_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 
 class Reader:
@@ -86,7 +85,7 @@ class Reader:
         return codes
 
     def check_id(self, key: Any, what: str, node: Any) -> str:
-        if not isinstance(key, str) or not _ID.match(key):
+        if not isinstance(key, str) or not schema.ID.match(key):
             raise self.error(f"{what} id {key!r} must be lower-case letters, digits, '-', '_' or '.'",
                              node)
         return key

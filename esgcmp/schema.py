@@ -8,9 +8,13 @@ are generated from the same table (``python tools/make_reference.py``).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from .model import BASIS_ASPECTS
+
+# What a metric, company or source id may be.
+ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
