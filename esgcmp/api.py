@@ -194,9 +194,6 @@ def check(session: Session, sources: Path | None = None,
     return CheckResult(run_checks(catalog, sources, jump), files)
 
 
-MAX_REPORT_BYTES = 256 * 2**20  # as for a source file (docs/security.md)
-
-
 @dataclass(frozen=True)
 class Extracted:
     report: Path
@@ -208,9 +205,10 @@ class Extracted:
 def read_report(path: Path) -> str:
     """A report's plain text (UTF-8), or a usage error naming the file and the line."""
     from .files import read_regular_file
+    from .provenance import MAX_SOURCE_BYTES  # a report is the source its values cite
 
     try:
-        raw = read_regular_file(path, MAX_REPORT_BYTES, "report",
+        raw = read_regular_file(path, MAX_SOURCE_BYTES, "report",
                                 fix_missing="give the text file pdftotext made")
     except CatalogError as exc:
         raise UsageError(str(exc)) from None

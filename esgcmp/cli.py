@@ -119,10 +119,15 @@ def _format(requested: Format | None, bom: bool = False) -> Format:
     chosen = requested
     if chosen is None:
         chosen = Format.table if sys.stdout.isatty() else Format.plain
-    if bom and chosen is not Format.csv:
-        raise UsageError(f"--bom applies to CSV only, not to {chosen.value} output",
-                         fix="add --format csv, or leave out --bom")
+    _bom_for(bom, chosen.value)
     return chosen
+
+
+def _bom_for(bom: bool, fmt: str) -> None:
+    """--bom belongs to CSV output only."""
+    if bom and fmt != "csv":
+        raise UsageError(f"--bom applies to CSV only, not to {fmt} output",
+                         fix="add --format csv, or leave out --bom")
 
 
 _OPEN: list[Any] = []  # sessions to close when the command has succeeded
@@ -437,9 +442,7 @@ def extract(
     """Read a report's KPI tables (and with --prose its sentences) into a draft catalog, every value with its line."""  # noqa: E501
     from . import api
 
-    if bom and fmt is not ExtractFormat.csv:
-        raise UsageError(f"--bom applies to CSV only, not to {fmt.value} output",
-                         fix="add --format csv, or leave out --bom")
+    _bom_for(bom, fmt.value)
     if year is not None and not prose:
         raise UsageError("--year applies with --prose only", fix="add --prose, or leave "
                                                                    "out --year")
@@ -567,15 +570,10 @@ def _write_new(target: Path, text: str, force: bool) -> None:
 def _say_unreadable(result: Any) -> None:
     """One warning line per table row that could not be read (it is not in the output)."""
     for item in result.extraction.unreadable:
-        with suppress(OSError, ValueError):
-            sys.stderr.write(terminal_text(
-                f"esgcmp: warning: {result.report}:{item.line}: row not read ({item.why}): "
-                f"{item.text[:80]}", one_line=True) + "\n")
+        _warn(f"{result.report}:{item.line}: row not read ({item.why}): {item.text[:80]}")
     if not result.draft.rows:
-        with suppress(OSError, ValueError):
-            sys.stderr.write(terminal_text(
-                f"esgcmp: warning: {result.report}: no values found (no table under a line "
-                "of years; --prose also reads sentences)", one_line=True) + "\n")
+        _warn(f"{result.report}: no values found (no table under a line of years; --prose "
+              "also reads sentences)")
 
 
 def _folder(name: str | None, option: str) -> Path | None:
@@ -637,8 +635,13 @@ def _warn_about_the_store() -> None:
     problems = {s.store.problem for s in _SEEN if s.store is not None and s.store.problem}
     _SEEN.clear()
     for problem in sorted(problems):
-        with suppress(OSError, AttributeError, ValueError):
-            sys.stderr.write(f"esgcmp: warning: {terminal_text(problem, one_line=True)}\n")
+        _warn(problem)
+
+
+def _warn(message: str) -> None:
+    """One warning line on stderr (which may be closed: the warning is then lost)."""
+    with suppress(OSError, AttributeError, ValueError):
+        sys.stderr.write(f"esgcmp: warning: {terminal_text(message, one_line=True)}\n")
 
 
 def _run(command: Any, args: list[str]) -> int:
