@@ -74,8 +74,20 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "n/a"
 
 
+def _timed(command: list[str]) -> tuple[float, float]:
+    """CPU (of the child) and wall seconds of one run."""
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True)
+    wall = time.perf_counter() - start
+    after = os.times()
+    return (after.children_user + after.children_system - before.children_user
+            - before.children_system), wall
+
+
 def timing(path: Path, runs: int) -> str:
-    """CPU and wall time of the whole command, and of the reading alone, min and median."""
+    """CPU and wall time of the whole command, interleaved with a floor (``python -c
+    pass``) taken in the same run, and of the reading alone; min and median."""
     from esgcmp.extract import extract
 
     text = path.read_text(encoding="utf-8")
@@ -85,23 +97,25 @@ def timing(path: Path, runs: int) -> str:
         start = time.process_time()
         extract(text)
         reading.append(time.process_time() - start)
-    wall, cpu = [], []
-    for _ in range(runs):
-        before = os.times()
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "esgcmp", "extract", str(path), "--format",
-                        "csv"], capture_output=True, check=True)
-        wall.append(time.perf_counter() - start)
-        after = os.times()
-        cpu.append(after.children_user + after.children_system
-                   - before.children_user - before.children_system)
+    command = [sys.executable, "-m", "esgcmp", "extract", str(path), "--format", "csv"]
+    floor = [sys.executable, "-c", "pass"]
+    cpu, wall, floor_cpu, floor_wall = [], [], [], []
+    for _ in range(runs):  # A B A B: the machine's load falls on both alike
+        for times, walls, argv in ((floor_cpu, floor_wall, floor), (cpu, wall, command)):
+            spent, took = _timed(argv)
+            times.append(spent)
+            walls.append(took)
+    median = statistics.median
     lines = text.count("\n")
     return (f"{path.name} ({lines:,} lines), {runs} runs, min / median:\n"
             f"- reading the tables (in process, CPU): {min(reading):.3f} / "
-            f"{statistics.median(reading):.3f} s\n"
-            f"- the whole command, csv to a pipe: CPU {min(cpu):.3f} / "
-            f"{statistics.median(cpu):.3f} s, wall {min(wall):.3f} / "
-            f"{statistics.median(wall):.3f} s")
+            f"{median(reading):.3f} s\n"
+            f"- the whole command, csv to a pipe: CPU {min(cpu):.3f} / {median(cpu):.3f} s, "
+            f"wall {min(wall):.3f} / {median(wall):.3f} s\n"
+            f"- floor, python -c pass, interleaved: CPU {min(floor_cpu):.3f} / "
+            f"{median(floor_cpu):.3f} s, wall {min(floor_wall):.3f} / {median(floor_wall):.3f} s"
+            f"\n- the command / the floor (medians): CPU {median(cpu) / median(floor_cpu):.1f}x, "
+            f"wall {median(wall) / median(floor_wall):.1f}x")
 
 
 def main() -> int:
