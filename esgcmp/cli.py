@@ -7,6 +7,7 @@ it. Errors are caught in one place, :func:`main`, and printed as one line.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -42,6 +43,8 @@ ClickException: type[Exception] = _CLICK_ERRORS["ClickException"]
 ClickUsageError: type[Exception] = _CLICK_ERRORS["UsageError"]
 
 _debug = False
+_pager_off = False
+_PAGED: list[str] = []  # output held for the pager
 
 
 def _version(value: bool) -> None:
@@ -62,9 +65,13 @@ def _main(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the full traceback of an error (also ESGCMP_DEBUG=1).")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Write long output on a terminal straight out instead of through "
+                           "the pager (ESGCMP_PAGER, else PAGER, else 'less -FRX').")] = False,
 ) -> None:
-    global _debug
+    global _debug, _pager_off
     _debug = _debug or debug
+    _pager_off = _pager_off or no_pager
 
 
 def _decimal(text: str, option: str, low: Decimal | None = None,
@@ -118,7 +125,7 @@ PartialOption = Annotated[bool, typer.Option(
 def _format(requested: Format | None, bom: bool = False) -> Format:
     chosen = requested
     if chosen is None:
-        chosen = Format.table if sys.stdout.isatty() else Format.plain
+        chosen = Format.table if _terminal() else Format.plain
     _bom_for(bom, chosen.value)
     return chosen
 
@@ -208,15 +215,80 @@ class _OutputClosed(Exception):
 
 
 def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
+    paged = _pager() is not None
+    stream: Any = io.StringIO() if paged else sys.stdout
     console = None
     if fmt is Format.table:
         from rich.console import Console
 
-        console = Console(file=sys.stdout, highlight=False, markup=False, emoji=False)
+        console = Console(file=stream, highlight=False, markup=False, emoji=False)
+        if paged:  # the terminal's width and colours, written into the buffer
+            terminal = Console(file=sys.stdout)
+            console = Console(file=stream, highlight=False, markup=False, emoji=False,
+                              force_terminal=True, width=terminal.width,
+                              color_system=terminal.color_system, no_color=terminal.no_color)
         console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
     with _writing():
-        render(report, fmt, sys.stdout, console=console, bom=bom)
-        sys.stdout.flush()
+        render(report, fmt, stream, console=console, bom=bom)
+        if paged:
+            _PAGED.append(stream.getvalue())
+        else:
+            sys.stdout.flush()
+
+
+def _terminal() -> bool:
+    """Standard output is a terminal (a person reads it)."""
+    return sys.stdout.isatty()
+
+
+def _pager() -> str | None:
+    """The pager command for this output, or None: standard output is not a terminal,
+    --no-pager, or ESGCMP_PAGER (else PAGER) is empty or 'cat'."""
+    if _pager_off or not _terminal():
+        return None
+    command = os.environ.get("ESGCMP_PAGER", os.environ.get("PAGER", "less")).strip()
+    return None if command in ("", "cat") else command
+
+
+def _page() -> None:
+    """Show the held output: straight out when it fits the terminal's height (as
+    'less -F' would), else through the pager, as git does (LESS=FRX unless LESS is
+    set). A pager that cannot be started leaves the output written straight out."""
+    import shutil
+    import signal
+    import subprocess
+
+    text = "".join(_PAGED)
+    _PAGED.clear()
+    command = _pager()
+    if not text or command is None:
+        return
+    if text.count("\n") < shutil.get_terminal_size().lines:
+        with _writing():
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    words = command.split()
+    if len(words) == 1 and shutil.which(words[0]) is None:  # no such pager: write it out
+        with _writing():
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+                                 encoding="utf-8", errors="replace")
+        with suppress(BrokenPipeError, OSError):  # the reader quit before the end
+            assert pager.stdin is not None
+            pager.stdin.write(text)
+            pager.stdin.close()
+        pager.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
@@ -616,7 +688,7 @@ def _close_sessions() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; errors are one line on stderr."""
-    global _debug
+    global _debug, _pager_off
     _debug = os.environ.get("ESGCMP_DEBUG", "") not in ("", "0")
     args = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:  # started with standard output closed (>&-)
@@ -624,6 +696,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("cannot write the output: standard output is closed", ExitCode.OUTPUT)
     command = typer.main.get_command(app)
     _OPEN.clear()
+    _PAGED.clear()
+    _pager_off = False
     try:
         return _run(command, args)
     finally:
@@ -650,9 +724,11 @@ def _run(command: Any, args: list[str]) -> int:
         if result == ExitCode.INTERRUPTED:  # typer's word for a KeyboardInterrupt
             return _fail("interrupted", ExitCode.INTERRUPTED)
         _close_sessions()
+        _page()
         return int(result) if isinstance(result, int) else 0
     except typer.Exit as exc:
         _close_sessions()
+        _page()
         return exc.exit_code
     except ClickUsageError as exc:
         if _debug:

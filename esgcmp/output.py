@@ -43,7 +43,6 @@ class Report:
     notes: list[str] = field(default_factory=list)  # said under a human table
     group_by: str | None = None  # column whose changes start a new table section
     headed: bool = False  # a rich table names each section on a row of its own instead
-    optional: tuple[str, ...] = ("as_printed", "chart", "kind", "kinds")  # dropped when narrow
     align_right: tuple[str, ...] = ()
     stacked: tuple[str, ...] = ("where", "flags")  # a rich table lists their items a line each
 
@@ -189,124 +188,211 @@ def to_tabulate(report: Report, style: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-WORD = 16  # words up to this long are kept whole where the room allows
+# Where a line may break inside a word: beside a CJK character (Chinese is written without
+# spaces); a run of other characters (a number, an id, a unit, a citation) is never broken.
+_PIECES = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u2e80-\u9fff"
+                     r"\uf900-\ufaff\uff00-\uffef]+")
+
+
+def pieces(word: str) -> list[str]:
+    """A word's unbreakable pieces: each CJK character, and each run of other characters."""
+    return _PIECES.findall(word)
+
+
+def piece_width(text: str) -> int:
+    """The widest unbreakable piece of a text: the least width that wraps it whole."""
+    from rich.cells import cell_len
+
+    return max((cell_len(piece) for word in text.split() for piece in pieces(word)),
+               default=0)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` cells, broken at spaces and beside CJK characters; a
+    piece wider than ``width`` (only when even a stacked record cannot hold it) is cut."""
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, size = "", 0
+        for word in paragraph.split():
+            for index, piece in enumerate(pieces(word)):
+                gap = 1 if index == 0 and line else 0
+                length = cell_len(piece)
+                if line and size + gap + length > width:
+                    lines.append(line)
+                    line, size, gap = "", 0, 0
+                if length > width:
+                    *whole, piece = chop_cells(piece, max(width, 1))
+                    lines.extend(whole)
+                    length = cell_len(piece)
+                line += " " * gap + piece
+                size += gap + length
+        lines.append(line)
+    return lines
 
 
 def column_widths(headings: list[str], rows: list[list[str]], rigid: list[bool],
                   minimums: list[int], room: int) -> list[int] | None:
     """Text widths for a table's columns that fit in ``room`` cells (padding and rules
-    excluded), or None when even the minimums do not fit.
+    excluded), or None when even the least widths do not fit.
 
-    Every column is as wide as its widest cell if that fits. Otherwise:
-
-    - a rigid column (numbers) keeps its widest cell; only its heading may wrap;
-    - every other column is at least as wide as nine in ten of its words (up to
-      WORD) if the room allows, so that common words are not broken;
-    - on top of that the columns get the largest share q such that the widest of the
-      narrowest q of each column's cells fit side by side, so that a few long cells fold
-      rather than squeezing every column;
-    - the room left over first makes whole the columns whose common (nine in ten),
-      then longest words are cut (smallest cut first), then goes a cell at a time to
-      the narrowest column that still folds.
+    Every column is as wide as its widest cell if that fits. Otherwise a rigid column
+    (numbers, units) keeps its widest cell and only its heading may wrap; every other
+    column starts at its ``minimum`` (its widest unbreakable piece, so that nothing is
+    broken inside) and the room left is shared out by water-filling: the columns that
+    need least to be whole are made whole first, and what remains is shared equally by
+    the wider ones, so that one long column does not squeeze the short ones.
     """
     from rich.cells import cell_len
 
-    sizes = [sorted(max(cell_len(line) for line in row[i].split("\n")) for row in rows)
-             or [0] for i in range(len(headings))]
-    natural = [max(cell_len(h), column[-1]) for h, column in zip(headings, sizes)]
+    widest = [max([cell_len(line) for row in rows for line in row[i].split("\n")] + [0])
+              for i in range(len(headings))]
+    natural = [max(cell_len(h), w) for h, w in zip(headings, widest)]
     if sum(natural) <= room:
         return natural
-    words = [sorted(cell_len(word) for row in rows for word in row[i].split()) or [0]
-             for i in range(len(headings))]
     heading_words = [max(cell_len(word) for word in h.split() or [""]) for h in headings]
-    natural = [max(column[-1], word) if fixed else width
-               for column, word, fixed, width in zip(sizes, heading_words, rigid, natural)]
-    foldable = [i for i, fixed in enumerate(rigid) if not fixed]
-    budget = room - sum(natural[i] for i, fixed in enumerate(rigid) if fixed)
-    minimums = [min(least, most) for least, most in zip(minimums, natural)]
-    common = {i: words[i][len(words[i]) * 9 // 10] for i in foldable}
-    floors = {i: max(minimums[i], min(common[i], WORD)) for i in foldable}
-    if sum(floors.values()) > budget:  # then citations and numbers before short words
-        floors = {i: minimums[i] for i in foldable}
-
-    def share(k: int) -> dict[int, int]:  # k: index into each column's sorted sizes
-        return {i: max(floors[i], sizes[i][k]) for i in foldable}
-
-    low, high = -1, len(sizes[0]) - 1  # share(low) fits; -1: the floors alone
-    while low < high:
-        middle = (low + high + 1) // 2
-        if sum(share(middle).values()) <= budget:
-            low = middle
-        else:
-            high = middle - 1
-    widths = share(low) if low >= 0 else floors
-    spare = budget - sum(widths.values())
+    widths = [max(w, word) if fixed else min(max(least, 1), most)
+              for w, word, fixed, least, most in zip(widest, heading_words, rigid, minimums,
+                                                     natural)]
+    natural = [max(w, word) if fixed else most
+               for w, word, fixed, most in zip(widest, heading_words, rigid, natural)]
+    spare = room - sum(widths)
     if spare < 0:
         return None
-    for goal in (common, {i: words[i][-1] for i in foldable}):
-        for i in sorted(foldable, key=lambda i: goal[i] - widths[i]):
-            if 0 < goal[i] - widths[i] <= spare:
-                spare -= goal[i] - widths[i]
-                widths[i] = goal[i]
-    while spare > 0:
-        short = [i for i in foldable if widths[i] < natural[i]]
-        if not short:
+    short = {i for i in range(len(widths)) if widths[i] < natural[i]}
+    while short and spare > 0:
+        fair = spare // len(short)
+        whole = {i for i in short if natural[i] - widths[i] <= fair}
+        if not whole:  # share what is left; the remainder to the leftmost
+            for n, i in enumerate(sorted(short)):
+                widths[i] += fair + (1 if n < spare % len(short) else 0)
             break
-        widths[min(short, key=lambda i: (widths[i], i))] += 1
-        spare -= 1
-    return [widths.get(i, natural[i]) for i in range(len(headings))]
+        for i in whole:
+            spare -= natural[i] - widths[i]
+            widths[i] = natural[i]
+        short -= whole
+    return widths
+
+
+_WHOLE = ("chart", "year", "unit")  # never wrapped, as numbers are not
+
+
+@dataclass
+class _Layout:
+    """A report's displayed cells, as the terminal table and the stacked records use them."""
+
+    columns: list[str]
+    headings: list[str]
+    rows: list[list[str]]
+    groups: list[Any]  # each row's group (None without group_by)
+    named_groups: bool  # the groups are named on lines of their own, not in a column
+    group_first: bool  # the first column is the group (trend's company)
+
+
+def _layout(report: Report) -> _Layout:
+    rows = _human_rows(report, report.stacked)
+    columns = [column for column, _h in report.display]
+    headings = [heading for _c, heading in report.display]
+    groups = [row.get(report.group_by) if report.group_by else None for row in report.rows]
+    group_first = report.group_by is not None and columns[0] == report.group_by
+    if report.headed and group_first:  # named on heading rows
+        return _Layout(columns[1:], headings[1:], [cells[1:] for cells in rows], groups,
+                       True, False)
+    return _Layout(columns, headings, rows, groups, False, group_first)
 
 
 def print_table(report: Report, console: Any) -> None:
+    """The terminal table: every cell whole, no line wider than the terminal. Text wraps
+    at spaces (and beside CJK characters); numbers, ids, units, citations and flags are
+    never broken. When the columns cannot fit side by side, each row becomes a stacked
+    record instead (docs/output.md)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=terminal_text(report.title) or None, box=box.SIMPLE_HEAVY,
-                  title_justify="left",
-                  header_style="bold")
-    narrow = console.width < 100
-    shown = [(c, h) for c, h in report.display
-             if not (narrow and c in report.optional)]  # a narrow terminal drops the optional
-    indexes = [report.display.index(pair) for pair in shown]
-    rows = [[cells[i] for i in indexes] for cells in _human_rows(report, report.stacked)]
-    groups = [row.get(report.group_by) if report.group_by else None for row in report.rows]
-    group_first = report.group_by is not None and shown[0][0] == report.group_by
-    headed = report.headed and group_first
-    if headed:
-        shown, rows = shown[1:], [cells[1:] for cells in rows]  # named on heading rows
-    elif group_first:
-        previous = None  # the group's name on its first row only
-        for cells in rows:
-            cells[0], previous = ("" if cells[0] == previous else cells[0]), cells[0]
-    headings = [heading for _c, heading in shown]
-    # numbers and bars are never folded: a number broken over two lines reads wrong
-    rigid = [c in report.align_right or c in ("chart", "year") for c, _h in shown]
-    minimums = [min(max(len(heading), 4), 10) for heading in headings]
-    # rich would measure every cell (twice when the table must fold); the widths are
-    # worked out here from the plain text instead, in a fraction of the time for long
-    # tables, and so that numbers never fold
-    room = console.width - (len(shown) + 1) - 2 * len(shown)  # rules and padding
-    sized = rows + [[str(group)] + [""] * (len(shown) - 1) for group in dict.fromkeys(groups)
-                    ] if headed else rows  # the heading rows are in the first column
-    widths = column_widths(headings, sized, rigid, minimums, room)
-    for index, (column, heading) in enumerate(shown):
-        table.add_column(heading, justify="right" if column in report.align_right else "left",
-                         overflow="fold", no_wrap=column == "chart",
-                         min_width=minimums[index],
-                         width=widths[index] if widths else None)
-    previous = None
-    for group, cells in zip(groups, rows):
-        if report.group_by and group != previous:
-            if previous is not None:
-                table.add_section()
-            if headed:
-                table.add_row(Text(terminal_text(str(group)), style="bold"))
-        previous = group
-        table.add_row(*[Text(cell) for cell in cells])
-    console.print(table)
+    _print_title(report, console)
+    layout = _layout(report)
+    right = [column in report.align_right for column in layout.columns]
+    rigid = [r or column in _WHOLE for r, column in zip(right, layout.columns)]
+    minimums = [max([piece_width(row[i]) for row in layout.rows]
+                    + [piece_width(layout.headings[i])]) for i in range(len(layout.columns))]
+    room = console.width - 3 * len(layout.columns) - 1  # padding, gaps and edges
+    sized = layout.rows + ([[str(g)] + [""] * (len(layout.columns) - 1)
+                            for g in dict.fromkeys(layout.groups)]
+                           if layout.named_groups else [])
+    widths = column_widths(layout.headings, sized, rigid, minimums, room)
+    if widths is None:
+        _print_records(layout, rigid, console)
+    else:
+        table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=False)
+        for heading, width, r in zip(layout.headings, widths, right):
+            table.add_column("\n".join(wrap(heading, width)), width=width, no_wrap=True,
+                             justify="right" if r else "left")
+        previous = None
+        for group, cells in zip(layout.groups, layout.rows):
+            shown = list(cells)
+            if report.group_by and group != previous:
+                if previous is not None:
+                    table.add_section()
+                if layout.named_groups:
+                    table.add_row(Text(terminal_text(str(group)), style="bold"))
+            elif layout.group_first:
+                shown[0] = ""  # the group's name on its first row only
+            previous = group
+            table.add_row(*[Text("\n".join(wrap(cell, width)))
+                            for cell, width in zip(shown, widths)])
+        console.print(table)
     for note in report.notes:
-        console.print(terminal_text(note), highlight=False, markup=False)
+        console.print(Text(terminal_text(note)))
+
+
+def _print_title(report: Report, console: Any) -> None:
+    from rich.text import Text
+
+    if report.title:
+        title = terminal_text(report.title)
+        console.print(Text("\n".join(wrap(title, console.width)), style="bold"),
+                      soft_wrap=True)
+        console.print()
+
+
+def _print_records(layout: _Layout, rigid: list[bool], console: Any) -> None:
+    """One stacked record per row: a heading line (the row's first cell, and its year),
+    then each other non-empty cell beside its column heading, wrapped to the terminal
+    (a rigid cell, a number or a unit, on one line)."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    lead = 2 if layout.columns[1:2] == ["year"] else 1
+    fields = range(lead, len(layout.columns))
+    value_room = max(((max(map(cell_len, row[i].split("\n"))) if rigid[i]
+                       else piece_width(row[i])) for row in layout.rows for i in fields),
+                     default=0)
+    label_width = min(max((cell_len(layout.headings[i]) for i in fields), default=0),
+                      max(console.width - 4 - value_room,
+                          max((piece_width(layout.headings[i]) for i in fields), default=0)))
+    value_width = max(console.width - 4 - label_width, 1)
+    previous = None
+    for group, cells in zip(layout.groups, layout.rows):
+        if layout.named_groups and group != previous:
+            for line in wrap(terminal_text(str(group)), console.width):
+                console.print(Text(line, style="bold underline"), soft_wrap=True)
+            console.print()
+        previous = group
+        for line in wrap(", ".join(cell for cell in cells[:lead] if cell), console.width):
+            console.print(Text(line, style="bold"), soft_wrap=True)
+        for i in fields:
+            if not cells[i]:
+                continue
+            labels = wrap(layout.headings[i] or layout.columns[i], label_width)
+            values = cells[i].split("\n") if rigid[i] else wrap(cells[i], value_width)
+            for n in range(max(len(labels), len(values))):
+                label = labels[n] if n < len(labels) else ""
+                value = values[n] if n < len(values) else ""
+                pad = " " * (label_width - cell_len(label))
+                console.print(Text(f"  {label}{pad}  {value}".rstrip()), soft_wrap=True)
+        console.print()
 
 
 def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,

@@ -332,6 +332,10 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                                   else None),
                     "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
         row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
+        row["where"] = ([f"{result.metric.id}: {where}" for where in _listed(row["where"])]
+                        + [f"{result.per.id}: {row['per_source']}"]
+                        + ([f"reported: {row['reported_intensity_source']}"]
+                           if row["reported_intensity_source"] else []))
         rows.append(row)
     for missing in result.missing:
         rows.append({"company": missing.company, "year": result.year.year,
@@ -369,7 +373,7 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
     if chart:
         display.append(("chart", ""))
     display += [("reported_intensity", "Reported"), ("intensity_diff_pct", "Diff %"),
-                ("kinds", "Kinds"), ("flags", "Flags")]
+                ("kinds", "Kinds"), ("where", "Sources"), ("flags", "Flags")]
     return Report(
         rows=rows,
         columns=VALUE_COLUMNS + INTENSITY_COLUMNS + ["per_kind", "per_source",
@@ -381,6 +385,10 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
               f"({result.metric.id} --per {result.per.id}), {result.unit}",
         notes=notes, align_right=("value", "per_value", "intensity", "reported_intensity",
                                   "intensity_diff_pct"))
+
+
+def _listed(cell: Any) -> list[Any]:
+    return list(cell) if isinstance(cell, (list, tuple)) else [cell]
 
 
 def _short(number: Decimal) -> str:
@@ -442,13 +450,14 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         metric = catalog.metrics[value.metric]
         row["category"] = metric.category
         row["metric_name"] = metric.name
+        row["metric_label"] = f"{metric.name} ({metric.id})"
         row["hkex"] = list(metric.hkex) or None
         row["gri"] = list(metric.gri) or None
         if changes is not None:
             add_change(row, changes[value.metric])
         rows.append(row)
     _part_of(rows, catalog)
-    display = [("category", "Category"), ("metric", "Metric"), ("value", "Value"),
+    display = [("category", "Category"), ("metric_label", "Metric"), ("value", "Value"),
                ("unit", "Unit")]
     group_by = "category"
     if framework is not None:
@@ -507,7 +516,8 @@ def companies_report(catalog: Catalog) -> Report:
     return Report(rows=rows, columns=["company", "name", "name_zh", "aliases", "parent", "entity",
                                       "years", "values", "sources", "defined_at"],
                   display=[("company", "Company"), ("name", "Name"), ("name_zh", "中文"),
-                           ("parent", "Part of"), ("years", "Years"), ("values", "Values")],
+                           ("parent", "Part of"), ("years", "Years"), ("values", "Values"),
+                           ("sources", "Sources")],
                   title="Companies", notes=notes, align_right=("values",))
 
 
@@ -534,7 +544,8 @@ def check_report(findings: list[Finding], files: list[str]) -> Report:
                  "difference", "difference_pct", "unit", "message", "sources"],
         display=[("severity", "Severity"), ("check", "Check"), ("company", "Company"),
                  ("year", "Year"), ("metric", "Metric"), ("expected", "Expected"),
-                 ("found", "Found"), ("difference_pct", "Diff %"), ("message", "Finding"),
+                 ("found", "Found"), ("unit", "Unit"), ("difference_pct", "Diff %"),
+                 ("message", "Finding"),
                  ("sources", "Sources")],
         title="Catalog check", notes=[summary],
         align_right=("expected", "found", "difference_pct"))

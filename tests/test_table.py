@@ -17,15 +17,21 @@ def test_a_table_that_fits_gets_its_widest_cells() -> None:
                          [6, 5, 4], room=40) == [6, 10, 5]
 
 
-def test_one_long_cell_folds_instead_of_squeezing_the_other_columns() -> None:
-    rows = [[f"metric_{n}", CITATION, "restated"] for n in range(19)]
-    rows.append(["a_very_long_metric_identifier_that_folds", CITATION, "restated"])
+def test_short_columns_are_made_whole_before_a_long_one_gets_the_rest() -> None:
+    rows = [[f"metric {n}", CITATION, "restated"] for n in range(19)]
+    rows.append(["a metric with a very long name that has to wrap somewhere", CITATION,
+                 "sources_disagree"])
     widths = column_widths(["Metric", "Source", "Flags"], rows, [False, False, False],
-                           [6, 6, 5], room=60)
-    assert widths is not None and sum(widths) <= 60
-    assert widths[1] == len(CITATION)  # every citation on one line
-    assert widths[2] >= len("restated")  # short words are not broken
-    assert widths[0] < len(rows[-1][0])  # the one long name folds
+                           [9, len(CITATION), 16], room=60)
+    assert widths == [60 - len(CITATION) - 16, len(CITATION), 16]
+
+
+def test_no_column_narrower_than_its_widest_piece() -> None:
+    rows = [["china-comservice", "derived from 5 components"]]
+    assert column_widths(["Company", "As printed"], rows, [False, False], [16, 10],
+                         room=28) == [16, 12]
+    assert column_widths(["Company", "As printed"], rows, [False, False], [16, 10],
+                         room=25) is None
 
 
 def test_numbers_keep_their_width_and_only_a_long_heading_wraps() -> None:
@@ -54,29 +60,34 @@ def test_widths_always_fit_the_room_and_keep_numbers_whole(rows, rigid, room) ->
     if widths is None:
         return
     assert sum(widths) <= room
+    assert sum(widths) == room or all(
+        w == max(max([cell_len(line) for row in rows for line in row[i].split("\n")] + [0]),
+                 cell_len(headings[i])) or rigid[i] for i, w in enumerate(widths))
     for i, width in enumerate(widths):
         widest = max([cell_len(line) for row in rows for line in row[i].split("\n")] + [0])
         assert width >= 1 and width <= max(widest, cell_len(headings[i]))
         if rigid[i]:
             assert width >= widest
+        else:
+            assert width >= min(minimums[i], max(widest, cell_len(headings[i])))
 
 
-def test_show_table_at_120_columns(run, monkeypatch) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
+def test_show_table_at_200_columns(run, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     out = run("show", "china-unicom", "2020", "--format", "table").out
     lines = out.splitlines()
-    assert max(cell_len(line) for line in lines) <= 120
+    assert max(cell_len(line) for line in lines) <= 200
     # categories head their sections instead of filling a column on every row
     headed = [line.strip() for line in lines if line.strip() in
               ("environmental", "social", "governance", "economic")]
     assert headed == ["environmental", "social", "governance", "economic"]
-    assert "Category" not in lines[2]
+    assert "Category" not in lines[3]
     # the value, its unit, the printed text and the full citation on one line
     assert any("electricity" in line and "17,220,000" in line and "MWh" in line
                and "172.2 億度" in line and CITATION in line and "restated" in line
                for line in lines)
     # a second citation goes under the first, whole
-    index = next(i for i, line in enumerate(lines) if "electricity_cost_saved " in line)
+    index = next(i for i, line in enumerate(lines) if "(electricity_cost_saved) " in line)
     assert "004_74dae4d02e57c763.txt:2425" in lines[index]
     assert "003_256ee34aaebd3d54.txt:432" in lines[index + 1]
 
@@ -87,7 +98,7 @@ def test_show_table_keeps_the_category_column_in_plain_and_markdown(run) -> None
 
 
 def test_repeated_group_names_are_shown_once(run, monkeypatch) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", "200")
     lines = run("trend", "china-unicom", "ghg", "--format", "table").out.splitlines()
     rows = [line for line in lines if (" 2018 " in line or " 2019 " in line
             or " 2020 " in line) and "reported" in line

@@ -1,0 +1,157 @@
+"""Every table command at 60, 80, 120 and 200 columns: no line wider than the terminal,
+no number, id, unit, citation or flag broken inside, nothing CSV gives left out.
+
+The properties are checked on the text a user sees, command by command, against the
+CSV output of the same command (the contract of what each row holds)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from rich.cells import cell_len
+
+from esgcmp.output import number_text, pieces
+
+WIDTHS = (60, 80, 120, 200)
+
+COMMANDS = [
+    ("show", "china-unicom", "2020"),
+    ("show", "china-telecom", "2020", "--change"),
+    ("show", "china-comservice", "2024", "--framework", "hkex"),
+    ("compare", "energy"),
+    ("compare", "ghg", "--chart"),
+    ("compare", "water", "--change"),
+    ("compare", "ghg", "--per", "revenue"),
+    ("compare", "energy", "--per", "employees", "--chart"),
+    ("compare", "A1.2"),
+    ("trend", "china-unicom", "china-telecom", "ghg"),
+    ("metrics",),
+    ("companies",),
+    ("check",),
+]
+
+
+def _csv(run, command: tuple[str, ...]) -> list[dict[str, str]]:
+    result = run(*[arg for arg in command if arg != "--chart"], "--format", "csv")
+    assert result.code in (0, 1), result
+    return list(csv.DictReader(io.StringIO(result.out)))
+
+
+def _table(run, monkeypatch, command: tuple[str, ...], width: int) -> list[str]:
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = run(*command, "--format", "table")
+    assert result.code in (0, 1), result
+    assert result.err == ""
+    return result.out.splitlines()
+
+
+def _whole(token: str, lines: list[str]) -> bool:
+    """The token on one line, as it is or with its CJK characters wrapped apart."""
+    if any(token in line for line in lines):
+        return True
+    parts = pieces(token)
+    return len(parts) > 1 and all(any(p in line for line in lines) for p in parts)
+
+
+def _tokens(row: dict[str, str]) -> list[str]:
+    """What a reader must find whole: numbers as shown, ids, units, citations, flags."""
+    found = [row.get(column) or "" for column in ("company", "metric", "id")]
+    for column in ("value", "intensity", "per_value", "change"):
+        if row.get(column):
+            found.append(number_text(Decimal(row[column])))
+    found.append(row.get("unit") or "")
+    if row.get("source") and row.get("line"):
+        found.append(f"{row['source']}:{row['line']}")
+    found += [item for item in (row.get("also") or "").split(";") if item]
+    found += [flag for flag in (row.get("flags") or "").split(";") if flag]
+    found += [item for item in (row.get("sources") or "").split(";") if item]
+    for column in ("per_source", "reported_intensity_source"):
+        if row.get(column) and re.fullmatch(r"\S+:\d+", row[column]):
+            found.append(row[column])
+    return [token for token in found if token]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_cell_whole_at_every_width(run, monkeypatch, command) -> None:
+    rows = _csv(run, command)
+    assert rows
+    for width in WIDTHS:
+        lines = _table(run, monkeypatch, command, width)
+        assert max(cell_len(line) for line in lines) <= width, (width, command)
+        if "--chart" in command:  # bars are drawn at every width
+            assert any("█" in line for line in lines), (width, command)
+        for row in rows:
+            for token in _tokens(row):
+                assert _whole(token, lines), (width, command, token)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_intensity_table_cites_every_source(run, monkeypatch, width) -> None:
+    """The intensity rows cite numerator, denominator and the reported intensity."""
+    lines = _table(run, monkeypatch, ("compare", "ghg", "--per", "revenue"), width)
+    text = " ".join(line.strip() for line in lines)
+    for citation in ("004_74dae4d02e57c763.txt:4299", "004_74dae4d02e57c763.txt:4122",
+                     "004_74dae4d02e57c763.txt:4305", "002_8b7cdb2a0a738775.txt:4860"):
+        assert _whole(citation, lines), citation
+    for prefix in ("ghg:", "revenue:", "reported:"):
+        assert prefix in text
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_title_wraps_whole(run, monkeypatch, width) -> None:
+    lines = _table(run, monkeypatch, ("compare", "ghg", "--per", "revenue"), width)
+    title = "Greenhouse gas emissions (Scope 1 + 2) per revenue (ghg --per revenue), " \
+            "tCO2e/(10^6 CNY)"
+    head = " ".join(line.strip() for line in lines[:4] if line.strip())
+    assert head.startswith(title)
+
+
+def test_a_table_that_cannot_fit_becomes_stacked_records(run, monkeypatch) -> None:
+    lines = _table(run, monkeypatch, ("compare", "ghg", "--per", "revenue"), 60)
+    record = lines[lines.index("china-unicom, 2020"):][:11]
+    assert record == [
+        "china-unicom, 2020",
+        "  ghg (tCO2e)                  14,230,000",
+        "  revenue (CNY)                303,840,000,000",
+        "  Intensity (tCO2e/(10^6       46.8339",
+        "  CNY))",
+        "  Reported                     46.6",
+        "  Diff %                       0.5",
+        "  Kinds                        reported / reported",
+        "  Sources                      ghg:",
+        "                               004_74dae4d02e57c763.txt:4299",
+        "                               revenue:",
+    ]
+
+
+def test_a_table_that_fits_stays_a_table(run, monkeypatch) -> None:
+    lines = _table(run, monkeypatch, ("compare", "energy"), 200)
+    header = next(line for line in lines if "Company" in line)
+    assert header.split() == ["Company", "Year", "Value", "(tce)", "Kind", "As", "printed",
+                              "Source", "Flags"] or header.split()[:2] == ["Company", "Year"]
+    assert any(line.split()[:3] == ["china-telecom", "2020", "3,353,596"] for line in lines)
+
+
+def test_show_names_each_metric(run, monkeypatch) -> None:
+    lines = _table(run, monkeypatch, ("show", "china-unicom", "2020"), 200)
+    assert any(line.strip().startswith("Electricity consumption (electricity)")
+               and "17,220,000" in line for line in lines)
+    csv_rows = _csv(run, ("show", "china-unicom", "2020"))
+    assert csv_rows[1]["metric"] == "electricity"  # CSV keeps the id
+
+
+@pytest.mark.parametrize("fmt", ["plain", "markdown"])
+def test_plain_and_markdown_align_in_terminal_cells(run, fmt) -> None:
+    """Chinese characters are two cells wide: the column after them starts where it does
+    on every other row."""
+    lines = run("show", "china-unicom", "2020", "--format", fmt).out.splitlines()
+    rows = [line for line in lines if line.startswith(("| environmental", "environmental"))]
+    starts = {cell_len(line[:line.index("004_74dae4d02e57c763.txt:")]) for line in rows
+              if "004_74dae4d02e57c763.txt:" in line}
+    assert len(starts) == 1
+    assert any("14.23 百萬噸" in line for line in rows)
