@@ -10,7 +10,7 @@ esgcmp.views; a script can call them directly::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +20,10 @@ from . import units
 from .catalog import Catalog, Progress, catalog_paths, load
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, UsageError
-from .model import Change, Company, Kind, Metric, Value
+from .model import Change, Company, Kind, Metric, Missing, Value, Why
 from .store import Store, default_root
-from .values import Comparison, change_for, changes, convert, series
+from .values import (Comparison, change_for, change_since, changes, convert, series,
+                     value_of, years_available)
 from .values import compare as compare_values
 from .values import show as show_values
 
@@ -110,13 +111,20 @@ def _companies(catalog: Catalog, names: list[str] | None) -> list[str] | None:
 
 def compare(catalog: Catalog, metric: str, year: int | None = None,
             companies: list[str] | None = None, unit: str | None = None,
-            basis: EnergyBasis = EnergyBasis(), with_changes: bool = False) -> list[Comparison]:
-    """One comparison per metric the name stands for (a framework code names several)."""
+            basis: EnergyBasis = EnergyBasis(), with_changes: bool = False,
+            since: int | None = None) -> list[Comparison]:
+    """One comparison per metric the name stands for (a framework code names several);
+    with ``since``, each value's change since that year too."""
     chosen = _companies(catalog, companies)
     comparisons = [compare_values(catalog, found, year=year, companies=chosen, unit=unit,
                                   basis=basis, with_changes=with_changes)
                    for found in catalog.resolve_metrics(metric)]
-    return [replace(c, values=flag_inconsistent(catalog, c.values)) for c in comparisons]
+    out = []
+    for c in comparisons:
+        base = ({v.company: change_since(catalog, v, since, basis) for v in c.values}
+                if since is not None else None)
+        out.append(replace(c, values=flag_inconsistent(catalog, c.values), base=base))
+    return out
 
 
 def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
@@ -146,26 +154,55 @@ class Trend:
     metric: Metric
     unit: str
     series: dict[str, list[Change]]  # by company, oldest first
+    missing: list[Missing] = field(default_factory=list)  # companies without the metric
+    base: dict[tuple[str, int], Change | None] | None = None  # (company, year): since first
+    first: int | None = None  # the base year
 
 
-def trend(catalog: Catalog, companies: list[str], metric: str, unit: str | None = None,
-          basis: EnergyBasis = EnergyBasis()) -> Trend:
-    """A metric over every year each company reports it, with the change between years."""
+def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str | None = None,
+          basis: EnergyBasis = EnergyBasis(), first: int | None = None,
+          last: int | None = None) -> Trend:
+    """A metric over every year each company reports it (from ``first`` to ``last``), with
+    the change between years, and with ``first`` the change since that year; companies
+    named (or, without names, held by the catalog) that never report it are missing."""
     found = catalog.resolve_metric(metric)
     if unit is not None:
         units.target_factor(found.unit, unit)  # fail early on an incompatible unit
     by_company: dict[str, list[Change]] = {}
-    for company in _companies(catalog, companies) or []:
-        values = [convert(v, unit) for v in series(catalog, company, found, basis)]
-        if not values:
-            raise NoDataError(f"{company} reports no '{found.id}' ({found.name})")
-        by_company[company] = changes(values)
+    missing: list[Missing] = []
+    for company in _companies(catalog, companies) or sorted(catalog.companies):
+        values = [convert(v, unit) for v in series(catalog, company, found, basis)
+                  if (first is None or v.year >= first) and (last is None or v.year <= last)]
+        if values:
+            by_company[company] = changes(values)
+        else:
+            missing.append(_why_missing(catalog, company, found, basis, first, last))
+    if not by_company:
+        span = (f" from {first} to {last}" if first and last else f" from {first} on"
+                if first else f" up to {last}" if last else "")
+        raise NoDataError(f"no company {'of those named ' if companies else ''}reports "
+                          f"'{found.id}' ({found.name}){span}")
     # every company's values flagged in one pass of the checks
     flagged = iter(flag_inconsistent(catalog, [c.value for found_changes in by_company.values()
                                                for c in found_changes]))
     by_company = {company: [replace(c, value=next(flagged)) for c in found_changes]
                   for company, found_changes in by_company.items()}
-    return Trend(found, unit or found.unit, by_company)
+    base = None
+    if first is not None:
+        base = {(c.value.company, c.value.year): change_since(catalog, c.value, first, basis)
+                for found_changes in by_company.values() for c in found_changes}
+    return Trend(found, unit or found.unit, by_company, missing, base, first)
+
+
+def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBasis,
+                 first: int | None, last: int | None) -> Missing:
+    """Why a company has no value in a trend's years."""
+    years = years_available(catalog, company, metric.id)
+    if years and (first is not None or last is not None):
+        return Missing(company, Why.not_for_year, years=tuple(years))
+    latest = max(catalog.years(company), default=None)
+    result = value_of(catalog, company, metric.id, latest, basis) if latest else None
+    return result if isinstance(result, Missing) else Missing(company, Why.not_reported)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[Optional[bool], typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+        "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.")] = None,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the full traceback of an error (also ESGCMP_DEBUG=1).")] = False,
     no_pager: Annotated[bool, typer.Option(
@@ -353,6 +354,9 @@ def compare(
     change: Annotated[bool, typer.Option(
         "--change", help="Add the change against the previous reported year (not with "
                          "--per).")] = False,
+    since: Annotated[Optional[int], typer.Option(
+        "--from", help="With --change: also the change since this year and the CAGR.",
+        show_default=False)] = None,
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as horizontal bars (table, plain, markdown).")] = False,
     fmt: FormatOption = None,
@@ -368,12 +372,12 @@ def compare(
     from .views import compare_report, intensity_report
 
     chosen = _format(fmt, bom)
-    if chart and chosen in (Format.csv, Format.json):
-        raise UsageError(f"--chart draws bars in table, plain and markdown output, not in "
-                         f"{chosen.value}", fix="leave out --chart")
+    _chart_for(chart, chosen)
     if per is not None and change:
         raise UsageError("--change does not apply to an intensity (--per)",
                          fix="leave out --change, or --per")
+    if since is not None and not change:
+        raise UsageError("--from applies with --change only", fix="add --change")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     ascii_chart = chosen is not Format.table
@@ -382,20 +386,34 @@ def compare(
                    for result in api.intensity(data, metric, per, year=year, companies=company,
                                                unit=unit, basis=energy_basis)]
     else:
-        reports = [compare_report(result, data, chart=chart, ascii_chart=ascii_chart)
+        reports = [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
+                                  since=since)
                    for result in api.compare(data, metric, year=year, companies=company,
-                                             unit=unit, basis=energy_basis, with_changes=change)]
+                                             unit=unit, basis=energy_basis, with_changes=change,
+                                             since=since)]
     _emit_all(reports, chosen, bom)
 
 
 @app.command()
 def trend(
     names: Annotated[list[str], typer.Argument(
-        help="One or more companies, then the metric: esgcmp trend china-unicom ghg.",
-        metavar="COMPANY... METRIC")],
+        help="The metric (id, name or framework code). The older form 'trend COMPANY... "
+             "METRIC' still works.", metavar="METRIC", show_default=False)],
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", "-c", help="Only these companies (repeatable); default: every company, "
+                                "those that do not report the metric listed as missing.",
+        show_default=False)] = None,
+    first: Annotated[Optional[int], typer.Option(
+        "--from", help="Start at this year, and add the change since it and the CAGR.",
+        show_default=False)] = None,
+    last: Annotated[Optional[int], typer.Option(
+        "--to", help="End at this year.", show_default=False)] = None,
     unit: Annotated[Optional[str], typer.Option(
         "--unit", "-u", help="Convert to this unit (same dimension).",
         show_default=False)] = None,
+    chart: Annotated[bool, typer.Option(
+        "--chart", help="Draw the values as bars in plain and markdown output too (a "
+                        "terminal table always has them).")] = False,
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
@@ -404,18 +422,31 @@ def trend(
     catalog: CatalogOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
-    """A metric over all reported years for one or more companies, with year-over-year change and bars on a terminal."""  # noqa: E501
+    """A metric over all reported years for every company (or those named with -c), with year-over-year change, bars on a terminal, and with --from the change since a base year and its CAGR."""  # noqa: E501
     from . import api
     from .views import trend_report
 
-    if len(names) < 2:
-        raise UsageError("trend needs a company and a metric: esgcmp trend COMPANY... METRIC")
     chosen = _format(fmt, bom)
+    _chart_for(chart, chosen)
+    if len(names) > 1 and company:
+        raise UsageError("name the companies either with -c or before the metric, not both",
+                         fix=f"esgcmp trend {names[-1]} -c ...")
+    if first is not None and last is not None and first >= last:
+        raise UsageError(f"--from {first} is not before --to {last}",
+                         fix="give an earlier --from or a later --to")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
-    result = api.trend(data, names[:-1], names[-1], unit=unit, basis=energy_basis)
-    _emit(trend_report(result.series, data, result.metric.id, result.unit,
-                       chart=chosen is Format.table), chosen, bom)
+    result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
+                       first=first, last=last)
+    _emit(trend_report(result, data, chart=chart or chosen is Format.table,
+                       ascii_chart=chosen is not Format.table), chosen, bom)
+
+
+def _chart_for(chart: bool, chosen: Format) -> None:
+    """--chart draws in the human formats only."""
+    if chart and chosen in (Format.csv, Format.json):
+        raise UsageError(f"--chart draws bars in table, plain and markdown output, not in "
+                         f"{chosen.value}", fix="leave out --chart")
 
 
 @app.command()

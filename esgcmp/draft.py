@@ -18,7 +18,7 @@ from pathlib import Path
 from .catalog import Catalog
 from .errors import UnitError
 from .extract import Extraction, Found, has_chinese, label_name, nfkc
-from .names import _T2S, fold
+from .names import _T2S, fold, plural
 from .units import GENERIC, conversion, parse_printed, parse_target
 
 _CATEGORY_WORDS = (
@@ -280,9 +280,10 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
         f"# Draft catalog read from {report.name} by esgcmp extract.",
         "# Review before use: every value against its line, and every entry marked",
         "# 'review' (a proposed metric, a unit esgcmp cannot read). docs/extract.md says how.",
-        f"# {len(draft.rows)} values on {len({r.found.line for r in draft.rows})} lines; "
-        f"{len(extraction.unreadable)} rows unreadable; {len(draft.proposals)} proposed "
-        "metrics.",
+        f"# {plural(len(draft.rows), 'value')} on "
+        f"{plural(len({r.found.line for r in draft.rows}), 'line')}; "
+        f"{plural(len(extraction.unreadable), 'row')} unreadable; "
+        f"{plural(len(draft.proposals), 'proposed metric')}.",
         "schema: 1",
         "",
     ]

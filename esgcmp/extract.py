@@ -23,6 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .errors import UnitError
+from .names import plural
 from .units import parse_printed
 
 # ---- what a report prints ---------------------------------------------------------------
@@ -271,8 +272,8 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
         cells[0:0] = glued
         index -= 1
     if len(cells) > wanted:
-        return cells, index, (f"{len(cells)} cells for {wanted} years (cells glued together "
-                              "by the text conversion)")
+        return cells, index, (f"{len(cells)} cells for {plural(wanted, 'year')} (cells glued "
+                              "together by the text conversion)")
     return cells, index, ""
 
 
@@ -355,7 +356,8 @@ def read_tables(lines: list[str]) -> Extraction:
             table.gap, pending = 0, []
             continue
         if len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
-            reason = why or f"{len(cells)} cells for {len(table.years)} years " \
+            reason = why or f"{plural(len(cells), 'cell')} for " \
+                            f"{plural(len(table.years), 'year')} " \
                             f"({' '.join(str(y) for y in table.years)})"
             result.unreadable.append(Unreadable(number, text, reason))
             table.gap, pending = 0, []

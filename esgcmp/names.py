@@ -32,3 +32,8 @@ def fold(name: str) -> str:
     """The form two names are compared in."""
     text = unicodedata.normalize("NFKC", str(name)).casefold().translate(_T2S)
     return _IGNORED.sub("", text)
+
+
+def plural(number: int, noun: str) -> str:
+    """``1 error``, ``2 errors``, ``0 errors``: a count and its noun, in agreement."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

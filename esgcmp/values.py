@@ -86,6 +86,33 @@ def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis(
     return next(c for c in changes(history) if c.value.year == value.year)
 
 
+def change_since(catalog: Catalog, value: Value, base_year: int,
+                 basis: EnergyBasis = EnergyBasis()) -> Change | None:
+    """The change of one value against the company's value for ``base_year`` (None when
+    it has none), not comparable when the later year or one between is flagged
+    not_comparable or the basis differs between the two years."""
+    metric = catalog.metrics[value.metric]
+    history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
+    base = next((v for v in history if v.year == base_year), None)
+    if base is None or base_year >= value.year:
+        return None
+    change = changes([base, value])[1]
+    between = tuple(f for v in history if base_year < v.year < value.year
+                    for f in NO_TREND_FLAGS if f in v.flags)
+    return replace(change, not_comparable=tuple(dict.fromkeys(change.not_comparable
+                                                              + between)))
+
+
+def cagr_pct(change: Change) -> Decimal | None:
+    """The compound annual growth rate of a change, in per cent to 2 decimals:
+    (value / previous) ** (1 / years) - 1; None unless both values are above 0."""
+    if change.previous is None or change.previous.value <= 0 or change.value.value <= 0:
+        return None
+    years = change.value.year - change.previous.year
+    ratio = change.value.value / change.previous.value
+    return ((ratio ** (Decimal(1) / years) - 1) * 100).quantize(Decimal("0.01"))
+
+
 def mark_unlike(values: list[Value]) -> list[Value]:
     """The values, those on another basis than the rest flagged ``basis_differs``: when
     one basis is held by more values than any other, the values not on it; when none
@@ -125,6 +152,7 @@ class Comparison:
     values: list[Value]
     missing: list[Missing]
     changes: dict[str, Change] | None = None  # by company, when asked for
+    base: dict[str, Change | None] | None = None  # by company: the change since a base year
 
 
 def compare(catalog: Catalog, metric: Metric, year: int | None = None,

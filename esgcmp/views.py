@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .model import (BASIS_ASPECTS, Basis, Change, Derivation, ElectricityBasis,
                     Framework, Implication, Input, Kind, Missing, Value, Why, YearChoice, YearRule,
                     basis_differences, unstated)
+from .names import plural
 from .output import Report
 from .units import format_decimal
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # only for the annotations: a command loads only what it need
     from .check import Finding
     from .draft import Draft
     from .intensity import IntensityComparison
+    from .api import Trend
     from .values import Comparison
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
@@ -26,6 +28,7 @@ VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
 VALUE_EXTRA = ["label", "basis", "part_of", "derivation", "inputs", "also", "notes"]
 INTENSITY_COLUMNS = ["per", "per_value", "per_unit", "intensity", "intensity_unit"]
 CHANGE_COLUMNS = ["change", "change_pct"]
+BASE_COLUMNS = ["base_year", "base_change", "base_change_pct", "cagr_pct", "base_note"]
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -44,8 +47,8 @@ def reason(missing: Missing) -> str:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
                 "reported (--partial sums the rest)")
     elif missing.why is Why.not_for_year:
-        text = (f"not reported for {missing.year} (reported: "
-                f"{', '.join(map(str, missing.years))})")
+        text = (f"not reported for {missing.year if missing.year else 'those years'} "
+                f"(reported: {', '.join(map(str, missing.years))})")
     else:
         text = "not reported"
     return f"{missing.per}: {text}" if missing.per else text
@@ -203,6 +206,34 @@ def add_change(row: dict[str, Any], change: Change) -> None:
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
 
 
+def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None:
+    """The change since a base year and its compound annual growth rate."""
+    from .values import cagr_pct
+
+    row["base_year"] = base_year
+    if change is None:
+        row["base_note"] = (f"no value for {base_year}" if row["year"] != base_year
+                            else "the base year")
+        return
+    row["base_change"] = change.change
+    row["base_change_pct"] = change.change_pct
+    row["cagr_pct"] = cagr_pct(change) if change.comparable else None
+    row["base_note"] = change_note(change) if not change.comparable else None
+    if not change.comparable and "change_not_comparable" not in row["flags"]:
+        row["flags"] = list(row["flags"]) + ["change_not_comparable"]
+
+
+def _base_notes(rows: list[dict[str, Any]]) -> list[str]:
+    years = sorted({row["base_year"] for row in rows if "base_year" in row})
+    if not years:
+        return []
+    notes = [f"Since {years[0]}: change from {years[0]} and CAGR % (compound annual growth "
+             "rate, (value / base value) ^ (1 / years) - 1)."]
+    notes += [f"{row['company']} {row['year']}: since {row['base_year']}, {row['base_note']}."
+              for row in rows if row.get("base_note") and row["base_note"] != "the base year"]
+    return notes
+
+
 def value_row(value: Value) -> dict[str, Any]:
     """Every column of one value (machine and human ones)."""
     obs = value.observation
@@ -231,7 +262,7 @@ def value_row(value: Value) -> dict[str, Any]:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
         row["where"] = [obs.reference] + [f"{c.source.file}:{c.line}" for c in obs.also]
     else:
-        row["as_printed"] = f"{value.kind} from {len(value.inputs)} components"
+        row["as_printed"] = f"{value.kind} from {plural(len(value.inputs), 'component')}"
         row["where"] = "inputs listed below"
     return row
 
@@ -277,13 +308,16 @@ def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
 
 
 def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False,
-                   ascii_chart: bool = False) -> Report:
+                   ascii_chart: bool = False, since: int | None = None) -> Report:
     metric = comparison.metric
     changes = comparison.changes
     rows = [value_row(v) for v in comparison.values]
     if changes is not None:
         for row in rows:
             add_change(row, changes[row["company"]])
+    if comparison.base is not None:
+        for row in rows:
+            add_base(row, comparison.base[row["company"]], since)
     if chart:
         largest = max((v.value for v in comparison.values), default=Decimal(0))
         for row in rows:
@@ -300,18 +334,23 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
     notes += _overlap_notes([v.company for v in comparison.values], catalog)
     notes += _derivation_notes(comparison.values)
     notes += _flag_notes(comparison.values)
+    notes += _base_notes(rows)
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})")]
     if chart:
         display.append(("chart", ""))
     if changes is not None:
         display += [("change", "Change"), ("change_pct", "Change %")]
+    if comparison.base is not None:
+        display += [("base_change", f"Since {since}"), ("cagr_pct", "CAGR %")]
     display += [("kind", "Kind"), ("as_printed", "As printed"), ("where", "Source"),
                 ("flags", "Flags")]
     return Report(
         rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
-        + VALUE_EXTRA + (["change_note"] if changes is not None else []),
+        + VALUE_EXTRA + (["change_note"] if changes is not None else [])
+        + (BASE_COLUMNS if comparison.base is not None else []),
         display=display, title=f"{metric.name} ({metric.id}), {comparison.unit}",
-        notes=notes, align_right=("value", "year", "change", "change_pct"))
+        notes=notes, align_right=("value", "year", "change", "change_pct", "base_change",
+                                  "cagr_pct"))
 
 
 def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool = False,
@@ -396,9 +435,11 @@ def _short(number: Decimal) -> str:
         format_decimal(number.quantize(Decimal(1)))
 
 
-def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, metric_id: str,
-                 unit: str, chart: bool = True, ascii_chart: bool = False) -> Report:
-    """Each company's series over all years, with year-over-year change and a bar."""
+def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
+                 ascii_chart: bool = False) -> Report:
+    """Each company's series over all years, with year-over-year change and a bar; with a
+    base year, the change since it and the CAGR; companies without the metric listed."""
+    series_by_company, unit = result.series, result.unit
     rows = []
     largest = max((c.value.value for changes in series_by_company.values() for c in changes),
                   default=Decimal(0))
@@ -406,11 +447,17 @@ def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, m
         for change in changes:
             row = value_row(change.value)
             add_change(row, change)
+            if result.base is not None:
+                add_base(row, result.base[(change.value.company, change.value.year)],
+                         result.first)
             if chart:
                 row["chart"] = bar(change.value.value, largest, ascii_only=ascii_chart)
             rows.append(row)
+    rows += [{"company": m.company, "year": None, "metric": result.metric.id, "value": None,
+              "unit": unit, "kind": Kind.missing, "flags": [], "notes": reason(m),
+              "where": reason(m), "inputs": [], "also": []} for m in result.missing]
     _part_of(rows, catalog)
-    metric = catalog.metrics[metric_id]
+    metric = result.metric
     values = [c.value for changes in series_by_company.values() for c in changes]
     notes = _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
     for company, changes in series_by_company.items():
@@ -421,16 +468,23 @@ def trend_report(series_by_company: dict[str, list[Change]], catalog: Catalog, m
     notes += _inconsistent_notes(values)
     notes += [f"{c.value.company} {c.value.year}: change {change_note(c)}." for changes in
               series_by_company.values() for c in changes if not c.comparable]
+    notes += _base_notes(rows)
+    if result.missing:
+        notes.append("Not in the trend: " + "; ".join(f"{m.company} ({reason(m)})"
+                                                      for m in result.missing) + ".")
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({unit})")]
     if chart:
         display.append(("chart", ""))
-    display += [("change", "Change"), ("change_pct", "Change %"), ("kind", "Kind"),
-                ("where", "Source"), ("flags", "Flags")]
+    display += [("change", "Change"), ("change_pct", "Change %")]
+    if result.base is not None:
+        display += [("base_change", f"Since {result.first}"), ("cagr_pct", "CAGR %")]
+    display += [("kind", "Kind"), ("where", "Source"), ("flags", "Flags")]
     return Report(rows=rows, columns=VALUE_COLUMNS + CHANGE_COLUMNS + VALUE_EXTRA
-                  + ["change_note"],
+                  + ["change_note"] + (BASE_COLUMNS if result.base is not None else []),
                   display=display, title=f"{metric.name} ({metric.id}), {unit}",
                   notes=notes, group_by="company",
-                  align_right=("value", "change", "change_pct", "year"))
+                  align_right=("value", "change", "change_pct", "year", "base_change",
+                               "cagr_pct"))
 
 
 def _code_key(codes: tuple[str, ...]) -> tuple[Any, ...]:
@@ -521,10 +575,6 @@ def companies_report(catalog: Catalog) -> Report:
                   title="Companies", notes=notes, align_right=("values",))
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def check_report(findings: list[Finding], files: list[str]) -> Report:
     rows = []
     for finding in findings:
@@ -535,9 +585,9 @@ def check_report(findings: list[Finding], files: list[str]) -> Report:
                      "difference_pct": finding.difference_pct, "unit": finding.unit or None,
                      "message": finding_message(finding), "sources": list(finding.sources)})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    summary = (f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')}, "
+    summary = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
                f"{counts['info']} info "
-               f"in {len(files)} catalog file{'s' if len(files) != 1 else ''}.")
+               f"in {plural(len(files), 'catalog file')}.")
     return Report(
         rows=rows,
         columns=["severity", "check", "company", "year", "metric", "expected", "found",

@@ -284,8 +284,12 @@ def test_the_api_dedupes_companies_and_resolves_names(tiny_catalog) -> None:
     assert list(trend.series) == ["tiny-group"]
     assert [(c.value.year, c.value.value) for c in trend.series["tiny-group"]] == [
         (2019, D("65.0")), (2020, D("70.0"))]
-    with pytest.raises(NoDataError, match="tiny-sub reports no 'employees'"):
+    with pytest.raises(NoDataError, match=r"^no company of those named reports 'employees' "
+                                          r"\(Employees\)$"):
         api.trend(tiny_catalog, ["tiny-sub"], "employees")
+    both = api.trend(tiny_catalog, ["tiny-sub", "tiny-group"], "employees")
+    assert list(both.series) == ["tiny-group"]
+    assert [(m.company, m.why) for m in both.missing] == [("tiny-sub", "not_reported")]
     shown = api.show(tiny_catalog, "Tiny Subsidiary", 2020, with_changes=True)
     assert shown.company.id == "tiny-sub" and shown.changes is not None
     assert shown.changes["ghg"].change == D(2000)

@@ -403,7 +403,7 @@ def test_damaged_hedged_and_negative_cells_keep_what_was_printed_in_the_draft(
                  str(metrics_catalog))
     assert result.code == 0, result
     text = draft.read_text(encoding="utf-8")
-    assert text.splitlines()[3] == "# 6 values on 2 lines; 1 rows unreadable; 2 proposed metrics."
+    assert text.splitlines()[3] == "# 6 values on 2 lines; 1 row unreadable; 2 proposed metrics."
     assert ("values: {2018: {value: 12, printed: \"約12\", flags: [approx]}, 2020: {value: 90258, "
             "printed: \"90, 258\", flags: [artefact], notes: \"printed '90, 258': a space inside "
             "the number\"}}") in text

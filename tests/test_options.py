@@ -1,0 +1,102 @@
+"""One command line: trend takes -c like compare, lists missing companies, and a base year
+gives the change since it and the CAGR; -V; counts agree in number."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_trend_takes_companies_with_c_and_names_one_company_once(run) -> None:
+    result = run("trend", "ghg", "-c", "unicom", "-c", "中國聯通", "-f", "csv")
+    assert result.code == 0, result
+    assert [(r["company"], r["year"], r["value"]) for r in _rows(result.out)] == [
+        ("china-unicom", "2018", "13130000"), ("china-unicom", "2019", "13200000"),
+        ("china-unicom", "2020", "14230000")]
+
+
+def test_the_older_trend_form_still_works(run) -> None:
+    assert run("trend", "china-unicom", "ghg", "-f", "csv").out == \
+        run("trend", "ghg", "-c", "china-unicom", "-f", "csv").out
+
+
+def test_trend_lists_companies_that_do_not_report_the_metric(run) -> None:
+    result = run("trend", "call_drop_rate_mobile", "-f", "csv")
+    assert result.code == 0
+    rows = _rows(result.out)
+    assert [(r["company"], r["year"], r["kind"], r["notes"]) for r in rows] == [
+        ("china-telecom", "2019", "reported", ""), ("china-telecom", "2020", "reported", ""),
+        ("china-comservice", "", "missing", "not reported"),
+        ("china-unicom", "", "missing", "not reported")]
+    plain = run("trend", "call_drop_rate_mobile", "-f", "plain").out
+    assert "Not in the trend: china-comservice (not reported); china-unicom (not reported)." \
+        in plain
+
+
+def test_a_company_missing_in_the_years_asked_for_says_which_it_has(run) -> None:
+    rows = _rows(run("trend", "ghg", "--to", "2018", "-f", "csv").out)
+    missing = {r["company"]: r["notes"] for r in rows if r["kind"] == "missing"}
+    assert missing == {"china-comservice": "not reported for those years (reported: 2019, 2020)"}
+
+
+def test_trend_from_to_gives_the_change_since_the_base_year_and_the_cagr(run) -> None:
+    result = run("trend", "ghg", "-c", "unicom", "-c", "ct", "--from", "2018", "--to", "2020",
+                 "-f", "csv")
+    assert result.code == 0, result
+    got = [(r["company"], r["year"], r["base_year"], r["base_change"], r["base_change_pct"],
+            r["cagr_pct"], r["base_note"]) for r in _rows(result.out)]
+    assert got == [
+        ("china-unicom", "2018", "2018", "", "", "", "the base year"),
+        ("china-unicom", "2019", "2018", "70000", "0.53", "0.53", ""),
+        # (14,230,000 / 13,130,000) ** (1/2) - 1 = 4.104 %
+        ("china-unicom", "2020", "2018", "1100000", "8.38", "4.1", ""),
+        ("china-telecom", "2018", "2018", "", "", "", "the base year"),
+        ("china-telecom", "2019", "2018", "765000", "11.09", "11.09", ""),
+        # (8,866,000 / 6,900,000) ** (1/2) - 1 = 13.354 %
+        ("china-telecom", "2020", "2018", "1966000", "28.49", "13.35", ""),
+    ]
+
+
+def test_trend_from_limits_the_years(run) -> None:
+    rows = _rows(run("trend", "ghg", "-c", "unicom", "--from", "2019", "-f", "csv").out)
+    assert [r["year"] for r in rows] == ["2019", "2020"]
+
+
+def test_compare_change_from_a_base_year_for_every_company(run) -> None:
+    result = run("compare", "ghg", "--change", "--from", "2018", "-f", "csv")
+    assert result.code == 0, result
+    got = {r["company"]: (r["base_change"], r["cagr_pct"], r["base_note"])
+           for r in _rows(result.out)}
+    assert got == {"china-unicom": ("1100000", "4.1", ""),
+                   "china-telecom": ("1966000", "13.35", ""),
+                   "china-comservice": ("", "", "no value for 2018")}
+    plain = run("compare", "ghg", "--change", "--from", "2018", "-f", "plain").out
+    assert "china-comservice 2020: since 2018, no value for 2018." in plain
+
+
+def test_a_change_since_a_base_year_across_a_basis_change_is_not_comparable(run) -> None:
+    rows = _rows(run("trend", "patent_applications", "-c", "ccs", "--from", "2020", "-f",
+                     "csv").out)
+    later = [r for r in rows if r["year"] != "2020" and r["base_change"] != ""]
+    assert later and all(r["cagr_pct"] == "" and r["flags"].count("change_not_comparable") == 1
+                         and r["base_note"].startswith("not meaningful") for r in later)
+
+
+def test_no_company_in_the_years_asked_for_is_exit_3(run) -> None:
+    result = run("trend", "ghg", "--from", "2030")
+    assert (result.code, result.out) == (3, "")
+    assert result.err == ("esgcmp: error: no company reports 'ghg' (Greenhouse gas emissions "
+                          "(Scope 1 + 2)) from 2030 on\n")
+
+
+def test_short_version_option(run) -> None:
+    assert run("-V").out == run("--version").out != ""
+
+
+def test_counts_agree_in_number(run, write) -> None:
+    result = run("check", "--format", "plain")
+    assert result.out.splitlines()[-1].endswith("in 1 catalog file.")
