@@ -537,6 +537,17 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         align_right=("value", "change", "change_pct"))
 
 
+def defined_at(origin: Any) -> str:
+    """Where a metric or company is defined: ``builtin:kpi_catalog.yaml:LINE`` for the
+    built-in catalog (not the path it is installed at), else the file as the user named it."""
+    from .catalog import builtin_catalog_path
+
+    if origin.file == str(builtin_catalog_path()):
+        return f"builtin:kpi_catalog.yaml:{origin.line}" if origin.line else \
+            "builtin:kpi_catalog.yaml"
+    return str(origin)
+
+
 def metrics_report(catalog: Catalog) -> Report:
     rows = []
     for metric in catalog.metrics.values():
@@ -544,7 +555,7 @@ def metrics_report(catalog: Catalog) -> Report:
         rows.append({"metric": metric.id, "name": metric.name, "name_zh": metric.name_zh,
                      "category": metric.category, "unit": metric.unit, "hkex": list(metric.hkex),
                      "gri": list(metric.gri), "companies": len(companies),
-                     "defined_at": str(metric.origin)})
+                     "defined_at": defined_at(metric.origin)})
     return Report(rows=rows, columns=["metric", "name", "name_zh", "category", "unit", "hkex",
                                       "gri", "companies", "defined_at"],
                   display=[("metric", "Metric"), ("name", "Name"), ("name_zh", "中文"),
@@ -561,10 +572,10 @@ def companies_report(catalog: Catalog) -> Report:
         rows.append({"company": company.id, "name": company.name, "name_zh": company.name_zh,
                      "aliases": list(company.aliases), "parent": company.parent or None,
                      "entity": company.entity or None,
-                     "years": [str(y) for y in years],
+                     "years": list(years),
                      "values": catalog.value_count(company.id),
                      "sources": [s.file for s in sources.values()],
-                     "defined_at": str(company.origin)})
+                     "defined_at": defined_at(company.origin)})
     notes = [f"{r['company']} is part of {r['parent']}: its figures are included in "
              f"{r['parent']}'s; do not add them up." for r in rows if r["parent"]]
     return Report(rows=rows, columns=["company", "name", "name_zh", "aliases", "parent", "entity",

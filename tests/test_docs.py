@@ -60,3 +60,16 @@ def test_generated_reference_tables_are_current() -> None:
         assert "<!-- generated: " in current
         assert module.render(name) == current, \
             f"docs/{name} is stale: run python tools/make_reference.py"
+
+
+def test_every_output_column_is_documented(run) -> None:
+    """docs/output.md names every CSV/JSON column any command writes."""
+    documented = (REPO / "docs" / "output.md").read_text(encoding="utf-8")
+    commands = [("metrics",), ("companies",), ("show", "china-unicom", "2020", "--change"),
+                ("compare", "energy", "--change", "--from", "2018"),
+                ("compare", "ghg", "--per", "revenue"), ("trend", "ghg", "--from", "2018"),
+                ("check",)]
+    for command in commands:
+        header = run(*command, "--format", "csv").out.splitlines()[0].split(",")
+        undocumented = [c for c in header if f"`{c}`" not in documented]
+        assert undocumented == [], command

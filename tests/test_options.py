@@ -100,3 +100,24 @@ def test_short_version_option(run) -> None:
 def test_counts_agree_in_number(run, write) -> None:
     result = run("check", "--format", "plain")
     assert result.out.splitlines()[-1].endswith("in 1 catalog file.")
+
+
+def test_years_are_integers_in_json(run) -> None:
+    import json
+
+    companies = json.loads(run("companies", "-f", "json").out)
+    assert companies[0]["years"] == [2018, 2019, 2020]
+    assert run("companies", "-f", "csv").out.splitlines()[1].split(",")[-4] == "2018;2019;2020"
+
+
+def test_no_absolute_path_in_output(run, write) -> None:
+    import json
+
+    metrics = json.loads(run("metrics", "-f", "json").out)
+    assert metrics[0]["defined_at"] == "builtin:kpi_catalog.yaml:14"
+    commands = [("metrics",), ("companies",), ("show", "china-unicom", "2020"),
+                ("compare", "ghg", "--per", "revenue"), ("trend", "ghg"), ("check",)]
+    for command in commands:
+        for fmt in ("csv", "json"):
+            out = run(*command, "-f", fmt).out
+            assert "/" + "kpi_catalog.yaml" not in out and "site-packages" not in out, command
