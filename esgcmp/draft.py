@@ -18,7 +18,8 @@ from pathlib import Path
 from .catalog import Catalog
 from .errors import UnitError
 from .extract import Extraction, Found, has_chinese, label_name, nfkc
-from .names import _T2S, fold, plural
+from .names import fold, plural
+from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
 
 _CATEGORY_WORDS = (
@@ -118,15 +119,21 @@ def _unit_for(unit: str) -> str:
     return candidate
 
 
+# the characters that tell the scripts apart (compatibility ideographs, which NFKC makes
+# ordinary ones, left out)
+_PAIRS = [(t, s) for t, s in zip(TRADITIONAL, SIMPLIFIED) if t < "\uf900"]
+_TRADITIONAL = {t for t, _s in _PAIRS}
+_SIMPLIFIED = {s for _t, s in _PAIRS} - _TRADITIONAL
+
+
 def language(text: str) -> str:
     """en, zh-Hant or zh-Hans, by the characters the text uses most."""
     chinese = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     if chinese * 2 < latin:
         return "en"
-    simplified_forms = set(_T2S.values())
-    traditional = sum(1 for ch in text if ord(ch) in _T2S)
-    simplified = sum(1 for ch in text if ch in simplified_forms)
+    traditional = sum(1 for ch in text if ch in _TRADITIONAL)
+    simplified = sum(1 for ch in text if ch in _SIMPLIFIED)
     return "zh-Hant" if traditional >= simplified else "zh-Hans"
 
 

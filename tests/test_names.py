@@ -1,0 +1,52 @@
+"""Names match in either Chinese script: every metric and company name of the built-in
+catalog, written in Simplified Chinese, finds what its Traditional form finds."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from esgcmp.names import fold
+
+
+def test_the_table_is_what_opencc_gives() -> None:
+    opencc = pytest.importorskip("opencc")
+    import importlib.util
+    from pathlib import Path
+
+    tool = Path(__file__).resolve().parent.parent / "tools" / "make_t2s.py"
+    spec = importlib.util.spec_from_file_location("make_t2s", tool)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = (Path(__file__).resolve().parent.parent / "esgcmp" / "t2s.py").read_text(
+        encoding="utf-8")
+    assert module.render() == current, "run python tools/make_t2s.py"
+    assert opencc.OpenCC("t2s.json").convert("綜合能源消耗量") == "综合能源消耗量"
+
+
+def test_fold_simplifies_every_character_opencc_simplifies() -> None:
+    assert fold("綜合能源消耗量") == fold("综合能源消耗量") == "综合能源消耗量"
+    assert fold("中國聯合網絡通信（香港）股份有限公司") == "中国联合网络通信(香港)股份有限公司"
+    assert fold("Greenhouse-Gas_Emissions") == "greenhousegasemissions"
+
+
+def test_every_chinese_metric_name_matches_in_simplified(run) -> None:
+    opencc = pytest.importorskip("opencc")
+    to_simplified = opencc.OpenCC("t2s.json").convert
+    metrics = list(csv.DictReader(io.StringIO(run("metrics", "-f", "csv").out)))
+    named = [m for m in metrics if m["name_zh"]]
+    assert len(named) > 100
+    for metric in named:
+        simplified = to_simplified(metric["name_zh"])
+        result = run("compare", simplified, "-f", "csv")
+        assert result.code == 0, (metric["metric"], simplified, result.err)
+        rows = list(csv.DictReader(io.StringIO(result.out)))
+        assert {r["metric"] for r in rows} == {metric["metric"]}, simplified
+
+
+def test_simplified_company_names_match(run) -> None:
+    traditional = run("show", "中國通信服務股份有限公司", "2020", "-f", "csv").out
+    assert traditional == run("show", "中国通信服务股份有限公司", "2020", "-f", "csv").out != ""
