@@ -152,6 +152,16 @@ class Source:
     origin: Origin
     title: str = ""
     language: str = ""
+    short: str = ""
+
+    @property
+    def name(self) -> str:
+        """What people call the report: its short name, else its title, else its file."""
+        return self.short or self.title or self.file
+
+    def cite(self, line: int) -> str:
+        """A line of the report as people read it: ``CU CSR 2020, line 4299``."""
+        return f"{self.name}, line {line}"
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,7 @@ class Reader:
             known[source_id] = Source(id=source_id, file=self.text(spec, "file", what, True),
                                       origin=self.origin(spec),
                                       title=self.text(spec, "title", what),
+                                      short=self.text(spec, "short", what),
                                       language=self.text(spec, "language", what))
         return known
 

@@ -64,6 +64,8 @@ LEVELS: dict[str, tuple[Key, ...]] = {
     "source": (
         Key("file", "yes", "the report's text file name, as cited"),
         Key("title", "no", "the report's title"),
+        Key("short", "no", "a short name people read in tables, e.g. `CU CSR 2020`; "
+                           "default: the title, else the file"),
         Key("language", "no", "the report's language, e.g. `en`, `zh-Hant`"),
     ),
     "kpi": (

@@ -260,7 +260,7 @@ def value_row(value: Value) -> dict[str, Any]:
     }
     if obs:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
-        row["where"] = [obs.reference] + [f"{c.source.file}:{c.line}" for c in obs.also]
+        row["where"] = [obs.source.cite(obs.line)] + [c.source.cite(c.line) for c in obs.also]
     else:
         row["as_printed"] = f"{value.kind} from {plural(len(value.inputs), 'component')}"
         row["where"] = "inputs listed below"
@@ -335,6 +335,7 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
     notes += _derivation_notes(comparison.values)
     notes += _flag_notes(comparison.values)
     notes += _base_notes(rows)
+    notes += source_legend(comparison.values)
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})")]
     if chart:
         display.append(("chart", ""))
@@ -364,6 +365,8 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                     "per_unit": denominator.unit, "per_kind": denominator.kind,
                     "per_source": (denominator.observation.reference if denominator.observation
                                    else basis_text(denominator)),
+                    "per_where": (_cite(denominator.observation) if denominator.observation
+                                  else basis_text(denominator)),
                     "intensity": item.value, "intensity_unit": item.unit,
                     "reported_intensity": item.reported.value if item.reported else None,
                     "reported_intensity_source": (item.reported.observation.reference
@@ -371,10 +374,11 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                                   else None),
                     "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
         row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
+        reported_where = (_cite(item.reported.observation)
+                          if item.reported and item.reported.observation else None)
         row["where"] = ([f"{result.metric.id}: {where}" for where in _listed(row["where"])]
-                        + [f"{result.per.id}: {row['per_source']}"]
-                        + ([f"reported: {row['reported_intensity_source']}"]
-                           if row["reported_intensity_source"] else []))
+                        + [f"{result.per.id}: {row.pop('per_where')}"]
+                        + ([f"reported: {reported_where}"] if reported_where else []))
         rows.append(row)
     for missing in result.missing:
         rows.append({"company": missing.company, "year": result.year.year,
@@ -405,6 +409,9 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                + [r.denominator for r in result.rows])
     notes += _inconsistent_notes([r.numerator for r in result.rows]
                                  + [r.denominator for r in result.rows])
+    notes += source_legend([r.numerator for r in result.rows]
+                           + [r.denominator for r in result.rows]
+                           + [r.reported for r in result.rows if r.reported is not None])
     display = [("company", "Company"), ("year", "Year"),
                ("value", f"{result.metric.id} ({result.metric.unit})"),
                ("per_value", f"{result.per.id} ({result.per.unit})"),
@@ -424,6 +431,25 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
               f"({result.metric.id} --per {result.per.id}), {result.unit}",
         notes=notes, align_right=("value", "per_value", "intensity", "reported_intensity",
                                   "intensity_diff_pct"))
+
+
+def _cite(observation: Any) -> str:
+    return observation.source.cite(observation.line)
+
+
+def source_legend(values: list[Value]) -> list[str]:
+    """Under a table: which file each report named in it is, with its title."""
+    sources: dict[str, Any] = {}
+    for value in values:
+        observations = [value.observation] + [i.observation for i in value.inputs]
+        for obs in filter(None, observations):
+            for source in [obs.source] + [c.source for c in obs.also]:
+                sources.setdefault(source.file, source)
+    if not sources:
+        return []
+    return ["Reports: " + "; ".join(
+        f"{s.name} = {s.file}" + (f" ({s.title})" if s.title and s.title != s.name else "")
+        for s in sorted(sources.values(), key=lambda s: s.name)) + "."]
 
 
 def _listed(cell: Any) -> list[Any]:
@@ -469,6 +495,7 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
     notes += [f"{c.value.company} {c.value.year}: change {change_note(c)}." for changes in
               series_by_company.values() for c in changes if not c.comparable]
     notes += _base_notes(rows)
+    notes += source_legend(values)
     if result.missing:
         notes.append("Not in the trend: " + "; ".join(f"{m.company} ({reason(m)})"
                                                       for m in result.missing) + ".")
@@ -533,7 +560,7 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         + (["change_note"] if changes is not None else []),
         display=display, title=f"{name} ({company}), {year}", group_by=group_by,
         headed=framework is None,
-        notes=notes + _derivation_notes(values) + _flag_notes(values),
+        notes=notes + _derivation_notes(values) + _flag_notes(values) + source_legend(values),
         align_right=("value", "change", "change_pct"))
 
 

@@ -75,7 +75,7 @@ def test_the_cli_reports_the_key_line(run, write) -> None:
 
 
 def test_an_unlike_key_lists_what_is_allowed() -> None:
-    assert schema.suggestion("zzzz", "source") == "allowed here: file, title, language"
+    assert schema.suggestion("zzzz", "source") == "allowed here: file, title, short, language"
 
 
 def test_the_same_key_elsewhere_is_fine_and_the_first_unknown_is_named() -> None:

@@ -84,12 +84,16 @@ def test_show_table_at_200_columns(run, monkeypatch) -> None:
     assert "Category" not in lines[3]
     # the value, its unit, the printed text and the full citation on one line
     assert any("electricity" in line and "17,220,000" in line and "MWh" in line
-               and "172.2 億度" in line and CITATION in line and "restated" in line
-               for line in lines)
+               and "172.2 億度" in line and "CU CSR 2020, line 4289" in line
+               and "restated" in line for line in lines)
     # a second citation goes under the first, whole
     index = next(i for i, line in enumerate(lines) if "(electricity_cost_saved) " in line)
-    assert "004_74dae4d02e57c763.txt:2425" in lines[index]
-    assert "003_256ee34aaebd3d54.txt:432" in lines[index + 1]
+    assert "CU CSR 2020, line 2425" in lines[index]
+    assert "CU CSR 2020 (EN), line 432" in lines[index + 1]
+    # which file each report is, under the table
+    assert lines[-1] == ("Reports: CU CSR 2020 = 004_74dae4d02e57c763.txt (2020 社會責任報告); "
+                         "CU CSR 2020 (EN) = 003_256ee34aaebd3d54.txt (Corporate Social "
+                         "Responsibility Report 2020 (English excerpt)).")
 
 
 def test_show_table_keeps_the_category_column_in_plain_and_markdown(run) -> None:
