@@ -19,7 +19,8 @@ from . import units
 
 from .catalog import Catalog, Progress, catalog_paths, load
 from .derive import EnergyBasis
-from .errors import CatalogError, ExitCode, NoDataError, UsageError
+from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
+from .names import fold
 from .model import Change, Company, Kind, Metric, Missing, Value, Why
 from .store import Store, default_root
 from .values import (Comparison, change_for, change_since, changes, convert, series,
@@ -203,6 +204,33 @@ def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBa
     latest = max(catalog.years(company), default=None)
     result = value_of(catalog, company, metric.id, latest, basis) if latest else None
     return result if isinstance(result, Missing) else Missing(company, Why.not_reported)
+
+
+def metrics(catalog: Catalog, query: str | None = None) -> list[Metric]:
+    """The catalog's metrics, or those whose id, name, Chinese name (either script),
+    aliases, framework codes or printed labels contain the query (names folded as
+    everywhere: case, width, spaces, Traditional and Simplified Chinese)."""
+    if query is None:
+        return list(catalog.metrics.values())
+    wanted = fold(query)
+    if not wanted:
+        raise UsageError("the query is empty", fix="give a word, a code or a label")
+    found = []
+    for metric in catalog.metrics.values():
+        labels = {label for years in catalog.shard(metric.id).values()
+                  for obs in years.values() for label in (obs.label, *(c.label for c in obs.also))}
+        names = (metric.id, metric.name, metric.name_zh, *metric.aliases, *metric.hkex,
+                 *metric.gri, *labels)
+        if any(wanted in fold(name) for name in names if name):
+            found.append(metric)
+    try:  # an HKEX aspect (A1) or GRI standard (GRI 305) names the metrics under it
+        found += [m for m in catalog.resolve_metrics(query) if m not in found]
+    except NotFoundError:
+        pass
+    if not found:
+        raise NoDataError(f"no metric matches '{query}' (searched ids, names, Chinese names, "
+                          "aliases, framework codes and printed labels); see 'esgcmp metrics'")
+    return found
 
 
 @dataclass(frozen=True)

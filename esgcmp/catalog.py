@@ -138,11 +138,16 @@ class Catalog:
 
     def resolve_metrics(self, wanted: str) -> list[Metric]:
         """A metric by name, or every metric tagged with a framework code (A1.2, 305-1,
-        "GRI 305-1")."""
+        "GRI 305-1"), an HKEX aspect (A1: A1.1, A1.2, ...) or a GRI standard (GRI 305:
+        305-1, 305-2, ...)."""
         code = fold(wanted)
+        aspect = code + "." if _ASPECT.match(code) else None
+        standard = code.removeprefix("gri") if _STANDARD.match(code) else None
         tagged = [m for m in self.metrics.values()
                   if code in {fold(c) for c in m.hkex + m.gri}
-                  or code in {fold("gri " + c) for c in m.gri}]
+                  or code in {fold("gri " + c) for c in m.gri}
+                  or (aspect and any(fold(c).startswith(aspect) for c in m.hkex))
+                  or (standard and any(c.split("-")[0].strip() == standard for c in m.gri))]
         if tagged and not any(fold(n) == code for m in self.metrics.values()
                               for n in (m.id, m.name, m.name_zh, *m.aliases) if n):
             return tagged
@@ -158,6 +163,8 @@ class Catalog:
 
 
 _TICKER = re.compile(r"^\d{3,6}\.[A-Za-z]{1,3}$")
+_ASPECT = re.compile(r"^[ab]\d{1,2}$")  # an HKEX aspect, folded: a1, b5
+_STANDARD = re.compile(r"^(gri)?\d{3}$")  # a GRI topic standard, folded: gri305, 305
 
 
 def _resolve(kind: str, wanted: str, names: dict[str, set[str]], ids: list[str]) -> str:

@@ -450,13 +450,21 @@ def _chart_for(chart: bool, chosen: Format) -> None:
 
 
 @app.command()
-def metrics(fmt: FormatOption = None, bom: BomOption = False,
-            catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False) -> None:
-    """The metrics the catalog defines: id, names, category, unit, framework codes."""
+def metrics(
+    query: Annotated[Optional[str], typer.Argument(
+        help="Only the metrics whose id, name, Chinese name (either script), aliases, "
+             "framework codes (A1.2, an aspect such as A1, GRI 305) or printed labels "
+             "contain this.", show_default=False)] = None,
+    fmt: FormatOption = None, bom: BomOption = False,
+    catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False,
+) -> None:
+    """The metrics the catalog defines, or those matching QUERY: id, names, category, unit, framework codes."""  # noqa: E501
+    from . import api
     from .views import metrics_report
 
     chosen = _format(fmt, bom)
-    _emit(metrics_report(_catalog(catalog, no_builtin)), chosen, bom)
+    data = _catalog(catalog, no_builtin)
+    _emit(metrics_report(data, api.metrics(data, query)), chosen, bom)
 
 
 @app.command()

@@ -575,9 +575,9 @@ def defined_at(origin: Any) -> str:
     return str(origin)
 
 
-def metrics_report(catalog: Catalog) -> Report:
+def metrics_report(catalog: Catalog, metrics: list[Any] | None = None) -> Report:
     rows = []
-    for metric in catalog.metrics.values():
+    for metric in catalog.metrics.values() if metrics is None else metrics:
         companies = catalog.companies_reporting(metric.id)
         rows.append({"metric": metric.id, "name": metric.name, "name_zh": metric.name_zh,
                      "category": metric.category, "unit": metric.unit, "hkex": list(metric.hkex),

@@ -121,3 +121,36 @@ def test_no_absolute_path_in_output(run, write) -> None:
         for fmt in ("csv", "json"):
             out = run(*command, "-f", fmt).out
             assert "/" + "kpi_catalog.yaml" not in out and "site-packages" not in out, command
+
+
+def _metric_ids(run, *args: str) -> list[str]:
+    result = run(*args, "-f", "csv")
+    assert result.code == 0, result
+    return [r["metric"] for r in _rows(result.out)]
+
+
+def test_metrics_query_searches_names_in_either_script_labels_and_codes(run) -> None:
+    assert _metric_ids(run, "metrics", "溫室") == ["ghg", "ghg_scope1", "ghg_scope2"]
+    assert _metric_ids(run, "metrics", "温室") == ["ghg", "ghg_scope1", "ghg_scope2"]
+    assert _metric_ids(run, "metrics", "汽油消耗量") == ["gasoline"]  # a printed label
+    assert _metric_ids(run, "metrics", "scope 2") == ["ghg_scope2"]
+    assert _metric_ids(run, "metrics", "A1.2") == ["ghg", "ghg_scope1", "ghg_scope2",
+                                                   "ghg_intensity_revenue"]
+
+
+def test_metrics_query_without_a_match_is_exit_3(run) -> None:
+    result = run("metrics", "zzz")
+    assert (result.code, result.out) == (3, "")
+    assert result.err == ("esgcmp: error: no metric matches 'zzz' (searched ids, names, "
+                          "Chinese names, aliases, framework codes and printed labels); see "
+                          "'esgcmp metrics'\n")
+
+
+def test_an_hkex_aspect_and_a_gri_standard_name_the_metrics_under_them(run) -> None:
+    under_a1 = ["ghg", "ghg_scope1", "ghg_scope2", "ghg_intensity_revenue", "so2"]
+    assert _metric_ids(run, "metrics", "A1") == under_a1
+    assert _metric_ids(run, "metrics", "GRI 305") == under_a1
+    compared = sorted(set(_metric_ids(run, "compare", "A1")))
+    assert compared == sorted(under_a1)
+    assert sorted(set(_metric_ids(run, "compare", "gri 305"))) == sorted(under_a1)
+    assert sorted(set(_metric_ids(run, "compare", "A1.2"))) == sorted(under_a1[:4])
