@@ -206,6 +206,31 @@ def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBa
     return result if isinstance(result, Missing) else Missing(company, Why.not_reported)
 
 
+def export(catalog: Catalog, companies: list[str] | None = None,
+           metrics: list[str] | None = None, years: list[int] | None = None,
+           derived: bool = False, basis: EnergyBasis = EnergyBasis()) -> list[Value]:
+    """Every reported value (with ``derived``, derived totals too) of the companies,
+    metrics (names or framework codes) and years asked for, by company, metric and year,
+    flagged as everywhere (``inconsistent`` included)."""
+    chosen = _companies(catalog, companies) or sorted(catalog.companies)
+    wanted = list(dict.fromkeys(m.id for name in metrics for m in catalog.resolve_metrics(name))
+                  ) if metrics else list(catalog.metrics)
+    order = {m: i for i, m in enumerate(catalog.metrics)}
+    values: list[Value] = []
+    for company in chosen:
+        for metric in sorted(wanted, key=order.__getitem__):
+            for year in (years_available(catalog, company, metric) if derived
+                         else catalog.years(company, metric)):
+                if years and year not in years:
+                    continue
+                found = value_of(catalog, company, metric, year, basis)
+                if isinstance(found, Value):
+                    values.append(found)
+    if not values:
+        raise NoDataError("no value for the companies, metrics and years asked for")
+    return flag_inconsistent(catalog, values)
+
+
 def metrics(catalog: Catalog, query: str | None = None) -> list[Metric]:
     """The catalog's metrics, or those whose id, name, Chinese name (either script),
     aliases, framework codes or printed labels contain the query (names folded as

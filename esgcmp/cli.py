@@ -477,6 +477,47 @@ def companies(fmt: FormatOption = None, bom: BomOption = False,
     _emit(companies_report(_catalog(catalog, no_builtin)), chosen, bom)
 
 
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def export(
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", "-c", help="Only these companies (repeatable).", show_default=False)] = None,
+    metric: Annotated[Optional[list[str]], typer.Option(
+        "--metric", "-m", help="Only these metrics: ids, names or framework codes "
+                               "(repeatable).", show_default=False)] = None,
+    year: Annotated[Optional[list[int]], typer.Option(
+        "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
+    derived: Annotated[bool, typer.Option(
+        "--derived", help="Also the totals esgcmp derives (energy where only components "
+                          "are printed), each of kind 'derived'.")] = False,
+    fmt: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="csv or json.", case_sensitive=False)] = ExportFormat.csv,
+    basis: BasisOption = ElectricityBasis.calorific,
+    kgce_per_kwh: CoefficientOption = None,
+    partial: PartialOption = False,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Every value of the catalog (or of the companies, metrics and years named) as one tidy long CSV or JSON table: normalised and as printed, with basis, flags and source."""  # noqa: E501
+    from . import api
+    from .views import export_report
+
+    chosen = Format(fmt.value)
+    _bom_for(bom, chosen.value)
+    if not derived and (basis is not ElectricityBasis.calorific or kgce_per_kwh or partial):
+        raise UsageError("--basis, --kgce-per-kwh and --partial apply to derived totals",
+                         fix="add --derived")
+    energy_basis = _basis(basis, kgce_per_kwh, partial)
+    data = _catalog(catalog, no_builtin)
+    values = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
+    _emit(export_report(values, data), chosen, bom)
+
+
 @app.command()
 def check(
     sources: Annotated[Optional[str], typer.Option(

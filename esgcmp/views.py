@@ -564,6 +564,23 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         align_right=("value", "change", "change_pct"))
 
 
+EXPORT_EXTRA = ["metric_name", "category", "report"]
+
+
+def export_report(values: list[Value], catalog: Catalog) -> Report:
+    """Every value as one tidy long table, for pandas, DuckDB or a spreadsheet."""
+    rows = []
+    for value in values:
+        row = value_row(value)
+        metric = catalog.metrics[value.metric]
+        row.update({"metric_name": metric.name, "category": metric.category,
+                    "report": value.observation.source.name if value.observation else None})
+        rows.append(row)
+    _part_of(rows, catalog)
+    return Report(rows=rows, columns=VALUE_COLUMNS + VALUE_EXTRA + EXPORT_EXTRA,
+                  display=[(c, c) for c in VALUE_COLUMNS], title="Export")
+
+
 def defined_at(origin: Any) -> str:
     """Where a metric or company is defined: ``builtin:kpi_catalog.yaml:LINE`` for the
     built-in catalog (not the path it is installed at), else the file as the user named it."""
