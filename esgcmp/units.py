@@ -67,6 +67,7 @@ _NUMBER = re.compile(r"^\*?\s*(\d[\d,]*(?:\.\d+)?)\s*")
 _TRAILING_MAGNITUDE = re.compile(
     r"^(.+?)\s+((?:hundred |ten )?(?:million|billion|thousand))$", re.I)
 _CURRENCY_WITH_NUMBER = re.compile(r"^(rmb|cny|hk\$|us\$)\s*(\d[\d,]*(?:\.\d+)?)$", re.I)
+_NAMED_CURRENCY = re.compile(r"^(人民幣|人民币|港幣|港币|美元)\s*(\S*)元$")
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,12 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     scale = ONE
     rest = term.strip().lstrip("*").strip()
     currency = _CURRENCY_WITH_NUMBER.match(rest)
-    if currency:  # "RMB10,000": a currency amount used as a unit
-        return Decimal(currency.group(2).replace(",", "")), "CNY", False
+    if currency:  # "RMB10,000", "HK$1,000": a currency amount used as a unit
+        return (Decimal(currency.group(2).replace(",", "")),
+                vocabulary().words[currency.group(1).lower()], False)
+    named = _NAMED_CURRENCY.match(rest)
+    if named:  # 人民幣億元 (RMB 100 million), 港幣萬元 (HK$10,000): 元 is the named currency's
+        rest = named.group(2) + named.group(1)
     trailing = _TRAILING_MAGNITUDE.match(rest)
     words = vocabulary().words
     if trailing and trailing.group(1).lower() in words:  # "RMB million"
@@ -313,8 +318,19 @@ def conversion(printed: str, target_text: str) -> Conversion:
         except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
             continue
         return Conversion(source.scale * factor, note)
+    if _currency(source.expr) and _currency(target.expr):
+        raise UnitError(f"cannot convert '{printed}' ({_currency(source.expr)}) to "
+                        f"'{target_text}' ({_currency(target.expr)}): esgcmp never converts "
+                        "one currency into another", fix="record the value under a metric "
+                        "in its own currency")
     raise _dimension_error(printed, source.expr, target_text, target.expr,
                            "the dimensions differ; check the unit and the metric")
+
+
+def _currency(expr: str) -> str:
+    """The currency a unit expression is in (CNY, HKD, USD), or ''."""
+    found = re.findall(r"\b(CNY|HKD|USD)\b", expr)
+    return found[0] if len(set(found)) == 1 else ""
 
 
 def _dimension_error(from_text: str, from_expr: str, to_text: str, to_expr: str,
@@ -375,5 +391,9 @@ def _target_factor(from_text: str, to_text: str) -> Decimal:
     try:
         return source.scale * _pint_factor(source.expr, target)
     except pint.errors.DimensionalityError:
+        if _currency(source.expr) and _currency(target.expr):
+            raise UnitError(f"cannot convert {from_text} into {to_text}: esgcmp never converts "
+                            "one currency into another", fix=f"leave out --unit {to_text}"
+                            ) from None
         raise _dimension_error(from_text, source.expr, to_text, target.expr,
                                "choose a unit of the same dimension") from None

@@ -114,3 +114,33 @@ def test_an_unclosed_parenthesis_is_not_read_away() -> None:
         parse_printed("(t")
     assert parse_printed("(t)").expr == "t"
     assert parse_printed("((萬噸))").scale == Decimal(10000)
+
+
+@pytest.mark.parametrize(("printed", "scale", "expr"), [
+    ("人民幣億元", Decimal("1E8"), "CNY"), ("人民币万元", Decimal("1E4"), "CNY"),
+    ("HK$100", Decimal(100), "HKD"), ("HK$ million", Decimal("1E6"), "HKD"),
+    ("百萬港元", Decimal("1E6"), "HKD"), ("港幣億元", Decimal("1E8"), "HKD"),
+    ("US$ million", Decimal("1E6"), "USD"), ("RMB10,000", Decimal("1E4"), "CNY"),
+])
+def test_currencies_as_printed(printed, scale, expr) -> None:
+    from esgcmp.units import parse_printed
+
+    unit = parse_printed(printed)
+    assert (unit.scale, unit.expr) == (scale, expr)
+
+
+def test_no_currency_becomes_another() -> None:
+    from esgcmp.errors import UnitError
+    from esgcmp.units import conversion
+
+    assert conversion("港幣億元", "HKD").factor == Decimal("1E8")
+    for printed, target in (("HK$100", "CNY"), ("億元", "HKD"), ("US$ million", "HKD")):
+        with pytest.raises(UnitError, match="esgcmp never converts one currency into another"):
+            conversion(printed, target)
+
+
+def test_unit_option_refuses_another_currency(run) -> None:
+    result = run("compare", "revenue", "--unit", "HKD")
+    assert (result.code, result.out) == (5, "")
+    assert result.err == ("esgcmp: error: cannot convert CNY into HKD: esgcmp never converts one "
+                          "currency into another; leave out --unit HKD\n")
