@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import units
+from .units import format_decimal
 
 from .catalog import Catalog, Progress, catalog_paths, load
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
 from .names import fold
-from .model import Change, Company, Kind, Metric, Missing, Value, Why
+from .model import Change, Company, Kind, Metric, Missing, Source, Value, Why
 from .store import Store, default_root
 from .values import (Comparison, change_for, change_since, changes, convert, series,
                      value_of, years_available)
@@ -204,6 +205,65 @@ def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBa
     latest = max(catalog.years(company), default=None)
     result = value_of(catalog, company, metric.id, latest, basis) if latest else None
     return result if isinstance(result, Missing) else Missing(company, Why.not_reported)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One cited line of a report, with the lines around it when the report is at hand."""
+
+    what: str  # the value it cites: "ghg", or a derived total's input "electricity"
+    source: Source
+    line: int
+    expected: str  # the value as printed (the number, or the literal printed text)
+    context: list[tuple[int, str]] | None  # (line number, text); None: not read
+    found: bool | None  # the value is on the line; None: not read
+    problem: str = ""  # why the report could not be read
+
+
+@dataclass(frozen=True)
+class Quotes:
+    value: Value | Missing  # Missing: the company has no such value (no quotes)
+    quotes: list[Quote]
+    directory: Path | None  # where the reports were looked for
+
+
+def source(catalog: Catalog, company: str, metric: str, year: int,
+           directory: Path | None = None, context: int = 2,
+           basis: EnergyBasis = EnergyBasis()) -> Quotes:
+    """The report lines a value is cited on (a derived total: its inputs' lines), each
+    with ``context`` lines around it when ``directory`` holds the reports."""
+    from .provenance import SourceFiles, printed_on
+
+    found_company = catalog.resolve_company(company)
+    found_metric = catalog.resolve_metric(metric)
+    result = value_of(catalog, found_company.id, found_metric.id, year, basis)
+    if not isinstance(result, Value):
+        return Quotes(result, [], directory)
+    observations = ([(found_metric.id, result.observation)] if result.observation else
+                    [(i.observation.metric, i.observation) for i in result.inputs])
+    files = SourceFiles(directory) if directory is not None else None
+    quotes = []
+    for what, obs in observations:
+        places = [(obs.source, obs.line, obs.value, obs.printed)]
+        places += [(c.source, c.line, c.value, c.printed) for c in obs.also]
+        for cited, number, value, printed in places:
+            expected = printed or (format_decimal(value) if value is not None else "")
+            if files is None:
+                quotes.append(Quote(what, cited, number, expected, None, None))
+                continue
+            lines = [(n, files.line(cited.file, n)) for n in
+                     range(max(1, number - context), number + context + 1)]
+            shown = [(n, text) for n, text in lines if text is not None]
+            text = files.line(cited.file, number)
+            problem = files.problems.get(cited.file, "")
+            if not problem and files.missing(cited.file):
+                problem = f"{cited.file} is not in {directory}"
+            elif not problem and text is None:
+                problem = f"{cited.file} has no line {number}"
+            quotes.append(Quote(what, cited, number, expected, shown if not problem else None,
+                                None if problem else printed_on(text or "", value, printed),
+                                problem))
+    return Quotes(result, quotes, directory)
 
 
 def export(catalog: Catalog, companies: list[str] | None = None,

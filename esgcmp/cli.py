@@ -477,6 +477,48 @@ def companies(fmt: FormatOption = None, bom: BomOption = False,
     _emit(companies_report(_catalog(catalog, no_builtin)), chosen, bom)
 
 
+@app.command()
+def source(
+    company: Annotated[str, typer.Argument(help="Company id, name, alias or ticker.")],
+    metric: Annotated[str, typer.Argument(help="Metric id or name.")],
+    year: Annotated[int, typer.Argument(help="Reporting year.")],
+    sources: Annotated[Optional[str], typer.Option(
+        "--sources", help="Folder of the report files (also ESGCMP_SOURCES); without it the "
+                          "citations only.", show_default=False)] = None,
+    context: Annotated[int, typer.Option(
+        "--context", "-C", help="Lines shown before and after a cited line.", min=0,
+        max=50)] = 2,
+    fmt: FormatOption = None,
+    basis: BasisOption = ElectricityBasis.calorific,
+    kgce_per_kwh: CoefficientOption = None,
+    partial: PartialOption = False,
+    bom: BomOption = False,
+    catalog: CatalogOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """The report lines a value is printed on (a derived total: its inputs'), with the lines around them and the printed value marked, when the reports are at hand."""  # noqa: E501
+    from . import api
+    from .errors import NoDataError
+    from .views import missing_message, source_reports
+
+    chosen = _format(fmt, bom)
+    folder = _folder(sources if sources is not None else os.environ.get("ESGCMP_SOURCES")
+                     or None, "'--sources'" if sources is not None else "ESGCMP_SOURCES")
+    energy_basis = _basis(basis, kgce_per_kwh, partial)
+    data = _catalog(catalog, no_builtin)
+    result = api.source(data, company, metric, year, folder, context, energy_basis)
+    if not result.quotes:
+        raise NoDataError(missing_message(result.value, data, metric))
+    _emit_all(source_reports(result, data), chosen, bom)
+    for quote in result.quotes:
+        if quote.problem:
+            _warn(f"{quote.source.file}:{quote.line}: {quote.problem}")
+    if folder is None:
+        _warn("the reports are not at hand: give --sources DIR or set ESGCMP_SOURCES")
+    if any(quote.problem for quote in result.quotes):
+        raise typer.Exit(ExitCode.NOT_FOUND)
+
+
 class ExportFormat(str, Enum):
     csv = "csv"
     json = "json"

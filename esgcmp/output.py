@@ -45,6 +45,7 @@ class Report:
     headed: bool = False  # a rich table names each section on a row of its own instead
     align_right: tuple[str, ...] = ()
     stacked: tuple[str, ...] = ("where", "flags")  # a rich table lists their items a line each
+    emphasis: dict[int, str] = field(default_factory=dict)  # row -> text a terminal highlights
 
 
 def number_text(value: Any, grouped: bool = True) -> str:
@@ -323,14 +324,14 @@ def print_table(report: Report, console: Any) -> None:
                            if layout.named_groups else [])
     widths = column_widths(layout.headings, sized, rigid, minimums, room)
     if widths is None:
-        _print_records(layout, rigid, console)
+        _print_records(layout, rigid, console, report.emphasis)
     else:
         table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=False)
         for heading, width, r in zip(layout.headings, widths, right):
             table.add_column("\n".join(wrap(heading, width)), width=width, no_wrap=True,
                              justify="right" if r else "left")
         previous = None
-        for group, cells in zip(layout.groups, layout.rows):
+        for index, (group, cells) in enumerate(zip(layout.groups, layout.rows)):
             shown = list(cells)
             if report.group_by and group != previous:
                 if previous is not None:
@@ -340,11 +341,22 @@ def print_table(report: Report, console: Any) -> None:
             elif layout.group_first:
                 shown[0] = ""  # the group's name on its first row only
             previous = group
-            table.add_row(*[Text("\n".join(wrap(cell, width)))
+            table.add_row(*[_emphasised("\n".join(wrap(cell, width)),
+                                        report.emphasis.get(index))
                             for cell, width in zip(shown, widths)])
         console.print(table)
     for note in report.notes:
         console.print(Text(terminal_text(note)))
+
+
+def _emphasised(text: str, words: str | None) -> Any:
+    """A cell as rich Text, the words a report emphasises (a quoted value) highlighted."""
+    from rich.text import Text
+
+    cell = Text(text)
+    if words:  # whole: 11.7 is not highlighted inside 211.7 or 11.75
+        cell.highlight_regex(rf"(?<![\d.]){re.escape(words)}(?![\d])", style="reverse")
+    return cell
 
 
 def _print_title(report: Report, console: Any) -> None:
@@ -357,7 +369,8 @@ def _print_title(report: Report, console: Any) -> None:
         console.print()
 
 
-def _print_records(layout: _Layout, rigid: list[bool], console: Any) -> None:
+def _print_records(layout: _Layout, rigid: list[bool], console: Any,
+                   emphasis: dict[int, str]) -> None:
     """One stacked record per row: a heading line (the row's first cell, and its year),
     then each other non-empty cell beside its column heading, wrapped to the terminal
     (a rigid cell, a number or a unit, on one line)."""
@@ -374,7 +387,7 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any) -> None:
                           max((piece_width(layout.headings[i]) for i in fields), default=0)))
     value_width = max(console.width - 4 - label_width, 1)
     previous = None
-    for group, cells in zip(layout.groups, layout.rows):
+    for index, (group, cells) in enumerate(zip(layout.groups, layout.rows)):
         if layout.named_groups and group != previous:
             for line in wrap(terminal_text(str(group)), console.width):
                 console.print(Text(line, style="bold underline"), soft_wrap=True)
@@ -391,7 +404,8 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any) -> None:
                 label = labels[n] if n < len(labels) else ""
                 value = values[n] if n < len(values) else ""
                 pad = " " * (label_width - cell_len(label))
-                console.print(Text(f"  {label}{pad}  {value}".rstrip()), soft_wrap=True)
+                console.print(_emphasised(f"  {label}{pad}  {value}".rstrip(),
+                                          emphasis.get(index)), soft_wrap=True)
         console.print()
 
 

@@ -11,15 +11,15 @@ from .model import (BASIS_ASPECTS, Basis, Change, Derivation, ElectricityBasis,
                     Framework, Implication, Input, Kind, Missing, Value, Why, YearChoice, YearRule,
                     basis_differences, unstated)
 from .names import plural
-from .output import Report
+from .output import Report, number_text
 from .units import format_decimal
 
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .check import Finding
     from .draft import Draft
+    from .api import Quotes, Trend
     from .intensity import IntensityComparison
-    from .api import Trend
     from .values import Comparison
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
@@ -562,6 +562,53 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
         headed=framework is None,
         notes=notes + _derivation_notes(values) + _flag_notes(values) + source_legend(values),
         align_right=("value", "change", "change_pct"))
+
+
+def missing_message(missing: Missing, catalog: Catalog, metric: str) -> str:
+    """Why there is nothing to quote."""
+    found = catalog.resolve_metric(metric)
+    return f"{missing.company} has no '{found.id}' for {missing.year}: {reason(missing)}"
+
+
+SOURCE_COLUMNS = ["company", "metric", "year", "cites", "report", "source", "line",
+                  "printed", "found", "number", "text", "cited", "problem"]
+
+
+def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
+    """The cited lines of a value with their context: a report per citation, one row per
+    line shown (one row per citation when the reports are not at hand)."""
+    value = result.value
+    reports = []
+    for quote in result.quotes:
+        base = {"company": value.company, "metric": value.metric, "year": value.year,
+                "cites": quote.what, "report": quote.source.name, "source": quote.source.file,
+                "line": quote.line, "printed": quote.expected, "found": quote.found,
+                "problem": quote.problem or None}
+        rows: list[dict[str, Any]] = []
+        emphasis: dict[int, str] = {}
+        if quote.context is None:
+            rows.append({**base, "mark": "", "number": None,
+                         "text": quote.problem or "(the report is not at hand)"})
+        for number, text in quote.context or []:
+            if number == quote.line and quote.found:
+                emphasis[len(rows)] = quote.expected
+            rows.append({**base, "mark": ">" if number == quote.line else "", "number": number,
+                         "text": text.rstrip(), "cited": number == quote.line})
+        notes = ([f"{quote.expected} is not on line {quote.line}."] if quote.found is False
+                 else [])
+        reports.append(Report(
+            rows=rows, columns=SOURCE_COLUMNS,
+            display=[("mark", ""), ("number", "Line"), ("text", "Text")],
+            title=f"{quote.source.cite(quote.line)} ({quote.source.file}): {quote.what} "
+                  f"{value.year}, printed {quote.expected}", notes=notes,
+            align_right=("number",), emphasis=emphasis))
+    name = catalog.metrics[value.metric].name
+    reports[0].title = (f"{name} ({value.metric}) of {value.company}, {value.year}: "
+                        f"{number_text(value.value)} {value.unit}\n\n{reports[0].title}")
+    if result.directory is None:
+        reports[-1].notes.append("The reports are not at hand: give --sources DIR (or set "
+                                 "ESGCMP_SOURCES) to see the lines.")
+    return reports
 
 
 EXPORT_EXTRA = ["metric_name", "category", "report"]

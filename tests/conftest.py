@@ -48,6 +48,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
     monkeypatch.delenv("ESGCMP_NO_CACHE", raising=False)
     monkeypatch.delenv("ESGCMP_CATALOG", raising=False)
     monkeypatch.delenv("ESGCMP_DEBUG", raising=False)
+    monkeypatch.delenv("ESGCMP_SOURCES", raising=False)
+    monkeypatch.delenv("ESGCMP_PAGER", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("NO_COLOR", "1")
 

@@ -68,7 +68,7 @@ def test_every_output_column_is_documented(run) -> None:
     commands = [("metrics",), ("companies",), ("show", "china-unicom", "2020", "--change"),
                 ("compare", "energy", "--change", "--from", "2018"),
                 ("compare", "ghg", "--per", "revenue"), ("trend", "ghg", "--from", "2018"),
-                ("check",), ("export",)]
+                ("check",), ("export",), ("source", "unicom", "ghg", "2020")]
     for command in commands:
         header = run(*command, "--format", "csv").out.splitlines()[0].split(",")
         undocumented = [c for c in header if f"`{c}`" not in documented]

@@ -1,0 +1,84 @@
+"""esgcmp source: the report lines a value is printed on, with their context."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from .conftest import seeds_dir
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def seeds() -> str:
+    if not (seeds_dir() / "004_74dae4d02e57c763.txt").is_file():
+        pytest.skip("the seed reports are not beside the checkout")
+    return str(seeds_dir())
+
+
+def test_the_cited_line_with_its_context(run, seeds) -> None:
+    result = run("source", "unicom", "ghg", "2020", "--sources", seeds, "-f", "csv")
+    assert (result.code, result.err) == (0, "")
+    rows = _rows(result.out)
+    assert [(r["number"], r["cited"], r["text"]) for r in rows] == [
+        ("4297", "False", "節能量5 萬噸標準煤 16.92 17.28 24.5"), ("4298", "False", ""),
+        ("4299", "True", "溫室氣體排放量 百萬噸 13.13 13.2 14.23"), ("4300", "False", ""),
+        ("4301", "False", "直接GHG排放總量（範疇一） 百萬噸 0.37 0.39 0.2")]
+    assert {(r["report"], r["source"], r["line"], r["printed"], r["found"]) for r in rows} == {
+        ("CU CSR 2020", "004_74dae4d02e57c763.txt", "4299", "14.23", "True")}
+
+
+def test_every_printing_and_the_marked_line_in_plain_output(run, seeds) -> None:
+    result = run("source", "unicom", "electricity_cost_saved", "2020", "--sources", seeds,
+                 "-C", "0", "-f", "plain")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == ("Electricity cost saved by retiring old equipment "
+                        "(electricity_cost_saved) of china-unicom, 2020: 34,630,000 CNY")
+    assert "CU CSR 2020, line 2425 (004_74dae4d02e57c763.txt): electricity_cost_saved 2020, " \
+           "printed 3463" in lines
+    assert ">     2425  進老舊設備退網下電，全年節省電費約3463萬元。" in lines
+    assert ">      432  RMB34.63 million in electricity cost for the year." in lines
+
+
+def test_a_derived_total_quotes_its_inputs(run, seeds) -> None:
+    rows = _rows(run("source", "ct", "energy", "2020", "--sources", seeds, "-C", "0",
+                     "-f", "csv").out)
+    assert [(r["cites"], r["line"]) for r in rows] == [
+        ("electricity", "4848"), ("gasoline", "4852"), ("diesel", "4854"),
+        ("natural_gas", "4856"), ("purchased_heat", "4858")]
+
+
+def test_without_the_reports_the_citation_and_where_to_look(run) -> None:
+    result = run("source", "unicom", "ghg", "2020", "-f", "csv")
+    assert result.code == 0
+    assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR or "
+                          "set ESGCMP_SOURCES\n")
+    assert [(r["source"], r["line"], r["printed"], r["text"]) for r in _rows(result.out)] == [
+        ("004_74dae4d02e57c763.txt", "4299", "14.23", "(the report is not at hand)")]
+
+
+def test_a_report_missing_from_the_folder_is_exit_3(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ESGCMP_SOURCES", str(tmp_path))
+    result = run("source", "unicom", "ghg", "2020", "-f", "csv")
+    assert result.code == 3
+    assert result.err == (f"esgcmp: warning: 004_74dae4d02e57c763.txt:4299: "
+                          f"004_74dae4d02e57c763.txt is not in {tmp_path}\n")
+
+
+def test_no_such_value_is_exit_3(run) -> None:
+    result = run("source", "unicom", "call_drop_rate_mobile", "2020")
+    assert (result.code, result.out) == (3, "")
+    assert result.err == ("esgcmp: error: china-unicom has no 'call_drop_rate_mobile' for "
+                          "2020: not reported\n")
+
+
+def test_a_sources_folder_that_does_not_exist_is_a_usage_error(run) -> None:
+    result = run("source", "unicom", "ghg", "2020", "--sources", "/nonexistent")
+    assert (result.code, result.out) == (2, "")
+    assert "'/nonexistent' does not exist" in result.err
