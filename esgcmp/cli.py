@@ -30,7 +30,7 @@ app = typer.Typer(
          "Every value leads back to the report line it was printed on; derived values "
          "show how they were made. Exit codes: 0 ok, 1 check found errors, 2 usage, "
          "3 unknown company/metric/year, 4 catalog error, 5 unit error.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -96,6 +96,54 @@ def _coefficient(text: str | None) -> Decimal | None:
 
     low, high = rules().energy.generation_range
     return _decimal(text, "'--kgce-per-kwh'", low, high)
+
+
+def _completion_catalog(ctx: typer.Context) -> Any:
+    """The catalog the command line names so far, for completion; None when it cannot be
+    read (completion then offers nothing, and says nothing)."""
+    from .api import Session
+
+    try:
+        params = ctx.params if ctx is not None else {}
+        session = Session(params.get("catalog"), builtin=not params.get("no_builtin", False))
+        try:
+            return session.catalog
+        finally:
+            session.close()
+    except Exception:  # noqa: BLE001 - completion must never fail or print
+        return None
+
+
+def _complete_company(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Company ids and the aliases without spaces (a shell word each)."""
+    data = _completion_catalog(ctx)
+    if data is None:
+        return []
+    return [(name, company.name) for company in data.companies.values()
+            for name in (company.id, *company.aliases)
+            if " " not in name and name.casefold().startswith(incomplete.casefold())]
+
+
+def _complete_metric(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    data = _completion_catalog(ctx)
+    if data is None:
+        return []
+    return [(metric.id, metric.name) for metric in data.metrics.values()
+            if metric.id.startswith(incomplete.casefold())]
+
+
+def _complete_year(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The years of the company named before, else every year of the catalog."""
+    data = _completion_catalog(ctx)
+    if data is None:
+        return []
+    try:
+        company = ctx.params.get("company")
+        company_id = data.resolve_company(company).id if isinstance(company, str) else None
+        years = data.years(company_id)
+    except Exception:  # noqa: BLE001 - an unknown company: every year
+        years = data.years()
+    return [str(year) for year in years if str(year).startswith(incomplete)]
 
 
 CatalogOption = Annotated[Optional[list[str]], typer.Option(
@@ -307,8 +355,10 @@ def _writing() -> Iterator[None]:
 @app.command()
 def show(
     company: Annotated[str, typer.Argument(help="Company id, name, Chinese name, alias or "
-                                                "ticker (case-insensitive).")],
-    year: Annotated[int, typer.Argument(help="Reporting year, e.g. 2020.")],
+                                                "ticker (case-insensitive).",
+                                           autocompletion=_complete_company)],
+    year: Annotated[int, typer.Argument(help="Reporting year, e.g. 2020.",
+                                        autocompletion=_complete_year)],
     change: Annotated[bool, typer.Option(
         "--change", help="Add the change against the previous reported year.")] = False,
     framework: Annotated[Optional[Framework], typer.Option(
@@ -337,17 +387,18 @@ def show(
 @app.command()
 def compare(
     metric: Annotated[str, typer.Argument(help="Metric id, name or framework code, e.g. "
-                                               "energy, ghg, water, A1.2.")],
+                                               "energy, ghg, water, A1.2.",
+                                          autocompletion=_complete_metric)],
     year: Annotated[Optional[int], typer.Option(
         "--year", "-y", help="Year to compare; default: the latest year that every compared "
                              "company reported.", show_default=False)] = None,
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Compare only these companies (repeatable).",
-        show_default=False)] = None,
+        show_default=False, autocompletion=_complete_company)] = None,
     per: Annotated[Optional[str], typer.Option(
         "--per", "-p", help="Divide by this metric (revenue, employees, ...): an intensity "
                             "ratio, beside any intensity the company reported.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=_complete_metric)] = None,
     unit: Annotated[Optional[str], typer.Option(
         "--unit", "-u", help="Convert to this unit (same dimension), e.g. GJ, MtCO2e, MWh; "
                              "with --per, the unit of the intensity.", show_default=False)] = None,
@@ -398,11 +449,12 @@ def compare(
 def trend(
     names: Annotated[list[str], typer.Argument(
         help="The metric (id, name or framework code). The older form 'trend COMPANY... "
-             "METRIC' still works.", metavar="METRIC", show_default=False)],
+             "METRIC' still works.", metavar="METRIC", show_default=False,
+        autocompletion=_complete_metric)],
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable); default: every company, "
                                 "those that do not report the metric listed as missing.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=_complete_company)] = None,
     first: Annotated[Optional[int], typer.Option(
         "--from", help="Start at this year, and add the change since it and the CAGR.",
         show_default=False)] = None,
@@ -479,9 +531,11 @@ def companies(fmt: FormatOption = None, bom: BomOption = False,
 
 @app.command()
 def source(
-    company: Annotated[str, typer.Argument(help="Company id, name, alias or ticker.")],
-    metric: Annotated[str, typer.Argument(help="Metric id or name.")],
-    year: Annotated[int, typer.Argument(help="Reporting year.")],
+    company: Annotated[str, typer.Argument(help="Company id, name, alias or ticker.",
+                                           autocompletion=_complete_company)],
+    metric: Annotated[str, typer.Argument(help="Metric id or name.",
+                                          autocompletion=_complete_metric)],
+    year: Annotated[int, typer.Argument(help="Reporting year.", autocompletion=_complete_year)],
     sources: Annotated[Optional[str], typer.Option(
         "--sources", help="Folder of the report files (also ESGCMP_SOURCES); without it the "
                           "citations only.", show_default=False)] = None,
@@ -527,10 +581,12 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="Only these companies (repeatable).", show_default=False)] = None,
+        "--company", "-c", help="Only these companies (repeatable).", show_default=False,
+        autocompletion=_complete_company)] = None,
     metric: Annotated[Optional[list[str]], typer.Option(
         "--metric", "-m", help="Only these metrics: ids, names or framework codes "
-                               "(repeatable).", show_default=False)] = None,
+                               "(repeatable).", show_default=False,
+        autocompletion=_complete_metric)] = None,
     year: Annotated[Optional[list[int]], typer.Option(
         "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
     derived: Annotated[bool, typer.Option(
