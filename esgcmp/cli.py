@@ -166,6 +166,9 @@ CoefficientOption = Annotated[Optional[str], typer.Option(
     "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
                            "e.g. 0.3 (the average coal use of thermal power supply in that year).",
     show_default=False, metavar="NUMBER")]
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="One row per company, a column per year (or per metric), units in the "
+                   "headings: for a spreadsheet.")]
 PartialOption = Annotated[bool, typer.Option(
     "--partial", help="Derive an energy total even when a component it requires "
                       "(electricity) is never reported; such a sum is flagged partial.")]
@@ -364,6 +367,7 @@ def show(
     framework: Annotated[Optional[Framework], typer.Option(
         "--framework", help="Order by framework code instead of category: hkex or gri.",
         case_sensitive=False, show_default=False)] = None,
+    wide: WideOption = False,
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
@@ -377,11 +381,19 @@ def show(
     from .views import show_report
 
     chosen = _format(fmt, bom)
+    if wide and (change or framework is not None):
+        raise UsageError("--wide lays out values only, not with --change or --framework",
+                         fix="leave out --wide, or the others")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     result = api.show(data, company, year, energy_basis, with_changes=change)
-    _emit(show_report(result.values, data, result.company.id, year, changes=result.changes,
-                      framework=framework), chosen, bom)
+    report = show_report(result.values, data, result.company.id, year, changes=result.changes,
+                         framework=framework)
+    if wide:
+        from .views import wide_report
+
+        report = wide_report([report], "metric", report.title)
+    _emit(report, chosen, bom)
 
 
 @app.command()
@@ -410,6 +422,10 @@ def compare(
         show_default=False)] = None,
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as horizontal bars (table, plain, markdown).")] = False,
+    years: Annotated[Optional[str], typer.Option(
+        "--years", help="Several years: a range 2018-2020 or a list 2018,2020 (not with "
+                        "--year).", show_default=False, metavar="YEARS")] = None,
+    wide: WideOption = False,
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
@@ -429,20 +445,61 @@ def compare(
                          fix="leave out --change, or --per")
     if since is not None and not change:
         raise UsageError("--from applies with --change only", fix="add --change")
+    chosen_years = _years(years, year)
+    names = [name.strip() for name in metric.split(",") if name.strip()]
+    if not names:
+        raise typer.BadParameter(f"'{metric}' names no metric", param_hint="'METRIC'")
+    if wide and (per is not None or change or chart):
+        raise UsageError("--wide lays out values only, not with --per, --change or --chart",
+                         fix="leave out --wide, or the others")
+    if wide and len(chosen_years) < 2 and len(names) < 2:
+        raise UsageError("--wide needs several years (--years) or several metrics (ghg,water)",
+                         fix="add --years 2018-2020, or name more metrics")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     ascii_chart = chosen is not Format.table
-    if per is not None:
-        reports = [intensity_report(result, data, chart=chart, ascii_chart=ascii_chart)
-                   for result in api.intensity(data, metric, per, year=year, companies=company,
-                                               unit=unit, basis=energy_basis)]
-    else:
-        reports = [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
-                                  since=since)
-                   for result in api.compare(data, metric, year=year, companies=company,
-                                             unit=unit, basis=energy_basis, with_changes=change,
-                                             since=since)]
+    reports = []
+    for name in names:
+        for one_year in chosen_years:
+            if per is not None:
+                reports += [intensity_report(result, data, chart=chart, ascii_chart=ascii_chart)
+                            for result in api.intensity(data, name, per, year=one_year,
+                                                        companies=company, unit=unit,
+                                                        basis=energy_basis)]
+            else:
+                reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
+                                           since=since)
+                            for result in api.compare(data, name, year=one_year,
+                                                      companies=company, unit=unit,
+                                                      basis=energy_basis, with_changes=change,
+                                                      since=since)]
+    if wide:
+        from .views import wide_report
+
+        across = "year" if len(names) == 1 and len(chosen_years) > 1 else "metric"
+        reports = [wide_report(reports, across, f"{', '.join(names)}, one row per company")]
     _emit_all(reports, chosen, bom)
+
+
+def _years(text: str | None, year: int | None) -> list[int | None]:
+    """--years as a list of years (a range 2018-2020 or a list 2018,2020); [--year]
+    without it."""
+    if text is None:
+        return [year]
+    if year is not None:
+        raise UsageError("--year and --years together", fix="give one of them")
+    try:
+        if re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", text):
+            first, last = (int(part) for part in text.split("-"))
+            found = list(range(first, last + 1))
+        else:
+            found = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        found = []
+    if not found or any(not 1900 <= y <= 2100 for y in found):
+        raise typer.BadParameter(f"'{text}' is not a range such as 2018-2020 or a list such "
+                                 "as 2018,2020", param_hint="'--years'")
+    return list(dict.fromkeys(found))
 
 
 @app.command()
@@ -466,6 +523,7 @@ def trend(
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as bars in plain and markdown output too (a "
                         "terminal table always has them).")] = False,
+    wide: WideOption = False,
     fmt: FormatOption = None,
     basis: BasisOption = ElectricityBasis.calorific,
     kgce_per_kwh: CoefficientOption = None,
@@ -488,10 +546,18 @@ def trend(
                          fix="give an earlier --from or a later --to")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
+    if wide and (chart or first is not None):
+        raise UsageError("--wide lays out values only, not with --chart or --from",
+                         fix="leave out --wide, or the others")
     result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
                        first=first, last=last)
-    _emit(trend_report(result, data, chart=chart or chosen is Format.table,
-                       ascii_chart=chosen is not Format.table), chosen, bom)
+    report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,
+                          ascii_chart=chosen is not Format.table)
+    if wide:
+        from .views import wide_report
+
+        report = wide_report([report], "year", report.title)
+    _emit(report, chosen, bom)
 
 
 def _chart_for(chart: bool, chosen: Format) -> None:

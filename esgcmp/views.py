@@ -628,6 +628,40 @@ def export_report(values: list[Value], catalog: Catalog) -> Report:
                   display=[(c, c) for c in VALUE_COLUMNS], title="Export")
 
 
+def wide_report(reports: list[Report], across: str, title: str) -> Report:
+    """Long reports spread out for a spreadsheet: one row per company, a column per year
+    (``across="year"``) or per metric (``"metric"``), the unit (and the year of a metric
+    column) in the heading; a value's flags in one ``flags`` column, by heading."""
+    rows = [row for report in reports for row in report.rows if row.get("value") is not None]
+    columns: dict[tuple[Any, ...], str] = {}
+    for row in rows:
+        key = (row["year"],) if across == "year" else (row["metric"], row["year"])
+        if key not in columns:
+            name = str(row["year"]) if across == "year" else f"{row['metric']} {row['year']}"
+            columns[key] = f"{name} ({row['unit']})"
+    order = sorted(columns) if across == "year" else list(columns)
+    headings = [columns[key] for key in order]
+    wide: dict[str, dict[str, Any]] = {}
+    for report in reports:
+        for row in report.rows:
+            wide.setdefault(row["company"], {"company": row["company"], "flags": []})
+    for row in rows:
+        key = (row["year"],) if across == "year" else (row["metric"], row["year"])
+        line = wide[row["company"]]
+        line[columns[key]] = row["value"]
+        if row.get("flags"):
+            line["flags"].append(f"{columns[key]}: {', '.join(row['flags'])}")
+    out = list(wide.values())
+    for line in out:
+        line["flags"] = line["flags"] or None
+    notes = [note for report in reports for note in report.notes]
+    return Report(rows=out, columns=["company", *headings, "flags"],
+                  display=[("company", "Company"), *[(h, h) for h in headings],
+                           ("flags", "Flags")],
+                  title=title, notes=list(dict.fromkeys(notes)), align_right=tuple(headings),
+                  stacked=("flags",))
+
+
 def defined_at(origin: Any) -> str:
     """Where a metric or company is defined: ``builtin:kpi_catalog.yaml:LINE`` for the
     built-in catalog (not the path it is installed at), else the file as the user named it."""

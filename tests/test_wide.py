@@ -1,0 +1,68 @@
+"""--wide: one row per company, a column per year or metric, units in the headings."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+
+def _table(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_trend_wide_has_a_column_per_year(run) -> None:
+    result = run("trend", "ghg", "--wide", "-f", "csv")
+    assert result.code == 0, result
+    assert _table(result.out) == [
+        ["company", "2018 (tCO2e)", "2019 (tCO2e)", "2020 (tCO2e)", "flags"],
+        ["china-comservice", "", "415800", "554400",
+         "2019 (tCO2e): scope, approx;2020 (tCO2e): scope, approx"],
+        ["china-telecom", "6900000", "7665000", "8866000",
+         "2018 (tCO2e): inconsistent;2019 (tCO2e): inconsistent;2020 (tCO2e): inconsistent"],
+        ["china-unicom", "13130000", "13200000", "14230000", "2020 (tCO2e): inconsistent"]]
+
+
+def test_compare_years_long_and_wide(run) -> None:
+    long = _table(run("compare", "ghg", "--years", "2019,2020", "-f", "csv").out)
+    assert [(r[0], r[1], r[3]) for r in long[1:]] == [
+        ("china-unicom", "2019", "13200000"), ("china-telecom", "2019", "7665000"),
+        ("china-comservice", "2019", "415800"), ("china-unicom", "2020", "14230000"),
+        ("china-telecom", "2020", "8866000"), ("china-comservice", "2020", "554400")]
+    wide = _table(run("compare", "ghg", "--years", "2018-2020", "--wide", "-f", "csv").out)
+    assert wide[0] == ["company", "2018 (tCO2e)", "2019 (tCO2e)", "2020 (tCO2e)", "flags"]
+    assert wide[3][:4] == ["china-comservice", "", "415800", "554400"]
+
+
+def test_compare_several_metrics_wide(run) -> None:
+    wide = _table(run("compare", "ghg,energy,water", "--wide", "-f", "csv").out)
+    assert wide[0] == ["company", "ghg 2020 (tCO2e)", "energy 2020 (tce)", "water 2020 (t)",
+                       "flags"]
+    assert wide[1][:4] == ["china-unicom", "14230000", "2215263.2689", "14990000"]
+    assert wide[2][:4] == ["china-telecom", "8866000", "3353595.9932", ""]
+
+
+def test_several_metrics_long_is_one_table(run) -> None:
+    rows = _table(run("compare", "ghg,water", "-f", "csv").out)
+    assert sorted({r[2] for r in rows[1:]}) == ["ghg", "water"]
+
+
+def test_show_wide_is_one_row(run) -> None:
+    wide = _table(run("show", "ccs", "2020", "--wide", "-f", "csv").out)
+    assert len(wide) == 2 and wide[0][:3] == ["company", "energy 2020 (tce)", "ghg 2020 (tCO2e)"]
+    assert wide[1][:3] == ["china-comservice", "172000", "554400"]
+
+
+def test_wide_refuses_what_it_would_ignore(run) -> None:
+    for args, message in (
+            (["compare", "ghg", "--wide"], "--wide needs several years (--years) or several "
+                                           "metrics"),
+            (["compare", "ghg", "--years", "2019,2020", "--wide", "--per", "revenue"],
+             "--wide lays out values only"),
+            (["compare", "ghg", "--year", "2020", "--years", "2019,2020"],
+             "--year and --years together"),
+            (["compare", "ghg", "--years", "20x"], "'20x' is not a range"),
+            (["trend", "ghg", "--wide", "--from", "2019"], "--wide lays out values only"),
+            (["show", "ccs", "2020", "--wide", "--change"], "--wide lays out values only")):
+        result = run(*args)
+        assert (result.code, result.out) == (2, ""), args
+        assert message in result.err, args
