@@ -244,6 +244,26 @@ def _basis(name: ElectricityBasis, coefficient: str | None,
     return EnergyBasis(electricity=name, kgce_per_kwh=value, partial=partial)
 
 
+def _basis_applies(data: Any, names: list[str], basis: ElectricityBasis,
+                   coefficient: str | None, partial: bool) -> None:
+    """--basis, --kgce-per-kwh and --partial change derived energy totals only: with
+    metrics of which none is one, they would be ignored, so they are refused."""
+    from .derive import is_derivable
+
+    if basis is ElectricityBasis.calorific and coefficient is None and not partial:
+        return
+    metrics = [m.id for name in names for m in data.resolve_metrics(name)]
+    if not any(is_derivable(m) for m in metrics):
+        given = [option for option, used in (("--basis", basis is not ElectricityBasis.calorific),
+                                             ("--kgce-per-kwh", coefficient is not None),
+                                             ("--partial", partial)) if used]
+        named = list(dict.fromkeys(metrics))
+        raise UsageError(f"{' and '.join(given)} change{'s' if len(given) == 1 else ''} "
+                         f"derived energy totals only; {', '.join(named)} "
+                         f"{'is not one' if len(named) == 1 else 'are none'}",
+                         fix=f"leave out {' and '.join(given)}")
+
+
 def _raise_broken_pipe() -> None:
     """rich exits with status 1 on a broken pipe; esgcmp's own handler decides."""
     raise BrokenPipeError
@@ -457,6 +477,7 @@ def compare(
                          fix="add --years 2018-2020, or name more metrics")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
+    _basis_applies(data, names + ([per] if per else []), basis, kgce_per_kwh, partial)
     ascii_chart = chosen is not Format.table
     reports = []
     for name in names:
@@ -549,6 +570,7 @@ def trend(
     if wide and (chart or first is not None):
         raise UsageError("--wide lays out values only, not with --chart or --from",
                          fix="leave out --wide, or the others")
+    _basis_applies(data, names[-1:], basis, kgce_per_kwh, partial)
     result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
                        first=first, last=last)
     report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,
@@ -573,6 +595,10 @@ def metrics(
         help="Only the metrics whose id, name, Chinese name (either script), aliases, "
              "framework codes (A1.2, an aspect such as A1, GRI 305) or printed labels "
              "contain this.", show_default=False)] = None,
+    framework: Annotated[Optional[Framework], typer.Option(
+        "--framework", help="Only the metrics with a code of this framework (hkex or gri), "
+                            "in the order of their codes.", case_sensitive=False,
+        show_default=False)] = None,
     fmt: FormatOption = None, bom: BomOption = False,
     catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False,
 ) -> None:
@@ -582,7 +608,7 @@ def metrics(
 
     chosen = _format(fmt, bom)
     data = _catalog(catalog, no_builtin)
-    _emit(metrics_report(data, api.metrics(data, query)), chosen, bom)
+    _emit(metrics_report(data, api.metrics(data, query), framework), chosen, bom)
 
 
 @app.command()
@@ -626,6 +652,7 @@ def source(
                      or None, "'--sources'" if sources is not None else "ESGCMP_SOURCES")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
+    _basis_applies(data, [metric], basis, kgce_per_kwh, partial)
     result = api.source(data, company, metric, year, folder, context, energy_basis)
     if not result.quotes:
         raise NoDataError(missing_message(result.value, data, metric))

@@ -673,9 +673,15 @@ def defined_at(origin: Any) -> str:
     return str(origin)
 
 
-def metrics_report(catalog: Catalog, metrics: list[Any] | None = None) -> Report:
+def metrics_report(catalog: Catalog, metrics: list[Any] | None = None,
+                   framework: Framework | None = None) -> Report:
+    """The metrics; with a framework, only those it codes, in the order of their codes."""
+    chosen = list(catalog.metrics.values()) if metrics is None else metrics
+    if framework is not None:
+        chosen = sorted((m for m in chosen if getattr(m, framework.value)),
+                        key=lambda m: _code_key(getattr(m, framework.value)))
     rows = []
-    for metric in catalog.metrics.values() if metrics is None else metrics:
+    for metric in chosen:
         companies = catalog.companies_reporting(metric.id)
         rows.append({"metric": metric.id, "name": metric.name, "name_zh": metric.name_zh,
                      "category": metric.category, "unit": metric.unit, "hkex": list(metric.hkex),
@@ -686,7 +692,10 @@ def metrics_report(catalog: Catalog, metrics: list[Any] | None = None) -> Report
                   display=[("metric", "Metric"), ("name", "Name"), ("name_zh", "中文"),
                            ("category", "Category"), ("unit", "Unit"), ("hkex", "HKEX"),
                            ("gri", "GRI"), ("companies", "Companies")],
-                  title="Metrics", group_by="category", align_right=("companies",))
+                  title="Metrics" if framework is None else
+                  f"Metrics by {framework.value.upper()} code",
+                  group_by="category" if framework is None else None,
+                  align_right=("companies",))
 
 
 def companies_report(catalog: Catalog) -> Report:

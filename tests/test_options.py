@@ -154,3 +154,27 @@ def test_an_hkex_aspect_and_a_gri_standard_name_the_metrics_under_them(run) -> N
     assert compared == sorted(under_a1)
     assert sorted(set(_metric_ids(run, "compare", "gri 305"))) == sorted(under_a1)
     assert sorted(set(_metric_ids(run, "compare", "A1.2"))) == sorted(under_a1[:4])
+
+
+def test_energy_basis_options_with_no_derived_total_are_refused(run) -> None:
+    result = run("compare", "ghg", "--basis", "generation", "--kgce-per-kwh", "0.3")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("esgcmp: error: --basis and --kgce-per-kwh change derived energy "
+                          "totals only; ghg is not one; leave out --basis and --kgce-per-kwh\n")
+    result = run("trend", "water", "--partial")
+    assert (result.code, result.err) == (2, "esgcmp: error: --partial changes derived energy "
+                                            "totals only; water is not one; leave out "
+                                            "--partial\n")
+    assert run("compare", "ghg", "--per", "energy", "--partial", "-f", "csv").code == 0
+    assert run("compare", "A2.1", "--partial", "-f", "csv").code == 0
+
+
+def test_metrics_by_framework_lists_coded_metrics_in_code_order(run) -> None:
+    rows = _rows(run("metrics", "--framework", "hkex", "-f", "csv").out)
+    assert [(r["metric"], r["hkex"]) for r in rows[:5]] == [
+        ("so2", "A1.1"), ("ghg", "A1.2"), ("ghg_scope1", "A1.2"), ("ghg_scope2", "A1.2"),
+        ("ghg_intensity_revenue", "A1.2")]
+    assert all(r["hkex"] for r in rows)
+    gri = _rows(run("metrics", "温室", "--framework", "gri", "-f", "csv").out)
+    assert [(r["metric"], r["gri"]) for r in gri] == [
+        ("ghg", "305-1;305-2"), ("ghg_scope1", "305-1"), ("ghg_scope2", "305-2")]
