@@ -177,8 +177,9 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
                 f"{first.found.line}; this row prints {_number(found.value)} "
                 f"{found.unit}".rstrip())
         target = draft.proposals[metric].unit if new else catalog.metrics[metric].unit
+        density = "" if new else catalog.metrics[metric].density
         try:
-            factor: Decimal | None = conversion(unit, target).factor
+            factor: Decimal | None = conversion(unit, target, density).factor
         except UnitError:
             factor = None
         if new and found.value < 0:
@@ -216,7 +217,7 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         metric = catalog.metrics[matches[0]]
         unit = found.unit or GENERIC
         try:
-            conversion(unit, metric.unit)
+            conversion(unit, metric.unit, metric.density)
         except UnitError:
             why = (f"the label names metric '{metric.id}', whose unit {metric.unit} the printed "
                    f"unit '{found.unit or 'none'}' does not convert to")

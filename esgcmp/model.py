@@ -143,6 +143,7 @@ class Metric:
     signed: bool = False  # may be negative (a profit, a change)
     parts: tuple[str, ...] = ()  # metrics that add up to this one (or, for rates, bound it)
     ratio_of: tuple[str, str] | None = None  # (numerator, denominator) of a reported ratio
+    density: str = ""  # mass per volume, for a substance reported either way: "1 t/m3"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from .errors import CatalogError, UnitError
 from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, LineDict,
                     Metric, Observation, Origin, Parts, Source, basis_of)
 from .precision import printed_range
-from .units import conversion, parse_target
+from .units import conversion, is_density, parse_target
 
 SCHEMA_VERSION = 1
 YEAR_RANGE = (1900, 2100)
@@ -131,7 +131,22 @@ class Reader:
             name_zh=self.text(node, "name_zh", what), hkex=self.codes(node, "hkex", what),
             gri=self.codes(node, "gri", what), description=self.text(node, "description", what),
             aliases=self.string_list(node, "aliases", what), signed=signed,
-            parts=self.string_list(node, "parts", what), ratio_of=self._ratio_of(node, what))
+            parts=self.string_list(node, "parts", what), ratio_of=self._ratio_of(node, what),
+            density=self._density(node, what))
+
+    def _density(self, node: LineDict, what: str) -> str:
+        """A mass per volume (``1 t/m3``), or ''."""
+        density = self.text(node, "density", what)
+        if not density:
+            return ""
+        try:
+            mass_per_volume = is_density(density)
+        except UnitError as exc:
+            raise self.error(f"{what}: 'density': {exc}", node, key="density") from None
+        if not mass_per_volume:
+            raise self.error(f"{what}: 'density' must be a mass per volume, not '{density}'",
+                             node, key="density", fix="e.g. density: 1 t/m3 for water")
+        return density
 
     def _ratio_of(self, node: LineDict, what: str) -> tuple[str, str] | None:
         pair = self.string_list(node, "ratio_of", what)
@@ -204,7 +219,7 @@ class Reader:
         what = f"kpi '{metric_id}'"
         unit = self.text(entry, "unit", what, required=True)
         try:
-            convert = conversion(unit, metric.unit)
+            convert = conversion(unit, metric.unit, metric.density)
         except UnitError as exc:
             raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix, key="unit") from None
         source, line = self._citation_place(entry, sources, what)
@@ -287,7 +302,7 @@ class Reader:
             label = self.text(item, "label", what)
             unit = self.text(item, "unit", what) or self.text(entry, "unit", what)
             try:
-                factor = conversion(unit, metric.unit).factor
+                factor = conversion(unit, metric.unit, metric.density).factor
             except UnitError as exc:
                 raise self.error(f"{what} also: {exc.message}", item, fix=exc.fix,
                                  key="unit") from None

@@ -49,6 +49,9 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("ratio_of", "no", "`[numerator, denominator]` metric ids when this metric is their "
                               "ratio as reported; `esgcmp check` recomputes it and "
                               "`compare --per` shows it beside the recomputed intensity"),
+        Key("density", "no", "mass per volume of what the metric measures, so that a value "
+                             "printed as a volume counts as its mass (or the other way): "
+                             "`1 t/m3` for water ([units.md](units.md#water))"),
     ),
     "company": (
         Key("name", "yes (to define)", "legal or common English name"),

@@ -46,6 +46,7 @@ class Vocabulary:
     words: dict[str, str]  # printed word (lower case) -> unit name
     case_sensitive: dict[str, str]
     counting_units: tuple[str, ...]
+    currency_prefixes: dict[str, str]  # 人民幣 (in 人民幣億元) -> CNY
 
 
 @lru_cache(maxsize=1)
@@ -59,15 +60,16 @@ def vocabulary() -> Vocabulary:
         english_magnitudes=tuple((w, Decimal(f)) for w, f in data["magnitudes"]["english"].items()),
         chinese_magnitudes=tuple((w, Decimal(f)) for w, f in data["magnitudes"]["chinese"].items()),
         words=words, case_sensitive=dict(data["case_sensitive"]),
-        counting_units=tuple(data["counting_units"]))
+        counting_units=tuple(data["counting_units"]),
+        currency_prefixes=dict(data["currency_prefixes"]))
 
 
 _SLASHES = str.maketrans({"╱": "/", "／": "/", "⁄": "/", "∕": "/"})
 _NUMBER = re.compile(r"^\*?\s*(\d[\d,]*(?:\.\d+)?)\s*")
 _TRAILING_MAGNITUDE = re.compile(
     r"^(.+?)\s+((?:hundred |ten )?(?:million|billion|thousand))$", re.I)
-_CURRENCY_WITH_NUMBER = re.compile(r"^(rmb|cny|hk\$|us\$)\s*(\d[\d,]*(?:\.\d+)?)$", re.I)
-_NAMED_CURRENCY = re.compile(r"^(人民幣|人民币|港幣|港币|美元)\s*(\S*)元$")
+_CURRENCY_WITH_NUMBER = re.compile(r"^(rmb|cny|hk\$|hkd|us\$|usd)\s*(\d[\d,]*(?:\.\d+)?)$", re.I)
+_THOUSANDS = re.compile(r"^(.+?)\s*['\u2019]000$")  # HK$'000, RMB'000: in thousands
 
 
 @dataclass(frozen=True)
@@ -147,19 +149,41 @@ def _clean(text: str) -> str:
     return re.sub(r"\s*/\s*", "/", text)
 
 
+def _named_currency(text: str) -> tuple[Decimal, str, bool] | None:
+    """人民幣億元, 港幣百萬元: a currency, Chinese magnitudes, then 元 (that currency's unit)."""
+    for prefix, currency in vocabulary().currency_prefixes.items():
+        if not text.startswith(prefix) or not text.endswith("元"):
+            continue
+        rest, scale = text[len(prefix):-1].strip(), ONE
+        while rest:
+            for word, factor in vocabulary().chinese_magnitudes:
+                if rest.startswith(word):
+                    scale *= factor
+                    rest = rest[len(word):].strip()
+                    break
+            else:
+                break
+        if not rest:
+            return scale, currency, False
+    return None
+
+
 def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     """One side of a ratio: leading magnitudes, then a unit word."""
     scale = ONE
     rest = term.strip().lstrip("*").strip()
+    words = vocabulary().words
     currency = _CURRENCY_WITH_NUMBER.match(rest)
     if currency:  # "RMB10,000", "HK$1,000": a currency amount used as a unit
-        return (Decimal(currency.group(2).replace(",", "")),
-                vocabulary().words[currency.group(1).lower()], False)
-    named = _NAMED_CURRENCY.match(rest)
-    if named:  # 人民幣億元 (RMB 100 million), 港幣萬元 (HK$10,000): 元 is the named currency's
-        rest = named.group(2) + named.group(1)
+        return (_scaled(printed, Decimal(currency.group(2).replace(",", ""))),
+                words[currency.group(1).lower()], False)
+    thousands = _THOUSANDS.match(rest)
+    if thousands and thousands.group(1).lower() in words:
+        return Decimal(1000), words[thousands.group(1).lower()], False
+    named = _named_currency(rest)
+    if named is not None:
+        return named
     trailing = _TRAILING_MAGNITUDE.match(rest)
-    words = vocabulary().words
     if trailing and trailing.group(1).lower() in words:  # "RMB million"
         rest = f"{trailing.group(2)} {trailing.group(1)}"
     while rest:
@@ -255,6 +279,14 @@ def parse_target(text: str) -> TargetUnit:
     return TargetUnit(text, _scaled(text, _to_decimal(quantity.magnitude)), str(quantity.units))
 
 
+def is_density(text: str) -> bool:
+    """Whether a unit expression (``1 t/m3``) is a mass per volume; UnitError if it is not
+    a unit at all."""
+    target = parse_target(text)
+    dimensions = registry().Quantity(1, target.expr).dimensionality
+    return dict(dimensions) == {"[mass]": 1, "[length]": -3}
+
+
 def _to_decimal(number: float | int) -> Decimal:
     """A float factor as a Decimal with 15 significant digits (drops binary noise)."""
     if isinstance(number, int):
@@ -289,12 +321,14 @@ def _pint_factor(source_expr: str, target: TargetUnit) -> Decimal:
 
 
 @lru_cache(maxsize=8192)
-def conversion(printed: str, target_text: str) -> Conversion:
+def conversion(printed: str, target_text: str, density: str = "") -> Conversion:
     """The factor that turns a value printed in ``printed`` into ``target_text``.
 
     A bare mass printed under a greenhouse-gas metric is read as CO2-equivalent, and a
     bare counter (個, "million" subscribers) as the metric's counting unit; both are said
-    in the note. Anything else that does not fit raises :class:`UnitError`.
+    in the note. A metric with a ``density`` (water: ``1 t/m3``) takes a volume for its
+    mass or a mass for its volume, and the note says at what density. Anything else
+    that does not fit raises :class:`UnitError`.
     """
     import pint
 
@@ -312,33 +346,45 @@ def conversion(printed: str, target_text: str) -> Conversion:
     if re.search(r"/ \(?person\b", target.expr) and "person" not in source.expr:
         attempts.append((f"({source.expr}) / person", target.expr,
                          "per-capita figure; the printed unit omits 'per person'"))
-    for source_expr, target_expr, note in attempts:
+    tried = [(source_expr, target_expr, note, ONE) for source_expr, target_expr, note in attempts]
+    if density:  # the density's number is a factor of its own: pint takes only a unit
+        weight = parse_target(density)  # checked when the catalog was read
+        tried += [(f"({source.expr}) * ({weight.expr})", target.expr,
+                   f"volume read as mass at {density}", weight.scale),
+                  (f"({source.expr}) / ({weight.expr})", target.expr,
+                   f"mass read as volume at {density}", ONE / weight.scale)]
+    for source_expr, target_expr, note, multiplier in tried:
         try:
             factor = _pint_factor(source_expr, TargetUnit(target.text, target.scale, target_expr))
         except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
             continue
-        return Conversion(source.scale * factor, note)
-    if _currency(source.expr) and _currency(target.expr):
-        raise UnitError(f"cannot convert '{printed}' ({_currency(source.expr)}) to "
-                        f"'{target_text}' ({_currency(target.expr)}): esgcmp never converts "
-                        "one currency into another", fix="record the value under a metric "
-                        "in its own currency")
+        return Conversion(source.scale * factor * multiplier, note)
     raise _dimension_error(printed, source.expr, target_text, target.expr,
-                           "the dimensions differ; check the unit and the metric")
-
-
-def _currency(expr: str) -> str:
-    """The currency a unit expression is in (CNY, HKD, USD), or ''."""
-    found = re.findall(r"\b(CNY|HKD|USD)\b", expr)
-    return found[0] if len(set(found)) == 1 else ""
+                           "the dimensions differ; check the unit and the metric",
+                           "enter {held} figures under a metric in {held} "
+                           "(docs/units.md#currencies)")
 
 
 def _dimension_error(from_text: str, from_expr: str, to_text: str, to_expr: str,
-                     fix: str) -> UnitError:
+                     fix: str, currency_fix: str = "") -> UnitError:
     ureg = registry()
     have = ureg.Quantity(1, from_expr).dimensionality
     want = ureg.Quantity(1, to_expr).dimensionality
+    held, wanted = _currencies(have), _currencies(want)
+    if held and wanted and held != wanted:
+        return UnitError(f"cannot convert '{from_text}' to '{to_text}': "
+                         f"{' and '.join(held)} is not {' and '.join(wanted)}, and esgcmp never "
+                         "converts one currency into another (that takes an exchange rate)",
+                         fix=currency_fix.format(held=" and ".join(held),
+                                                 wanted=" and ".join(wanted)) or fix)
     return UnitError(f"cannot convert '{from_text}' ({have}) to '{to_text}' ({want})", fix=fix)
+
+
+def _currencies(dimensionality: object) -> list[str]:
+    """The currencies in a dimensionality: [currency] is CNY, [currency_HKD] is HKD."""
+    return sorted("CNY" if name == "[currency]" else name[len("[currency_"):-1]
+                  for name in dimensionality  # type: ignore[attr-defined]
+                  if name.startswith("[currency"))
 
 
 # Factors between comparison units already worked out. The caller may keep them across
@@ -391,9 +437,6 @@ def _target_factor(from_text: str, to_text: str) -> Decimal:
     try:
         return source.scale * _pint_factor(source.expr, target)
     except pint.errors.DimensionalityError:
-        if _currency(source.expr) and _currency(target.expr):
-            raise UnitError(f"cannot convert {from_text} into {to_text}: esgcmp never converts "
-                            "one currency into another", fix=f"leave out --unit {to_text}"
-                            ) from None
         raise _dimension_error(from_text, source.expr, to_text, target.expr,
-                               "choose a unit of the same dimension") from None
+                               "choose a unit of the same dimension",
+                               "give a unit in {held}") from None

@@ -142,5 +142,6 @@ def test_no_currency_becomes_another() -> None:
 def test_unit_option_refuses_another_currency(run) -> None:
     result = run("compare", "revenue", "--unit", "HKD")
     assert (result.code, result.out) == (5, "")
-    assert result.err == ("esgcmp: error: cannot convert CNY into HKD: esgcmp never converts one "
-                          "currency into another; leave out --unit HKD\n")
+    assert result.err == ("esgcmp: error: cannot convert 'CNY' to 'HKD': CNY is not HKD, and "
+                          "esgcmp never converts one currency into another (that takes an "
+                          "exchange rate); give a unit in CNY\n")
