@@ -151,6 +151,27 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
     return out
 
 
+def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, per: str,
+                    unit: str | None = None, basis: EnergyBasis = EnergyBasis(),
+                    first: int | None = None, last: int | None = None
+                    ) -> list[IntensityComparison]:
+    """``metric`` per ``per`` for every year some company has both (from ``first`` to
+    ``last``): one intensity comparison a year."""
+    from .intensity import _years_with_both
+
+    numerator, denominator = catalog.resolve_metric(metric), catalog.resolve_metric(per)
+    chosen = _companies(catalog, companies) or sorted(catalog.companies)
+    years = sorted({y for c in chosen
+                    for y in _years_with_both(catalog, c, numerator, denominator, basis)
+                    if (first is None or y >= first) and (last is None or y <= last)})
+    if not years:
+        raise NoDataError(f"no company {'of those named ' if companies else ''}reports both "
+                          f"'{numerator.id}' and '{denominator.id}' for one year")
+    return [result for year in years
+            for result in intensity(catalog, numerator.id, denominator.id, year=year,
+                                    companies=chosen, unit=unit, basis=basis)]
+
+
 @dataclass(frozen=True)
 class Trend:
     metric: Metric

@@ -533,6 +533,10 @@ def trend(
         "--company", "-c", help="Only these companies (repeatable); default: every company, "
                                 "those that do not report the metric listed as missing.",
         show_default=False, autocompletion=_complete_company)] = None,
+    per: Annotated[Optional[str], typer.Option(
+        "--per", "-p", help="Divide by this metric: the intensity over the years, as "
+                            "compare --per gives it for one year.", show_default=False,
+        autocompletion=_complete_metric)] = None,
     first: Annotated[Optional[int], typer.Option(
         "--from", help="Start at this year, and add the change since it and the CAGR.",
         show_default=False)] = None,
@@ -570,7 +574,17 @@ def trend(
     if wide and (chart or first is not None):
         raise UsageError("--wide lays out values only, not with --chart or --from",
                          fix="leave out --wide, or the others")
-    _basis_applies(data, names[-1:], basis, kgce_per_kwh, partial)
+    _basis_applies(data, names[-1:] + ([per] if per else []), basis, kgce_per_kwh, partial)
+    if per is not None:
+        if wide or chart or first is not None:
+            raise UsageError("--per gives the intensity's own table: not with --wide, --chart "
+                             "or --from", fix="leave out --per, or the others")
+        from .views import intensity_trend_report
+
+        _emit(intensity_trend_report(api.intensity_trend(
+            data, names[:-1] or company, names[-1], per, unit=unit, basis=energy_basis,
+            last=last), data), chosen, bom)
+        return
     result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
                        first=first, last=last)
     report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,

@@ -514,6 +514,62 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
                                "cagr_pct"))
 
 
+def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog) -> Report:
+    """An intensity over the years: each year's intensity rows, by company, with the
+    change of the intensity against the company's previous year; a change across a change
+    of basis of the numerator or the denominator is not meaningful."""
+    from .values import changes
+
+    reports = [intensity_report(result, catalog) for result in results]
+    rows = sorted((row for report in reports for row in report.rows
+                   if row["kind"] is not Kind.missing),
+                  key=lambda row: (row["company"], row["year"]))
+    items = {(r.numerator.company, r.numerator.year): r for result in results
+             for r in result.rows}
+    previous: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        before = previous.get(row["company"])
+        previous[row["company"]] = row
+        if before is None:
+            continue
+        now, then = items[(row["company"], row["year"])], items[(before["company"],
+                                                                 before["year"])]
+        moves = [changes([then.numerator, now.numerator])[1],
+                 changes([then.denominator, now.denominator])[1]]
+        if all(move.comparable for move in moves):
+            row["change"] = row["intensity"] - before["intensity"]
+            row["change_pct"] = ((row["change"] / abs(before["intensity"]) * 100)
+                                 .quantize(Decimal("0.01")) if before["intensity"] else None)
+            row["change_note"] = "" if row["year"] - before["year"] == 1 else \
+                f"against {before['year']}"
+        else:
+            row["change_note"] = "; ".join(change_note(m) for m in moves if not m.comparable)
+            row["flags"] = list(row["flags"]) + ["change_not_comparable"]
+    reporting = {row["company"] for row in rows}
+    missing = {m.company: m for result in results for m in result.missing
+               if m.company not in reporting}
+    rows += [{"company": company, "year": None, "metric": results[0].metric.id,
+              "kind": Kind.missing, "flags": [], "notes": reason(m), "per": results[0].per.id,
+              "inputs": [], "also": [], "kinds": f"missing: {reason(m)}",
+              "per_source": reason(m)} for company, m in missing.items()]
+    notes = [f"{results[0].metric.id} / {results[0].per.id} in {results[0].unit}, each year "
+             "a company has both; the change is the intensity's."]
+    notes += [f"{row['company']} {row['year']}: change {row['change_note']}." for row in rows
+              if "change_not_comparable" in (row.get("flags") or [])]
+    notes += list(dict.fromkeys(note for report in reports for note in report.notes[1:]))
+    first = reports[0]
+    display = [("company", "Company"), ("year", "Year"),
+               ("intensity", f"Intensity ({results[0].unit})"), ("change", "Change"),
+               ("change_pct", "Change %")] + [pair for pair in first.display
+                                              if pair[0] not in ("company", "year", "intensity",
+                                                                 "chart")]
+    return Report(rows=rows, columns=first.columns + CHANGE_COLUMNS + ["change_note"],
+                  display=display, title=first.title.replace(
+                      f", {results[0].unit}", f" over the years, {results[0].unit}"),
+                  notes=notes, group_by="company",
+                  align_right=first.align_right + ("change", "change_pct", "year"))
+
+
 def _code_key(codes: tuple[str, ...]) -> tuple[Any, ...]:
     """A1.2 before A1.10 before B1.1, by a metric's first code; no code last."""
     if not codes:

@@ -178,3 +178,21 @@ def test_metrics_by_framework_lists_coded_metrics_in_code_order(run) -> None:
     gri = _rows(run("metrics", "温室", "--framework", "gri", "-f", "csv").out)
     assert [(r["metric"], r["gri"]) for r in gri] == [
         ("ghg", "305-1;305-2"), ("ghg_scope1", "305-1"), ("ghg_scope2", "305-2")]
+
+
+def test_trend_per_gives_the_intensity_over_the_years(run) -> None:
+    result = run("trend", "ghg", "--per", "revenue", "-c", "unicom", "-f", "csv")
+    assert result.code == 0, result
+    rows = _rows(result.out)
+    assert [(r["year"], f"{float(r['intensity']):.4f}", r["reported_intensity"], r["change_pct"])
+            for r in rows] == [("2018", "45.1389", "45.13", ""),
+                               ("2019", "45.4373", "45.4", "0.66"),
+                               ("2020", "46.8339", "46.6", "3.07")]
+    assert run("trend", "ghg", "--per", "revenue", "--wide").code == 2
+
+
+def test_trend_per_lists_companies_without_both(run) -> None:
+    rows = _rows(run("trend", "ghg", "--per", "employees", "-f", "csv").out)
+    assert {r["company"] for r in rows if r["kind"] == "missing"} <= {
+        "china-comservice", "china-telecom", "china-unicom"}
+    assert all(r["intensity"] for r in rows if r["kind"] != "missing")
