@@ -16,6 +16,8 @@ from rich.cells import cell_len
 
 from esgcmp.output import number_text, pieces
 
+from .conftest import seeds_dir
+
 WIDTHS = (60, 80, 120, 200)
 
 COMMANDS = [
@@ -29,6 +31,14 @@ COMMANDS = [
     ("compare", "energy", "--per", "employees", "--chart"),
     ("compare", "A1.2"),
     ("trend", "china-unicom", "china-telecom", "ghg"),
+    ("trend", "ghg", "--from", "2018"),
+    ("trend", "ghg", "--per", "revenue"),
+    ("trend", "ghg", "--wide"),
+    ("compare", "ghg,energy,water", "--wide"),
+    ("compare", "ghg", "--change", "--from", "2018"),
+    ("show", "ccs", "2020", "--wide"),
+    ("source", "unicom", "electricity_cost_saved", "2020", "--sources", str(seeds_dir())),
+    ("metrics", "温室"),
     ("metrics",),
     ("companies",),
     ("check",),
@@ -38,7 +48,10 @@ COMMANDS = [
 def _csv(run, command: tuple[str, ...]) -> list[dict[str, str]]:
     result = run(*[arg for arg in command if arg != "--chart"], "--format", "csv")
     assert result.code in (0, 1), result
-    return list(csv.DictReader(io.StringIO(result.out)))
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    for row in rows:  # a wide table's values are under their headings
+        row.update({f"wide {k}": v for k, v in row.items() if k and "(" in k and v})
+    return rows
 
 
 def _table(run, monkeypatch, command: tuple[str, ...], width: int) -> list[str]:
@@ -60,7 +73,9 @@ def _whole(token: str, lines: list[str]) -> bool:
 def _tokens(row: dict[str, str]) -> list[str]:
     """What a reader must find whole: numbers as shown, ids, units, citations, flags."""
     found = [row.get(column) or "" for column in ("company", "metric", "id")]
-    for column in ("value", "intensity", "per_value", "change"):
+    numbers = [k for k in row if k in ("value", "intensity", "per_value", "change",
+                                       "base_change") or k.startswith("wide ")]
+    for column in numbers:
         if row.get(column):
             found.append(number_text(Decimal(row[column])))
     found.append(row.get("unit") or "")
@@ -70,7 +85,8 @@ def _tokens(row: dict[str, str]) -> list[str]:
                   if row.get(column) and re.fullmatch(r"\S+:\d+", row[column])]
     for citation in citations:  # the line in the table, the file in the legend under it
         found += citation.rsplit(":", 1)
-    found += [flag for flag in (row.get("flags") or "").split(";") if flag]
+    for flag in (row.get("flags") or "").split(";"):  # wide: "2019 (tCO2e): scope, approx"
+        found += flag.replace(",", " ").split() if ": " in flag else [flag]
     found += [item for item in (row.get("sources") or "").split(";") if item]
     return [token for token in found if token]
 
