@@ -196,3 +196,73 @@ def test_trend_per_lists_companies_without_both(run) -> None:
     assert {r["company"] for r in rows if r["kind"] == "missing"} <= {
         "china-comservice", "china-telecom", "china-unicom"}
     assert all(r["intensity"] for r in rows if r["kind"] != "missing")
+
+
+SERIES = """
+schema: 1
+metrics:
+  widgets: {name: Widgets shipped, category: economic, unit: count}
+  mass: {name: Mass of widgets, category: environmental, unit: t}
+companies:
+  acme:
+    name: Acme
+    sources:
+      r: {file: r.txt}
+    kpis:
+      - metric: widgets
+        label: Widgets
+        unit: count
+        values: {2018: 100, 2019: {value: 150, flags: [not_comparable]}, 2020: 200, 2021: 0}
+        source: r
+        line: 1
+      - metric: mass
+        label: Mass
+        unit: t
+        values: {2018: 1, 2020: 4}
+        source: r
+        line: 2
+"""
+
+
+def test_a_not_comparable_year_between_base_and_value_makes_the_change_not_meaningful(
+        run, write) -> None:
+    path = write("series.yaml", SERIES)
+    rows = _rows(run("trend", "widgets", "--from", "2018", "--to", "2020", "--no-builtin",
+                     "--catalog", str(path), "-f", "csv").out)
+    last = rows[-1]
+    assert (last["year"], last["base_change"], last["cagr_pct"]) == ("2020", "100", "")
+    assert last["base_note"] == "not meaningful: not_comparable"
+    assert last["flags"] == "change_not_comparable"
+
+
+def test_cagr_needs_two_values_above_zero_and_counts_the_years_between(run, write) -> None:
+    path = write("series.yaml", SERIES)
+    rows = _rows(run("trend", "mass", "--from", "2018", "--no-builtin", "--catalog", str(path),
+                     "--unit", "kg", "-f", "csv").out)
+    # 1 t to 4 t over two years: (4 / 1) ** (1 / 2) - 1 = 100 %; the change in --unit
+    assert [(r["year"], r["base_change"], r["cagr_pct"]) for r in rows] == [
+        ("2018", "", ""), ("2020", "3000", "100")]
+    zero = _rows(run("trend", "widgets", "--from", "2020", "--no-builtin", "--catalog",
+                     str(path), "-f", "csv").out)[-1]
+    assert (zero["year"], zero["base_change"], zero["base_change_pct"], zero["cagr_pct"]) == (
+        "2021", "-200", "-100", "")
+
+
+def test_cagr_pct_of_changes() -> None:
+    from decimal import Decimal as D
+
+    from esgcmp.model import Change, Kind, Value
+    from esgcmp.values import cagr_pct
+
+    def value(year: int, number: str) -> Value:
+        return Value("a", "m", year, D(number), "t", Kind.reported)
+
+    def cagr(first: str, last: str, years: int = 1) -> D | None:
+        then, now = value(2018, first), value(2018 + years, last)
+        return cagr_pct(Change(now, then, now.value - then.value, None))
+
+    assert cagr("1", "2") == D("100.00")
+    assert cagr("0.5", "2", 2) == D("100.00")
+    assert cagr("2", "0.5") == D("-75.00")
+    assert cagr("0", "2") is None and cagr("2", "0") is None and cagr("-1", "2") is None
+    assert cagr_pct(Change(value(2020, "5"), None, None, None)) is None
