@@ -260,11 +260,26 @@ def value_row(value: Value) -> dict[str, Any]:
     }
     if obs:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
-        row["where"] = [obs.source.cite(obs.line)] + [c.source.cite(c.line) for c in obs.also]
+        row["where"] = [_cite(obs)] + [_cite(c) for c in obs.also]
     else:
         row["as_printed"] = f"{value.kind} from {plural(len(value.inputs), 'component')}"
         row["where"] = "inputs listed below"
     return row
+
+
+def _missing_row(missing: Missing, year: int | None, metric: str,
+                 **columns: Any) -> dict[str, Any]:
+    """The row of a company without a value: its kind, and why in notes and sources."""
+    return {"company": missing.company, "year": year, "metric": metric, "value": None,
+            "kind": Kind.missing, "flags": [], "notes": reason(missing),
+            "where": reason(missing), "inputs": [], "also": [], **columns}
+
+
+def _missing_intensity_row(missing: Missing, year: int | None,
+                           result: IntensityComparison) -> dict[str, Any]:
+    return _missing_row(missing, year, result.metric.id, where=None, per=result.per.id,
+                        intensity_unit=result.unit, kinds=f"missing: {reason(missing)}",
+                        per_source=reason(missing))
 
 
 def _part_of(rows: list[dict[str, Any]], catalog: Catalog) -> None:
@@ -322,10 +337,8 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
         largest = max((v.value for v in comparison.values), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row["value"], largest, ascii_only=ascii_chart)
-    rows += [{"company": m.company, "year": comparison.year.year, "metric": metric.id,
-              "value": None, "unit": comparison.unit, "kind": Kind.missing, "flags": [],
-              "notes": reason(m), "as_printed": "", "where": reason(m),
-              "inputs": [], "also": []} for m in comparison.missing]
+    rows += [_missing_row(m, comparison.year.year, metric.id, unit=comparison.unit,
+                          as_printed="") for m in comparison.missing]
     for row in rows:
         row["company_name"] = catalog.companies[row["company"]].name
     _part_of(rows, catalog)
@@ -365,8 +378,6 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                     "per_unit": denominator.unit, "per_kind": denominator.kind,
                     "per_source": (denominator.observation.reference if denominator.observation
                                    else basis_text(denominator)),
-                    "per_where": (_cite(denominator.observation) if denominator.observation
-                                  else basis_text(denominator)),
                     "intensity": item.value, "intensity_unit": item.unit,
                     "reported_intensity": item.reported.value if item.reported else None,
                     "reported_intensity_source": (item.reported.observation.reference
@@ -374,18 +385,15 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                                   else None),
                     "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
         row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
+        per_where = (_cite(denominator.observation) if denominator.observation
+                     else basis_text(denominator))
         reported_where = (_cite(item.reported.observation)
                           if item.reported and item.reported.observation else None)
         row["where"] = ([f"{result.metric.id}: {where}" for where in _listed(row["where"])]
-                        + [f"{result.per.id}: {row.pop('per_where')}"]
+                        + [f"{result.per.id}: {per_where}"]
                         + ([f"reported: {reported_where}"] if reported_where else []))
         rows.append(row)
-    for missing in result.missing:
-        rows.append({"company": missing.company, "year": result.year.year,
-                     "metric": result.metric.id, "kind": Kind.missing, "flags": [],
-                     "notes": reason(missing), "per": result.per.id,
-                     "intensity_unit": result.unit, "inputs": [], "also": [],
-                     "kinds": f"missing: {reason(missing)}", "per_source": reason(missing)})
+    rows += [_missing_intensity_row(m, result.year.year, result) for m in result.missing]
     _part_of(rows, catalog)
     if chart:
         largest = max((r.value for r in result.rows), default=Decimal(0))
@@ -479,9 +487,7 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
             if chart:
                 row["chart"] = bar(change.value.value, largest, ascii_only=ascii_chart)
             rows.append(row)
-    rows += [{"company": m.company, "year": None, "metric": result.metric.id, "value": None,
-              "unit": unit, "kind": Kind.missing, "flags": [], "notes": reason(m),
-              "where": reason(m), "inputs": [], "also": []} for m in result.missing]
+    rows += [_missing_row(m, None, result.metric.id, unit=unit) for m in result.missing]
     _part_of(rows, catalog)
     metric = result.metric
     values = [c.value for changes in series_by_company.values() for c in changes]
@@ -548,10 +554,7 @@ def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog)
     reporting = {row["company"] for row in rows}
     missing = {m.company: m for result in results for m in result.missing
                if m.company not in reporting}
-    rows += [{"company": company, "year": None, "metric": results[0].metric.id,
-              "kind": Kind.missing, "flags": [], "notes": reason(m), "per": results[0].per.id,
-              "inputs": [], "also": [], "kinds": f"missing: {reason(m)}",
-              "per_source": reason(m)} for company, m in missing.items()]
+    rows += [_missing_intensity_row(m, None, results[0]) for m in missing.values()]
     notes = [f"{results[0].metric.id} / {results[0].per.id} in {results[0].unit}, each year "
              "a company has both; the change is the intensity's."]
     notes += [f"{row['company']} {row['year']}: change {row['change_note']}." for row in rows
