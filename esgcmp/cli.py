@@ -1024,7 +1024,10 @@ def _run(command: Any, args: list[str]) -> int:
         ctx = getattr(exc, "ctx", None)
         if ctx is not None:
             hint = f" (see '{ctx.command_path} --help')"
-        return _fail(exc.format_message() + hint, ExitCode.USAGE)  # type: ignore[attr-defined]
+        message = exc.format_message()  # type: ignore[attr-defined]
+        if type(exc).__name__ == "NoSuchOption" and ctx is not None:
+            message = _not_here(command, getattr(exc, "option_name", ""), ctx) or message
+        return _fail(message + hint, ExitCode.USAGE)
     except ClickException as exc:
         if _debug:
             raise
@@ -1051,6 +1054,16 @@ def _run(command: Any, args: list[str]) -> int:
         if _debug:
             raise
         return _internal(exc)
+
+
+def _not_here(root: Any, option: str, ctx: Any) -> str:
+    """An option another command takes: say which, instead of guessing a spelling."""
+    takers = [name for name, sub in getattr(root, "commands", {}).items()
+              if any(option in (*p.opts, *p.secondary_opts) for p in sub.params)]
+    if not takers or ctx.info_name in takers:
+        return ""
+    return (f"{option} does not apply to 'esgcmp {ctx.info_name}' (it is an option of "
+            f"{', '.join(sorted(takers))})")
 
 
 def _internal(exc: BaseException) -> int:
