@@ -41,7 +41,7 @@ def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
     carrying those findings, so that the analyst sees them where they look."""
     from .check import inconsistent
 
-    named = inconsistent(catalog, {v.metric for v in values})
+    named = inconsistent(catalog, {v.metric for v in values}, {v.year for v in values})
     if not named:
         return values
     out = []

@@ -11,7 +11,7 @@ are data: esgcmp/checks.toml.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -144,11 +144,13 @@ def _key(observation: Observation) -> Key:
     return observation.company, observation.metric, observation.year
 
 
-def _values(catalog: Catalog, metric: str) -> Iterator[tuple[str, int, Observation]]:
-    """One metric's values as (company, year, value), in order."""
-    for company, years in sorted(catalog.shard(metric).items()):
-        for year, observation in sorted(years.items()):
-            yield company, year, observation
+def _values(catalog: Catalog, metric: str,
+            years: Years = None) -> Iterator[tuple[str, int, Observation]]:
+    """One metric's values as (company, year, value), in order; with ``years``, only those
+    years' (which are all that is read)."""
+    for company, held in sorted(catalog.shard(metric).items()):
+        for year in sorted(held if years is None else years.intersection(held)):
+            yield company, year, held[year]
 
 
 def _refs(*observations: Observation) -> tuple[str, ...]:
@@ -156,13 +158,15 @@ def _refs(*observations: Observation) -> tuple[str, ...]:
 
 
 Wanted = set[str] | None  # the metrics whose findings are wanted; None: all
+Years = set[int] | None  # the years whose values the findings must name; None: all
 
 
 def _about(wanted: Wanted, *metrics: str) -> bool:
     return wanted is None or not wanted.isdisjoint(metrics)
 
 
-def check_sums(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+def check_sums(catalog: Catalog, wanted: Wanted = None,
+               years: Years = None) -> Iterator[Finding]:
     """A total against the sum of its parts; a rate against the range of its sub-rates;
     each figure as the range its printed precision allows."""
     for metric in catalog.metrics.values():
@@ -170,7 +174,7 @@ def check_sums(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
             continue
         is_rate = metric.unit == "percent" and all(
             catalog.metrics[p].unit == "percent" for p in metric.parts)
-        for company, year, total in _values(catalog, metric.id):
+        for company, year, total in _values(catalog, metric.id, years):
             parts = [catalog.get(company, p, year) for p in metric.parts]
             present = [p for p in parts if p is not None]
             if len(present) != len(parts):
@@ -194,7 +198,8 @@ def check_sums(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
                               {"parts": metric.parts, "range": summed}, names)
 
 
-def check_ratios(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+def check_ratios(catalog: Catalog, wanted: Wanted = None,
+                 years: Years = None) -> Iterator[Finding]:
     """A reported ratio against numerator / denominator from the catalog's own totals,
     each figure as the range its printed precision allows."""
     for metric in catalog.metrics.values():
@@ -209,7 +214,7 @@ def check_ratios(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
             yield Finding(Severity.error, "ratio_unit", metric=metric.id,
                           sources=(str(metric.origin),), details={"problem": str(exc)})
             continue
-        for company, year, reported in _values(catalog, metric.id):
+        for company, year, reported in _values(catalog, metric.id, years):
             numerator = catalog.get(company, numerator_id, year)
             denominator = catalog.get(company, denominator_id, year)
             if numerator is None or denominator is None:
@@ -229,7 +234,8 @@ def check_ratios(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
                           tuple(_key(o) for o in (reported, numerator, denominator)))
 
 
-def check_emission_factor(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
+                          years: Years = None) -> Iterator[Finding]:
     """Emissions per electricity: Scope 2 where given, else the total GHG."""
     known = settings().emission
     scope2_id, total_id, electricity_id = known["scope2"], known["total"], known["electricity"]
@@ -238,7 +244,7 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None) -> Iterator[F
         return
     unit = known["unit"]
     low, high = settings().grid_range
-    for company, year, electricity in _values(catalog, electricity_id):
+    for company, year, electricity in _values(catalog, electricity_id, years):
         emissions = (catalog.get(company, scope2_id, year) if scope2_id in catalog.metrics
                      else None)
         of_total = emissions is None
@@ -266,7 +272,8 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None) -> Iterator[F
                       () if plausible else (_key(emissions), _key(electricity)))
 
 
-def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
+                              years: Years = None) -> Iterator[Finding]:
     """GHG per unit of energy between two years a company reports both: a factor that
     moves while energy stands still means the emissions or the energy changed basis."""
     from .derive import EnergyBasis
@@ -281,20 +288,32 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None) -> Iterat
     unit = known["unit"]
     factor = target_factor(f"({catalog.metrics[total_id].unit}) / "
                            f"({catalog.metrics[energy_id].unit})", unit)
+    def point(company: str, year: int) -> tuple[Any, ...] | None:
+        energy = value_of(catalog, company, energy_id, year, EnergyBasis())
+        if not isinstance(energy, Value) or not energy.value:
+            return None
+        ghg = catalog.get(company, total_id, year)
+        if ghg is None:
+            return None
+        # a derived total is exact: the rounding of its components is negligible
+        used = (span(energy.observation) if energy.observation is not None
+                else exact(energy.value))
+        ratio = span(ghg).over(used)
+        if ratio is None:
+            return None
+        return (year, ghg, energy, ratio.scaled(factor),
+                ghg.normalized / energy.value * factor)
+
     for company in sorted(catalog.companies):
-        points = []
-        for year in catalog.years(company, total_id):
-            energy = value_of(catalog, company, energy_id, year, EnergyBasis())
-            ghg = catalog.get(company, total_id, year)
-            if isinstance(energy, Value) and ghg is not None and energy.value:
-                # a derived total is exact: the rounding of its components is negligible
-                used = (span(energy.observation) if energy.observation is not None
-                        else exact(energy.value))
-                ratio = span(ghg).over(used)
-                if ratio is not None:
-                    points.append((year, ghg, energy, ratio.scaled(factor),
-                                   ghg.normalized / energy.value * factor))
-        for (y0, g0, e0, r0, f0), (y1, g1, e1, r1, f1) in zip(points, points[1:]):
+        points: dict[int, tuple[Any, ...] | None] = {}
+
+        def known(year: int) -> bool:
+            if year not in points:
+                points[year] = point(company, year)  # noqa: B023 - used at once
+            return points[year] is not None
+
+        for y0, y1 in _pairs(catalog.years(company, total_id), known, years):
+            (_y0, g0, e0, r0, f0), (_y1, g1, e1, r1, f1) = points[y0], points[y1]
             if not f0:
                 continue
             energy_change = abs(e1.value - e0.value) / e0.value
@@ -306,6 +325,27 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None) -> Iterat
                               {"from": y0, "to": y1, "energy_change": energy_change,
                                "energy": energy_id},
                               (_key(g0), _key(g1)))
+
+
+def _pairs(held: list[int], present: Callable[[int], bool],
+           years: Years) -> list[tuple[int, int]]:
+    """Consecutive years of ``held`` (sorted) for which ``present`` holds, across gaps; with
+    ``years``, only the pairs with one of those years (and ``present`` is asked only about
+    them and the years next to them)."""
+    if years is None:
+        kept = [year for year in held if present(year)]
+        return list(zip(kept, kept[1:]))
+    pairs: set[tuple[int, int]] = set()
+    for at, year in enumerate(held):
+        if year not in years or not present(year):
+            continue
+        before = next((y for y in reversed(held[:at]) if present(y)), None)
+        after = next((y for y in held[at + 1:] if present(y)), None)
+        if before is not None:
+            pairs.add((before, year))
+        if after is not None:
+            pairs.add((year, after))
+    return sorted(pairs)
 
 
 def _observations(value: Value) -> list[Observation]:
@@ -322,7 +362,8 @@ def _additive(catalog: Catalog, metric: str) -> bool:
     return unit not in _NOT_ADDITIVE and "/" not in unit
 
 
-def check_subsidiaries(catalog: Catalog, wanted: Wanted = None) -> Iterator[Finding]:
+def check_subsidiaries(catalog: Catalog, wanted: Wanted = None,
+                       years: Years = None) -> Iterator[Finding]:
     """A part of a group cannot have more of an additive quantity than the group."""
     for company in sorted(catalog.companies.values(), key=lambda c: c.id):
         parent = company.parent
@@ -332,6 +373,8 @@ def check_subsidiaries(catalog: Catalog, wanted: Wanted = None) -> Iterator[Find
             if not _about(wanted, metric) or not _additive(catalog, metric):
                 continue
             for year in catalog.years(company.id, metric):
+                if years is not None and year not in years:
+                    continue
                 own = catalog.get(company.id, metric, year)
                 group = catalog.get(parent, metric, year)
                 if own is None or group is None or own.basis != group.basis:
@@ -343,31 +386,36 @@ def check_subsidiaries(catalog: Catalog, wanted: Wanted = None) -> Iterator[Find
                                   {"parent": parent}, (_key(own), _key(group)))
 
 
-def check_jumps(catalog: Catalog, jump: Decimal | None = None,
-                wanted: Wanted = None) -> Iterator[Finding]:
+def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = None,
+                years: Years = None) -> Iterator[Finding]:
     """Changes from the previous reported year beyond ``jump`` that neither a
     ``not_comparable`` flag nor a change of basis explains."""
     limit = settings().jump if jump is None else jump
-    series: dict[tuple[str, str], list[Observation]] = {}
-    for (company, metric_id, _year), obs in sorted(catalog.observations.items()):
-        if _about(wanted, metric_id):
-            series.setdefault((company, metric_id), []).append(obs)
-    for (company, metric_id), observations in series.items():
-        for before, after in zip(observations, observations[1:]):
-            if before.normalized == 0:
-                continue
-            change = (after.normalized - before.normalized) / abs(before.normalized)
-            if abs(change) <= limit:
-                continue
-            if set(NO_TREND_FLAGS) & set(after.flags) or before.basis != after.basis:
-                continue  # explained: the basis changed
-            # Business growth (subscribers, base stations) is not a data problem.
-            economic = catalog.metrics[metric_id].category == "economic"
-            yield Finding(Severity.info if economic else Severity.warning, "jump", company,
-                          after.year, metric_id, before.normalized, after.normalized,
-                          catalog.metrics[metric_id].unit, _refs(before, after),
-                          {"change": change, "from": before.year, "to": after.year},
-                          () if economic else (_key(before), _key(after)))
+    for metric_id in catalog.metrics_with_values():
+        if not _about(wanted, metric_id):
+            continue
+        # Business growth (subscribers, base stations) is not a data problem.
+        economic = catalog.metrics[metric_id].category == "economic"
+        for company, held in sorted(catalog.shard(metric_id).items()):
+            for year_before, year_after in _pairs(sorted(held), _always, years):
+                before, after = held[year_before], held[year_after]
+                if before.normalized == 0:
+                    continue
+                change = (after.normalized - before.normalized) / abs(before.normalized)
+                if abs(change) <= limit:
+                    continue
+                if set(NO_TREND_FLAGS) & set(after.flags) or before.basis != after.basis:
+                    continue  # explained: the basis changed
+                yield Finding(Severity.info if economic else Severity.warning, "jump",
+                              company, after.year, metric_id, before.normalized,
+                              after.normalized, catalog.metrics[metric_id].unit,
+                              _refs(before, after),
+                              {"change": change, "from": before.year, "to": after.year},
+                              () if economic else (_key(before), _key(after)))
+
+
+def _always(_year: int) -> bool:
+    return True
 
 
 def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
@@ -395,14 +443,15 @@ def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
 
 
 
-def run_checks(catalog: Catalog, sources: Path | None = None,
-               jump: Decimal | None = None, wanted: Wanted = None) -> list[Finding]:
+def run_checks(catalog: Catalog, sources: Path | None = None, jump: Decimal | None = None,
+               wanted: Wanted = None, years: Years = None) -> list[Finding]:
     """Every check's findings, most severe first; with ``wanted``, only those about
-    these metrics."""
-    findings = [*check_sums(catalog, wanted), *check_ratios(catalog, wanted),
-                *check_emission_factor(catalog, wanted),
-                *check_emission_per_energy(catalog, wanted),
-                *check_subsidiaries(catalog, wanted), *check_jumps(catalog, jump, wanted)]
+    these metrics, and with ``years`` only those naming a value of those years."""
+    findings = [*check_sums(catalog, wanted, years), *check_ratios(catalog, wanted, years),
+                *check_emission_factor(catalog, wanted, years),
+                *check_emission_per_energy(catalog, wanted, years),
+                *check_subsidiaries(catalog, wanted, years),
+                *check_jumps(catalog, jump, wanted, years)]
     if sources is not None:
         findings += check_source_lines(catalog, sources)
     order = {s: i for i, s in enumerate(Severity)}
@@ -410,10 +459,12 @@ def run_checks(catalog: Catalog, sources: Path | None = None,
                                            f.year or 0, f.check))
 
 
-def inconsistent(catalog: Catalog, metrics: set[str]) -> dict[Key, list[Finding]]:
-    """The values of these metrics that a warning or an error names, with the findings."""
+def inconsistent(catalog: Catalog, metrics: set[str],
+                 years: Years = None) -> dict[Key, list[Finding]]:
+    """The values of these metrics (and years) that a warning or an error names, with the
+    findings."""
     named: dict[Key, list[Finding]] = {}
-    for finding in run_checks(catalog, wanted=metrics):
+    for finding in run_checks(catalog, wanted=metrics, years=years):
         if finding.severity is Severity.info:
             continue
         for key in finding.names:

@@ -65,8 +65,9 @@ def basis_label(basis: Basis) -> str:
 
 def basis_note(values: list[Value]) -> str:
     """One line on how the bases of the values compared differ; '' when they do not."""
-    differing = {aspect for first in values for second in values
-                 for aspect, _a, _b in basis_differences(first.basis, second.basis)}
+    bases = list(dict.fromkeys(value.basis for value in values))  # each distinct one once
+    differing = {aspect for first in bases for second in bases
+                 for aspect, _a, _b in basis_differences(first, second)}
     if not differing:
         return ""
     parts = []

@@ -295,3 +295,48 @@ def test_the_jump_meaning_in_the_docs_comes_from_the_data() -> None:
         "warning)")
     per_energy = next(c for c in CHECKS if c.name == "emission_per_energy")
     assert "moves more than 25 % while energy moves less than 10 %" in meaning(per_energy)
+
+
+GAPPY = """
+schema: 1
+companies:
+  gap:
+    name: Gap
+    sources:
+      s: {file: s.txt}
+    kpis:
+      - {metric: water, unit: 噸, values: {2015: 10, 2017: 30, 2018: 31, 2021: 90}, source: s, line: 1}
+      - {metric: ghg, unit: 噸, values: {2018: 100, 2019: 250}, source: s, line: 2}
+      - {metric: electricity, unit: 千瓦時, values: {2018: 1000, 2019: 1010}, source: s, line: 3}
+"""
+
+
+def test_findings_for_some_years_are_those_of_all_years_that_name_them(write) -> None:
+    """compare and show run the checks for the years they print only: the findings
+    naming a value of those years must be exactly those of a run over every year."""
+    catalog = load_files(catalog_paths([write("checked.yaml", CHECKED),
+                                        write("gappy.yaml", GAPPY)], use_env=False))
+    full = run_checks(catalog)
+    assert {(f.check, f.metric, f.year) for f in full if f.company == "gap"} == {
+        ("jump", "water", 2017), ("jump", "water", 2021), ("jump", "ghg", 2019),
+        ("emission_factor", "ghg", 2018), ("emission_factor", "ghg", 2019),
+        ("emission_per_energy", "ghg", 2019)}
+    every_year = sorted(set(catalog.years()))
+    for metric in catalog.metrics_with_values():
+        for year in every_year:
+            wanted = [f for f in run_checks(catalog, wanted={metric}, years={year})
+                      if any(k[1] == metric and k[2] == year for k in f.names)]
+            expected = [f for f in run_checks(catalog, wanted={metric})
+                        if any(k[1] == metric and k[2] == year for k in f.names)]
+            assert wanted == expected, (metric, year)
+
+
+def test_a_jump_across_a_gap_names_both_years(write) -> None:
+    catalog = load_files(catalog_paths([write("gappy.yaml", GAPPY)], use_env=False))
+    found = [(f.details["from"], f.year) for f in check_jumps(catalog, years={2018})
+             if f.metric == "water"]
+    assert found == [(2018, 2021)]  # 2017 to 2018 is +3 %: no jump
+    assert [(f.details["from"], f.year) for f in check_jumps(catalog, years={2021})
+            if f.metric == "water"] == [(2018, 2021)]
+    assert [(f.details["from"], f.year) for f in check_jumps(catalog, years={2017})
+            if f.metric == "water"] == [(2015, 2017)]
