@@ -17,17 +17,22 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, NotFoundError, UsageError
-from .files import read_regular_file
+from .files import read_regular_file_and_stat
 from .model import Company, LineDict, Metric, Observation, Parts, Shard, Source
 from .names import fold
+from .store import no_collection
+
+if TYPE_CHECKING:
+    from .store import Store, Unit
 
 ENV_VAR = "ESGCMP_CATALOG"
 
@@ -193,7 +198,12 @@ MAX_FILE_BYTES = 512 * 2**20  # a catalog file; split a larger catalog into seve
 def read_catalog_bytes(path: Path) -> bytes:
     """A catalog file's bytes; a missing, unreadable, special or oversized file is an
     error."""
-    return read_regular_file(path, MAX_FILE_BYTES, "catalog file", fix_missing=(
+    return read_catalog_bytes_and_stat(path)[0]
+
+
+def read_catalog_bytes_and_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """A catalog file's bytes and its status just before they were read."""
+    return read_regular_file_and_stat(path, MAX_FILE_BYTES, "catalog file", fix_missing=(
         "check the path given to --catalog or ESGCMP_CATALOG"))
 
 
@@ -224,46 +234,19 @@ def parse_catalog_text(raw: bytes, file: str) -> LineDict:
     return document
 
 
-class Store(Protocol):
-    """What :func:`load` needs of a store (esgcmp.store.Store is one)."""
-
-    def digest(self, raw: bytes) -> str: ...
-    def key(self, contents: list[tuple[str, str]]) -> str: ...
-    def document_key(self, content: str) -> str: ...
-    def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None: ...
-    def write(self, key: str, parts: Parts) -> None: ...
-    def has_document(self, key: str) -> bool: ...
-    def document(self, key: str) -> Any: ...
-    def keep_document(self, key: str, document: Any) -> None: ...
-
-
 Progress = Callable[[int, int, str], None]  # (files done, files, file)
 
 
 def load(paths: list[Path], store: Store | None = None,
          progress: Progress | None = None) -> Catalog:
-    """The catalog of these files, in layering order: from the store when it holds this
-    very content, else read, validated and built (and then kept in the store)."""
-    # The files are read once: the key is made from these very bytes, and these bytes are
-    # what is parsed (never the file again, which may have changed since).
+    """The catalog of these files, in layering order: from the store's units of the files
+    that are unchanged, the others read, validated and kept (with a store), or every file
+    read and validated (without one)."""
+    if store is not None and store.usable():
+        with no_collection():
+            return _load_units(paths, store, progress)
     contents = [(str(path), read_catalog_bytes(path)) for path in paths]
-    key, document_keys = "", []
-    if store is not None:  # each file is hashed once, for both keys
-        digests = [store.digest(raw) for _file, raw in contents]
-        key = store.key([(file, digest) for (file, _raw), digest in zip(contents, digests)])
-        document_keys = [store.document_key(digest) for digest in digests]
-
-    def build(report: Progress | None = None) -> Parts:
-        return _build(contents, store, document_keys, report)
-
-    if store is not None:
-        found = store.read(key, lambda: build().shards)
-        if found is not None:
-            return _catalog(found)
-    parts = build(progress)
-    if store is not None:
-        store.write(key, parts)
-    return _catalog(parts)
+    return _catalog(_build(contents, progress))
 
 
 def _catalog(parts: Parts) -> Catalog:
@@ -276,23 +259,173 @@ def load_files(paths: Iterable[Path]) -> Catalog:
     return load(list(paths))
 
 
-def _build(contents: list[tuple[str, bytes]], store: Store | None, document_keys: list[str],
-           progress: Progress | None) -> Parts:
+def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Parts:
+    """Every file read and validated in order, in this process (parsed on every core when
+    the files are large)."""
     from .reader import Reader, check_references  # (and pint) only when files are read
 
     parts = Parts()
-    documents = _documents(contents, store, document_keys)
-    for number, ((file, raw), document) in enumerate(zip(contents, documents)):
-        if progress is not None:
-            progress(number, len(contents), file)
-        try:
-            Reader(parts, file).read(document)
-        except CatalogError as exc:
-            raise _placed(exc, raw) from None
+    with no_collection():
+        documents = _documents(contents)
+        for number, ((file, raw), document) in enumerate(zip(contents, documents)):
+            if progress is not None:
+                progress(number, len(contents), file)
+            try:
+                Reader(parts, file).read(document)
+            except CatalogError as exc:
+                raise _placed(exc, raw) from None
     if progress is not None:
         progress(len(contents), len(contents), "")
     check_references(parts)
     return parts
+
+
+class _Conflict(Exception):
+    """Units that are each valid but not together (a metric or company defined in two
+    files, a value given twice): the files are read again in order, which says where."""
+
+
+class _Merged:
+    """The units of a catalog merged in order, as the reader would have built it."""
+
+    def __init__(self) -> None:
+        self.parts = Parts()
+        self.holders: dict[str, list[Unit]] = {}  # company -> the units giving its values
+        self.units: list[Unit] = []
+
+    def add(self, unit: Unit) -> None:
+        parts = self.parts
+        for metric_id, metric in unit.metrics().items():
+            if metric_id in parts.metrics:
+                raise _Conflict(metric_id)
+            parts.metrics[metric_id] = metric
+        companies = unit.companies()
+        for company_id, company in companies.items():
+            if company_id in parts.companies:
+                raise _Conflict(company_id)
+            parts.companies[company_id] = company
+        for company_id, sources in unit.sources():
+            known = parts.sources.setdefault(company_id, {})
+            if not known.keys().isdisjoint(sources):
+                raise _Conflict(company_id)
+            known.update(sources)
+        for company_id in unit.header["uses"]["companies"]:
+            for earlier in self.holders.get(company_id, ()):
+                for metric_id in unit.with_values():
+                    mine = unit.years(metric_id).get(company_id)
+                    if mine and not set(mine).isdisjoint(
+                            earlier.years(metric_id).get(company_id, ())):
+                        raise _Conflict(company_id)
+        for company_id in [*companies, *unit.header["uses"]["companies"]]:
+            self.holders.setdefault(company_id, []).append(unit)
+        parts.files.append(unit.file)
+        self.units.append(unit)
+
+
+def _deps(env: Parts, uses: dict[str, list[str]]) -> str | None:
+    """A digest of what a file takes from the files before it (``uses``: the metrics of
+    its values that it does not define, the companies it adds to), as those files define
+    it now; None when one of them is not defined."""
+    from .store import Store, codec
+
+    if any(m not in env.metrics for m in uses["metrics"]) or any(
+            c not in env.companies for c in uses["companies"]):
+        return None
+    text = repr(([codec(Metric).encode(env.metrics[m]) for m in uses["metrics"]],
+                 [(c, sorted(env.sources.get(c, {}))) for c in uses["companies"]]))
+    return Store.digest(text.encode())
+
+
+def _read_unit(raw: bytes, file: str, digest: str,
+               env: Parts) -> tuple[dict[str, Any], bytes]:
+    """One file parsed and validated as it would be after the files ``env`` holds: what
+    it defines and gives, as a unit (esgcmp.store.encode_unit)."""
+    from .reader import Reader
+    from .store import encode_unit
+
+    document = parse_catalog_text(raw, file)
+    seeded = Parts(metrics=dict(env.metrics), companies=dict(env.companies),
+                   sources={c: dict(s) for c, s in env.sources.items()})
+    try:
+        Reader(seeded, file).read(document)
+    except CatalogError as exc:
+        raise _placed(exc, raw) from None
+    mentioned = list(document.get("companies") or ())
+    del document
+    own = Parts(
+        metrics={k: v for k, v in seeded.metrics.items() if k not in env.metrics},
+        companies={k: v for k, v in seeded.companies.items() if k not in env.companies},
+        sources={c: {k: v for k, v in seeded.sources[c].items()
+                     if k not in env.sources.get(c, {})} for c in mentioned},
+        shards=seeded.shards)
+    uses = {"metrics": sorted({m for m in own.shards if m not in own.metrics}),
+            "companies": [c for c in mentioned if c not in own.companies]}
+    return encode_unit(own, file, digest, uses, _deps(env, uses) or "")
+
+
+def _load_units(paths: list[Path], store: Store, progress: Progress | None) -> Catalog:
+    from .reader import check_references
+    from .store import memory_unit
+
+    files = [str(path) for path in paths]
+    entry = store.entry(paths)
+    raws: dict[int, bytes] = {}
+
+    def read(number: int) -> bytes:
+        """The file's bytes, read now, and its signature and digest recorded."""
+        if number not in raws:
+            looked = time.time_ns()
+            raw, info = read_catalog_bytes_and_stat(paths[number])
+            entry.record(number, info, store.digest(raw), looked)
+            raws[number] = raw
+        return raws[number]
+
+    units: list[Unit | None] = []
+    for number, file in enumerate(files):
+        digest = entry.unchanged(number)
+        if digest is None:
+            read(number)
+        units.append(entry.unit(number, file))
+    todo = [n for n, unit in enumerate(units) if unit is None]
+    pool = (_UnitPool(files, {n: read(n) for n in todo}, [k[2] for k in entry.known])
+            if _parallel({n: read(n) for n in todo}) else None)
+    merged = _Merged()
+    try:
+        for number, file in enumerate(files):
+            if progress is not None and todo:
+                progress(number, len(files), file)
+            unit = units[number]
+            if unit is not None and _deps(merged.parts, unit.header["uses"]) != unit.header["deps"]:
+                unit = None  # what it takes from earlier files changed
+            if unit is None:
+                built = pool.take(number, merged.parts) if pool is not None else None
+                if built is None or _deps(merged.parts, built[0]["uses"]) != built[0]["deps"]:
+                    raw = read(number)
+                    built = _read_unit(raw, file, entry.known[number][2], merged.parts)
+                unit = memory_unit(*built, file)
+                entry.keep_unit(number, *built)
+            try:
+                merged.add(unit)
+            except _Conflict:
+                return _catalog(_build([(f, read(n)) for n, f in enumerate(files)], None))
+            if pool is not None:
+                pool.merged(number, merged.parts)
+    finally:
+        if pool is not None:
+            pool.close()
+    if progress is not None and todo:
+        progress(len(files), len(files), "")
+    entry.save()
+    parts = merged.parts
+    check_references(parts)
+
+    def rebuild() -> dict[str, Shard]:
+        return _build([(f, read_catalog_bytes(Path(f))) for f in files], None).shards
+
+    from .store import StoredValues
+
+    parts.shards = StoredValues(merged.units, parts.sources, rebuild)  # type: ignore[assignment]
+    return _catalog(parts)
 
 
 def _placed(error: CatalogError, raw: bytes) -> CatalogError:
@@ -312,40 +445,30 @@ def _placed(error: CatalogError, raw: bytes) -> CatalogError:
 PARALLEL_BYTES = 4_000_000  # below this, starting worker processes costs more than it saves
 
 
+def _parallel(todo: dict[int, bytes]) -> bool:
+    cores = os.cpu_count() or 1
+    return cores >= 2 and len(todo) >= 2 and sum(map(len, todo.values())) >= PARALLEL_BYTES
+
+
 def _parse_worker(raw: bytes, file: str) -> Any:
-    """Parse one file in a worker process. It parses the very bytes the store's key was
-    made from (never the file again, which may have changed since). Errors come back as
-    values so that the first failing file, in order, is the one reported."""
+    """Parse one file in a worker process. It parses the very bytes read (never the file
+    again, which may have changed since). Errors come back as values so that the first
+    failing file, in order, is the one reported."""
     try:
         return parse_catalog_text(raw, file)
     except CatalogError as exc:
         return ("error", exc.message, exc.file, exc.line, exc.fix)
 
 
-def _documents(contents: list[tuple[str, bytes]], store: Store | None,
-               keys: list[str]) -> Iterator[Any]:
+def _documents(contents: list[tuple[str, bytes]]) -> Iterator[Any]:
     """Each file's parsed document, in order, one at a time (so that a large catalog is
-    never held in memory as YAML trees all at once). A file the store holds parsed (after
-    an edit: every file but the edited one) is taken from it; the rest are parsed, on
-    every core when they are large enough for that to pay."""
-    todo = {n for n in range(len(contents)) if store is None or not store.has_document(keys[n])}
-    cores = os.cpu_count() or 1
-    parallel = (cores >= 2 and len(todo) >= 2
-                and sum(len(contents[n][1]) for n in todo) >= PARALLEL_BYTES)
-    pool = _Pool(contents, todo, cores) if parallel else None
+    never held in memory as YAML trees all at once), parsed on every core when the files
+    are large enough for that to pay."""
+    todo = dict(enumerate(raw for _file, raw in contents))
+    pool = _Pool(contents, set(todo), os.cpu_count() or 1) if _parallel(todo) else None
     try:
         for number, (file, raw) in enumerate(contents):
-            document = None
-            if store is not None and number not in todo:
-                document = store.document(keys[number])  # None if it broke since
-            if document is None:
-                if pool is not None and number in todo:
-                    document = pool.take(number)
-                else:
-                    document = parse_catalog_text(raw, file)
-                if store is not None:
-                    store.keep_document(keys[number], document)
-            yield document
+            yield pool.take(number) if pool is not None else parse_catalog_text(raw, file)
     finally:
         if pool is not None:
             pool.close()
@@ -353,27 +476,33 @@ def _documents(contents: list[tuple[str, bytes]], store: Store | None,
 
 def _worker_start() -> None:
     """A worker leaves Ctrl-C to the main process, which stops the workers and says
-    ``interrupted`` once (instead of every worker printing a traceback)."""
+    ``interrupted`` once (instead of every worker printing a traceback); it collects no
+    garbage (what it builds is acyclic)."""
+    import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
+
+
+def _context() -> Any:
+    import multiprocessing
+
+    # How the work is spread (start method, workers, look-ahead, shutdown) decides
+    # speed and memory, never an answer: those lines are left out of mutation testing.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)  # pragma: no mutate
 
 
 class _Pool:
     """Worker processes parsing files ahead of the reader, at most two per core."""
 
     def __init__(self, contents: list[tuple[str, bytes]], todo: set[int], cores: int) -> None:
-        import multiprocessing
-
-        # How the work is spread (start method, workers, look-ahead, shutdown) decides
-        # speed and memory, never an answer: those lines are left out of mutation testing.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)  # pragma: no mutate
         self.contents = contents
         self.waiting = sorted(todo)
         self.window = 2 * cores  # pragma: no mutate  (documents waiting: bounds memory)
         self.results: dict[int, Any] = {}
-        self.pool = context.Pool(min(cores, len(todo)), initializer=_worker_start)  # pragma: no mutate
+        self.pool = _context().Pool(min(cores, len(todo)), initializer=_worker_start)  # pragma: no mutate
         self._submit()
 
     def _submit(self) -> None:
@@ -393,6 +522,72 @@ class _Pool:
 
     def close(self) -> None:
         """Stop the workers: at once when the run ended early (an error, Ctrl-C)."""
+        if self.waiting or self.results:
+            self.pool.terminate()
+        else:
+            self.pool.close()
+        self.pool.join()  # pragma: no mutate
+
+
+def _unit_worker(raw: bytes, file: str, digest: str,
+                 env: Parts) -> tuple[dict[str, Any], bytes] | None:
+    """One file's unit, built in a worker process after the files ``env`` holds (None when
+    that fails: the main process builds it again, after every file before it, and reports
+    what is wrong)."""
+    try:
+        return _read_unit(raw, file, digest, env)
+    except CatalogError:
+        return None
+
+
+# A file that may define metrics: the files after it wait for it (their values need the
+# definitions). A file this misses is built again if what it used was not yet known.
+_DEFINES_METRICS = re.compile(rb"(?m)^(?:metrics\s*:|\{)")
+
+
+class _UnitPool:
+    """Worker processes building the units of files ahead of the main process, each after
+    the files merged so far; a file waits for every earlier one that may define metrics."""
+
+    def __init__(self, files: list[str], raws: dict[int, bytes], digests: list[str]) -> None:
+        cores = os.cpu_count() or 1
+        self.files = files
+        self.raws = raws
+        self.digests = digests
+        self.waiting = sorted(raws)
+        self.defining = [n for n in self.waiting if _DEFINES_METRICS.search(raws[n])]
+        self.done = -1  # the last file merged
+        self.window = 2 * cores  # pragma: no mutate  (units waiting: bounds memory)
+        self.results: dict[int, Any] = {}
+        self.pool = _context().Pool(min(cores, len(raws)), initializer=_worker_start)  # pragma: no mutate
+
+    def _submit(self, env: Parts) -> None:
+        # a copy: the arguments are sent from another thread, while env grows
+        light = Parts(metrics=dict(env.metrics), companies=dict(env.companies),
+                      sources={c: dict(known) for c, known in env.sources.items()})
+        while self.waiting and len(self.results) < self.window:  # pragma: no mutate
+            number = self.waiting[0]
+            if any(self.done < earlier < number for earlier in self.defining):
+                break
+            self.waiting.pop(0)
+            self.results[number] = self.pool.apply_async(_unit_worker, (
+                self.raws[number], self.files[number], self.digests[number], light))
+
+    def merged(self, number: int, env: Parts) -> None:
+        self.done = number
+        self._submit(env)
+
+    def take(self, number: int, env: Parts) -> tuple[dict[str, Any], bytes] | None:
+        """The unit of file ``number`` built by a worker, or None (not sent to one, or it
+        failed there)."""
+        self._submit(env)
+        if number not in self.results:
+            if number in self.waiting:
+                self.waiting.remove(number)
+            return None
+        return self.results.pop(number).get()
+
+    def close(self) -> None:
         if self.waiting or self.results:
             self.pool.terminate()
         else:

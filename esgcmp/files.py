@@ -14,6 +14,13 @@ def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") 
     """The bytes of a regular file of at most ``limit`` bytes. A pipe, device or socket is
     refused before anything is read from it (opening never waits for a writer), and
     nothing larger than the limit is read."""
+    return read_regular_file_and_stat(path, limit, what, fix_missing)[0]
+
+
+def read_regular_file_and_stat(path: Path, limit: int, what: str,
+                               fix_missing: str = "") -> tuple[bytes, os.stat_result]:
+    """:func:`read_regular_file`, with the file's status as it was just before it was read
+    (from the very file read, not from its name again)."""
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
                          | getattr(os, "O_CLOEXEC", 0))
@@ -23,7 +30,8 @@ def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") 
         raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
     with os.fdopen(handle, "rb") as stream:
         try:
-            kind = os.fstat(handle).st_mode
+            status = os.fstat(handle)
+            kind = status.st_mode
             if stat.S_ISDIR(kind):
                 raise CatalogError(f"is a directory where a {what} was expected",
                                    file=str(path))
@@ -36,4 +44,4 @@ def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") 
     if len(data) > limit:
         raise CatalogError(f"{what} is larger than {limit // 2**20} MB, the most esgcmp reads",
                            file=str(path), fix="split it into several files")
-    return data
+    return data, status

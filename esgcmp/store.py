@@ -1,28 +1,37 @@
-"""A store of built catalogs, so that a command does not re-read YAML or load pint.
+"""A store of validated catalog files, so that a command does not re-read YAML or load
+pint, and after an edit reads again only the file that changed.
 
-The key is the content of every catalog file (a BLAKE2 hash), their order, and a
-fingerprint of esgcmp itself (the files of the installed package), so a stored catalog
-is never served after anything that could change it. A catalog is kept as one small
-index plus packs of rows per metric, and a query about one metric reads only that
-metric's values. Each file's parsed YAML is kept too, so after an edit only the changed
-file is parsed again.
+Each catalog (its files, by resolved path, read by this esgcmp) has an entry: an index
+of its files, and one *unit* per file. The index knows each file's signature (size,
+modification and change times, inode, device) when it was last read, and the BLAKE2
+digest of the bytes read then; a file whose signature is the same is not read again,
+unless it was changed so soon before it was read that a later change could hide in the
+same time stamp (git's racy-timestamp rule): then its bytes are hashed again. A unit is
+one file validated and normalised: its metrics, companies and sources, what it takes
+from earlier files (the definitions it uses, with a digest, so that a unit is used only
+while those are unchanged), and its values as blocks per metric and year, each found
+through a directory per metric. A query reads the headers, then only the directories
+and years it asks for.
 
-Nothing in the store is trusted (docs/security.md). It holds only JSON, which cannot run
-code when read; every file starts with a keyed BLAKE2 tag of its name and content, made
-with a secret key that lives in the store, so a file that was corrupted, truncated, moved
-or written by anyone without the key is a miss. The store lives in a folder of its own
-(``esgcmp-store`` under the cache directory) that esgcmp creates with mode 0700 and
-marks as its own; a folder of that name that is not owned by the user, is open to
-others, is a symbolic link or lacks the mark is not used (a warning says so). esgcmp
-removes only entries it names itself, inside that folder, and never follows a symbolic
-link. Every file is written whole (a temporary file, then a rename).
+Nothing in the store is trusted (docs/security.md). It holds only JSON (the value
+blocks compressed), which cannot run code when read; every index, memo and unit header
+starts with a keyed BLAKE2 tag of its name and content, made with a secret key that
+lives in the store, and the header holds the digest of every block, so a file that was
+corrupted, truncated, moved or written by anyone without the key is a miss. The store
+lives in a folder of its own (``esgcmp-store`` under the cache directory) that esgcmp
+creates with mode 0700 and marks as its own; a folder of that name that is not owned by
+the user, is open to others, is a symbolic link or lacks the mark is not used (a warning
+says so). esgcmp removes only entries it names itself, inside that folder, and never
+follows a symbolic link. Every file is written whole (a temporary file, then a rename).
+At most KEEP catalogs and MAX_STORE_MB megabytes are kept; the least recently used go.
 
 Records are written as rows by a codec derived from their dataclass fields, so a field
 added to a record is stored without anyone listing it here. This module knows the
 records (esgcmp.model) and nothing of what is computed from them: it cannot change an
 answer, only give back what it was given.
 
-``ESGCMP_CACHE_DIR`` moves the store, ``ESGCMP_NO_CACHE=1`` turns it off.
+``ESGCMP_CACHE_DIR`` moves the store, ``ESGCMP_NO_CACHE=1`` turns it off,
+``ESGCMP_CACHE_MB`` bounds its size.
 """
 
 from __future__ import annotations
@@ -32,12 +41,14 @@ import gc
 import hashlib
 import hmac
 import json
+import operator
 import os
 import re
 import stat
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
@@ -45,13 +56,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .model import (Citation, Company, LineDict, Metric, Observation, Origin, Parts, Shard,
-                    Source)
+from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
-FORMAT = 7  # bump when the stored layout changes
+FORMAT = 8  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; the least recently used are removed
-KEEP_DOCUMENTS = 4096  # parsed files kept
-PACK_ROWS = 20_000  # metrics are stored together until a file holds this many values
+MAX_STORE_MB = 1024  # the most the store keeps on disk, unless ESGCMP_CACHE_MB says
 MAX_FILE_BYTES = 2**30  # a stored file larger than this is not read
 FOLDER = "esgcmp-store"  # the store's own folder inside the cache directory
 TAG_NAME = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder
@@ -60,7 +69,7 @@ TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
 KEY_NAME = "key"
 _ENTRY = re.compile(r"^c-[0-9a-f]{40}$")  # a stored catalog
 _ENTRY_FILE = re.compile(r"^(?:index|m\d{5})\.json$")  # the files of one
-_DOCUMENT = re.compile(r"^d-[0-9a-f]{40}\.json$")  # a parsed catalog file
+_UNIT = re.compile(r"^m\d{5}\.json$")  # a file of one
 _STAGING = re.compile(r"^\.tmp-[A-Za-z0-9_]+$")
 STALE_STAGING = 3600  # seconds: a staging folder older than this was left by a killed run
 
@@ -83,13 +92,22 @@ def default_root() -> Path | None:
 
 # ---- the codec ----------------------------------------------------------------------
 
-Context = Mapping[str, Source]  # the sources of the company a row belongs to
+class Context:
+    """What a row needs to become a record again: the file it was read from (every
+    ``Origin`` of a unit is in that file, so only its line is stored) and the sources of
+    the company it belongs to."""
+
+    __slots__ = ("file", "sources")
+
+    def __init__(self, file: str, sources: Mapping[str, Source]) -> None:
+        self.file = file
+        self.sources = sources
 
 
 class Codec:
     """Records of one dataclass as tuples of plain values (str, int, None, tuples) and
     back, field by field in declaration order. How each field is written follows from its
-    declared type: Decimal as text, Origin as (file, line), Source as its id, a tuple of
+    declared type: Decimal as text, Origin as its line, Source as its id, a tuple of
     nested records as a tuple of rows; anything else as it is."""
 
     def __init__(self, cls: type) -> None:
@@ -101,11 +119,14 @@ class Codec:
             encode, decode = _converters(str(declared.type))
             self.encoders.append(encode)
             self.decoders.append(decode)
+        self.fields = operator.attrgetter(*self.names)
+        self.converted = [(n, e) for n, e in enumerate(self.encoders) if e is not None]
 
-    def encode(self, record: Any) -> tuple[Any, ...]:
-        return tuple(value if encode is None else encode(value)
-                     for encode, value in zip(self.encoders,
-                                              (getattr(record, n) for n in self.names)))
+    def encode(self, record: Any) -> list[Any]:
+        row = list(self.fields(record))
+        for number, encode in self.converted:
+            row[number] = encode(row[number])
+        return row
 
     def decode(self, row: tuple[Any, ...], context: Context) -> Any:
         return self.cls(*[value if decode is None else decode(value, context)
@@ -122,16 +143,16 @@ def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
     annotations, and reading the text costs nothing at start-up) is written and read."""
     base = declared.removesuffix(" | None")
     if base == "Decimal":
-        return (lambda v: None if v is None else str(v),
-                lambda v, _c: None if v is None else Decimal(v))
+        return (_text,
+                lambda v, _c: None if v is None else _decimal(v))
     if base == "Origin":
-        return (lambda v: (v.file, v.line), lambda v, _c: Origin(v[0], v[1]))
+        return (lambda v: v.line, lambda v, c: Origin(c.file, v))
     if base == "Source":
-        return (lambda v: v.id, lambda v, c: c[v])
+        return (lambda v: v.id, lambda v, c: c.sources[v])
     if base.startswith("tuple[") and base[6:-1].split(",")[0] in RECORDS:
         nested = codec(RECORDS[base[6:-1].split(",")[0]])
-        return (lambda v: tuple(nested.encode(x) for x in v),
-                lambda v, c: tuple(nested.decode(x, c) for x in v))
+        return (lambda v: [nested.encode(x) for x in v] if v else v,
+                lambda v, c: tuple(nested.decode(x, c) for x in v) if v else ())
     if declared in ("tuple[str, ...]", "tuple[int, ...]"):  # JSON gives lists: tuples again
         return None, lambda v, _c: tuple(v) if v else ()
     if declared == "tuple[tuple[str, str], ...]":
@@ -141,6 +162,16 @@ def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
     if declared in _PLAIN:
         return None, None
     raise TypeError(f"the store cannot write a field declared {declared!r}")
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@lru_cache(maxsize=4096)
+def _decimal(text: str) -> Decimal:
+    """A stored number (factors repeat: each is made once)."""
+    return Decimal(text)
 
 
 def _tupled(value: Any) -> Any:
@@ -157,63 +188,228 @@ def codec(record: type) -> Codec:
     """The codec of a record type, made on first use."""
     return Codec(record)
 
-NO_CONTEXT: Context = {}
+
+# ---- units: one catalog file, validated, as the store keeps it ------------------------
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-# ---- the store ----------------------------------------------------------------------
+def _block(data: Any) -> bytes:
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(),
+                         1)
 
-class _StoredShards(Mapping[str, Shard]):
-    """A catalog's values, metric by metric, read from their pack on first use."""
 
-    def __init__(self, store: Store, folder: str, packs: dict[str, str],
-                 sources: dict[str, dict[str, Source]],
+def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]],
+                deps: str) -> tuple[dict[str, Any], bytes]:
+    """One catalog file's validated content (``parts`` holds what that file defines and
+    gives, and nothing else) as a header and a body. The header names the file's metrics,
+    companies and sources, what it takes from earlier files (``uses``, and ``deps``, a
+    digest of those definitions) and, per metric, where in the body its directory is: the
+    years each company gives, and where each year's rows are. A query reads the header,
+    then the directories and years it needs, each checked against its digest."""
+    body = bytearray()
+
+    def put(block: bytes) -> list[Any]:
+        place = [len(body), len(block), _digest(block)]
+        body.extend(block)
+        return place
+
+    rows = codec(Observation)
+    directory = {}
+    for metric, shard in parts.shards.items():
+        by_year: dict[int, list[Any]] = {}
+        for years in shard.values():
+            for year, observation in years.items():
+                by_year.setdefault(year, []).append(rows.encode(observation))
+        segments = {str(year): put(_block(found)) for year, found in by_year.items()}
+        directory[metric] = put(_block({"years": {c: list(y) for c, y in shard.items()},
+                                        "segments": segments}))
+    header = {
+        "format": FORMAT, "file": file, "digest": digest, "uses": uses, "deps": deps,
+        "metrics": [codec(Metric).encode(m) for m in parts.metrics.values()],
+        "companies": [codec(Company).encode(c) for c in parts.companies.values()],
+        "sources": [(company, [codec(Source).encode(s) for s in known.values()])
+                    for company, known in parts.sources.items()],
+        "directory": directory,
+    }
+    return header, bytes(body)
+
+
+class BrokenUnit(Exception):
+    """A stored unit that does not read back as it was written."""
+
+
+class Unit:
+    """A unit read back: its header, and its body read block by block on demand (from
+    memory right after it was built, else from its file in the store)."""
+
+    def __init__(self, header: dict[str, Any], body: Callable[[int, int], bytes],
+                 file: str) -> None:
+        self.header = header
+        self.body = body
+        self.file = file  # the name the file is given now (which origins carry)
+        self.context = Context(file, NO_SOURCES)
+        self.directories: dict[str, dict[str, Any]] = {}
+
+    @property
+    def digest(self) -> str:
+        return str(self.header["digest"])
+
+    def metrics(self) -> dict[str, Metric]:
+        decode = codec(Metric).decode
+        return {row[0]: decode(row, self.context) for row in self.header["metrics"]}
+
+    def companies(self) -> dict[str, Company]:
+        decode = codec(Company).decode
+        return {row[0]: decode(row, self.context) for row in self.header["companies"]}
+
+    def sources(self) -> list[tuple[str, dict[str, Source]]]:
+        decode = codec(Source).decode
+        return [(company, {row[0]: decode(row, self.context) for row in rows})
+                for company, rows in self.header["sources"]]
+
+    def with_values(self) -> list[str]:
+        return list(self.header["directory"])
+
+    def _read(self, place: list[Any]) -> Any:
+        offset, length, digest = place
+        block = self.body(offset, length)
+        if len(block) != length or _digest(block) != digest:
+            raise BrokenUnit(self.file)
+        return json.loads(zlib.decompress(block))
+
+    def directory(self, metric: str) -> dict[str, Any]:
+        found = self.directories.get(metric)
+        if found is None:
+            place = self.header["directory"].get(metric)
+            found = self.directories[metric] = (
+                self._read(place) if place is not None else {"years": {}, "segments": {}})
+        return found
+
+    def years(self, metric: str) -> dict[str, list[int]]:
+        """Each company's years of a metric, in the order the file gives them."""
+        return self.directory(metric)["years"]
+
+    def rows(self, metric: str, year: int) -> list[Any]:
+        place = self.directory(metric)["segments"].get(str(year))
+        return [] if place is None else self._read(place)
+
+
+NO_SOURCES: Mapping[str, Source] = {}
+
+
+def memory_unit(header: dict[str, Any], body: bytes, file: str) -> Unit:
+    view = memoryview(body)
+    return Unit(header, lambda offset, length: bytes(view[offset:offset + length]), file)
+
+
+class StoredValues(Mapping[str, Shard]):
+    """A catalog's values, metric by metric, from its units: which companies give which
+    years is read per metric, and the rows of a year only when one of them is asked for."""
+
+    def __init__(self, units: list[Unit], sources: dict[str, dict[str, Source]],
                  rebuild: Callable[[], dict[str, Shard]]) -> None:
-        self.store = store
-        self.folder = folder
-        self.packs = packs  # metric -> pack file
+        self.units = units
         self.sources = sources
         self.rebuild = rebuild
-        self.loaded: dict[str, Shard] = {}
-        self.read_packs: dict[str, dict[str, Any]] = {}
+        self.metrics = list(dict.fromkeys(m for unit in units for m in unit.with_values()))
+        self.known = set(self.metrics)
+        self.shards: dict[str, Shard] = {}
+        self.segments: dict[tuple[int, str, int], dict[str, Observation]] = {}
         self.rebuilt: dict[str, Shard] | None = None
 
     def __getitem__(self, metric: str) -> Shard:
-        if metric not in self.packs:
+        if metric not in self.known:
             raise KeyError(metric)
-        found = self.loaded.get(metric)
-        if found is None:
-            found = self.loaded[metric] = self._load(metric)
-        return found
-
-    def _load(self, metric: str) -> Shard:
         if self.rebuilt is not None:
             return self.rebuilt.get(metric, {})
-        try:
-            with _no_collection():
-                name = self.packs[metric]
-                if name not in self.read_packs:
-                    self.read_packs[name] = self.store.read_json(f"{self.folder}/{name}")
-                rows = codec(Observation)
-                shard: Shard = {}
-                for row in self.read_packs[name].pop(metric):  # decoded once: let them go
-                    observation = rows.decode(row, self.sources[row[0]])
-                    shard.setdefault(observation.company, {})[observation.year] = observation
-            return shard
-        except Exception:  # noqa: BLE001 - a pack broken since the index was read
+        found = self.shards.get(metric)
+        if found is None:
+            try:
+                found = self.shards[metric] = self._shard(metric)
+            except Exception:  # noqa: BLE001 - a unit broken since it was checked
+                return self._rebuilt(metric)
+        return found
+
+    def _shard(self, metric: str) -> Shard:
+        where: dict[str, dict[int, int]] = {}
+        for number, unit in enumerate(self.units):
+            if metric in unit.header["directory"]:
+                for company, years in unit.years(metric).items():
+                    held = where.setdefault(company, {})
+                    for year in years:
+                        held[year] = number
+        return {company: _Years(self, metric, company, held)  # type: ignore[misc]
+                for company, held in where.items()}
+
+    def _rebuilt(self, metric: str) -> Shard:
+        if self.rebuilt is None:
             self.rebuilt = self.rebuild()
-            return self.rebuilt.get(metric, {})
+        return self.rebuilt.get(metric, {})
+
+    def observation(self, number: int, metric: str, year: int, company: str) -> Observation:
+        key = (number, metric, year)
+        segment = self.segments.get(key)
+        if segment is None:
+            if self.rebuilt is not None:
+                return self.rebuilt[metric][company][year]
+            try:
+                segment = self.segments[key] = self._segment(number, metric, year)
+            except Exception:  # noqa: BLE001 - a unit broken since it was checked
+                return self._rebuilt(metric)[company][year]
+        return segment[company]
+
+    def _segment(self, number: int, metric: str, year: int) -> dict[str, Observation]:
+        unit = self.units[number]
+        decode = codec(Observation).decode
+        context = Context(unit.file, NO_SOURCES)
+        found = {}
+        with _no_collection():
+            for row in unit.rows(metric, year):
+                context.sources = self.sources[row[0]]
+                found[row[0]] = decode(row, context)
+        return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.packs)
+        return iter(self.metrics)
 
     def __len__(self) -> int:
-        return len(self.packs)
+        return len(self.metrics)
+
+
+class _Years(Mapping[int, Observation]):
+    """One company's values of one metric by year; each read when first asked for."""
+
+    __slots__ = ("stored", "metric", "company", "held")
+
+    def __init__(self, stored: StoredValues, metric: str, company: str,
+                 held: dict[int, int]) -> None:
+        self.stored = stored
+        self.metric = metric
+        self.company = company
+        self.held = held  # year -> the unit that gives it
+
+    def __getitem__(self, year: int) -> Observation:
+        return self.stored.observation(self.held[year], self.metric, year, self.company)
+
+    def __contains__(self, year: object) -> bool:
+        return year in self.held
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.held)
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def keys(self) -> Any:
+        return self.held.keys()
 
 
 @contextmanager
 def _no_collection() -> Iterator[None]:
-    """No garbage collection while stored data is decoded: it is acyclic, so a collection
-    would find nothing, and the many new objects would set off many."""
+    """No garbage collection while data is decoded or built: it is acyclic, so a
+    collection would find nothing, and the many new objects would set off many."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -223,8 +419,76 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
+no_collection = _no_collection
+
+
+# ---- the store ----------------------------------------------------------------------
+
 class Unusable(Exception):
     """The store's folder cannot be trusted or used; the message says why."""
+
+
+RACY_NS = 2 * 10**9  # a file changed this close to when it was looked at is hashed again
+
+
+def signature(info: os.stat_result) -> list[int]:
+    """What says a file is unchanged without reading it: size, modification and change
+    times, inode and device (a replaced file has another inode or change time)."""
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+class Entry:
+    """A catalog's entry in the store: for each of its files (by resolved path), its
+    signature when it was last read, its content digest, and that file's unit."""
+
+    def __init__(self, store: Store, paths: list[Path]) -> None:
+        self.store = store
+        self.resolved = [os.path.realpath(path) for path in paths]
+        self.name = "c-" + _digest("\n".join([store.fingerprint, *self.resolved]).encode())
+        self.known: list[list[Any]] = []
+        self.changed = False
+        try:
+            index = store.read_json(f"{self.name}/index.json")
+            if index["format"] == FORMAT and [f[0] for f in index["files"]] == self.resolved:
+                self.known = index["files"]
+        except Exception:  # noqa: BLE001 - no index, or a broken one: every file is read
+            self.known = []
+        if not self.known:
+            self.known = [[path, None, None, 0] for path in self.resolved]
+            self.changed = True
+
+    def unchanged(self, number: int) -> str | None:
+        """The file's digest when its signature says it is unchanged since it was read
+        (and it was not changed so soon before that a change could hide in the same
+        time stamp, git's racy-timestamp rule), else None."""
+        path, known, digest, looked = self.known[number]
+        if known is None:
+            return None
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or signature(info) != known:
+            return None
+        if info.st_mtime_ns + RACY_NS >= looked or info.st_ctime_ns + RACY_NS >= looked:
+            return None
+        return str(digest)
+
+    def record(self, number: int, info: os.stat_result, digest: str, looked: int) -> None:
+        """The file was read when its status was ``info`` (``looked``: the time before)."""
+        self.known[number] = [self.resolved[number], signature(info), digest, looked]
+        self.changed = True
+
+    def unit(self, number: int, file: str) -> Unit | None:
+        """The file's stored unit, if it verifies and was made from the digest known."""
+        return self.store.read_unit(f"{self.name}/m{number:05d}.json", file,
+                                    self.known[number][2])
+
+    def keep_unit(self, number: int, header: dict[str, Any], body: bytes) -> None:
+        _quietly(self.store.write_unit, self.name, f"m{number:05d}.json", header, body)
+
+    def save(self) -> None:
+        _quietly(self.store.write_index, self)
 
 
 class Store:
@@ -235,16 +499,16 @@ class Store:
         self.problem: str | None = None  # why the store is not used, for a warning
         self._secret: bytes | None = None
 
-    # --- keys ------------------------------------------------------------------------
     @staticmethod
     def digest(raw: bytes) -> str:
-        return hashlib.blake2b(raw, digest_size=20).hexdigest()
+        return _digest(raw)
 
-    def key(self, contents: list[tuple[str, str]]) -> str:
-        """A catalog's key: its files, in order, by name and content (``digest`` of each
-        file's bytes), read by this esgcmp."""
-        lines = [self.fingerprint] + [f"{file}\0{content}" for file, content in contents]
-        return self.digest("\n".join(lines).encode())
+    def usable(self) -> bool:
+        """Whether the store's folder is there (made now if need be) and esgcmp's own."""
+        return self._open(create=True) is not None
+
+    def entry(self, paths: list[Path]) -> Entry:
+        return Entry(self, paths)
 
     # --- the folder and its secret ---------------------------------------------------
     def _open(self, create: bool) -> bytes | None:
@@ -285,7 +549,7 @@ class Store:
                                digest_size=32).hexdigest()
 
     # --- verified files ----------------------------------------------------------------
-    def read_json(self, name: str, hook: Callable[[dict[str, Any]], Any] | None = None) -> Any:
+    def read_json(self, name: str) -> Any:
         """A stored JSON file, if its tag is right; else ValueError (a miss)."""
         secret = self._open(create=False)
         if secret is None:
@@ -297,7 +561,7 @@ class Store:
         expected = f"esgcmp-store {FORMAT} {self._tag(secret, name, body)}".encode()
         if not hmac.compare_digest(header, expected):
             raise ValueError(f"{name}: not written by this store")
-        return json.loads(body, object_hook=hook)
+        return json.loads(body)
 
     def _write_json(self, folder: Path, name: str, data: Any, secret: bytes) -> None:
         """Write ``data`` as ``name`` (its path inside the store, which the tag binds) into
@@ -307,120 +571,88 @@ class Store:
         _write_atomically(folder / name.rsplit("/", 1)[-1],
                           f"esgcmp-store {FORMAT} {tag}\n".encode() + body)
 
-    # --- catalogs --------------------------------------------------------------------
-    def read(self, key: str, rebuild: Callable[[], dict[str, Shard]]) -> Parts | None:
-        """The stored catalog, or None; a pack found broken later is rebuilt."""
-        folder = f"c-{key}"
-        try:
-            index = self.read_json(f"{folder}/index.json")
-            if index["format"] != FORMAT:
-                return None
-            sources = {company: {row[0]: codec(Source).decode(row, NO_CONTEXT)
-                                 for row in rows} for company, rows in index["sources"]}
-            parts = Parts(
-                metrics={row[0]: codec(Metric).decode(row, NO_CONTEXT)
-                         for row in index["metrics"]},
-                companies={row[0]: codec(Company).decode(row, NO_CONTEXT)
-                           for row in index["companies"]},
-                sources=sources, files=[str(f) for f in index["files"]])
-            parts.shards = _StoredShards(self, folder, dict(index["packs"]), sources,
-                                         rebuild)  # type: ignore[assignment]
-        except Exception:  # noqa: BLE001 - any unreadable store means: build again
+    # --- units -------------------------------------------------------------------------
+    def read_unit(self, name: str, file: str, digest: Any) -> Unit | None:
+        """A stored unit whose header verifies and names this digest, or None. Its body is
+        read block by block later, each block checked against the digest the header
+        gives it."""
+        secret = self._open(create=False)
+        if secret is None or digest is None:
             return None
-        _quietly(os.utime, self.folder / folder)  # recently used
-        return parts
+        handle = _open_regular(self.folder / name)
+        if handle is None:
+            return None
+        try:
+            first = handle.readline(200)
+            magic, version, tag, size = first.decode("ascii").split()
+            header_bytes = handle.read(int(size))
+            if (magic, version) != ("esgcmp-store", str(FORMAT)) or not hmac.compare_digest(
+                    tag, self._tag(secret, name, header_bytes)):
+                raise ValueError(name)
+            header = json.loads(header_bytes)
+            if header["format"] != FORMAT or header["digest"] != digest:
+                raise ValueError(name)
+        except Exception:  # noqa: BLE001 - any broken unit is a miss
+            handle.close()
+            return None
+        start = len(first) + int(size)
 
-    def write(self, key: str, parts: Parts) -> None:
-        _quietly(self._write, key, parts)
+        def body(offset: int, length: int) -> bytes:
+            handle.seek(start + offset)
+            return handle.read(length)
 
-    def _write(self, key: str, parts: Parts) -> None:
+        _quietly(os.utime, self.folder / name.split("/")[0])  # recently used
+        return Unit(header, body, file)
+
+    def write_unit(self, entry: str, name: str, header: dict[str, Any], body: bytes) -> None:
         secret = self._open(create=True)
         if secret is None:
             return
-        final = self.folder / f"c-{key}"
-        staging = Path(tempfile.mkdtemp(dir=self.folder, prefix=".tmp-"))
-        try:
-            rows = codec(Observation)
-            packs: dict[str, str] = {}
-            for number, metrics in enumerate(_packs(parts.shards)):
-                name = f"m{number:05d}.json"
-                self._write_json(staging, f"{final.name}/{name}", {
-                    metric: [rows.encode(o) for years in parts.shards[metric].values()
-                             for o in years.values()] for metric in metrics}, secret)
-                packs.update(dict.fromkeys(metrics, name))
-            index = {
-                "format": FORMAT,
-                "metrics": [codec(Metric).encode(m) for m in parts.metrics.values()],
-                "companies": [codec(Company).encode(c)
-                              for c in parts.companies.values()],
-                "sources": [(company, [codec(Source).encode(s) for s in known.values()])
-                            for company, known in parts.sources.items()],
-                "files": list(parts.files), "packs": list(packs.items()),
-            }
-            self._write_json(staging, f"{final.name}/index.json", index, secret)
-            if os.path.lexists(final):  # written since this run looked, or broken
-                _remove_entry(final)
-            os.replace(staging, final)
-        except BaseException:
-            _remove_entry(staging)
-            raise
-        self._prune()
+        folder = self.folder / entry
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if os.path.islink(folder):
+            return
+        header_bytes = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+        tag = self._tag(secret, f"{entry}/{name}", header_bytes)
+        _write_atomically(folder / name, f"esgcmp-store {FORMAT} {tag} {len(header_bytes)}\n"
+                          .encode() + header_bytes + body)
 
-    def _prune(self) -> None:
-        """Keep the KEEP most recently used catalogs; remove staging folders a killed run
-        left. Only entries esgcmp names itself are looked at."""
+    def write_index(self, entry: Entry) -> None:
+        secret = self._open(create=True)
+        if secret is None or not entry.changed:
+            return
+        folder = self.folder / entry.name
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if os.path.islink(folder):
+            return
+        self._write_json(folder, f"{entry.name}/index.json",
+                         {"format": FORMAT, "files": entry.known}, secret)
+        for name in os.listdir(folder):  # the units of files the catalog no longer has
+            if (_UNIT.match(name) and int(name[1:6]) >= len(entry.known)) or (
+                    _STAGING.match(name) and _older(folder / name, STALE_STAGING)):
+                _quietly(os.unlink, folder / name)
+        self._prune(entry.name)
+
+    def _prune(self, current: str) -> None:
+        """Keep the KEEP most recently used catalogs, and at most MAX_STORE_BYTES in all;
+        the current one is always kept. Only entries esgcmp names itself are looked at."""
         entries = []
-        now = time.time()
         for name in os.listdir(self.folder):
             path = self.folder / name
             info = os.lstat(path)
-            if not stat.S_ISDIR(info.st_mode):
-                continue
-            if _ENTRY.match(name):
-                entries.append((info.st_mtime, path))
-            elif _STAGING.match(name) and now - info.st_mtime > STALE_STAGING:
+            if stat.S_ISDIR(info.st_mode) and _ENTRY.match(name):
+                size = sum(os.lstat(path / f).st_size for f in os.listdir(path))
+                entries.append((name == current, info.st_mtime, size, path))
+            elif stat.S_ISDIR(info.st_mode) and _STAGING.match(name) and _older(
+                    path, STALE_STAGING):
                 _remove_entry(path)
         entries.sort(reverse=True)
-        for _mtime, old in entries[KEEP:]:
-            _remove_entry(old)
-
-    # --- parsed files, so that after an edit only the edited file is parsed again -------
-    def document_key(self, content: str) -> str:
-        """A parsed file's key: its content (``digest`` of its bytes), parsed by this
-        esgcmp."""
-        return self.digest(f"{self.fingerprint}\0{content}".encode())
-
-    def has_document(self, key: str) -> bool:
-        return self._open(create=False) is not None and (
-            self.folder / f"d-{key}.json").is_file()
-
-    def document(self, key: str) -> Any:
-        """The parsed file, or None when it is missing or does not verify."""
-        try:
-            with _no_collection():
-                document = self.read_json(f"d-{key}.json", hook=_object)
-        except Exception:  # noqa: BLE001 - any broken entry is a miss
-            return None
-        _quietly(os.utime, self.folder / f"d-{key}.json")  # recently used
-        return document
-
-    def keep_document(self, key: str, document: Any) -> None:
-        _quietly(self._keep_document, key, document)
-
-    def _keep_document(self, key: str, document: Any) -> None:
-        secret = self._open(create=True)
-        if secret is None:
-            return
-        try:
-            data = _to_json(document)
-        except _NotPlain:
-            return  # a key of an odd type (true:, 1.5:): that file is parsed every time
-        self._write_json(self.folder, f"d-{key}.json", data, secret)
-        stored = [name for name in os.listdir(self.folder) if _DOCUMENT.match(name)]
-        if len(stored) > KEEP_DOCUMENTS * 2:  # prune in batches, least recently used first
-            stored.sort(key=lambda name: os.lstat(self.folder / name).st_mtime)
-            for old in stored[: len(stored) - KEEP_DOCUMENTS]:
-                _quietly(os.unlink, self.folder / old)
+        total = 0
+        for number, (is_current, _mtime, size, path) in enumerate(entries):
+            total += size
+            if not is_current and (number >= KEEP or total > limit_bytes()):
+                _remove_entry(path)
+                total -= size
 
     # --- small facts worked out by earlier runs (for this esgcmp only) ------------------
     def memo(self) -> dict[str, Any]:
@@ -445,46 +677,19 @@ class Store:
                              {"fingerprint": self.fingerprint, "content": content}, secret)
 
 
-class _NotPlain(Exception):
-    """A parsed file holding something the JSON form below does not carry."""
+def limit_bytes() -> int:
+    """The most the store keeps on disk (``ESGCMP_CACHE_MB``, default MAX_STORE_MB)."""
+    try:
+        return max(1, int(os.environ.get("ESGCMP_CACHE_MB", MAX_STORE_MB))) * 2**20
+    except ValueError:
+        return MAX_STORE_MB * 2**20
 
 
-_LINE = "\x00line"  # a mapping's line; its keys are "s..." (text) or "i..." (a number)
-_NUMBER = "\x00decimal"
-
-
-def _to_json(node: Any) -> Any:
-    """A parsed catalog file (LineDict mappings with their lines, lists, text, numbers,
-    true/false, null) as JSON data that :func:`_object` turns back into the same."""
-    if isinstance(node, LineDict):
-        data: dict[str, Any] = {_LINE: node.line}
-        for key, value in node.items():
-            if type(key) is str:
-                data["s" + key] = _to_json(value)
-            elif type(key) is int:
-                data["i" + str(key)] = _to_json(value)
-            else:
-                raise _NotPlain
-        return data
-    if isinstance(node, list):
-        return [_to_json(item) for item in node]
-    if isinstance(node, Decimal):
-        return {_NUMBER: str(node)}
-    if node is None or type(node) in (str, int, bool):
-        return node
-    raise _NotPlain  # a float (.inf, .nan) or anything else: parsed every time
-
-
-def _object(data: dict[str, Any]) -> Any:
-    """A JSON object of :func:`_to_json` back as a Decimal or a LineDict (the decoder calls
-    this for every object, innermost first)."""
-    if _NUMBER in data:
-        return Decimal(data[_NUMBER])
-    mapping = LineDict()
-    mapping.line = data.pop(_LINE)
-    for key, value in data.items():
-        mapping[key[1:] if key[0] == "s" else int(key[1:])] = value
-    return mapping
+def _older(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - os.lstat(path).st_mtime > seconds
+    except OSError:
+        return False
 
 
 def _trusted_folder(info: os.stat_result) -> None:
@@ -498,6 +703,24 @@ def _trusted_folder(info: os.stat_result) -> None:
     if os.name == "posix" and info.st_mode & 0o077:
         raise Unusable(f"others may read or change it (mode {stat.S_IMODE(info.st_mode):o}; "
                        "esgcmp makes it 700)")
+
+
+def _open_regular(path: Path) -> Any:
+    """A regular file open for reading (no symbolic link, pipe or device), or None."""
+    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return None
+    stream = os.fdopen(handle, "rb")
+    try:
+        if stat.S_ISREG(os.fstat(handle).st_mode):
+            return stream
+    except OSError:
+        pass
+    stream.close()
+    return None
 
 
 def _read_regular(path: Path, limit: int) -> bytes | None:
@@ -538,21 +761,6 @@ def _remove_entry(folder: Path) -> None:
         os.rmdir(folder)
     except OSError:
         pass
-
-
-def _packs(shards: Mapping[str, Shard]) -> list[list[str]]:
-    """Metrics grouped into files of about PACK_ROWS values: a small catalog is one file,
-    a large one is read a few metrics at a time."""
-    packs: list[list[str]] = [[]]
-    rows = 0
-    for metric in sorted(shards):
-        size = sum(len(years) for years in shards[metric].values())
-        if packs[-1] and rows + size > PACK_ROWS:
-            packs.append([])
-            rows = 0
-        packs[-1].append(metric)
-        rows += size
-    return packs
 
 
 def _code_fingerprint() -> str:

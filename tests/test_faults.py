@@ -223,13 +223,13 @@ def test_a_catalog_that_fails_to_load_is_read_once(write, monkeypatch) -> None:
 
     path = write("bad.yaml", "schema: 1\nmetrics: [1\n")
     reads: list[int] = []
-    original = catalog_module.read_catalog_bytes
+    original = catalog_module.read_catalog_bytes_and_stat
 
     def counting(file):
         reads.append(1)
         return original(file)
 
-    monkeypatch.setattr(catalog_module, "read_catalog_bytes", counting)
+    monkeypatch.setattr(catalog_module, "read_catalog_bytes_and_stat", counting)
     session = api.Session([path], builtin=False)
     for _attempt in range(2):
         with pytest.raises(CatalogError, match="YAML syntax error"):

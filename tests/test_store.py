@@ -34,17 +34,17 @@ def observation(**changes) -> Observation:
 def test_every_field_of_an_observation_round_trips() -> None:
     original = observation()
     row = store.codec(Observation).encode(original)
-    assert row[:4] == ("co", "ghg", 2020, "14.23")
-    assert row[6] == "s" and row[9] == ("cat.yaml", 12)
+    assert row[:4] == ["co", "ghg", 2020, "14.23"]
+    assert row[6] == "s" and row[9] == 12  # a unit's origins are all in its own file
     stored = json.loads(json.dumps(row))  # plain values only; tuples come back as lists
-    decoded = store.codec(Observation).decode(stored, {"s": SOURCE})
+    decoded = store.codec(Observation).decode(stored, store.Context("cat.yaml", {"s": SOURCE}))
     assert decoded == original and isinstance(decoded.flags, tuple)
     assert isinstance(decoded.basis, tuple) and all(isinstance(b, tuple) for b in decoded.basis)
     assert decoded.also[0].approx is True and decoded.also[0].notes == "rounded"
     assert decoded.also[1].value is None and decoded.also[1].normalized is None
     bare = observation(printed=None, flags=(), also=())
     assert store.codec(Observation).decode(store.codec(Observation).encode(bare),
-                                           {"s": SOURCE}) == bare
+                                           store.Context("cat.yaml", {"s": SOURCE})) == bare
 
 
 def test_metrics_companies_and_sources_round_trip() -> None:
@@ -52,9 +52,10 @@ def test_metrics_companies_and_sources_round_trip() -> None:
                     ("A1.2",), ("305-1", "305-2"), "d", ("carbon",), True, ("a", "b"),
                     ("x", "y"))
     company = Company("co", "Co", Origin("c.yaml", None), "公司", ("c",), "parent", "entity")
-    for record in (metric, company, SOURCE, dataclasses.replace(metric, ratio_of=None)):
+    source = dataclasses.replace(SOURCE, origin=Origin("c.yaml", 9))
+    for record in (metric, company, source, dataclasses.replace(metric, ratio_of=None)):
         codec = store.codec(type(record))
-        assert codec.decode(codec.encode(record), {}) == record
+        assert codec.decode(codec.encode(record), store.Context("c.yaml", {})) == record
 
 
 def test_a_field_of_a_type_the_store_does_not_know_is_refused() -> None:
@@ -85,34 +86,6 @@ def test_a_stored_catalog_equals_the_built_one(tiny_path, tmp_path) -> None:
     assert again.values["ghg"] is again.values["ghg"]  # decoded once
 
 
-def test_the_key_follows_content_order_and_code(tmp_path) -> None:
-    kept = Store(tmp_path)
-    one, two, changed = Store.digest(b"one"), Store.digest(b"two"), Store.digest(b"twO")
-    key = kept.key([("a.yaml", one), ("b.yaml", two)])
-    assert key == kept.key([("a.yaml", one), ("b.yaml", two)])
-    assert key != kept.key([("a.yaml", one), ("b.yaml", changed)])
-    assert key != kept.key([("b.yaml", two), ("a.yaml", one)])
-    assert key != kept.key([("c.yaml", one), ("b.yaml", two)])
-    other = Store(tmp_path)
-    other.fingerprint += "|another esgcmp"
-    assert other.key([("a.yaml", one), ("b.yaml", two)]) != key
-    assert len(key) == 40 and Store.digest(b"x") == Store.digest(b"x") != Store.digest(b"y")
-
-
-def test_another_format_or_a_broken_index_is_a_miss(tiny_path, tmp_path) -> None:
-    kept = Store(tmp_path)
-    load([tiny_path], kept)
-    (index,) = (tmp_path / store.FOLDER).glob("c-*/index.json")
-    key = index.parent.name.removeprefix("c-")
-    data = kept.read_json(f"c-{key}/index.json")
-    kept._write_json(index.parent, f"c-{key}/index.json", {**data, "format": store.FORMAT - 1},
-                     kept._open(create=False))
-    assert kept.read(key, dict) is None
-    index.write_bytes(b"\x00not json")
-    assert kept.read(key, dict) is None
-    assert kept.read("no-such-key", dict) is None
-
-
 def test_old_catalogs_are_pruned(tmp_path, write, monkeypatch) -> None:
     monkeypatch.setattr(store, "KEEP", 2)
     kept = Store(tmp_path)
@@ -140,27 +113,6 @@ def test_the_memo_is_tagged_json_for_this_esgcmp_only(tmp_path) -> None:
     for junk in (body, b"[1, 2]", header + b"\n" + body.replace(b"1000", b"9999")):
         memo.write_bytes(junk)
         assert kept.memo() == {}
-
-
-def test_parsed_files_are_kept_as_tagged_json(tmp_path) -> None:
-    from esgcmp.yamlload import load_yaml
-
-    kept = Store(tmp_path)
-    key = kept.document_key(Store.digest(b"text"))
-    assert not kept.has_document(key) and kept.document(key) is None
-    document = load_yaml("schema: 1\nx: {2020: 13.20, 2021: 5, s: [a, true, null]}\n")
-    kept.keep_document(key, document)
-    back = kept.document(key)
-    assert kept.has_document(key) and back == document
-    assert back["x"].line == 2 and str(back["x"][2020]) == "13.20"
-    assert type(back["x"][2021]) is int and list(back["x"]) == [2020, 2021, "s"]
-    path = tmp_path / store.FOLDER / f"d-{key}.json"
-    assert b"__reduce__" not in path.read_bytes() and path.read_bytes().startswith(b"esgcmp-store ")
-    path.write_bytes(path.read_bytes().replace(b"13.20", b"99.99"))  # tampered: a miss
-    assert kept.document(key) is None
-    other = Store(tmp_path)
-    other.fingerprint += "|changed"
-    assert other.document_key(Store.digest(b"text")) != key
 
 
 def test_an_unwritable_store_is_no_error(tiny_path, tmp_path) -> None:
@@ -197,23 +149,6 @@ def test_the_default_root_follows_the_environment(monkeypatch, tmp_path) -> None
     assert store.default_root() == tmp_path / "xdg" / "esgcmp"
 
 
-def test_a_pack_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatch) -> None:
-    kept = Store(tmp_path)
-    load([tiny_path], kept)
-    catalog = load([tiny_path], kept)
-    reads: list[str] = []
-    original = store._read_regular
-
-    def spy(path: Path, limit: int) -> bytes | None:
-        reads.append(path.name)
-        return original(path, limit)
-
-    monkeypatch.setattr(store, "_read_regular", spy)
-    assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
-    assert catalog.get("tiny-group", "revenue", 2020).value == D("12")
-    assert reads == ["m00000.json"]
-
-
 def test_a_good_store_is_read_not_rebuilt(tiny_path, tmp_path, monkeypatch) -> None:
     from esgcmp import catalog as catalog_module
 
@@ -246,17 +181,17 @@ def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypat
     original = os_module.replace
 
     def watching(source, target):
-        if Path(target).name.startswith("c-"):  # a catalog, not a parsed file or the memo
+        if Path(target).parent.name.startswith("c-"):  # a catalog's file, not the memo
             staged.append(Path(source))
         return original(source, target)
 
     monkeypatch.setattr(store.os, "replace", watching)
     load([tiny_path], kept)
     folder = tmp_path / "deep" / "store" / store.FOLDER
-    (staging,) = [p for p in staged if p.parent == folder]
-    assert staging.name.startswith(".tmp-")
     (final,) = folder.glob("c-*")
     assert sorted(p.name for p in final.iterdir()) == ["index.json", "m00000.json"]
+    assert len(staged) == 2 and all(p.parent == final and p.name.startswith(".tmp-")
+                                    for p in staged)
 
     def failing(source, target):
         raise OSError("disk full")
@@ -265,8 +200,8 @@ def test_a_catalog_is_written_whole_or_not_at_all(tiny_path, tmp_path, monkeypat
     other = Store(tmp_path / "other")
     catalog = load([tiny_path], other)  # the answer does not depend on the store
     assert "tiny-sub" in catalog.companies
-    assert not [p for p in (tmp_path / "other" / store.FOLDER).iterdir()
-                if p.name.startswith((".tmp-", "c-"))]  # no staging left, no catalog
+    assert not [p for p in (tmp_path / "other" / store.FOLDER).rglob("*")
+                if p.name.startswith((".tmp-", "index", "m0"))]  # no staging left, no file
 
 
 def test_a_file_is_replaced_atomically_or_left_alone(tmp_path, monkeypatch) -> None:
@@ -303,22 +238,12 @@ def test_the_newest_catalogs_are_kept_and_staging_is_left_alone(tmp_path, monkey
         (folder / "index.json").write_text("{}", encoding="utf-8")
         when = now - age if name != ".tmp-left" else now - 2 * store.STALE_STAGING
         os_module.utime(folder, (when, when))
-    kept._prune()
+    kept._prune("c-" + "3" * 40)
     # the two newest catalogs stay, a staging folder in use stays, an old one goes; folders
     # that are not esgcmp's names are never touched
     assert sorted(p.name for p in kept.folder.iterdir()) == sorted(
-        [".tmp-busy", "CACHEDIR.TAG", "c-" + "1" * 40, "c-" + "2" * 40, "c-mine", "catalogs",
-         "key"])
-
-
-def test_metrics_are_packed_up_to_the_row_limit(monkeypatch) -> None:
-    def shard(rows: int) -> dict:
-        return {"c": dict.fromkeys(range(rows))}
-
-    monkeypatch.setattr(store, "PACK_ROWS", 5)
-    shards = {"b": shard(3), "a": shard(2), "c": shard(1), "d": shard(9), "e": shard(5)}
-    assert store._packs(shards) == [["a", "b"], ["c"], ["d"], ["e"]]
-    assert store._packs({}) == [[]]
+        [".tmp-busy", "CACHEDIR.TAG", "c-" + "1" * 40, "c-" + "3" * 40, "c-mine", "catalogs",
+         "key"])  # (the catalog in use is kept, however old)
 
 
 def test_the_memo_keeps_unit_names_as_written(tmp_path) -> None:
@@ -356,3 +281,133 @@ def test_the_fingerprint_names_the_code_it_was_made_from() -> None:
     stat = (package / "store.py").stat()
     assert f"store.py:{stat.st_size}:{stat.st_mtime_ns}" in parts
     assert not [name for name in named if name.endswith((".pyc", ".md"))]
+
+
+def test_a_catalog_is_one_entry_whatever_the_spelling_of_its_paths(tiny_path, tmp_path,
+                                                                   monkeypatch) -> None:
+    kept = Store(tmp_path / "store")
+    monkeypatch.chdir(tiny_path.parent)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(tiny_path)
+    names = {kept.entry([path]).name for path in (tiny_path, Path(tiny_path.name),
+                                                  Path(".") / tiny_path.name, link)}
+    assert len(names) == 1 and len(names.pop()) == 42
+    other = Store(tmp_path / "store")
+    other.fingerprint += "|another esgcmp"
+    assert other.entry([tiny_path]).name != kept.entry([tiny_path]).name
+    assert kept.entry([tiny_path, tiny_path]).name != kept.entry([tiny_path]).name
+
+
+def test_a_file_is_read_again_only_when_its_signature_changed_or_is_racy(
+        tiny_path, tmp_path, monkeypatch) -> None:
+    import os as os_module
+
+    path = tmp_path / "tiny.yaml"
+    path.write_bytes(tiny_path.read_bytes())
+    kept = Store(tmp_path / "store")
+    entry = kept.entry([path])
+    assert entry.unchanged(0) is None  # never read
+    raw = path.read_bytes()
+    info = os_module.stat(path)
+    digest = Store.digest(raw)
+    entry.record(0, info, digest, info.st_mtime_ns + store.RACY_NS)
+    assert entry.unchanged(0) is None  # changed too close to when it was read: racy
+    entry.record(0, info, digest, max(info.st_mtime_ns, info.st_ctime_ns) + store.RACY_NS + 1)
+    assert entry.unchanged(0) == digest
+    later = info.st_mtime_ns + 5 * 10**9
+    os_module.utime(path, ns=(later, later))  # same bytes, another time stamp
+    assert entry.unchanged(0) is None
+    entry.record(0, os_module.stat(path), digest, time_after(path))
+    assert entry.unchanged(0) == digest
+    replacement = tmp_path / "new.yaml"
+    replacement.write_bytes(raw)
+    os_module.utime(replacement, ns=(later, later))
+    os_module.replace(replacement, path)  # the same size and time, another inode
+    assert entry.unchanged(0) is None
+    path.unlink()
+    assert entry.unchanged(0) is None
+
+
+def time_after(path: Path) -> int:
+    import os as os_module
+
+    info = os_module.stat(path)
+    return max(info.st_mtime_ns, info.st_ctime_ns) + store.RACY_NS + 1
+
+
+def test_a_unit_is_checked_block_by_block(tiny_path, tmp_path) -> None:
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    catalog = load([tiny_path], kept)
+    assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
+    (unit,) = (tmp_path / store.FOLDER).glob("c-*/m00000.json")
+    first, rest = unit.read_bytes().split(b"\n", 1)
+    size = int(first.split()[-1])
+    header, body = rest[:size], rest[size:]
+    assert b"__reduce__" not in body and first.startswith(b"esgcmp-store 8 ")
+    # a block changed after its header was read: the catalog is read again from the files
+    broken = load([tiny_path], kept)
+    unit.write_bytes(first + b"\n" + header + bytes(len(body)))
+    assert broken.get("tiny-group", "ghg", 2020) == catalog.get("tiny-group", "ghg", 2020)
+    assert broken.observations == load_files([tiny_path]).observations
+    # a header changed: a miss, and the unit is built again
+    unit.write_bytes(first + b"\n" + header.replace(b"tiny", b"tinz", 1) + body)
+    assert load([tiny_path], kept).observations == load_files([tiny_path]).observations
+
+
+def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatch) -> None:
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    catalog = load([tiny_path], kept)
+    reads: list[int] = []
+    original = store.Unit._read
+
+    def spy(self, place):
+        reads.append(place[0])
+        return original(self, place)
+
+    monkeypatch.setattr(store.Unit, "_read", spy)
+    assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
+    assert len(reads) == 2  # the directory of ghg, and its year 2020
+    assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
+    assert catalog.get("tiny-sub", "ghg", 2020) is not None
+    assert len(reads) == 2
+    assert catalog.get("tiny-group", "revenue", 2020).value == D("12")
+    assert len(reads) == 4
+
+
+def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write) -> None:
+    from esgcmp import catalog as catalog_module
+
+    metrics = write("a.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: environmental, "
+                              "unit: t}\n")
+    rows = ("schema: 1\ncompanies:\n  co{n}:\n    name: Co\n    sources: {{s: {{file: s.txt}}}}"
+            "\n    kpis:\n      - {{metric: m, unit: kg, values: {{2020: {n}000}}, source: s, "
+            "line: 1}}\n")
+    others = [write(f"b{n}.yaml", rows.format(n=n)) for n in (1, 2, 3)]
+    paths = [metrics, *others]
+    kept = Store(tmp_path / "store")
+    built: list[str] = []
+    original = catalog_module._read_unit
+
+    def counting(raw, file, digest, env):
+        built.append(Path(file).name)
+        return original(raw, file, digest, env)
+
+    catalog_module._read_unit = counting
+    try:
+        load(paths, kept)
+        assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
+        built.clear()
+        assert load(paths, kept).get("co2", "m", 2020).normalized == D("2")
+        assert built == []
+        others[1].write_text(rows.format(n=7).replace("co7", "co2"), encoding="utf-8")
+        assert load(paths, kept).get("co2", "m", 2020).normalized == D("7")
+        assert built == ["b2.yaml"]
+        built.clear()
+        metrics.write_text(metrics.read_text(encoding="utf-8").replace("unit: t", "unit: kg"),
+                           encoding="utf-8")  # every file using m is read again
+        assert load(paths, kept).get("co2", "m", 2020).normalized == D("7000")
+        assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
+    finally:
+        catalog_module._read_unit = original
