@@ -7,6 +7,7 @@ it. Errors are caught in one place, :func:`main`, and printed as one line.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -979,7 +980,7 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stdout is None:  # started with standard output closed (>&-)
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the exit
         return _fail("cannot write the output: standard output is closed", ExitCode.OUTPUT)
-    command = typer.main.get_command(app)
+    command = _command_for(args)
     _OPEN.clear()
     _PAGED.clear()
     _pager_off = False
@@ -987,6 +988,23 @@ def main(argv: list[str] | None = None) -> int:
         return _run(command, args)
     finally:
         _warn_about_the_store()
+
+
+def _command_for(args: list[str]) -> Any:
+    """The command line's click command, made with only the subcommand the arguments name
+    when they name one (making every command's options takes longer than most commands
+    take to run); with all of them for help, completion and anything else."""
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    chosen = [info for info in app.registered_commands if _command_name(info) == name]
+    if not chosen or any(key.endswith("_COMPLETE") for key in os.environ):
+        return typer.main.get_command(app)
+    only = copy.copy(app)
+    only.registered_commands = chosen
+    return typer.main.get_command(only)
+
+
+def _command_name(info: Any) -> str:
+    return info.name or info.callback.__name__.replace("_", "-")
 
 
 def _warn_about_the_store() -> None:
@@ -1026,7 +1044,8 @@ def _run(command: Any, args: list[str]) -> int:
             hint = f" (see '{ctx.command_path} --help')"
         message = exc.format_message()  # type: ignore[attr-defined]
         if type(exc).__name__ == "NoSuchOption" and ctx is not None:
-            message = _not_here(command, getattr(exc, "option_name", ""), ctx) or message
+            message = _not_here(typer.main.get_command(app), getattr(exc, "option_name", ""),
+                                ctx) or message
         return _fail(message + hint, ExitCode.USAGE)
     except ClickException as exc:
         if _debug:
