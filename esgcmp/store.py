@@ -61,6 +61,7 @@ from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard,
 FORMAT = 8  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; the least recently used are removed
 MAX_STORE_MB = 1024  # the most the store keeps on disk, unless ESGCMP_CACHE_MB says
+SMALL_UNIT = 5_000  # values: a file with no more is kept as one block, read at once
 MAX_FILE_BYTES = 2**30  # a stored file larger than this is not read
 FOLDER = "esgcmp-store"  # the store's own folder inside the cache directory
 TAG_NAME = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder
@@ -216,22 +217,29 @@ def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]]
         return place
 
     rows = codec(Observation)
-    directory = {}
+    directory: dict[str, Any] = {}
+    small = sum(len(years) for shard in parts.shards.values()
+                for years in shard.values()) <= SMALL_UNIT
+    whole = {}
     for metric, shard in parts.shards.items():
-        by_year: dict[int, list[Any]] = {}
+        by_year: dict[str, list[Any]] = {}
         for years in shard.values():
             for year, observation in years.items():
-                by_year.setdefault(year, []).append(rows.encode(observation))
-        segments = {str(year): put(_block(found)) for year, found in by_year.items()}
-        directory[metric] = put(_block({"years": {c: list(y) for c, y in shard.items()},
-                                        "segments": segments}))
+                by_year.setdefault(str(year), []).append(rows.encode(observation))
+        years_given = {c: list(y) for c, y in shard.items()}
+        if small:  # one block for the whole file: read at once
+            whole[metric] = {"years": years_given, "rows": by_year}
+            directory[metric] = None
+        else:
+            segments = {year: put(_block(found)) for year, found in by_year.items()}
+            directory[metric] = put(_block({"years": years_given, "segments": segments}))
     header = {
         "format": FORMAT, "file": file, "digest": digest, "uses": uses, "deps": deps,
         "metrics": [codec(Metric).encode(m) for m in parts.metrics.values()],
         "companies": [codec(Company).encode(c) for c in parts.companies.values()],
         "sources": [(company, [codec(Source).encode(s) for s in known.values()])
                     for company, known in parts.sources.items()],
-        "directory": directory,
+        "directory": directory, "whole": put(_block(whole)) if small else None,
     }
     return header, bytes(body)
 
@@ -282,9 +290,15 @@ class Unit:
     def directory(self, metric: str) -> dict[str, Any]:
         found = self.directories.get(metric)
         if found is None:
-            place = self.header["directory"].get(metric)
-            found = self.directories[metric] = (
-                self._read(place) if place is not None else {"years": {}, "segments": {}})
+            if self.header["whole"] is not None:  # a small file: every block at once
+                self.directories = self._read(self.header["whole"])
+                found = self.directories.get(metric)
+            else:
+                place = self.header["directory"].get(metric)
+                found = self.directories[metric] = (
+                    self._read(place) if place is not None else None)
+            if found is None:
+                found = {"years": {}, "segments": {}, "rows": {}}
         return found
 
     def years(self, metric: str) -> dict[str, list[int]]:
@@ -292,7 +306,10 @@ class Unit:
         return self.directory(metric)["years"]
 
     def rows(self, metric: str, year: int) -> list[Any]:
-        place = self.directory(metric)["segments"].get(str(year))
+        directory = self.directory(metric)
+        if "rows" in directory:
+            return directory["rows"].get(str(year), [])
+        place = directory["segments"].get(str(year))
         return [] if place is None else self._read(place)
 
 

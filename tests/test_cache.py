@@ -107,3 +107,52 @@ def test_a_cache_path_that_is_a_file_is_no_error(run, tmp_path, monkeypatch) -> 
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(blocker))
     result = run("compare", "energy", "-f", "csv")
     assert result.code == 0 and result.err == "" and result.out.startswith("company,")
+
+
+def test_another_spelling_of_the_same_files_is_a_warm_run(run, write, fresh_cache,
+                                                          monkeypatch) -> None:
+    from esgcmp import catalog as catalog_module
+
+    path = write("user.yaml", USER_CATALOG)
+    run("compare", "ghg", "--catalog", str(path), "-f", "csv")
+    built: list[str] = []
+    original = catalog_module._read_unit
+
+    def counting(raw, file, digest, env):
+        built.append(file)
+        return original(raw, file, digest, env)
+
+    monkeypatch.setattr(catalog_module, "_read_unit", counting)
+    monkeypatch.setattr("esgcmp.store.RACY_NS", -10**18)  # (the file was written just now)
+    monkeypatch.chdir(path.parent)
+    (path.parent / "sub").mkdir()
+    for spelling in ("user.yaml", "./user.yaml", "sub/../user.yaml", str(path)):
+        for args in (["compare", "ghg", "-f", "csv"], ["companies", "-f", "json"],
+                     ["metrics", "-f", "csv"]):
+            cached = run(*args, "--catalog", spelling)
+            assert cached.out == uncached(run, monkeypatch, *args, "--catalog", spelling).out
+    assert built == []
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over it"])
+def test_a_file_replaced_within_the_same_second_is_read_again(run, write, fresh_cache,
+                                                              monkeypatch, how) -> None:
+    import os
+
+    monkeypatch.setattr("esgcmp.store.RACY_NS", -10**18)  # only the signature can tell
+    path = write("user.yaml", USER_CATALOG)
+    args = ["compare", "ghg", "--catalog", str(path), "-c", "acme", "-f", "csv"]
+    assert ",1300000," in run(*args).out
+    before = os.stat(path)
+    changed = USER_CATALOG.replace("2020: 130}", "2020: 131}")
+    assert len(changed) == len(USER_CATALOG)
+    if how == "in place":
+        path.write_text(changed, encoding="utf-8")
+    else:
+        other = path.parent / "new.yaml"
+        other.write_text(changed, encoding="utf-8")
+        os.replace(other, path)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same time stamp
+    after = run(*args)
+    assert ",1310000," in after.out
+    assert after.out == uncached(run, monkeypatch, *args).out

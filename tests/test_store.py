@@ -355,7 +355,10 @@ def test_a_unit_is_checked_block_by_block(tiny_path, tmp_path) -> None:
     assert load([tiny_path], kept).observations == load_files([tiny_path]).observations
 
 
-def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("small", [0, store.SMALL_UNIT])
+def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatch,
+                                                  small) -> None:
+    monkeypatch.setattr(store, "SMALL_UNIT", small)
     kept = Store(tmp_path)
     load([tiny_path], kept)
     catalog = load([tiny_path], kept)
@@ -368,12 +371,14 @@ def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypat
 
     monkeypatch.setattr(store.Unit, "_read", spy)
     assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
-    assert len(reads) == 2  # the directory of ghg, and its year 2020
+    # a large file: the directory of ghg, and its year 2020; a small one: all at once
+    assert len(reads) == (2 if small == 0 else 1)
     assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
     assert catalog.get("tiny-sub", "ghg", 2020) is not None
-    assert len(reads) == 2
+    assert len(reads) == (2 if small == 0 else 1)
     assert catalog.get("tiny-group", "revenue", 2020).value == D("12")
-    assert len(reads) == 4
+    assert len(reads) == (4 if small == 0 else 1)
+    assert catalog.observations == load_files([tiny_path]).observations
 
 
 def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write) -> None:
