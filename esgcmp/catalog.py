@@ -110,6 +110,10 @@ class Catalog:
         return {(c, m, y): obs for m in self.metrics_with_values()
                 for c, years in self.shard(m).items() for y, obs in years.items()}
 
+    def reports(self, company: str, metric: str) -> bool:
+        """Whether the company gives the metric in any year (no value is read)."""
+        return bool(self.shard(metric).get(company))
+
     def series(self, company: str, metric: str) -> dict[int, Observation]:
         return dict(sorted(self.shard(metric).get(company, {}).items()))
 

@@ -304,7 +304,12 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
         return (year, ghg, energy, ratio.scaled(factor),
                 ghg.normalized / energy.value * factor)
 
-    for company in sorted(catalog.companies):
+    from .derive import rules
+
+    # only a company with energy, or a component of it, in some year can have a point
+    energetic = {company for metric in (energy_id, *(c.metric for c in rules().energy.components))
+                 for company in catalog.shard(metric)}
+    for company in sorted(energetic & catalog.companies.keys()):
         points: dict[int, tuple[Any, ...] | None] = {}
 
         def known(year: int) -> bool:

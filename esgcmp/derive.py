@@ -115,7 +115,7 @@ def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | 
 def derivable_components(catalog: Catalog, company: str) -> list[Component]:
     """The energy components a company reports in any year."""
     return [c for c in rules().energy.components
-            if c.metric in catalog.metrics and catalog.series(company, c.metric)]
+            if c.metric in catalog.metrics and catalog.reports(company, c.metric)]
 
 
 def derive_energy(catalog: Catalog, company: str, year: int,
