@@ -122,16 +122,20 @@ class Codec:
             self.decoders.append(decode)
         self.fields = operator.attrgetter(*self.names)
         self.converted = [(n, e) for n, e in enumerate(self.encoders) if e is not None]
+        # decoding is the warm path: one function that calls each field's decoder only
+        # where there is one (made from the same decoders, so it cannot disagree)
+        arguments = ", ".join(f"row[{n}]" if decode is None else f"d{n}(row[{n}], context)"
+                              for n, decode in enumerate(self.decoders))
+        scope = {f"d{n}": d for n, d in enumerate(self.decoders) if d is not None}
+        scope["cls"] = cls
+        exec(f"def decode(row, context):\n    return cls({arguments})\n", scope)  # noqa: S102
+        self.decode: Callable[[Any, Context], Any] = scope["decode"]
 
     def encode(self, record: Any) -> list[Any]:
         row = list(self.fields(record))
         for number, encode in self.converted:
             row[number] = encode(row[number])
         return row
-
-    def decode(self, row: tuple[Any, ...], context: Context) -> Any:
-        return self.cls(*[value if decode is None else decode(value, context)
-                          for decode, value in zip(self.decoders, row)])
 
 
 _PLAIN = {"str", "int", "bool", "str | None", "int | None", "tuple[str, ...]",
