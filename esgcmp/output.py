@@ -84,9 +84,15 @@ def json_number(value: Decimal) -> str:
 
 
 def _csv_cell(value: Any) -> Any:
+    if type(value) is str:  # the common case first
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    if value is None:
+        return ""
     if isinstance(value, Decimal):  # every digit; quotients are already a double's digits
         return format(value.normalize(), "f") if value != 0 else "0"
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        value = "; ".join(item.get("text", "") for item in value)  # derivation inputs
+    elif isinstance(value, (list, tuple)):
         value = ";".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
@@ -109,23 +115,13 @@ def _json_cell(value: Any, numbers: list[str], mark: str = "") -> Any:
     return value
 
 
-
-
-
 def to_csv(report: Report, bom: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(report.columns)
-    for row in report.rows:
-        writer.writerow([_csv_cell(_flat(row.get(c))) for c in report.columns])
+    columns, cell = report.columns, _csv_cell
+    writer.writerows([[cell(row.get(c)) for c in columns] for row in report.rows])
     return ("\ufeff" if bom else "") + buffer.getvalue()
-
-
-def _flat(value: Any) -> Any:
-    """Structured cells (derivation inputs) as one text cell for CSV."""
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return "; ".join(item.get("text", "") for item in value)
-    return value
 
 
 def to_json(report: Report) -> str:
@@ -195,6 +191,16 @@ _PIECES = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u2e80-\u9fff
                      r"\uf900-\ufaff\uff00-\uffef]+")
 
 
+def cell_len(text: str) -> int:
+    """The cells a text takes on a terminal (rich's measure; ASCII text is one a
+    character, which is most of a table and is counted at once)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from rich.cells import cell_len as measured
+
+    return measured(text)
+
+
 def pieces(word: str) -> list[str]:
     """A word's unbreakable pieces: each CJK character, and each run of other characters."""
     return _PIECES.findall(word)
@@ -202,8 +208,6 @@ def pieces(word: str) -> list[str]:
 
 def piece_width(text: str) -> int:
     """The widest unbreakable piece of a text: the least width that wraps it whole."""
-    from rich.cells import cell_len
-
     return max((cell_len(piece) for word in text.split() for piece in pieces(word)),
                default=0)
 
@@ -211,7 +215,7 @@ def piece_width(text: str) -> int:
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` cells, broken at spaces and beside CJK characters; a
     piece wider than ``width`` (only when even a stacked record cannot hold it) is cut."""
-    from rich.cells import cell_len, chop_cells
+    from rich.cells import chop_cells
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -245,8 +249,6 @@ def column_widths(headings: list[str], rows: list[list[str]], rigid: list[bool],
     need least to be whole are made whole first, and what remains is shared equally by
     the wider ones, so that one long column does not squeeze the short ones.
     """
-    from rich.cells import cell_len
-
     widest = [max([cell_len(line) for row in rows for line in row[i].split("\n")] + [0])
               for i in range(len(headings))]
     natural = [max(cell_len(h), w) for h, w in zip(headings, widest)]
@@ -345,8 +347,8 @@ def print_table(report: Report, console: Any) -> None:
                                         report.emphasis.get(index))
                             for cell, width in zip(shown, widths)])
         console.print(table)
-    for note in report.notes:
-        console.print(Text(terminal_text(note)))
+    if report.notes:  # at once: a print per line costs more than the lines
+        console.print(Text("\n").join(Text(terminal_text(note)) for note in report.notes))
 
 
 def _emphasised(text: str, words: str | None) -> Any:
@@ -374,7 +376,6 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any,
     """One stacked record per row: a heading line (the row's first cell, and its year),
     then each other non-empty cell beside its column heading, wrapped to the terminal
     (a rigid cell, a number or a unit, on one line)."""
-    from rich.cells import cell_len
     from rich.text import Text
 
     lead = 2 if layout.columns[1:2] == ["year"] else 1
@@ -386,15 +387,16 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any,
                       max(console.width - 4 - value_room,
                           max((piece_width(layout.headings[i]) for i in fields), default=0)))
     value_width = max(console.width - 4 - label_width, 1)
+    out: list[Any] = []  # printed at once: a print per line costs more than the lines
     previous = None
     for index, (group, cells) in enumerate(zip(layout.groups, layout.rows)):
         if layout.named_groups and group != previous:
             for line in wrap(terminal_text(str(group)), console.width):
-                console.print(Text(line, style="bold underline"), soft_wrap=True)
-            console.print()
+                out.append(Text(line, style="bold underline"))
+            out.append(Text(""))
         previous = group
         for line in wrap(", ".join(cell for cell in cells[:lead] if cell), console.width):
-            console.print(Text(line, style="bold"), soft_wrap=True)
+            out.append(Text(line, style="bold"))
         for i in fields:
             if not cells[i]:
                 continue
@@ -404,9 +406,10 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any,
                 label = labels[n] if n < len(labels) else ""
                 value = values[n] if n < len(values) else ""
                 pad = " " * (label_width - cell_len(label))
-                console.print(_emphasised(f"  {label}{pad}  {value}".rstrip(),
-                                          emphasis.get(index)), soft_wrap=True)
-        console.print()
+                out.append(_emphasised(f"  {label}{pad}  {value}".rstrip(),
+                                       emphasis.get(index)))
+        out.append(Text(""))
+    console.print(Text("\n").join(out), soft_wrap=True)
 
 
 def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,
