@@ -1091,5 +1091,11 @@ def _internal(exc: BaseException) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point. The process ends at once when the output is written:
+    freeing every object of a large answer one by one would take longer than some
+    commands (nothing is left to do at exit: sessions are closed, the pager has quit)."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
