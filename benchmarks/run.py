@@ -1,40 +1,45 @@
-"""Run esgcmp's benchmarks, each as a ratio against its floor (issue 6).
+"""Run esgcmp's benchmarks, each as a ratio against a floor timed in the same run.
 
     python benchmarks/run.py [--quick] [--repeat N] [--markdown FILE] [--only SECTIONS]
+                             [--duckdb-python PYTHON]
 
-These machines are noisy, so every measurement is a median over several runs, and is
-compared with a floor measured in the same run:
+These machines are shared and noisy, so every measurement is taken in pairs with its
+floor, interleaved (A B A B ...), and reported as CPU time (user + system of the command
+and every process it started) and wall time, minimum and median, and as the ratio of
+the medians to the floor's. A target is met when the CPU ratio is within it (and, where
+the target says so, the wall ratio too).
 
-start-up   ``python -c pass`` against ``esgcmp show china-unicom 2020`` and
-           ``esgcmp compare energy``, with ``--format csv`` (target: ratio <= 12) and
-           ``--format table`` (target: ratio <= 20; COLUMNS=120, stdout not a terminal).
-scale      a generated catalog of 2,600 companies x 10 years x 60 metrics in 26 files
-           (benchmarks/generate_catalog.py), against PyYAML's C loader reading and
-           parsing the same files: the first ``esgcmp compare ghg --year 2020 --catalog
-           DIR -f csv`` with an empty cache (ratio <= 1.3), its peak memory (< 1 GB;
-           both ru_maxrss of RUSAGE_CHILDREN, the largest single process, and the
-           sampled PSS of the whole process tree, for parsing in worker processes),
-           later runs of the same command (< 1 s), and a run after one file changed
-           (ratio <= 1.3).
+start-up   each command against ``python -c pass``: ``--version``, ``show china-unicom
+           2020`` as a table (COLUMNS=120, stdout a pipe; target 14x) and as CSV (8x),
+           ``compare energy`` and ``compare ghg --per revenue`` as CSV (8x), ``check``.
+scale      generated catalogs (benchmarks/generate_catalog.py) of 100, 1,000 and 2,600
+           companies x 10 years x 60 metrics, 100 companies a file: a warm ``compare ghg
+           --year 2020 -f csv`` against ``python -c pass`` at each size (the growth curve;
+           target 15x at every size). On the 2,600-company catalog (26 files, 47 MB), against
+           PyYAML's C loader reading and parsing the same files in one process: the first
+           run with an empty cache (target: CPU 1.0x, and wall time below the CPU ratio),
+           the run after one file of 26 changed (0.1x); the same files named by another
+           spelling of their path, against the warm run (1.2x: a warm run); the cache on
+           disk after the first run and after five edits (1.5x the YAML); optionally, when
+           DuckDB is installed (``duckdb`` on PATH, or importable by this Python or by
+           ``--duckdb-python``), DuckDB reading the same values as one CSV (written by
+           ``esgcmp export``) against the warm run (esgcmp faster: ratio < 1).
 per-value  normalising 1,000,000 values in-process, converting once per distinct printed
-           unit with ``esgcmp.units.conversion`` and multiplying Decimals (<= 2 s),
-           against a plain loop multiplying 1,000,000 Decimals by a constant.
+           unit with ``esgcmp.units.conversion`` (<= 2 s), against a plain loop multiplying
+           1,000,000 Decimals by a constant.
 
 esgcmp runs as ``python -m esgcmp`` from the repository root (PYTHONPATH=root), with
-XDG_CACHE_HOME pointing into a temporary directory of the benchmark's own, so that the
-user's cache is never read or written. Its modules are byte-compiled first, as pip does
-when it installs esgcmp, and PYTHONDONTWRITEBYTECODE is dropped from the environment
-(otherwise every run would compile esgcmp's sources again, which no installed copy
-does). Start-up commands get one untimed warm-up run (a cache, if any, is built then). The generated catalog is kept in benchmarks/.data/,
-keyed by its parameters and the generator's source, and copied to a temporary directory
-for each run (the benchmark appends a comment to one of the files).
+XDG_CACHE_HOME in a temporary directory of the benchmark's own, so that the user's cache
+is never read or written. Its modules are byte-compiled first, as pip does when it
+installs esgcmp, and PYTHONDONTWRITEBYTECODE is dropped from the environment. Each
+command gets untimed warm-up runs (which build its cache). Generated catalogs are kept in
+benchmarks/.data/, keyed by their parameters and the generator's source, and copied to
+the temporary directory for each run.
 
-Every timed esgcmp run must print the same output as the other runs of its command, so
-a fast but wrong run fails. A scale run that exceeds its time limit (4 x its target) is
-killed and counted as a failure with a lower bound (``> 200 s``), and its remaining
-repeats are skipped; a failing measurement never stops the others. ``--quick`` uses a
-260-company catalog and fewer repeats, for smoke-testing the script. Exit status: 0 if
-every target is met, 1 otherwise.
+Every timed esgcmp run must print the same output as the other runs of its command, so a
+fast but wrong run fails. A failing measurement never stops the others. ``--quick``
+uses smaller catalogs (100 and 260 companies) and fewer repeats, for smoke-testing the
+script. Exit status: 0 if every target is met, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -54,10 +59,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -65,201 +69,154 @@ GENERATOR = BENCH / "generate_catalog.py"
 DATA = BENCH / ".data"
 
 # Runs a command with stdout to a pipe, then prints JSON: wall time measured here (not
-# counting this wrapper's own start-up), exit code, peak RSS of the child
-# (getrusage(RUSAGE_CHILDREN).ru_maxrss: the largest single process among the child and
-# its descendants), whether it timed out, the number of output lines and their SHA-256
-# (so that a fast but wrong run is caught), and stderr's tail. With "sample", a thread
-# also polls /proc (Linux) every 20 ms for the memory of the child's whole process tree
-# (PSS, else RSS, summed over the processes), since esgcmp may parse in worker processes.
+# counting this wrapper's own start-up), CPU time (user + system of the command and of
+# every process it waited for, from getrusage(RUSAGE_CHILDREN)), exit code, peak RSS of
+# the largest single process, the number of output lines and their SHA-256 (so that a
+# fast but wrong run is caught), and stderr's tail.
 WRAPPER = r"""
-import hashlib, json, os, resource, subprocess, sys, threading, time
+import hashlib, json, resource, subprocess, sys, time
 spec = json.loads(sys.argv[1])
-page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-tree_peak = [0]
-
-def descendants(root):
-    children = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat", "rb") as handle:
-                    ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
-
-def memory(pid):
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * page
-    except (OSError, ValueError, IndexError):
-        return 0
-
-def sample(proc, done):
-    while not done.wait(0.02):
-        try:
-            total = sum(memory(pid) for pid in descendants(proc.pid))
-        except OSError:
-            continue
-        tree_peak[0] = max(tree_peak[0], total)
-
 start = time.perf_counter()
-timed_out = False
 proc = subprocess.Popen(spec["cmd"], cwd=spec["cwd"], env=spec["env"],
                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE)
-done = threading.Event()
-sampler = None
-if spec.get("sample") and os.path.isdir("/proc"):
-    sampler = threading.Thread(target=sample, args=(proc, done), daemon=True)
-    sampler.start()
 try:
     out, err = proc.communicate(timeout=spec["timeout"])
     code = proc.returncode
 except subprocess.TimeoutExpired:
-    timed_out = True
-    for pid in reversed(descendants(proc.pid) if os.path.isdir("/proc") else [proc.pid]):
-        try:
-            os.kill(pid, 9)
-        except OSError:
-            pass
+    proc.kill()
     out, err = proc.communicate()
-    code = None
-elapsed = time.perf_counter() - start
-done.set()
-if sampler is not None:
-    sampler.join()
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-rss_bytes = rss if sys.platform == "darwin" else rss * 1024
-print(json.dumps({"elapsed": elapsed, "code": code, "timed_out": timed_out,
-                  "maxrss": rss_bytes, "tree_peak": tree_peak[0] or None,
-                  "lines": out.count(b"\n"), "sha": hashlib.sha256(out).hexdigest(),
+    code = "timed out"
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "code": code,
+                  "maxrss": rss, "lines": out.count(b"\n"),
+                  "sha": hashlib.sha256(out).hexdigest(),
                   "stderr": err.decode("utf-8", "replace")[-2000:]}))
 """
 
-# Reads and parses every catalog file with PyYAML's C loader; prints the seconds taken.
+# Reads and parses every catalog file of a folder with PyYAML's C loader, in one process.
 YAML_FLOOR = r"""
-import sys, time
+import sys
 from pathlib import Path
 import yaml
-files = sorted(p for p in Path(sys.argv[1]).iterdir()
-               if p.suffix in (".yaml", ".yml") and p.is_file())
-start = time.perf_counter()
-for path in files:
+for path in sorted(p for p in Path(sys.argv[1]).iterdir() if p.suffix == ".yaml"):
     yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-print(time.perf_counter() - start)
+print("parsed")
 """
 
 
 class BenchError(Exception):
-    """A measurement that could not be made (non-zero exit, missing tool ...)."""
-
-
-class TimedOut(BenchError):
-    """A run killed at its time limit; ``seconds`` is a lower bound on its time."""
-
-    def __init__(self, seconds: float, maxrss: int | None = None,
-                 tree_peak: int | None = None) -> None:
-        super().__init__(f"timed out after {seconds:.0f} s")
-        self.seconds = seconds
-        self.maxrss = maxrss
-        self.tree_peak = tree_peak
+    """A measurement that could not be made (non-zero exit, wrong output ...)."""
 
 
 @dataclass
-class Target:
-    """``kind`` 'ratio': value/floor <= limit; 'seconds' or 'bytes': value < limit."""
+class Sample:
+    cpu: float
+    wall: float
+    maxrss: int = 0
 
-    kind: str
-    limit: float
 
-    def describe(self) -> str:
-        if self.kind == "ratio":
-            return f"ratio <= {self.limit:g}"
-        if self.kind == "seconds":
-            return f"< {self.limit:g} s"
-        return f"< {self.limit / 1e9:g} GB"
+@dataclass
+class Series:
+    """The samples of one command."""
+
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+
+    def median(self, kind: str) -> float | None:
+        values = [getattr(s, kind) for s in self.samples]
+        return statistics.median(values) if values else None
+
+    def least(self, kind: str) -> float | None:
+        values = [getattr(s, kind) for s in self.samples]
+        return min(values) if values else None
 
 
 @dataclass
 class Row:
+    """One measurement: a series against its floor (timed in the same run), or a size."""
+
     section: str
     name: str
-    target: Target
-    unit: str = "s"  # 's' or 'bytes'
-    samples: list[float] = field(default_factory=list)
-    floor_name: str = ""
-    floor: float | None = None
-    lower_bound: bool = False  # the value is a lower bound (a run timed out)
+    limit: float | None  # the CPU ratio must be at most this (None: reported only)
+    series: Series | None = None
+    floor: Series | None = None
+    wall_limit: float | None = None  # the wall ratio too, when given
+    size: float | None = None  # for a size row: the ratio it reports
     error: str = ""
     note: str = ""
 
-    @property
-    def value(self) -> float | None:
-        if not self.samples:
+    def ratio(self, kind: str) -> float | None:
+        if self.size is not None:
+            return self.size if kind == "cpu" else None
+        if self.series is None or self.floor is None:
             return None
-        if self.unit == "bytes":  # peak memory: the worst run counts
-            return max(self.samples)
-        return statistics.median(self.samples)
+        value, floor = self.series.median(kind), self.floor.median(kind)
+        return value / floor if value is not None and floor else None
 
     @property
-    def ratio(self) -> float | None:
-        if self.value is None or not self.floor or self.unit != "s":
+    def passed(self) -> bool | None:
+        if self.error:
+            return False
+        if self.limit is None:
             return None
-        return self.value / self.floor
-
-    @property
-    def passed(self) -> bool:
-        if self.error and not self.lower_bound:
+        cpu = self.ratio("cpu")
+        if cpu is None or cpu > self.limit:
             return False
-        if self.lower_bound:  # an incomplete run never passes
-            return False
-        if self.target.kind == "ratio":
-            return self.ratio is not None and self.ratio <= self.target.limit
-        return self.value is not None and self.value < self.target.limit
+        wall = self.ratio("wall")
+        limit = self.wall_limit
+        return limit is None or (wall is not None and wall <= limit)
 
     def cells(self) -> list[str]:
-        bound = ">= " if self.lower_bound and self.unit == "bytes" else (
-            "> " if self.lower_bound else "")
-        value = "-" if self.value is None else bound + _fmt(self.value, self.unit)
-        floor = "-" if self.floor is None else _fmt(self.floor, "s")
-        ratio = "-" if self.ratio is None else bound + f"{self.ratio:.2f}"
-        notes = "; ".join(n for n in (self.error, self.note) if n)
-        if self.is_floor:
-            return [self.name, str(len(self.samples)), value, "-", "-", "-", "(floor)",
-                    "FAIL" if self.error else "-", notes]
-        result = "PASS" if self.passed else "FAIL"
-        return [self.name, str(len(self.samples)), value, self.floor_name or "-", floor, ratio,
-                self.target.describe(), result, notes]
-
-    @property
-    def is_floor(self) -> bool:
-        return self.target.limit == float("inf")
+        if self.size is not None:
+            return [f"{self.section}: {self.name}", "-", "-", "-", "-", "-",
+                    f"{self.size:.2f}", "-", _target(self), _result(self),
+                    "; ".join(n for n in (self.error, self.note) if n)]
+        series, floor = self.series or Series(""), self.floor or Series("")
+        n = len(series.samples)
+        return [f"{self.section}: {self.name}", str(n),
+                _pair(series.least("cpu"), series.median("cpu")),
+                _pair(series.least("wall"), series.median("wall")),
+                floor.name or "-",
+                _pair(floor.median("cpu"), floor.median("wall"), "cpu/wall"),
+                _ratio(self.ratio("cpu")), _ratio(self.ratio("wall")), _target(self),
+                _result(self), "; ".join(n for n in (self.error, self.note) if n)]
 
 
-HEADERS = ["measurement", "n", "median", "floor", "floor median", "ratio", "target",
-           "result", "notes"]
+HEADERS = ["measurement", "pairs", "CPU min / median", "wall min / median", "floor",
+           "floor CPU / wall (median)", "CPU ratio", "wall ratio", "target", "result",
+           "notes"]
 
 
-def _fmt(value: float, unit: str) -> str:
-    if unit == "bytes":
-        return f"{value / 1e6:.0f} MB"
-    if value < 1:
-        return f"{value * 1000:.1f} ms"
-    return f"{value:.2f} s"
+def _fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _pair(first: float | None, second: float | None, _what: str = "") -> str:
+    return f"{_fmt(first)} / {_fmt(second)}"
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _target(row: Row) -> str:
+    if row.limit is None:
+        return "(reported)"
+    if row.size is not None:
+        return f"<= {row.limit:g}"
+    text = f"CPU ratio <= {row.limit:g}"
+    if row.wall_limit is not None:
+        text += f", wall ratio <= {row.wall_limit:.2f}"
+    return text
+
+
+def _result(row: Row) -> str:
+    return {True: "PASS", False: "FAIL", None: "-"}[row.passed]
 
 
 # ---- running things -----------------------------------------------------------------
@@ -279,40 +236,32 @@ class Runner:
     def env(self, cache: Path) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
                if k not in ("ESGCMP_CATALOG", "ESGCMP_DEBUG", "PYTHONSTARTUP",
-                            "PYTHONDONTWRITEBYTECODE")}
+                            "PYTHONDONTWRITEBYTECODE", "ESGCMP_NO_CACHE", "ESGCMP_CACHE_DIR")}
         env.update(PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(cache), COLUMNS="120",
                    LINES="50", PYTHONIOENCODING="utf-8")
         env.pop("PYTHONHOME", None)
         return env
 
-    def run(self, cmd: list[str], cache: Path, timeout: float,
-            expect: dict[str, str] | None = None, sample: bool = False) -> dict:
-        """Run cmd under the wrapper; returns its report, raises BenchError/TimedOut.
-
-        With ``expect``, the output must equal that of the first run checked against the
-        same dict (whose digest it records)."""
-        spec = {"cmd": cmd, "cwd": str(ROOT), "env": self.env(cache), "timeout": timeout,
-                "sample": sample}
-        try:
-            proc = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps(spec)],
-                                  capture_output=True, text=True, timeout=timeout + 60)
-        except subprocess.TimeoutExpired:
-            raise TimedOut(timeout) from None
+    def run(self, cmd: list[str], cache: Path, timeout: float = 3600,
+            expect: dict[str, str] | None = None, cwd: Path | None = None) -> Sample:
+        """Run cmd under the wrapper. With ``expect``, the output must equal that of the
+        first run checked against the same dict."""
+        spec = {"cmd": cmd, "cwd": str(cwd or ROOT), "env": self.env(cache),
+                "timeout": timeout}
+        proc = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps(spec)],
+                              capture_output=True, text=True, timeout=timeout + 60)
         if proc.returncode != 0:
             raise BenchError(f"wrapper failed: {proc.stderr.strip()[-300:]}")
         report = json.loads(proc.stdout)
-        if report["timed_out"]:
-            raise TimedOut(timeout, report["maxrss"], report.get("tree_peak"))
         if report["code"] != 0:
             tail = report["stderr"].strip().splitlines()[-1:] or [""]
             raise BenchError(f"exit {report['code']}: {tail[0][:300]}")
         if expect is not None:
             if report["lines"] == 0:
                 raise BenchError("no output")
-            reference = expect.setdefault("sha", report["sha"])
-            if report["sha"] != reference:
+            if report["sha"] != expect.setdefault("sha", report["sha"]):
                 raise BenchError("output differs from the earlier runs' (wrong result)")
-        return report
+        return Sample(report["cpu"], report["wall"], report["maxrss"])
 
     def log(self, text: str) -> None:
         if not self.quiet:
@@ -323,86 +272,71 @@ def esgcmp(*args: str) -> list[str]:
     return [sys.executable, "-m", "esgcmp", *args]
 
 
-def measure(row: Row, runs: int, once: Callable[[], float], stop_over: float | None = None,
-            log: Callable[[str], None] = print) -> Row:
-    """Append `runs` samples of once() to row; a failure is recorded, never raised.
-
-    After a timed-out run, or a run worse than `stop_over` times the target, the
-    remaining repeats are skipped (the target is missed either way)."""
-    for index in range(runs):
+def pairs(runner: Runner, row: Row, subject: Callable[[], Sample],
+          floor: Callable[[], Sample], repeat: int) -> Row:
+    """``repeat`` pairs of runs, the floor and the subject alternating (A B A B ...); a
+    failure is recorded in the row, never raised."""
+    assert row.series is not None and row.floor is not None
+    for index in range(repeat):
         try:
-            sample = once()
-        except TimedOut as exc:
-            row.samples.append(exc.seconds)
-            row.lower_bound = True
-            row.error = str(exc)
-            if runs - index - 1:
-                row.note = f"{runs - index - 1} repeat(s) skipped"
-            break
+            for name, once, into in ((row.floor.name, floor, row.floor),
+                                     (row.name, subject, row.series)):
+                sample = once()
+                into.samples.append(sample)
+                runner.log(f"    {index + 1}/{repeat} {name}: CPU {_fmt(sample.cpu)}, "
+                           f"wall {_fmt(sample.wall)}")
         except Exception as exc:  # noqa: BLE001 - record and go on
             row.error = f"{type(exc).__name__}: {exc}"
-            if not isinstance(exc, BenchError):
-                row.error += " | " + traceback.format_exc().strip().splitlines()[-2].strip()
             break
-        row.samples.append(sample)
-        log(f"    {row.name}: run {index + 1}/{runs}: {_fmt(sample, row.unit)}")
-        if stop_over is not None and index + 1 < runs:
-            limit = (row.target.limit * (row.floor or 1) if row.target.kind == "ratio"
-                     else row.target.limit)
-            if sample > stop_over * limit:
-                row.note = (f"stopped after {index + 1} run(s): over {stop_over:g}x the "
-                            "target")
-                break
     return row
 
 
-# ---- sections -------------------------------------------------------------------------
+# ---- start-up -------------------------------------------------------------------------
 
 def startup(runner: Runner, repeat: int) -> list[Row]:
-    cache = runner.new_cache()
-    timeout = 120.0
-    floor_row = Row("startup", "python -c pass", Target("seconds", float("inf")))
-    rows: list[Row] = [floor_row]
-
-    def timed(cmd: list[str], expect: dict[str, str] | None = None) -> Callable[[], float]:
-        return lambda: runner.run(cmd, cache, timeout, expect)["elapsed"]
-
     runner.log("start-up:")
+    cache = runner.new_cache()
     floor_cmd = [sys.executable, "-c", "pass"]
-    try:
-        runner.run(floor_cmd, cache, timeout)  # warm-up
-    except Exception as exc:  # noqa: BLE001
-        floor_row.error = str(exc)
-    measure(floor_row, repeat, timed(floor_cmd), log=runner.log)
-    floor = floor_row.value
     commands = [
-        ("show china-unicom 2020 --format csv", 12),
-        ("compare energy --format csv", 12),
-        ("show china-unicom 2020 --format table", 20),
-        ("compare energy --format table", 20),
+        ("--version", None),
+        ("show china-unicom 2020 --format table", 14),
+        ("show china-unicom 2020 --format csv", 8),
+        ("compare energy --format csv", 8),
+        ("compare ghg --per revenue --format csv", 8),
+        ("check --format csv", None),
     ]
+    rows = []
     for text, limit in commands:
         cmd = esgcmp(*text.split())
-        row = Row("startup", f"esgcmp {text}", Target("ratio", limit),
-                  floor_name="python -c pass", floor=floor)
+        row = Row("start-up", f"esgcmp {text}", limit, Series(f"esgcmp {text}"),
+                  Series("python -c pass"))
         expect: dict[str, str] = {}
         try:
-            runner.run(cmd, cache, timeout, expect)  # warm-up: builds the cache, if any
+            for _ in range(2):  # warm-up: builds the cache
+                runner.run(cmd, cache, expect=expect)
+            runner.run(floor_cmd, cache)
         except Exception as exc:  # noqa: BLE001
             row.error = f"warm-up: {exc}"
             rows.append(row)
             continue
-        rows.append(measure(row, repeat, timed(cmd, expect), log=runner.log))
+        runner.log(f"  {row.name}")
+        rows.append(pairs(runner, row, lambda: runner.run(cmd, cache, expect=expect),
+                          lambda: runner.run(floor_cmd, cache), repeat))
     return rows
 
+
+# ---- scale ----------------------------------------------------------------------------
 
 @dataclass
 class CatalogSpec:
     companies: int
     years: int = 10
     metrics: int = 60
-    files: int = 26
     seed: int = 1
+
+    @property
+    def files(self) -> int:
+        return max(1, self.companies // 100)
 
     def args(self) -> list[str]:
         return ["--companies", str(self.companies), "--years", str(self.years), "--metrics",
@@ -414,7 +348,7 @@ class CatalogSpec:
                 f"s{self.seed}-g{digest}")
 
 
-def ensure_catalog(spec: CatalogSpec, runner: Runner) -> tuple[Path, str]:
+def ensure_catalog(spec: CatalogSpec) -> tuple[Path, str]:
     """The generated catalog in benchmarks/.data/ (generated now if missing), and a line
     saying where it is and how long generating took."""
     DATA.mkdir(exist_ok=True)
@@ -425,7 +359,7 @@ def ensure_catalog(spec: CatalogSpec, runner: Runner) -> tuple[Path, str]:
     marker = target / "GENERATED.json"
     if marker.is_file():
         info = json.loads(marker.read_text(encoding="utf-8"))
-        return target, (f"catalog {target} (reused; generated {info['when']} in "
+        return target, (f"catalog {target.name} (reused; generated {info['when']} in "
                         f"{info['seconds']:.1f} s, {info['bytes'] / 1e6:.1f} MB)")
     partial = DATA / (spec.key() + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -441,129 +375,193 @@ def ensure_catalog(spec: CatalogSpec, runner: Runner) -> tuple[Path, str]:
         "when": _dt.datetime.now().isoformat(timespec="seconds"), "seconds": seconds,
         "bytes": size, "args": spec.args()}), encoding="utf-8")
     partial.rename(target)
-    return target, (f"catalog {target} (generated now in {seconds:.1f} s, "
+    return target, (f"catalog {target.name} (generated now in {seconds:.1f} s, "
                     f"{size / 1e6:.1f} MB)")
 
 
-def scale(runner: Runner, spec: CatalogSpec, repeat: int, timeout: float | None,
-          info: list[str]) -> list[Row]:
-    label = f"{spec.companies:,} x {spec.years} x {spec.metrics}"
-    floor_name = "CSafeLoader read+parse"
-    first = Row("scale", "compare ghg: first run (empty cache)", Target("ratio", 1.3),
-                floor_name=floor_name)
-    memory = Row("scale", "compare ghg: peak memory (first run)", Target("bytes", 1e9),
-                 unit="bytes", note="ru_maxrss: largest single process")
-    tree = Row("scale", "compare ghg: peak memory, all processes (first run)",
-               Target("bytes", 1e9), unit="bytes",
-               note="PSS of the process tree, sampled every 20 ms (Linux)")
-    later = Row("scale", "compare ghg: later runs", Target("seconds", 1.0),
-                floor_name=floor_name)
-    touched = Row("scale", "compare ghg: run after one file changed", Target("ratio", 1.3),
-                  floor_name=floor_name)
-    rows = [first, memory, tree, later, touched]
-    runner.log(f"scale ({label}):")
+def _copy(runner: Runner, spec: CatalogSpec, name: str) -> tuple[Path, str]:
+    stored, line = ensure_catalog(spec)
+    directory = runner.tmp / name
+    shutil.copytree(stored, directory)
+    (directory / "GENERATED.json").unlink()
+    return directory, line
+
+
+def _bytes(folder: Path, suffix: str = "") -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*")
+               if p.is_file() and p.name.endswith(suffix))
+
+
+def _compare(directory: Path | str) -> list[str]:
+    return esgcmp("compare", "ghg", "--year", "2020", "--catalog", str(directory), "-f", "csv")
+
+
+def growth(runner: Runner, sizes: list[int], repeat: int, info: list[str]) -> list[Row]:
+    """The warm compare at each catalog size, against python -c pass."""
+    rows = []
+    floor_cmd = [sys.executable, "-c", "pass"]
+    for companies in sizes:
+        spec = CatalogSpec(companies)
+        row = Row("scale", f"warm compare ghg --year 2020, {companies:,} companies "
+                           f"({spec.files} file{'s' if spec.files > 1 else ''})", 15,
+                  Series("warm compare"), Series("python -c pass"))
+        runner.log(f"  {row.name}")
+        try:
+            directory, line = _copy(runner, spec, f"growth-{companies}")
+            info.append(line)
+            cache = runner.new_cache()
+            expect: dict[str, str] = {}
+            for _ in range(2):  # builds the cache; a second run finds it settled
+                runner.run(_compare(directory), cache, expect=expect)
+        except Exception as exc:  # noqa: BLE001
+            row.error = f"{type(exc).__name__}: {exc}"
+            rows.append(row)
+            continue
+        rows.append(pairs(runner, row,
+                          lambda: runner.run(_compare(directory), cache, expect=expect),
+                          lambda: runner.run(floor_cmd, cache), repeat))
+    return rows
+
+
+def scale(runner: Runner, spec: CatalogSpec, repeat: int, info: list[str],
+          duckdb_python: str | None) -> list[Row]:
+    runner.log(f"scale ({spec.companies:,} companies):")
+    floor = Series("CSafeLoader read+parse")
+    first = Row("scale", "first compare ghg, empty cache", 1.0, Series("first run"), floor)
+    edit = Row("scale", f"compare ghg after one file of {spec.files} changed", 0.1,
+               Series("run after an edit"), floor, wall_limit=0.1)
+    rows = [first, edit]
     try:
-        stored, line = ensure_catalog(spec, runner)
-        runner.log("  " + line)
-        info.append(line)
-        directory = runner.tmp / "catalog"
-        start = time.perf_counter()
-        shutil.copytree(stored, directory)
-        runner.log(f"  copied to {directory} in {time.perf_counter() - start:.1f} s")
-        files = sorted(p for p in directory.iterdir() if p.suffix == ".yaml")
-        info.append(f"scale catalog: {len(files)} files, "
-                    f"{sum(p.stat().st_size for p in files) / 1e6:.1f} MB "
-                    f"({spec.companies} companies x {spec.years} years x "
-                    f"{spec.metrics} metrics)")
+        directory, line = _copy(runner, spec, f"catalog-{spec.companies}")
     except Exception as exc:  # noqa: BLE001
         for row in rows:
             row.error = f"catalog: {exc}"
         return rows
+    yaml_bytes = _bytes(directory, ".yaml")
+    info.append(line)
+    info.append(f"scale floor: yaml.load(text, Loader=yaml.CSafeLoader) of every file of "
+                f"the {spec.companies:,}-company catalog ({spec.files} files, "
+                f"{yaml_bytes / 1e6:.1f} MB), read and parsed in one process")
+    floor_cmd = [sys.executable, "-c", YAML_FLOOR, str(directory)]
+    expect: dict[str, str] = {}
+    caches: list[Path] = []
 
-    floor_row = Row("scale", floor_name, Target("seconds", float("inf")))
+    def first_once() -> Sample:
+        caches.append(runner.new_cache())
+        return runner.run(_compare(directory), caches[-1], expect=expect)
 
-    def floor_once() -> float:
-        proc = subprocess.run([sys.executable, "-c", YAML_FLOOR, str(directory)],
-                              capture_output=True, text=True, timeout=3600)
-        if proc.returncode != 0:
-            raise BenchError(f"yaml floor failed: {proc.stderr.strip()[-300:]}")
-        return float(proc.stdout.strip())
-
-    measure(floor_row, repeat, floor_once, log=runner.log)
-    floor = floor_row.value
-    for row in (first, later, touched):
-        row.floor = floor
-    if floor is None:
-        for row in rows:
-            row.error = f"no floor: {floor_row.error}"
+    runner.log("  first runs")
+    pairs(runner, first, first_once, lambda: runner.run(floor_cmd, caches[0] if caches
+                                                        else runner.tmp), repeat)
+    # its wall time must be lower than its CPU time (the work is spread over the cores)
+    first.wall_limit = first.ratio("cpu")
+    if first.series and first.series.samples:
+        first.note = (f"peak memory {max(s.maxrss for s in first.series.samples) / 1e6:.0f} "
+                      "MB (largest process)")
+    if not caches:
+        for row in rows[1:]:
+            row.error = "no cache was built"
         return rows
-    info.append(f"scale floor: yaml.load(text, Loader=yaml.CSafeLoader) of every file, "
-                f"read and parse, in a subprocess: median {_fmt(floor, 's')} over "
-                f"{len(floor_row.samples)} run(s)")
-    info.append("scale command ('compare ghg'): esgcmp compare ghg --year 2020 --catalog DIR "
-                f"-f csv, DIR = the {label} catalog; first runs each with a new empty "
-                "XDG_CACHE_HOME, later runs reusing the last one's")
-    # A run more than 4x over its target is killed: the target is missed anyway.
-    ratio_timeout = timeout or max(60.0, 4 * 1.3 * floor)
-    later_timeout = timeout or max(60.0, 1.3 * floor)
-    cmd = esgcmp("compare", "ghg", "--year", "2020", "--catalog", str(directory), "-f", "csv")
-    cache_holder: dict[str, Path] = {}
-    expect: dict[str, str] = {}  # every run must print the same table
+    cache = caches[-1]
+    store = cache / "esgcmp" / "esgcmp-store"
+    size_first = Row("scale", "cache on disk after the first run, x the YAML", 1.5,
+                     size=_bytes(store) / yaml_bytes)
+    size_first.note = f"{_bytes(store) / 1e6:.1f} MB for {yaml_bytes / 1e6:.1f} MB of YAML"
+    rows.append(size_first)
+    victim = sorted(directory.glob("*.yaml"))[len(list(directory.glob("*.yaml"))) // 2]
+    edit.note = f"appended a comment line to {victim.name}"
+    edits = iter(range(1, 10**6))
 
-    def checked(report: dict) -> dict:
-        if report["lines"] < spec.companies + 1:
-            raise BenchError(f"only {report['lines']} output lines for {spec.companies} "
-                             "companies")
-        return report
-
-    def first_once() -> float:
-        cache = runner.new_cache()
-        cache_holder["cache"] = cache
-        try:
-            report = checked(runner.run(cmd, cache, ratio_timeout, expect, sample=True))
-        except TimedOut as exc:
-            for row, peak in ((memory, exc.maxrss), (tree, exc.tree_peak)):
-                if peak:
-                    row.samples.append(peak)
-                    row.lower_bound = True
-                    row.error = "the run timed out: peak so far"
-            raise
-        memory.samples.append(report["maxrss"])
-        if report.get("tree_peak"):
-            tree.samples.append(report["tree_peak"])
-        return report["elapsed"]
-
-    measure(first, repeat, first_once, stop_over=4, log=runner.log)
-    for row in (memory, tree):
-        if not row.samples:
-            row.error = first.error or "not measured (no /proc?)"
-    cache = cache_holder.get("cache") or runner.new_cache()
-    measure(later, repeat,
-            lambda: checked(runner.run(cmd, cache, later_timeout, expect))["elapsed"],
-            stop_over=4, log=runner.log)
-    victim = files[len(files) // 2]
-    touched.note = f"touched {victim.name}"
-    counter = iter(range(1, 10 ** 6))
-
-    def touched_once() -> float:
+    def edited() -> Sample:
         with victim.open("a", encoding="utf-8") as handle:
-            handle.write(f"# benchmark touch {next(counter)} {time.time():.6f}\n")
-        return checked(runner.run(cmd, cache, ratio_timeout, expect))["elapsed"]
+            handle.write(f"# edit {next(edits)}\n")
+        return runner.run(_compare(directory), cache, expect=expect)
 
-    measure(touched, repeat, touched_once, stop_over=4, log=runner.log)
-    if first.lower_bound or later.lower_bound or touched.lower_bound:
-        info.append(f"scale runs were killed after {ratio_timeout:.0f} s (4 x 1.3 x floor; "
-                    f"later runs after {later_timeout:.0f} s): '> N s' is a lower bound")
-    return [floor_row] + rows
+    runner.log("  edits")
+    pairs(runner, edit, edited, lambda: runner.run(floor_cmd, cache), repeat)
+    done = len(edit.series.samples) if edit.series else 0
+    try:
+        for _ in range(max(0, 5 - done)):  # five edits in all before the size is taken
+            edited()
+    except Exception as exc:  # noqa: BLE001
+        edit.error = edit.error or f"{type(exc).__name__}: {exc}"
+    size_edits = Row("scale", "cache on disk after five edits, x the YAML", 1.5,
+                     size=_bytes(store) / yaml_bytes)
+    size_edits.note = f"{_bytes(store) / 1e6:.1f} MB"
+    rows.append(size_edits)
+    # the same files by another spelling: ./catalog-N/../catalog-N, from the temporary folder
+    for _ in range(2):
+        runner.run(_compare(directory), cache, expect=expect)
+    spelled = f"./{directory.name}/../{directory.name}"
+    path_row = Row("scale", f"compare ghg --catalog {spelled} (the same files)", 1.2,
+                   Series("another spelling"), Series("warm run"))
+    runner.log("  path spelling")
+    try:
+        runner.run(_compare(spelled), cache, expect=expect, cwd=runner.tmp)  # (no warm-up
+        # is needed: its first run is timed too, below, as the first of the pairs)
+    except Exception as exc:  # noqa: BLE001
+        path_row.error = f"{type(exc).__name__}: {exc}"
+    else:
+        pairs(runner, path_row,
+              lambda: runner.run(_compare(spelled), cache, expect=expect, cwd=runner.tmp),
+              lambda: runner.run(_compare(directory), cache, expect=expect), repeat)
+    rows.append(path_row)
+    rows += duckdb(runner, directory, cache, expect, repeat, duckdb_python, info)
+    return [Row("scale", "(floor) CSafeLoader read+parse", None, floor, None,
+                note="timed in pairs with the first and edited runs")] + rows
 
+
+def _duckdb_command(duckdb_python: str | None, csv_file: Path) -> list[str] | None:
+    query = (f"SELECT company, year, metric, value FROM read_csv('{csv_file}') "
+             "WHERE metric = 'ghg' AND year = 2020 ORDER BY value DESC, company")
+    if shutil.which("duckdb"):
+        return ["duckdb", "-csv", "-c", query]
+    for python in ([duckdb_python] if duckdb_python else []) + [sys.executable]:
+        probe = subprocess.run([python, "-c", "import duckdb"], capture_output=True)
+        if probe.returncode == 0:
+            return [python, "-c", "import sys, duckdb; "
+                    f"duckdb.sql({query!r}).write_csv('/dev/stdout')"]
+    return None
+
+
+def duckdb(runner: Runner, directory: Path, cache: Path, expect: dict[str, str], repeat: int,
+           duckdb_python: str | None, info: list[str]) -> list[Row]:
+    """Optional: DuckDB reading the same values as one CSV, against the warm run."""
+    csv_file = runner.tmp / "values.csv"
+    command = _duckdb_command(duckdb_python, csv_file)
+    if command is None:
+        info.append("DuckDB: not installed, not measured")
+        return []
+    runner.log("  DuckDB")
+    row = Row("scale", "warm compare ghg against DuckDB over one CSV of the values", 1.0,
+              Series("warm compare"), Series("DuckDB"), wall_limit=1.0)
+    try:
+        with csv_file.open("wb") as handle:
+            subprocess.run(esgcmp("export", "--catalog", str(directory), "-f", "csv"),
+                           cwd=ROOT, env=runner.env(cache), stdout=handle, check=True)
+        version = subprocess.run(command[:1] + (["-c", "import duckdb; print(duckdb.__version__)"]
+                                                if command[0] != "duckdb" else ["--version"]),
+                                 capture_output=True, text=True).stdout.strip()
+        info.append(f"DuckDB {version}: {' '.join(command[:2])} ... reading {csv_file.name} "
+                    f"({csv_file.stat().st_size / 1e6:.0f} MB, every value, written by "
+                    "esgcmp export), the ghg values of 2020 ordered by value")
+        duck: dict[str, str] = {}
+        runner.run(command, cache, expect=duck)
+        pairs(runner, row, lambda: runner.run(_compare(directory), cache, expect=expect),
+              lambda: runner.run(command, cache, expect=duck), repeat)
+    except Exception as exc:  # noqa: BLE001
+        row.error = f"{type(exc).__name__}: {exc}"
+    return [row]
+
+
+# ---- per value --------------------------------------------------------------------------
 
 def per_value(runner: Runner, repeat: int, count: int = 1_000_000) -> list[Row]:
+    """Normalising values in-process (CPU time), against multiplying as many Decimals."""
     runner.log("per-value:")
-    floor_row = Row("per-value", "", Target("seconds", float("inf")),
-                    note=f"{count:,} Decimals times a constant")
-    row = Row("per-value", f"normalise {count:,} values (conversion() once per unit)",
-              Target("seconds", 2.0), floor_name="Decimal multiply loop")
-    floor_row.name = "Decimal multiply loop"
+    row = Row("per-value", f"normalise {count:,} values (conversion() once per unit)", None,
+              Series("normalise"), Series("Decimal multiply loop"),
+              note="target: under 2 s of CPU; factor lookups (pint registry) included")
     try:
         os.environ["XDG_CACHE_HOME"] = str(runner.new_cache())
         sys.path.insert(0, str(ROOT))
@@ -574,68 +572,60 @@ def per_value(runner: Runner, repeat: int, count: int = 1_000_000) -> list[Row]:
         from esgcmp import units
 
         rng = random.Random(6)
-        pairs = [(printed, unit) for unit, forms in gen.PRINTED_UNITS.items()
-                 for printed, _magnitude, _decimals in forms]
-        per_entry = 10  # one KPI entry holds a value per year
+        units_printed = [(printed, unit) for unit, forms in gen.PRINTED_UNITS.items()
+                         for printed, _magnitude, _decimals in forms]
         entries = []
-        for _ in range(count // per_entry):
-            printed, unit = rng.choice(pairs)
+        for _ in range(count // 10):
+            printed, unit = rng.choice(units_printed)
             entries.append((printed, unit, [Decimal(repr(round(rng.uniform(0, 1e6), 2)))
-                                            for _ in range(per_entry)]))
+                                            for _ in range(10)]))
         values = [v for _p, _u, vs in entries for v in vs]
         constant = Decimal("10000")
-        runner.log(f"  {len(values):,} values, {len(set(pairs))} distinct (printed unit, "
-                   "metric unit) pairs")
     except Exception as exc:  # noqa: BLE001
-        floor_row.error = row.error = f"{type(exc).__name__}: {exc}"
-        return [floor_row, row]
+        row.error = f"{type(exc).__name__}: {exc}"
+        return [row]
 
-    def floor_once() -> float:
+    def timed(work: Callable[[], None]) -> Sample:
         gc.collect()
-        start = time.perf_counter()
-        out = []
-        append = out.append
-        for value in values:
-            append(value * constant)
-        return time.perf_counter() - start
+        cpu, wall = time.process_time(), time.perf_counter()
+        work()
+        return Sample(time.process_time() - cpu, time.perf_counter() - wall)
 
-    def normalise_once() -> float:
+    def floor_work() -> None:
+        out = []
+        for value in values:
+            out.append(value * constant)
+
+    def normalise_work() -> None:
         for name in ("conversion", "parse_printed", "parse_target"):
             clear = getattr(getattr(units, name, None), "cache_clear", None)
             if clear is not None:
                 clear()
-        gc.collect()
-        start = time.perf_counter()
         factors: dict[tuple[str, str], object] = {}
         out = []
-        append = out.append
         for printed, unit, entry_values in entries:
-            key = (printed, unit)
-            factor = factors.get(key)
+            factor = factors.get((printed, unit))
             if factor is None:
-                factor = factors[key] = units.conversion(printed, unit).factor
+                factor = factors[(printed, unit)] = units.conversion(printed, unit).factor
             for value in entry_values:
-                append(value * factor)
-        return time.perf_counter() - start
+                out.append(value * factor)
 
-    floor_once()  # warm-up
-    measure(floor_row, repeat, floor_once, log=runner.log)
-    row.floor = floor_row.value
-    measure(row, repeat, normalise_once, log=runner.log)
-    row.note = "factor lookups (pint registry on the first run) included"
-    return [floor_row, row]
+    pairs(runner, row, lambda: timed(normalise_work), lambda: timed(floor_work), repeat)
+    median = row.series.median("cpu") if row.series else None
+    row.limit = None
+    if median is not None and median >= 2:
+        row.error = f"{median:.2f} s of CPU: over 2 s"
+    return [row]
 
 
 # ---- output ---------------------------------------------------------------------------
 
 def text_table(rows: list[Row]) -> str:
     cells = [HEADERS] + [r.cells() for r in rows]
-    widths = [min(max(len(c[i]) for c in cells), 60 if i == 0 else 80)
-              for i in range(len(HEADERS))]
+    widths = [min(max(len(c[i]) for c in cells), 70) for i in range(len(HEADERS))]
     lines = []
     for index, line in enumerate(cells):
-        lines.append("  ".join(c.ljust(w) if i in (0, 3, 6, 7, 8) else c.rjust(w)
-                               for i, (c, w) in enumerate(zip(line, widths))).rstrip())
+        lines.append("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -646,57 +636,52 @@ def markdown(rows: list[Row], info: list[str]) -> str:
         return text.replace("|", "\\|")
 
     out = ["| " + " | ".join(HEADERS) + " |",
-           "|" + "|".join("---" if i in (0, 3, 6, 7, 8) else "---:"
+           "|" + "|".join("---" if i in (0, 4, 8, 9, 10) else "---:"
                           for i in range(len(HEADERS))) + "|"]
     for row in rows:
         cells = row.cells()
-        cells[0] = f"{row.section}: {cells[0]}"
-        if not row.is_floor:
-            cells[7] = f"**{cells[7]}**"
+        if row.passed is not None:
+            cells[9] = f"**{cells[9]}**"
         out.append("| " + " | ".join(esc(c) for c in cells) + " |")
     return "\n".join(["\n".join(f"- {esc(line)}" for line in info), "", *out, ""])
 
 
-def machine_info(args: argparse.Namespace, startup_repeat: int, scale_repeat: int) -> list[str]:
+def machine_info(repeat: int, scale_repeat: int) -> list[str]:
     return [
         f"date: {_dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"machine: {platform.node() or '?'}, {platform.platform()}, nproc {os.cpu_count()}"
+        f"machine: {platform.platform()}, nproc {os.cpu_count()}"
         + (f" (usable {len(os.sched_getaffinity(0))})" if hasattr(os, "sched_getaffinity")
            else ""),
-        f"python: {platform.python_implementation()} {platform.python_version()} "
-        f"({sys.executable})",
+        f"python: {platform.python_implementation()} {platform.python_version()}",
         f"command: python benchmarks/run.py {' '.join(sys.argv[1:])}".rstrip(),
-        f"repeats: start-up {startup_repeat}, scale {scale_repeat}, per-value {scale_repeat} "
-        "(medians; peak memory is the maximum)",
+        f"pairs: start-up, growth, path spelling, DuckDB {repeat}; first and edited runs "
+        f"{scale_repeat} (each pair: the floor, then the command)",
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="260-company catalog, fewer repeats (smoke test)")
+                        help="smaller catalogs (100 and 260 companies), fewer pairs")
     parser.add_argument("--repeat", type=int, default=None,
-                        help="runs per measurement (default 7 for start-up, 3 for scale and "
-                             "per-value; --quick: 3 and 2)")
+                        help="pairs per quick measurement (default 9; --quick 3)")
+    parser.add_argument("--scale-repeat", type=int, default=None,
+                        help="pairs of first and edited runs (default 3; --quick 2)")
     parser.add_argument("--markdown", type=Path, default=None,
                         help="also write the table as Markdown to this file")
     parser.add_argument("--only", default="startup,scale,per-value",
                         help="comma-separated sections to run (default: all)")
-    parser.add_argument("--companies", type=int, default=None,
-                        help="companies in the scale catalog (default 2600; --quick 260)")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds after which a scale run is killed (default: 4 x 1.3 x "
-                             "the YAML floor for first and touched runs, 1.3 x floor for "
-                             "later runs; at least 60 s)")
+    parser.add_argument("--duckdb-python", default=None,
+                        help="a Python that can import duckdb (for the optional DuckDB step)")
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
     unknown = sections - {"startup", "scale", "per-value"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
-    startup_repeat = args.repeat or (3 if args.quick else 7)
-    scale_repeat = args.repeat or (2 if args.quick else 3)
-    spec = CatalogSpec(companies=args.companies or (260 if args.quick else 2600))
-    info = machine_info(args, startup_repeat, scale_repeat)
+    repeat = args.repeat or (3 if args.quick else 9)
+    scale_repeat = args.scale_repeat or (2 if args.quick else 3)
+    sizes = [100, 260] if args.quick else [100, 1000, 2600]
+    info = machine_info(repeat, scale_repeat)
     for line in info:
         print(line)
     began = time.perf_counter()
@@ -704,13 +689,16 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(str(ROOT / "esgcmp"), quiet=1)  # as an installed copy has it
     with tempfile.TemporaryDirectory(prefix="esgcmp-bench-") as tmp:
         runner = Runner(Path(tmp))
-        print(f"temporary directory (caches, catalog copy): {tmp}", flush=True)
+        print(f"temporary directory (caches, catalog copies): {tmp}", flush=True)
         if "startup" in sections:
-            rows += startup(runner, startup_repeat)
+            rows += startup(runner, repeat)
         if "scale" in sections:
-            rows += scale(runner, spec, scale_repeat, args.timeout, info)
+            runner.log("growth:")
+            rows += growth(runner, sizes, repeat, info)
+            rows += scale(runner, CatalogSpec(sizes[-1]), scale_repeat, info,
+                          args.duckdb_python)
         if "per-value" in sections:
-            rows += per_value(runner, scale_repeat)
+            rows += per_value(runner, 3)
     info.append(f"total benchmark time: {time.perf_counter() - began:.0f} s")
     print()
     for line in info[5:]:
@@ -721,8 +709,7 @@ def main(argv: list[str] | None = None) -> int:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown(rows, info), encoding="utf-8")
         print(f"\nMarkdown table written to {args.markdown}")
-    failed = [r for r in rows if (not r.is_floor and not r.passed) or (r.is_floor and r.error)]
-    return 1 if failed else 0
+    return 1 if any(row.passed is False for row in rows) else 0
 
 
 if __name__ == "__main__":
