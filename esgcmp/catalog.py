@@ -390,16 +390,17 @@ def _load_units(paths: list[Path], store: Store, progress: Progress | None) -> C
         if digest is None:
             read(number)
         units.append(entry.unit(number, file))
-    todo = [n for n, unit in enumerate(units) if unit is None]
-    pool = (_UnitPool(files, {n: read(n) for n in todo}, [k[2] for k in entry.known])
-            if _parallel({n: read(n) for n in todo}) else None)
+    todo = {n: read(n) for n, unit in enumerate(units) if unit is None}
+    pool = (_UnitPool(files, todo, [known[2] for known in entry.known])
+            if _parallel(todo) else None)
     merged = _Merged()
     try:
         for number, file in enumerate(files):
             if progress is not None and todo:
                 progress(number, len(files), file)
             unit = units[number]
-            if unit is not None and _deps(merged.parts, unit.header["uses"]) != unit.header["deps"]:
+            if unit is not None and (_deps(merged.parts, unit.header["uses"])
+                                     != unit.header["deps"]):
                 unit = None  # what it takes from earlier files changed
             if unit is None:
                 built = pool.take(number, merged.parts) if pool is not None else None

@@ -156,3 +156,128 @@ def test_a_file_replaced_within_the_same_second_is_read_again(run, write, fresh_
     after = run(*args)
     assert ",1310000," in after.out
     assert after.out == uncached(run, monkeypatch, *args).out
+
+
+# Layered catalogs whose files depend on each other: a file defining metrics, files of
+# companies, a file adding to a company of another file (its sources and values).
+LAYERS = {
+    "a.yaml": "schema: 1\nmetrics:\n  m: {name: M, category: environmental, unit: t}\n",
+    "b.yaml": ("schema: 1\ncompanies:\n  co:\n    name: Co\n    sources: {s: {file: s.txt}}\n"
+               "    kpis:\n      - {metric: m, unit: kg, values: {2019: 1000, 2020: 2000}, "
+               "source: s, line: 1}\n"),
+    "c.yaml": ("schema: 1\ncompanies:\n  co:\n    sources: {s2: {file: s2.txt}}\n    kpis:\n"
+               "      - {metric: m, unit: t, values: {2021: 9}, source: s, line: 2}\n"
+               "      - {metric: ghg, unit: t, values: {2021: 5}, source: s2, line: 3}\n"),
+}
+BROKEN = {
+    "metric defined twice": ("d.yaml", "schema: 1\nmetrics:\n  m: {name: M again, "
+                                       "category: social, unit: t}\n"),
+    "company defined twice": ("d.yaml", "schema: 1\ncompanies:\n  co:\n    name: Co again\n"),
+    "value given twice": ("d.yaml", "schema: 1\ncompanies:\n  co:\n    kpis:\n      - {metric: m,"
+                                    " unit: t, values: {2020: 3}, source: s, line: 4}\n"),
+    "source defined twice": ("d.yaml", "schema: 1\ncompanies:\n  co:\n    sources: {s2: {file: "
+                                       "x.txt}}\n"),
+    "unknown metric": ("d.yaml", "schema: 1\ncompanies:\n  co:\n    kpis:\n      - {metric: "
+                                 "nope, unit: t, values: {2020: 3}, source: s, line: 4}\n"),
+}
+
+
+def _layers(write, extra: dict[str, str] | None = None) -> list[str]:
+    paths = [write(name, text) for name, text in {**LAYERS, **(extra or {})}.items()]
+    return [arg for path in paths for arg in ("--catalog", str(path))]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_layered_files_answer_as_without_a_cache(run, write, fresh_cache, monkeypatch,
+                                                 parallel) -> None:
+    if parallel:  # units built in worker processes, each after the files before it
+        monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
+    catalogs = _layers(write)
+    for args in (["trend", "m", "-c", "co", "-f", "csv"], ["show", "co", "2021", "-f", "json"],
+                 ["companies", "-f", "json"], ["export", "-f", "csv"]):
+        first, again = run(*args, *catalogs), run(*args, *catalogs)
+        plain = uncached(run, monkeypatch, *args, *catalogs)
+        assert first.code == again.code == plain.code == 0, first.err
+        assert first.out == again.out == plain.out
+    assert ",2021,m,9,t," in run("trend", "m", "-c", "co", "-f", "csv", *catalogs).out
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("problem", sorted(BROKEN))
+def test_files_that_do_not_go_together_fail_as_without_a_cache(run, write, fresh_cache,
+                                                               monkeypatch, problem,
+                                                               parallel) -> None:
+    if parallel:
+        monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
+    good = _layers(write)
+    assert run("metrics", "-f", "csv", *good).code == 0  # every unit of a, b, c is kept
+    name, text = BROKEN[problem]
+    catalogs = _layers(write, {name: text})
+    cached = run("compare", "m", "-f", "csv", *catalogs)
+    plain = uncached(run, monkeypatch, "compare", "m", "-f", "csv", *catalogs)
+    assert (cached.code, cached.out, cached.err) == (plain.code, plain.out, plain.err)
+    assert cached.code == 4 and "d.yaml" in cached.err and cached.out == ""
+
+
+def test_a_change_to_what_a_later_file_uses_reads_that_file_again(run, write, fresh_cache,
+                                                                  monkeypatch) -> None:
+    catalogs = _layers(write)
+    args = ["trend", "m", "-c", "co", "-f", "csv", *catalogs]
+    assert ",2021,m,9,t," in run(*args).out
+    metrics = Path(catalogs[1])
+    metrics.write_text(LAYERS["a.yaml"].replace("unit: t}", "unit: kg}"), encoding="utf-8")
+    after = run(*args)
+    assert ",2021,m,9000,kg," in after.out and after.out == uncached(run, monkeypatch, *args).out
+    sources = Path(catalogs[3])  # b.yaml: c.yaml cites its source s
+    sources.write_text(LAYERS["b.yaml"].replace("{s: {file: s.txt}}", "{t: {file: s.txt}}")
+                       .replace("source: s,", "source: t,"), encoding="utf-8")
+    broken = run(*args)
+    assert broken.code == 4 and "c.yaml" in broken.err and "unknown source 's'" in broken.err
+    assert (broken.err, broken.code) == (uncached(run, monkeypatch, *args).err, 4)
+
+
+@pytest.mark.parametrize("edit", ["metric", "company", "value"])
+def test_an_edit_that_clashes_with_an_unchanged_later_file_fails_as_without_a_cache(
+        run, write, fresh_cache, monkeypatch, edit) -> None:
+    """The later file's unit is still good on its own: the clash shows only when the
+    units are merged, and the error is the one the files give without a cache."""
+    from esgcmp import catalog as catalog_module
+
+    later = {"d.yaml": ("schema: 1\nmetrics:\n  m2: {name: M2, category: social, unit: t}\n"
+                        "companies:\n  co2:\n    name: Co 2\n    sources: {s: {file: s.txt}}\n"
+                        "    kpis:\n      - {metric: m, unit: t, values: {2020: 1}, source: s,"
+                        " line: 1}\n")}
+    catalogs = _layers(write, later)
+    args = ["compare", "m", "-f", "csv", *catalogs]
+    assert run(*args).code == 0
+    b_yaml = Path(catalogs[3])
+    text = LAYERS["b.yaml"]
+    if edit == "metric":  # b defines m2, which d defines too
+        text = text.replace("companies:", "metrics:\n  m2: {name: M2, category: social, "
+                                          "unit: t}\ncompanies:")
+    elif edit == "company":  # b defines co2, which d defines too
+        text += "  co2:\n    name: Co 2 in b\n"
+    else:  # c adds a 2021 value of m to co: so does d, once d adds to co
+        c_yaml = Path(catalogs[5])
+        later_text = later["d.yaml"] + ("  co:\n    kpis:\n      - {metric: m, unit: t, values:"
+                                        " {2021: 4}, source: s, line: 9}\n")
+        Path(catalogs[7]).write_text(later_text, encoding="utf-8")
+        assert run(*args).code == 4  # d gives co's 2021 value twice
+        c_yaml.write_text(LAYERS["c.yaml"].replace("{2021: 9}", "{2022: 9}"), encoding="utf-8")
+        assert run(*args).code == 0
+        text = LAYERS["c.yaml"]  # c gives 2021 again: d, unchanged, clashes with it
+        b_yaml = c_yaml
+    built: list[str] = []
+    original = catalog_module._read_unit
+
+    def counting(raw, file, digest, env):
+        built.append(Path(file).name)
+        return original(raw, file, digest, env)
+
+    monkeypatch.setattr(catalog_module, "_read_unit", counting)
+    b_yaml.write_text(text, encoding="utf-8")
+    cached = run(*args)
+    assert "d.yaml" not in built  # d's unit was good: the clash showed when merging
+    plain = uncached(run, monkeypatch, *args)
+    assert (cached.code, cached.out, cached.err) == (plain.code, plain.out, plain.err)
+    assert cached.code == 4 and "twice" in cached.err

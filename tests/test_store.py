@@ -416,3 +416,26 @@ def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write) ->
         assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
     finally:
         catalog_module._read_unit = original
+
+
+def test_the_store_keeps_to_its_size_and_always_keeps_the_catalog_in_use(
+        tmp_path, monkeypatch) -> None:
+    import os as os_module
+    import time
+
+    kept = Store(tmp_path)
+    kept._open(create=True)
+    now = time.time()
+    names = ["c-" + str(n) * 40 for n in range(1, 5)]
+    for age, name in enumerate(names):  # c-1... newest, c-4... oldest; 0.4 MB each
+        folder = kept.folder / name
+        folder.mkdir()
+        (folder / "m00000.json").write_bytes(b"x" * 400_000)
+        os_module.utime(folder, (now - age, now - age))
+    monkeypatch.setenv("ESGCMP_CACHE_MB", "1")
+    kept._prune(names[3])  # the oldest is the one in use: it stays
+    assert sorted(p.name for p in kept.folder.glob("c-*")) == [names[0], names[3]]
+    monkeypatch.setenv("ESGCMP_CACHE_MB", "not a number")
+    assert store.limit_bytes() == store.MAX_STORE_MB * 2**20
+    monkeypatch.setenv("ESGCMP_CACHE_MB", "0")
+    assert store.limit_bytes() == 2**20  # at least 1 MB
