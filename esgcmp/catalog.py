@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError, NotFoundError, UsageError
 from .files import read_regular_file_and_stat
-from .model import Company, LineDict, Metric, Observation, Parts, Shard, Source
+from .model import Company, LineDict, Metric, Observation, Origin, Parts, Shard, Source
 from .names import fold
 from .store import no_collection
 
@@ -345,13 +345,13 @@ def _read_unit(raw: bytes, file: str, digest: str,
     """One file parsed and validated as it would be after the files ``env`` holds: what
     it defines and gives, as a unit (esgcmp.store.encode_unit)."""
     from .reader import Reader
-    from .store import encode_unit
+    from .store import codec, encode_unit
 
     document = parse_catalog_text(raw, file)
     seeded = Parts(metrics=dict(env.metrics), companies=dict(env.companies),
                    sources={c: dict(s) for c, s in env.sources.items()})
     try:
-        Reader(seeded, file).read(document)
+        Reader(seeded, file, rows=codec(Observation)).read(document)
     except CatalogError as exc:
         raise _placed(exc, raw) from None
     mentioned = list(document.get("companies") or ())
@@ -535,19 +535,39 @@ class _Pool:
 
 
 def _unit_worker(raw: bytes, file: str, digest: str,
-                 env: Parts) -> tuple[dict[str, Any], bytes] | None:
-    """One file's unit, built in a worker process after the files ``env`` holds (None when
-    that fails: the main process builds it again, after every file before it, and reports
-    what is wrong)."""
+                 outline: tuple[Any, ...]) -> tuple[dict[str, Any], bytes] | None:
+    """One file's unit, built in a worker process after the files ``outline`` names (None
+    when that fails: the main process builds it again, after every file before it, and
+    reports what is wrong)."""
     try:
-        return _read_unit(raw, file, digest, env)
+        return _read_unit(raw, file, digest, _from_outline(outline))
     except CatalogError:
         return None
 
 
-# A file that may define metrics: the files after it wait for it (their values need the
-# definitions). A file this misses is built again if what it used was not yet known.
-_DEFINES_METRICS = re.compile(rb"(?m)^(?:metrics\s*:|\{)")
+_ELSEWHERE = Origin("", None)
+
+
+def _outline(env: Parts) -> tuple[Any, ...]:
+    """What a file needs of the files before it to be read: their metrics, and the ids of
+    their companies and of each company's sources (a unit holds a source as its id; the
+    records themselves would cost more to send than the file takes to read)."""
+    return dict(env.metrics), list(env.companies), {c: list(s) for c, s in env.sources.items()}
+
+
+def _from_outline(outline: tuple[Any, ...]) -> Parts:
+    metrics, companies, sources = outline
+    known = Company("", "", _ELSEWHERE)  # defined in an earlier file
+    return Parts(metrics=metrics, companies=dict.fromkeys(companies, known),
+                 sources={c: {s: Source(s, "", _ELSEWHERE) for s in ids}
+                          for c, ids in sources.items()})
+
+
+def _may_define_metrics(raw: bytes) -> bool:
+    """Whether a file may define metrics (a top-level ``metrics`` key, or a document in
+    flow style): the files after it wait for it, as their values need the definitions. A
+    file this misses is built again if what it used was not yet known."""
+    return any(raw.startswith(start) or b"\n" + start in raw for start in (b"metrics", b"{"))
 
 
 class _UnitPool:
@@ -560,23 +580,22 @@ class _UnitPool:
         self.raws = raws
         self.digests = digests
         self.waiting = sorted(raws)
-        self.defining = [n for n in self.waiting if _DEFINES_METRICS.search(raws[n])]
+        self.defining = [n for n in self.waiting if _may_define_metrics(raws[n])]
         self.done = -1  # the last file merged
         self.window = 2 * cores  # pragma: no mutate  (units waiting: bounds memory)
         self.results: dict[int, Any] = {}
         self.pool = _context().Pool(min(cores, len(raws)), initializer=_worker_start)  # pragma: no mutate
 
     def _submit(self, env: Parts) -> None:
-        # a copy: the arguments are sent from another thread, while env grows
-        light = Parts(metrics=dict(env.metrics), companies=dict(env.companies),
-                      sources={c: dict(known) for c, known in env.sources.items()})
+        outline = None  # (a copy: it is sent from another thread, while env grows)
         while self.waiting and len(self.results) < self.window:  # pragma: no mutate
             number = self.waiting[0]
             if any(self.done < earlier < number for earlier in self.defining):
                 break
             self.waiting.pop(0)
+            outline = outline or _outline(env)
             self.results[number] = self.pool.apply_async(_unit_worker, (
-                self.raws[number], self.files[number], self.digests[number], light))
+                self.raws[number], self.files[number], self.digests[number], outline))
 
     def merged(self, number: int, env: Parts) -> None:
         self.done = number

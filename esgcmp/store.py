@@ -132,10 +132,18 @@ class Codec:
         self.decode: Callable[[Any, Context], Any] = scope["decode"]
 
     def encode(self, record: Any) -> list[Any]:
-        row = list(self.fields(record))
+        return self.encode_values(self.fields(record))
+
+    def encode_values(self, values: tuple[Any, ...]) -> list[Any]:
+        """The row of the record these field values (in declaration order) would make."""
+        row = list(values)
         for number, encode in self.converted:
             row[number] = encode(row[number])
         return row
+
+    def field(self, row: list[Any], name: str) -> Any:
+        """One field of a row, as written."""
+        return row[self.names.index(name)]
 
 
 _PLAIN = {"str", "int", "bool", "str | None", "int | None", "tuple[str, ...]",
@@ -208,7 +216,7 @@ def _block(data: Any) -> bytes:
 def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]],
                 deps: str) -> tuple[dict[str, Any], bytes]:
     """One catalog file's validated content (``parts`` holds what that file defines and
-    gives, and nothing else) as a header and a body. The header names the file's metrics,
+    gives, and nothing else; its values as rows of this codec) as a header and a body. The header names the file's metrics,
     companies and sources, what it takes from earlier files (``uses``, and ``deps``, a
     digest of those definitions) and, per metric, where in the body its directory is: the
     years each company gives, and where each year's rows are. A query reads the header,
@@ -220,7 +228,6 @@ def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]]
         body.extend(block)
         return place
 
-    rows = codec(Observation)
     directory: dict[str, Any] = {}
     small = sum(len(years) for shard in parts.shards.values()
                 for years in shard.values()) <= SMALL_UNIT
@@ -228,8 +235,8 @@ def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]]
     for metric, shard in parts.shards.items():
         by_year: dict[str, list[Any]] = {}
         for years in shard.values():
-            for year, observation in years.items():
-                by_year.setdefault(str(year), []).append(rows.encode(observation))
+            for year, row in years.items():
+                by_year.setdefault(str(year), []).append(row)
         years_given = {c: list(y) for c, y in shard.items()}
         if small:  # one block for the whole file: read at once
             whole[metric] = {"years": years_given, "rows": by_year}

@@ -281,3 +281,15 @@ def test_an_edit_that_clashes_with_an_unchanged_later_file_fails_as_without_a_ca
     plain = uncached(run, monkeypatch, *args)
     assert (cached.code, cached.out, cached.err) == (plain.code, plain.out, plain.err)
     assert cached.code == 4 and "twice" in cached.err
+
+
+def test_a_value_given_twice_in_one_file_names_both_places_as_without_a_cache(
+        run, write, fresh_cache, monkeypatch) -> None:
+    text = LAYERS["b.yaml"] + ("      - {metric: m, unit: t, values: {2020: 2}, source: s, "
+                               "line: 2}\n")
+    catalogs = _layers(write, {"b.yaml": text})
+    cached = run("metrics", "-f", "csv", *catalogs)
+    plain = uncached(run, monkeypatch, "metrics", "-f", "csv", *catalogs)
+    assert (cached.code, cached.err) == (plain.code, plain.err)
+    assert cached.code == 4 and "co m 2020 is given twice (first at " in cached.err
+    assert f"{catalogs[3]}:7)" in cached.err  # the first entry's values, in b.yaml
