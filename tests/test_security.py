@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from esgcmp import catalog as catalog_module
 from esgcmp import store
@@ -460,3 +462,15 @@ def test_removing_an_entry_never_follows_a_link_and_takes_its_leftovers(tmp_path
     (kept / "notes.txt").write_text("mine", encoding="utf-8")
     store._remove_entry(kept)
     assert (kept / "notes.txt").exists()  # not a name esgcmp writes: the folder stays
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="&*!ab:[]{},- \t\n\r\x0b\x0c\x1c\x85\xa0\u3000\u2028",
+               max_size=12))
+def test_the_quick_look_for_anchors_sees_what_the_pattern_sees(text) -> None:
+    import re
+
+    from esgcmp.yamlload import _maybe_alias
+
+    pattern = re.compile(r"(?:^|[\s\[{,:])[&*!][^\s\]},]", re.M)
+    assert _maybe_alias(text) == (pattern.search(text) is not None)
