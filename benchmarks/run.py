@@ -423,8 +423,8 @@ def growth(runner: Runner, sizes: list[int], repeat: int, info: list[str]) -> li
     return rows
 
 
-def scale(runner: Runner, spec: CatalogSpec, repeat: int, info: list[str],
-          duckdb_python: str | None) -> list[Row]:
+def scale(runner: Runner, spec: CatalogSpec, repeat: int, quick_repeat: int,
+          info: list[str], duckdb_python: str | None) -> list[Row]:
     runner.log(f"scale ({spec.companies:,} companies):")
     floor = Series("CSafeLoader read+parse")
     first = Row("scale", "first compare ghg, empty cache", 1.0, Series("first run"), floor)
@@ -504,9 +504,9 @@ def scale(runner: Runner, spec: CatalogSpec, repeat: int, info: list[str],
     else:
         pairs(runner, path_row,
               lambda: runner.run(_compare(spelled), cache, expect=expect, cwd=runner.tmp),
-              lambda: runner.run(_compare(directory), cache, expect=expect), repeat)
+              lambda: runner.run(_compare(directory), cache, expect=expect), quick_repeat)
     rows.append(path_row)
-    rows += duckdb(runner, directory, cache, expect, repeat, duckdb_python, info)
+    rows += duckdb(runner, directory, cache, expect, quick_repeat, duckdb_python, info)
     return [Row("scale", "(floor) CSafeLoader read+parse", None, floor, None,
                 note="timed in pairs with the first and edited runs")] + rows
 
@@ -695,7 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         if "scale" in sections:
             runner.log("growth:")
             rows += growth(runner, sizes, repeat, info)
-            rows += scale(runner, CatalogSpec(sizes[-1]), scale_repeat, info,
+            rows += scale(runner, CatalogSpec(sizes[-1]), scale_repeat, repeat, info,
                           args.duckdb_python)
         if "per-value" in sections:
             rows += per_value(runner, 3)
