@@ -293,3 +293,14 @@ def test_a_value_given_twice_in_one_file_names_both_places_as_without_a_cache(
     assert (cached.code, cached.err) == (plain.code, plain.err)
     assert cached.code == 4 and "co m 2020 is given twice (first at " in cached.err
     assert f"{catalogs[3]}:7)" in cached.err  # the first entry's values, in b.yaml
+
+
+def test_a_file_that_does_not_parse_is_named_with_its_line_when_parsed_on_every_core(
+        run, write, monkeypatch) -> None:
+    monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
+    catalogs = _layers(write, {"d.yaml": "schema: 1\ncompanies:\n  co: [1\n"})
+    for cache in ("0", "1"):  # parsed in workers without a cache; built in them with one
+        monkeypatch.setenv("ESGCMP_NO_CACHE", cache)
+        result = run("metrics", "-f", "csv", *catalogs)
+        assert result.code == 4 and result.out == ""
+        assert result.err.startswith(f"esgcmp: error: {catalogs[7]}:4: YAML syntax error")
