@@ -315,7 +315,7 @@ class _Merged:
             known.update(sources)
         for company_id in unit.header["uses"]["companies"]:
             for earlier in self.holders.get(company_id, ()):
-                for metric_id in unit.with_values():
+                for metric_id in set(unit.with_values()) & set(earlier.with_values()):
                     mine = unit.years(metric_id).get(company_id)
                     if mine and not set(mine).isdisjoint(
                             earlier.years(metric_id).get(company_id, ())):

@@ -294,22 +294,21 @@ class Unit:
     def _read(self, place: list[Any]) -> Any:
         offset, length, digest = place
         block = self.body(offset, length)
-        if len(block) != length or _digest(block) != digest:
-            raise BrokenUnit(self.file)
+        if _digest(block) != digest:
+            raise BrokenUnit
         return json.loads(zlib.decompress(block))
 
     def directory(self, metric: str) -> dict[str, Any]:
+        """Which companies give which years of a metric (only of a metric the unit has
+        values of), and where each year's rows are."""
         found = self.directories.get(metric)
         if found is None:
             if self.header["whole"] is not None:  # a small file: every block at once
                 self.directories = self._read(self.header["whole"])
-                found = self.directories.get(metric)
+                found = self.directories[metric]
             else:
-                place = self.header["directory"].get(metric)
-                found = self.directories[metric] = (
-                    self._read(place) if place is not None else None)
-            if found is None:
-                found = {"years": {}, "segments": {}, "rows": {}}
+                found = self.directories[metric] = self._read(
+                    self.header["directory"][metric])
         return found
 
     def years(self, metric: str) -> dict[str, list[int]]:
@@ -317,11 +316,11 @@ class Unit:
         return self.directory(metric)["years"]
 
     def rows(self, metric: str, year: int) -> list[Any]:
+        """The rows of a year the unit gives."""
         directory = self.directory(metric)
         if "rows" in directory:
-            return directory["rows"].get(str(year), [])
-        place = directory["segments"].get(str(year))
-        return [] if place is None else self._read(place)
+            return directory["rows"][str(year)]
+        return self._read(directory["segments"][str(year)])
 
 
 NO_SOURCES: Mapping[str, Source] = {}

@@ -335,24 +335,42 @@ def time_after(path: Path) -> int:
     return max(info.st_mtime_ns, info.st_ctime_ns) + store.RACY_NS + 1
 
 
-def test_a_unit_is_checked_block_by_block(tiny_path, tmp_path) -> None:
-    kept = Store(tmp_path)
-    load([tiny_path], kept)
-    catalog = load([tiny_path], kept)
-    assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
-    (unit,) = (tmp_path / store.FOLDER).glob("c-*/m00000.json")
+def _many_values(path: Path, companies: int = 40, years: int = 150) -> Path:
+    """A catalog large enough that its unit's blocks lie beyond what one read buffers."""
+    lines = ["schema: 1", "metrics:", "  m: {name: M, category: environmental, unit: t}",
+             "companies:"]
+    for n in range(companies):
+        values = ", ".join(f"{1900 + y}: {n * 1000 + y + 1}" for y in range(years))
+        lines += [f"  co{n}:", f"    name: Co {n}", "    sources: {s: {file: s.txt}}",
+                  "    kpis:", f"      - {{metric: m, unit: t, values: {{{values}}}, "
+                  "source: s, line: 1}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_unit_is_checked_block_by_block(tmp_path) -> None:
+    path = _many_values(tmp_path / "many.yaml")
+    built = load_files([path])
+    kept = Store(tmp_path / "store")
+    load([path], kept)
+    (unit,) = (tmp_path / "store" / store.FOLDER).glob("c-*/m00000.json")
     first, rest = unit.read_bytes().split(b"\n", 1)
     size = int(first.split()[-1])
     header, body = rest[:size], rest[size:]
     assert b"__reduce__" not in body and first.startswith(b"esgcmp-store 8 ")
-    # a block changed after its header was read: the catalog is read again from the files
-    broken = load([tiny_path], kept)
-    unit.write_bytes(first + b"\n" + header + bytes(len(body)))
-    assert broken.get("tiny-group", "ghg", 2020) == catalog.get("tiny-group", "ghg", 2020)
-    assert broken.observations == load_files([tiny_path]).observations
+    assert len(body) > 50_000  # (a read buffers 8 KB or so)
+    # blocks changed after the header was read: the catalog is read again from the files
+    for metric_first in (True, False):
+        broken = load([path], kept)
+        unit.write_bytes(first + b"\n" + header + bytes(len(body)))
+        if metric_first:  # the directory of m is what breaks
+            assert broken.get("co3", "m", 2000) == built.get("co3", "m", 2000)
+        assert broken.observations == built.observations
+        assert broken.values.rebuilt is not None and broken.years("co1", "m")[-1] == 2049
+        unit.write_bytes(first + b"\n" + header + body)
     # a header changed: a miss, and the unit is built again
-    unit.write_bytes(first + b"\n" + header.replace(b"tiny", b"tinz", 1) + body)
-    assert load([tiny_path], kept).observations == load_files([tiny_path]).observations
+    unit.write_bytes(first + b"\n" + header.replace(b"co1", b"cp1", 1) + body)
+    assert load([path], kept).observations == built.observations
 
 
 @pytest.mark.parametrize("small", [0, store.SMALL_UNIT])
