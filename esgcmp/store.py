@@ -70,7 +70,6 @@ TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
 KEY_NAME = "key"
 _ENTRY = re.compile(r"^c-[0-9a-f]{40}$")  # a stored catalog
 _ENTRY_FILE = re.compile(r"^(?:index|m\d{5})\.json$")  # the files of one
-_UNIT = re.compile(r"^m\d{5}\.json$")  # a file of one
 _STAGING = re.compile(r"^\.tmp-[A-Za-z0-9_]+$")
 STALE_STAGING = 3600  # seconds: a staging folder older than this was left by a killed run
 
@@ -654,9 +653,8 @@ class Store:
             return
         self._write_json(folder, f"{entry.name}/index.json",
                          {"format": FORMAT, "files": entry.known}, secret)
-        for name in os.listdir(folder):  # the units of files the catalog no longer has
-            if (_UNIT.match(name) and int(name[1:6]) >= len(entry.known)) or (
-                    _STAGING.match(name) and _older(folder / name, STALE_STAGING)):
+        for name in os.listdir(folder):  # what a killed run left half-written
+            if _STAGING.match(name) and _older(folder / name, STALE_STAGING):
                 _quietly(os.unlink, folder / name)
         self._prune(entry.name)
 

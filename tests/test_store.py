@@ -457,3 +457,39 @@ def test_the_store_keeps_to_its_size_and_always_keeps_the_catalog_in_use(
     assert store.limit_bytes() == store.MAX_STORE_MB * 2**20
     monkeypatch.setenv("ESGCMP_CACHE_MB", "0")
     assert store.limit_bytes() == 2**20  # at least 1 MB
+
+
+def test_a_warm_load_reads_no_catalog_file_and_keeps_its_folders_private(
+        tiny_path, tmp_path, monkeypatch) -> None:
+    import os as os_module
+    import time
+
+    from esgcmp import catalog as catalog_module
+
+    monkeypatch.setattr(store, "RACY_NS", -10**18)  # (the file was written just now)
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    built = load_files([tiny_path]).observations
+    (entry,) = (tmp_path / store.FOLDER).glob("c-*")
+    assert (entry.stat().st_mode & 0o777) == 0o700
+    reads: list[Path] = []
+    original = catalog_module.read_catalog_bytes_and_stat
+
+    def spy(path: Path):
+        reads.append(path)
+        return original(path)
+
+    monkeypatch.setattr(catalog_module, "read_catalog_bytes_and_stat", spy)
+    index = (entry / "index.json").read_bytes()
+    assert load([tiny_path], kept).observations == built
+    assert reads == [] and (entry / "index.json").read_bytes() == index  # nothing new
+    # a file a killed run left half-written goes once it is old; a new one stays
+    old, new = entry / ".tmp-killed", entry / ".tmp-writing"
+    for leftover in (old, new):
+        leftover.write_bytes(b"half")
+    past = time.time() - 2 * store.STALE_STAGING
+    os_module.utime(old, (past, past))
+    tiny_path.write_text(tiny_path.read_text(encoding="utf-8") + "# edited\n",
+                         encoding="utf-8")
+    assert load([tiny_path], kept).observations == built
+    assert reads == [tiny_path] and not old.exists() and new.exists()
