@@ -190,9 +190,21 @@ def _layers(write, extra: dict[str, str] | None = None) -> list[str]:
 @pytest.mark.parametrize("parallel", [False, True])
 def test_layered_files_answer_as_without_a_cache(run, write, fresh_cache, monkeypatch,
                                                  parallel) -> None:
+    from esgcmp import catalog as catalog_module
+
     if parallel:  # units built in worker processes, each after the files before it
         monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
     catalogs = _layers(write)
+    original = catalog_module._build
+    fallbacks: list[int] = []
+
+    def counting(*args, **kwargs):
+        fallbacks.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(catalog_module, "_build", counting)
+    run("metrics", "-f", "csv", *catalogs)
+    assert fallbacks == []  # the units go together: none of the files is read again
     for args in (["trend", "m", "-c", "co", "-f", "csv"], ["show", "co", "2021", "-f", "json"],
                  ["companies", "-f", "json"], ["export", "-f", "csv"]):
         first, again = run(*args, *catalogs), run(*args, *catalogs)
@@ -221,19 +233,37 @@ def test_files_that_do_not_go_together_fail_as_without_a_cache(run, write, fresh
 
 def test_a_change_to_what_a_later_file_uses_reads_that_file_again(run, write, fresh_cache,
                                                                   monkeypatch) -> None:
+    from esgcmp import catalog as catalog_module
+
     catalogs = _layers(write)
     args = ["trend", "m", "-c", "co", "-f", "csv", *catalogs]
     assert ",2021,m,9,t," in run(*args).out
+    built: list[str] = []
+    original = catalog_module._read_unit
+
+    def counting(raw, file, digest, env):
+        built.append(Path(file).name)
+        return original(raw, file, digest, env)
+
+    monkeypatch.setattr(catalog_module, "_read_unit", counting)
     metrics = Path(catalogs[1])
     metrics.write_text(LAYERS["a.yaml"].replace("unit: t}", "unit: kg}"), encoding="utf-8")
     after = run(*args)
     assert ",2021,m,9000,kg," in after.out and after.out == uncached(run, monkeypatch, *args).out
+    assert built == ["a.yaml", "b.yaml", "c.yaml"]
+    built.clear()
     sources = Path(catalogs[3])  # b.yaml: c.yaml cites its source s
     sources.write_text(LAYERS["b.yaml"].replace("{s: {file: s.txt}}", "{t: {file: s.txt}}")
                        .replace("source: s,", "source: t,"), encoding="utf-8")
     broken = run(*args)
+    assert built == ["b.yaml", "c.yaml"]  # c, unchanged, is read again: it cites s
     assert broken.code == 4 and "c.yaml" in broken.err and "unknown source 's'" in broken.err
     assert (broken.err, broken.code) == (uncached(run, monkeypatch, *args).err, 4)
+    sources.write_text(LAYERS["b.yaml"], encoding="utf-8")
+    metrics.write_text("schema: 1\n", encoding="utf-8")  # m is defined nowhere now
+    gone = run(*args)
+    assert gone.code == 4 and "unknown metric 'm'" in gone.err
+    assert (gone.err, gone.code) == (uncached(run, monkeypatch, *args).err, 4)
 
 
 @pytest.mark.parametrize("edit", ["metric", "company", "value"])
