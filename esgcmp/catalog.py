@@ -364,7 +364,7 @@ def _read_unit(raw: bytes, file: str, digest: str,
         shards=seeded.shards)
     uses = {"metrics": sorted({m for m in own.shards if m not in own.metrics}),
             "companies": [c for c in mentioned if c not in own.companies]}
-    return encode_unit(own, file, digest, uses, _deps(env, uses) or "")
+    return encode_unit(own, digest, uses, _deps(env, uses) or "")
 
 
 def _load_units(paths: list[Path], store: Store, progress: Progress | None) -> Catalog:

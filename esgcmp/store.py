@@ -212,14 +212,16 @@ def _block(data: Any) -> bytes:
                          1)
 
 
-def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]],
+def encode_unit(parts: Parts, digest: str, uses: dict[str, list[str]],
                 deps: str) -> tuple[dict[str, Any], bytes]:
     """One catalog file's validated content (``parts`` holds what that file defines and
-    gives, and nothing else; its values as rows of this codec) as a header and a body. The header names the file's metrics,
-    companies and sources, what it takes from earlier files (``uses``, and ``deps``, a
-    digest of those definitions) and, per metric, where in the body its directory is: the
-    years each company gives, and where each year's rows are. A query reads the header,
-    then the directories and years it needs, each checked against its digest."""
+    gives, and nothing else; its values as rows of Observation's codec) as a header and a
+    body. The header names the file's metrics, companies and sources, the digest of the
+    file's bytes, what it takes from earlier files (``uses``, and ``deps``, a digest of
+    those definitions) and, per metric, where in the body its directory is: the years
+    each company gives, and where each year's rows are (a small file is one block). A
+    query reads the header, then the directories and years it needs, each checked
+    against its digest."""
     body = bytearray()
 
     def put(block: bytes) -> list[Any]:
@@ -244,7 +246,7 @@ def encode_unit(parts: Parts, file: str, digest: str, uses: dict[str, list[str]]
             segments = {year: put(_block(found)) for year, found in by_year.items()}
             directory[metric] = put(_block({"years": years_given, "segments": segments}))
     header = {
-        "format": FORMAT, "file": file, "digest": digest, "uses": uses, "deps": deps,
+        "format": FORMAT, "digest": digest, "uses": uses, "deps": deps,
         "metrics": [codec(Metric).encode(m) for m in parts.metrics.values()],
         "companies": [codec(Company).encode(c) for c in parts.companies.values()],
         "sources": [(company, [codec(Source).encode(s) for s in known.values()])

@@ -493,3 +493,24 @@ def test_a_warm_load_reads_no_catalog_file_and_keeps_its_folders_private(
                          encoding="utf-8")
     assert load([tiny_path], kept).observations == built
     assert reads == [tiny_path] and not old.exists() and new.exists()
+
+
+def test_reading_a_catalog_marks_it_recently_used(tiny_path, tmp_path, write,
+                                                  monkeypatch) -> None:
+    import os as os_module
+
+    monkeypatch.setattr(store, "KEEP", 2)
+    monkeypatch.setattr(store, "RACY_NS", -10**18)  # (no index is written again)
+    kept = Store(tmp_path / "store")
+    other = write("other.yaml", "schema: 1\n")
+    load([tiny_path], kept)
+    load([other], kept)
+    folders = {p.name: p for p in (tmp_path / "store" / store.FOLDER).glob("c-*")}
+    for path in folders.values():
+        os_module.utime(path, (1, 1))  # both long unused
+    load([tiny_path], kept).get("tiny-group", "ghg", 2020)  # the tiny catalog is read
+    used = [name for name, path in folders.items() if path.stat().st_mtime > 1]
+    assert len(used) == 1
+    load([write("third.yaml", "schema: 1\n# third\n")], kept)  # one of the two must go
+    assert sorted(p.name for p in (tmp_path / "store" / store.FOLDER).glob("c-*")
+                  if p.name in folders) == used
