@@ -318,7 +318,7 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
             return points[year] is not None
 
         for y0, y1 in _pairs(catalog.years(company, total_id), known, years):
-            (_y0, g0, e0, r0, f0), (_y1, g1, e1, r1, f1) = points[y0], points[y1]
+            (_, g0, e0, r0, f0), (_, g1, e1, r1, f1) = points[y0], points[y1]
             if not f0:
                 continue
             energy_change = abs(e1.value - e0.value) / e0.value
