@@ -276,7 +276,7 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
                               years: Years = None) -> Iterator[Finding]:
     """GHG per unit of energy between two years a company reports both: a factor that
     moves while energy stands still means the emissions or the energy changed basis."""
-    from .derive import EnergyBasis
+    from .derive import EnergyBasis, rules
     from .values import value_of
 
     known = settings().per_energy
@@ -288,6 +288,7 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
     unit = known["unit"]
     factor = target_factor(f"({catalog.metrics[total_id].unit}) / "
                            f"({catalog.metrics[energy_id].unit})", unit)
+
     def point(company: str, year: int) -> tuple[Any, ...] | None:
         energy = value_of(catalog, company, energy_id, year, EnergyBasis())
         if not isinstance(energy, Value) or not energy.value:
@@ -303,8 +304,6 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
             return None
         return (year, ghg, energy, ratio.scaled(factor),
                 ghg.normalized / energy.value * factor)
-
-    from .derive import rules
 
     # only a company with energy, or a component of it, in some year can have a point
     energetic = {company for metric in (energy_id, *(c.metric for c in rules().energy.components))

@@ -393,7 +393,7 @@ class StoredValues(Mapping[str, Shard]):
         decode = codec(Observation).decode
         context = Context(unit.file, NO_SOURCES)
         found = {}
-        with _no_collection():
+        with no_collection():
             for row in unit.rows(metric, year):
                 context.sources = self.sources[row[0]]
                 found[row[0]] = decode(row, context)
@@ -435,7 +435,7 @@ class _Years(Mapping[int, Observation]):
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
+def no_collection() -> Iterator[None]:
     """No garbage collection while data is decoded or built: it is acyclic, so a
     collection would find nothing, and the many new objects would set off many."""
     collecting = gc.isenabled()
@@ -446,8 +446,6 @@ def _no_collection() -> Iterator[None]:
         if collecting:
             gc.enable()
 
-
-no_collection = _no_collection
 
 
 # ---- the store ----------------------------------------------------------------------
@@ -753,16 +751,11 @@ def _open_regular(path: Path) -> Any:
 def _read_regular(path: Path, limit: int) -> bytes | None:
     """A regular file's bytes (no symbolic link, pipe or device; at most ``limit``), or
     None."""
-    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-             | getattr(os, "O_CLOEXEC", 0))
-    try:
-        handle = os.open(path, flags)
-    except OSError:
+    stream = _open_regular(path)
+    if stream is None:
         return None
-    with os.fdopen(handle, "rb") as stream:
+    with stream:
         try:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None
             data = stream.read(limit + 1)
         except OSError:
             return None
