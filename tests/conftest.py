@@ -87,6 +87,23 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
     return _write
 
 
+@pytest.fixture
+def units_built(monkeypatch) -> list[str]:
+    """The names of the catalog files read and validated for the store from now on (each
+    time a file's unit is built), in order."""
+    from esgcmp import catalog
+
+    built: list[str] = []
+    original = catalog._read_unit
+
+    def counting(raw, file, digest, env):
+        built.append(Path(file).name)
+        return original(raw, file, digest, env)
+
+    monkeypatch.setattr(catalog, "_read_unit", counting)
+    return built
+
+
 USER_CATALOG = """
 schema: 1
 metrics:

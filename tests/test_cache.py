@@ -110,19 +110,11 @@ def test_a_cache_path_that_is_a_file_is_no_error(run, tmp_path, monkeypatch) -> 
 
 
 def test_another_spelling_of_the_same_files_is_a_warm_run(run, write, fresh_cache,
-                                                          monkeypatch) -> None:
-    from esgcmp import catalog as catalog_module
-
+                                                          monkeypatch, units_built) -> None:
     path = write("user.yaml", USER_CATALOG)
     run("compare", "ghg", "--catalog", str(path), "-f", "csv")
-    built: list[str] = []
-    original = catalog_module._read_unit
-
-    def counting(raw, file, digest, env):
-        built.append(file)
-        return original(raw, file, digest, env)
-
-    monkeypatch.setattr(catalog_module, "_read_unit", counting)
+    assert units_built == ["kpi_catalog.yaml", "user.yaml"]
+    units_built.clear()
     monkeypatch.setattr("esgcmp.store.RACY_NS", -10**18)  # (the file was written just now)
     monkeypatch.chdir(path.parent)
     (path.parent / "sub").mkdir()
@@ -131,7 +123,7 @@ def test_another_spelling_of_the_same_files_is_a_warm_run(run, write, fresh_cach
                      ["metrics", "-f", "csv"]):
             cached = run(*args, "--catalog", spelling)
             assert cached.out == uncached(run, monkeypatch, *args, "--catalog", spelling).out
-    assert built == []
+    assert units_built == []
 
 
 @pytest.mark.parametrize("how", ["in place", "renamed over it"])
@@ -232,20 +224,13 @@ def test_files_that_do_not_go_together_fail_as_without_a_cache(run, write, fresh
 
 
 def test_a_change_to_what_a_later_file_uses_reads_that_file_again(run, write, fresh_cache,
-                                                                  monkeypatch) -> None:
-    from esgcmp import catalog as catalog_module
-
+                                                                  monkeypatch,
+                                                                  units_built) -> None:
     catalogs = _layers(write)
     args = ["trend", "m", "-c", "co", "-f", "csv", *catalogs]
     assert ",2021,m,9,t," in run(*args).out
-    built: list[str] = []
-    original = catalog_module._read_unit
-
-    def counting(raw, file, digest, env):
-        built.append(Path(file).name)
-        return original(raw, file, digest, env)
-
-    monkeypatch.setattr(catalog_module, "_read_unit", counting)
+    built = units_built
+    built.clear()
     metrics = Path(catalogs[1])
     metrics.write_text(LAYERS["a.yaml"].replace("unit: t}", "unit: kg}"), encoding="utf-8")
     after = run(*args)
@@ -268,11 +253,9 @@ def test_a_change_to_what_a_later_file_uses_reads_that_file_again(run, write, fr
 
 @pytest.mark.parametrize("edit", ["metric", "company", "value"])
 def test_an_edit_that_clashes_with_an_unchanged_later_file_fails_as_without_a_cache(
-        run, write, fresh_cache, monkeypatch, edit) -> None:
+        run, write, fresh_cache, monkeypatch, edit, units_built) -> None:
     """The later file's unit is still good on its own: the clash shows only when the
     units are merged, and the error is the one the files give without a cache."""
-    from esgcmp import catalog as catalog_module
-
     later = {"d.yaml": ("schema: 1\nmetrics:\n  m2: {name: M2, category: social, unit: t}\n"
                         "companies:\n  co2:\n    name: Co 2\n    sources: {s: {file: s.txt}}\n"
                         "    kpis:\n      - {metric: m, unit: t, values: {2020: 1}, source: s,"
@@ -297,17 +280,10 @@ def test_an_edit_that_clashes_with_an_unchanged_later_file_fails_as_without_a_ca
         assert run(*args).code == 0
         text = LAYERS["c.yaml"]  # c gives 2021 again: d, unchanged, clashes with it
         b_yaml = c_yaml
-    built: list[str] = []
-    original = catalog_module._read_unit
-
-    def counting(raw, file, digest, env):
-        built.append(Path(file).name)
-        return original(raw, file, digest, env)
-
-    monkeypatch.setattr(catalog_module, "_read_unit", counting)
+    units_built.clear()
     b_yaml.write_text(text, encoding="utf-8")
     cached = run(*args)
-    assert "d.yaml" not in built  # d's unit was good: the clash showed when merging
+    assert "d.yaml" not in units_built  # d's unit was good: the clash showed when merging
     plain = uncached(run, monkeypatch, *args)
     assert (cached.code, cached.out, cached.err) == (plain.code, plain.out, plain.err)
     assert cached.code == 4 and "twice" in cached.err

@@ -399,9 +399,8 @@ def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypat
     assert catalog.observations == load_files([tiny_path]).observations
 
 
-def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write) -> None:
-    from esgcmp import catalog as catalog_module
-
+def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write,
+                                                             units_built) -> None:
     metrics = write("a.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: environmental, "
                               "unit: t}\n")
     rows = ("schema: 1\ncompanies:\n  co{n}:\n    name: Co\n    sources: {{s: {{file: s.txt}}}}"
@@ -410,30 +409,20 @@ def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write) ->
     others = [write(f"b{n}.yaml", rows.format(n=n)) for n in (1, 2, 3)]
     paths = [metrics, *others]
     kept = Store(tmp_path / "store")
-    built: list[str] = []
-    original = catalog_module._read_unit
-
-    def counting(raw, file, digest, env):
-        built.append(Path(file).name)
-        return original(raw, file, digest, env)
-
-    catalog_module._read_unit = counting
-    try:
-        load(paths, kept)
-        assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
-        built.clear()
-        assert load(paths, kept).get("co2", "m", 2020).normalized == D("2")
-        assert built == []
-        others[1].write_text(rows.format(n=7).replace("co7", "co2"), encoding="utf-8")
-        assert load(paths, kept).get("co2", "m", 2020).normalized == D("7")
-        assert built == ["b2.yaml"]
-        built.clear()
-        metrics.write_text(metrics.read_text(encoding="utf-8").replace("unit: t", "unit: kg"),
-                           encoding="utf-8")  # every file using m is read again
-        assert load(paths, kept).get("co2", "m", 2020).normalized == D("7000")
-        assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
-    finally:
-        catalog_module._read_unit = original
+    built = units_built
+    load(paths, kept)
+    assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
+    built.clear()
+    assert load(paths, kept).get("co2", "m", 2020).normalized == D("2")
+    assert built == []
+    others[1].write_text(rows.format(n=7).replace("co7", "co2"), encoding="utf-8")
+    assert load(paths, kept).get("co2", "m", 2020).normalized == D("7")
+    assert built == ["b2.yaml"]
+    built.clear()
+    metrics.write_text(metrics.read_text(encoding="utf-8").replace("unit: t", "unit: kg"),
+                       encoding="utf-8")  # every file using m is read again
+    assert load(paths, kept).get("co2", "m", 2020).normalized == D("7000")
+    assert built == ["a.yaml", "b1.yaml", "b2.yaml", "b3.yaml"]
 
 
 def test_the_store_keeps_to_its_size_and_always_keeps_the_catalog_in_use(
