@@ -425,7 +425,7 @@ def _load_units(paths: list[Path], store: Store, progress: Progress | None) -> C
     check_references(parts)
 
     def rebuild() -> dict[str, Shard]:
-        return _build([(f, read_catalog_bytes(Path(f))) for f in files], None).shards
+        return _build([(str(p), read_catalog_bytes(p)) for p in paths], None).shards
 
     from .store import StoredValues
 
@@ -490,24 +490,37 @@ def _worker_start() -> None:
     gc.disable()
 
 
-def _context() -> Any:
-    import multiprocessing
+class _Workers:
+    """Worker processes working ahead of the main process, with at most two jobs a core
+    waiting (their results are held in memory)."""
 
-    # How the work is spread (start method, workers, look-ahead, shutdown) decides
-    # speed and memory, never an answer: those lines are left out of mutation testing.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)  # pragma: no mutate
+    def __init__(self, todo: Iterable[int], cores: int) -> None:
+        import multiprocessing
+
+        # How the work is spread (start method, workers, look-ahead, shutdown) decides
+        # speed and memory, never an answer: those lines are left out of mutation testing.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)  # pragma: no mutate
+        self.waiting = sorted(todo)
+        self.window = 2 * cores  # pragma: no mutate  (jobs waiting: bounds memory)
+        self.results: dict[int, Any] = {}
+        self.pool = context.Pool(min(cores, len(self.waiting)), initializer=_worker_start)  # pragma: no mutate
+
+    def close(self) -> None:
+        """Stop the workers: at once when the run ended early (an error, Ctrl-C)."""
+        if self.waiting or self.results:  # pragma: no mutate
+            self.pool.terminate()
+        else:
+            self.pool.close()
+        self.pool.join()  # pragma: no mutate
 
 
-class _Pool:
-    """Worker processes parsing files ahead of the reader, at most two per core."""
+class _Pool(_Workers):
+    """Worker processes parsing files ahead of the reader."""
 
     def __init__(self, contents: list[tuple[str, bytes]], todo: set[int], cores: int) -> None:
+        super().__init__(todo, cores)
         self.contents = contents
-        self.waiting = sorted(todo)
-        self.window = 2 * cores  # pragma: no mutate  (documents waiting: bounds memory)
-        self.results: dict[int, Any] = {}
-        self.pool = _context().Pool(min(cores, len(todo)), initializer=_worker_start)  # pragma: no mutate
         self._submit()
 
     def _submit(self) -> None:
@@ -524,14 +537,6 @@ class _Pool:
         if isinstance(document, tuple) and document and document[0] == "error":
             raise CatalogError(document[1], file=document[2], line=document[3], fix=document[4])
         return document
-
-    def close(self) -> None:
-        """Stop the workers: at once when the run ended early (an error, Ctrl-C)."""
-        if self.waiting or self.results:  # pragma: no mutate
-            self.pool.terminate()
-        else:
-            self.pool.close()
-        self.pool.join()  # pragma: no mutate
 
 
 def _unit_worker(raw: bytes, file: str, digest: str,
@@ -571,23 +576,19 @@ def _may_define_metrics(raw: bytes) -> bool:
                for start in (b"metrics", b"{"))  # pragma: no mutate  (only when, not what)
 
 
-class _UnitPool:
+class _UnitPool(_Workers):
     """Worker processes building the units of files ahead of the main process, each after
     the files merged so far; a file waits for every earlier one that may define metrics.
     Whatever a worker returns is checked against the files merged before it is used, so
     the scheduling decides speed, never an answer: it is left out of mutation testing."""
 
     def __init__(self, files: list[str], raws: dict[int, bytes], digests: list[str]) -> None:
-        cores = os.cpu_count() or 1  # pragma: no mutate
+        super().__init__(raws, os.cpu_count() or 1)  # pragma: no mutate
         self.files = files
         self.raws = raws
         self.digests = digests
-        self.waiting = sorted(raws)
         self.defining = [n for n in self.waiting if _may_define_metrics(raws[n])]
         self.done = -1  # pragma: no mutate  (the last file merged)
-        self.window = 2 * cores  # pragma: no mutate  (units waiting: bounds memory)
-        self.results: dict[int, Any] = {}
-        self.pool = _context().Pool(min(cores, len(raws)), initializer=_worker_start)  # pragma: no mutate
 
     def _submit(self, env: Parts) -> None:
         outline = None  # pragma: no mutate  (a copy: sent from another thread, env grows)
@@ -613,10 +614,3 @@ class _UnitPool:
                 self.waiting.remove(number)  # pragma: no mutate
             return None
         return self.results.pop(number).get()
-
-    def close(self) -> None:
-        if self.waiting or self.results:  # pragma: no mutate
-            self.pool.terminate()
-        else:
-            self.pool.close()
-        self.pool.join()  # pragma: no mutate
