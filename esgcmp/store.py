@@ -379,13 +379,13 @@ class StoredValues(Mapping[str, Shard]):
     def observation(self, number: int, metric: str, year: int, company: str) -> Observation:
         key = (number, metric, year)
         segment = self.segments.get(key)
-        if segment is None:
-            if self.rebuilt is not None:
-                return self.rebuilt[metric][company][year]
+        if segment is None and self.rebuilt is None:
             try:
                 segment = self.segments[key] = self._segment(number, metric, year)
             except Exception:  # noqa: BLE001 - a unit broken since it was checked
-                return self._rebuilt(metric)[company][year]
+                pass
+        if segment is None:  # read from the files again
+            return self._rebuilt(metric)[company][year]
         return segment[company]
 
     def _segment(self, number: int, metric: str, year: int) -> dict[str, Observation]:
