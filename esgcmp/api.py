@@ -10,10 +10,13 @@ esgcmp.views; a script can call them directly::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
+from msgspec import field
+from msgspec.structs import replace
 
 from . import units
 from .units import format_decimal
@@ -87,8 +90,7 @@ class Session:
             self.store.keep_memo({"factors": units.known_factors()})
 
 
-@dataclass(frozen=True)
-class Show:
+class Show(msgspec.Struct, frozen=True):
     company: Company
     year: int
     values: list[Value]
@@ -172,8 +174,7 @@ def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, 
                                     companies=chosen, unit=unit, basis=basis)]
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(msgspec.Struct, frozen=True):
     metric: Metric
     unit: str
     series: dict[str, list[Change]]  # by company, oldest first
@@ -228,8 +229,7 @@ def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBa
     return result if isinstance(result, Missing) else Missing(company, Why.not_reported)
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(msgspec.Struct, frozen=True):
     """One cited line of a report, with the lines around it when the report is at hand."""
 
     what: str  # the value it cites: "ghg", or a derived total's input "electricity"
@@ -241,8 +241,7 @@ class Quote:
     problem: str = ""  # why the report could not be read
 
 
-@dataclass(frozen=True)
-class Quotes:
+class Quotes(msgspec.Struct, frozen=True):
     value: Value | Missing  # Missing: the company has no such value (no quotes)
     quotes: list[Quote]
     directory: Path | None  # where the reports were looked for
@@ -339,8 +338,7 @@ def metrics(catalog: Catalog, query: str | None = None) -> list[Metric]:
     return found
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(msgspec.Struct, frozen=True):
     findings: list[Finding]
     files: list[str]
 
@@ -365,8 +363,7 @@ def check(session: Session, sources: Path | None = None,
     return CheckResult(run_checks(catalog, sources, jump), files)
 
 
-@dataclass(frozen=True)
-class Extracted:
+class Extracted(msgspec.Struct, frozen=True):
     report: Path
     text: str
     extraction: Extraction

@@ -19,11 +19,13 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec import field
 
 from .errors import CatalogError, NotFoundError, UsageError
 from .files import read_regular_file_and_stat
@@ -79,8 +81,7 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
     return paths
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_property
     """Everything the catalog files hold, validated and normalised.
 
     Values are kept per metric (``values``: metric -> company -> year -> value), so that a

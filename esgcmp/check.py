@@ -12,13 +12,15 @@ are data: esgcmp/checks.toml.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import msgspec
+from msgspec import field
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
@@ -34,8 +36,7 @@ class Severity(StrEnum):
     info = "info"
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(msgspec.Struct, frozen=True):
     name: str
     severity: str  # as documented: one severity, or how it is graded
     meaning: str  # what it does; {placeholders} are filled from esgcmp/checks.toml
@@ -72,8 +73,7 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     jump: Decimal
     emission: dict[str, str]
     per_energy: dict[str, str]
@@ -108,8 +108,7 @@ def meaning(check: Check) -> str:
 Key = tuple[str, str, int]  # company, metric, year of a value a finding names
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     severity: Severity
     check: str
     company: str = ""

@@ -12,10 +12,12 @@ Both say how they were made (:class:`~esgcmp.model.Derivation`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+
+import msgspec
+from msgspec.structs import force_setattr
 
 from .catalog import Catalog
 from .errors import UsageError
@@ -25,8 +27,7 @@ from .precision import quotient
 from .units import format_decimal, target_factor
 
 
-@dataclass(frozen=True)
-class Component:
+class Component(msgspec.Struct, frozen=True):
     metric: str
     coefficient: str  # as the rules print it: "0.1229 kgce/kWh"
     carrier: str = ""
@@ -41,8 +42,7 @@ class Component:
         return self.coefficient.split(" ", 1)[1]
 
 
-@dataclass(frozen=True)
-class EnergyRules:
+class EnergyRules(msgspec.Struct, frozen=True):
     standard: str
     source: str
     target: str  # the metric a derivation yields
@@ -53,8 +53,7 @@ class EnergyRules:
     required: tuple[str, ...]  # a sum without one of these is not a total
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(msgspec.Struct, frozen=True):
     energy: EnergyRules
     intensity_per: dict[str, str]  # denominator unit -> the amount an intensity is per
 
@@ -79,8 +78,7 @@ def rules() -> Rules:
         intensity_per=dict(data["intensity"]["per"]))
 
 
-@dataclass(frozen=True)
-class EnergyBasis:
+class EnergyBasis(msgspec.Struct, frozen=True):
     """How electricity is converted to standard coal when a total is derived: the
     calorific-equivalent basis, or the generation-equivalent one with the year's
     coefficient in kgce/kWh, inside ``rules().energy.generation_range``."""
@@ -91,7 +89,7 @@ class EnergyBasis:
 
     def __post_init__(self) -> None:
         basis = ElectricityBasis(self.electricity)  # also accepts the plain name
-        object.__setattr__(self, "electricity", basis)
+        force_setattr(self, "electricity", basis)
         coefficient = self.kgce_per_kwh
         if basis is ElectricityBasis.generation:
             low, high = rules().energy.generation_range

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+
+import msgspec
+from msgspec import field
 
 from .catalog import Catalog
 from .errors import UnitError
@@ -31,8 +33,7 @@ _CATEGORY_WORDS = (
 )
 
 
-@dataclass
-class Row:
+class Row(msgspec.Struct):
     """One extracted value with the metric it goes to."""
 
     found: Found
@@ -45,8 +46,7 @@ class Row:
     also_of: Row | None = None  # the same figure printed again: a second citation of this
 
 
-@dataclass
-class Proposal:
+class Proposal(msgspec.Struct):
     id: str
     name: str
     unit: str
@@ -57,8 +57,7 @@ class Proposal:
     why: str = ""
 
 
-@dataclass
-class Draft:
+class Draft(msgspec.Struct):
     rows: list[Row] = field(default_factory=list)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     unloadable: list[tuple[Found, str]] = field(default_factory=list)  # (first value, why)

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+
+import msgspec
+from msgspec import field
 
 from .errors import UnitError
 from .names import plural
@@ -61,8 +63,7 @@ MAX_LABEL_LINE_CHARS = 100  # a longer line is prose: it ends a table
 MAX_GAP_LINES = 12  # non-empty lines without a row after which a table has ended
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(msgspec.Struct, frozen=True):
     value: Decimal | None  # None: not disclosed
     printed: str  # the cell as printed
     approx: bool = False
@@ -70,8 +71,7 @@ class Cell:
     percent: bool = False
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(msgspec.Struct, frozen=True):
     """One value read from the report."""
 
     line: int  # where the number is printed
@@ -92,15 +92,13 @@ class Found:
         return label_name(self.label, self.unit)
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(msgspec.Struct, frozen=True):
     line: int
     text: str
     why: str
 
 
-@dataclass
-class Extraction:
+class Extraction(msgspec.Struct):
     values: list[Found] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
 
@@ -232,8 +230,7 @@ def _joined(pieces: list[str]) -> str:
 
 # ---- tables -------------------------------------------------------------------------------
 
-@dataclass
-class _Table:
+class _Table(msgspec.Struct):
     years: tuple[int, ...]
     unit_column: bool
     section: str

@@ -3,8 +3,10 @@ reported."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
+
+import msgspec
+from msgspec.structs import replace
 
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
@@ -47,8 +49,7 @@ def denominator_value(catalog: Catalog, company: str, metric: Metric, year: int,
     return implied if implied is not None else found
 
 
-@dataclass(frozen=True)
-class Intensity:
+class Intensity(msgspec.Struct, frozen=True):
     """numerator / denominator for one company and year, beside any reported ratio."""
 
     numerator: Value
@@ -72,8 +73,7 @@ class Intensity:
         return inherited(self.numerator.flags, self.denominator.flags)
 
 
-@dataclass(frozen=True)
-class IntensityComparison:
+class IntensityComparison(msgspec.Struct, frozen=True):
     metric: Metric
     per: Metric
     unit: str

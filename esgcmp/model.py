@@ -1,11 +1,13 @@
-"""The catalog's records: frozen dataclasses, no I/O."""
+"""The catalog's records: frozen structs (msgspec), no I/O."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+import msgspec
+from msgspec import field
 
 
 class LineDict(dict):
@@ -117,8 +119,7 @@ def inherited(*flag_sets: tuple[str, ...], besides: tuple[str, ...] = ()) -> tup
                                if f not in PRINTING_FLAGS and f not in besides))
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(msgspec.Struct, frozen=True):
     """Where something is defined in a catalog file."""
 
     file: str
@@ -128,8 +129,7 @@ class Origin:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(msgspec.Struct, frozen=True):
     id: str
     name: str
     unit: str
@@ -146,8 +146,7 @@ class Metric:
     density: str = ""  # mass per volume, for a substance reported either way: "1 t/m3"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     id: str
     file: str
     origin: Origin
@@ -165,8 +164,7 @@ class Source:
         return f"{self.name}, line {line}"
 
 
-@dataclass(frozen=True)
-class Company:
+class Company(msgspec.Struct, frozen=True):
     id: str
     name: str
     origin: Origin
@@ -176,8 +174,7 @@ class Company:
     entity: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(msgspec.Struct, frozen=True):
     """The same figure printed in a second source."""
 
     source: Source
@@ -191,8 +188,7 @@ class Citation:
     notes: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
+class Observation(msgspec.Struct, frozen=True):
     """One reported value: company, metric, year, exactly as printed, and where."""
 
     company: str
@@ -226,8 +222,7 @@ class Observation:
 Shard = dict[str, dict[int, Observation]]  # company -> year -> value, for one metric
 
 
-@dataclass
-class Parts:
+class Parts(msgspec.Struct):
     """What catalog files define, in layering order: what the reader builds, the store
     keeps and a Catalog is made of."""
 
@@ -251,8 +246,7 @@ class Why(StrEnum):
     zero_denominator = "zero_denominator"  # an intensity's denominator is 0
 
 
-@dataclass(frozen=True)
-class Missing:
+class Missing(msgspec.Struct, frozen=True):
     """A company that has no value for a metric (and year), and why."""
 
     company: str
@@ -263,8 +257,7 @@ class Missing:
     per: str = ""  # set when what is missing is an intensity's denominator
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(msgspec.Struct, frozen=True):
     """One component of a derived value."""
 
     observation: Observation
@@ -273,8 +266,7 @@ class Input:
     contribution: Decimal  # in the derived value's unit
 
 
-@dataclass(frozen=True)
-class Derivation:
+class Derivation(msgspec.Struct, frozen=True):
     """How a derived total was made: the standard, the electricity basis, the components
     summed and those the company never reports."""
 
@@ -284,8 +276,7 @@ class Derivation:
     unreported: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Implication:
+class Implication(msgspec.Struct, frozen=True):
     """How an implied value was made: numerator / reported ratio."""
 
     numerator_metric: str
@@ -297,8 +288,7 @@ class Implication:
     references: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(msgspec.Struct, frozen=True):
     """A value of one company, metric and year, reported, derived or implied, in ``unit``."""
 
     company: str
@@ -316,8 +306,7 @@ class Value:
     findings: tuple[Any, ...] = ()  # the check warnings and errors that name it (check.Finding)
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(msgspec.Struct, frozen=True):
     """A value against the previous year the company reported."""
 
     value: Value
@@ -347,8 +336,7 @@ class YearRule(StrEnum):
     any = "any"  # no common year: the latest year any company has
 
 
-@dataclass(frozen=True)
-class YearChoice:
+class YearChoice(msgspec.Struct, frozen=True):
     year: int
     rule: YearRule
 

@@ -14,10 +14,12 @@ import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TextIO
+
+import msgspec
+from msgspec import field
 
 
 class Format(str, Enum):
@@ -32,8 +34,7 @@ class Format(str, Enum):
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass
-class Report:
+class Report(msgspec.Struct):
     """Rows plus how to show them to a person."""
 
     rows: list[dict[str, Any]]
@@ -281,8 +282,7 @@ def column_widths(headings: list[str], rows: list[list[str]], rigid: list[bool],
 _WHOLE = ("chart", "year", "unit")  # never wrapped, as numbers are not
 
 
-@dataclass
-class _Layout:
+class _Layout(msgspec.Struct):
     """A report's displayed cells, as the terminal table and the stacked records use them."""
 
     columns: list[str]

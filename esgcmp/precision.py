@@ -10,14 +10,14 @@ a unit of its last non-zero digit either side (8550-8650).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+
+import msgspec
 
 HALF = Decimal("0.5")
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(msgspec.Struct, frozen=True):
     """A closed range of numbers, ``low`` <= ``high``."""
 
     low: Decimal

@@ -8,9 +8,10 @@ when the catalog gives one (PDF artefacts such as ``90, 258``, number words).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+import msgspec
 
 from .errors import CatalogError
 from .files import read_regular_file
@@ -36,8 +37,7 @@ def printed_on(line: str, value: Decimal | None, printed: str | None) -> bool:
     return value is not None and value.normalize() in numbers_on(line)
 
 
-@dataclass(frozen=True)
-class Miss:
+class Miss(msgspec.Struct, frozen=True):
     """A value that is not on its cited line."""
 
     where: str  # file:line of the source

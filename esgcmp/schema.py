@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from .model import BASIS_ASPECTS
 
@@ -17,8 +18,7 @@ from .model import BASIS_ASPECTS
 ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(msgspec.Struct, frozen=True):
     name: str
     required: str  # "yes", "no", or when it is required
     meaning: str

@@ -25,7 +25,7 @@ says so). esgcmp removes only entries it names itself, inside that folder, and n
 follows a symbolic link. Every file is written whole (a temporary file, then a rename).
 At most KEEP catalogs and MAX_STORE_MB megabytes are kept; the least recently used go.
 
-Records are written as rows by a codec derived from their dataclass fields, so a field
+Records are written as rows by a codec derived from their struct fields, so a field
 added to a record is stored without anyone listing it here. This module knows the
 records (esgcmp.model) and nothing of what is computed from them: it cannot change an
 answer, only give back what it was given.
@@ -36,7 +36,6 @@ answer, only give back what it was given.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import hmac
@@ -105,18 +104,18 @@ class Context:
 
 
 class Codec:
-    """Records of one dataclass as tuples of plain values (str, int, None, tuples) and
+    """Records of one struct as tuples of plain values (str, int, None, tuples) and
     back, field by field in declaration order. How each field is written follows from its
     declared type: Decimal as text, Origin as its line, Source as its id, a tuple of
     nested records as a tuple of rows; anything else as it is."""
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
-        self.names = [f.name for f in dataclasses.fields(cls)]
+        self.names = list(cls.__struct_fields__)
         self.encoders: list[Callable[[Any], Any] | None] = []
         self.decoders: list[Callable[[Any, Context], Any] | None] = []
-        for declared in dataclasses.fields(cls):
-            encode, decode = _converters(str(declared.type))
+        for name in self.names:
+            encode, decode = _converters(str(cls.__annotations__[name]))
             self.encoders.append(encode)
             self.decoders.append(decode)
         self.fields = operator.attrgetter(*self.names)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from .errors import UnitError
 
@@ -37,8 +38,7 @@ SCALE_RANGE = (Decimal("1e-15"), Decimal("1e15"))  # a unit's multiplier (萬 is
 GENERIC = "count"  # a bare counter: it takes the counting unit of its metric
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(msgspec.Struct, frozen=True):
     """The printed forms esgcmp reads, from esgcmp/printed_units.toml."""
 
     english_magnitudes: tuple[tuple[str, Decimal], ...]
@@ -72,8 +72,7 @@ _CURRENCY_WITH_NUMBER = re.compile(r"^(rmb|cny|hk\$|hkd|us\$|usd)\s*(\d[\d,]*(?:
 _THOUSANDS = re.compile(r"^(.+?)\s*['\u2019]000$")  # HK$'000, RMB'000: in thousands
 
 
-@dataclass(frozen=True)
-class PrintedUnit:
+class PrintedUnit(msgspec.Struct, frozen=True):
     """A printed unit read as ``scale`` times the unit expression ``expr``."""
 
     text: str
@@ -249,8 +248,7 @@ def parse_printed(text: str) -> PrintedUnit:
     return PrintedUnit(text, _scaled(text, scale), expr, generic)
 
 
-@dataclass(frozen=True)
-class TargetUnit:
+class TargetUnit(msgspec.Struct, frozen=True):
     """A metric's comparison unit: ``kgce/(10^4 CNY)`` is scale 1e-4 x kgce/CNY."""
 
     text: str
@@ -304,8 +302,7 @@ def _co2e_as_mass(expr: str) -> str:
     return re.sub(r"(?<=[kMGt])CO2e\b|(?<=\bg)CO2e\b|_CO2e\b", "", expr)
 
 
-@dataclass(frozen=True)
-class Conversion:
+class Conversion(msgspec.Struct, frozen=True):
     """How a printed unit becomes a target unit: value x factor, and why."""
 
     factor: Decimal

@@ -8,8 +8,10 @@ a change names the flags that make it meaningless, a year says how it was chosen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
+
+import msgspec
+from msgspec.structs import replace
 
 from .catalog import Catalog
 from .derive import (EnergyBasis, derivable_years, derive_energy, is_derivable, reported)
@@ -144,8 +146,7 @@ def choose_year(available: dict[str, list[int]], year: int | None, subject: str)
     return YearChoice(year, YearRule.requested)
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(msgspec.Struct, frozen=True):
     metric: Metric
     unit: str
     year: YearChoice

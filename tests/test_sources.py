@@ -52,7 +52,7 @@ def test_a_typo_in_the_catalog_is_caught(files: SourceFiles) -> None:
 def test_a_second_source_is_checked_too(files: SourceFiles) -> None:
     obs = _observation("14.23", 4299)
     wrong = Citation(obs.source, 4301, "", "百萬噸", Decimal("14.23"))
-    from dataclasses import replace
+    from msgspec.structs import replace
     assert len(check_observation(replace(obs, also=(wrong,)), files)) == 1
 
 

@@ -4,12 +4,13 @@ write itself (another version, a tampered file) is a miss, never an answer."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from decimal import Decimal as D
 from pathlib import Path
 
+import msgspec
 import pytest
+from msgspec.structs import replace
 
 from esgcmp import store, units
 from esgcmp.catalog import load, load_files
@@ -28,7 +29,7 @@ def observation(**changes) -> Observation:
         also=(Citation(SOURCE, 7, "GHG", "million tons", D("14.2"), None, D("14200000"), True,
                        "rounded"),
               Citation(SOURCE, 8, "", "t", None)))
-    return dataclasses.replace(base, **changes)
+    return replace(base, **changes)
 
 
 def test_every_field_of_an_observation_round_trips() -> None:
@@ -52,15 +53,14 @@ def test_metrics_companies_and_sources_round_trip() -> None:
                     ("A1.2",), ("305-1", "305-2"), "d", ("carbon",), True, ("a", "b"),
                     ("x", "y"))
     company = Company("co", "Co", Origin("c.yaml", None), "公司", ("c",), "parent", "entity")
-    source = dataclasses.replace(SOURCE, origin=Origin("c.yaml", 9))
-    for record in (metric, company, source, dataclasses.replace(metric, ratio_of=None)):
+    source = replace(SOURCE, origin=Origin("c.yaml", 9))
+    for record in (metric, company, source, replace(metric, ratio_of=None)):
         codec = store.codec(type(record))
         assert codec.decode(codec.encode(record), store.Context("c.yaml", {})) == record
 
 
 def test_a_field_of_a_type_the_store_does_not_know_is_refused() -> None:
-    @dataclasses.dataclass(frozen=True)
-    class Odd:
+    class Odd(msgspec.Struct, frozen=True):
         when: complex
 
     with pytest.raises(TypeError, match="cannot write a field declared 'complex'"):
