@@ -20,7 +20,6 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ import msgspec
 from msgspec import field
 
 from .errors import CatalogError, NotFoundError, UsageError
-from .files import read_regular_file_and_stat
+from .files import packaged, read_regular_file_and_stat
 from .model import Company, LineDict, Metric, Observation, Origin, Parts, Shard, Source
 from .names import fold
 from .store import no_collection
@@ -41,9 +40,9 @@ ENV_VAR = "ESGCMP_CATALOG"
 
 def builtin_catalog_path() -> Path:
     """The catalog shipped in the wheel, or the top-level file of a source checkout."""
-    packaged = resources.files("esgcmp") / "kpi_catalog.yaml"
-    if packaged.is_file():
-        return Path(str(packaged))
+    shipped = packaged("kpi_catalog.yaml")
+    if shipped.is_file():
+        return shipped
     return Path(__file__).resolve().parent.parent / "kpi_catalog.yaml"
 
 
@@ -267,7 +266,7 @@ def load_files(paths: Iterable[Path]) -> Catalog:
 def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Parts:
     """Every file read and validated in order, in this process (parsed on every core when
     the files are large)."""
-    from .reader import Reader, check_references  # (and pint) only when files are read
+    from .reader import Reader  # (and pint) only when files are read
 
     parts = Parts()
     with no_collection():
@@ -283,6 +282,21 @@ def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Part
         progress(len(contents), len(contents), "")
     check_references(parts)
     return parts
+
+
+def check_references(parts: Parts) -> None:
+    """Metrics named by other metrics, and company parents, must exist."""
+    for metric in parts.metrics.values():
+        for other in metric.parts + (metric.ratio_of or ()):
+            if other not in parts.metrics:
+                close = difflib.get_close_matches(other, list(parts.metrics), n=1)
+                raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",
+                                   file=metric.origin.file, line=metric.origin.line,
+                                   fix=f"did you mean '{close[0]}'?" if close else "")
+    for company in parts.companies.values():
+        if company.parent and company.parent not in parts.companies:
+            raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
+                               file=company.origin.file, line=company.origin.line)
 
 
 class _Conflict(Exception):
@@ -369,7 +383,6 @@ def _read_unit(raw: bytes, file: str, digest: str,
 
 
 def _load_units(paths: list[Path], store: Store, progress: Progress | None) -> Catalog:
-    from .reader import check_references
     from .store import memory_unit
 
     files = [str(path) for path in paths]

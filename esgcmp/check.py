@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from msgspec import field
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
+from .files import packaged
 from .model import NO_TREND_FLAGS, Observation, Value
 from .precision import Range, exact, printed_range
 from .provenance import SourceFiles, check_observation
@@ -87,8 +87,7 @@ class Settings(msgspec.Struct, frozen=True):
 def settings() -> Settings:
     import tomllib
 
-    data = tomllib.loads((resources.files("esgcmp") / "checks.toml").read_text(
-        encoding="utf-8"))
+    data = tomllib.loads(packaged("checks.toml").read_text(encoding="utf-8"))
     return Settings(jump=Decimal(data["jump"]["default"]),
                     emission=dict(data["emission_factor"]),
                     per_energy=dict(data["emission_per_energy"]))

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 
 import msgspec
 from msgspec.structs import force_setattr
 
 from .catalog import Catalog
 from .errors import UsageError
+from .files import packaged
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
                     Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
 from .precision import quotient
@@ -62,8 +62,7 @@ class Rules(msgspec.Struct, frozen=True):
 def rules() -> Rules:
     import tomllib
 
-    data = tomllib.loads((resources.files("esgcmp") / "derive.toml").read_text(
-        encoding="utf-8"))
+    data = tomllib.loads(packaged("derive.toml").read_text(encoding="utf-8"))
     energy = data["energy"]
     low, high = energy["generation_range"]
     return Rules(

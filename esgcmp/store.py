@@ -37,15 +37,12 @@ answer, only give back what it was given.
 from __future__ import annotations
 
 import gc
-import hashlib
-import hmac
 import json
 import operator
 import os
 import re
 import stat
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -54,6 +51,15 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+try:  # hashlib.blake2b itself and the constant-time comparison hmac.compare_digest
+    # falls back to, without loading OpenSSL as importing hashlib and hmac does (about
+    # 4 ms of every start)
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # pragma: no cover - another Python
+    from hashlib import blake2b
+    from hmac import compare_digest
 
 from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
@@ -203,7 +209,7 @@ def codec(record: type) -> Codec:
 # ---- units: one catalog file, validated, as the store keeps it ------------------------
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def _block(data: Any) -> bytes:
@@ -359,6 +365,10 @@ class StoredValues(Mapping[str, Shard]):
                 return self._rebuilt(metric)
         return found
 
+    def get(self, metric: str, default: Any = None) -> Any:  # type: ignore[override]
+        # Mapping.get goes through an exception for every absent key; queries ask often
+        return self[metric] if metric in self.known else default
+
     def _shard(self, metric: str) -> Shard:
         where: dict[str, dict[int, int]] = {}
         for number, unit in enumerate(self.units):
@@ -422,6 +432,12 @@ class _Years(Mapping[int, Observation]):
 
     def __contains__(self, year: object) -> bool:
         return year in self.held
+
+    def get(self, year: int, default: Any = None) -> Any:  # type: ignore[override]
+        number = self.held.get(year)
+        if number is None:
+            return default
+        return self.stored.observation(number, self.metric, year, self.company)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.held)
@@ -570,7 +586,7 @@ class Store:
         return secret
 
     def _tag(self, secret: bytes, name: str, body: bytes) -> str:
-        return hashlib.blake2b(name.encode() + b"\0" + body, key=secret,
+        return blake2b(name.encode() + b"\0" + body, key=secret,
                                digest_size=32).hexdigest()
 
     # --- verified files ----------------------------------------------------------------
@@ -584,7 +600,7 @@ class Store:
             raise ValueError(f"{name}: unreadable")
         header, _, body = raw.partition(b"\n")
         expected = f"esgcmp-store {FORMAT} {self._tag(secret, name, body)}".encode()
-        if not hmac.compare_digest(header, expected):
+        if not compare_digest(header, expected):
             raise ValueError(f"{name}: not written by this store")
         return json.loads(body)
 
@@ -611,7 +627,7 @@ class Store:
             first = handle.readline(200)
             magic, version, tag, size = first.decode("ascii").split()
             header_bytes = handle.read(int(size))
-            if (magic, version) != ("esgcmp-store", str(FORMAT)) or not hmac.compare_digest(
+            if (magic, version) != ("esgcmp-store", str(FORMAT)) or not compare_digest(
                     tag, self._tag(secret, name, header_bytes)):
                 raise ValueError(name)
             header = json.loads(header_bytes)
@@ -796,6 +812,8 @@ def _code_fingerprint() -> str:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """A reader sees the old file or the whole new one (mode 0600)."""
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:

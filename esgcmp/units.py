@@ -16,12 +16,12 @@ import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 import msgspec
 
 from .errors import UnitError
+from .files import packaged
 
 if TYPE_CHECKING:  # pint is imported lazily: most cached runs never need it
     import pint
@@ -53,8 +53,7 @@ class Vocabulary(msgspec.Struct, frozen=True):
 def vocabulary() -> Vocabulary:
     import tomllib
 
-    data = tomllib.loads((resources.files("esgcmp") / "printed_units.toml").read_text(
-        encoding="utf-8"))
+    data = tomllib.loads(packaged("printed_units.toml").read_text(encoding="utf-8"))
     words = {word.lower(): unit for unit, printed in data["words"].items() for word in printed}
     return Vocabulary(
         english_magnitudes=tuple((w, Decimal(f)) for w, f in data["magnitudes"]["english"].items()),
@@ -87,10 +86,8 @@ def registry() -> pint.UnitRegistry:
     """The one pint registry, built from esgcmp/units.txt only (no pint defaults)."""
     import pint
 
-    path = resources.files("esgcmp") / "units.txt"
-    with resources.as_file(path) as real_path:
-        return pint.UnitRegistry(str(real_path), autoconvert_offset_to_baseunit=False,
-                                 on_redefinition="raise")
+    return pint.UnitRegistry(str(packaged("units.txt")), autoconvert_offset_to_baseunit=False,
+                             on_redefinition="raise")
 
 
 def _closing(text: str) -> int:
