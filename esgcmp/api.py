@@ -24,6 +24,7 @@ from .units import format_decimal
 from .catalog import Catalog, Progress, catalog_paths, load
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
+from .files import parsed_data, remember_data
 from .names import fold
 from .model import Change, Company, Kind, Metric, Missing, Source, Value, Why
 from .store import Store, default_root
@@ -59,7 +60,8 @@ def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
 
 class Session:
     """The catalogs one command reads, and the store that keeps what earlier runs worked
-    out (built catalogs, unit factors). ``close()`` keeps this run's unit factors."""
+    out (built catalogs, unit factors, the parsed data files). ``close()`` keeps this run's
+    unit factors and parsed data files."""
 
     def __init__(self, catalogs: list[Path] | None = None, builtin: bool = True,
                  progress: Progress | None = None) -> None:
@@ -70,7 +72,9 @@ class Session:
         self._catalog: Catalog | None = None
         self._failure: CatalogError | None = None
         if self.store is not None:
-            units.remember(self.store.memo().get("factors"))
+            memo = self.store.memo()
+            units.remember(memo.get("factors"))
+            remember_data(memo.get("data"))
 
     @property
     def catalog(self) -> Catalog:
@@ -87,7 +91,7 @@ class Session:
 
     def close(self) -> None:
         if self.store is not None:
-            self.store.keep_memo({"factors": units.known_factors()})
+            self.store.keep_memo({"factors": units.known_factors(), "data": parsed_data()})
 
 
 class Show(msgspec.Struct, frozen=True):

@@ -23,7 +23,7 @@ from msgspec import field
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
-from .files import packaged
+from .files import packaged_toml
 from .model import NO_TREND_FLAGS, Observation, Value
 from .precision import Range, exact, printed_range
 from .provenance import SourceFiles, check_observation
@@ -85,9 +85,7 @@ class Settings(msgspec.Struct, frozen=True):
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    import tomllib
-
-    data = tomllib.loads(packaged("checks.toml").read_text(encoding="utf-8"))
+    data = packaged_toml("checks.toml")
     return Settings(jump=Decimal(data["jump"]["default"]),
                     emission=dict(data["emission_factor"]),
                     per_energy=dict(data["emission_per_energy"]))

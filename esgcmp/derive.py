@@ -20,7 +20,7 @@ from msgspec.structs import force_setattr
 
 from .catalog import Catalog
 from .errors import UsageError
-from .files import packaged
+from .files import packaged_toml
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
                     Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
 from .precision import quotient
@@ -60,9 +60,7 @@ class Rules(msgspec.Struct, frozen=True):
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    import tomllib
-
-    data = tomllib.loads(packaged("derive.toml").read_text(encoding="utf-8"))
+    data = packaged_toml("derive.toml")
     energy = data["energy"]
     low, high = energy["generation_range"]
     return Rules(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import re
@@ -130,6 +129,8 @@ def to_json(report: Report) -> str:
     mark = os.urandom(8).hex()
     rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns}
             for row in report.rows]
+    import json
+
     text = json.dumps(rows, ensure_ascii=False, indent=2, allow_nan=False)
     placeholder = re.compile(r'"\\u0000' + mark + r'(\d+)\\u0000"')
     return placeholder.sub(lambda m: numbers[int(m.group(1))], text) + "\n"

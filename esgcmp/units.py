@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from .errors import UnitError
-from .files import packaged
+from .files import packaged, packaged_toml
 
 if TYPE_CHECKING:  # pint is imported lazily: most cached runs never need it
     import pint
@@ -51,9 +51,7 @@ class Vocabulary(msgspec.Struct, frozen=True):
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    import tomllib
-
-    data = tomllib.loads(packaged("printed_units.toml").read_text(encoding="utf-8"))
+    data = packaged_toml("printed_units.toml")
     words = {word.lower(): unit for unit, printed in data["words"].items() for word in printed}
     return Vocabulary(
         english_magnitudes=tuple((w, Decimal(f)) for w, f in data["magnitudes"]["english"].items()),

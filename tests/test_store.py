@@ -137,6 +137,40 @@ def test_units_remember_only_plain_positive_factors() -> None:
     assert units.known_factors() == {}
 
 
+DATA_FILES = ("checks.toml", "derive.toml", "printed_units.toml")
+
+
+def test_data_files_remembered_are_their_parse_and_only_tables_are_taken(monkeypatch) -> None:
+    from esgcmp import files
+
+    monkeypatch.setattr(files, "_PARSED", {})
+    parsed = {name: files.packaged_toml(name) for name in DATA_FILES}
+    assert parsed["checks.toml"]["jump"]["default"]  # the real files were read
+    # the memo keeps them as JSON: read back, that is the same parse
+    assert store.from_json(store.json_bytes(files.parsed_data())) == parsed
+    monkeypatch.setattr(files, "_PARSED", {})
+    files.remember_data({"checks.toml": {"jump": {"default": "9"}}, "derive.toml": ["x"],
+                         5: {"a": "b"}})
+    files.remember_data(["not", "a", "mapping"])
+    assert files.packaged_toml("checks.toml") == {"jump": {"default": "9"}}  # not read
+    assert files.packaged_toml("derive.toml") == parsed["derive.toml"]  # read: no table
+    assert files.parsed_data() == {"checks.toml": {"jump": {"default": "9"}},
+                                   "derive.toml": parsed["derive.toml"]}
+
+
+def test_a_session_remembers_the_data_files_of_the_last(monkeypatch, tmp_path) -> None:
+    from esgcmp import api, files
+
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("ESGCMP_NO_CACHE", raising=False)
+    monkeypatch.setattr(files, "_PARSED", {})
+    parsed = {name: files.packaged_toml(name) for name in DATA_FILES}
+    api.Session().close()
+    monkeypatch.setattr(files, "_PARSED", {})
+    api.Session()
+    assert files.parsed_data() == parsed  # before anything is parsed
+
+
 def test_the_default_root_follows_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "here"))
     assert store.default_root() == tmp_path / "here"
