@@ -670,12 +670,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, default=None,
                         help="also write the table as Markdown to this file")
     parser.add_argument("--only", default="startup,scale,per-value",
-                        help="comma-separated sections to run (default: all)")
+                        help="comma-separated sections to run: startup, growth (the warm "
+                             "run at each size), scale (growth, then first and edited runs, "
+                             "path spelling, cache size, DuckDB), per-value (default: all)")
     parser.add_argument("--duckdb-python", default=None,
                         help="a Python that can import duckdb (for the optional DuckDB step)")
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = sections - {"startup", "scale", "per-value"}
+    unknown = sections - {"startup", "growth", "scale", "per-value"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     repeat = args.repeat or (3 if args.quick else 9)
@@ -692,9 +694,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"temporary directory (caches, catalog copies): {tmp}", flush=True)
         if "startup" in sections:
             rows += startup(runner, repeat)
-        if "scale" in sections:
+        if sections & {"growth", "scale"}:
             runner.log("growth:")
             rows += growth(runner, sizes, repeat, info)
+        if "scale" in sections:
             rows += scale(runner, CatalogSpec(sizes[-1]), scale_repeat, repeat, info,
                           args.duckdb_python)
         if "per-value" in sections:

@@ -5,7 +5,9 @@ makes one call into esgcmp.api, has esgcmp.views make a report of the result and
 it. Errors are caught in one place, :func:`main`, and printed as one line.
 """
 
-from __future__ import annotations
+# No postponed annotations here: typer reads every option's type when the command is
+# made, and evaluating the annotations' text then (compiling each) costs more than
+# evaluating them once at import.
 
 import copy
 import io
