@@ -1,6 +1,6 @@
 """``python -m esgcmp``."""
 
-from .cli import run
+from . import run
 
 if __name__ == "__main__":
     run()

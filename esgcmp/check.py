@@ -336,9 +336,10 @@ def _pairs(held: list[int], present: Callable[[int], bool],
         kept = [year for year in held if present(year)]
         return list(zip(kept, kept[1:]))
     pairs: set[tuple[int, int]] = set()
-    for at, year in enumerate(held):
-        if year not in years or not present(year):
+    for year in years.intersection(held):
+        if not present(year):
             continue
+        at = held.index(year)
         before = next((y for y in reversed(held[:at]) if present(y)), None)
         after = next((y for y in held[at + 1:] if present(y)), None)
         if before is not None:
@@ -399,16 +400,15 @@ def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = 
         for company, held in sorted(catalog.shard(metric_id).items()):
             for year_before, year_after in _pairs(sorted(held), _always, years):
                 before, after = held[year_before], held[year_after]
-                if before.normalized == 0:
+                old, new = before.normalized, after.normalized
+                if old == 0 or abs(new - old) <= limit * abs(old):  # |change| <= limit
                     continue
-                change = (after.normalized - before.normalized) / abs(before.normalized)
-                if abs(change) <= limit:
-                    continue
+                change = (new - old) / abs(old)
                 if set(NO_TREND_FLAGS) & set(after.flags) or before.basis != after.basis:
                     continue  # explained: the basis changed
                 yield Finding(Severity.info if economic else Severity.warning, "jump",
-                              company, after.year, metric_id, before.normalized,
-                              after.normalized, catalog.metrics[metric_id].unit,
+                              company, after.year, metric_id, old, new,
+                              catalog.metrics[metric_id].unit,
                               _refs(before, after),
                               {"change": change, "from": before.year, "to": after.year},
                               () if economic else (_key(before), _key(after)))

@@ -84,19 +84,22 @@ def json_number(value: Decimal) -> str:
 
 
 def _csv_cell(value: Any) -> Any:
-    if type(value) is str:  # the common case first
+    if type(value) is str:  # the common cases first: text, nothing, a list (mostly empty)
         return "'" + value if value.startswith(_FORMULA_START) else value
     if value is None:
         return ""
-    if isinstance(value, Decimal):  # every digit; quotients are already a double's digits
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return ""
+        if isinstance(value, list) and isinstance(value[0], dict):  # derivation inputs
+            value = "; ".join(item.get("text", "") for item in value)
+        else:
+            value = ";".join(map(str, value))
+    elif isinstance(value, Decimal):  # every digit; quotients are already a double's digits
         return format(value.normalize(), "f") if value != 0 else "0"
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        value = "; ".join(item.get("text", "") for item in value)  # derivation inputs
-    elif isinstance(value, (list, tuple)):
-        value = ";".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
-    return "" if value is None else value
+    return value
 
 
 def _json_cell(value: Any, numbers: list[str], mark: str = "") -> Any:

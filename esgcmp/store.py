@@ -381,9 +381,11 @@ class StoredValues(Mapping[str, Shard]):
         for number, unit in enumerate(self.units):
             if metric in unit.header["directory"]:
                 for company, years in unit.years(metric).items():
-                    held = where.setdefault(company, {})
-                    for year in years:
-                        held[year] = number
+                    held = where.get(company)
+                    if held is None:  # a company's values are mostly in one file
+                        where[company] = dict.fromkeys(years, number)
+                    else:
+                        held.update(dict.fromkeys(years, number))
         return {company: _Years(self, metric, company, held)  # type: ignore[misc]
                 for company, held in where.items()}
 
