@@ -19,7 +19,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -347,14 +347,22 @@ def _deps(env: Parts, uses: dict[str, list[str]]) -> str | None:
     """A digest of what a file takes from the files before it (``uses``: the metrics of
     its values that it does not define, the companies it adds to), as those files define
     it now; None when one of them is not defined."""
-    from .store import Store, codec
+    from .store import Store
 
     if any(m not in env.metrics for m in uses["metrics"]) or any(
             c not in env.companies for c in uses["companies"]):
         return None
-    text = repr(([codec(Metric).encode(env.metrics[m]) for m in uses["metrics"]],
+    text = repr(([_metric_text(env.metrics[m]) for m in uses["metrics"]],
                  [(c, sorted(env.sources.get(c, {}))) for c in uses["companies"]]))
     return Store.digest(text.encode())
+
+
+@lru_cache(maxsize=4096)
+def _metric_text(metric: Metric) -> str:
+    """A metric's definition as text (each file of a large catalog uses most metrics)."""
+    from .store import codec
+
+    return repr(codec(Metric).encode(metric))
 
 
 def _read_unit(raw: bytes, file: str, digest: str,

@@ -248,20 +248,20 @@ def value_row(value: Value) -> dict[str, Any]:
         "line": obs.line if obs else None,
         "flags": list(value.flags),
         "label": obs.label if obs else None,
-        "basis": basis_label(value.basis) or None,
-        "derivation": basis_text(value) or None,
+        "basis": basis_label(value.basis) or None if value.basis else None,
+        "derivation": basis_text(value) or None if value.how is not None else None,
         "inputs": [{"metric": i.observation.metric, "value": i.observation.normalized,
                     "unit": i.unit, "coefficient": i.coefficient,
                     "contribution": i.contribution, "contribution_unit": value.unit,
                     "source": i.observation.source.file, "line": i.observation.line,
                     "text": describe_input(i, value.unit)}
-                   for i in value.inputs],
-        "also": [f"{c.source.file}:{c.line}" for c in obs.also] if obs else [],
+                   for i in value.inputs] if value.inputs else [],
+        "also": [f"{c.source.file}:{c.line}" for c in obs.also] if obs and obs.also else [],
         "notes": value.notes or None,
     }
     if obs:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
-        row["where"] = [_cite(obs)] + [_cite(c) for c in obs.also]
+        row["where"] = [_cite(obs), *map(_cite, obs.also)] if obs.also else [_cite(obs)]
     else:
         row["as_printed"] = f"{value.kind} from {plural(len(value.inputs), 'component')}"
         row["where"] = "inputs listed below"
@@ -450,10 +450,13 @@ def source_legend(values: list[Value]) -> list[str]:
     """Under a table: which file each report named in it is, with its title."""
     sources: dict[str, Any] = {}
     for value in values:
-        observations = [value.observation] + [i.observation for i in value.inputs]
-        for obs in filter(None, observations):
-            for source in [obs.source] + [c.source for c in obs.also]:
-                sources.setdefault(source.file, source)
+        observations = (value.observation, *(i.observation for i in value.inputs)) \
+            if value.inputs else (value.observation,)
+        for obs in observations:
+            if obs is not None:
+                sources.setdefault(obs.source.file, obs.source)
+                for cited in obs.also:
+                    sources.setdefault(cited.source.file, cited.source)
     if not sources:
         return []
     return ["Reports: " + "; ".join(
