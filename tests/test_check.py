@@ -80,6 +80,18 @@ def test_jump_without_flag(write) -> None:
                                      "not_comparable flag or change of basis to explain it")
 
 
+def test_a_change_exactly_at_the_threshold_is_no_jump(write) -> None:
+    catalog = _catalog(write)  # co's water: +150.0 % from 2019 to 2020
+
+    def water(jump: str, years: set[int] | None = None) -> list[int]:
+        return [f.year for f in check_jumps(catalog, Decimal(jump), {"water"}, years)
+                if f.company == "co"]
+
+    assert water("1.5") == [] and water("1.5", {2020}) == []
+    assert water("1.4999") == [2020] and water("1.4999", {2019}) == [2020]
+    assert water("1.4999", {2018}) == []  # the years given are the years named
+
+
 def test_builtin_catalog_has_no_errors_and_its_known_inconsistencies(run) -> None:
     result = run("check", "--sources", str(seeds_dir()), "--format", "json")
     assert result.code == 0, result
