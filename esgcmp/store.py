@@ -220,8 +220,7 @@ def _digest(data: bytes) -> str:
 
 
 def _block(data: Any) -> bytes:
-    return zlib.compress(json_bytes(data),
-                         1)
+    return zlib.compress(json_bytes(data), 1)
 
 
 def encode_unit(parts: Parts, digest: str, uses: dict[str, list[str]],
@@ -283,10 +282,6 @@ class Unit:
         self.file = file  # the name the file is given now (which origins carry)
         self.context = Context(file, NO_SOURCES)
         self.directories: dict[str, dict[str, Any]] = {}
-
-    @property
-    def digest(self) -> str:
-        return str(self.header["digest"])
 
     def metrics(self) -> dict[str, Metric]:
         decode = codec(Metric).decode
@@ -595,8 +590,7 @@ class Store:
         return secret
 
     def _tag(self, secret: bytes, name: str, body: bytes) -> str:
-        return blake2b(name.encode() + b"\0" + body, key=secret,
-                               digest_size=32).hexdigest()
+        return blake2b(name.encode() + b"\0" + body, key=secret, digest_size=32).hexdigest()
 
     # --- verified files ----------------------------------------------------------------
     def read_json(self, name: str) -> Any:
@@ -654,27 +648,31 @@ class Store:
         _quietly(os.utime, self.folder / name.split("/")[0])  # recently used
         return Unit(header, body, file)
 
-    def write_unit(self, entry: str, name: str, header: dict[str, Any], body: bytes) -> None:
+    def _entry_folder(self, entry: str) -> tuple[bytes, Path] | None:
+        """The secret and the folder of a catalog's entry, made if need be; None when the
+        store cannot be written or the folder is a symbolic link."""
         secret = self._open(create=True)
         if secret is None:
-            return
+            return None
         folder = self.folder / entry
         folder.mkdir(mode=0o700, exist_ok=True)
-        if os.path.islink(folder):
+        return None if os.path.islink(folder) else (secret, folder)
+
+    def write_unit(self, entry: str, name: str, header: dict[str, Any], body: bytes) -> None:
+        opened = self._entry_folder(entry)
+        if opened is None:
             return
+        secret, folder = opened
         header_bytes = json_bytes(header)
         tag = self._tag(secret, f"{entry}/{name}", header_bytes)
         _write_atomically(folder / name, f"esgcmp-store {FORMAT} {tag} {len(header_bytes)}\n"
                           .encode() + header_bytes + body)
 
     def write_index(self, entry: Entry) -> None:
-        secret = self._open(create=True)
-        if secret is None or not entry.changed:
+        opened = self._entry_folder(entry.name) if entry.changed else None
+        if opened is None:
             return
-        folder = self.folder / entry.name
-        folder.mkdir(mode=0o700, exist_ok=True)
-        if os.path.islink(folder):
-            return
+        secret, folder = opened
         self._write_json(folder, f"{entry.name}/index.json",
                          {"format": FORMAT, "files": entry.known}, secret)
         for name in os.listdir(folder):  # what a killed run left half-written
@@ -683,7 +681,7 @@ class Store:
         self._prune(entry.name)
 
     def _prune(self, current: str) -> None:
-        """Keep the KEEP most recently used catalogs, and at most MAX_STORE_BYTES in all;
+        """Keep the KEEP most recently used catalogs, and at most limit_bytes() in all;
         the current one is always kept. Only entries esgcmp names itself are looked at."""
         entries = []
         for name in os.listdir(self.folder):
@@ -696,10 +694,10 @@ class Store:
                     path, STALE_STAGING):
                 _remove_entry(path)
         entries.sort(reverse=True)
-        total = 0
+        total, limit = 0, limit_bytes()
         for number, (is_current, _mtime, size, path) in enumerate(entries):
             total += size
-            if not is_current and (number >= KEEP or total > limit_bytes()):
+            if not is_current and (number >= KEEP or total > limit):
                 _remove_entry(path)
                 total -= size
 
