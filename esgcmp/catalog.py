@@ -19,6 +19,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,6 +104,15 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
 
     def get(self, company: str, metric: str, year: int) -> Observation | None:
         return self.shard(metric).get(company, {}).get(year)
+
+    def normalized(self, metric: str, year: int) -> dict[str, Decimal]:
+        """Each company's value of a metric and year in the metric's unit; a store's
+        values are not made into records for it."""
+        column = getattr(self.values, "normalized", None)
+        if column is not None:
+            return column(metric, year)  # type: ignore[no-any-return]
+        return {company: held[year].normalized
+                for company, held in self.shard(metric).items() if year in held}
 
     @cached_property
     def observations(self) -> dict[tuple[str, str, int], Observation]:

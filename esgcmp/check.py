@@ -11,7 +11,7 @@ are data: esgcmp/checks.toml.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
@@ -140,11 +140,15 @@ def _key(observation: Observation) -> Key:
     return observation.company, observation.metric, observation.year
 
 
-def _values(catalog: Catalog, metric: str,
-            years: Years = None) -> Iterator[tuple[str, int, Observation]]:
+def _values(catalog: Catalog, metric: str, years: Years = None,
+            among: Iterable[Iterable[str]] = ()) -> Iterator[tuple[str, int, Observation]]:
     """One metric's values as (company, year, value), in order; with ``years``, only those
-    years' (which are all that is read)."""
-    for company, held in sorted(catalog.shard(metric).items()):
+    years' (which are all that is read); with ``among``, only of the companies in each of
+    those."""
+    shard = catalog.shard(metric)
+    companies = set(shard).intersection(*among)
+    for company in sorted(companies):
+        held = shard[company]
         for year in sorted(held if years is None else years.intersection(held)):
             yield company, year, held[year]
 
@@ -170,8 +174,11 @@ def check_sums(catalog: Catalog, wanted: Wanted = None,
             continue
         is_rate = metric.unit == "percent" and all(
             catalog.metrics[p].unit == "percent" for p in metric.parts)
-        for company, year, total in _values(catalog, metric.id, years):
-            parts = [catalog.get(company, p, year) for p in metric.parts]
+        # only a company that gives the total and every part can be checked
+        shards = [catalog.shard(p) for p in metric.parts]
+        for company, year, total in _values(catalog, metric.id, years,
+                                            among=[s.keys() for s in shards]):
+            parts = [shard[company].get(year) for shard in shards]
             present = [p for p in parts if p is not None]
             if len(present) != len(parts):
                 continue
@@ -397,12 +404,22 @@ def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = 
             continue
         # Business growth (subscribers, base stations) is not a data problem.
         economic = catalog.metrics[metric_id].category == "economic"
+        # the values alone say whether there is a jump: the records only where there is
+        columns: dict[int, dict[str, Decimal]] = {}
+        adjacent: dict[tuple[int, ...], list[tuple[int, int]]] = {}  # by years held
         for company, held in sorted(catalog.shard(metric_id).items()):
-            for year_before, year_after in _pairs(sorted(held), _always, years):
-                before, after = held[year_before], held[year_after]
-                old, new = before.normalized, after.normalized
+            given = tuple(held.keys())
+            pairs = adjacent.get(given)
+            if pairs is None:
+                pairs = adjacent[given] = _adjacent(sorted(given), years)
+            for year_before, year_after in pairs:
+                for year in (year_before, year_after):
+                    if year not in columns:
+                        columns[year] = catalog.normalized(metric_id, year)
+                old, new = columns[year_before][company], columns[year_after][company]
                 if old == 0 or abs(new - old) <= limit * abs(old):  # |change| <= limit
                     continue
+                before, after = held[year_before], held[year_after]
                 change = (new - old) / abs(old)
                 if set(NO_TREND_FLAGS) & set(after.flags) or before.basis != after.basis:
                     continue  # explained: the basis changed
@@ -414,8 +431,20 @@ def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = 
                               () if economic else (_key(before), _key(after)))
 
 
-def _always(_year: int) -> bool:
-    return True
+def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
+    """Each year of ``held`` (sorted) with the next; with ``years``, only the pairs with
+    one of those years."""
+    if years is None:
+        return list(zip(held, held[1:]))
+    pairs: set[tuple[int, int]] = set()
+    last = len(held) - 1
+    for year in years.intersection(held):
+        at = held.index(year)
+        if at:
+            pairs.add((held[at - 1], year))
+        if at < last:
+            pairs.add((year, held[at + 1]))
+    return sorted(pairs)
 
 
 def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:

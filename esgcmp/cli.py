@@ -486,13 +486,14 @@ def compare(
     for name in names:
         for one_year in chosen_years:
             if per is not None:
-                reports += [intensity_report(result, data, chart=chart, ascii_chart=ascii_chart)
+                reports += [intensity_report(result, data, chart=chart, ascii_chart=ascii_chart,
+                                             for_people=chosen.for_people)
                             for result in api.intensity(data, name, per, year=one_year,
                                                         companies=company, unit=unit,
                                                         basis=energy_basis)]
             else:
                 reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
-                                           since=since)
+                                           since=since, for_people=chosen.for_people)
                             for result in api.compare(data, name, year=one_year,
                                                       companies=company, unit=unit,
                                                       basis=energy_basis, with_changes=change,

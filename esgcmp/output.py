@@ -28,6 +28,12 @@ class Format(str, Enum):
     markdown = "markdown"
     plain = "plain"
 
+    @property
+    def for_people(self) -> bool:
+        """Whether the format is read by a person (a table and its notes), not by a
+        program (CSV and JSON carry the columns only)."""
+        return self not in (Format.csv, Format.json)
+
 
 # A spreadsheet runs a text cell starting with one of these as a formula (OWASP).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

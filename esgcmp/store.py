@@ -200,6 +200,10 @@ def _tupled(value: Any) -> Any:
 
 RECORDS = {cls.__name__: cls for cls in (Citation, Observation, Source, Metric, Company)}
 
+# where a value's row holds its number as printed and its factor (both Decimal, as text)
+_OBSERVATION_NUMBERS = tuple(Observation.__struct_fields__.index(name)
+                             for name in ("value", "factor"))
+
 
 @lru_cache(maxsize=None)
 def codec(record: type) -> Codec:
@@ -323,6 +327,14 @@ class Unit:
         """Each company's years of a metric, in the order the file gives them."""
         return self.directory(metric)["years"]
 
+    def gives(self, metric: str, year: int) -> bool:
+        """Whether the unit has values of this metric and year."""
+        if metric not in self.header["directory"]:
+            return False
+        directory = self.directory(metric)
+        return str(year) in (directory["rows"] if "rows" in directory
+                             else directory["segments"])
+
     def rows(self, metric: str, year: int) -> list[Any]:
         """The rows of a year the unit gives."""
         directory = self.directory(metric)
@@ -400,6 +412,33 @@ class StoredValues(Mapping[str, Shard]):
         if segment is None:  # read from the files again
             return self._rebuilt(metric)[company][year]
         return segment[company]
+
+    def normalized(self, metric: str, year: int) -> dict[str, Decimal]:
+        """Each company's value of a metric and year in the metric's unit
+        (``Observation.normalized``), from the rows when their records are not made yet:
+        what a check that screens every company needs."""
+        if metric not in self.known:
+            return {}
+        if self.rebuilt is None:
+            try:
+                return self._normalized(metric, year)
+            except Exception:  # noqa: BLE001 - a unit broken since it was checked
+                pass
+        return {c: held[year].normalized for c, held in self[metric].items() if year in held}
+
+    def _normalized(self, metric: str, year: int) -> dict[str, Decimal]:
+        value, factor = _OBSERVATION_NUMBERS
+        found: dict[str, Decimal] = {}
+        for number, unit in enumerate(self.units):
+            if not unit.gives(metric, year):
+                continue
+            segment = self.segments.get((number, metric, year))
+            if segment is not None:
+                found.update((c, o.normalized) for c, o in segment.items())
+            else:
+                found.update((row[0], _decimal(row[value]) * _decimal(row[factor]))
+                             for row in unit.rows(metric, year))
+        return found
 
     def _segment(self, number: int, metric: str, year: int) -> dict[str, Observation]:
         unit = self.units[number]

@@ -235,8 +235,9 @@ def _base_notes(rows: list[dict[str, Any]]) -> list[str]:
     return notes
 
 
-def value_row(value: Value) -> dict[str, Any]:
-    """Every column of one value (machine and human ones)."""
+def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
+    """Every column of one value: the machine ones, and unless ``for_people`` is False
+    the ones only a person's formats show (as printed, where, in words)."""
     obs = value.observation
     row: dict[str, Any] = {
         "company": value.company, "year": value.year, "metric": value.metric,
@@ -259,6 +260,8 @@ def value_row(value: Value) -> dict[str, Any]:
         "also": [f"{c.source.file}:{c.line}" for c in obs.also] if obs and obs.also else [],
         "notes": value.notes or None,
     }
+    if not for_people:
+        return row
     if obs:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
         row["where"] = [_cite(obs), *map(_cite, obs.also)] if obs.also else [_cite(obs)]
@@ -324,10 +327,13 @@ def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
 
 
 def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False,
-                   ascii_chart: bool = False, since: int | None = None) -> Report:
+                   ascii_chart: bool = False, since: int | None = None,
+                   for_people: bool = True) -> Report:
+    """One row per company. ``for_people=False`` (CSV, JSON) leaves out what only a
+    person's formats show: the notes under the table and the display columns."""
     metric = comparison.metric
     changes = comparison.changes
-    rows = [value_row(v) for v in comparison.values]
+    rows = [value_row(v, for_people) for v in comparison.values]
     if changes is not None:
         for row in rows:
             add_change(row, changes[row["company"]])
@@ -340,16 +346,18 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
             row["chart"] = bar(row["value"], largest, ascii_only=ascii_chart)
     rows += [_missing_row(m, comparison.year.year, metric.id, unit=comparison.unit,
                           as_printed="") for m in comparison.missing]
-    for row in rows:
-        row["company_name"] = catalog.companies[row["company"]].name
     _part_of(rows, catalog)
-    notes = [f"{year_note(comparison.year, 'reported by', comparison.missing)}."]
-    notes += [text for text in [basis_note(comparison.values)] if text]
-    notes += _overlap_notes([v.company for v in comparison.values], catalog)
-    notes += _derivation_notes(comparison.values)
-    notes += _flag_notes(comparison.values)
-    notes += _base_notes(rows)
-    notes += source_legend(comparison.values)
+    notes = []
+    if for_people:
+        for row in rows:
+            row["company_name"] = catalog.companies[row["company"]].name
+        notes = [f"{year_note(comparison.year, 'reported by', comparison.missing)}."]
+        notes += [text for text in [basis_note(comparison.values)] if text]
+        notes += _overlap_notes([v.company for v in comparison.values], catalog)
+        notes += _derivation_notes(comparison.values)
+        notes += _flag_notes(comparison.values)
+        notes += _base_notes(rows)
+        notes += source_legend(comparison.values)
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})")]
     if chart:
         display.append(("chart", ""))
@@ -369,11 +377,12 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
 
 
 def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool = False,
-                     ascii_chart: bool = False) -> Report:
-    """metric per denominator: numerator, denominator and intensity, with their units."""
+                     ascii_chart: bool = False, for_people: bool = True) -> Report:
+    """metric per denominator: numerator, denominator and intensity, with their units;
+    ``for_people=False`` (CSV, JSON) leaves out the notes and the display columns."""
     rows = []
     for item in result.rows:
-        row = value_row(item.numerator)
+        row = value_row(item.numerator, for_people)
         denominator = item.denominator
         row.update({"per": result.per.id, "per_value": denominator.value,
                     "per_unit": denominator.unit, "per_kind": denominator.kind,
@@ -385,6 +394,9 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                                   if item.reported and item.reported.observation
                                                   else None),
                     "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
+        rows.append(row)
+        if not for_people:
+            continue
         row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
         per_where = (_cite(denominator.observation) if denominator.observation
                      else basis_text(denominator))
@@ -393,13 +405,35 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         row["where"] = ([f"{result.metric.id}: {where}" for where in _listed(row["where"])]
                         + [f"{result.per.id}: {per_where}"]
                         + ([f"reported: {reported_where}"] if reported_where else []))
-        rows.append(row)
     rows += [_missing_intensity_row(m, result.year.year, result) for m in result.missing]
     _part_of(rows, catalog)
     if chart:
         largest = max((r.value for r in result.rows), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row.get("intensity"), largest, ascii_only=ascii_chart)
+    notes = _intensity_notes(result, catalog) if for_people else []
+    display = [("company", "Company"), ("year", "Year"),
+               ("value", f"{result.metric.id} ({result.metric.unit})"),
+               ("per_value", f"{result.per.id} ({result.per.unit})"),
+               ("intensity", f"Intensity ({result.unit})")]
+    if chart:
+        display.append(("chart", ""))
+    display += [("reported_intensity", "Reported"), ("intensity_diff_pct", "Diff %"),
+                ("kinds", "Kinds"), ("where", "Sources"), ("flags", "Flags")]
+    return Report(
+        rows=rows,
+        columns=VALUE_COLUMNS + INTENSITY_COLUMNS + ["per_kind", "per_source",
+                                                     "reported_intensity",
+                                                     "reported_intensity_source",
+                                                     "intensity_diff_pct"] + VALUE_EXTRA,
+        display=display,
+        title=f"{result.metric.name} per {result.per.name.lower()} "
+              f"({result.metric.id} --per {result.per.id}), {result.unit}",
+        notes=notes, align_right=("value", "per_value", "intensity", "reported_intensity",
+                                  "intensity_diff_pct"))
+
+
+def _intensity_notes(result: IntensityComparison, catalog: Catalog) -> list[str]:
     notes = [f"{year_note(result.year, 'with both values for', result.missing)}. "
              f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
              "first."]
@@ -421,25 +455,7 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
     notes += source_legend([r.numerator for r in result.rows]
                            + [r.denominator for r in result.rows]
                            + [r.reported for r in result.rows if r.reported is not None])
-    display = [("company", "Company"), ("year", "Year"),
-               ("value", f"{result.metric.id} ({result.metric.unit})"),
-               ("per_value", f"{result.per.id} ({result.per.unit})"),
-               ("intensity", f"Intensity ({result.unit})")]
-    if chart:
-        display.append(("chart", ""))
-    display += [("reported_intensity", "Reported"), ("intensity_diff_pct", "Diff %"),
-                ("kinds", "Kinds"), ("where", "Sources"), ("flags", "Flags")]
-    return Report(
-        rows=rows,
-        columns=VALUE_COLUMNS + INTENSITY_COLUMNS + ["per_kind", "per_source",
-                                                     "reported_intensity",
-                                                     "reported_intensity_source",
-                                                     "intensity_diff_pct"] + VALUE_EXTRA,
-        display=display,
-        title=f"{result.metric.name} per {result.per.name.lower()} "
-              f"({result.metric.id} --per {result.per.id}), {result.unit}",
-        notes=notes, align_right=("value", "per_value", "intensity", "reported_intensity",
-                                  "intensity_diff_pct"))
+    return notes
 
 
 def _cite(observation: Any) -> str:

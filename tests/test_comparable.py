@@ -266,3 +266,30 @@ def test_a_ticker_not_in_the_catalog_is_not_taken_for_a_neighbour(run) -> None:
     assert "did you mean" not in result.err
     assert run("show", "china telecom", "2020", "-f", "csv").out.splitlines()[1].startswith(
         "china-telecom,2020,")  # the group parent
+
+
+@pytest.mark.parametrize("metric, per, since", [("ghg", None, None), ("energy", None, 2018),
+                                                ("ghg", "revenue", None)])
+def test_spreadsheet_output_is_the_same_without_what_only_people_read(builtin, metric, per,
+                                                                      since) -> None:
+    from esgcmp.output import Format, to_csv, to_json
+    from esgcmp.views import compare_report, intensity_report
+
+    if per is None:
+        (result,) = api.compare(builtin, metric, with_changes=since is not None, since=since)
+
+        def report(for_people: bool):
+            return compare_report(result, builtin, since=since, for_people=for_people)
+    else:
+        (result,) = api.intensity(builtin, metric, per)
+
+        def report(for_people: bool):
+            return intensity_report(result, builtin, for_people=for_people)
+
+    people, programs = report(True), report(False)
+    assert to_csv(programs) == to_csv(people) and to_json(programs) == to_json(people)
+    assert people.notes[0].startswith(("Year ", "Latest ")) and programs.notes == []
+    assert "where" in people.rows[0] and "as_printed" in people.rows[0]
+    assert not {"where", "as_printed", "company_name", "kinds"} & programs.rows[0].keys()
+    assert [Format(f).for_people for f in ("table", "csv", "json", "markdown", "plain")] == [
+        True, False, False, True, True]

@@ -408,6 +408,39 @@ def test_a_unit_is_checked_block_by_block(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("small", [0, store.SMALL_UNIT])
+def test_a_years_values_in_the_metrics_unit_are_the_built_ones(tiny_path, tmp_path,
+                                                                 monkeypatch, small) -> None:
+    monkeypatch.setattr(store, "SMALL_UNIT", small)
+    built = load_files([tiny_path])
+    kept = Store(tmp_path)
+    load([tiny_path], kept)
+    stored = load([tiny_path], kept)
+    assert stored.get("tiny-group", "ghg", 2020) is not None  # one year's records made
+    pairs = [(m, y) for m in built.metrics_with_values() for y in built.years(metric=m)]
+    assert ("ghg", 2020) in pairs and len(pairs) > 10
+    for metric, year in pairs:
+        expected = {c: held[year].normalized for c, held in built.shard(metric).items()
+                    if year in held}
+        assert stored.normalized(metric, year) == built.normalized(metric, year) == expected
+    assert built.normalized("ghg", 2020)["tiny-group"] == D("70000")  # 7.0 萬噸
+    assert stored.normalized("ghg", 1990) == {} == stored.normalized("no-such-metric", 2020)
+
+
+def test_a_years_values_come_from_the_files_when_a_block_broke(tmp_path) -> None:
+    path = _many_values(tmp_path / "many.yaml")
+    kept = Store(tmp_path / "store")
+    load([path], kept)
+    catalog = load([path], kept)
+    (unit,) = (tmp_path / "store" / store.FOLDER).glob("c-*/m00000.json")
+    first, rest = unit.read_bytes().split(b"\n", 1)
+    size = int(first.split()[-1])
+    unit.write_bytes(first + b"\n" + rest[:size] + bytes(len(rest) - size))
+    found = catalog.normalized("m", 1949)
+    assert catalog.values.rebuilt is not None
+    assert found == {f"co{n}": D(n * 1000 + 50) for n in range(40)}
+
+
+@pytest.mark.parametrize("small", [0, store.SMALL_UNIT])
 def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypatch,
                                                   small) -> None:
     monkeypatch.setattr(store, "SMALL_UNIT", small)
