@@ -64,7 +64,7 @@ except ImportError:  # pragma: no cover - another Python
 
 from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
-FORMAT = 8  # bump when the stored layout changes
+FORMAT = 9  # bump when the stored layout changes
 KEEP = 8  # catalogs kept; the least recently used are removed
 MAX_STORE_MB = 1024  # the most the store keeps on disk, unless ESGCMP_CACHE_MB says
 SMALL_UNIT = 5_000  # values: a file with no more is kept as one block, read at once
@@ -259,7 +259,9 @@ def encode_unit(parts: Parts, digest: str, uses: dict[str, list[str]],
             directory[metric] = None
         else:
             segments = {year: put(_block(found)) for year, found in by_year.items()}
-            directory[metric] = put(_block({"years": years_given, "segments": segments}))
+            numbers = {year: put(_block(_numbers(found))) for year, found in by_year.items()}
+            directory[metric] = put(_block({"years": years_given, "segments": segments,
+                                            "numbers": numbers}))
     header = {
         "format": FORMAT, "digest": digest, "uses": uses, "deps": deps,
         "metrics": [codec(Metric).encode(m) for m in parts.metrics.values()],
@@ -269,6 +271,14 @@ def encode_unit(parts: Parts, digest: str, uses: dict[str, list[str]],
         "directory": directory, "whole": put(_block(whole)) if small else None,
     }
     return header, bytes(body)
+
+
+def _numbers(rows: list[Any]) -> dict[str, str]:
+    """Each row's value in its metric's unit (``Observation.normalized``), as text, by
+    company: what a check that screens a year of every company reads instead of the
+    rows."""
+    value, factor = _OBSERVATION_NUMBERS
+    return {row[0]: str(Decimal(row[value]) * _decimal(row[factor])) for row in rows}
 
 
 class BrokenUnit(Exception):
@@ -303,12 +313,12 @@ class Unit:
     def with_values(self) -> list[str]:
         return list(self.header["directory"])
 
-    def _read(self, place: list[Any]) -> Any:
+    def _read(self, place: list[Any], kind: Any = Any) -> Any:
         offset, length, digest = place
         block = self.body(offset, length)
         if _digest(block) != digest:
             raise BrokenUnit
-        return from_json(zlib.decompress(block))
+        return from_json(zlib.decompress(block), type=kind)
 
     def directory(self, metric: str) -> dict[str, Any]:
         """Which companies give which years of a metric (only of a metric the unit has
@@ -334,6 +344,15 @@ class Unit:
         directory = self.directory(metric)
         return str(year) in (directory["rows"] if "rows" in directory
                              else directory["segments"])
+
+    def numbers(self, metric: str, year: int) -> dict[str, Decimal]:
+        """Each company's value of a year in the metric's unit, without the rows."""
+        directory = self.directory(metric)
+        if "numbers" in directory:
+            return self._read(directory["numbers"][str(year)], dict[str, Decimal])
+        value, factor = _OBSERVATION_NUMBERS  # a small unit's rows are read already
+        return {row[0]: _decimal(row[value]) * _decimal(row[factor])
+                for row in self.rows(metric, year)}
 
     def rows(self, metric: str, year: int) -> list[Any]:
         """The rows of a year the unit gives."""
@@ -427,7 +446,6 @@ class StoredValues(Mapping[str, Shard]):
         return {c: held[year].normalized for c, held in self[metric].items() if year in held}
 
     def _normalized(self, metric: str, year: int) -> dict[str, Decimal]:
-        value, factor = _OBSERVATION_NUMBERS
         found: dict[str, Decimal] = {}
         for number, unit in enumerate(self.units):
             if not unit.gives(metric, year):
@@ -436,8 +454,7 @@ class StoredValues(Mapping[str, Shard]):
             if segment is not None:
                 found.update((c, o.normalized) for c, o in segment.items())
             else:
-                found.update((row[0], _decimal(row[value]) * _decimal(row[factor]))
-                             for row in unit.rows(metric, year))
+                found.update(unit.numbers(metric, year))
         return found
 
     def _segment(self, number: int, metric: str, year: int) -> dict[str, Observation]:

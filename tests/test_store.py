@@ -391,7 +391,7 @@ def test_a_unit_is_checked_block_by_block(tmp_path) -> None:
     first, rest = unit.read_bytes().split(b"\n", 1)
     size = int(first.split()[-1])
     header, body = rest[:size], rest[size:]
-    assert b"__reduce__" not in body and first.startswith(b"esgcmp-store 8 ")
+    assert b"__reduce__" not in body and first.startswith(b"esgcmp-store 9 ")
     assert len(body) > 50_000  # (a read buffers 8 KB or so)
     # blocks changed after the header was read: the catalog is read again from the files
     for metric_first in (True, False):
