@@ -89,6 +89,11 @@ def json_number(value: Decimal) -> str:
     return str(value.normalize())
 
 
+def _csv_number(value: Decimal) -> str:
+    """Every digit; quotients are already a double's digits."""
+    return format(value.normalize(), "f") if value != 0 else "0"
+
+
 def _csv_cell(value: Any) -> Any:
     if type(value) is str:  # the common cases first: text, nothing, a list (mostly empty)
         return "'" + value if value.startswith(_FORMULA_START) else value
@@ -101,8 +106,8 @@ def _csv_cell(value: Any) -> Any:
             value = "; ".join(item.get("text", "") for item in value)
         else:
             value = ";".join(map(str, value))
-    elif isinstance(value, Decimal):  # every digit; quotients are already a double's digits
-        return format(value.normalize(), "f") if value != 0 else "0"
+    elif isinstance(value, Decimal):
+        return _csv_number(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -124,12 +129,35 @@ def _json_cell(value: Any, numbers: list[str], mark: str = "") -> Any:
     return value
 
 
+# a text that starts a formula, in texts each led by NUL (a false alarm costs time only)
+_FORMULA_IN = re.compile("\x00[" + re.escape("".join(_FORMULA_START)) + "]")
+
+
+def _csv_column(cells: list[Any]) -> list[Any]:
+    """One column's cells as CSV writes them, as _csv_cell would make each, a column at
+    once. A column with no list and no Decimal (most: text, whole numbers, blanks) is
+    written as it is unless a text in it starts a formula: the csv module writes None as
+    an empty cell itself."""
+    kinds = set(map(type, cells))
+    if not any(issubclass(kind, (list, tuple, Decimal)) for kind in kinds):
+        texts = cells if all(issubclass(kind, str) for kind in kinds) else [
+            cell for cell in cells if isinstance(cell, str)]
+        if not _FORMULA_IN.search("\x00" + "\x00".join(texts)):
+            return cells
+    elif kinds <= {Decimal, type(None)}:
+        return ["" if cell is None else _csv_number(cell) for cell in cells]
+    elif kinds <= {list, tuple} and not any(cells):
+        return [""] * len(cells)
+    return list(map(_csv_cell, cells))
+
+
 def to_csv(report: Report, bom: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(report.columns)
-    columns, cell = report.columns, _csv_cell
-    writer.writerows([[cell(row.get(c)) for c in columns] for row in report.rows])
+    rows = report.rows
+    writer.writerows(zip(*[_csv_column([row.get(c) for row in rows])
+                           for c in report.columns]))
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 

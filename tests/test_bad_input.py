@@ -145,6 +145,26 @@ def test_csv_neutralises_formula_cells_and_keeps_numbers(run, tmp_path) -> None:
     assert row["value"] == "-2170000000" and row["reported_value"] == "-21.7"
 
 
+def test_csv_cells_of_every_kind_a_column_at_a_time() -> None:
+    from decimal import Decimal
+
+    from esgcmp.model import Kind
+    from esgcmp.output import Report, to_csv
+
+    columns = ["text", "mixed", "number", "zero", "empty", "flags", "count", "kind", "inputs",
+               "safe"]
+    rows = [{"text": "=1+2", "mixed": None, "number": Decimal("25669200.00"),
+             "zero": Decimal("0.000"), "empty": [], "flags": ["a", "b"], "count": 7,
+             "kind": Kind.reported, "inputs": [], "safe": "a=b"},
+            {"text": "plain", "mixed": "-5", "number": None, "zero": Decimal("-0"),
+             "empty": (), "flags": [], "count": None, "kind": Kind.derived,
+             "inputs": [{"text": "@x"}, {"text": "y"}], "safe": None}]
+    assert to_csv(Report(rows=rows, columns=columns, display=[])) == (
+        "text,mixed,number,zero,empty,flags,count,kind,inputs,safe\n"
+        "'=1+2,,25669200,0,,a;b,7,reported,,a=b\n"
+        "plain,'-5,,0,,,,derived,'@x; y,\n")
+
+
 def test_no_color_and_narrow_terminal(run, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     result = run("compare", "ghg", "--format", "table")
