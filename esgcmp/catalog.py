@@ -162,6 +162,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         "GRI 305-1"), an HKEX aspect (A1: A1.1, A1.2, ...) or a GRI standard (GRI 305:
         305-1, 305-2, ...)."""
         code = fold(wanted)
+        if code in self._metric_names:  # a name comes before a code
+            return [self.resolve_metric(wanted)]
         aspect = code + "." if _ASPECT.match(code) else None
         standard = code.removeprefix("gri") if _STANDARD.match(code) else None
         tagged = [m for m in self.metrics.values()
@@ -169,18 +171,21 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
                   or code in {fold("gri " + c) for c in m.gri}
                   or (aspect and any(fold(c).startswith(aspect) for c in m.hkex))
                   or (standard and any(c.split("-")[0].strip() == standard for c in m.gri))]
-        if tagged and not any(fold(n) == code for m in self.metrics.values()
-                              for n in (m.id, m.name, m.name_zh, *m.aliases) if n):
-            return tagged
-        return [self.resolve_metric(wanted)]
+        return tagged or [self.resolve_metric(wanted)]
 
     def resolve_metric(self, wanted: str) -> Metric:
+        return self.metrics[_resolve("metric", wanted, self._metric_names,
+                                     list(self.metrics))]
+
+    @cached_property
+    def _metric_names(self) -> dict[str, set[str]]:
+        """The metrics each folded id, name and alias names."""
         names: dict[str, set[str]] = {}
         for metric in self.metrics.values():
             for name in (metric.id, metric.name, metric.name_zh, *metric.aliases):
                 if name:
                     names.setdefault(fold(name), set()).add(metric.id)
-        return self.metrics[_resolve("metric", wanted, names, list(self.metrics))]
+        return names
 
 
 _TICKER = re.compile(r"^\d{3,6}\.[A-Za-z]{1,3}$")

@@ -19,7 +19,10 @@ _IGNORED = re.compile(r"[\s\-_]+")
 
 def fold(name: str) -> str:
     """The form two names are compared in."""
-    text = unicodedata.normalize("NFKC", str(name)).casefold().translate(_T2S)
+    text = str(name)
+    if text.isascii():  # NFKC and the Chinese table leave ASCII as it is
+        return _IGNORED.sub("", text.casefold())
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
     return _IGNORED.sub("", text)
 
 

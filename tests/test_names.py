@@ -7,6 +7,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from esgcmp.names import fold
 
@@ -50,3 +52,19 @@ def test_every_chinese_metric_name_matches_in_simplified(run) -> None:
 def test_simplified_company_names_match(run) -> None:
     traditional = run("show", "中國通信服務股份有限公司", "2020", "-f", "csv").out
     assert traditional == run("show", "中国通信服务股份有限公司", "2020", "-f", "csv").out != ""
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_names_fold_as_any_other(name: str) -> None:
+    import unicodedata
+
+    from esgcmp.names import _IGNORED, _T2S
+
+    assert fold(name) == _IGNORED.sub(
+        "", unicodedata.normalize("NFKC", name).casefold().translate(_T2S))
+
+
+def test_a_metric_name_comes_before_a_framework_code(tiny_catalog) -> None:
+    assert [m.id for m in tiny_catalog.resolve_metrics("A1.2")] == ["ghg", "ghg_scope1",
+                                                                    "ghg_scope2"]
+    assert [m.id for m in tiny_catalog.resolve_metrics("Carbon")] == ["ghg"]
