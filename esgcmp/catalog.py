@@ -133,7 +133,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
 
     def years(self, company: str | None = None, metric: str | None = None) -> list[int]:
         if company is not None and metric is not None:  # the common question, at once
-            return sorted(self.shard(metric).get(company) or ())
+            held = self.shard(metric).get(company)
+            return [] if held is None else sorted(held)
         metrics = [metric] if metric is not None else self.metrics_with_values()
         years: set[int] = set()
         for metric_id in metrics:

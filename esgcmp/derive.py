@@ -101,7 +101,9 @@ def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | 
     observation = catalog.get(company, metric, year)
     if observation is None:
         return None
-    notes = "; ".join(n for n in (observation.notes, observation.conversion_note) if n)
+    notes, also = observation.notes, observation.conversion_note
+    if also:
+        notes = f"{notes}; {also}" if notes else also
     return Value(company=company, metric=metric, year=year, value=observation.normalized,
                  unit=catalog.metrics[metric].unit, kind=Kind.reported, observation=observation,
                  flags=observation.flags, notes=notes, basis=observation.basis)

@@ -120,20 +120,22 @@ class Codec:
         self.cls = cls
         self.names = list(cls.__struct_fields__)
         self.encoders: list[Callable[[Any], Any] | None] = []
-        self.decoders: list[Callable[[Any, Context], Any] | None] = []
-        for name in self.names:
-            encode, decode = _converters(str(cls.__annotations__[name]))
+        # decoding is the warm path: one function that reads every field in line
+        scope: dict[str, Any] = {"cls": cls, "Origin": Origin, "_decimal": _decimal,
+                                 "_tupled": _tupled}
+        readers: list[str] = []
+        for number, name in enumerate(self.names):
+            declared = str(cls.__annotations__[name])
+            encode, read = _converters(declared)
             self.encoders.append(encode)
-            self.decoders.append(decode)
+            readers.append(read.format(v=f"row[{number}]", n=number))
+            nested = _nested(declared)
+            if nested is not None:
+                scope[f"nested{number}"] = codec(RECORDS[nested]).decode
         self.fields = operator.attrgetter(*self.names)
         self.converted = [(n, e) for n, e in enumerate(self.encoders) if e is not None]
-        # decoding is the warm path: one function that calls each field's decoder only
-        # where there is one (made from the same decoders, so it cannot disagree)
-        arguments = ", ".join(f"row[{n}]" if decode is None else f"d{n}(row[{n}], context)"
-                              for n, decode in enumerate(self.decoders))
-        scope = {f"d{n}": d for n, d in enumerate(self.decoders) if d is not None}
-        scope["cls"] = cls
-        exec(f"def decode(row, context):\n    return cls({arguments})\n", scope)  # noqa: S102
+        exec(f"def decode(row, context):\n    return cls({', '.join(readers)})\n",  # noqa: S102
+             scope)
         self.decode: Callable[[Any, Context], Any] = scope["decode"]
 
     def encode(self, record: Any) -> list[Any]:
@@ -155,30 +157,41 @@ _PLAIN = {"str", "int", "bool", "str | None", "int | None", "tuple[str, ...]",
           "tuple[str, str] | None"}
 
 
-def _converters(declared: str) -> tuple[Callable[[Any], Any] | None,
-                                        Callable[[Any, Context], Any] | None]:
+def _nested(declared: str) -> str | None:
+    """The record a ``tuple[Record, ...]`` field holds, if it is one."""
+    base = declared.removesuffix(" | None")
+    if base.startswith("tuple[") and base[6:-1].split(",")[0] in RECORDS:
+        return base[6:-1].split(",")[0]
+    return None
+
+
+def _converters(declared: str) -> tuple[Callable[[Any], Any] | None, str]:
     """How a field of this declared type (the annotation's text: model.py postpones
-    annotations, and reading the text costs nothing at start-up) is written and read."""
+    annotations, and reading the text costs nothing at start-up) is written, and the
+    expression that reads it back from ``{v}`` (``nested{n}`` decodes field n's nested
+    records; ``context`` is the row's :class:`Context`)."""
     base = declared.removesuffix(" | None")
     if base == "Decimal":
-        return (_text,
-                lambda v, _c: None if v is None else _decimal(v))
+        if declared == base:
+            return _text, "_decimal({v})"
+        return _text, "(None if {v} is None else _decimal({v}))"
     if base == "Origin":
-        return (lambda v: v.line, lambda v, c: Origin(c.file, v))
+        return (lambda v: v.line), "Origin(context.file, {v})"
     if base == "Source":
-        return (lambda v: v.id, lambda v, c: c.sources[v])
-    if base.startswith("tuple[") and base[6:-1].split(",")[0] in RECORDS:
-        nested = codec(RECORDS[base[6:-1].split(",")[0]])
-        return (lambda v: [nested.encode(x) for x in v] if v else v,
-                lambda v, c: tuple(nested.decode(x, c) for x in v) if v else ())
+        return (lambda v: v.id), "context.sources[{v}]"
+    nested_record = _nested(declared)
+    if nested_record is not None:
+        nested = codec(RECORDS[nested_record])
+        return ((lambda v: [nested.encode(x) for x in v] if v else v),
+                "(tuple([nested{n}(x, context) for x in {v}]) if {v} else ())")
     if declared in ("tuple[str, ...]", "tuple[int, ...]"):  # JSON gives lists: tuples again
-        return None, lambda v, _c: tuple(v) if v else ()
+        return None, "(tuple({v}) if {v} else ())"
     if declared == "tuple[tuple[str, str], ...]":
-        return None, lambda v, _c: tuple(map(tuple, v)) if v else ()
+        return None, "(tuple(map(tuple, {v})) if {v} else ())"
     if declared.startswith("tuple["):
-        return None, lambda v, _c: _tupled(v)
+        return None, "_tupled({v})"
     if declared in _PLAIN:
-        return None, None
+        return None, "{v}"
     raise TypeError(f"the store cannot write a field declared {declared!r}")
 
 
@@ -400,6 +413,9 @@ class StoredValues(Mapping[str, Shard]):
 
     def get(self, metric: str, default: Any = None) -> Any:  # type: ignore[override]
         # Mapping.get goes through an exception for every absent key; queries ask often
+        found = self.shards.get(metric)
+        if found is not None and self.rebuilt is None:
+            return found
         return self[metric] if metric in self.known else default
 
     def _shard(self, metric: str) -> Shard:

@@ -36,10 +36,10 @@ def value_of(catalog: Catalog, company: str, metric: str, year: int,
 
 
 def years_available(catalog: Catalog, company: str, metric: str) -> list[int]:
-    years = set(catalog.years(company, metric))
+    years = catalog.years(company, metric)
     if is_derivable(metric):
-        years |= derivable_years(catalog, company)
-    return sorted(years)
+        return sorted(derivable_years(catalog, company).union(years))
+    return years
 
 
 def series(catalog: Catalog, company: str, metric: Metric,
