@@ -337,15 +337,16 @@ class _Merged:
                 raise _Conflict(metric_id)
             parts.metrics[metric_id] = metric
         companies = unit.companies()
-        for company_id, company in companies.items():
-            if company_id in parts.companies:
+        if not companies.keys().isdisjoint(parts.companies):
+            raise _Conflict(next(c for c in companies if c in parts.companies))
+        parts.companies.update(companies)
+        given = dict(unit.sources())  # most are of companies the unit defines
+        for company_id in given.keys() & parts.sources.keys():
+            known = parts.sources[company_id]
+            if not known.keys().isdisjoint(given[company_id]):
                 raise _Conflict(company_id)
-            parts.companies[company_id] = company
-        for company_id, sources in unit.sources():
-            known = parts.sources.setdefault(company_id, {})
-            if not known.keys().isdisjoint(sources):
-                raise _Conflict(company_id)
-            known.update(sources)
+            known.update(given.pop(company_id))
+        parts.sources.update(given)
         for company_id in unit.header["uses"]["companies"]:
             for earlier in self.holders.get(company_id, ()):
                 for metric_id in set(unit.with_values()) & set(earlier.with_values()):

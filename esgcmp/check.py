@@ -412,10 +412,9 @@ def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = 
             pairs = adjacent.get(given)
             if pairs is None:
                 pairs = adjacent[given] = _adjacent(sorted(given), years)
+                for year in {year for pair in pairs for year in pair} - columns.keys():
+                    columns[year] = catalog.normalized(metric_id, year)
             for year_before, year_after in pairs:
-                for year in (year_before, year_after):
-                    if year not in columns:
-                        columns[year] = catalog.normalized(metric_id, year)
                 old, new = columns[year_before][company], columns[year_after][company]
                 if old == 0 or abs(new - old) <= limit * abs(old):  # |change| <= limit
                     continue
