@@ -434,6 +434,9 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
 
 
 def _intensity_notes(result: IntensityComparison, catalog: Catalog) -> list[str]:
+    """What is said under an intensity table: the year, how the intensity is made, bases
+    that differ, implied denominators, reported intensities that differ, derivations,
+    inconsistencies and the reports cited."""
     notes = [f"{year_note(result.year, 'with both values for', result.missing)}. "
              f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
              "first."]

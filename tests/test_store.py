@@ -416,12 +416,15 @@ def test_a_years_values_in_the_metrics_unit_are_the_built_ones(tiny_path, tmp_pa
     load([tiny_path], kept)
     stored = load([tiny_path], kept)
     assert stored.get("tiny-group", "ghg", 2020) is not None  # one year's records made
+    made = dict(stored.values.segments)
     pairs = [(m, y) for m in built.metrics_with_values() for y in built.years(metric=m)]
     assert ("ghg", 2020) in pairs and len(pairs) > 10
     for metric, year in pairs:
         expected = {c: held[year].normalized for c, held in built.shard(metric).items()
                     if year in held}
         assert stored.normalized(metric, year) == built.normalized(metric, year) == expected
+    # from the numbers (or a small unit's rows): no other records made, nothing rebuilt
+    assert stored.values.segments == made and stored.values.rebuilt is None
     assert built.normalized("ghg", 2020)["tiny-group"] == D("70000")  # 7.0 萬噸
     assert stored.normalized("ghg", 1990) == {} == stored.normalized("no-such-metric", 2020)
 
