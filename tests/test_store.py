@@ -429,6 +429,28 @@ def test_a_years_values_in_the_metrics_unit_are_the_built_ones(tiny_path, tmp_pa
     assert stored.normalized("ghg", 1990) == {} == stored.normalized("no-such-metric", 2020)
 
 
+def test_a_years_values_are_read_from_their_numbers_alone(tiny_path, write, tmp_path,
+                                                           monkeypatch) -> None:
+    monkeypatch.setattr(store, "SMALL_UNIT", 0)
+    other = write("other.yaml", """
+        schema: 1
+        companies:
+          other-co:
+            name: Other
+            sources: {o: {file: o.txt}}
+            kpis:
+              - {metric: revenue, unit: 億元, values: {2020: 3}, source: o, line: 1}
+        """)
+    kept = Store(tmp_path / "store")
+    load([tiny_path, other], kept)
+    catalog = load([tiny_path, other], kept)
+    monkeypatch.setattr(store.Unit, "rows", None)  # the rows are not read at all
+    assert catalog.normalized("ghg", 2020) == {"tiny-group": D("70000"),
+                                               "tiny-sub": D("32000")}
+    assert catalog.normalized("revenue", 2020)["other-co"] == D("300000000")  # 3 億元
+    assert catalog.values.segments == {} and catalog.values.rebuilt is None
+
+
 def test_a_years_values_come_from_the_files_when_a_block_broke(tmp_path) -> None:
     path = _many_values(tmp_path / "many.yaml")
     kept = Store(tmp_path / "store")
