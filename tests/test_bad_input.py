@@ -158,11 +158,15 @@ def test_csv_cells_of_every_kind_a_column_at_a_time() -> None:
              "kind": Kind.reported, "inputs": [], "safe": "a=b"},
             {"text": "plain", "mixed": "-5", "number": None, "zero": Decimal("-0"),
              "empty": (), "flags": [], "count": None, "kind": Kind.derived,
-             "inputs": [{"text": "@x"}, {"text": "y"}], "safe": None}]
+             "inputs": [{"text": "@x"}, {"text": "y"}], "safe": None},
+            {"text": "-3", "mixed": "ok", "number": Decimal("1.50"), "zero": Decimal(0),
+             "empty": [], "flags": ["c"], "count": 0, "kind": Kind.reported, "inputs": [],
+             "safe": "b"}]
     assert to_csv(Report(rows=rows, columns=columns, display=[])) == (
         "text,mixed,number,zero,empty,flags,count,kind,inputs,safe\n"
         "'=1+2,,25669200,0,,a;b,7,reported,,a=b\n"
-        "plain,'-5,,0,,,,derived,'@x; y,\n")
+        "plain,'-5,,0,,,,derived,'@x; y,\n"
+        "'-3,ok,1.5,0,,c,0,reported,,b\n")
 
 
 def test_no_color_and_narrow_terminal(run, monkeypatch) -> None:

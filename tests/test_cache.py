@@ -154,7 +154,11 @@ def test_a_file_replaced_within_the_same_second_is_read_again(run, write, fresh_
 # companies, a file adding to a company of another file (its sources and values).
 LAYERS = {
     "a.yaml": "schema: 1\nmetrics:\n  m: {name: M, category: environmental, unit: t}\n",
-    "b.yaml": ("schema: 1\ncompanies:\n  co:\n    name: Co\n    sources: {s: {file: s.txt}}\n"
+    "b.yaml": ("schema: 1\ncompanies:\n"
+               # ghg of another company only: the file after adds ghg to co
+               "  other:\n    name: Other\n    sources: {o: {file: o.txt}}\n    kpis:\n"
+               "      - {metric: ghg, unit: t, values: {2020: 4}, source: o, line: 1}\n"
+               "  co:\n    name: Co\n    sources: {s: {file: s.txt}}\n"
                "    kpis:\n      - {metric: m, unit: kg, values: {2019: 1000, 2020: 2000}, "
                "source: s, line: 1}\n"),
     "c.yaml": ("schema: 1\ncompanies:\n  co:\n    sources: {s2: {file: s2.txt}}\n    kpis:\n"
@@ -298,7 +302,7 @@ def test_a_value_given_twice_in_one_file_names_both_places_as_without_a_cache(
     plain = uncached(run, monkeypatch, "metrics", "-f", "csv", *catalogs)
     assert (cached.code, cached.err) == (plain.code, plain.err)
     assert cached.code == 4 and "co m 2020 is given twice (first at " in cached.err
-    assert f"{catalogs[3]}:7)" in cached.err  # the first entry's values, in b.yaml
+    assert f"{catalogs[3]}:12)" in cached.err  # the first entry's values, in b.yaml
 
 
 def test_a_file_that_does_not_parse_is_named_with_its_line_when_parsed_on_every_core(

@@ -59,6 +59,19 @@ def test_total_against_sum_of_parts(write) -> None:
     assert ("sum", 2019) not in by_check  # 60 + 40 = 100 agrees
 
 
+def test_a_sum_is_checked_for_the_metrics_and_years_asked_for_only(write) -> None:
+    catalog = _catalog(write)
+
+    def sums(wanted=None, years=None):
+        return [(f.check, f.metric, f.year) for f in check_sums(catalog, wanted, years)
+                if f.company == "co"]
+
+    assert sums() == [("sum", "hires", 2020), ("rate_range", "turnover", 2020)]
+    assert sums(years={2020}) == sums() and sums(years={2019}) == []
+    assert sums(wanted={"hires_f"}) == [("sum", "hires", 2020)]  # a part names its total
+    assert sums(wanted={"water"}) == []
+
+
 def test_rate_outside_its_sub_rates(write) -> None:
     rate = next(f for f in check_sums(_catalog(write))
                 if f.check == "rate_range" and f.company == "co")

@@ -33,6 +33,7 @@ def test_fold_simplifies_every_character_opencc_simplifies() -> None:
     assert fold("綜合能源消耗量") == fold("综合能源消耗量") == "综合能源消耗量"
     assert fold("中國聯合網絡通信（香港）股份有限公司") == "中国联合网络通信(香港)股份有限公司"
     assert fold("Greenhouse-Gas_Emissions") == "greenhousegasemissions"
+    assert fold("溫室 氣體-排放_量") == fold("温室气体排放量") == "温室气体排放量"
 
 
 def test_every_chinese_metric_name_matches_in_simplified(run) -> None:
