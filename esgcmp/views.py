@@ -72,10 +72,10 @@ def basis_note(values: list[Value]) -> str:
         return ""
     parts = []
     for aspect in (a for a in BASIS_ASPECTS if a in differing):
-        held: dict[str, list[str]] = {}
+        held: dict[str, dict[str, None]] = {}  # each company once under a text
         for value in values:
             held.setdefault(dict(value.basis).get(aspect, unstated(aspect)),
-                            []).append(value.company)
+                            {})[value.company] = None
         parts.append(f"{aspect} " + " vs ".join(f"'{text}' ({', '.join(companies)})"
                                                  for text, companies in held.items()))
     return "Bases differ (flag basis_differs), compare with care: " + "; ".join(parts) + "."
@@ -434,30 +434,35 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
 
 
 def _intensity_notes(result: IntensityComparison, catalog: Catalog) -> list[str]:
-    """What is said under an intensity table: the year, how the intensity is made, bases
-    that differ, implied denominators, reported intensities that differ, derivations,
-    inconsistencies and the reports cited."""
-    notes = [f"{year_note(result.year, 'with both values for', result.missing)}. "
-             f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
-             "first."]
-    notes += [text for text in (basis_note([r.numerator for r in result.rows]),
-                                basis_note([r.denominator for r in result.rows])) if text]
-    notes += _overlap_notes([r.numerator.company for r in result.rows], catalog)
-    for item in result.rows:
+    """What is said under an intensity table: the year, how the intensity is made, then
+    what `_intensity_findings` says of its rows."""
+    return [f"{year_note(result.year, 'with both values for', result.missing)}. "
+            f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
+            "first."] + _intensity_findings(result.rows, result.per.id, catalog, dated=False)
+
+
+def _intensity_findings(items: list[Any], per: str, catalog: Catalog,
+                        dated: bool) -> list[str]:
+    """Of intensity rows (of one year, or of several with ``dated``): bases that differ,
+    companies inside others, implied denominators, reported intensities that differ from
+    the recomputed ones, derivations, inconsistencies and the reports cited."""
+    numerators = [r.numerator for r in items]
+    denominators = [r.denominator for r in items]
+    notes = [text for text in (basis_note(numerators), basis_note(denominators)) if text]
+    notes += _overlap_notes(list(dict.fromkeys(v.company for v in numerators)), catalog)
+    for item in items:
         if item.denominator.kind is Kind.implied:
-            notes.append(f"{item.denominator.company} {result.per.id} {result.year.year} is "
+            notes.append(f"{item.denominator.company} {per} {item.denominator.year} is "
                          f"{basis_text(item.denominator)}; never reported.")
         if item.reported is not None and item.difference_pct is not None:
-            notes.append(f"{item.numerator.company}: reported {format_decimal(item.reported.value)}"
-                         f" {item.unit}, recomputed {_short(item.value)}"
-                         f" ({item.difference_pct:+} %).")
-    notes += _derivation_notes([r.numerator for r in result.rows]
-                               + [r.denominator for r in result.rows])
-    notes += _inconsistent_notes([r.numerator for r in result.rows]
-                                 + [r.denominator for r in result.rows])
-    notes += source_legend([r.numerator for r in result.rows]
-                           + [r.denominator for r in result.rows]
-                           + [r.reported for r in result.rows if r.reported is not None])
+            when = f" {item.numerator.year}" if dated else ""
+            notes.append(f"{item.numerator.company}{when}: reported "
+                         f"{format_decimal(item.reported.value)} {item.unit}, recomputed "
+                         f"{_short(item.value)} ({item.difference_pct:+} %).")
+    notes += _derivation_notes(numerators + denominators)
+    notes += _inconsistent_notes(numerators + denominators)
+    notes += source_legend(numerators + denominators
+                           + [r.reported for r in items if r.reported is not None])
     return notes
 
 
@@ -582,7 +587,10 @@ def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog)
              "a company has both; the change is the intensity's."]
     notes += [f"{row['company']} {row['year']}: change {row['change_note']}." for row in rows
               if "change_not_comparable" in (row.get("flags") or [])]
-    notes += list(dict.fromkeys(note for report in reports for note in report.notes[1:]))
+    notes += _intensity_findings(sorted((item for result in results for item in result.rows),
+                                        key=lambda item: (item.numerator.company,
+                                                          item.numerator.year)),
+                                 results[0].per.id, catalog, dated=True)
     first = reports[0]
     display = [("company", "Company"), ("year", "Year"),
                ("intensity", f"Intensity ({results[0].unit})"), ("change", "Change"),

@@ -191,6 +191,44 @@ def test_trend_per_gives_the_intensity_over_the_years(run) -> None:
     assert run("trend", "ghg", "--per", "revenue", "--wide").code == 2
 
 
+def test_trend_per_says_each_thing_once_under_the_table(run) -> None:
+    """The notes of an intensity over the years are those of its rows taken together: one
+    line per side whose bases differ, each company's years named, one list of reports."""
+    result = run("trend", "ghg", "--per", "revenue", "-f", "plain")
+    assert result.code == 0, result
+    notes = result.out.split("\n\n", 1)[1].splitlines()
+    assert notes[0] == ("ghg / revenue in tCO2e/(10^6 CNY), each year a company has both; the "
+                        "change is the intensity's.")
+    assert [n for n in notes if n.startswith("Bases differ")] == [
+        "Bases differ (flag basis_differs), compare with care: boundary 'Group and certain "
+        "large-scale subsidiaries' (china-comservice) vs 'the whole entity' (china-telecom, "
+        "china-unicom); scopes 'not stated' (china-comservice, china-telecom) vs '1+2' "
+        "(china-unicom); definition 'emissions from energy consumption' (china-comservice) vs "
+        "'not stated' (china-telecom, china-unicom).",
+        "Bases differ (flag basis_differs), compare with care: boundary 'Group and certain "
+        "large-scale subsidiaries' (china-comservice) vs 'the whole entity' (china-telecom, "
+        "china-unicom); definition 'not stated' (china-comservice) vs 'main business income' "
+        "(china-telecom) vs 'operating revenue' (china-unicom)."]
+    assert [n for n in notes if ", recomputed " in n] == [
+        "china-unicom 2018: reported 45.13 tCO2e/(10^6 CNY), recomputed 45.1389 (+0.02 %).",
+        "china-unicom 2019: reported 45.4 tCO2e/(10^6 CNY), recomputed 45.4373 (+0.08 %).",
+        "china-unicom 2020: reported 46.6 tCO2e/(10^6 CNY), recomputed 46.8339 (+0.50 %)."]
+    assert [n[:n.index(" is ")] for n in notes if "is implied" in n] == [
+        "china-comservice revenue 2019", "china-comservice revenue 2020"]
+    assert [n for n in notes if n.startswith("Note:")] == [
+        "Note: china-comservice is part of china-telecom; its figures are included in "
+        "china-telecom's. Do not add them up."]
+    inconsistent = [n for n in notes if " is inconsistent " in n]
+    assert len(inconsistent) == len(set(inconsistent))
+    assert [n[:n.index(" is ")] for n in inconsistent][:4] == ["china-telecom ghg 2018", "china-telecom ghg 2019",
+                                "china-telecom ghg 2020", "china-unicom ghg 2020"]
+    assert notes[-1] == (
+        "Reports: CCS ESG 2020 = 000_f7280dd44331946e.txt (Environmental, Social & Governance "
+        "Report 2020); CT CSR 2020 = 002_8b7cdb2a0a738775.txt (China Telecom CSR Report 2020); "
+        "CU CSR 2020 = 004_74dae4d02e57c763.txt (2020 社會責任報告).")
+    assert sum(n.startswith("Reports:") for n in notes) == 1
+
+
 def test_trend_per_lists_companies_without_both(run) -> None:
     rows = _rows(run("trend", "ghg", "--per", "employees", "-f", "csv").out)
     assert {r["company"] for r in rows if r["kind"] == "missing"} <= {
