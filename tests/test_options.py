@@ -304,3 +304,41 @@ def test_cagr_pct_of_changes() -> None:
     assert cagr("2", "0.5") == D("-75.00")
     assert cagr("0", "2") is None and cagr("2", "0") is None and cagr("-1", "2") is None
     assert cagr_pct(Change(value(2020, "5"), None, None, None)) is None
+
+
+LATEST_YEARS = """
+schema: 1
+metrics:
+  energy: {name: Total energy consumption, category: environmental, unit: tce}
+  ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+  energy_intensity_revenue: {name: "Energy per RMB 10,000 revenue", category: environmental, unit: kgce/(10^4 CNY), ratio_of: [energy, revenue]}
+companies:
+  big:
+    name: Big
+    sources:
+      b: {file: big.txt}
+    kpis:
+      - {metric: ghg, label: GHG, unit: tCO2e, values: {2021: 70000}, source: b, line: 1}
+      - {metric: revenue, label: Revenue, unit: 億元, values: {2021: 12}, source: b, line: 2}
+  small:
+    name: Small
+    sources:
+      s: {file: small.txt}
+    kpis:
+      - {metric: energy, label: Energy, unit: tce, values: {2020: 15000}, source: s, line: 1}
+      - {metric: energy_intensity_revenue, label: Energy per revenue, unit: 千克標準煤╱萬元, values: {2020: 50}, source: s, line: 2}
+      - {metric: ghg, label: GHG, unit: tCO2e, values: {2020: 32000}, source: s, line: 3}
+"""
+
+
+def test_an_implied_denominator_is_named_with_its_own_year(run, write) -> None:
+    """With no common year each company shows its latest: the note on an implied revenue
+    names the year it is implied for, not the latest year of the table."""
+    path = write("latest.yaml", LATEST_YEARS)
+    result = run("compare", "ghg", "--per", "revenue", "-f", "plain", "--no-builtin",
+                 "--catalog", str(path))
+    assert result.code == 0, result
+    assert [line for line in result.out.splitlines() if "is implied" in line] == [
+        "small revenue 2020 is implied: energy 15000 tce / energy_intensity_revenue 50 "
+        "kgce/(10^4 CNY) [small.txt:1, small.txt:2]; never reported."]
