@@ -34,7 +34,7 @@ from .values import compare as compare_values
 from .values import show as show_values
 
 if TYPE_CHECKING:
-    from .check import Finding
+    from .check import Finding, SourceLines
     from .draft import Draft
     from .extract import Extraction
     from .intensity import IntensityComparison
@@ -345,6 +345,7 @@ def metrics(catalog: Catalog, query: str | None = None) -> list[Metric]:
 class CheckResult(msgspec.Struct, frozen=True):
     findings: list[Finding]
     files: list[str]
+    sources: SourceLines | None = None  # with a folder of reports: what was re-found
 
     @property
     def exit_code(self) -> ExitCode:
@@ -357,14 +358,18 @@ def check(session: Session, sources: Path | None = None,
           jump: Decimal | None = None) -> CheckResult:
     """The catalog checked against itself (and its sources): a catalog that does not load
     is a finding too."""
-    from .check import load_failure, run_checks
+    from .check import check_source_lines, load_failure, ordered, run_checks
 
     files = [str(p) for p in session.paths]
     try:
         catalog = session.catalog
     except CatalogError as exc:
         return CheckResult([load_failure(exc)], files)
-    return CheckResult(run_checks(catalog, sources, jump), files)
+    findings = run_checks(catalog, jump)
+    if sources is None:
+        return CheckResult(findings, files)
+    lines = check_source_lines(catalog, sources)
+    return CheckResult(ordered(findings + lines.findings), files, lines)
 
 
 class Extracted(msgspec.Struct, frozen=True):

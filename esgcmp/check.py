@@ -26,7 +26,7 @@ from .errors import CatalogError, EsgcmpError
 from .files import packaged_toml
 from .model import NO_TREND_FLAGS, Observation, Value
 from .precision import Range, exact, printed_range
-from .provenance import SourceFiles, check_observation
+from .provenance import SourceFiles, check_observation, cited_places
 from .units import target_factor
 
 
@@ -446,42 +446,62 @@ def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def check_source_lines(catalog: Catalog, directory: Path) -> Iterator[Finding]:
-    """Every value re-found on its cited line of the source files in ``directory``."""
+class SourceLines(msgspec.Struct, frozen=True):
+    """What re-finding the cited figures on their lines found."""
+
+    findings: list[Finding]
+    checked: int  # citations in the files at hand
+    refound: int  # of those, found on their line
+    files: int  # report files read
+
+
+def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
+    """Every value re-found on its cited line of the source files in ``directory``, and on
+    the lines of its other citations; a file that is absent or unreadable is one finding,
+    with the number of citations it holds."""
     files = SourceFiles(directory)
     absent: dict[str, int] = {}
     unreadable: dict[str, int] = {}
+    findings = []
+    checked = 0
+    read: set[str] = set()
     for obs in catalog.observations.values():
-        if not files.has(obs.source.file):
-            tally = absent if files.missing(obs.source.file) else unreadable
-            tally[obs.source.file] = tally.get(obs.source.file, 0) + 1
-            continue
-        for miss in check_observation(obs, files):
-            yield Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
-                          sources=(miss.where, miss.catalog),
-                          details={"expected": miss.expected, "where": miss.where,
-                                   "line_text": miss.line_text})
-    for file, count in sorted(unreadable.items()):
-        yield Finding(Severity.error, "source_line", sources=(file,),
-                      details={"unreadable": file, "why": files.problems[file],
-                               "count": count})
-    for file, count in sorted(absent.items()):
-        yield Finding(Severity.info, "source_line", sources=(file,),
-                      details={"absent": file, "directory": str(directory), "count": count})
+        for file, _line, _value, _printed in cited_places(obs):
+            if files.has(file):
+                checked += 1
+                read.add(file)
+            else:
+                tally = absent if files.missing(file) else unreadable
+                tally[file] = tally.get(file, 0) + 1
+        misses = check_observation(obs, files)
+        findings += [Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
+                             sources=(miss.where, miss.catalog),
+                             details={"expected": miss.expected, "where": miss.where,
+                                      "line_text": miss.line_text}) for miss in misses]
+    missed = len(findings)  # one a place not found
+    findings += [Finding(Severity.error, "source_line", sources=(file,),
+                         details={"unreadable": file, "why": files.problems[file],
+                                  "count": count}) for file, count in sorted(unreadable.items())]
+    findings += [Finding(Severity.info, "source_line", sources=(file,),
+                         details={"absent": file, "directory": str(directory), "count": count})
+                 for file, count in sorted(absent.items())]
+    return SourceLines(findings, checked, checked - missed, len(read))
 
 
+def run_checks(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = None,
+               years: Years = None) -> list[Finding]:
+    """Every check's findings of the catalog against itself, most severe first; with
+    ``wanted``, only those about these metrics, and with ``years`` only those naming a
+    value of those years."""
+    return ordered([*check_sums(catalog, wanted, years), *check_ratios(catalog, wanted, years),
+                    *check_emission_factor(catalog, wanted, years),
+                    *check_emission_per_energy(catalog, wanted, years),
+                    *check_subsidiaries(catalog, wanted, years),
+                    *check_jumps(catalog, jump, wanted, years)])
 
-def run_checks(catalog: Catalog, sources: Path | None = None, jump: Decimal | None = None,
-               wanted: Wanted = None, years: Years = None) -> list[Finding]:
-    """Every check's findings, most severe first; with ``wanted``, only those about
-    these metrics, and with ``years`` only those naming a value of those years."""
-    findings = [*check_sums(catalog, wanted, years), *check_ratios(catalog, wanted, years),
-                *check_emission_factor(catalog, wanted, years),
-                *check_emission_per_energy(catalog, wanted, years),
-                *check_subsidiaries(catalog, wanted, years),
-                *check_jumps(catalog, jump, wanted, years)]
-    if sources is not None:
-        findings += check_source_lines(catalog, sources)
+
+def ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then by company, metric, year and check."""
     order = {s: i for i, s in enumerate(Severity)}
     return sorted(findings, key=lambda f: (order[f.severity], f.company, f.metric,
                                            f.year or 0, f.check))

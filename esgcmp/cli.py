@@ -754,7 +754,7 @@ def check(
     with _reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
     result = api.check(session, folder, threshold)
-    _emit(check_report(result.findings, result.files), chosen, bom)
+    _emit(check_report(result.findings, result.files, result.sources, folder), chosen, bom)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
 

@@ -103,15 +103,25 @@ class SourceFiles:
         return text.split("\n")
 
 
-def check_observation(observation: Observation, files: SourceFiles) -> list[Miss]:
-    """The places where this value (and its other citations) are not found."""
+def cited_places(observation: Observation) -> list[tuple[str, int, Decimal | None, str | None]]:
+    """Where a value is cited with a figure: (file, line, value, printed), its own place
+    first, then its other citations."""
     places: list[tuple[str, int, Decimal | None, str | None]] = [
         (observation.source.file, observation.line, observation.value, observation.printed)]
     places += [(c.source.file, c.line, c.value, c.printed) for c in observation.also
                if isinstance(c, Citation) and c.value is not None]
+    return places
+
+
+def check_observation(observation: Observation, files: SourceFiles) -> list[Miss]:
+    """The places where this value (and its other citations) are not found, in the files
+    at hand: a citation of a file that is absent or unreadable is the caller's to report
+    (``files.has``)."""
     misses = []
     what = f"{observation.company} {observation.metric} {observation.year}"
-    for file, number, value, printed in places:
+    for file, number, value, printed in cited_places(observation):
+        if not files.has(file):
+            continue
         text = files.line(file, number)
         if text is not None and len(text) > MAX_LINE_CHARS:
             misses.append(Miss(f"{file}:{number}", str(observation.origin), what,

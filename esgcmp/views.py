@@ -16,7 +16,9 @@ from .units import format_decimal
 
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
-    from .check import Finding
+    from pathlib import Path
+
+    from .check import Finding, SourceLines
     from .draft import Draft
     from .api import Quotes, Trend
     from .intensity import IntensityComparison
@@ -178,7 +180,7 @@ def finding_message(finding: Finding) -> str:
 
 
 def _not_refound(count: int) -> str:
-    return f"its {count} value{'s were' if count != 1 else ' was'} not re-found"
+    return f"its {count} cited figure{'s were' if count != 1 else ' was'} not re-found"
 
 
 def _range(span: Any) -> str:
@@ -810,7 +812,10 @@ def companies_report(catalog: Catalog) -> Report:
                   title="Companies", notes=notes, align_right=("values",))
 
 
-def check_report(findings: list[Finding], files: list[str]) -> Report:
+def check_report(findings: list[Finding], files: list[str],
+                 sources: SourceLines | None = None, directory: Path | None = None) -> Report:
+    """The findings, one a row; under them the counts, and with ``sources`` (re-found in
+    the reports of ``directory``) how many cited figures were found on their lines."""
     rows = []
     for finding in findings:
         rows.append({"severity": finding.severity, "check": finding.check,
@@ -823,6 +828,14 @@ def check_report(findings: list[Finding], files: list[str]) -> Report:
     summary = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
                f"{counts['info']} info "
                f"in {plural(len(files), 'catalog file')}.")
+    notes = [summary]
+    if sources is not None and not sources.files:
+        notes.append(f"None of the cited report files is in {directory}: no figure was "
+                     "re-found.")
+    elif sources is not None:
+        notes.append(f"{sources.refound} of {plural(sources.checked, 'cited figure')} "
+                     f"re-found on {'its line' if sources.checked == 1 else 'their lines'} in "
+                     f"{plural(sources.files, 'report file')} of {directory}.")
     return Report(
         rows=rows,
         columns=["severity", "check", "company", "year", "metric", "expected", "found",
@@ -832,7 +845,7 @@ def check_report(findings: list[Finding], files: list[str]) -> Report:
                  ("found", "Found"), ("unit", "Unit"), ("difference_pct", "Diff %"),
                  ("message", "Finding"),
                  ("sources", "Sources")],
-        title="Catalog check", notes=[summary],
+        title="Catalog check", notes=notes,
         align_right=("expected", "found", "difference_pct"))
 
 

@@ -113,6 +113,10 @@ def test_builtin_catalog_has_no_errors_and_its_known_inconsistencies(run) -> Non
     grid = [f for f in findings if f["check"] == "emission_factor" and f["company"] == "china-unicom"]
     assert [(f["year"], f["found"]) for f in grid] == [(2018, 0.8469), (2019, 0.8102),
                                                        (2020, 0.8148)]
+    plain = run("check", "--sources", str(seeds_dir()), "--format", "plain").out
+    assert plain.splitlines()[-1] == ("778 of 778 cited figures re-found on their lines in 5 "
+                                      f"report files of {seeds_dir()}.")
+    assert not [f for f in findings if f["check"] == "source_line"]  # no file is missing
 
 
 def test_check_reports_a_value_missing_from_its_line(run, write, tmp_path) -> None:
@@ -200,7 +204,7 @@ def test_source_lines_of_every_value_and_every_citation(run, tiny_path, tmp_path
             for f in lines] == [
         ("error", "tiny-group", "ghg", 2020, "'7' is not on tiny.txt:9: 'GHG was about 8 萬噸'",
          ["tiny.txt:9", f"{tiny_path}:27"]),
-        ("info", None, None, None, f"sub.txt is not in {sources}: its 4 values were not "
+        ("info", None, None, None, f"sub.txt is not in {sources}: its 4 cited figures were not "
                                    "re-found", ["sub.txt"])]
 
 
@@ -365,3 +369,48 @@ def test_a_jump_across_a_gap_names_both_years(write) -> None:
             if f.metric == "water"] == [(2018, 2021)]
     assert [(f.details["from"], f.year) for f in check_jumps(catalog, years={2017})
             if f.metric == "water"] == [(2015, 2017)]
+
+
+def test_a_report_cited_only_beside_another_is_named_when_absent(run, write, tmp_path) -> None:
+    """A file that only other citations name is one finding when it is not in the folder,
+    not an error for each line of it; under the table, how many cited figures were found
+    on their lines, and in how many files."""
+    from .conftest import TINY_CATALOG, TINY_SOURCES
+
+    path = write("zh.yaml", TINY_CATALOG.replace(
+        "t20: {file: tiny.txt, title: Tiny ESG 2020, language: en}",
+        "t20: {file: tiny.txt, title: Tiny ESG 2020, language: en}\n"
+        "      z20: {file: tiny-zh.txt}").replace(
+        "also: [{source: t20, line: 9, values: {2020: 7}}]",
+        "also: [{source: z20, line: 2, values: {2020: 7}}]"))
+    sources = tmp_path / "src"
+    sources.mkdir()
+    for name, text in TINY_SOURCES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+
+    def check() -> tuple[int, list[str], list[str]]:
+        result = run("check", "--no-builtin", "--catalog", str(path), "--sources",
+                     str(sources), "-f", "plain")
+        return (result.code, [line for line in result.out.splitlines() if "source_line" in line],
+                result.out.splitlines()[-1:])
+
+    code, lines, last = check()
+    assert code == 0
+    assert [" ".join(line.split()) for line in lines] == [
+        f"info source_line tiny-zh.txt is not in {sources}: its 1 cited figure was not "
+        "re-found tiny-zh.txt"]
+    assert last == [f"21 of 21 cited figures re-found on their lines in 2 report files of "
+                    f"{sources}."]
+    (sources / "tiny-zh.txt").write_text("溫室氣體\n排放約7萬噸\n", encoding="utf-8")
+    assert check() == (0, [], [f"22 of 22 cited figures re-found on their lines in 3 report "
+                               f"files of {sources}."])
+    (sources / "tiny-zh.txt").write_text("溫室氣體\n排放約8萬噸\n", encoding="utf-8")
+    code, lines, last = check()
+    assert code == 1 and len(lines) == 1 and "'7' is not on tiny-zh.txt:2" in lines[0]
+    assert last == [f"21 of 22 cited figures re-found on their lines in 3 report files of "
+                    f"{sources}."]
+    for name in [*TINY_SOURCES, "tiny-zh.txt"]:
+        (sources / name).unlink()
+    code, lines, last = check()
+    assert code == 0 and len(lines) == 3
+    assert last == [f"None of the cited report files is in {sources}: no figure was re-found."]

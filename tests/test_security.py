@@ -237,7 +237,7 @@ def test_check_sources_reads_nothing_outside_its_folder(run, write, tmp_path, fi
     result = run("check", "-f", "csv", "--no-builtin", "--catalog", str(catalog),
                  "--sources", str(sources))
     assert result.code == ExitCode.FINDINGS
-    assert f"{file} is outside {sources}; a citation names a file in it: its 1 value was " \
+    assert f"{file} is outside {sources}; a citation names a file in it: its 1 cited figure was " \
            "not re-found" in result.out
     assert "secret" not in result.out and "root:" not in result.out
 
