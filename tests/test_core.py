@@ -460,3 +460,24 @@ def test_an_energy_basis_says_what_is_wrong() -> None:
         EnergyBasis(ElectricityBasis.generation, D("1.5"))
     assert str(caught.value) == ("the generation-equivalent basis needs the year's coefficient "
                                  "in kgce/kWh, between 0.1229 and 1, not 1.5")
+
+
+def test_a_conversion_is_said_after_the_notes_as_a_sentence_of_its_own(write) -> None:
+    from esgcmp.catalog import load_files
+    from esgcmp.derive import reported
+
+    catalog = load_files([write("notes.yaml", """
+        schema: 1
+        metrics:
+          ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+        companies:
+          co:
+            name: Co
+            sources:
+              r: {file: r.txt}
+            kpis:
+              - {metric: ghg, label: GHG, unit: t, values: {2019: 1, 2020: {value: 2, notes: "Equals the parts."}, 2021: {value: 3, notes: no split}}, source: r, line: 1}
+        """)])
+    assert [reported(catalog, "co", "ghg", year).notes for year in (2019, 2020, 2021)] == [
+        "mass read as CO2e", "Equals the parts. Mass read as CO2e.",
+        "no split; mass read as CO2e"]
