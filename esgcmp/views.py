@@ -312,8 +312,37 @@ def _flag_notes(values: list[Value]) -> list[str]:
 
 
 def _inconsistent_notes(values: list[Value]) -> list[str]:
-    return [f"{v.company} {v.metric} {v.year} is inconsistent ({f.check}): "
-            f"{finding_message(f)}." for v in values for f in v.findings]
+    """A line per finding about the values shown, naming every one of them it flags (a
+    ratio that does not hold flags its numerator and its denominator alike)."""
+    flagged: dict[tuple[Any, ...], tuple[Finding, str, list[Value]]] = {}
+    for value in values:
+        for finding in value.findings:
+            message = finding_message(finding)
+            key = (finding.check, finding.company, finding.year, finding.metric,
+                   finding.sources, message)
+            flagged.setdefault(key, (finding, message, []))[2].append(value)
+    return [f"{_named(flags)} {'is' if len(flags) == 1 else 'are'} inconsistent "
+            f"({finding.check}): {message}." for finding, message, flags in flagged.values()]
+
+
+def _named(values: list[Value]) -> str:
+    """Values in a sentence: ``co ghg 2020``, ``co ghg and revenue 2020``, ``co so2 2019
+    and 2020``; the company, metric or year said once when they share it."""
+    companies = list(dict.fromkeys(v.company for v in values))
+    if len(companies) > 1:
+        return _and([_named([v for v in values if v.company == c]) for c in companies])
+    metrics = list(dict.fromkeys(v.metric for v in values))
+    years = list(dict.fromkeys(v.year for v in values))
+    if len(years) == 1:
+        return f"{companies[0]} {_and(metrics)} {years[0]}"
+    if len(metrics) == 1:
+        return f"{companies[0]} {metrics[0]} {_and([str(y) for y in years])}"
+    return f"{companies[0]} " + _and([f"{v.metric} {v.year}" for v in values])
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:

@@ -218,10 +218,11 @@ def test_trend_per_says_each_thing_once_under_the_table(run) -> None:
     assert [n for n in notes if n.startswith("Note:")] == [
         "Note: china-comservice is part of china-telecom; its figures are included in "
         "china-telecom's. Do not add them up."]
-    inconsistent = [n for n in notes if " is inconsistent " in n]
-    assert len(inconsistent) == len(set(inconsistent))
-    assert [n[:n.index(" is ")] for n in inconsistent][:4] == ["china-telecom ghg 2018", "china-telecom ghg 2019",
-                                "china-telecom ghg 2020", "china-unicom ghg 2020"]
+    # a finding once, naming each value shown that it flags
+    assert [n.split(" inconsistent (")[0] for n in notes if " inconsistent (" in n] == [
+        "china-telecom ghg 2018 is", "china-telecom ghg 2019 is", "china-telecom ghg 2020 is",
+        "china-unicom ghg and revenue 2020 are", "china-unicom revenue 2018 is",
+        "china-unicom revenue 2019 is", "china-unicom revenue 2020 is"]
     assert notes[-1] == (
         "Reports: CCS ESG 2020 = 000_f7280dd44331946e.txt (Environmental, Social & Governance "
         "Report 2020); CT CSR 2020 = 002_8b7cdb2a0a738775.txt (China Telecom CSR Report 2020); "
@@ -342,3 +343,22 @@ def test_an_implied_denominator_is_named_with_its_own_year(run, write) -> None:
     assert [line for line in result.out.splitlines() if "is implied" in line] == [
         "small revenue 2020 is implied: energy 15000 tce / energy_intensity_revenue 50 "
         "kgce/(10^4 CNY) [small.txt:1, small.txt:2]; never reported."]
+
+
+def test_values_a_finding_flags_are_named_in_one_sentence() -> None:
+    from decimal import Decimal
+
+    from esgcmp.model import Kind, Value
+    from esgcmp.views import _named
+
+    def value(company: str, metric: str, year: int) -> Value:
+        return Value(company, metric, year, Decimal(1), "t", Kind.reported)
+
+    assert _named([value("co", "ghg", 2020)]) == "co ghg 2020"
+    assert _named([value("co", "ghg", 2020), value("co", "revenue", 2020),
+                   value("co", "water", 2020)]) == "co ghg, revenue and water 2020"
+    assert _named([value("co", "so2", 2019), value("co", "so2", 2020)]) == "co so2 2019 and 2020"
+    assert _named([value("co", "ghg", 2019), value("co", "revenue", 2020)]) == \
+        "co ghg 2019 and revenue 2020"
+    assert _named([value("sub", "ghg", 2020), value("group", "ghg", 2020)]) == \
+        "sub ghg 2020 and group ghg 2020"
