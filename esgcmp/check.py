@@ -450,9 +450,10 @@ class SourceLines(msgspec.Struct, frozen=True):
     """What re-finding the cited figures on their lines found."""
 
     findings: list[Finding]
-    checked: int  # citations in the files at hand
+    cited: int  # figures cited (each value, and each other citation repeating a figure)
     refound: int  # of those, found on their line
     files: int  # report files read
+    files_cited: int  # report files cited
 
 
 def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
@@ -485,7 +486,9 @@ def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     findings += [Finding(Severity.info, "source_line", sources=(file,),
                          details={"absent": file, "directory": str(directory), "count": count})
                  for file, count in sorted(absent.items())]
-    return SourceLines(findings, checked, checked - missed, len(read))
+    elsewhere = sum(absent.values()) + sum(unreadable.values())
+    return SourceLines(findings, checked + elsewhere, checked - missed, len(read),
+                       len(read) + len(absent) + len(unreadable))
 
 
 def run_checks(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = None,

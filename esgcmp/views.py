@@ -858,13 +858,8 @@ def check_report(findings: list[Finding], files: list[str],
                f"{counts['info']} info "
                f"in {plural(len(files), 'catalog file')}.")
     notes = [summary]
-    if sources is not None and not sources.files:
-        notes.append(f"None of the cited report files is in {directory}: no figure was "
-                     "re-found.")
-    elif sources is not None:
-        notes.append(f"{sources.refound} of {plural(sources.checked, 'cited figure')} "
-                     f"re-found on {'its line' if sources.checked == 1 else 'their lines'} in "
-                     f"{plural(sources.files, 'report file')} of {directory}.")
+    if sources is not None:
+        notes.append(_sources_note(sources, directory))
     return Report(
         rows=rows,
         columns=["severity", "check", "company", "year", "metric", "expected", "found",
@@ -876,6 +871,23 @@ def check_report(findings: list[Finding], files: list[str],
                  ("sources", "Sources")],
         title="Catalog check", notes=notes,
         align_right=("expected", "found", "difference_pct"))
+
+
+def _sources_note(sources: SourceLines, directory: Path | None) -> str:
+    """How many cited figures were found on their lines, and in how many of the report
+    files cited."""
+    files = (f"{plural(sources.files, 'report file')} of {directory}"
+             if sources.files == sources.files_cited
+             else f"{sources.files} of the {sources.files_cited} report files cited, in "
+                  f"{directory}")
+    if not sources.files_cited:
+        return "No figure is cited: nothing to re-find."
+    if not sources.files:
+        which = ("The report file cited is not" if sources.files_cited == 1 else
+                 f"None of the {sources.files_cited} report files cited is")
+        return f"{which} in {directory}: no figure was re-found."
+    return (f"{sources.refound} of {plural(sources.cited, 'cited figure')} re-found on "
+            f"{'its line' if sources.cited == 1 else 'their lines'} in {files}.")
 
 
 # The contract of `extract` CSV/JSON: these columns, in this order, first.

@@ -399,8 +399,8 @@ def test_a_report_cited_only_beside_another_is_named_when_absent(run, write, tmp
     assert [" ".join(line.split()) for line in lines] == [
         f"info source_line tiny-zh.txt is not in {sources}: its 1 cited figure was not "
         "re-found tiny-zh.txt"]
-    assert last == [f"21 of 21 cited figures re-found on their lines in 2 report files of "
-                    f"{sources}."]
+    assert last == [f"21 of 22 cited figures re-found on their lines in 2 of the 3 report "
+                    f"files cited, in {sources}."]
     (sources / "tiny-zh.txt").write_text("溫室氣體\n排放約7萬噸\n", encoding="utf-8")
     assert check() == (0, [], [f"22 of 22 cited figures re-found on their lines in 3 report "
                                f"files of {sources}."])
@@ -413,4 +413,22 @@ def test_a_report_cited_only_beside_another_is_named_when_absent(run, write, tmp
         (sources / name).unlink()
     code, lines, last = check()
     assert code == 0 and len(lines) == 3
-    assert last == [f"None of the cited report files is in {sources}: no figure was re-found."]
+    assert last == [f"None of the 3 report files cited is in {sources}: no figure was "
+                    "re-found."]
+
+
+def test_the_line_on_sources_in_every_case() -> None:
+    from esgcmp.check import SourceLines
+    from esgcmp.views import _sources_note
+
+    from pathlib import Path
+
+    where = Path("src")
+    assert _sources_note(SourceLines([], 0, 0, 0, 0), where) == \
+        "No figure is cited: nothing to re-find."
+    assert _sources_note(SourceLines([], 1, 0, 0, 1), where) == \
+        "The report file cited is not in src: no figure was re-found."
+    assert _sources_note(SourceLines([], 1, 1, 1, 1), where) == \
+        "1 of 1 cited figure re-found on its line in 1 report file of src."
+    assert _sources_note(SourceLines([], 3, 0, 1, 1), where) == \
+        "0 of 3 cited figures re-found on their lines in 1 report file of src."
