@@ -275,7 +275,9 @@ def _raise_broken_pipe() -> None:
 def _emit_all(reports: list[Report], fmt: Format, bom: bool = False) -> None:
     """Several reports (a framework code names several metrics) as one output."""
     if len(reports) == 1 or fmt not in (Format.csv, Format.json):
-        for report in reports:
+        for number, report in enumerate(reports):
+            if number:  # a blank line before each report after the first
+                _write_between("\n")
             _emit(report, fmt, bom)
         return
     merged = Report(rows=[row for r in reports for row in r.rows],
@@ -309,6 +311,16 @@ def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
             _PAGED.append(stream.getvalue())
         else:
             sys.stdout.flush()
+
+
+def _write_between(text: str) -> None:
+    """Text between two reports of one output, into the pager's buffer when paged."""
+    if _pager() is not None:
+        _PAGED.append(text)
+        return
+    with _writing():
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def _terminal() -> bool:
