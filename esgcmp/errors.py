@@ -71,8 +71,8 @@ class NotFoundError(EsgcmpError):
             return (f"{self.kind} '{self.wanted}' is ambiguous: it names "
                     + ", ".join(f"'{s}'" for s in self.suggestions) + "; give one of these ids")
         parts = [f"unknown {self.kind} '{self.wanted}'"]
-        if self.suggestions:
-            parts.append("did you mean " + ", ".join(f"'{s}'" for s in self.suggestions) + "?")
+        if self.suggestions:  # in brackets: a question does not end a part before ';'
+            parts[0] += " (did you mean " + ", ".join(f"'{s}'" for s in self.suggestions) + "?)"
         if self.known:
             shown = self.known[:8]
             more = f" +{len(self.known) - len(shown)} more" if len(self.known) > len(shown) else ""

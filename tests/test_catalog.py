@@ -189,7 +189,7 @@ def test_unknown_company_suggests_the_closest() -> None:
     catalog = load_files([builtin_catalog_path()])
     with pytest.raises(NotFoundError) as info:
         catalog.resolve_company("china-unicorn")
-    assert str(info.value) == ("unknown company 'china-unicorn'; did you mean 'china-unicom'?; "
+    assert str(info.value) == ("unknown company 'china-unicorn' (did you mean 'china-unicom'?); "
                                "known: china-comservice, china-telecom, china-unicom; "
                                "see 'esgcmp companies'")
 

@@ -145,12 +145,12 @@ def test_markdown_output(run) -> None:
 def test_unknown_company_metric_and_year(run) -> None:
     result = run("show", "china-unicorn", "2020")
     assert (result.code, result.out) == (ExitCode.NOT_FOUND, "")
-    assert result.err == ("esgcmp: error: unknown company 'china-unicorn'; "
-                          "did you mean 'china-unicom'?; known: china-comservice, "
+    assert result.err == ("esgcmp: error: unknown company 'china-unicorn' ("
+                          "did you mean 'china-unicom'?); known: china-comservice, "
                           "china-telecom, china-unicom; see 'esgcmp companies'\n")
     result = run("compare", "ghgg")
     assert result.code == 3
-    assert result.err.startswith("esgcmp: error: unknown metric 'ghgg'; did you mean 'ghg'?; "
+    assert result.err.startswith("esgcmp: error: unknown metric 'ghgg' (did you mean 'ghg'?); "
                                  "known: energy, electricity, gasoline, diesel, natural_gas, ")
     assert result.err.endswith(" more; see 'esgcmp metrics'\n")
     result = run("show", "unicom", "2017")
