@@ -15,7 +15,7 @@ import msgspec
 
 from .errors import CatalogError
 from .files import read_regular_file
-from .model import Citation, Observation
+from .model import Observation
 
 _NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
 
@@ -42,7 +42,6 @@ class Miss(msgspec.Struct, frozen=True):
 
     where: str  # file:line of the source
     catalog: str  # catalog file:line
-    what: str  # company metric year
     expected: str
     line_text: str
 
@@ -103,13 +102,13 @@ class SourceFiles:
         return text.split("\n")
 
 
-def cited_places(observation: Observation) -> list[tuple[str, int, Decimal | None, str | None]]:
+def cited_places(observation: Observation) -> list[tuple[str, int, Decimal, str | None]]:
     """Where a value is cited with a figure: (file, line, value, printed), its own place
-    first, then its other citations."""
-    places: list[tuple[str, int, Decimal | None, str | None]] = [
+    first, then its other citations that give the figure."""
+    places: list[tuple[str, int, Decimal, str | None]] = [
         (observation.source.file, observation.line, observation.value, observation.printed)]
     places += [(c.source.file, c.line, c.value, c.printed) for c in observation.also
-               if isinstance(c, Citation) and c.value is not None]
+               if c.value is not None]
     return places
 
 
@@ -118,19 +117,15 @@ def check_observation(observation: Observation, files: SourceFiles) -> list[Miss
     at hand: a citation of a file that is absent or unreadable is the caller's to report
     (``files.has``)."""
     misses = []
-    what = f"{observation.company} {observation.metric} {observation.year}"
     for file, number, value, printed in cited_places(observation):
         if not files.has(file):
             continue
         text = files.line(file, number)
+        expected = printed or f"{value.normalize():f}"
         if text is not None and len(text) > MAX_LINE_CHARS:
-            misses.append(Miss(f"{file}:{number}", str(observation.origin), what,
-                               printed or f"{value.normalize():f}" if value is not None else "",
+            misses.append(Miss(f"{file}:{number}", str(observation.origin), expected,
                                f"(a line of {len(text):,} characters, too long to search)"))
-            continue
-        if text is None or not printed_on(text, value, printed):
-            expected = printed if printed else (f"{value.normalize():f}" if value is not None
-                                                else "")
-            misses.append(Miss(f"{file}:{number}", str(observation.origin), what, expected,
+        elif text is None or not printed_on(text, value, printed):
+            misses.append(Miss(f"{file}:{number}", str(observation.origin), expected,
                                "(no such line)" if text is None else text.strip()[:200]))
     return misses

@@ -4,6 +4,8 @@ terminal, and every failure one line with a documented exit code."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import pickle
@@ -252,7 +254,11 @@ def test_check_sources_names_a_source_it_cannot_decode(run, write, tmp_path, con
     (sources / "s.txt").write_bytes(content)
     result = run("check", "-f", "csv", "--no-builtin", "--catalog", str(catalog),
                  "--sources", str(sources))
-    assert result.code == ExitCode.FINDINGS and f"s.txt {problem}" in result.out
+    assert result.code == ExitCode.FINDINGS
+    (row,) = [r for r in csv.DictReader(io.StringIO(result.out)) if r["check"] == "source_line"]
+    assert (row["severity"], row["company"], row["sources"]) == ("error", "", "s.txt")
+    assert row["message"].startswith(f"s.txt {problem}")
+    assert row["message"].endswith(": its 1 cited figure was not re-found")
 
 
 def test_check_sources_does_not_search_a_huge_line(run, write, tmp_path) -> None:

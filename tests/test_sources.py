@@ -8,7 +8,8 @@ import pytest
 
 from esgcmp.catalog import builtin_catalog_path, load_files
 from esgcmp.model import Citation, Observation, Origin, Source
-from esgcmp.provenance import SourceFiles, check_observation, numbers_on
+from esgcmp.provenance import (MAX_LINE_CHARS, Miss, SourceFiles, check_observation,
+                               numbers_on)
 
 from .conftest import seeds_dir
 
@@ -60,3 +61,43 @@ def test_numbers_on_a_line_drop_thousands_separators() -> None:
     assert numbers_on("Consumption of natural gas (*10,000 cubic meters) 1,860 1,791 1,990") >= {
         Decimal(1860), Decimal(1791), Decimal(1990), Decimal(10000)}
     assert Decimal("45.4") in numbers_on("碳排放強度 噸╱百萬元 45.13 45.40 46.6")
+
+
+def _cited(tmp_path, text: str, line: int, value: str = "7", printed: str | None = None,
+           also: tuple[Citation, ...] = ()) -> list[Miss]:
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    source = Source("r", "r.txt", Origin("x"))
+    observation = Observation(company="c", metric="ghg", year=2020, value=Decimal(value),
+                              unit="t", label="", source=source, line=line, factor=Decimal(1),
+                              origin=Origin("x.yaml", 3), printed=printed, also=also)
+    return check_observation(observation, SourceFiles(tmp_path))
+
+
+def test_a_miss_says_where_what_was_expected_and_what_the_line_holds(tmp_path) -> None:
+    assert _cited(tmp_path, "GHG 7\n", 1) == []
+    assert _cited(tmp_path, "  GHG 8 t  \n", 1) == [Miss("r.txt:1", "x.yaml:3", "7", "GHG 8 t")]
+    assert _cited(tmp_path, "GHG 7\n", 5) == [Miss("r.txt:5", "x.yaml:3", "7", "(no such line)")]
+    # a figure printed in words is looked for as printed
+    assert _cited(tmp_path, "about seven\n", 1, "0", "about seven") == []
+    assert _cited(tmp_path, "about eight\n", 1, "0", "about seven") == [
+        Miss("r.txt:1", "x.yaml:3", "about seven", "about eight")]
+    # the line's text is cut at 200 characters
+    (miss,) = _cited(tmp_path, "x" * 300 + "\n", 1)
+    assert miss.line_text == "x" * 200
+
+
+def test_a_line_too_long_to_search_is_a_miss_that_says_so(tmp_path) -> None:
+    line = "GHG 7 " + "x" * (MAX_LINE_CHARS - 6)
+    assert len(line) == MAX_LINE_CHARS and _cited(tmp_path, line + "\n", 1) == []
+    assert _cited(tmp_path, line + "x\n", 1) == [
+        Miss("r.txt:1", "x.yaml:3", "7",
+             f"(a line of {MAX_LINE_CHARS + 1:,} characters, too long to search)")]
+
+
+def test_another_citation_is_checked_only_when_it_gives_the_figure(tmp_path) -> None:
+    source = Source("r", "r.txt", Origin("x"))
+    unchecked = Citation(source, 9, "", "t", None)
+    assert _cited(tmp_path, "GHG 7\n", 1, also=(unchecked,)) == []
+    wrong = Citation(source, 9, "", "t", Decimal(7))
+    assert _cited(tmp_path, "GHG 7\n", 1, also=(wrong,)) == [
+        Miss("r.txt:9", "x.yaml:3", "7", "(no such line)")]
