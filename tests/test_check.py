@@ -432,3 +432,32 @@ def test_the_line_on_sources_in_every_case() -> None:
         "1 of 1 cited figure re-found on its line in 1 report file of src."
     assert _sources_note(SourceLines([], 3, 0, 1, 1), where) == \
         "0 of 3 cited figures re-found on their lines in 1 report file of src."
+
+
+LATER_YEARS = """
+schema: 1
+metrics:
+  ghg: {name: GHG, category: environmental, unit: t, parts: [s1, s2]}
+  s1: {name: Scope 1, category: environmental, unit: t}
+  s2: {name: Scope 2, category: environmental, unit: t}
+  water: {name: Water, category: environmental, unit: t}
+companies:
+  co:
+    name: Co
+    sources:
+      r: {file: r.txt}
+    kpis:
+      - {metric: ghg, unit: t, values: {2019: 10, 2020: 10}, source: r, line: 1}
+      - {metric: s1, unit: t, values: {2020: 1}, source: r, line: 2}
+      - {metric: s2, unit: t, values: {2020: 2}, source: r, line: 3}
+      - {metric: water, unit: t, values: {2018: 10, 2019: {value: 100, flags: [not_comparable]}, 2020: 1000}, source: r, line: 4}
+"""
+
+
+def test_a_year_that_cannot_be_checked_does_not_end_the_check(write) -> None:
+    """A total without its parts in 2019 is passed over, and its 2020 is still checked; a
+    jump explained by a not_comparable flag is passed over, and the next one is found."""
+    catalog = load_files([write("later.yaml", LATER_YEARS)])
+    assert [(f.check, f.year) for f in check_sums(catalog)] == [("sum", 2020)]
+    assert [(f.check, f.year, f.details["from"]) for f in check_jumps(catalog)] == [
+        ("jump", 2020, 2019)]
