@@ -579,6 +579,9 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
                                "cagr_pct"))
 
 
+_NEVER = (Why.not_reported, Why.no_components, Why.partial)  # reasons true of any year
+
+
 def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog) -> Report:
     """An intensity over the years: each year's intensity rows, by company, with the
     change of the intensity against the company's previous year; a change across a change
@@ -611,8 +614,14 @@ def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog)
             row["change_note"] = "; ".join(change_note(m) for m in moves if not m.comparable)
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
     reporting = {row["company"] for row in rows}
-    missing = {m.company: m for result in results for m in result.missing
-               if m.company not in reporting}
+    missing: dict[str, Missing] = {}  # a company with no year of both, and why
+    for result in results:
+        for m in result.missing:
+            said = missing.get(m.company)
+            # a reason true of every year (a figure never reported) over one year's reason
+            if m.company not in reporting and (said is None or (m.why in _NEVER
+                                                                and said.why not in _NEVER)):
+                missing[m.company] = m
     rows += [_missing_intensity_row(m, None, results[0]) for m in missing.values()]
     notes = [f"{results[0].metric.id} / {results[0].per.id} in {results[0].unit}, each year "
              "a company has both; the change is the intensity's."]

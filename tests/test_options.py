@@ -362,3 +362,61 @@ def test_values_a_finding_flags_are_named_in_one_sentence() -> None:
         "co ghg 2019 and revenue 2020"
     assert _named([value("sub", "ghg", 2020), value("group", "ghg", 2020)]) == \
         "sub ghg 2020 and group ghg 2020"
+
+
+INTENSITY_YEARS = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+companies:
+  co:
+    name: Co
+    sources:
+      r: {file: r.txt}
+    kpis:
+      - {metric: ghg, label: GHG, unit: t, values: {2016: 0, 2017: 10, 2018: 12, 2020: 15, 2021: {value: 30, flags: [not_comparable]}}, source: r, line: 1}
+      - {metric: revenue, label: Revenue, unit: 億元, values: {2016: 1, 2017: 1, 2018: 1, 2020: 1, 2021: 1}, source: r, line: 2}
+  other:
+    name: Other
+    sources:
+      o: {file: o.txt}
+    kpis:
+      - {metric: ghg, label: GHG, unit: t, values: {2020: 5}, source: o, line: 1}
+"""
+
+
+def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) -> None:
+    """The change of the intensity: none from 0 in per cent, against the year before a
+    gap, not meaningful into a year flagged not_comparable; a company that never has both
+    is listed with a reason true of every year."""
+    args = ("trend", "ghg", "--per", "revenue", "--no-builtin", "--catalog",
+            str(write("years.yaml", INTENSITY_YEARS)))
+    result = run(*args, "-f", "csv")
+    assert result.code == 0, result
+    assert result.out.splitlines()[0] == (
+        "company,year,metric,value,unit,reported_value,reported_unit,kind,source,line,flags,"
+        "per,per_value,per_unit,intensity,intensity_unit,per_kind,per_source,"
+        "reported_intensity,reported_intensity_source,intensity_diff_pct,label,basis,part_of,"
+        "derivation,inputs,also,notes,change,change_pct,change_note")
+    assert [(r["company"], r["year"], r["kind"], r["intensity"], r["change"], r["change_pct"],
+             r["change_note"], r["flags"], r["per_source"]) for r in _rows(result.out)] == [
+        ("co", "2016", "reported", "0", "", "", "", "", "r.txt:2"),
+        ("co", "2017", "reported", "0.1", "0.1", "", "", "", "r.txt:2"),
+        ("co", "2018", "reported", "0.12", "0.02", "20", "", "", "r.txt:2"),
+        ("co", "2020", "reported", "0.15", "0.03", "25", "against 2018", "", "r.txt:2"),
+        ("co", "2021", "reported", "0.3", "", "", "not meaningful: not_comparable",
+         "not_comparable;change_not_comparable", "r.txt:2"),
+        ("other", "", "missing", "", "", "", "", "", "revenue: not reported")]
+    plain = run(*args, "-f", "plain").out.splitlines()
+    assert plain[0] == ("Greenhouse gas emissions per revenue (ghg --per revenue) over the years, "
+                        "tCO2e/(10^6 CNY)")
+    assert [cell.strip() for cell in plain[1].split("  ") if cell.strip()][:9] == [
+        "Company", "Year", "Intensity (tCO2e/(10^6 CNY))", "Change", "Change %", "ghg (tCO2e)",
+        "revenue (CNY)", "Reported", "Diff %"]
+    assert plain[-3:] == [
+        "ghg / revenue in tCO2e/(10^6 CNY), each year a company has both; the change is the "
+        "intensity's.",
+        "co 2021: change not meaningful: not_comparable.",
+        "Reports: r.txt = r.txt."]
+    assert plain[-5].split()[:2] == ["other", "missing:"]
