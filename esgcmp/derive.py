@@ -102,7 +102,7 @@ def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | 
     if observation is None:
         return None
     notes, also = observation.notes, observation.conversion_note
-    if also and notes.endswith((".", "。", "!", "?")):  # after a sentence, one more
+    if also and notes.endswith((".", "。")):  # after a sentence, one more
         notes = f"{notes} {also[:1].upper()}{also[1:]}."
     elif also:
         notes = f"{notes}; {also}" if notes else also

@@ -891,10 +891,10 @@ def _sources_note(sources: SourceLines, directory: Path | None) -> str:
                   f"{directory}")
     if not sources.files_cited:
         return "No figure is cited: nothing to re-find."
-    if not sources.files:
-        which = ("The report file cited is not" if sources.files_cited == 1 else
-                 f"None of the {sources.files_cited} report files cited is")
-        return f"{which} in {directory}: no figure was re-found."
+    if not sources.files:  # absent, or not to be read (outside the folder, not UTF-8)
+        which = ("the report file cited could not" if sources.files_cited == 1 else
+                 f"none of the {sources.files_cited} report files cited could")
+        return f"No figure was re-found: {which} be read from {directory}."
     return (f"{sources.refound} of {plural(sources.cited, 'cited figure')} re-found on "
             f"{'its line' if sources.cited == 1 else 'their lines'} in {files}.")
 

@@ -413,8 +413,8 @@ def test_a_report_cited_only_beside_another_is_named_when_absent(run, write, tmp
         (sources / name).unlink()
     code, lines, last = check()
     assert code == 0 and len(lines) == 3
-    assert last == [f"None of the 3 report files cited is in {sources}: no figure was "
-                    "re-found."]
+    assert last == [f"No figure was re-found: none of the 3 report files cited could be read "
+                    f"from {sources}."]
 
 
 def test_the_line_on_sources_in_every_case() -> None:
@@ -427,7 +427,7 @@ def test_the_line_on_sources_in_every_case() -> None:
     assert _sources_note(SourceLines([], 0, 0, 0, 0), where) == \
         "No figure is cited: nothing to re-find."
     assert _sources_note(SourceLines([], 1, 0, 0, 1), where) == \
-        "The report file cited is not in src: no figure was re-found."
+        "No figure was re-found: the report file cited could not be read from src."
     assert _sources_note(SourceLines([], 1, 1, 1, 1), where) == \
         "1 of 1 cited figure re-found on its line in 1 report file of src."
     assert _sources_note(SourceLines([], 3, 0, 1, 1), where) == \
@@ -461,3 +461,41 @@ def test_a_year_that_cannot_be_checked_does_not_end_the_check(write) -> None:
     assert [(f.check, f.year) for f in check_sums(catalog)] == [("sum", 2020)]
     assert [(f.check, f.year, f.details["from"]) for f in check_jumps(catalog)] == [
         ("jump", 2020, 2019)]
+
+
+def test_a_report_that_cannot_be_read_is_counted_with_the_cited_figures(
+        run, tiny_path, tmp_path) -> None:
+    from .conftest import TINY_SOURCES
+
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "tiny.txt").write_text(TINY_SOURCES["tiny.txt"], encoding="utf-8")
+    (sources / "sub.txt").write_bytes(TINY_SOURCES["sub.txt"].encode("utf-16"))
+
+    def check() -> tuple[int, str, list[tuple[str, str]]]:
+        args = ("check", "--no-builtin", "--catalog", str(tiny_path), "--sources", str(sources))
+        plain = run(*args, "-f", "plain").out.splitlines()[-1]
+        result = run(*args, "-f", "csv")
+        return (result.code, plain, [(r["severity"], r["message"]) for r in
+                                     csv.DictReader(io.StringIO(result.out))
+                                     if r["check"] == "source_line"])
+
+    assert check() == (1, f"18 of 22 cited figures re-found on their lines in 1 of the 2 "
+                          f"report files cited, in {sources}.", [
+        ("error", "sub.txt is not UTF-8 (byte 0xff on line 1); convert it to UTF-8 (iconv -t "
+                  "UTF-8): its 4 cited figures were not re-found")])
+    (sources / "tiny.txt").unlink()
+    code, plain, lines = check()
+    assert (code, plain) == (1, "No figure was re-found: none of the 2 report files cited "
+                                f"could be read from {sources}.")
+    assert [severity for severity, _ in lines] == ["error", "info"]
+
+
+def test_check_csv_gives_the_difference_and_a_table_its_title(run, write) -> None:
+    path = write("later.yaml", LATER_YEARS)
+    rows = list(csv.DictReader(io.StringIO(run("check", "--no-builtin", "--catalog", str(path),
+                                               "-f", "csv").out)))
+    assert [(r["check"], r["expected"], r["found"], r["difference"], r["difference_pct"])
+            for r in rows if r["check"] == "sum"] == [("sum", "3", "10", "7", "233.33")]
+    assert run("check", "--no-builtin", "--catalog", str(path), "-f", "plain").out \
+        .splitlines()[0] == "Catalog check"

@@ -69,3 +69,14 @@ def test_a_metric_name_comes_before_a_framework_code(tiny_catalog) -> None:
     assert [m.id for m in tiny_catalog.resolve_metrics("A1.2")] == ["ghg", "ghg_scope1",
                                                                     "ghg_scope2"]
     assert [m.id for m in tiny_catalog.resolve_metrics("Carbon")] == ["ghg"]
+
+
+def test_an_unknown_name_with_several_suggestions_and_many_known() -> None:
+    from esgcmp.errors import NotFoundError
+
+    known = [f"m{n}" for n in range(1, 11)]
+    assert str(NotFoundError("metric", "mx", known, ["m1", "m2"], "see 'esgcmp metrics'")) == (
+        "unknown metric 'mx' (did you mean 'm1', 'm2'?); known: m1, m2, m3, m4, m5, m6, m7, "
+        "m8 +2 more; see 'esgcmp metrics'")
+    assert str(NotFoundError("metric", "mx", known[:8])) == (
+        "unknown metric 'mx'; known: m1, m2, m3, m4, m5, m6, m7, m8")

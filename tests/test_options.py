@@ -420,3 +420,32 @@ def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) ->
         "co 2021: change not meaningful: not_comparable.",
         "Reports: r.txt = r.txt."]
     assert plain[-5].split()[:2] == ["other", "missing:"]
+
+
+ZERO_RATIO = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+  ghg_intensity_revenue: {name: GHG per revenue, category: environmental, unit: tCO2e/(10^6 CNY), ratio_of: [ghg, revenue]}
+companies:
+  co:
+    name: Co
+    sources:
+      r: {file: r.txt}
+    kpis:
+      - {metric: ghg, label: GHG, unit: tCO2e, values: {2020: 10}, source: r, line: 1}
+      - {metric: revenue, label: Revenue, unit: 億元, values: {2020: 1}, source: r, line: 2}
+      - {metric: ghg_intensity_revenue, label: GHG per revenue, unit: 噸╱百萬元, values: {2020: 0}, source: r, line: 3}
+"""
+
+
+def test_a_reported_intensity_of_zero_is_shown_without_a_difference(run, write) -> None:
+    args = ("compare", "ghg", "--per", "revenue", "--no-builtin", "--catalog",
+            str(write("zero.yaml", ZERO_RATIO)))
+    (row,) = _rows(run(*args, "-f", "csv").out)
+    assert (row["intensity"], row["reported_intensity"], row["intensity_diff_pct"]) == (
+        "0.1", "0", "")
+    result = run(*args, "-f", "plain")
+    assert result.code == 0 and result.err == ""
+    assert not [line for line in result.out.splitlines() if ", recomputed " in line]

@@ -101,3 +101,14 @@ def test_another_citation_is_checked_only_when_it_gives_the_figure(tmp_path) -> 
     wrong = Citation(source, 9, "", "t", Decimal(7))
     assert _cited(tmp_path, "GHG 7\n", 1, also=(wrong,)) == [
         Miss("r.txt:9", "x.yaml:3", "7", "(no such line)")]
+
+
+def test_a_citation_in_a_report_at_hand_is_checked_when_the_value_s_own_is_not(tmp_path) -> None:
+    (tmp_path / "r.txt").write_text("GHG 8\n", encoding="utf-8")
+    absent = Source("a", "absent.txt", Origin("x"))
+    beside = Citation(Source("r", "r.txt", Origin("x")), 1, "", "t", Decimal(7))
+    observation = Observation(company="c", metric="ghg", year=2020, value=Decimal(7), unit="t",
+                              label="", source=absent, line=1, factor=Decimal(1),
+                              origin=Origin("x.yaml", 3), also=(beside,))
+    assert check_observation(observation, SourceFiles(tmp_path)) == [
+        Miss("r.txt:1", "x.yaml:3", "7", "GHG 8")]
