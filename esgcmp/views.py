@@ -109,15 +109,20 @@ def change_note(change: Change) -> str:
     if change.previous is None:
         return "first year"
     if not change.comparable:
-        reasons = list(change.not_comparable)
-        reasons += [f"the {aspect} changed from '{before}' to '{after}'"
-                    for aspect, before, after in change.basis_changed]
-        return f"not meaningful: {'; '.join(reasons)}"
+        return f"not meaningful: {'; '.join(_not_comparable(change))}"
     restated = "restated" in change.value.flags and "restated" in change.previous.flags
     against = f"against {change.previous.year}" if change.gap else ""
     if restated:
         return ", ".join(filter(None, [against, "both years restated onto one basis"]))
     return against
+
+
+def _not_comparable(change: Change) -> list[str]:
+    """Why a change is not meaningful: the flags, and each aspect of the basis that
+    changed."""
+    return list(change.not_comparable) + [
+        f"the {aspect} changed from '{before}' to '{after}'"
+        for aspect, before, after in change.basis_changed]
 
 
 def year_note(choice: YearChoice, having: str, missing: list[Missing] = ()) -> str:
@@ -611,7 +616,9 @@ def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog)
             row["change_note"] = "" if row["year"] - before["year"] == 1 else \
                 f"against {before['year']}"
         else:
-            row["change_note"] = "; ".join(change_note(m) for m in moves if not m.comparable)
+            row["change_note"] = "not meaningful: " + "; ".join(
+                f"{move.value.metric}: {why}" for move in moves if not move.comparable
+                for why in _not_comparable(move))
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
     reporting = {row["company"] for row in rows}
     missing: dict[str, Missing] = {}  # a company with no year of both, and why

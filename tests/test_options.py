@@ -376,7 +376,7 @@ companies:
       r: {file: r.txt}
     kpis:
       - {metric: ghg, label: GHG, unit: t, values: {2016: 0, 2017: 10, 2018: 12, 2020: 15, 2021: {value: 30, flags: [not_comparable]}}, source: r, line: 1}
-      - {metric: revenue, label: Revenue, unit: 億元, values: {2016: 1, 2017: 1, 2018: 1, 2020: 1, 2021: 1}, source: r, line: 2}
+      - {metric: revenue, label: Revenue, unit: 億元, values: {2016: 1, 2017: 1, 2018: 1, 2020: 1, 2021: {value: 1, flags: [not_comparable]}}, source: r, line: 2}
   other:
     name: Other
     sources:
@@ -405,7 +405,8 @@ def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) ->
         ("co", "2017", "reported", "0.1", "0.1", "", "", "", "r.txt:2"),
         ("co", "2018", "reported", "0.12", "0.02", "20", "", "", "r.txt:2"),
         ("co", "2020", "reported", "0.15", "0.03", "25", "against 2018", "", "r.txt:2"),
-        ("co", "2021", "reported", "0.3", "", "", "not meaningful: not_comparable",
+        ("co", "2021", "reported", "0.3", "", "",
+         "not meaningful: ghg: not_comparable; revenue: not_comparable",
          "not_comparable;change_not_comparable", "r.txt:2"),
         ("other", "", "missing", "", "", "", "", "", "revenue: not reported")]
     plain = run(*args, "-f", "plain").out.splitlines()
@@ -417,9 +418,18 @@ def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) ->
     assert plain[-3:] == [
         "ghg / revenue in tCO2e/(10^6 CNY), each year a company has both; the change is the "
         "intensity's.",
-        "co 2021: change not meaningful: not_comparable.",
+        "co 2021: change not meaningful: ghg: not_comparable; revenue: not_comparable.",
         "Reports: r.txt = r.txt."]
     assert plain[-5].split()[:2] == ["other", "missing:"]
+    assert plain[5].split()[:7] == ["co", "2018", "0.12", "0.02", "20", "12", "100,000,000"]
+    # one year only
+    single = run(*args, "--to", "2016", "-f", "plain")
+    assert single.code == 0, single
+    assert single.out.splitlines()[0].endswith(" over the years, tCO2e/(10^6 CNY)")
+    assert single.out.splitlines()[3].split()[:5] == ["co", "2016", "0", "0", "100,000,000"]
+    assert single.out.splitlines()[-2] == (
+        "ghg / revenue in tCO2e/(10^6 CNY), each year a company has both; the change is the "
+        "intensity's.")
 
 
 ZERO_RATIO = """
