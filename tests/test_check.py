@@ -441,6 +441,9 @@ metrics:
   s1: {name: Scope 1, category: environmental, unit: t}
   s2: {name: Scope 2, category: environmental, unit: t}
   water: {name: Water, category: environmental, unit: t}
+  turnover: {name: Turnover rate, category: social, unit: percent, parts: [turnover_m, turnover_f]}
+  turnover_m: {name: Turnover rate (male), category: social, unit: percent}
+  turnover_f: {name: Turnover rate (female), category: social, unit: percent}
 companies:
   co:
     name: Co
@@ -451,6 +454,9 @@ companies:
       - {metric: s1, unit: t, values: {2020: 1}, source: r, line: 2}
       - {metric: s2, unit: t, values: {2020: 2}, source: r, line: 3}
       - {metric: water, unit: t, values: {2018: 10, 2019: {value: 100, flags: [not_comparable]}, 2020: 1000}, source: r, line: 4}
+      - {metric: turnover, unit: "%", values: {2019: 9, 2020: 9}, source: r, line: 5}
+      - {metric: turnover_m, unit: "%", values: {2019: 1, 2020: 1}, source: r, line: 6}
+      - {metric: turnover_f, unit: "%", values: {2019: 2, 2020: 2}, source: r, line: 7}
 """
 
 
@@ -458,7 +464,8 @@ def test_a_year_that_cannot_be_checked_does_not_end_the_check(write) -> None:
     """A total without its parts in 2019 is passed over, and its 2020 is still checked; a
     jump explained by a not_comparable flag is passed over, and the next one is found."""
     catalog = load_files([write("later.yaml", LATER_YEARS)])
-    assert [(f.check, f.year) for f in check_sums(catalog)] == [("sum", 2020)]
+    assert [(f.check, f.year) for f in check_sums(catalog)] == [
+        ("sum", 2020), ("rate_range", 2019), ("rate_range", 2020)]
     assert [(f.check, f.year, f.details["from"]) for f in check_jumps(catalog)] == [
         ("jump", 2020, 2019)]
 

@@ -175,6 +175,12 @@ def test_changes_name_what_makes_them_meaningless(tiny_catalog) -> None:
         ("definition", "trainings held", "education activities"),))
     assert change_note(moved) == ("not meaningful: the definition changed from 'trainings "
                                   "held' to 'education activities'")
+    both_ways = changes([value(2020, basis=(("definition", "a"),)),
+                         value(2021, ("not_comparable",), (("definition", "b"),))])[1]
+    assert change_note(both_ways) == ("not meaningful: not_comparable; the definition changed "
+                                      "from 'a' to 'b'")
+    across = changes([value(2018, ("restated",)), value(2020, ("restated",))])[1]
+    assert change_note(across) == "against 2018, both years restated onto one basis"
 
 
 def test_a_change_across_a_gap_says_against_which_year() -> None:
