@@ -65,8 +65,9 @@ def basis_label(basis: Basis) -> str:
     return "; ".join(f"{aspect}: {text}" for aspect, text in basis)
 
 
-def basis_note(values: list[Value]) -> str:
-    """One line on how the bases of the values compared differ; '' when they do not."""
+def basis_note(values: list[Value], of: str = "") -> str:
+    """One line on how the bases of the values compared differ ("Bases of ``of`` differ"
+    when a table compares more than one metric); '' when they do not."""
     bases = list(dict.fromkeys(value.basis for value in values))  # each distinct one once
     differing = {aspect for first in bases for second in bases
                  for aspect, _a, _b in basis_differences(first, second)}
@@ -80,7 +81,8 @@ def basis_note(values: list[Value]) -> str:
                             {})[value.company] = None
         parts.append(f"{aspect} " + " vs ".join(f"'{text}' ({', '.join(companies)})"
                                                  for text, companies in held.items()))
-    return "Bases differ (flag basis_differs), compare with care: " + "; ".join(parts) + "."
+    return (f"Bases {f'of {of} ' if of else ''}differ (flag basis_differs), compare with "
+            "care: " + "; ".join(parts) + ".")
 
 
 def basis_text(value: Value) -> str:
@@ -484,7 +486,8 @@ def _intensity_findings(items: list[Any], per: str, catalog: Catalog,
     the recomputed ones, derivations, inconsistencies and the reports cited."""
     numerators = [r.numerator for r in items]
     denominators = [r.denominator for r in items]
-    notes = [text for text in (basis_note(numerators), basis_note(denominators)) if text]
+    notes = [text for text in (basis_note(numerators, numerators[0].metric if items else ""),
+                               basis_note(denominators, per)) if text]
     notes += _overlap_notes(list(dict.fromkeys(v.company for v in numerators)), catalog)
     for item in items:
         if item.denominator.kind is Kind.implied:

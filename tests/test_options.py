@@ -199,15 +199,15 @@ def test_trend_per_says_each_thing_once_under_the_table(run) -> None:
     notes = result.out.split("\n\n", 1)[1].splitlines()
     assert notes[0] == ("ghg / revenue in tCO2e/(10^6 CNY), each year a company has both; the "
                         "change is the intensity's.")
-    assert [n for n in notes if n.startswith("Bases differ")] == [
-        "Bases differ (flag basis_differs), compare with care: boundary 'Group and certain "
+    assert [n for n in notes if n.startswith("Bases ")] == [
+        "Bases of ghg differ (flag basis_differs), compare with care: boundary 'Group and certain "
         "large-scale subsidiaries' (china-comservice) vs 'the whole entity' (china-telecom, "
         "china-unicom); scopes 'not stated' (china-comservice, china-telecom) vs '1+2' "
         "(china-unicom); definition 'emissions from energy consumption' (china-comservice) vs "
         "'not stated' (china-telecom, china-unicom).",
-        "Bases differ (flag basis_differs), compare with care: boundary 'Group and certain "
-        "large-scale subsidiaries' (china-comservice) vs 'the whole entity' (china-telecom, "
-        "china-unicom); definition 'not stated' (china-comservice) vs 'main business income' "
+        "Bases of revenue differ (flag basis_differs), compare with care: boundary 'Group and "
+        "certain large-scale subsidiaries' (china-comservice) vs 'the whole entity' "
+        "(china-telecom, china-unicom); definition 'not stated' (china-comservice) vs 'main business income' "
         "(china-telecom) vs 'operating revenue' (china-unicom)."]
     assert [n for n in notes if ", recomputed " in n] == [
         "china-unicom 2018: reported 45.13 tCO2e/(10^6 CNY), recomputed 45.1389 (+0.02 %).",
