@@ -63,7 +63,8 @@ FLAGS: dict[str, str] = {
     "implied": "implied by a reported ratio and a total; never reported",
     "sources_disagree": "two printings differ by more than their printed precision explains",
     "inconsistent": "`esgcmp check` names the value in a warning or error",
-    "basis_differs": "in a comparison: the value is on another basis than the others",
+    "basis_differs": "in a comparison (in a trend, among the companies of a year): the value "
+                     "is on another basis than the others",
     "partial": "a derived total from fewer components than the total requires (asked for)",
 }
 # Flags esgcmp sets itself; a catalog may not.

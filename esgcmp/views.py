@@ -558,7 +558,8 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
     _part_of(rows, catalog)
     metric = result.metric
     values = [c.value for changes in series_by_company.values() for c in changes]
-    notes = _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
+    notes = [text for text in [basis_note(values)] if text]
+    notes += _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
     for company, changes in series_by_company.items():
         restated = [str(c.value.year) for c in changes if "restated" in c.value.flags]
         if len(restated) > 1:

@@ -16,10 +16,24 @@ def test_trend_wide_has_a_column_per_year(run) -> None:
     assert _table(result.out) == [
         ["company", "2018 (tCO2e)", "2019 (tCO2e)", "2020 (tCO2e)", "flags"],
         ["china-comservice", "", "415800", "554400",
-         "2019 (tCO2e): scope, approx;2020 (tCO2e): scope, approx"],
+         "2019 (tCO2e): scope, approx, basis_differs;2020 (tCO2e): scope, approx, "
+         "basis_differs"],
         ["china-telecom", "6900000", "7665000", "8866000",
-         "2018 (tCO2e): inconsistent;2019 (tCO2e): inconsistent;2020 (tCO2e): inconsistent"],
-        ["china-unicom", "13130000", "13200000", "14230000", "2020 (tCO2e): inconsistent"]]
+         "2018 (tCO2e): basis_differs, inconsistent;2019 (tCO2e): basis_differs, inconsistent;"
+         "2020 (tCO2e): basis_differs, inconsistent"],
+        ["china-unicom", "13130000", "13200000", "14230000",
+         "2018 (tCO2e): basis_differs;2019 (tCO2e): basis_differs;2020 (tCO2e): basis_differs, "
+         "inconsistent"]]
+    assert ("Bases differ (flag basis_differs), compare with care: boundary 'Group and certain "
+            "large-scale subsidiaries' (china-comservice) vs 'the whole entity' (china-telecom, "
+            "china-unicom); scopes 'not stated' (china-comservice, china-telecom) vs '1+2' "
+            "(china-unicom); definition 'emissions from energy consumption' (china-comservice) "
+            "vs 'not stated' (china-telecom, china-unicom).") in run("trend", "ghg", "-f",
+                                                                       "plain").out.splitlines()
+    # in each year, the values flagged as compare flags them for that year
+    compared = _table(run("compare", "ghg", "--years", "2018-2020", "--wide", "-f", "csv").out)
+    assert sorted(row[-1] for row in compared[1:]) == sorted(
+        row[-1] for row in _table(result.out)[1:])
 
 
 def test_compare_years_long_and_wide(run) -> None:
