@@ -459,3 +459,21 @@ def test_a_reported_intensity_of_zero_is_shown_without_a_difference(run, write) 
     result = run(*args, "-f", "plain")
     assert result.code == 0 and result.err == ""
     assert not [line for line in result.out.splitlines() if ", recomputed " in line]
+
+
+def test_trend_per_table_groups_by_company_and_right_aligns_numbers(run, write,
+                                                                    monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run("trend", "ghg", "--per", "revenue", "--no-builtin", "--catalog",
+                 str(write("years.yaml", INTENSITY_YEARS)), "-f", "table")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    header = next(line for line in lines if " Year " in line)
+    first, later = (next(line for line in lines if " 2016 " in line),
+                    next(line for line in lines if " 2018 " in line))
+    assert first.split()[:2] == ["co", "2016"]  # the company once, on its first row
+    assert later.split()[0] == "2018" and later[:header.index("Year")].strip() == ""
+    # right-aligned: year, intensity, change and change % end where their headers end
+    for title, cell in (("Year", "2018"), ("Change", "0.02"), ("%", "20")):
+        end = header.index(title) + len(title)
+        assert later[end - len(cell):end] == cell, (title, later)
