@@ -123,6 +123,12 @@ def test_trend_counts_changes_between_years_restated_onto_one_basis(run) -> None
     plain = run("trend", "unicom", "electricity", "-f", "plain").out
     assert ("china-unicom 2018, 2019, 2020: restated onto one basis by the report, so the "
             "changes between them are comparable.") in plain
+    # one restated year says nothing of the changes; two do
+    once = run("trend", "unicom", "electricity", "--to", "2018", "-f", "plain").out
+    assert "restated onto one basis by the report" not in once
+    twice = run("trend", "unicom", "electricity", "--to", "2019", "-f", "plain").out
+    assert ("china-unicom 2018, 2019: restated onto one basis by the report, so the changes "
+            "between them are comparable.") in twice
 
 
 def test_trend_several_companies_and_chart_only_on_table(run) -> None:

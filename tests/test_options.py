@@ -39,8 +39,10 @@ def test_trend_lists_companies_that_do_not_report_the_metric(run) -> None:
 
 def test_a_company_missing_in_the_years_asked_for_says_which_it_has(run) -> None:
     rows = _rows(run("trend", "ghg", "--to", "2018", "-f", "csv").out)
-    missing = {r["company"]: r["notes"] for r in rows if r["kind"] == "missing"}
-    assert missing == {"china-comservice": "not reported for those years (reported: 2019, 2020)"}
+    missing = {r["company"]: (r["notes"], r["metric"], r["unit"]) for r in rows
+               if r["kind"] == "missing"}
+    assert missing == {"china-comservice": (
+        "not reported for those years (reported: 2019, 2020)", "ghg", "tCO2e")}
 
 
 def test_trend_from_to_gives_the_change_since_the_base_year_and_the_cagr(run) -> None:
@@ -91,6 +93,18 @@ def test_no_company_in_the_years_asked_for_is_exit_3(run) -> None:
     assert (result.code, result.out) == (3, "")
     assert result.err == ("esgcmp: error: no company reports 'ghg' (Greenhouse gas emissions "
                           "(Scope 1 + 2)) from 2030 on\n")
+    for span, said in ((("--from", "2030", "--to", "2031"), "from 2030 to 2031"),
+                       (("--to", "1990"), "up to 1990")):
+        result = run("trend", "ghg", *span)
+        assert (result.code, result.out, result.err) == (
+            3, "", "esgcmp: error: no company reports 'ghg' (Greenhouse gas emissions (Scope 1 + "
+                   f"2)) {said}\n")
+    result = run("trend", "ghg", "-c", "unicom", "-c", "comservice", "--to", "2018")
+    assert (result.code, result.err) == (0, "")  # one company is enough
+    named = run("trend", "ghg", "-c", "comservice", "--to", "2018")
+    assert (named.code, named.out, named.err) == (
+        3, "", "esgcmp: error: no company of those named reports 'ghg' (Greenhouse gas "
+               "emissions (Scope 1 + 2)) up to 2018\n")
 
 
 def test_short_version_option(run) -> None:
