@@ -491,3 +491,27 @@ def test_trend_per_table_groups_by_company_and_right_aligns_numbers(run, write,
     for title, cell in (("Year", "2018"), ("Change", "0.02"), ("%", "20")):
         end = header.index(title) + len(title)
         assert later[end - len(cell):end] == cell, (title, later)
+
+
+def test_trend_columns_and_table_header(run, monkeypatch) -> None:
+    assert run("trend", "ghg", "-f", "csv").out.splitlines()[0] == (
+        "company,year,metric,value,unit,reported_value,reported_unit,kind,source,line,flags,"
+        "change,change_pct,label,basis,part_of,derivation,inputs,also,notes,change_note")
+    assert run("trend", "ghg", "--from", "2018", "-f", "csv").out.splitlines()[0].endswith(
+        ",change_note,base_year,base_change,base_change_pct,cagr_pct,base_note")
+    monkeypatch.setenv("COLUMNS", "200")
+    table = run("trend", "ghg", "-c", "unicom", "-f", "table").out.splitlines()
+    header = next(line for line in table if " Year " in line)
+    assert header.split() == ["Company", "Year", "Value", "(tCO2e)", "Change", "Change", "%",
+                              "Kind", "Source", "Flags"]
+
+
+def test_trend_on_the_generation_basis_gives_compare_s_values(run) -> None:
+    """The basis chosen reaches every value of the trend, and the change since a base
+    year."""
+    basis = ("-c", "unicom", "--basis", "generation", "--kgce-per-kwh", "0.3", "-f", "csv")
+    trend = _rows(run("trend", "energy", "--from", "2018", *basis).out)
+    compare = _rows(run("compare", "energy", "--years", "2018-2020", *basis).out)
+    assert [r["value"] for r in trend] == [r["value"] for r in compare] == [
+        "4685848.08336", "4901138.28055", "5264925.2689"]
+    assert [r["base_change"] for r in trend] == ["", "215290.19719", "579077.18554"]
