@@ -515,3 +515,8 @@ def test_trend_on_the_generation_basis_gives_compare_s_values(run) -> None:
     assert [r["value"] for r in trend] == [r["value"] for r in compare] == [
         "4685848.08336", "4901138.28055", "5264925.2689"]
     assert [r["base_change"] for r in trend] == ["", "215290.19719", "579077.18554"]
+
+
+def test_trend_chart_in_plain_output_is_drawn_in_ascii(run) -> None:
+    lines = run("trend", "ghg", "-c", "unicom", "--chart", "-f", "plain").out.splitlines()
+    assert [line.split()[3] for line in lines[3:6]] == ["#" * 14, "#" * 14, "#" * 16]
