@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # only for the annotations: a command loads only what it need
     from .check import Finding, SourceLines
     from .draft import Draft
     from .api import Quotes, Trend
-    from .intensity import IntensityComparison
+    from .intensity import Intensity, IntensityComparison
     from .values import Comparison
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
@@ -415,9 +415,11 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
 
 
 def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool = False,
-                     ascii_chart: bool = False, for_people: bool = True) -> Report:
+                     ascii_chart: bool = False, for_people: bool = True,
+                     notes: bool = True) -> Report:
     """metric per denominator: numerator, denominator and intensity, with their units;
-    ``for_people=False`` (CSV, JSON) leaves out the notes and the display columns."""
+    ``for_people=False`` (CSV, JSON) leaves out the notes and the display columns, and
+    ``notes=False`` the notes alone (a caller that says them for several years at once)."""
     rows = []
     for item in result.rows:
         row = value_row(item.numerator, for_people)
@@ -449,7 +451,7 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         largest = max((r.value for r in result.rows), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row.get("intensity"), largest, ascii_only=ascii_chart)
-    notes = _intensity_notes(result, catalog) if for_people else []
+    said = _intensity_notes(result, catalog) if for_people and notes else []
     display = [("company", "Company"), ("year", "Year"),
                ("value", f"{result.metric.id} ({result.metric.unit})"),
                ("per_value", f"{result.per.id} ({result.per.unit})"),
@@ -467,7 +469,7 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         display=display,
         title=f"{result.metric.name} per {result.per.name.lower()} "
               f"({result.metric.id} --per {result.per.id}), {result.unit}",
-        notes=notes, align_right=("value", "per_value", "intensity", "reported_intensity",
+        notes=said, align_right=("value", "per_value", "intensity", "reported_intensity",
                                   "intensity_diff_pct"))
 
 
@@ -476,18 +478,19 @@ def _intensity_notes(result: IntensityComparison, catalog: Catalog) -> list[str]
     what `_intensity_findings` says of its rows."""
     return [f"{year_note(result.year, 'with both values for', result.missing)}. "
             f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
-            "first."] + _intensity_findings(result.rows, result.per.id, catalog, dated=False)
+            "first."] + _intensity_findings(result.rows, result.metric.id, result.per.id,
+                                            catalog, dated=False)
 
 
-def _intensity_findings(items: list[Any], per: str, catalog: Catalog,
+def _intensity_findings(items: list[Intensity], metric: str, per: str, catalog: Catalog,
                         dated: bool) -> list[str]:
     """Of intensity rows (of one year, or of several with ``dated``): bases that differ,
     companies inside others, implied denominators, reported intensities that differ from
     the recomputed ones, derivations, inconsistencies and the reports cited."""
     numerators = [r.numerator for r in items]
     denominators = [r.denominator for r in items]
-    notes = [text for text in (basis_note(numerators, numerators[0].metric if items else ""),
-                               basis_note(denominators, per)) if text]
+    notes = [text for text in (basis_note(numerators, metric), basis_note(denominators, per))
+             if text]
     notes += _overlap_notes(list(dict.fromkeys(v.company for v in numerators)), catalog)
     for item in items:
         if item.denominator.kind is Kind.implied:
@@ -597,7 +600,7 @@ def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog)
     of basis of the numerator or the denominator is not meaningful."""
     from .values import changes
 
-    reports = [intensity_report(result, catalog) for result in results]
+    reports = [intensity_report(result, catalog, notes=False) for result in results]
     rows = sorted((row for report in reports for row in report.rows
                    if row["kind"] is not Kind.missing),
                   key=lambda row: (row["company"], row["year"]))
@@ -641,7 +644,7 @@ def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog)
     notes += _intensity_findings(sorted((item for result in results for item in result.rows),
                                         key=lambda item: (item.numerator.company,
                                                           item.numerator.year)),
-                                 results[0].per.id, catalog, dated=True)
+                                 results[0].metric.id, results[0].per.id, catalog, dated=True)
     first = reports[0]
     display = [("company", "Company"), ("year", "Year"),
                ("intensity", f"Intensity ({results[0].unit})"), ("change", "Change"),
@@ -896,16 +899,16 @@ def check_report(findings: list[Finding], files: list[str],
 def _sources_note(sources: SourceLines, directory: Path | None) -> str:
     """How many cited figures were found on their lines, and in how many of the report
     files cited."""
-    files = (f"{plural(sources.files, 'report file')} of {directory}"
-             if sources.files == sources.files_cited
-             else f"{sources.files} of the {sources.files_cited} report files cited, in "
-                  f"{directory}")
     if not sources.files_cited:
         return "No figure is cited: nothing to re-find."
     if not sources.files:  # absent, or not to be read (outside the folder, not UTF-8)
         which = ("the report file cited could not" if sources.files_cited == 1 else
                  f"none of the {sources.files_cited} report files cited could")
         return f"No figure was re-found: {which} be read from {directory}."
+    files = (f"{plural(sources.files, 'report file')} of {directory}"
+             if sources.files == sources.files_cited
+             else f"{sources.files} of the {sources.files_cited} report files cited, in "
+                  f"{directory}")
     return (f"{sources.refound} of {plural(sources.cited, 'cited figure')} re-found on "
             f"{'its line' if sources.cited == 1 else 'their lines'} in {files}.")
 
