@@ -28,8 +28,8 @@ from .files import parsed_data, remember_data
 from .names import fold
 from .model import Change, Company, Kind, Metric, Missing, Source, Value, Why
 from .store import Store, default_root
-from .values import (Comparison, change_for, change_since, changes, convert, mark_unlike,
-                     series, value_of, years_available)
+from .values import (Comparison, change_for, change_since, changes, convert,
+                     mark_unlike_each_year, series, value_of, years_available)
 from .values import compare as compare_values
 from .values import show as show_values
 
@@ -212,13 +212,8 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
                           f"'{found.id}' ({found.name}){span}")
     # in each year, the values on another basis than the other companies' flagged (as
     # compare flags them); then every company's values in one pass of the checks
-    values = [c.value for found_changes in by_company.values() for c in found_changes]
-    places: dict[int, list[int]] = {}
-    for place, value in enumerate(values):
-        places.setdefault(value.year, []).append(place)
-    for held in places.values():
-        for place, value in zip(held, mark_unlike([values[p] for p in held])):
-            values[place] = value
+    values = mark_unlike_each_year([c.value for found_changes in by_company.values()
+                                    for c in found_changes])
     flagged = iter(flag_inconsistent(catalog, values))
     by_company = {company: [replace(c, value=next(flagged)) for c in found_changes]
                   for company, found_changes in by_company.items()}

@@ -130,6 +130,17 @@ def mark_unlike(values: list[Value]) -> list[Value]:
             else replace(value, flags=value.flags + ("basis_differs",)) for value in values]
 
 
+def mark_unlike_each_year(values: list[Value]) -> list[Value]:
+    """The values of one metric over several years (a company's once a year), each year's
+    marked by :func:`mark_unlike` among the values of that year, in the order given."""
+    years: dict[int, list[Value]] = {}
+    for value in values:
+        years.setdefault(value.year, []).append(value)
+    marked = {(value.company, value.year): value
+              for held in years.values() for value in mark_unlike(held)}
+    return [marked[(value.company, value.year)] for value in values]
+
+
 def choose_year(available: dict[str, list[int]], year: int | None, subject: str) -> YearChoice:
     """``year`` if some company has it, else the latest year every company has, else the
     latest any company has. ``available`` holds only companies with some year; ``subject``
