@@ -482,27 +482,9 @@ def test_a_conversion_is_said_after_the_notes_as_a_sentence_of_its_own(write) ->
             sources:
               r: {file: r.txt}
             kpis:
-              - {metric: ghg, label: GHG, unit: t, values: {2019: 1, 2020: {value: 2, notes: "Equals the parts."}, 2021: {value: 3, notes: no split}}, source: r, line: 1}
+              - {metric: ghg, label: GHG, unit: t, values: {2019: 1, 2020: {value: 2, notes: "Equals the parts."}, 2021: {value: 3, notes: no split}, 2022: {value: 4, notes: "範疇一加範疇二。"}}, source: r, line: 1}
         """)])
-    assert [reported(catalog, "co", "ghg", year).notes for year in (2019, 2020, 2021)] == [
+    assert [reported(catalog, "co", "ghg", year).notes for year in (2019, 2020, 2021, 2022)] == [
         "mass read as CO2e", "Equals the parts. Mass read as CO2e.",
-        "no split; mass read as CO2e"]
+        "no split; mass read as CO2e", "範疇一加範疇二。 Mass read as CO2e."]
 
-
-def test_a_conversion_after_a_chinese_full_stop_is_a_sentence_too(write) -> None:
-    from esgcmp.catalog import load_files
-    from esgcmp.derive import reported
-
-    catalog = load_files([write("zh.yaml", """
-        schema: 1
-        metrics:
-          ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
-        companies:
-          co:
-            name: Co
-            sources:
-              r: {file: r.txt}
-            kpis:
-              - {metric: ghg, label: GHG, unit: 噸, values: {2020: {value: 2, notes: "範疇一加範疇二。"}}, source: r, line: 1}
-        """)])
-    assert reported(catalog, "co", "ghg", 2020).notes == "範疇一加範疇二。 Mass read as CO2e."
