@@ -275,10 +275,8 @@ def _raise_broken_pipe() -> None:
 def _emit_all(reports: list[Report], fmt: Format, bom: bool = False) -> None:
     """Several reports (a framework code names several metrics) as one output."""
     if len(reports) == 1 or fmt not in (Format.csv, Format.json):
-        for number, report in enumerate(reports):
-            if number:  # a blank line before each report after the first
-                _write_between("\n")
-            _emit(report, fmt, bom)
+        for number, report in enumerate(reports):  # a blank line before each after the first
+            _emit(report, fmt, bom, before="\n" if number else "")
         return
     merged = Report(rows=[row for r in reports for row in r.rows],
                     columns=list(dict.fromkeys(c for r in reports for c in r.columns)),
@@ -291,7 +289,8 @@ class _OutputClosed(Exception):
     broken pipe into exit status 1, lets it through to main()."""
 
 
-def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
+def _emit(report: Report, fmt: Format, bom: bool = False, before: str = "") -> None:
+    """The report written out (or held for the pager), after the text ``before``."""
     paged = _pager() is not None
     stream: Any = io.StringIO() if paged else sys.stdout
     console = None
@@ -306,21 +305,12 @@ def _emit(report: Report, fmt: Format, bom: bool = False) -> None:
                               color_system=terminal.color_system, no_color=terminal.no_color)
         console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
     with _writing():
+        stream.write(before)
         render(report, fmt, stream, console=console, bom=bom)
         if paged:
             _PAGED.append(stream.getvalue())
         else:
             sys.stdout.flush()
-
-
-def _write_between(text: str) -> None:
-    """Text between two reports of one output, into the pager's buffer when paged."""
-    if _pager() is not None:
-        _PAGED.append(text)
-        return
-    with _writing():
-        sys.stdout.write(text)
-        sys.stdout.flush()
 
 
 def _terminal() -> bool:
