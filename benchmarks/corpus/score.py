@@ -1,0 +1,215 @@
+"""Score `esgcmp extract` on the unseen-layout corpus (benchmarks/corpus).
+
+Each table has a meta file beside it (``NAME.meta.toml``) listing every value of its
+tables by line, year and number. For each table, run ``esgcmp extract FILE --format
+json`` as a user would and compare. A value counts when line, year and number match
+(``1,234.50`` and ``1234.5`` are the same number). Recall: the annotated values found;
+precision: the values found that are annotated. Figures are summed per layout and per
+split (``tune`` / ``heldout``).
+
+Mapping: of the annotated values whose concept is a metric id of the built-in catalog
+and that were found, the share whose ``metric`` is that concept. For labels.toml, each
+label is read alone as a one-row table (``Indicator 2023`` / ``LABEL (UNIT) 1``): a label
+whose concept is a catalog metric should get that metric; a label marked ``none`` should
+get no existing metric (a proposed one, or none).
+
+Usage: python benchmarks/corpus/score.py [--split tune|heldout] [--files] [--check]
+                                         [--labels]
+--check only verifies the annotations: every expected value is printed on its line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+Key = tuple[int, int, Decimal]  # line, year, number
+
+
+def metas(split: str | None) -> list[tuple[Path, dict]]:
+    found = []
+    for path in sorted(HERE.glob("*/*.meta.toml")):
+        meta = tomllib.loads(path.read_text(encoding="utf-8"))
+        if split is None or meta["split"] == split:
+            found.append((path, meta))
+    return found
+
+
+def number(text: str) -> Decimal:
+    return Decimal(text).normalize()
+
+
+def printed_pattern(entry: dict) -> re.Pattern[str]:
+    """The value as it may be printed: thousands separators (comma, space, thin space)
+    between any digits, or the ``printed`` form the annotation gives."""
+    if "printed" in entry:
+        return re.compile(re.escape(entry["printed"]))
+    separated = r"[, \u2009\u00a0]?".join(re.escape(ch) for ch in entry["value"])
+    return re.compile(separated)
+
+
+def check(found: list[tuple[Path, dict]]) -> int:
+    bad = 0
+    for path, meta in found:
+        lines = (path.parent / meta["file"]).read_text(encoding="utf-8").split("\n")
+        for entry in meta["expected"]:
+            line = lines[entry["line"] - 1] if 0 < entry["line"] <= len(lines) else ""
+            if not printed_pattern(entry).search(line):
+                bad += 1
+                print(f"{path.name}: line {entry['line']}: {entry['value']!r} is not printed "
+                      f"there", file=sys.stderr)
+    print(f"{sum(len(m['expected']) for _, m in found)} values in {len(found)} tables, "
+          f"{bad} not found on their line")
+    return 1 if bad else 0
+
+
+def extract_rows(path: Path) -> list[dict]:
+    command = [sys.executable, "-m", "esgcmp", "extract", str(path), "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{path.name}: esgcmp exit {done.returncode}: {done.stderr.strip()}",
+              file=sys.stderr)
+        return []
+    return json.loads(done.stdout)
+
+
+def catalog_metrics() -> set[str]:
+    command = [sys.executable, "-m", "esgcmp", "metrics", "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return {row["metric"] for row in json.loads(done.stdout)}
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "n/a"
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.tables = self.gold = self.got = self.hit = 0
+        self.mapped = self.mapped_right = 0
+
+    def add(self, other: Tally) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def cells(self) -> str:
+        return (f"{self.tables} | {self.gold} | {self.got} | {self.hit} | "
+                f"{percent(self.hit, self.gold)} | {percent(self.hit, self.got)} | "
+                f"{self.mapped_right}/{self.mapped} |")
+
+
+def score_table(path: Path, meta: dict, metrics: set[str]) -> Tally:
+    rows = extract_rows(path.parent / meta["file"])
+    found: dict[Key, list[dict]] = defaultdict(list)
+    for row in rows:
+        found[(row["line"], row["year"], number(str(row["value"])))].append(row)
+    gold: dict[Key, set[str]] = defaultdict(set)
+    for entry in meta["expected"]:
+        gold[(entry["line"], entry["year"], number(entry["value"]))].add(entry["concept"])
+    tally = Tally()
+    tally.tables = 1
+    tally.gold, tally.got = len(gold), len(found)
+    tally.hit = len(gold.keys() & found.keys())
+    for key, concepts in gold.items():
+        # Equal keys in one table (zeros of one year on one line) can only be mapped
+        # when they state the same concept.
+        if key in found and len(concepts) == 1 and (concept := next(iter(concepts))) in metrics:
+            tally.mapped += 1
+            tally.mapped_right += any(row["metric"] == concept for row in found[key])
+    return tally
+
+
+def score_labels(metrics: set[str]) -> None:
+    labels = tomllib.loads((HERE / "labels.toml").read_text(encoding="utf-8"))["label"]
+
+    def metric_of(entry: dict) -> str:
+        label, unit = entry["label"], entry.get("unit", "")
+        row = f"{label} ({unit})" if unit and unit not in label else label
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "label.txt"
+            path.write_text(f"Indicator 2023\n{row} 1\n", encoding="utf-8")
+            rows = extract_rows(path)
+        return rows[0]["metric"] or "" if rows else "(not read)"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        got = list(pool.map(metric_of, labels))
+    stated = [(e, m) for e, m in zip(labels, got) if e["concept"] in metrics]
+    nones = [(e, m) for e, m in zip(labels, got) if e["concept"] == "none"]
+    right = sum(m == e["concept"] for e, m in stated)
+    kept_out = sum(m not in metrics for _, m in nones)
+    traps = [(e, m) for e, m in nones if "trap" in e]
+    print(f"\nLabels ({len(labels)} in labels.toml, each read alone as a one-row table):\n")
+    print("| labels | count | right | share |")
+    print("|---|---|---|---|")
+    print(f"| concept is a catalog metric: gets that metric | {len(stated)} | {right} | "
+          f"{percent(right, len(stated))} |")
+    print(f"| concept `none`: gets no existing metric | {len(nones)} | {kept_out} | "
+          f"{percent(kept_out, len(nones))} |")
+    print(f"| of those, traps | {len(traps)} | {sum(m not in metrics for _, m in traps)} | "
+          f"{percent(sum(m not in metrics for _, m in traps), len(traps))} |")
+    wrong = [(e, m) for e, m in stated if m != e["concept"]]
+    wrong += [(e, m) for e, m in nones if m in metrics]
+    for entry, metric in wrong:
+        print(f"  {entry['label']!r}: concept {entry['concept']}, esgcmp {metric or '-'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=("tune", "heldout"))
+    parser.add_argument("--files", action="store_true", help="one line per table too")
+    parser.add_argument("--check", action="store_true", help="only check the annotations")
+    parser.add_argument("--labels", action="store_true", help="also score labels.toml")
+    args = parser.parse_args()
+    found = metas(args.split)
+    if args.check:
+        return check(found)
+    metrics = catalog_metrics()
+    by_layout: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    per_file = []
+    for path, meta in found:
+        tally = score_table(path, meta, metrics)
+        per_file.append((path, meta, tally))
+        by_layout[(meta["layout"], meta["split"])].add(tally)
+    head = ("| tables | values | extracted | matched | recall | precision | "
+            "mapped right |")
+    rule = "|---|---|---|---|---|---|---|"
+    print("Per layout and split:\n")
+    print("| layout | split " + head)
+    print("|---|---" + rule)
+    for (layout, split), tally in sorted(by_layout.items()):
+        print(f"| {layout} | {split} | {tally.cells()}")
+    for split in ("tune", "heldout"):
+        total = Tally()
+        for (_, s), tally in by_layout.items():
+            if s == split:
+                total.add(tally)
+        if total.tables:
+            print(f"| all | {split} | {total.cells()}")
+    total = Tally()
+    for tally in by_layout.values():
+        total.add(tally)
+    print(f"| all | all | {total.cells()}")
+    if args.files:
+        print("\nPer table:\n")
+        print("| table | layout | split " + head)
+        print("|---|---|---" + rule)
+        for path, meta, tally in per_file:
+            print(f"| {meta['file']} | {meta['layout']} | {meta['split']} | {tally.cells()}")
+    if args.labels:
+        score_labels(metrics)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
