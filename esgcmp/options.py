@@ -1,0 +1,164 @@
+"""The options several commands share, declared once, and their parsing into typed
+values: a bad value is a usage error (exit 2) that names the option."""
+
+# No postponed annotations here: typer reads every option's type when the command is
+# made, and evaluating the annotations' text then (compiling each) costs more than
+# evaluating them once at import.
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .errors import UsageError
+from .model import ElectricityBasis
+from .output import Format
+from . import pager
+
+CatalogOption = Annotated[Optional[list[str]], typer.Option(
+    "--catalog", help="A user catalog file or directory of them, layered over the built-in "
+                      "catalog (repeatable; also ESGCMP_CATALOG, paths separated by "
+                      "the OS path separator, : on Linux and macOS).", show_default=False)]
+NoBuiltinOption = Annotated[bool, typer.Option(
+    "--no-builtin", help="Leave out the built-in catalog: read only --catalog and "
+                         "ESGCMP_CATALOG.")]
+FormatOption = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="Output format; default: table on a terminal, plain otherwise.",
+    show_default=False, case_sensitive=False)]
+BomOption = Annotated[bool, typer.Option(
+    "--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel keeps Chinese text.")]
+BasisOption = Annotated[ElectricityBasis, typer.Option(
+    "--basis", help="Electricity basis of a derived energy total: calorific "
+                    "(0.1229 kgce/kWh, GB/T 2589) or generation (needs --kgce-per-kwh).",
+    case_sensitive=False)]
+CoefficientOption = Annotated[Optional[str], typer.Option(
+    "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
+                           "e.g. 0.3 (the average coal use of thermal power supply in that year).",
+    show_default=False, metavar="NUMBER")]
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="One row per company, a column per year (or per metric), units in the "
+                   "headings: for a spreadsheet.")]
+PartialOption = Annotated[bool, typer.Option(
+    "--partial", help="Derive an energy total even when a component it requires "
+                      "(electricity) is never reported; such a sum is flagged partial.")]
+
+
+def decimal(text: str, option: str, low: Decimal | None = None,
+            high: Decimal | None = None) -> Decimal:
+    """A finite number inside the open range (low, high), or a usage error."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"'{text}' is not a number", param_hint=option) from None
+    if not number.is_finite():
+        raise typer.BadParameter(f"'{text}' is not a finite number", param_hint=option)
+    if low is not None and high is not None and not low < number < high:
+        raise typer.BadParameter(f"{text} is not between {low} and {high}", param_hint=option)
+    return number
+
+
+def _coefficient(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    from .derive import rules
+
+    low, high = rules().energy.generation_range
+    return decimal(text, "'--kgce-per-kwh'", low, high)
+
+
+def output_format(requested: Format | None, bom: bool = False) -> Format:
+    """The format asked for, else a table on a terminal and plain text otherwise."""
+    chosen = requested
+    if chosen is None:
+        chosen = Format.table if pager.terminal() else Format.plain
+    bom_for(bom, chosen.value)
+    return chosen
+
+
+def bom_for(bom: bool, fmt: str) -> None:
+    """--bom belongs to CSV output only."""
+    if bom and fmt != "csv":
+        raise UsageError(f"--bom applies to CSV only, not to {fmt} output",
+                         fix="add --format csv, or leave out --bom")
+
+
+def chart_for(chart: bool, chosen: Format) -> None:
+    """--chart draws in the human formats only."""
+    if chart and chosen in (Format.csv, Format.json):
+        raise UsageError(f"--chart draws bars in table, plain and markdown output, not in "
+                         f"{chosen.value}", fix="leave out --chart")
+
+
+def energy_basis(name: ElectricityBasis, coefficient: str | None,
+                 partial: bool = False):  # -> derive.EnergyBasis
+    """--basis, --kgce-per-kwh and --partial as the basis of derived energy totals."""
+    from .derive import EnergyBasis
+
+    value = _coefficient(coefficient)
+    if value is not None and name is ElectricityBasis.calorific:
+        raise UsageError("--kgce-per-kwh applies to --basis generation only",
+                         fix="add --basis generation")
+    if value is None and name is ElectricityBasis.generation:
+        raise UsageError("the generation-equivalent basis needs the year's coefficient",
+                         fix="add --kgce-per-kwh, e.g. --kgce-per-kwh 0.3")
+    return EnergyBasis(electricity=name, kgce_per_kwh=value, partial=partial)
+
+
+def basis_applies(data: Any, names: list[str], basis: ElectricityBasis,
+                  coefficient: str | None, partial: bool) -> None:
+    """--basis, --kgce-per-kwh and --partial change derived energy totals only: with
+    metrics of which none is one, they would be ignored, so they are refused."""
+    from .derive import is_derivable
+
+    if basis is ElectricityBasis.calorific and coefficient is None and not partial:
+        return
+    metrics = [m.id for name in names for m in data.resolve_metrics(name)]
+    if not any(is_derivable(m) for m in metrics):
+        given = [option for option, used in (("--basis", basis is not ElectricityBasis.calorific),
+                                             ("--kgce-per-kwh", coefficient is not None),
+                                             ("--partial", partial)) if used]
+        named = list(dict.fromkeys(metrics))
+        raise UsageError(f"{' and '.join(given)} change{'s' if len(given) == 1 else ''} "
+                         f"derived energy totals only; {', '.join(named)} "
+                         f"{'is not one' if len(named) == 1 else 'are none'}",
+                         fix=f"leave out {' and '.join(given)}")
+
+
+def years(text: str | None, year: int | None) -> list[int | None]:
+    """--years as a list of years (a range 2018-2020 or a list 2018,2020); [--year]
+    without it."""
+    if text is None:
+        return [year]
+    if year is not None:
+        raise UsageError("--year and --years together", fix="give one of them")
+    try:
+        if re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", text):
+            first, last = (int(part) for part in text.split("-"))
+            found = list(range(first, last + 1))
+        else:
+            found = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        found = []
+    if not found or any(not 1900 <= y <= 2100 for y in found):
+        raise typer.BadParameter(f"'{text}' is not a range such as 2018-2020 or a list such "
+                                 "as 2018,2020", param_hint="'--years'")
+    return list(dict.fromkeys(found))
+
+
+def folder(name: str | None, option: str) -> Path | None:
+    """An existing directory named by an option, or a usage error."""
+    if name is None:
+        return None
+    if not name.strip():
+        raise typer.BadParameter("'' names no folder", param_hint=option)
+    try:
+        if Path(name).is_dir():
+            return Path(name)
+        exists = Path(name).exists()
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read '{name}' ({exc.strerror})",
+                                 param_hint=option) from None
+    raise typer.BadParameter(f"'{name}' {'is not a folder' if exists else 'does not exist'}",
+                             param_hint=option)
