@@ -20,11 +20,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import completion, draftfile, options
+from . import completion, draftfile
 from .errors import CatalogError, ExitCode, UsageError
-from .model import ElectricityBasis, Framework
-from .options import (BasisOption, BomOption, CatalogOption, CoefficientOption, FormatOption,
-                      NoBuiltinOption, PartialOption, WideOption)
+from .model import Framework
+from .options import Options, bom_for, chart_for, decimal, shared_options
+from .options import folder as folder_from
+from .options import years as years_from
 from .output import Format
 from .pager import write
 from .runner import Run, execute, reading, warn
@@ -72,8 +73,9 @@ def _main(
 
 
 @app.command()
+@shared_options(wide=True, basis=True)
 def show(
-    ctx: typer.Context,
+    options: Options,
     company: Annotated[str, typer.Argument(help="Company id, name, Chinese name, alias or "
                                                 "ticker (case-insensitive).",
                                            autocompletion=completion.company)],
@@ -84,38 +86,31 @@ def show(
     framework: Annotated[Optional[Framework], typer.Option(
         "--framework", help="Order by framework code instead of category: hkex or gri.",
         case_sensitive=False, show_default=False)] = None,
-    wide: WideOption = False,
-    fmt: FormatOption = None,
-    basis: BasisOption = ElectricityBasis.calorific,
-    kgce_per_kwh: CoefficientOption = None,
-    partial: PartialOption = False,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Every KPI of one company and year, by category, with the value and unit as printed and the source file and line."""  # noqa: E501
     from . import api
     from .views import show_report
 
-    chosen = options.output_format(fmt, bom)
-    if wide and (change or framework is not None):
+    chosen = options.output_format()
+    if options.wide and (change or framework is not None):
         raise UsageError("--wide lays out values only, not with --change or --framework",
                          fix="leave out --wide, or the others")
-    energy_basis = options.energy_basis(basis, kgce_per_kwh, partial)
-    data = ctx.obj.catalog(catalog, no_builtin)
+    energy_basis = options.energy_basis()
+    data = options.catalog()
     result = api.show(data, company, year, energy_basis, with_changes=change)
     report = show_report(result.values, data, result.company.id, year, changes=result.changes,
                          framework=framework)
-    if wide:
+    if options.wide:
         from .views import wide_report
 
         report = wide_report([report], "metric", report.title)
-    ctx.obj.output.emit(report, chosen, bom)
+    options.emit(report, chosen)
 
 
 @app.command()
+@shared_options(wide=True, basis=True)
 def compare(
-    ctx: typer.Context,
+    options: Options,
     metric: Annotated[str, typer.Argument(help="Metric id, name or framework code, e.g. "
                                                "energy, ghg, water, A1.2.",
                                           autocompletion=completion.metric)],
@@ -143,39 +138,31 @@ def compare(
     years: Annotated[Optional[str], typer.Option(
         "--years", help="Several years: a range 2018-2020 or a list 2018,2020 (not with "
                         "--year).", show_default=False, metavar="YEARS")] = None,
-    wide: WideOption = False,
-    fmt: FormatOption = None,
-    basis: BasisOption = ElectricityBasis.calorific,
-    kgce_per_kwh: CoefficientOption = None,
-    partial: PartialOption = False,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """One row per company for a metric, in one unit, largest first (with --per, smallest intensity first); companies that did not report it are listed as such."""  # noqa: E501
     from . import api
     from .views import compare_report, intensity_report
 
-    chosen = options.output_format(fmt, bom)
-    options.chart_for(chart, chosen)
+    chosen = options.output_format()
+    chart_for(chart, chosen)
     if per is not None and change:
         raise UsageError("--change does not apply to an intensity (--per)",
                          fix="leave out --change, or --per")
     if since is not None and not change:
         raise UsageError("--from applies with --change only", fix="add --change")
-    chosen_years = options.years(years, year)
+    chosen_years = years_from(years, year)
     names = [name.strip() for name in metric.split(",") if name.strip()]
     if not names:
         raise typer.BadParameter(f"'{metric}' names no metric", param_hint="'METRIC'")
-    if wide and (per is not None or change or chart):
+    if options.wide and (per is not None or change or chart):
         raise UsageError("--wide lays out values only, not with --per, --change or --chart",
                          fix="leave out --wide, or the others")
-    if wide and len(chosen_years) < 2 and len(names) < 2:
+    if options.wide and len(chosen_years) < 2 and len(names) < 2:
         raise UsageError("--wide needs several years (--years) or several metrics (ghg,water)",
                          fix="add --years 2018-2020, or name more metrics")
-    energy_basis = options.energy_basis(basis, kgce_per_kwh, partial)
-    data = ctx.obj.catalog(catalog, no_builtin)
-    options.basis_applies(data, names + ([per] if per else []), basis, kgce_per_kwh, partial)
+    energy_basis = options.energy_basis()
+    data = options.catalog()
+    options.basis_applies(data, names + ([per] if per else []))
     ascii_chart = chosen is not Format.table
     reports = []
     for name in names:
@@ -193,17 +180,18 @@ def compare(
                                                       companies=company, unit=unit,
                                                       basis=energy_basis, with_changes=change,
                                                       since=since)]
-    if wide:
+    if options.wide:
         from .views import wide_report
 
         across = "year" if len(names) == 1 and len(chosen_years) > 1 else "metric"
         reports = [wide_report(reports, across, f"{', '.join(names)}, one row per company")]
-    ctx.obj.output.emit_all(reports, chosen, bom)
+    options.emit_all(reports, chosen)
 
 
 @app.command()
+@shared_options(wide=True, basis=True)
 def trend(
-    ctx: typer.Context,
+    options: Options,
     names: Annotated[list[str], typer.Argument(
         help="The metric (id, name or framework code). The older form 'trend COMPANY... "
              "METRIC' still works.", metavar="METRIC", show_default=False,
@@ -227,58 +215,51 @@ def trend(
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as bars in plain and markdown output too (a "
                         "terminal table always has them).")] = False,
-    wide: WideOption = False,
-    fmt: FormatOption = None,
-    basis: BasisOption = ElectricityBasis.calorific,
-    kgce_per_kwh: CoefficientOption = None,
-    partial: PartialOption = False,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """A metric over all reported years for every company (or those named with -c), with year-over-year change, bars on a terminal, and with --from the change since a base year and its CAGR."""  # noqa: E501
     from . import api
     from .views import trend_report
 
-    chosen = options.output_format(fmt, bom)
-    options.chart_for(chart, chosen)
+    chosen = options.output_format()
+    chart_for(chart, chosen)
     if len(names) > 1 and company:
         raise UsageError("name the companies either with -c or before the metric, not both",
                          fix=f"esgcmp trend {names[-1]} -c ...")
     if first is not None and last is not None and first >= last:
         raise UsageError(f"--from {first} is not before --to {last}",
                          fix="give an earlier --from or a later --to")
-    energy_basis = options.energy_basis(basis, kgce_per_kwh, partial)
-    data = ctx.obj.catalog(catalog, no_builtin)
-    if wide and (chart or first is not None):
+    energy_basis = options.energy_basis()
+    data = options.catalog()
+    if options.wide and (chart or first is not None):
         raise UsageError("--wide lays out values only, not with --chart or --from",
                          fix="leave out --wide, or the others")
-    options.basis_applies(data, names[-1:] + ([per] if per else []), basis, kgce_per_kwh,
-                          partial)
+    options.basis_applies(data, names[-1:] + ([per] if per else []))
     if per is not None:
-        if wide or chart or first is not None:
+        if options.wide or chart or first is not None:
             raise UsageError("--per gives the intensity's own table: not with --wide, --chart "
                              "or --from", fix="leave out --per, or the others")
         from .views import intensity_trend_report
 
-        ctx.obj.output.emit(intensity_trend_report(api.intensity_trend(
+        options.emit(intensity_trend_report(api.intensity_trend(
             data, names[:-1] or company, names[-1], per, unit=unit, basis=energy_basis,
-            last=last), data), chosen, bom)
+            last=last), data), chosen)
         return
+    wide = options.wide
     result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
                        first=first, last=last)
     report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,
                           ascii_chart=chosen is not Format.table)
-    if wide:
+    if options.wide:
         from .views import wide_report
 
         report = wide_report([report], "year", report.title)
-    ctx.obj.output.emit(report, chosen, bom)
+    options.emit(report, chosen)
 
 
 @app.command()
+@shared_options()
 def metrics(
-    ctx: typer.Context,
+    options: Options,
     query: Annotated[Optional[str], typer.Argument(
         help="Only the metrics whose id, name, Chinese name (either script), aliases, "
              "framework codes (A1.2, an aspect such as A1, GRI 305) or printed labels "
@@ -287,31 +268,30 @@ def metrics(
         "--framework", help="Only the metrics with a code of this framework (hkex or gri), "
                             "in the order of their codes.", case_sensitive=False,
         show_default=False)] = None,
-    fmt: FormatOption = None, bom: BomOption = False,
-    catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False,
 ) -> None:
     """The metrics the catalog defines, or those matching QUERY: id, names, category, unit, framework codes."""  # noqa: E501
     from . import api
     from .views import metrics_report
 
-    chosen = options.output_format(fmt, bom)
-    data = ctx.obj.catalog(catalog, no_builtin)
-    ctx.obj.output.emit(metrics_report(data, api.metrics(data, query), framework), chosen, bom)
+    chosen = options.output_format()
+    data = options.catalog()
+    options.emit(metrics_report(data, api.metrics(data, query), framework), chosen)
 
 
 @app.command()
-def companies(ctx: typer.Context, fmt: FormatOption = None, bom: BomOption = False,
-              catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False) -> None:
+@shared_options()
+def companies(options: Options) -> None:
     """The companies the catalog holds: names, aliases, group structure, years."""
     from .views import companies_report
 
-    chosen = options.output_format(fmt, bom)
-    ctx.obj.output.emit(companies_report(ctx.obj.catalog(catalog, no_builtin)), chosen, bom)
+    chosen = options.output_format()
+    options.emit(companies_report(options.catalog()), chosen)
 
 
 @app.command()
+@shared_options(basis=True)
 def source(
-    ctx: typer.Context,
+    options: Options,
     company: Annotated[str, typer.Argument(help="Company id, name, alias or ticker.",
                                            autocompletion=completion.company)],
     metric: Annotated[str, typer.Argument(help="Metric id or name.",
@@ -323,29 +303,22 @@ def source(
     context: Annotated[int, typer.Option(
         "--context", "-C", help="Lines shown before and after a cited line.", min=0,
         max=50)] = 2,
-    fmt: FormatOption = None,
-    basis: BasisOption = ElectricityBasis.calorific,
-    kgce_per_kwh: CoefficientOption = None,
-    partial: PartialOption = False,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """The report lines a value is printed on (a derived total: its inputs'), with the lines around them and the printed value marked, when the reports are at hand."""  # noqa: E501
     from . import api
     from .errors import NoDataError
     from .views import missing_message, source_reports
 
-    chosen = options.output_format(fmt, bom)
-    folder = options.folder(sources if sources is not None else os.environ.get("ESGCMP_SOURCES")
-                     or None, "'--sources'" if sources is not None else "ESGCMP_SOURCES")
-    energy_basis = options.energy_basis(basis, kgce_per_kwh, partial)
-    data = ctx.obj.catalog(catalog, no_builtin)
-    options.basis_applies(data, [metric], basis, kgce_per_kwh, partial)
+    chosen = options.output_format()
+    folder = folder_from(sources if sources is not None else os.environ.get("ESGCMP_SOURCES")
+                         or None, "'--sources'" if sources is not None else "ESGCMP_SOURCES")
+    energy_basis = options.energy_basis()
+    data = options.catalog()
+    options.basis_applies(data, [metric])
     result = api.source(data, company, metric, year, folder, context, energy_basis)
     if not result.quotes:
         raise NoDataError(missing_message(result.value, data, metric))
-    ctx.obj.output.emit_all(source_reports(result, data), chosen, bom)
+    options.emit_all(source_reports(result, data), chosen)
     for quote in result.quotes:
         if quote.problem:
             warn(f"{quote.source.file}:{quote.line}: {quote.problem}")
@@ -361,8 +334,9 @@ class ExportFormat(str, Enum):
 
 
 @app.command()
+@shared_options(fmt=False, basis=True)
 def export(
-    ctx: typer.Context,
+    options: Options,
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
@@ -377,58 +351,47 @@ def export(
                           "are printed), each of kind 'derived'.")] = False,
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="csv or json.", case_sensitive=False)] = ExportFormat.csv,
-    basis: BasisOption = ElectricityBasis.calorific,
-    kgce_per_kwh: CoefficientOption = None,
-    partial: PartialOption = False,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Every value of the catalog (or of the companies, metrics and years named) as one tidy long CSV or JSON table: normalised and as printed, with basis, flags and source."""  # noqa: E501
     from . import api
     from .views import export_report
 
-    chosen = Format(fmt.value)
-    options.bom_for(bom, chosen.value)
-    if not derived and (basis is not ElectricityBasis.calorific or kgce_per_kwh or partial):
+    chosen = options.output_format(Format(fmt.value))
+    if not derived and options.basis_given():
         raise UsageError("--basis, --kgce-per-kwh and --partial apply to derived totals",
                          fix="add --derived")
-    energy_basis = options.energy_basis(basis, kgce_per_kwh, partial)
-    data = ctx.obj.catalog(catalog, no_builtin)
+    energy_basis = options.energy_basis()
+    data = options.catalog()
     values = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
-    ctx.obj.output.emit(export_report(values, data), chosen, bom)
+    options.emit(export_report(values, data), chosen)
 
 
 @app.command()
+@shared_options()
 def check(
-    ctx: typer.Context,
+    options: Options,
     sources: Annotated[Optional[str], typer.Option(
         "--sources", help="Folder of the source report files: also re-find every value on "
                           "its cited line.", show_default=False)] = None,
     jump: Annotated[str, typer.Option(
         "--jump", help="Flag year-over-year changes larger than this fraction.",
         metavar="FRACTION")] = "0.5",
-    fmt: FormatOption = None,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Check the catalog: schema, units, totals against parts, reported ratios against recomputation, plausibility; exit 1 on errors."""  # noqa: E501
     from . import api
     from .views import check_report
 
-    chosen = options.output_format(fmt, bom)
-    threshold = options.decimal(jump, "'--jump'")
+    chosen = options.output_format()
+    threshold = decimal(jump, "'--jump'")
     if threshold < 0:
         raise typer.BadParameter(f"{jump} is negative; give a fraction such as 0.5",
                                  param_hint="'--jump'")
-    folder = options.folder(sources, "'--sources'")
-    session = ctx.obj.session(catalog, no_builtin)
+    folder = folder_from(sources, "'--sources'")
+    session = options.session()
     with reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
     result = api.check(session, folder, threshold)
-    ctx.obj.output.emit(check_report(result.findings, result.files, result.sources, folder),
-                        chosen, bom)
+    options.emit(check_report(result.findings, result.files, result.sources, folder), chosen)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
 
@@ -440,8 +403,9 @@ class ExtractFormat(str, Enum):
 
 
 @app.command()
+@shared_options(fmt=False)
 def extract(
-    ctx: typer.Context,
+    options: Options,
     report: Annotated[str, typer.Argument(
         help="The report as plain text (UTF-8), e.g. from 'pdftotext -layout report.pdf'.",
         show_default=False)],
@@ -471,14 +435,11 @@ def extract(
         "--year", help="With --prose: the year a sentence's figure is for when the sentence "
                        "names none. Default: the year the report names most.",
         show_default=False, min=1900, max=2099)] = None,
-    bom: BomOption = False,
-    catalog: CatalogOption = None,
-    no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Read a report's KPI tables (and with --prose its sentences) into a draft catalog, every value with its line."""  # noqa: E501
     from . import api
 
-    options.bom_for(bom, fmt.value)
+    bom_for(options.bom, fmt.value)
     if year is not None and not prose:
         raise UsageError("--year applies with --prose only", fix="add --prose, or leave "
                                                                    "out --year")
@@ -486,7 +447,7 @@ def extract(
         raise typer.BadParameter("'' names no file", param_hint="'REPORT'")
     path = Path(report)
     target = draftfile.output_path(output, force, path)
-    data = ctx.obj.catalog(catalog, no_builtin)
+    data = options.catalog()
     company_id, company_name = draftfile.draft_company(data, company, name, path)
     source = (draftfile.draft_id(source_id, "'--source-id'") if source_id
               else draftfile.slug(path.stem, "report"))
@@ -498,7 +459,7 @@ def extract(
         from .views import extract_report
 
         rows = extract_report(result.draft, result.report.name)
-        text = to_csv(rows, bom=bom) if fmt is ExtractFormat.csv else to_json(rows)
+        text = to_csv(rows, bom=options.bom) if fmt is ExtractFormat.csv else to_json(rows)
     if target is None:
         write(text)
     else:

@@ -1,11 +1,19 @@
 """The options several commands share, declared once, and their parsing into typed
-values: a bad value is a usage error (exit 2) that names the option."""
+values: a bad value is a usage error (exit 2) that names the option.
+
+:func:`shared_options` adds them to a command after its own options (as sqlite-utils'
+``@output_options`` does) and hands the command one :class:`Options` object, which also
+opens the catalog and writes the output of the run.
+"""
 
 # No postponed annotations here: typer reads every option's type when the command is
 # made, and evaluating the annotations' text then (compiling each) costs more than
 # evaluating them once at import.
 
+import functools
+import inspect
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -16,6 +24,8 @@ from .errors import UsageError
 from .model import ElectricityBasis
 from .output import Format
 from . import pager
+from .output import Report
+from .runner import Run
 
 CatalogOption = Annotated[Optional[list[str]], typer.Option(
     "--catalog", help="A user catalog file or directory of them, layered over the built-in "
@@ -162,3 +172,92 @@ def folder(name: str | None, option: str) -> Path | None:
                                  param_hint=option) from None
     raise typer.BadParameter(f"'{name}' {'is not a folder' if exists else 'does not exist'}",
                              param_hint=option)
+
+
+class Options:
+    """The shared options of one command, and the run they belong to."""
+
+    def __init__(self, run: Run, catalog: list[str] | None = None, no_builtin: bool = False,
+                 fmt: Format | None = None, bom: bool = False, wide: bool = False,
+                 basis: ElectricityBasis = ElectricityBasis.calorific,
+                 kgce_per_kwh: str | None = None, partial: bool = False) -> None:
+        self.run = run
+        self.catalogs = catalog
+        self.no_builtin = no_builtin
+        self.format = fmt
+        self.bom = bom
+        self.wide = wide
+        self.basis = basis
+        self.kgce_per_kwh = kgce_per_kwh
+        self.partial = partial
+
+    def output_format(self, requested: Format | None = None) -> Format:
+        """--format (or the format a command takes in its own option), else a table on a
+        terminal and plain text otherwise; --bom with CSV only."""
+        return output_format(requested or self.format, self.bom)
+
+    def energy_basis(self):  # -> derive.EnergyBasis
+        return energy_basis(self.basis, self.kgce_per_kwh, self.partial)
+
+    def basis_applies(self, data: Any, names: list[str]) -> None:
+        basis_applies(data, names, self.basis, self.kgce_per_kwh, self.partial)
+
+    def basis_given(self) -> bool:
+        """--basis, --kgce-per-kwh or --partial is given."""
+        return (self.basis is not ElectricityBasis.calorific or bool(self.kgce_per_kwh)
+                or self.partial)
+
+    def session(self):  # -> api.Session
+        return self.run.session(self.catalogs, self.no_builtin)
+
+    def catalog(self):  # -> Catalog
+        return self.run.catalog(self.catalogs, self.no_builtin)
+
+    def emit(self, report: Report, fmt: Format) -> None:
+        self.run.output.emit(report, fmt, self.bom)
+
+    def emit_all(self, reports: list[Report], fmt: Format) -> None:
+        self.run.output.emit_all(reports, fmt, self.bom)
+
+
+# The shared options in the order every command lists them, after its own: the name of
+# the command's parameter (and of Options' argument), its type and option, its default.
+_WIDE = [("wide", WideOption, False)]
+_FORMAT = [("fmt", FormatOption, None)]
+_BASIS = [("basis", BasisOption, ElectricityBasis.calorific),
+          ("kgce_per_kwh", CoefficientOption, None), ("partial", PartialOption, False)]
+_ALWAYS = [("bom", BomOption, False), ("catalog", CatalogOption, None),
+           ("no_builtin", NoBuiltinOption, False)]
+
+
+def shared_options(*, wide: bool = False, fmt: bool = True,
+                   basis: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the shared options to a command (--bom, --catalog and --no-builtin always;
+    --wide, --format and the energy basis when asked) and hand it one Options object as
+    its parameter ``options``."""
+    added = [*(_WIDE if wide else []), *(_FORMAT if fmt else []), *(_BASIS if basis else []),
+             *_ALWAYS]
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(command)
+        own = [p for p in signature.parameters.values() if p.name != "options"]
+        parameters = [
+            inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=typer.Context),
+            *own,
+            *(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=annotation, default=default)
+              for name, annotation, default in added)]
+
+        @functools.wraps(command)
+        def with_options(ctx: typer.Context, **given: Any) -> Any:
+            shared = {name: given.pop(name) for name, _annotation, _default in added}
+            return command(**given, options=Options(ctx.ensure_object(Run), **shared))
+
+        # typer reads a command's options from its signature and annotations
+        with_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=parameters)
+        with_options.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_options
+
+    return decorate
