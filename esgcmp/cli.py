@@ -87,7 +87,11 @@ def show(
         "--framework", help="Order by framework code instead of category: hkex or gri.",
         case_sensitive=False, show_default=False)] = None,
 ) -> None:
-    """Every KPI of one company and year, by category, with the value and unit as printed and the source file and line."""  # noqa: E501
+    """Every KPI of one company and year, by category, with the value and unit as printed and
+    the source file and line.
+
+    Example: esgcmp show china-unicom 2020 --change
+    """
     from . import api
     from .views import show_report
 
@@ -139,7 +143,11 @@ def compare(
         "--years", help="Several years: a range 2018-2020 or a list 2018,2020 (not with "
                         "--year).", show_default=False, metavar="YEARS")] = None,
 ) -> None:
-    """One row per company for a metric, in one unit, largest first (with --per, smallest intensity first); companies that did not report it are listed as such."""  # noqa: E501
+    """One row per company for a metric, in one unit, largest first (with --per, smallest intensity
+    first); companies that did not report it are listed as such.
+
+    Example: esgcmp compare ghg --year 2019 --unit MtCO2e
+    """
     from . import api
     from .views import compare_report, intensity_report
 
@@ -216,7 +224,12 @@ def trend(
         "--chart", help="Draw the values as bars in plain and markdown output too (a "
                         "terminal table always has them).")] = False,
 ) -> None:
-    """A metric over all reported years for every company (or those named with -c), with year-over-year change, bars on a terminal, and with --from the change since a base year and its CAGR."""  # noqa: E501
+    """A metric over all reported years for every company (or those named with -c), with
+    year-over-year change, bars on a terminal, and with --from the change since a base year and
+    its CAGR.
+
+    Example: esgcmp trend ghg --from 2018 --to 2020
+    """
     from . import api
     from .views import trend_report
 
@@ -269,7 +282,11 @@ def metrics(
                             "in the order of their codes.", case_sensitive=False,
         show_default=False)] = None,
 ) -> None:
-    """The metrics the catalog defines, or those matching QUERY: id, names, category, unit, framework codes."""  # noqa: E501
+    """The metrics the catalog defines, or those matching QUERY: id, names, category, unit,
+    framework codes.
+
+    Example: esgcmp metrics ghg --framework gri
+    """
     from . import api
     from .views import metrics_report
 
@@ -281,7 +298,10 @@ def metrics(
 @app.command()
 @shared_options()
 def companies(options: Options) -> None:
-    """The companies the catalog holds: names, aliases, group structure, years."""
+    """The companies the catalog holds: names, aliases, group structure, years.
+
+    Example: esgcmp companies --format csv
+    """
     from .views import companies_report
 
     chosen = options.output_format()
@@ -304,7 +324,11 @@ def source(
         "--context", "-C", help="Lines shown before and after a cited line.", min=0,
         max=50)] = 2,
 ) -> None:
-    """The report lines a value is printed on (a derived total: its inputs'), with the lines around them and the printed value marked, when the reports are at hand."""  # noqa: E501
+    """The report lines a value is printed on (a derived total: its inputs'), with the lines around
+    them and the printed value marked, when the reports are at hand.
+
+    Example: esgcmp source unicom ghg 2020 --context 1
+    """
     from . import api
     from .errors import NoDataError
     from .views import missing_message, source_reports
@@ -352,7 +376,11 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="csv or json.", case_sensitive=False)] = ExportFormat.csv,
 ) -> None:
-    """Every value of the catalog (or of the companies, metrics and years named) as one tidy long CSV or JSON table: normalised and as printed, with basis, flags and source."""  # noqa: E501
+    """Every value of the catalog (or of the companies, metrics and years named) as one tidy
+    long CSV or JSON table: normalised and as printed, with basis, flags and source.
+
+    Example: esgcmp export --company china-unicom --year 2020 --derived
+    """
     from . import api
     from .views import export_report
 
@@ -377,7 +405,11 @@ def check(
         "--jump", help="Flag year-over-year changes larger than this fraction.",
         metavar="FRACTION")] = "0.5",
 ) -> None:
-    """Check the catalog: schema, units, totals against parts, reported ratios against recomputation, plausibility; exit 1 on errors."""  # noqa: E501
+    """Check the catalog: schema, units, totals against parts, reported ratios against
+    recomputation, plausibility; exit 1 on errors.
+
+    Example: esgcmp check --jump 0.8
+    """
     from . import api
     from .views import check_report
 
@@ -436,7 +468,11 @@ def extract(
                        "names none. Default: the year the report names most.",
         show_default=False, min=1900, max=2099)] = None,
 ) -> None:
-    """Read a report's KPI tables (and with --prose its sentences) into a draft catalog, every value with its line."""  # noqa: E501
+    """Read a report's KPI tables (and with --prose its sentences) into a draft catalog, every value
+    with its line.
+
+    Example: esgcmp extract acme-esg-2020.txt --company acme --name "Acme Telecom" -o acme.yaml
+    """
     from . import api
 
     bom_for(options.bom, fmt.value)
