@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
@@ -109,31 +109,12 @@ def execute(app: typer.Typer, argv: list[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the exit
         return fail("cannot write the output: standard output is closed", ExitCode.OUTPUT)
     try:
-        return _finish(run, app, _command_for(app, args), args)
+        return _finish(run, typer.main.get_command(app), args)
     finally:
         run.warn_about_the_store()
 
 
-def _command_for(app: typer.Typer, args: list[str]) -> Any:
-    """The command line's click command, made with only the subcommand the arguments name
-    when they name one (making every command's options takes longer than most commands
-    take to run); with all of them for help, completion and anything else."""
-    import copy
-
-    name = next((arg for arg in args if not arg.startswith("-")), None)
-    chosen = [info for info in app.registered_commands if _command_name(info) == name]
-    if not chosen or any(key.endswith("_COMPLETE") for key in os.environ):
-        return typer.main.get_command(app)
-    only = copy.copy(app)
-    only.registered_commands = chosen
-    return typer.main.get_command(only)
-
-
-def _command_name(info: Any) -> str:
-    return info.name or info.callback.__name__.replace("_", "-")
-
-
-def _finish(run: Run, app: typer.Typer, command: Any, args: list[str]) -> int:
+def _finish(run: Run, command: Any, args: list[str]) -> int:
     try:
         result = command.main(args=args, prog_name="esgcmp", standalone_mode=False, obj=run)
         if result == ExitCode.INTERRUPTED:  # typer's word for a KeyboardInterrupt
@@ -154,8 +135,7 @@ def _finish(run: Run, app: typer.Typer, command: Any, args: list[str]) -> int:
             hint = f" (see '{ctx.command_path} --help')"
         message = exc.format_message()  # type: ignore[attr-defined]
         if type(exc).__name__ == "NoSuchOption" and ctx is not None:
-            message = _not_here(typer.main.get_command(app), getattr(exc, "option_name", ""),
-                                ctx) or message
+            message = _not_here(command, getattr(exc, "option_name", ""), ctx) or message
         return fail(message + hint, ExitCode.USAGE)
     except ClickException as exc:
         if run.debug:
@@ -198,3 +178,15 @@ def _not_here(root: Any, option: str, ctx: Any) -> str:
 def _internal(exc: BaseException) -> int:
     return fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the "
                 "output of the same command run with --debug", ExitCode.INTERNAL)
+
+
+def exit_at_once(code: int) -> NoReturn:
+    """End the process as soon as its output is written, without freeing every object of
+    the answer one by one (nothing is left to do: the sessions are closed, the pager has
+    quit). Kept for speed: a normal exit costs about 6% more CPU on a warm
+    ``compare ghg -f csv`` (44 million instructions more of 735 million, under callgrind),
+    about 6 ms."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
