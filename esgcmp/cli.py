@@ -7,12 +7,11 @@ the output and its pager are pager.py's; how a run ends (exit codes, one line pe
 is runner.py's.
 """
 
-# No postponed annotations here: typer reads every option's type when the command line
-# is made, and evaluating the annotations' text then (compiling each) costs more than
+# No postponed annotations here: typer reads every option's type when the command is
+# made, and evaluating the annotations' text then (compiling each) costs more than
 # evaluating them once at import: 10 million instructions more of 735 million on a warm
-# `compare ghg -f csv` under callgrind, about 1.5 ms. Kept because the CSV start-up
-# target (8 times `python -c pass`) had under 5 ms to spare, and making every command
-# on each run (no longer only the one asked for) took 3.5 ms of it.
+# `compare ghg -f csv` under callgrind, about 1.5 ms. Kept because CSV start-up has
+# about that much to spare below its target (8 times `python -c pass`).
 
 import os
 from contextlib import suppress

@@ -6,12 +6,11 @@ values: a bad value is a usage error (exit 2) that names the option.
 opens the catalog and writes the output of the run.
 """
 
-# No postponed annotations here: typer reads every option's type when the command line
-# is made, and evaluating the annotations' text then (compiling each) costs more than
+# No postponed annotations here: typer reads every option's type when the command is
+# made, and evaluating the annotations' text then (compiling each) costs more than
 # evaluating them once at import: 10 million instructions more of 735 million on a warm
-# `compare ghg -f csv` under callgrind, about 1.5 ms. Kept because the CSV start-up
-# target (8 times `python -c pass`) had under 5 ms to spare, and making every command
-# on each run (no longer only the one asked for) took 3.5 ms of it.
+# `compare ghg -f csv` under callgrind, about 1.5 ms. Kept because CSV start-up has
+# about that much to spare below its target (8 times `python -c pass`).
 
 import functools
 import inspect
