@@ -21,7 +21,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import completion, draftfile
+from . import completion
 from .errors import CatalogError, ExitCode, UsageError
 from .model import Framework
 from .options import Options, bom_for, chart_for, decimal, shared_options
@@ -474,7 +474,7 @@ def extract(
 
     Example: esgcmp extract acme-esg-2020.txt --company acme --name "Acme Telecom" -o acme.yaml
     """
-    from . import api
+    from . import api, draftfile
 
     bom_for(options.bom, fmt.value)
     if year is not None and not prose:
