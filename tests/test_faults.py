@@ -149,7 +149,7 @@ def test_progress_is_reported_file_by_file(write) -> None:
 def test_the_progress_bar_on_a_terminal_leaves_stdout_alone(run, tiny_path, monkeypatch) -> None:
     plain = run("metrics", "-f", "csv", *tiny_args(tiny_path)).out
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
-    monkeypatch.setattr("esgcmp.cli._size", lambda _path: 3_000_000)
+    monkeypatch.setattr("esgcmp.runner._size", lambda _path: 3_000_000)
     result = run("metrics", "-f", "csv", *tiny_args(tiny_path))
     assert (result.code, result.out) == (0, plain)
 

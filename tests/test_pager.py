@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-from esgcmp import cli
+from esgcmp import pager
 
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "_terminal", lambda: True)
+    monkeypatch.setattr(pager, "terminal", lambda: True)
     monkeypatch.setenv("LINES", "3")
     monkeypatch.delenv("PAGER", raising=False)
     monkeypatch.delenv("ESGCMP_PAGER", raising=False)

@@ -1,6 +1,8 @@
 """Write the generated tables of docs/catalog.md (the format, from esgcmp/schema.py),
 docs/checks.md (the checks, from esgcmp/check.py and esgcmp/checks.toml) and
-docs/data-quality.md (what `esgcmp check` finds in the built-in catalog).
+docs/data-quality.md (what `esgcmp check` finds in the built-in catalog), and the command
+line reference docs/cli.md (every command's help, from esgcmp/cli.py, by Typer's
+``utils docs``).
 
 Run from the repository root: python tools/make_reference.py
 Each table stands between ``<!-- generated: NAME -->`` and ``<!-- end -->``; the test suite
@@ -9,7 +11,9 @@ checks that the files are what this script writes.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -50,8 +54,16 @@ def render(file: str) -> str:
     return _BLOCK.sub(lambda m: f"{m.group(1)}{table(m.group(2))}\n{m.group(3)}", text)
 
 
+def write_cli_reference(output: Path) -> None:
+    """docs/cli.md: Typer's reference of the command line, from the commands' help."""
+    subprocess.run([sys.executable, "-m", "typer", "esgcmp.cli", "utils", "docs", "--name",
+                    "esgcmp", "--output", str(output)], check=True, cwd=REPO,
+                   env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL)
+
+
 FILES = ("catalog.md", "checks.md", "data-quality.md")
 
 if __name__ == "__main__":
     for name in FILES:
         (REPO / "docs" / name).write_text(render(name), encoding="utf-8")
+    write_cli_reference(REPO / "docs" / "cli.md")

@@ -1,0 +1,58 @@
+"""Shell completion (bash, zsh, fish) of company ids and aliases, metric ids and years.
+
+Typer calls these with the command line typed so far; they read the catalog it names
+and offer the names that start with the word being typed. A catalog that cannot be read
+completes nothing, quietly: completion must never fail or print.
+"""
+
+from typing import Any
+
+import typer
+
+
+def _completion_catalog(ctx: typer.Context) -> Any:
+    """The catalog the command line names so far, for completion; None when it cannot be
+    read (completion then offers nothing, and says nothing)."""
+    from .api import Session
+
+    try:
+        params = ctx.params if ctx is not None else {}
+        session = Session(params.get("catalog"), builtin=not params.get("no_builtin", False))
+        try:
+            return session.catalog
+        finally:
+            session.close()
+    except Exception:  # noqa: BLE001 - completion must never fail or print
+        return None
+
+
+def company(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Company ids and the aliases without spaces (a shell word each)."""
+    data = _completion_catalog(ctx)
+    if data is None:
+        return []
+    return [(name, record.name) for record in data.companies.values()
+            for name in (record.id, *record.aliases)
+            if " " not in name and name.casefold().startswith(incomplete.casefold())]
+
+
+def metric(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    data = _completion_catalog(ctx)
+    if data is None:
+        return []
+    return [(record.id, record.name) for record in data.metrics.values()
+            if record.id.startswith(incomplete.casefold())]
+
+
+def year(ctx: typer.Context, incomplete: str) -> list[str]:
+    """The years of the company named before, else every year of the catalog."""
+    data = _completion_catalog(ctx)
+    if data is None:
+        return []
+    try:
+        named = ctx.params.get("company")
+        company_id = data.resolve_company(named).id if isinstance(named, str) else None
+        years = data.years(company_id)
+    except Exception:  # noqa: BLE001 - an unknown company: every year
+        years = data.years()
+    return [str(one) for one in years if str(one).startswith(incomplete)]

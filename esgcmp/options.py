@@ -1,0 +1,265 @@
+"""The options several commands share, declared once, and their parsing into typed
+values: a bad value is a usage error (exit 2) that names the option.
+
+:func:`shared_options` adds them to a command after its own options (as sqlite-utils'
+``@output_options`` does) and hands the command one :class:`Options` object, which also
+opens the catalog and writes the output of the run.
+"""
+
+# No postponed annotations here: typer reads every option's type when the command is
+# made, and evaluating the annotations' text then (compiling each) costs more than
+# evaluating them once at import: 10 million instructions more of 735 million on a warm
+# `compare ghg -f csv` under callgrind, about 1.5 ms. Kept because CSV start-up has
+# about that much to spare below its target (8 times `python -c pass`).
+
+import functools
+import inspect
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .errors import UsageError
+from .model import ElectricityBasis
+from .output import Format
+from . import pager
+from .output import Report
+from .runner import Run
+
+CatalogOption = Annotated[Optional[list[str]], typer.Option(
+    "--catalog", help="A user catalog file or directory of them, layered over the built-in "
+                      "catalog (repeatable; also ESGCMP_CATALOG, paths separated by "
+                      "the OS path separator, : on Linux and macOS).", show_default=False)]
+NoBuiltinOption = Annotated[bool, typer.Option(
+    "--no-builtin", help="Leave out the built-in catalog: read only --catalog and "
+                         "ESGCMP_CATALOG.")]
+FormatOption = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="Output format; default: table on a terminal, plain otherwise.",
+    show_default=False, case_sensitive=False)]
+BomOption = Annotated[bool, typer.Option(
+    "--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel keeps Chinese text.")]
+BasisOption = Annotated[ElectricityBasis, typer.Option(
+    "--basis", help="Electricity basis of a derived energy total: calorific "
+                    "(0.1229 kgce/kWh, GB/T 2589) or generation (needs --kgce-per-kwh).",
+    case_sensitive=False)]
+CoefficientOption = Annotated[Optional[str], typer.Option(
+    "--kgce-per-kwh", help="Generation-equivalent coefficient for --basis generation, "
+                           "e.g. 0.3 (the average coal use of thermal power supply in that year).",
+    show_default=False, metavar="NUMBER")]
+WideOption = Annotated[bool, typer.Option(
+    "--wide", help="One row per company, a column per year (or per metric), units in the "
+                   "headings: for a spreadsheet.")]
+PartialOption = Annotated[bool, typer.Option(
+    "--partial", help="Derive an energy total even when a component it requires "
+                      "(electricity) is never reported; such a sum is flagged partial.")]
+
+
+def decimal(text: str, option: str, low: Decimal | None = None,
+            high: Decimal | None = None) -> Decimal:
+    """A finite number inside the open range (low, high), or a usage error."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise typer.BadParameter(f"'{text}' is not a number", param_hint=option) from None
+    if not number.is_finite():
+        raise typer.BadParameter(f"'{text}' is not a finite number", param_hint=option)
+    if low is not None and high is not None and not low < number < high:
+        raise typer.BadParameter(f"{text} is not between {low} and {high}", param_hint=option)
+    return number
+
+
+def _coefficient(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    from .derive import rules
+
+    low, high = rules().energy.generation_range
+    return decimal(text, "'--kgce-per-kwh'", low, high)
+
+
+def output_format(requested: Format | None, bom: bool = False) -> Format:
+    """The format asked for, else a table on a terminal and plain text otherwise."""
+    chosen = requested
+    if chosen is None:
+        chosen = Format.table if pager.terminal() else Format.plain
+    bom_for(bom, chosen.value)
+    return chosen
+
+
+def bom_for(bom: bool, fmt: str) -> None:
+    """--bom belongs to CSV output only."""
+    if bom and fmt != "csv":
+        raise UsageError(f"--bom applies to CSV only, not to {fmt} output",
+                         fix="add --format csv, or leave out --bom")
+
+
+def chart_for(chart: bool, chosen: Format) -> None:
+    """--chart draws in the human formats only."""
+    if chart and chosen in (Format.csv, Format.json):
+        raise UsageError(f"--chart draws bars in table, plain and markdown output, not in "
+                         f"{chosen.value}", fix="leave out --chart")
+
+
+def energy_basis(name: ElectricityBasis, coefficient: str | None,
+                 partial: bool = False):  # -> derive.EnergyBasis
+    """--basis, --kgce-per-kwh and --partial as the basis of derived energy totals."""
+    from .derive import EnergyBasis
+
+    value = _coefficient(coefficient)
+    if value is not None and name is ElectricityBasis.calorific:
+        raise UsageError("--kgce-per-kwh applies to --basis generation only",
+                         fix="add --basis generation")
+    if value is None and name is ElectricityBasis.generation:
+        raise UsageError("the generation-equivalent basis needs the year's coefficient",
+                         fix="add --kgce-per-kwh, e.g. --kgce-per-kwh 0.3")
+    return EnergyBasis(electricity=name, kgce_per_kwh=value, partial=partial)
+
+
+def basis_applies(data: Any, names: list[str], basis: ElectricityBasis,
+                  coefficient: str | None, partial: bool) -> None:
+    """--basis, --kgce-per-kwh and --partial change derived energy totals only: with
+    metrics of which none is one, they would be ignored, so they are refused."""
+    from .derive import is_derivable
+
+    if basis is ElectricityBasis.calorific and coefficient is None and not partial:
+        return
+    metrics = [m.id for name in names for m in data.resolve_metrics(name)]
+    if not any(is_derivable(m) for m in metrics):
+        given = [option for option, used in (("--basis", basis is not ElectricityBasis.calorific),
+                                             ("--kgce-per-kwh", coefficient is not None),
+                                             ("--partial", partial)) if used]
+        named = list(dict.fromkeys(metrics))
+        raise UsageError(f"{' and '.join(given)} change{'s' if len(given) == 1 else ''} "
+                         f"derived energy totals only; {', '.join(named)} "
+                         f"{'is not one' if len(named) == 1 else 'are none'}",
+                         fix=f"leave out {' and '.join(given)}")
+
+
+def years(text: str | None, year: int | None) -> list[int | None]:
+    """--years as a list of years (a range 2018-2020 or a list 2018,2020); [--year]
+    without it."""
+    if text is None:
+        return [year]
+    if year is not None:
+        raise UsageError("--year and --years together", fix="give one of them")
+    try:
+        if re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", text):
+            first, last = (int(part) for part in text.split("-"))
+            found = list(range(first, last + 1))
+        else:
+            found = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        found = []
+    if not found or any(not 1900 <= y <= 2100 for y in found):
+        raise typer.BadParameter(f"'{text}' is not a range such as 2018-2020 or a list such "
+                                 "as 2018,2020", param_hint="'--years'")
+    return list(dict.fromkeys(found))
+
+
+def folder(name: str | None, option: str) -> Path | None:
+    """An existing directory named by an option, or a usage error."""
+    if name is None:
+        return None
+    if not name.strip():
+        raise typer.BadParameter("'' names no folder", param_hint=option)
+    try:
+        if Path(name).is_dir():
+            return Path(name)
+        exists = Path(name).exists()
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read '{name}' ({exc.strerror})",
+                                 param_hint=option) from None
+    raise typer.BadParameter(f"'{name}' {'is not a folder' if exists else 'does not exist'}",
+                             param_hint=option)
+
+
+class Options:
+    """The shared options of one command, and the run they belong to."""
+
+    def __init__(self, run: Run, catalog: list[str] | None = None, no_builtin: bool = False,
+                 fmt: Format | None = None, bom: bool = False, wide: bool = False,
+                 basis: ElectricityBasis = ElectricityBasis.calorific,
+                 kgce_per_kwh: str | None = None, partial: bool = False) -> None:
+        self.run = run
+        self.catalogs = catalog
+        self.no_builtin = no_builtin
+        self.format = fmt
+        self.bom = bom
+        self.wide = wide
+        self.basis = basis
+        self.kgce_per_kwh = kgce_per_kwh
+        self.partial = partial
+
+    def output_format(self, requested: Format | None = None) -> Format:
+        """--format (or the format a command takes in its own option), else a table on a
+        terminal and plain text otherwise; --bom with CSV only."""
+        return output_format(requested or self.format, self.bom)
+
+    def energy_basis(self):  # -> derive.EnergyBasis
+        return energy_basis(self.basis, self.kgce_per_kwh, self.partial)
+
+    def basis_applies(self, data: Any, names: list[str]) -> None:
+        basis_applies(data, names, self.basis, self.kgce_per_kwh, self.partial)
+
+    def basis_given(self) -> bool:
+        """--basis, --kgce-per-kwh or --partial is given."""
+        return (self.basis is not ElectricityBasis.calorific or bool(self.kgce_per_kwh)
+                or self.partial)
+
+    def session(self):  # -> api.Session
+        return self.run.session(self.catalogs, self.no_builtin)
+
+    def catalog(self):  # -> Catalog
+        return self.run.catalog(self.catalogs, self.no_builtin)
+
+    def emit(self, report: Report, fmt: Format) -> None:
+        self.run.output.emit(report, fmt, self.bom)
+
+    def emit_all(self, reports: list[Report], fmt: Format) -> None:
+        self.run.output.emit_all(reports, fmt, self.bom)
+
+
+# The shared options in the order every command lists them, after its own: the name of
+# the command's parameter (and of Options' argument), its type and option, its default.
+_WIDE = [("wide", WideOption, False)]
+_FORMAT = [("fmt", FormatOption, None)]
+_BASIS = [("basis", BasisOption, ElectricityBasis.calorific),
+          ("kgce_per_kwh", CoefficientOption, None), ("partial", PartialOption, False)]
+_ALWAYS = [("bom", BomOption, False), ("catalog", CatalogOption, None),
+           ("no_builtin", NoBuiltinOption, False)]
+
+
+def shared_options(*, wide: bool = False, fmt: bool = True,
+                   basis: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add the shared options to a command (--bom, --catalog and --no-builtin always;
+    --wide, --format and the energy basis when asked) and hand it one Options object as
+    its parameter ``options``."""
+    added = [*(_WIDE if wide else []), *(_FORMAT if fmt else []), *(_BASIS if basis else []),
+             *_ALWAYS]
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(command)
+        own = [p for p in signature.parameters.values() if p.name != "options"]
+        parameters = [
+            inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=typer.Context),
+            *own,
+            *(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=annotation, default=default)
+              for name, annotation, default in added)]
+
+        @functools.wraps(command)
+        def with_options(ctx: typer.Context, **given: Any) -> Any:
+            shared = {name: given.pop(name) for name, _annotation, _default in added}
+            return command(**given, options=Options(ctx.ensure_object(Run), **shared))
+
+        # typer reads a command's options from its signature and annotations
+        with_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=parameters)
+        with_options.__annotations__ = {p.name: p.annotation for p in parameters}
+        return with_options
+
+    return decorate

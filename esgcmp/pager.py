@@ -1,0 +1,148 @@
+"""Standard output: reports written straight out, or held and shown through a pager.
+
+Long output on a terminal goes through a pager as git's does (``less -FRX``); a reader
+that goes away (``esgcmp ... | head``) or a disk that fills up ends the run with its own
+exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from .errors import OutputError
+from .output import Format, Report, render
+
+
+class OutputClosed(Exception):
+    """The reader of stdout went away. Not an OSError, so that typer, which turns a
+    broken pipe into exit status 1, lets it through to the run's end."""
+
+
+def terminal() -> bool:
+    """Standard output is a terminal (a person reads it)."""
+    return sys.stdout.isatty()
+
+
+def silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Standard output that fails: a reader gone away, a full disk, a failing device."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise OutputClosed from None
+    except OSError as exc:
+        silence_stdout()
+        raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
+
+
+def write(text: str) -> None:
+    """Text written straight to standard output (never through the pager)."""
+    with writing():
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _raise_broken_pipe() -> None:
+    """rich exits with status 1 on a broken pipe; esgcmp's own handler decides."""
+    raise BrokenPipeError
+
+
+class Output:
+    """The reports of one run: written out as they come, or, when a pager is to show
+    them, held until the command has succeeded and then shown at once."""
+
+    def __init__(self) -> None:
+        self.pager_off = False  # --no-pager
+        self.held: list[str] = []
+
+    def pager(self) -> str | None:
+        """The pager command for this output, or None: standard output is not a terminal,
+        --no-pager, or ESGCMP_PAGER (else PAGER) is empty or 'cat'."""
+        if self.pager_off or not terminal():
+            return None
+        command = os.environ.get("ESGCMP_PAGER", os.environ.get("PAGER", "less")).strip()
+        return None if command in ("", "cat") else command
+
+    def emit(self, report: Report, fmt: Format, bom: bool = False, before: str = "") -> None:
+        """The report written out (or held for the pager), after the text ``before``."""
+        paged = self.pager() is not None
+        stream: Any = io.StringIO() if paged else sys.stdout
+        console = None
+        if fmt is Format.table:
+            from rich.console import Console
+
+            console = Console(file=stream, highlight=False, markup=False, emoji=False)
+            if paged:  # the terminal's width and colours, written into the buffer
+                screen = Console(file=sys.stdout)
+                console = Console(file=stream, highlight=False, markup=False, emoji=False,
+                                  force_terminal=True, width=screen.width,
+                                  color_system=screen.color_system, no_color=screen.no_color)
+            console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
+        with writing():
+            stream.write(before)
+            render(report, fmt, stream, console=console, bom=bom)
+            if paged:
+                self.held.append(stream.getvalue())
+            else:
+                sys.stdout.flush()
+
+    def emit_all(self, reports: list[Report], fmt: Format, bom: bool = False) -> None:
+        """Several reports (a framework code names several metrics) as one output."""
+        if len(reports) == 1 or fmt not in (Format.csv, Format.json):
+            for number, report in enumerate(reports):  # a blank line before each after the first
+                self.emit(report, fmt, bom, before="\n" if number else "")
+            return
+        merged = Report(rows=[row for r in reports for row in r.rows],
+                        columns=list(dict.fromkeys(c for r in reports for c in r.columns)),
+                        display=reports[0].display)
+        self.emit(merged, fmt, bom)
+
+    def page(self) -> None:
+        """Show the held output: straight out when it fits the terminal's height (as
+        'less -F' would), else through the pager, as git does (LESS=FRX unless LESS is
+        set). A pager that cannot be started leaves the output written straight out."""
+        import shutil
+        import signal
+        import subprocess
+
+        text = "".join(self.held)
+        self.held.clear()
+        command = self.pager()
+        if not text or command is None:
+            return
+        if text.count("\n") < shutil.get_terminal_size().lines:
+            write(text)
+            return
+        env = dict(os.environ)
+        env.setdefault("LESS", "FRX")
+        env.setdefault("LV", "-c")
+        words = command.split()
+        if len(words) == 1 and shutil.which(words[0]) is None:  # no such pager: write it out
+            write(text)
+            return
+        sys.stdout.flush()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
+        try:
+            pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+                                     encoding="utf-8", errors="replace")
+            with suppress(BrokenPipeError, OSError):  # the reader quit before the end
+                assert pager.stdin is not None
+                pager.stdin.write(text)
+                pager.stdin.close()
+            pager.wait()
+        finally:
+            signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,60 @@
+"""Every command's help ends with an example, and the example works."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from esgcmp.cli import app
+
+COMMANDS = [info.callback.__name__ for info in app.registered_commands]
+
+# The report extract's example names, as pdftotext would give it: a table under a line of
+# years, one row a catalog metric (electricity), one not (a proposed metric).
+ACME_REPORT = """\
+Acme Telecom ESG Report 2020
+
+Key performance indicators
+                                      2019        2020
+Electricity consumption (MWh)       12,000      13,500
+Greenhouse gas emissions (tCO2e)     8,100       8,900
+"""
+
+
+def _example(run, command: str) -> list[str]:
+    """The words of the command line that the help gives as its example: the last line of
+    the description, under the usage line and above the options."""
+    result = run(command, "--help")
+    assert result.code == 0, result
+    description = result.out.split("╭")[0]
+    last = [line.strip() for line in description.splitlines() if line.strip()][-1]
+    words = shlex.split(last)
+    assert words[:3] == ["Example:", "esgcmp", command], last
+    return words[2:]
+
+
+def test_every_command_has_an_example() -> None:
+    assert COMMANDS == ["show", "compare", "trend", "metrics", "companies", "source", "export",
+                        "check", "extract"]
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "extract"])
+def test_the_example_runs_on_the_built_in_catalog(run, command: str) -> None:
+    args = _example(run, command)
+    result = run(*args, "--format", "csv") if command != "export" else run(*args)
+    assert result.code == 0, result
+    assert result.out.count("\n") >= 2  # a heading and at least one row
+
+
+def test_the_extract_example_writes_its_draft(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "acme-esg-2020.txt").write_text(ACME_REPORT, encoding="utf-8")
+    args = _example(run, "extract")
+    assert args == ["extract", "acme-esg-2020.txt", "--company", "acme", "--name",
+                    "Acme Telecom", "-o", "acme.yaml"]
+    result = run(*args)
+    assert (result.code, result.out, result.err) == (0, "", "")
+    draft = (tmp_path / "acme.yaml").read_text(encoding="utf-8")
+    assert '  acme:\n    name: "Acme Telecom"' in draft
+    assert "        values: {2019: 12000, 2020: 13500}\n" in draft
