@@ -13,27 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from msgspec import field
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
 from .files import packaged_toml
 from .model import NO_TREND_FLAGS, Observation, Value
+from .results import Finding, Key, Severity, SourceLines
 from .precision import Range, exact, printed_range
 from .provenance import SourceFiles, check_observation, cited_places
 from .units import target_factor
-
-
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
 
 
 class Check(msgspec.Struct, frozen=True):
@@ -100,35 +93,6 @@ def meaning(check: Check) -> str:
         energy=per_energy["energy"],
         factor_move_pct=f"{Decimal(per_energy['factor_move']) * 100:.0f}",
         energy_steady_pct=f"{Decimal(per_energy['energy_steady']) * 100:.0f}")
-
-
-Key = tuple[str, str, int]  # company, metric, year of a value a finding names
-
-
-class Finding(msgspec.Struct, frozen=True):
-    severity: Severity
-    check: str
-    company: str = ""
-    year: int | None = None
-    metric: str = ""
-    expected: Decimal | None = None
-    found: Decimal | None = None
-    unit: str = ""
-    sources: tuple[str, ...] = ()
-    details: dict[str, Any] = field(default_factory=dict)  # what views need to word it
-    names: tuple[Key, ...] = ()  # the values it is about
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.expected is None or self.found is None:
-            return None
-        return self.found - self.expected
-
-    @property
-    def difference_pct(self) -> Decimal | None:
-        if self.difference is None or not self.expected:
-            return None
-        return (self.difference / abs(self.expected) * 100).quantize(Decimal("0.01"))
 
 
 def span(observation: Observation) -> Range:
@@ -444,16 +408,6 @@ def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
         if at < last:
             pairs.add((year, held[at + 1]))
     return sorted(pairs)
-
-
-class SourceLines(msgspec.Struct, frozen=True):
-    """What re-finding the cited figures on their lines found."""
-
-    findings: list[Finding]
-    cited: int  # figures cited (each value, and each other citation repeating a figure)
-    refound: int  # of those, found on their line
-    files: int  # report files read
-    files_cited: int  # report files cited
 
 
 def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:

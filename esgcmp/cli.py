@@ -492,14 +492,14 @@ def compare(
                                              for_people=chosen.for_people)
                             for result in api.intensity(data, name, per, year=one_year,
                                                         companies=company, unit=unit,
-                                                        basis=energy_basis)]
+                                                        basis=energy_basis).comparisons]
             else:
                 reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
                                            since=since, for_people=chosen.for_people)
                             for result in api.compare(data, name, year=one_year,
                                                       companies=company, unit=unit,
                                                       basis=energy_basis, with_changes=change,
-                                                      since=since)]
+                                                      since=since).comparisons]
     if wide:
         from .views import wide_report
 
@@ -628,7 +628,7 @@ def metrics(
 
     chosen = _format(fmt, bom)
     data = _catalog(catalog, no_builtin)
-    _emit(metrics_report(data, api.metrics(data, query), framework), chosen, bom)
+    _emit(metrics_report(data, api.metrics(data, query).metrics, framework), chosen, bom)
 
 
 @app.command()
@@ -677,13 +677,10 @@ def source(
     if not result.quotes:
         raise NoDataError(missing_message(result.value, data, metric))
     _emit_all(source_reports(result, data), chosen, bom)
-    for quote in result.quotes:
-        if quote.problem:
-            _warn(f"{quote.source.file}:{quote.line}: {quote.problem}")
-    if folder is None:
-        _warn("the reports are not at hand: give --sources DIR or set ESGCMP_SOURCES")
-    if any(quote.problem for quote in result.quotes):
-        raise typer.Exit(ExitCode.NOT_FOUND)
+    for warning in result.warnings:
+        _warn(warning)
+    if result.exit_code != ExitCode.OK:
+        raise typer.Exit(result.exit_code)
 
 
 class ExportFormat(str, Enum):
@@ -725,8 +722,8 @@ def export(
                          fix="add --derived")
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
-    values = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
-    _emit(export_report(values, data), chosen, bom)
+    result = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
+    _emit(export_report(result.values, data), chosen, bom)
 
 
 @app.command()
@@ -756,7 +753,7 @@ def check(
     with _reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
     result = api.check(session, folder, threshold)
-    _emit(check_report(result.findings, result.files, result.sources, folder), chosen, bom)
+    _emit(check_report(result), chosen, bom)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
 
@@ -824,7 +821,8 @@ def extract(
             sys.stdout.flush()
     else:
         _write_new(target, text, force)
-    _say_unreadable(result)
+    for warning in result.warnings:
+        _warn(warning)
 
 
 def _slug(text: str, default: str) -> str:
@@ -928,15 +926,6 @@ def _write_new(target: Path, text: str, force: bool) -> None:
         with suppress(OSError):
             os.unlink(temporary)
         raise OutputError(f"cannot write {target} ({exc.strerror})") from None
-
-
-def _say_unreadable(result: Any) -> None:
-    """One warning line per table row that could not be read (it is not in the output)."""
-    for item in result.extraction.unreadable:
-        _warn(f"{result.report}:{item.line}: row not read ({item.why}): {item.text[:80]}")
-    if not result.draft.rows:
-        _warn(f"{result.report}: no values found (no table under a line of years; --prose "
-              "also reads sentences)")
 
 
 def _folder(name: str | None, option: str) -> Path | None:

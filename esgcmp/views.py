@@ -16,13 +16,9 @@ from .units import format_decimal
 
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
-    from pathlib import Path
-
-    from .check import Finding, SourceLines
     from .draft import Draft
-    from .api import Quotes, Trend
-    from .intensity import Intensity, IntensityComparison
-    from .values import Comparison
+    from .results import (CheckResult, Comparison, Finding, Intensity, IntensityComparison,
+                          IntensityTrend, Quotes, SourceLines, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -218,8 +214,6 @@ def add_change(row: dict[str, Any], change: Change) -> None:
 
 def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None:
     """The change since a base year and its compound annual growth rate."""
-    from .values import cagr_pct
-
     row["base_year"] = base_year
     if change is None:
         row["base_note"] = (f"no value for {base_year}" if row["year"] != base_year
@@ -227,7 +221,7 @@ def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None
         return
     row["base_change"] = change.change
     row["base_change_pct"] = change.change_pct
-    row["cagr_pct"] = cagr_pct(change) if change.comparable else None
+    row["cagr_pct"] = change.cagr_pct if change.comparable else None
     row["base_note"] = change_note(change) if not change.comparable else None
     if not change.comparable and "change_not_comparable" not in row["flags"]:
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
@@ -591,57 +585,35 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
                                "cagr_pct"))
 
 
-_NEVER = (Why.not_reported, Why.no_components, Why.partial)  # reasons true of any year
-
-
-def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog) -> Report:
+def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
     """An intensity over the years: each year's intensity rows, by company, with the
     change of the intensity against the company's previous year; a change across a change
     of basis of the numerator or the denominator is not meaningful."""
-    from .values import changes
-
-    reports = [intensity_report(result, catalog, notes=False) for result in results]
+    results = result.comparisons
+    reports = [intensity_report(one, catalog, notes=False) for one in results]
     rows = sorted((row for report in reports for row in report.rows
                    if row["kind"] is not Kind.missing),
                   key=lambda row: (row["company"], row["year"]))
-    items = {(r.numerator.company, r.numerator.year): r for result in results
-             for r in result.rows}
-    previous: dict[str, dict[str, Any]] = {}
     for row in rows:
-        before = previous.get(row["company"])
-        previous[row["company"]] = row
-        if before is None:
+        change = result.changes.get((row["company"], row["year"]))
+        if change is None:  # the company's first year
             continue
-        now, then = items[(row["company"], row["year"])], items[(before["company"],
-                                                                 before["year"])]
-        moves = [changes([then.numerator, now.numerator])[1],
-                 changes([then.denominator, now.denominator])[1]]
-        if all(move.comparable for move in moves):
-            row["change"] = row["intensity"] - before["intensity"]
-            row["change_pct"] = ((row["change"] / abs(before["intensity"]) * 100)
-                                 .quantize(Decimal("0.01")) if before["intensity"] else None)
-            row["change_note"] = "" if row["year"] - before["year"] == 1 else \
-                f"against {before['year']}"
+        before = change.previous.numerator.year
+        if change.comparable:
+            row["change"] = change.change
+            row["change_pct"] = change.change_pct
+            row["change_note"] = "" if row["year"] - before == 1 else f"against {before}"
         else:
             row["change_note"] = "not meaningful: " + "; ".join(
-                f"{move.value.metric}: {why}" for move in moves if not move.comparable
+                f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
                 for why in _not_comparable(move))
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
-    reporting = {row["company"] for row in rows}
-    missing: dict[str, Missing] = {}  # a company with no year of both, and why
-    for result in results:
-        for m in result.missing:
-            said = missing.get(m.company)
-            # a reason true of every year (a figure never reported) over one year's reason
-            if m.company not in reporting and (said is None or (m.why in _NEVER
-                                                                and said.why not in _NEVER)):
-                missing[m.company] = m
-    rows += [_missing_intensity_row(m, None, results[0]) for m in missing.values()]
+    rows += [_missing_intensity_row(m, None, results[0]) for m in result.missing]
     notes = [f"{results[0].metric.id} / {results[0].per.id} in {results[0].unit}, each year "
              "a company has both; the change is the intensity's."]
     notes += [f"{row['company']} {row['year']}: change {row['change_note']}." for row in rows
               if "change_not_comparable" in (row.get("flags") or [])]
-    notes += _intensity_findings(sorted((item for result in results for item in result.rows),
+    notes += _intensity_findings(sorted((item for one in results for item in one.rows),
                                         key=lambda item: (item.numerator.company,
                                                           item.numerator.year)),
                                  results[0].metric.id, results[0].per.id, catalog, dated=True)
@@ -864,10 +836,10 @@ def companies_report(catalog: Catalog) -> Report:
                   title="Companies", notes=notes, align_right=("values",))
 
 
-def check_report(findings: list[Finding], files: list[str],
-                 sources: SourceLines | None = None, directory: Path | None = None) -> Report:
-    """The findings, one a row; under them the counts, and with ``sources`` (re-found in
-    the reports of ``directory``) how many cited figures were found on their lines."""
+def check_report(result: CheckResult) -> Report:
+    """The findings, one a row; under them the counts, and with the reports at hand how
+    many cited figures were found on their lines."""
+    findings, files, sources = result.findings, result.files, result.sources
     rows = []
     for finding in findings:
         rows.append({"severity": finding.severity, "check": finding.check,
@@ -882,7 +854,7 @@ def check_report(findings: list[Finding], files: list[str],
                f"in {plural(len(files), 'catalog file')}.")
     notes = [summary]
     if sources is not None:
-        notes.append(_sources_note(sources, directory))
+        notes.append(_sources_note(sources, result.directory))
     return Report(
         rows=rows,
         columns=["severity", "check", "company", "year", "metric", "expected", "found",
@@ -896,7 +868,7 @@ def check_report(findings: list[Finding], files: list[str],
         align_right=("expected", "found", "difference_pct"))
 
 
-def _sources_note(sources: SourceLines, directory: Path | None) -> str:
+def _sources_note(sources: SourceLines, directory: Any) -> str:
     """How many cited figures were found on their lines, and in how many of the report
     files cited."""
     if not sources.files_cited:

@@ -281,11 +281,11 @@ def test_checks_on_the_fixture(tiny_catalog) -> None:
 
 def test_the_api_dedupes_companies_and_resolves_names(tiny_catalog) -> None:
     result = api.compare(tiny_catalog, "carbon", companies=["tiny", "小小集團", "0001.HK"])
-    assert [v.company for v in result[0].values] == ["tiny-group"]
-    by_code = api.compare(tiny_catalog, "A1.2")
+    assert [v.company for v in result.comparisons[0].values] == ["tiny-group"]
+    by_code = api.compare(tiny_catalog, "A1.2").comparisons
     assert [c.metric.id for c in by_code] == ["ghg", "ghg_scope1", "ghg_scope2"]
-    assert [c.metric.id for c in api.compare(tiny_catalog, "GRI 305-2")] == ["ghg",
-                                                                            "ghg_scope2"]
+    assert [c.metric.id for c in api.compare(tiny_catalog, "GRI 305-2").comparisons] == [
+        "ghg", "ghg_scope2"]
     trend = api.trend(tiny_catalog, ["tiny", "tiny-group"], "ghg", unit="ktCO2e")
     assert list(trend.series) == ["tiny-group"]
     assert [(c.value.year, c.value.value) for c in trend.series["tiny-group"]] == [

@@ -305,20 +305,19 @@ def test_cagr_pct_of_changes() -> None:
     from decimal import Decimal as D
 
     from esgcmp.model import Change, Kind, Value
-    from esgcmp.values import cagr_pct
 
     def value(year: int, number: str) -> Value:
         return Value("a", "m", year, D(number), "t", Kind.reported)
 
     def cagr(first: str, last: str, years: int = 1) -> D | None:
         then, now = value(2018, first), value(2018 + years, last)
-        return cagr_pct(Change(now, then, now.value - then.value, None))
+        return Change(now, then, now.value - then.value, None).cagr_pct
 
     assert cagr("1", "2") == D("100.00")
     assert cagr("0.5", "2", 2) == D("100.00")
     assert cagr("2", "0.5") == D("-75.00")
     assert cagr("0", "2") is None and cagr("2", "0") is None and cagr("-1", "2") is None
-    assert cagr_pct(Change(value(2020, "5"), None, None, None)) is None
+    assert Change(value(2020, "5"), None, None, None).cagr_pct is None
 
 
 LATEST_YEARS = """
