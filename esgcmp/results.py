@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -180,11 +181,15 @@ class Severity(StrEnum):
 
 
 Key = tuple[str, str, int]  # company, metric, year of a value a finding names
+# How each check words its findings, by the check's name: filled by esgcmp.check as it
+# declares its checks (beside the function that makes the findings), so that a finding
+# carries its sentence to esgcmp.views without views knowing the checks.
+WORDING: dict[str, Callable[[Finding], str]] = {}
 
 
 class Finding(msgspec.Struct, frozen=True):
-    """What a check found: what was expected, what was found, the facts behind it
-    (``details``) and the message its check words from them."""
+    """What a check found: what was expected, what was found and the facts behind it
+    (``details``), which its check words as the ``message``."""
 
     severity: Severity
     check: str
@@ -197,7 +202,12 @@ class Finding(msgspec.Struct, frozen=True):
     sources: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
     names: tuple[Key, ...] = ()  # the values it is about
-    message: str = ""
+
+    @property
+    def message(self) -> str:
+        """The finding in a sentence (worded only when asked: a comparison screens every
+        company, and shows the few findings about the values it shows)."""
+        return WORDING[self.check](self)
 
     @property
     def difference(self) -> Decimal | None:

@@ -137,63 +137,6 @@ def year_note(choice: YearChoice, having: str, missing: list[Missing] = ()) -> s
     return f"Year {choice.year}"
 
 
-def finding_message(finding: Finding) -> str:
-    d = finding.details
-    if finding.check == "sum":
-        return (f"{finding.metric} differs from the sum of {' + '.join(d['parts'])} by more "
-                f"than rounding explains (the parts as printed sum to {_range(d['range'])})")
-    if finding.check == "rate_range":
-        return (f"{finding.metric} {format_decimal(finding.found)} % lies outside the range of "
-                f"its sub-rates {', '.join(d['parts'])} "
-                f"({format_decimal(d['low'])}-{format_decimal(d['high'])} %)")
-    if finding.check == "ratio":
-        return (f"reported {finding.metric} differs from {d['numerator']} / {d['denominator']} "
-                f"by more than rounding explains (recomputed from the printed figures: "
-                f"{_range(d['range'])})")
-    if finding.check == "ratio_unit":
-        return f"metric '{finding.metric}': {d['problem']}"
-    if finding.check == "emission_factor":
-        factor = (f"{finding.metric} / {d['electricity']} = {format_decimal(finding.found)} "
-                  f"{finding.unit}")
-        low, high = format_decimal(d["low"]), format_decimal(d["high"])
-        if d["of_total"] and not d["inside"]:
-            return (f"{factor}: the electricity alone would emit more at any plausible grid "
-                    f"factor ({low}-{high}: {d['reference']}); emissions or electricity are "
-                    "incomplete, or another factor was used")
-        return (f"{factor}, {'within' if d['inside'] else 'outside'} the plausible grid "
-                f"factors {low}-{high} ({d['reference']})")
-    if finding.check == "emission_per_energy":
-        return (f"{finding.metric} per {d['energy']} moved from {format_decimal(finding.expected)}"
-                f" to {format_decimal(finding.found)} {finding.unit} from {d['from']} to "
-                f"{d['to']} while {d['energy']} moved only {d['energy_change'] * 100:.1f} %")
-    if finding.check == "subsidiary":
-        return (f"{finding.company} {finding.metric} {format_decimal(finding.found)} exceeds "
-                f"its group {d['parent']}'s {format_decimal(finding.expected)}, which includes "
-                "it")
-    if finding.check == "jump":
-        return (f"{finding.metric} changed {d['change'] * 100:+.1f} % from {d['from']} to "
-                f"{d['to']}, with no not_comparable flag or change of basis to explain it")
-    if finding.check == "source_line" and "absent" in d:
-        return f"{d['absent']} is not in {d['directory']}: {_not_refound(d['count'])}"
-    if finding.check == "source_line" and "unreadable" in d:
-        return f"{d['unreadable']} {d['why']}: {_not_refound(d['count'])}"
-    if finding.check == "source_line" and "expected" in d:
-        return f"'{d['expected']}' is not on {d['where']}: {d['line_text']!r}"
-    return str(d.get("problem", finding.check))
-
-
-def _not_refound(count: int) -> str:
-    return f"its {count} cited figure{'s were' if count != 1 else ' was'} not re-found"
-
-
-def _range(span: Any) -> str:
-    """A range in a sentence, each end to 4 significant digits past the point."""
-    def short(number: Decimal) -> str:
-        return format_decimal(number.quantize(Decimal("0.0001")) if abs(number) < 10**6
-                              else number.quantize(Decimal(1)))
-    return f"{short(span.low)}-{short(span.high)}"
-
-
 def bar(value: Decimal | None, largest: Decimal, width: int = 16, ascii_only: bool = False) -> str:
     """A horizontal bar of ``value`` against ``largest`` (eighths of a cell, or '#')."""
     if value is None or largest <= 0 or value <= 0:
@@ -318,7 +261,7 @@ def _inconsistent_notes(values: list[Value]) -> list[str]:
     flagged: dict[tuple[Any, ...], tuple[Finding, str, list[Value]]] = {}
     for value in values:
         for finding in value.findings:
-            message = finding_message(finding)
+            message = finding.message
             key = (finding.check, finding.company, finding.year, finding.metric,
                    finding.sources, message)
             flagged.setdefault(key, (finding, message, []))[2].append(value)
@@ -847,7 +790,7 @@ def check_report(result: CheckResult) -> Report:
                      "metric": finding.metric or None, "expected": finding.expected,
                      "found": finding.found, "difference": finding.difference,
                      "difference_pct": finding.difference_pct, "unit": finding.unit or None,
-                     "message": finding_message(finding), "sources": list(finding.sources)})
+                     "message": finding.message, "sources": list(finding.sources)})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     summary = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
                f"{counts['info']} info "

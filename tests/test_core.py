@@ -15,7 +15,7 @@ from esgcmp.intensity import compare_intensity, default_intensity_unit
 from esgcmp.model import (ElectricityBasis, Kind, Missing, Value, Why, YearChoice, YearRule)
 from esgcmp.values import (change_for, changes, choose_year, compare, convert, series, show,
                            value_of, years_available)
-from esgcmp.views import basis_text, change_note, finding_message, reason, year_note
+from esgcmp.views import basis_text, change_note, reason, year_note
 
 CALORIFIC = EnergyBasis()
 TINY_2020_ENERGY = D("14748") + D("161.854") + D("80.1405")  # electricity, gasoline, diesel
@@ -257,20 +257,20 @@ def test_checks_on_the_fixture(tiny_catalog) -> None:
     assert [(f.check, f.severity, f.company, f.year, f.expected, f.found) for f in sums] == [
         ("sum", Severity.warning, "tiny-group", 2020, D(75000), D(70000)),
         ("rate_range", Severity.warning, "tiny-group", 2020, None, D("5.0"))]
-    assert finding_message(sums[0]) == ("ghg differs from the sum of ghg_scope1 + ghg_scope2 "
+    assert sums[0].message == ("ghg differs from the sum of ghg_scope1 + ghg_scope2 "
                                         "by more than rounding explains (the parts as printed "
                                         "sum to 74000-76000)")
-    assert finding_message(sums[1]) == ("turnover 5 % lies outside the range of its sub-rates "
+    assert sums[1].message == ("turnover 5 % lies outside the range of its sub-rates "
                                         "turnover_m, turnover_f (4-4.5 %)")
     grid = list(check_emission_factor(tiny_catalog))
     assert [(f.severity, f.metric, f.year, f.found) for f in grid] == [
         (Severity.info, "ghg", 2019, D("0.65")), (Severity.info, "ghg_scope2", 2020, D("0.5417"))]
-    assert finding_message(grid[1]) == (
+    assert grid[1].message == (
         "ghg_scope2 / electricity = 0.5417 tCO2e/MWh, within the plausible grid factors 0.5-0.9 "
         "(regional grid averages 0.53-0.88, national 0.5366-0.6101)")
     jumps = list(check_jumps(tiny_catalog))
     assert [(f.company, f.metric, f.year) for f in jumps] == [("tiny-group", "employees", 2020)]
-    assert finding_message(jumps[0]) == ("employees changed +110.0 % from 2019 to 2020, with no "
+    assert jumps[0].message == ("employees changed +110.0 % from 2019 to 2020, with no "
                                          "not_comparable flag or change of basis to explain it")
     assert [f.metric for f in check_jumps(tiny_catalog, D("0.15"))] == [
         "electricity", "employees", "revenue"]
