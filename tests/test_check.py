@@ -416,18 +416,18 @@ def test_a_report_cited_only_beside_another_is_named_when_absent(run, write, tmp
 
 def test_the_line_on_sources_in_every_case() -> None:
     from esgcmp.check import SourceLines
-    from esgcmp.views import _sources_note
+    from esgcmp.wording import sources_note
 
     from pathlib import Path
 
     where = Path("src")
-    assert _sources_note(SourceLines([], 0, 0, 0, 0), where) == \
+    assert sources_note(SourceLines([], 0, 0, 0, 0), where) == \
         "No figure is cited: nothing to re-find."
-    assert _sources_note(SourceLines([], 1, 0, 0, 1), where) == \
+    assert sources_note(SourceLines([], 1, 0, 0, 1), where) == \
         "No figure was re-found: the report file cited could not be read from src."
-    assert _sources_note(SourceLines([], 1, 1, 1, 1), where) == \
+    assert sources_note(SourceLines([], 1, 1, 1, 1), where) == \
         "1 of 1 cited figure re-found on its line in 1 report file of src."
-    assert _sources_note(SourceLines([], 3, 0, 1, 1), where) == \
+    assert sources_note(SourceLines([], 3, 0, 1, 1), where) == \
         "0 of 3 cited figures re-found on their lines in 1 report file of src."
 
 

@@ -362,18 +362,18 @@ def test_values_a_finding_flags_are_named_in_one_sentence() -> None:
     from decimal import Decimal
 
     from esgcmp.model import Kind, Value
-    from esgcmp.views import _named
+    from esgcmp.wording import named
 
     def value(company: str, metric: str, year: int) -> Value:
         return Value(company, metric, year, Decimal(1), "t", Kind.reported)
 
-    assert _named([value("co", "ghg", 2020)]) == "co ghg 2020"
-    assert _named([value("co", "ghg", 2020), value("co", "revenue", 2020),
+    assert named([value("co", "ghg", 2020)]) == "co ghg 2020"
+    assert named([value("co", "ghg", 2020), value("co", "revenue", 2020),
                    value("co", "water", 2020)]) == "co ghg, revenue and water 2020"
-    assert _named([value("co", "so2", 2019), value("co", "so2", 2020)]) == "co so2 2019 and 2020"
-    assert _named([value("co", "ghg", 2019), value("co", "revenue", 2020)]) == \
+    assert named([value("co", "so2", 2019), value("co", "so2", 2020)]) == "co so2 2019 and 2020"
+    assert named([value("co", "ghg", 2019), value("co", "revenue", 2020)]) == \
         "co ghg 2019 and revenue 2020"
-    assert _named([value("sub", "ghg", 2020), value("group", "ghg", 2020)]) == \
+    assert named([value("sub", "ghg", 2020), value("group", "ghg", 2020)]) == \
         "sub ghg 2020 and group ghg 2020"
 
 
