@@ -25,8 +25,8 @@ from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageErr
 from .files import parsed_data, remember_data
 from .names import fold
 from .model import Change, Kind, Metric, Missing, Value, Why
-from .results import (CheckResult, Comparisons, Export, Extracted, Intensities,
-                      IntensityTrend, Metrics, Quote, Quotes, Show, Trend)
+from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Export, Extracted,
+                      Intensities, IntensityTrend, Metrics, Quote, Quotes, Show, Trend)
 from .store import Store, default_root
 from .values import (change_for, change_since, changes, convert,
                      mark_unlike_each_year, series, value_of, years_available)
@@ -227,7 +227,7 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
     found_metric = catalog.resolve_metric(metric)
     result = value_of(catalog, found_company.id, found_metric.id, year, basis)
     if not isinstance(result, Value):
-        return Quotes(result, [], directory, exit_code=ExitCode.NOT_FOUND)
+        return Quotes(found_metric, result, [], directory, exit_code=ExitCode.NOT_FOUND)
     observations = ([(found_metric.id, result.observation)] if result.observation else
                     [(i.observation.metric, i.observation) for i in result.inputs])
     files = SourceFiles(directory) if directory is not None else None
@@ -257,7 +257,7 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
     if directory is None:
         warnings.append("the reports are not at hand: give --sources DIR or set "
                         "ESGCMP_SOURCES")
-    return Quotes(result, quotes, directory, warnings=tuple(warnings),
+    return Quotes(found_metric, result, quotes, directory, warnings=tuple(warnings),
                   exit_code=ExitCode.NOT_FOUND if any(q.problem for q in quotes)
                   else ExitCode.OK)
 
@@ -292,7 +292,7 @@ def metrics(catalog: Catalog, query: str | None = None) -> Metrics:
     aliases, framework codes or printed labels contain the query (names folded as
     everywhere: case, width, spaces, Traditional and Simplified Chinese)."""
     if query is None:
-        return Metrics(list(catalog.metrics.values()))
+        return _metrics(catalog, list(catalog.metrics.values()))
     wanted = fold(query)
     if not wanted:
         raise UsageError("the query is empty", fix="give a word, a code or a label")
@@ -311,7 +311,20 @@ def metrics(catalog: Catalog, query: str | None = None) -> Metrics:
     if not found:
         raise NoDataError(f"no metric matches '{query}' (searched ids, names, Chinese names, "
                           "aliases, framework codes and printed labels); see 'esgcmp metrics'")
-    return Metrics(found)
+    return _metrics(catalog, found)
+
+
+def _metrics(catalog: Catalog, found: list[Metric]) -> Metrics:
+    return Metrics(found, {m.id: len(catalog.companies_reporting(m.id)) for m in found})
+
+
+def companies(catalog: Catalog) -> Companies:
+    """The companies the catalog holds, each with its years, its number of values and the
+    report files it cites."""
+    return Companies([CompanyFacts(company, catalog.years(company.id),
+                                   catalog.value_count(company.id),
+                                   [s.file for s in catalog.sources.get(company.id, {}).values()])
+                      for company in catalog.companies.values()])
 
 
 def check(session: Session, sources: Path | None = None,

@@ -412,8 +412,7 @@ def show(
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     result = api.show(data, company, year, energy_basis, with_changes=change)
-    report = show_report(result.values, data, result.company.id, year, changes=result.changes,
-                         framework=framework)
+    report = show_report(result, data, framework=framework)
     if wide:
         from .views import wide_report
 
@@ -628,17 +627,18 @@ def metrics(
 
     chosen = _format(fmt, bom)
     data = _catalog(catalog, no_builtin)
-    _emit(metrics_report(data, api.metrics(data, query).metrics, framework), chosen, bom)
+    _emit(metrics_report(api.metrics(data, query), framework), chosen, bom)
 
 
 @app.command()
 def companies(fmt: FormatOption = None, bom: BomOption = False,
               catalog: CatalogOption = None, no_builtin: NoBuiltinOption = False) -> None:
     """The companies the catalog holds: names, aliases, group structure, years."""
+    from . import api
     from .views import companies_report
 
     chosen = _format(fmt, bom)
-    _emit(companies_report(_catalog(catalog, no_builtin)), chosen, bom)
+    _emit(companies_report(api.companies(_catalog(catalog, no_builtin))), chosen, bom)
 
 
 @app.command()
@@ -675,8 +675,8 @@ def source(
     _basis_applies(data, [metric], basis, kgce_per_kwh, partial)
     result = api.source(data, company, metric, year, folder, context, energy_basis)
     if not result.quotes:
-        raise NoDataError(missing_message(result.value, data, metric))
-    _emit_all(source_reports(result, data), chosen, bom)
+        raise NoDataError(missing_message(result))
+    _emit_all(source_reports(result), chosen, bom)
     for warning in result.warnings:
         _warn(warning)
     if result.exit_code != ExitCode.OK:
@@ -723,7 +723,7 @@ def export(
     energy_basis = _basis(basis, kgce_per_kwh, partial)
     data = _catalog(catalog, no_builtin)
     result = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
-    _emit(export_report(result.values, data), chosen, bom)
+    _emit(export_report(result, data), chosen, bom)
 
 
 @app.command()

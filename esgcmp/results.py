@@ -138,7 +138,23 @@ class IntensityTrend(Result, frozen=True):
 
 
 class Metrics(Result, frozen=True):
+    """`metrics`: the metrics asked for, each with how many companies report it."""
+
     metrics: list[Metric]
+    companies: dict[str, int]  # by metric id
+
+
+class CompanyFacts(msgspec.Struct, frozen=True):
+    """What the catalog holds of one company."""
+
+    company: Company
+    years: list[int]  # every year it reports a value for
+    values: int  # how many values it reports
+    sources: list[str]  # the report files its values cite
+
+
+class Companies(Result, frozen=True):
+    companies: list[CompanyFacts]  # in the catalog's order
 
 
 class Export(Result, frozen=True):
@@ -160,6 +176,7 @@ class Quote(msgspec.Struct, frozen=True):
 class Quotes(Result, frozen=True):
     """`source`: the lines a value is cited on."""
 
+    metric: Metric
     value: Value | Missing  # Missing: the company has no such value (no quotes)
     quotes: list[Quote]
     directory: Path | None  # where the reports were looked for

@@ -19,8 +19,8 @@ from .wording import (base_notes, basis_label, basis_note, basis_text, change_no
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .draft import Draft
-    from .results import (CheckResult, Comparison, IntensityComparison, IntensityTrend, Quotes,
-                          Trend)
+    from .results import (CheckResult, Companies, Comparison, Export, IntensityComparison,
+                          IntensityTrend, Metrics, Quotes, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -341,9 +341,9 @@ def _code_key(codes: tuple[str, ...]) -> tuple[Any, ...]:
     return (0, *[(0, int(p)) if p.isdigit() else (1, p) for p in parts])
 
 
-def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
-                changes: dict[str, Change] | None = None,
-                framework: Framework | None = None) -> Report:
+def show_report(result: Show, catalog: Catalog, framework: Framework | None = None) -> Report:
+    """Every value of a company-year, by category (with a framework, by code)."""
+    values, changes = result.values, result.changes
     rows = []
     for value in values:
         row = value_row(value)
@@ -369,31 +369,32 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
     if changes is not None:
         display += [("change", "Change"), ("change_pct", "Change %")]
     display += [("as_printed", "As printed"), ("where", "Source"), ("flags", "Flags")]
-    name = catalog.companies[company].name
-    parent = catalog.companies[company].parent
+    company, parent = result.company.id, result.company.parent
     notes = ([f"{company} is part of {parent}: its figures are included in {parent}'s."]
              if parent else [])
     return Report(
         rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
         + VALUE_EXTRA + ["category", "hkex", "gri"]
         + (["change_note"] if changes is not None else []),
-        display=display, title=f"{name} ({company}), {year}", group_by=group_by,
+        display=display, title=f"{result.company.name} ({company}), {result.year}",
+        group_by=group_by,
         headed=framework is None,
         notes=notes + derivation_notes(values) + flag_notes(values) + source_legend(values),
         align_right=("value", "change", "change_pct"))
 
 
-def missing_message(missing: Missing, catalog: Catalog, metric: str) -> str:
+def missing_message(result: Quotes) -> str:
     """Why there is nothing to quote."""
-    found = catalog.resolve_metric(metric)
-    return f"{missing.company} has no '{found.id}' for {missing.year}: {reason(missing)}"
+    missing = result.value
+    return (f"{missing.company} has no '{result.metric.id}' for {missing.year}: "
+            f"{reason(missing)}")
 
 
 SOURCE_COLUMNS = ["company", "metric", "year", "cites", "report", "source", "line",
                   "printed", "found", "number", "text", "cited", "problem"]
 
 
-def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
+def source_reports(result: Quotes) -> list[Report]:
     """The cited lines of a value with their context: a report per citation, one row per
     line shown (one row per citation when the reports are not at hand)."""
     value = result.value
@@ -421,7 +422,7 @@ def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
             title=f"{quote.source.cite(quote.line)} ({quote.source.file}): {quote.what} "
                   f"{value.year}, printed {quote.expected}", notes=notes,
             align_right=("number",), emphasis=emphasis))
-    name = catalog.metrics[value.metric].name
+    name = result.metric.name
     reports[0].title = (f"{name} ({value.metric}) of {value.company}, {value.year}: "
                         f"{number_text(value.value)} {value.unit}\n\n{reports[0].title}")
     if result.directory is None:
@@ -433,10 +434,10 @@ def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
 EXPORT_EXTRA = ["metric_name", "category", "report"]
 
 
-def export_report(values: list[Value], catalog: Catalog) -> Report:
+def export_report(result: Export, catalog: Catalog) -> Report:
     """Every value as one tidy long table, for pandas, DuckDB or a spreadsheet."""
     rows = []
-    for value in values:
+    for value in result.values:
         row = value_row(value)
         metric = catalog.metrics[value.metric]
         row.update({"metric_name": metric.name, "category": metric.category,
@@ -481,19 +482,17 @@ def wide_report(reports: list[Report], across: str, title: str) -> Report:
                   stacked=("flags",))
 
 
-def metrics_report(catalog: Catalog, metrics: list[Any] | None = None,
-                   framework: Framework | None = None) -> Report:
+def metrics_report(result: Metrics, framework: Framework | None = None) -> Report:
     """The metrics; with a framework, only those it codes, in the order of their codes."""
-    chosen = list(catalog.metrics.values()) if metrics is None else metrics
+    chosen = result.metrics
     if framework is not None:
         chosen = sorted((m for m in chosen if getattr(m, framework.value)),
                         key=lambda m: _code_key(getattr(m, framework.value)))
     rows = []
     for metric in chosen:
-        companies = catalog.companies_reporting(metric.id)
         rows.append({"metric": metric.id, "name": metric.name, "name_zh": metric.name_zh,
                      "category": metric.category, "unit": metric.unit, "hkex": list(metric.hkex),
-                     "gri": list(metric.gri), "companies": len(companies),
+                     "gri": list(metric.gri), "companies": result.companies[metric.id],
                      "defined_at": defined_at(metric.origin)})
     return Report(rows=rows, columns=["metric", "name", "name_zh", "category", "unit", "hkex",
                                       "gri", "companies", "defined_at"],
@@ -506,17 +505,14 @@ def metrics_report(catalog: Catalog, metrics: list[Any] | None = None,
                   align_right=("companies",))
 
 
-def companies_report(catalog: Catalog) -> Report:
+def companies_report(result: Companies) -> Report:
     rows = []
-    for company in catalog.companies.values():
-        years = catalog.years(company.id)
-        sources = catalog.sources.get(company.id, {})
+    for facts in result.companies:
+        company = facts.company
         rows.append({"company": company.id, "name": company.name, "name_zh": company.name_zh,
                      "aliases": list(company.aliases), "parent": company.parent or None,
-                     "entity": company.entity or None,
-                     "years": list(years),
-                     "values": catalog.value_count(company.id),
-                     "sources": [s.file for s in sources.values()],
+                     "entity": company.entity or None, "years": facts.years,
+                     "values": facts.values, "sources": facts.sources,
                      "defined_at": defined_at(company.origin)})
     notes = [f"{r['company']} is part of {r['parent']}: its figures are included in "
              f"{r['parent']}'s; do not add them up." for r in rows if r["parent"]]

@@ -488,3 +488,24 @@ def test_a_conversion_is_said_after_the_notes_as_a_sentence_of_its_own(write) ->
         "mass read as CO2e", "Equals the parts. Mass read as CO2e.",
         "no split; mass read as CO2e", "範疇一加範疇二。 Mass read as CO2e."]
 
+
+
+def test_each_command_s_result_carries_its_data_warnings_and_exit_code(tiny_catalog) -> None:
+    from esgcmp.errors import ExitCode
+    from esgcmp.views import missing_message
+
+    facts = {f.company.id: (f.years, f.values, f.sources)
+             for f in api.companies(tiny_catalog).companies}
+    assert facts == {"tiny-group": ([2019, 2020], 17, ["tiny.txt"]),
+                     "tiny-sub": ([2019, 2020], 4, ["sub.txt"])}
+    found = api.metrics(tiny_catalog, "ghg")
+    assert ([m.id for m in found.metrics], found.companies) == (
+        ["ghg", "ghg_scope1", "ghg_scope2"], {"ghg": 2, "ghg_scope1": 1, "ghg_scope2": 1})
+    quoted = api.source(tiny_catalog, "tiny", "ghg", 2020)
+    assert [(q.source.file, q.line, q.expected) for q in quoted.quotes] == [
+        ("tiny.txt", 4, "7"), ("tiny.txt", 9, "7")]
+    assert (quoted.warnings, quoted.exit_code) == (
+        ("the reports are not at hand: give --sources DIR or set ESGCMP_SOURCES",), ExitCode.OK)
+    none = api.source(tiny_catalog, "tiny-sub", "employees", 2020)
+    assert (none.quotes, none.exit_code) == ([], ExitCode.NOT_FOUND)
+    assert missing_message(none) == "tiny-sub has no 'employees' for 2020: not reported"
