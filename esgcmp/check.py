@@ -32,6 +32,8 @@ from .units import format_decimal, target_factor
 
 
 class Check(msgspec.Struct, frozen=True):
+    """One check, as declared beside the function that makes its findings."""
+
     name: str
     severity: str  # as documented: one severity, or how it is graded
     meaning: str  # what it does; {placeholders} are filled from esgcmp/checks.toml
@@ -56,7 +58,6 @@ def declares(*checks: Check, run: bool = True,
             _RUNS.append((function, options))
         return function
     return register
-
 
 
 class Settings(msgspec.Struct, frozen=True):

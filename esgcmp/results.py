@@ -3,16 +3,16 @@
 Each command's function in esgcmp.api returns one :class:`Result` (as pipx's
 ``OperationResult``): its data in the fields of the result, the warnings to say on stderr
 and the exit code; the command line renders it. esgcmp.views turns results into Reports
-and needs nothing but this module and model.py, where the catalog's records and a value's
-own records (``Value``, ``Missing``, ``Change``, ``YearChoice``) are.
+knowing only the records here and in model.py (the catalog's records and a value's own:
+``Value``, ``Missing``, ``Change``, ``YearChoice``), never the modules that make them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
