@@ -317,9 +317,9 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
     notes += [f"{row['company']} {row['year']}: change {row['change_note']}." for row in rows
               if "change_not_comparable" in (row.get("flags") or [])]
     notes += intensity_findings(sorted((item for one in results for item in one.rows),
-                                        key=lambda item: (item.numerator.company,
-                                                          item.numerator.year)),
-                                 results[0].metric.id, results[0].per.id, catalog, dated=True)
+                                       key=lambda item: (item.numerator.company,
+                                                         item.numerator.year)),
+                                results[0].metric.id, results[0].per.id, catalog, dated=True)
     first = reports[0]
     display = [("company", "Company"), ("year", "Year"),
                ("intensity", f"Intensity ({results[0].unit})"), ("change", "Change"),
@@ -556,6 +556,7 @@ def check_report(result: CheckResult) -> Report:
         align_right=("expected", "found", "difference_pct"))
 
 
+# The contract of `extract` CSV/JSON: these columns, in this order, first.
 EXTRACT_COLUMNS = ["line", "label", "unit", "year", "value", "metric", "flags",
                    "normalized_value", "normalized_unit"]
 EXTRACT_EXTRA = ["printed", "footnote", "notes"]

@@ -228,10 +228,9 @@ def sources_note(sources: SourceLines, directory: Any) -> str:
             f"{'its line' if sources.cited == 1 else 'their lines'} in {files}.")
 
 
-# The contract of `extract` CSV/JSON: these columns, in this order, first.
-
-
 def base_notes(rows: list[dict[str, Any]]) -> list[str]:
+    """Under a table of changes since a base year: what the CAGR is, and each row whose
+    change since the base year has a note."""
     years = sorted({row["base_year"] for row in rows if "base_year" in row})
     if not years:
         return []
@@ -260,11 +259,11 @@ def intensity_notes(result: IntensityComparison, catalog: Catalog) -> list[str]:
     return [f"{year_note(result.year, 'with both values for', result.missing)}. "
             f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
             "first."] + intensity_findings(result.rows, result.metric.id, result.per.id,
-                                            catalog, dated=False)
+                                           catalog, dated=False)
 
 
 def intensity_findings(items: list[Intensity], metric: str, per: str, catalog: Catalog,
-                        dated: bool) -> list[str]:
+                       dated: bool) -> list[str]:
     """Of intensity rows (of one year, or of several with ``dated``): bases that differ,
     companies inside others, implied denominators, reported intensities that differ from
     the recomputed ones, derivations, inconsistencies and the reports cited."""
