@@ -1,21 +1,19 @@
-"""What esgcmp does, one function per command, each returning data (never text).
+"""What esgcmp does, one function per command, each returning one result
+(esgcmp.results): its data, the warnings to say and the exit code, never text to print.
 
 The command line (esgcmp.cli) calls one of these per command and hands the result to
 esgcmp.views; a script can call them directly::
 
     from esgcmp import api
     session = api.Session()
-    comparison = api.compare(session.catalog, "ghg")[0]
+    comparison = api.compare(session.catalog, "ghg").comparisons[0]
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import msgspec
-from msgspec import field
 from msgspec.structs import replace
 
 from . import units
@@ -26,18 +24,14 @@ from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
 from .files import parsed_data, remember_data
 from .names import fold
-from .model import Change, Company, Kind, Metric, Missing, Source, Value, Why
+from .model import Change, Kind, Metric, Missing, Value, Why
+from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Export, Extracted,
+                      Intensities, IntensityTrend, Metrics, Quote, Quotes, Show, Trend)
 from .store import Store, default_root
-from .values import (Comparison, change_for, change_since, changes, convert,
+from .values import (change_for, change_since, changes, convert,
                      mark_unlike_each_year, series, value_of, years_available)
 from .values import compare as compare_values
 from .values import show as show_values
-
-if TYPE_CHECKING:
-    from .check import Finding, SourceLines
-    from .draft import Draft
-    from .extract import Extraction
-    from .intensity import IntensityComparison
 
 
 def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
@@ -94,13 +88,6 @@ class Session:
             self.store.keep_memo({"factors": units.known_factors(), "data": parsed_data()})
 
 
-class Show(msgspec.Struct, frozen=True):
-    company: Company
-    year: int
-    values: list[Value]
-    changes: dict[str, Change] | None  # by metric, when asked for
-
-
 def show(catalog: Catalog, company: str, year: int, basis: EnergyBasis = EnergyBasis(),
          with_changes: bool = False) -> Show:
     """Every KPI of one company-year."""
@@ -120,7 +107,7 @@ def _companies(catalog: Catalog, names: list[str] | None) -> list[str] | None:
 def compare(catalog: Catalog, metric: str, year: int | None = None,
             companies: list[str] | None = None, unit: str | None = None,
             basis: EnergyBasis = EnergyBasis(), with_changes: bool = False,
-            since: int | None = None) -> list[Comparison]:
+            since: int | None = None) -> Comparisons:
     """One comparison per metric the name stands for (a framework code names several);
     with ``since``, each value's change since that year too."""
     chosen = _companies(catalog, companies)
@@ -132,12 +119,12 @@ def compare(catalog: Catalog, metric: str, year: int | None = None,
         base = ({v.company: change_since(catalog, v, since, basis) for v in c.values}
                 if since is not None else None)
         out.append(replace(c, values=flag_inconsistent(catalog, c.values), base=base))
-    return out
+    return Comparisons(out)
 
 
 def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
               companies: list[str] | None = None, unit: str | None = None,
-              basis: EnergyBasis = EnergyBasis()) -> list[IntensityComparison]:
+              basis: EnergyBasis = EnergyBasis()) -> Intensities:
     """metric per denominator for each metric the name stands for."""
     from .intensity import compare_intensity
 
@@ -154,37 +141,31 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
         out.append(replace(result, rows=[replace(r, numerator=n, denominator=d) for r, n, d
                                          in zip(result.rows, flagged[:count],
                                                 flagged[count:])]))
-    return out
+    return Intensities(out)
 
 
 def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, per: str,
                     unit: str | None = None, basis: EnergyBasis = EnergyBasis(),
                     first: int | None = None, last: int | None = None
-                    ) -> list[IntensityComparison]:
+                    ) -> IntensityTrend:
     """``metric`` per ``per`` for every year some company has both (from ``first`` to
-    ``last``): one intensity comparison a year."""
-    from .intensity import _years_with_both
+    ``last``): one intensity comparison a year, each company's change from its previous
+    year, and the companies with no year of both."""
+    from .intensity import intensity_changes, never_both, years_with_both
 
     numerator, denominator = catalog.resolve_metric(metric), catalog.resolve_metric(per)
     chosen = _companies(catalog, companies) or sorted(catalog.companies)
     years = sorted({y for c in chosen
-                    for y in _years_with_both(catalog, c, numerator, denominator, basis)
+                    for y in years_with_both(catalog, c, numerator, denominator, basis)
                     if (first is None or y >= first) and (last is None or y <= last)})
     if not years:
         raise NoDataError(f"no company {'of those named ' if companies else ''}reports both "
                           f"'{numerator.id}' and '{denominator.id}' for one year")
-    return [result for year in years
-            for result in intensity(catalog, numerator.id, denominator.id, year=year,
-                                    companies=chosen, unit=unit, basis=basis)]
-
-
-class Trend(msgspec.Struct, frozen=True):
-    metric: Metric
-    unit: str
-    series: dict[str, list[Change]]  # by company, oldest first
-    missing: list[Missing] = field(default_factory=list)  # companies without the metric
-    base: dict[tuple[str, int], Change | None] | None = None  # (company, year): since first
-    first: int | None = None  # the base year
+    comparisons = [result for year in years
+                   for result in intensity(catalog, numerator.id, denominator.id, year=year,
+                                           companies=chosen, unit=unit,
+                                           basis=basis).comparisons]
+    return IntensityTrend(comparisons, intensity_changes(comparisons), never_both(comparisons))
 
 
 def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str | None = None,
@@ -235,24 +216,6 @@ def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBa
     return result if isinstance(result, Missing) else Missing(company, Why.not_reported)
 
 
-class Quote(msgspec.Struct, frozen=True):
-    """One cited line of a report, with the lines around it when the report is at hand."""
-
-    what: str  # the value it cites: "ghg", or a derived total's input "electricity"
-    source: Source
-    line: int
-    expected: str  # the value as printed (the number, or the literal printed text)
-    context: list[tuple[int, str]] | None  # (line number, text); None: not read
-    found: bool | None  # the value is on the line; None: not read
-    problem: str = ""  # why the report could not be read
-
-
-class Quotes(msgspec.Struct, frozen=True):
-    value: Value | Missing  # Missing: the company has no such value (no quotes)
-    quotes: list[Quote]
-    directory: Path | None  # where the reports were looked for
-
-
 def source(catalog: Catalog, company: str, metric: str, year: int,
            directory: Path | None = None, context: int = 2,
            basis: EnergyBasis = EnergyBasis()) -> Quotes:
@@ -264,7 +227,7 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
     found_metric = catalog.resolve_metric(metric)
     result = value_of(catalog, found_company.id, found_metric.id, year, basis)
     if not isinstance(result, Value):
-        return Quotes(result, [], directory)
+        return Quotes(found_metric, result, [], directory, exit_code=ExitCode.NOT_FOUND)
     observations = ([(found_metric.id, result.observation)] if result.observation else
                     [(i.observation.metric, i.observation) for i in result.inputs])
     files = SourceFiles(directory) if directory is not None else None
@@ -289,12 +252,19 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
             quotes.append(Quote(what, cited, number, expected, shown if not problem else None,
                                 None if problem else printed_on(text or "", value, printed),
                                 problem))
-    return Quotes(result, quotes, directory)
+    warnings = [f"{quote.source.file}:{quote.line}: {quote.problem}"
+                for quote in quotes if quote.problem]
+    if directory is None:
+        warnings.append("the reports are not at hand: give --sources DIR or set "
+                        "ESGCMP_SOURCES")
+    return Quotes(found_metric, result, quotes, directory, warnings=tuple(warnings),
+                  exit_code=ExitCode.NOT_FOUND if any(q.problem for q in quotes)
+                  else ExitCode.OK)
 
 
 def export(catalog: Catalog, companies: list[str] | None = None,
            metrics: list[str] | None = None, years: list[int] | None = None,
-           derived: bool = False, basis: EnergyBasis = EnergyBasis()) -> list[Value]:
+           derived: bool = False, basis: EnergyBasis = EnergyBasis()) -> Export:
     """Every reported value (with ``derived``, derived totals too) of the companies,
     metrics (names or framework codes) and years asked for, by company, metric and year,
     flagged as everywhere (``inconsistent`` included)."""
@@ -314,15 +284,15 @@ def export(catalog: Catalog, companies: list[str] | None = None,
                     values.append(found)
     if not values:
         raise NoDataError("no value for the companies, metrics and years asked for")
-    return flag_inconsistent(catalog, values)
+    return Export(flag_inconsistent(catalog, values))
 
 
-def metrics(catalog: Catalog, query: str | None = None) -> list[Metric]:
+def metrics(catalog: Catalog, query: str | None = None) -> Metrics:
     """The catalog's metrics, or those whose id, name, Chinese name (either script),
     aliases, framework codes or printed labels contain the query (names folded as
     everywhere: case, width, spaces, Traditional and Simplified Chinese)."""
     if query is None:
-        return list(catalog.metrics.values())
+        return _metrics(catalog, list(catalog.metrics.values()))
     wanted = fold(query)
     if not wanted:
         raise UsageError("the query is empty", fix="give a word, a code or a label")
@@ -341,44 +311,42 @@ def metrics(catalog: Catalog, query: str | None = None) -> list[Metric]:
     if not found:
         raise NoDataError(f"no metric matches '{query}' (searched ids, names, Chinese names, "
                           "aliases, framework codes and printed labels); see 'esgcmp metrics'")
-    return found
+    return _metrics(catalog, found)
 
 
-class CheckResult(msgspec.Struct, frozen=True):
-    findings: list[Finding]
-    files: list[str]
-    sources: SourceLines | None = None  # with a folder of reports: what was re-found
+def _metrics(catalog: Catalog, found: list[Metric]) -> Metrics:
+    return Metrics(found, {m.id: len(catalog.companies_reporting(m.id)) for m in found})
 
-    @property
-    def exit_code(self) -> ExitCode:
-        if any(f.severity == "error" for f in self.findings):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
+
+def companies(catalog: Catalog) -> Companies:
+    """The companies the catalog holds, each with its years, its number of values and the
+    report files it cites."""
+    return Companies([CompanyFacts(company, catalog.years(company.id),
+                                   catalog.value_count(company.id),
+                                   [s.file for s in catalog.sources.get(company.id, {}).values()])
+                      for company in catalog.companies.values()])
 
 
 def check(session: Session, sources: Path | None = None,
           jump: Decimal | None = None) -> CheckResult:
     """The catalog checked against itself (and its sources): a catalog that does not load
-    is a finding too."""
+    is a finding too. Exit 1 when a finding is an error."""
     from .check import check_source_lines, load_failure, ordered, run_checks
 
     files = [str(p) for p in session.paths]
+    lines = None
     try:
         catalog = session.catalog
     except CatalogError as exc:
-        return CheckResult([load_failure(exc)], files)
-    findings = run_checks(catalog, jump)
-    if sources is None:
-        return CheckResult(findings, files)
-    lines = check_source_lines(catalog, sources)
-    return CheckResult(ordered(findings + lines.findings), files, lines)
-
-
-class Extracted(msgspec.Struct, frozen=True):
-    report: Path
-    text: str
-    extraction: Extraction
-    draft: Draft
+        findings = [load_failure(exc)]
+    else:
+        findings = run_checks(catalog, jump)
+        if sources is not None:
+            lines = check_source_lines(catalog, sources)
+            findings = ordered(findings + lines.findings)
+    failed = any(f.severity == "error" for f in findings)
+    return CheckResult(findings, files, lines, sources,
+                       exit_code=ExitCode.FINDINGS if failed else ExitCode.OK)
 
 
 def read_report(path: Path) -> str:
@@ -408,4 +376,11 @@ def extract(catalog: Catalog, report: Path, prose: bool = False,
 
     text = read_report(report)
     extraction = read_values(text, prose=prose, year=year)
-    return Extracted(report, text, extraction, make_draft(extraction, catalog))
+    draft = make_draft(extraction, catalog)
+    # each row left out of the draft is said, so that nothing is dropped unseen
+    warnings = [f"{report}:{item.line}: row not read ({item.why}): {item.text[:80]}"
+                for item in extraction.unreadable]
+    if not draft.rows:
+        warnings.append(f"{report}: no values found (no table under a line of years; "
+                        "--prose also reads sentences)")
+    return Extracted(report, text, extraction, draft, warnings=tuple(warnings))

@@ -1,8 +1,10 @@
 """`esgcmp check`: reconcile the catalog with itself and with its sources.
 
-Each check is registered in CHECKS with its name, severity and what it means (the table
-of docs/checks.md is generated from it). A finding says what was expected, what was
-found and the facts behind it (``details``); esgcmp.views words it. Severities:
+Each check declares its name, severity, what it means and how a finding of it is worded
+beside the function that makes its findings (``@declares``); the declarations are the
+registry CHECKS (the table of docs/checks.md is generated from it) and run_checks runs the
+functions so declared. A finding says what was expected, what was found and the facts
+behind it (``details``), and its message words them. Severities:
 ``error`` (the catalog is wrong: it does not load, or a value is not on its cited line),
 ``warning`` (the reports disagree with themselves or are implausible) and ``info``
 (differences at the level of rounding, and facts worth knowing). Tolerances and ranges
@@ -13,13 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
-from msgspec import field
 
 from .catalog import Catalog
 from .errors import CatalogError, EsgcmpError
@@ -27,50 +27,37 @@ from .files import packaged_toml
 from .model import NO_TREND_FLAGS, Observation, Value
 from .precision import Range, exact, printed_range
 from .provenance import SourceFiles, check_observation, cited_places
-from .units import target_factor
-
-
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+from .results import WORDING, Finding, Key, Severity, SourceLines
+from .units import format_decimal, target_factor
 
 
 class Check(msgspec.Struct, frozen=True):
+    """One check, as declared beside the function that makes its findings."""
+
     name: str
     severity: str  # as documented: one severity, or how it is graded
     meaning: str  # what it does; {placeholders} are filled from esgcmp/checks.toml
+    message: Callable[[Finding], str]  # a finding of it in a sentence, from its details
 
 
-CHECKS: tuple[Check, ...] = (
-    Check("schema", "error", "the catalog must load: YAML, known keys, required fields, types, "
-          "ids, known metrics and sources, plausible years (1900-2100), no duplicates, units "
-          "that read and fit the metric's dimension. The first problem is reported with file "
-          "and line."),
-    Check("source_line", "error", "with `--sources DIR`: each value (and each `also` citation) "
-          "is printed on its cited line; a source file not in DIR is reported as info"),
-    Check("sum", "warning", "a metric with `parts: [...]` against the sum of its parts "
-          "(Scope 1 + 2 against total GHG, hires by gender), as ranges: a difference the "
-          "printed precision explains is not reported"),
-    Check("rate_range", "warning", "a percentage metric whose `parts` are percentages "
-          "(turnover by gender) must lie between its lowest and highest sub-rate, as ranges"),
-    Check("ratio", "warning", "a metric with `ratio_of: [numerator, denominator]` against the "
-          "ratio recomputed from the catalog's own totals, converted to the metric's unit, "
-          "as ranges"),
-    Check("ratio_unit", "error", "a `ratio_of` whose units cannot make the metric's unit"),
-    Check("emission_factor", "info / warning", "the emission factor a company implies: "
-          "{scope2} over {electricity} where Scope 2 is given (outside {low}-{high} {unit} is "
-          "a warning), else {total} over {electricity} (below {low}: less than the "
-          "electricity alone would emit at any plausible grid factor, a warning)"),
-    Check("emission_per_energy", "warning", "{total} per {energy} between two years a company "
-          "reports both: a factor that moves more than {factor_move_pct} % while energy moves "
-          "less than {energy_steady_pct} %"),
-    Check("subsidiary", "error", "an additive figure of a company larger than the same "
-          "figure, year and basis of the group it is part of (`parent:`)"),
-    Check("jump", "warning (info for economic metrics)", "a change of more than `--jump` "
-          "(default {jump} = {jump_pct} %) from the previous year a company reports (across "
-          "gaps too) that no `not_comparable` flag or change of basis explains"),
-)
+CHECKS: list[Check] = []  # in the order declared: the order of docs/checks.md
+# what run_checks runs: each function, with the options of a run it takes (``jump``)
+_RUNS: list[tuple[Callable[..., Iterator[Finding]], tuple[str, ...]]] = []
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def declares(*checks: Check, run: bool = True,
+             options: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Register the checks whose findings the decorated function makes; with ``run``,
+    run_checks runs it (with ``wanted``, ``years`` and the options of the run it names)."""
+    def register(function: F) -> F:
+        for check in checks:
+            CHECKS.append(check)
+            WORDING[check.name] = check.message
+        if run:
+            _RUNS.append((function, options))
+        return function
+    return register
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -100,35 +87,6 @@ def meaning(check: Check) -> str:
         energy=per_energy["energy"],
         factor_move_pct=f"{Decimal(per_energy['factor_move']) * 100:.0f}",
         energy_steady_pct=f"{Decimal(per_energy['energy_steady']) * 100:.0f}")
-
-
-Key = tuple[str, str, int]  # company, metric, year of a value a finding names
-
-
-class Finding(msgspec.Struct, frozen=True):
-    severity: Severity
-    check: str
-    company: str = ""
-    year: int | None = None
-    metric: str = ""
-    expected: Decimal | None = None
-    found: Decimal | None = None
-    unit: str = ""
-    sources: tuple[str, ...] = ()
-    details: dict[str, Any] = field(default_factory=dict)  # what views need to word it
-    names: tuple[Key, ...] = ()  # the values it is about
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.expected is None or self.found is None:
-            return None
-        return self.found - self.expected
-
-    @property
-    def difference_pct(self) -> Decimal | None:
-        if self.difference is None or not self.expected:
-            return None
-        return (self.difference / abs(self.expected) * 100).quantize(Decimal("0.01"))
 
 
 def span(observation: Observation) -> Range:
@@ -165,6 +123,91 @@ def _about(wanted: Wanted, *metrics: str) -> bool:
     return wanted is None or not wanted.isdisjoint(metrics)
 
 
+def _range(span: Range) -> str:
+    """A range in a sentence, each end to 4 significant digits past the point."""
+    def short(number: Decimal) -> str:
+        return format_decimal(number.quantize(Decimal("0.0001")) if abs(number) < 10**6
+                              else number.quantize(Decimal(1)))
+    return f"{short(span.low)}-{short(span.high)}"
+
+
+@declares(Check(
+    "schema", "error", "the catalog must load: YAML, known keys, required fields, types, ids, "
+    "known metrics and sources, plausible years (1900-2100), no duplicates, units that read "
+    "and fit the metric's dimension. The first problem is reported with file and line.",
+    lambda finding: finding.details["problem"]), run=False)
+def load_failure(error: CatalogError) -> Finding:
+    """A catalog that does not load is one error finding."""
+    return Finding(Severity.error, "schema", sources=(error.where,) if error.where else (),
+                   details={"problem": error.message + (f"; {error.fix}" if error.fix else "")})
+
+
+def _not_refound(count: int) -> str:
+    return f"its {count} cited figure{'s were' if count != 1 else ' was'} not re-found"
+
+
+def _source_line_message(finding: Finding) -> str:
+    details = finding.details
+    if "absent" in details:
+        return (f"{details['absent']} is not in {details['directory']}: "
+                f"{_not_refound(details['count'])}")
+    if "unreadable" in details:
+        return f"{details['unreadable']} {details['why']}: {_not_refound(details['count'])}"
+    return f"'{details['expected']}' is not on {details['where']}: {details['line_text']!r}"
+
+
+@declares(Check(
+    "source_line", "error", "with `--sources DIR`: each value (and each `also` citation) is "
+    "printed on its cited line; a source file not in DIR is reported as info",
+    _source_line_message), run=False)
+def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
+    """Every value re-found on its cited line of the source files in ``directory``, and on
+    the lines of its other citations; a file that is absent or unreadable is one finding,
+    with the number of citations it holds."""
+    files = SourceFiles(directory)
+    absent: dict[str, int] = {}
+    unreadable: dict[str, int] = {}
+    findings = []
+    checked = 0
+    read: set[str] = set()
+    for obs in catalog.observations.values():
+        for file, _line, _value, _printed in cited_places(obs):
+            if files.has(file):
+                checked += 1
+                read.add(file)
+            else:
+                tally = absent if files.missing(file) else unreadable
+                tally[file] = tally.get(file, 0) + 1
+        misses = check_observation(obs, files)
+        findings += [Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
+                             sources=(miss.where, miss.catalog),
+                             details={"expected": miss.expected, "where": miss.where,
+                                      "line_text": miss.line_text}) for miss in misses]
+    missed = len(findings)  # one a place not found
+    findings += [Finding(Severity.error, "source_line", sources=(file,),
+                         details={"unreadable": file, "why": files.problems[file],
+                                  "count": count}) for file, count in sorted(unreadable.items())]
+    findings += [Finding(Severity.info, "source_line", sources=(file,),
+                         details={"absent": file, "directory": str(directory), "count": count})
+                 for file, count in sorted(absent.items())]
+    elsewhere = sum(absent.values()) + sum(unreadable.values())
+    return SourceLines(findings, checked + elsewhere, checked - missed, len(read),
+                       len(read) + len(absent) + len(unreadable))
+
+
+@declares(
+    Check("sum", "warning", "a metric with `parts: [...]` against the sum of its parts (Scope 1 "
+          "+ 2 against total GHG, hires by gender), as ranges: a difference the printed "
+          "precision explains is not reported",
+          lambda f: (f"{f.metric} differs from the sum of {' + '.join(f.details['parts'])} by "
+                     "more than rounding explains (the parts as printed sum to "
+                     f"{_range(f.details['range'])})")),
+    Check("rate_range", "warning", "a percentage metric whose `parts` are percentages (turnover "
+          "by gender) must lie between its lowest and highest sub-rate, as ranges",
+          lambda f: (f"{f.metric} {format_decimal(f.found)} % lies outside the range of its "
+                     f"sub-rates {', '.join(f.details['parts'])} "
+                     f"({format_decimal(f.details['low'])}-{format_decimal(f.details['high'])} "
+                     "%)")))
 def check_sums(catalog: Catalog, wanted: Wanted = None,
                years: Years = None) -> Iterator[Finding]:
     """A total against the sum of its parts; a rate against the range of its sub-rates;
@@ -201,6 +244,15 @@ def check_sums(catalog: Catalog, wanted: Wanted = None,
                               {"parts": metric.parts, "range": summed}, names)
 
 
+@declares(
+    Check("ratio", "warning", "a metric with `ratio_of: [numerator, denominator]` against the "
+          "ratio recomputed from the catalog's own totals, converted to the metric's unit, as "
+          "ranges",
+          lambda f: (f"reported {f.metric} differs from {f.details['numerator']} / "
+                     f"{f.details['denominator']} by more than rounding explains (recomputed "
+                     f"from the printed figures: {_range(f.details['range'])})")),
+    Check("ratio_unit", "error", "a `ratio_of` whose units cannot make the metric's unit",
+          lambda f: f"metric '{f.metric}': {f.details['problem']}"))
 def check_ratios(catalog: Catalog, wanted: Wanted = None,
                  years: Years = None) -> Iterator[Finding]:
     """A reported ratio against numerator / denominator from the catalog's own totals,
@@ -237,6 +289,24 @@ def check_ratios(catalog: Catalog, wanted: Wanted = None,
                           tuple(_key(o) for o in (reported, numerator, denominator)))
 
 
+def _emission_factor_message(finding: Finding) -> str:
+    details = finding.details
+    factor = (f"{finding.metric} / {details['electricity']} = "
+              f"{format_decimal(finding.found)} {finding.unit}")
+    low, high = format_decimal(details["low"]), format_decimal(details["high"])
+    if details["of_total"] and not details["inside"]:
+        return (f"{factor}: the electricity alone would emit more at any plausible grid "
+                f"factor ({low}-{high}: {details['reference']}); emissions or electricity are "
+                "incomplete, or another factor was used")
+    return (f"{factor}, {'within' if details['inside'] else 'outside'} the plausible grid "
+            f"factors {low}-{high} ({details['reference']})")
+
+
+@declares(Check(
+    "emission_factor", "info / warning", "the emission factor a company implies: {scope2} over "
+    "{electricity} where Scope 2 is given (outside {low}-{high} {unit} is a warning), else "
+    "{total} over {electricity} (below {low}: less than the electricity alone would emit at "
+    "any plausible grid factor, a warning)", _emission_factor_message))
 def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
                           years: Years = None) -> Iterator[Finding]:
     """Emissions per electricity: Scope 2 where given, else the total GHG."""
@@ -275,6 +345,14 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
                       () if plausible else (_key(emissions), _key(electricity)))
 
 
+@declares(Check(
+    "emission_per_energy", "warning", "{total} per {energy} between two years a company reports "
+    "both: a factor that moves more than {factor_move_pct} % while energy moves less than "
+    "{energy_steady_pct} %",
+    lambda f: (f"{f.metric} per {f.details['energy']} moved from {format_decimal(f.expected)} "
+               f"to {format_decimal(f.found)} {f.unit} from {f.details['from']} to "
+               f"{f.details['to']} while {f.details['energy']} moved only "
+               f"{f.details['energy_change'] * 100:.1f} %")))
 def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
                               years: Years = None) -> Iterator[Finding]:
     """GHG per unit of energy between two years a company reports both: a factor that
@@ -370,6 +448,11 @@ def _additive(catalog: Catalog, metric: str) -> bool:
     return unit not in _NOT_ADDITIVE and "/" not in unit
 
 
+@declares(Check(
+    "subsidiary", "error", "an additive figure of a company larger than the same figure, year "
+    "and basis of the group it is part of (`parent:`)",
+    lambda f: (f"{f.company} {f.metric} {format_decimal(f.found)} exceeds its group "
+               f"{f.details['parent']}'s {format_decimal(f.expected)}, which includes it")))
 def check_subsidiaries(catalog: Catalog, wanted: Wanted = None,
                        years: Years = None) -> Iterator[Finding]:
     """A part of a group cannot have more of an additive quantity than the group."""
@@ -394,6 +477,13 @@ def check_subsidiaries(catalog: Catalog, wanted: Wanted = None,
                                   {"parent": parent}, (_key(own), _key(group)))
 
 
+@declares(Check(
+    "jump", "warning (info for economic metrics)", "a change of more than `--jump` (default "
+    "{jump} = {jump_pct} %) from the previous year a company reports (across gaps too) that "
+    "no `not_comparable` flag or change of basis explains",
+    lambda f: (f"{f.metric} changed {f.details['change'] * 100:+.1f} % from {f.details['from']} "
+               f"to {f.details['to']}, with no not_comparable flag or change of basis to "
+               "explain it")), options=("jump",))
 def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = None,
                 years: Years = None) -> Iterator[Finding]:
     """Changes from the previous reported year beyond ``jump`` that neither a
@@ -446,61 +536,15 @@ def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-class SourceLines(msgspec.Struct, frozen=True):
-    """What re-finding the cited figures on their lines found."""
-
-    findings: list[Finding]
-    cited: int  # figures cited (each value, and each other citation repeating a figure)
-    refound: int  # of those, found on their line
-    files: int  # report files read
-    files_cited: int  # report files cited
-
-
-def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
-    """Every value re-found on its cited line of the source files in ``directory``, and on
-    the lines of its other citations; a file that is absent or unreadable is one finding,
-    with the number of citations it holds."""
-    files = SourceFiles(directory)
-    absent: dict[str, int] = {}
-    unreadable: dict[str, int] = {}
-    findings = []
-    checked = 0
-    read: set[str] = set()
-    for obs in catalog.observations.values():
-        for file, _line, _value, _printed in cited_places(obs):
-            if files.has(file):
-                checked += 1
-                read.add(file)
-            else:
-                tally = absent if files.missing(file) else unreadable
-                tally[file] = tally.get(file, 0) + 1
-        misses = check_observation(obs, files)
-        findings += [Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
-                             sources=(miss.where, miss.catalog),
-                             details={"expected": miss.expected, "where": miss.where,
-                                      "line_text": miss.line_text}) for miss in misses]
-    missed = len(findings)  # one a place not found
-    findings += [Finding(Severity.error, "source_line", sources=(file,),
-                         details={"unreadable": file, "why": files.problems[file],
-                                  "count": count}) for file, count in sorted(unreadable.items())]
-    findings += [Finding(Severity.info, "source_line", sources=(file,),
-                         details={"absent": file, "directory": str(directory), "count": count})
-                 for file, count in sorted(absent.items())]
-    elsewhere = sum(absent.values()) + sum(unreadable.values())
-    return SourceLines(findings, checked + elsewhere, checked - missed, len(read),
-                       len(read) + len(absent) + len(unreadable))
-
-
 def run_checks(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = None,
                years: Years = None) -> list[Finding]:
     """Every check's findings of the catalog against itself, most severe first; with
     ``wanted``, only those about these metrics, and with ``years`` only those naming a
     value of those years."""
-    return ordered([*check_sums(catalog, wanted, years), *check_ratios(catalog, wanted, years),
-                    *check_emission_factor(catalog, wanted, years),
-                    *check_emission_per_energy(catalog, wanted, years),
-                    *check_subsidiaries(catalog, wanted, years),
-                    *check_jumps(catalog, jump, wanted, years)])
+    given = {"jump": jump}
+    return ordered([finding for run, options in _RUNS
+                    for finding in run(catalog, wanted=wanted, years=years,
+                                       **{name: given[name] for name in options})])
 
 
 def ordered(findings: list[Finding]) -> list[Finding]:
@@ -522,9 +566,3 @@ def inconsistent(catalog: Catalog, metrics: set[str],
             if key[1] in metrics:
                 named.setdefault(key, []).append(finding)
     return named
-
-
-def load_failure(error: CatalogError) -> Finding:
-    """A catalog that does not load is one error finding."""
-    return Finding(Severity.error, "schema", sources=(error.where,) if error.where else (),
-                   details={"problem": error.message + (f"; {error.fix}" if error.fix else "")})

@@ -103,8 +103,7 @@ def show(
     energy_basis = options.energy_basis()
     data = options.catalog()
     result = api.show(data, company, year, energy_basis, with_changes=change)
-    report = show_report(result.values, data, result.company.id, year, changes=result.changes,
-                         framework=framework)
+    report = show_report(result, data, framework=framework)
     if options.wide:
         from .views import wide_report
 
@@ -181,14 +180,14 @@ def compare(
                                              for_people=chosen.for_people)
                             for result in api.intensity(data, name, per, year=one_year,
                                                         companies=company, unit=unit,
-                                                        basis=energy_basis)]
+                                                        basis=energy_basis).comparisons]
             else:
                 reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
                                            since=since, for_people=chosen.for_people)
                             for result in api.compare(data, name, year=one_year,
                                                       companies=company, unit=unit,
                                                       basis=energy_basis, with_changes=change,
-                                                      since=since)]
+                                                      since=since).comparisons]
     if options.wide:
         from .views import wide_report
 
@@ -293,7 +292,7 @@ def metrics(
 
     chosen = options.output_format()
     data = options.catalog()
-    options.emit(metrics_report(data, api.metrics(data, query), framework), chosen)
+    options.emit(metrics_report(api.metrics(data, query), framework), chosen)
 
 
 @app.command()
@@ -303,10 +302,11 @@ def companies(options: Options) -> None:
 
     Example: esgcmp companies --format csv
     """
+    from . import api
     from .views import companies_report
 
     chosen = options.output_format()
-    options.emit(companies_report(options.catalog()), chosen)
+    options.emit(companies_report(api.companies(options.catalog())), chosen)
 
 
 @app.command()
@@ -342,15 +342,12 @@ def source(
     options.basis_applies(data, [metric])
     result = api.source(data, company, metric, year, folder, context, energy_basis)
     if not result.quotes:
-        raise NoDataError(missing_message(result.value, data, metric))
-    options.emit_all(source_reports(result, data), chosen)
-    for quote in result.quotes:
-        if quote.problem:
-            warn(f"{quote.source.file}:{quote.line}: {quote.problem}")
-    if folder is None:
-        warn("the reports are not at hand: give --sources DIR or set ESGCMP_SOURCES")
-    if any(quote.problem for quote in result.quotes):
-        raise typer.Exit(ExitCode.NOT_FOUND)
+        raise NoDataError(missing_message(result))
+    options.emit_all(source_reports(result), chosen)
+    for warning in result.warnings:
+        warn(warning)
+    if result.exit_code != ExitCode.OK:
+        raise typer.Exit(result.exit_code)
 
 
 class ExportFormat(str, Enum):
@@ -391,8 +388,8 @@ def export(
                          fix="add --derived")
     energy_basis = options.energy_basis()
     data = options.catalog()
-    values = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
-    options.emit(export_report(values, data), chosen)
+    result = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
+    options.emit(export_report(result, data), chosen)
 
 
 @app.command()
@@ -424,7 +421,7 @@ def check(
     with reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
     result = api.check(session, folder, threshold)
-    options.emit(check_report(result.findings, result.files, result.sources, folder), chosen)
+    options.emit(check_report(result), chosen)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
 
@@ -501,7 +498,8 @@ def extract(
         write(text)
     else:
         draftfile.write_new(target, text, force)
-    draftfile.say_unreadable(result)
+    for warning in result.warnings:
+        warn(warning)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,12 +109,3 @@ def write_new(target: Path, text: str, force: bool) -> None:
         with suppress(OSError):
             os.unlink(temporary)
         raise OutputError(f"cannot write {target} ({exc.strerror})") from None
-
-
-def say_unreadable(result: Any) -> None:
-    """One warning line per table row that could not be read (it is not in the output)."""
-    for item in result.extraction.unreadable:
-        warn(f"{result.report}:{item.line}: row not read ({item.why}): {item.text[:80]}")
-    if not result.draft.rows:
-        warn(f"{result.report}: no values found (no table under a line of years; --prose "
-             "also reads sentences)")

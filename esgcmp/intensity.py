@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import msgspec
 from msgspec.structs import replace
 
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Implication, Kind, Metric, Missing, Value, Why, YearChoice, inherited
+from .model import Implication, Metric, Missing, Value, Why
 from .precision import quotient
 from .units import parse_target, target_factor
-from .values import choose_year, convert, mark_unlike, value_of, years_available
+from .results import Intensity, IntensityChange, IntensityComparison
+from .values import changes, choose_year, convert, mark_unlike, value_of, years_available
 
 
 def ratio_metric(catalog: Catalog, numerator: str, denominator: str) -> Metric | None:
@@ -49,40 +49,7 @@ def denominator_value(catalog: Catalog, company: str, metric: Metric, year: int,
     return implied if implied is not None else found
 
 
-class Intensity(msgspec.Struct, frozen=True):
-    """numerator / denominator for one company and year, beside any reported ratio."""
-
-    numerator: Value
-    denominator: Value
-    value: Decimal
-    unit: str
-    reported: Value | None = None  # the company's own figure for the same ratio
-
-    @property
-    def difference_pct(self) -> Decimal | None:
-        """Recomputed against reported, in percent of the reported figure (none when the
-        denominator is implied by a reported ratio: they agree by construction)."""
-        if (self.reported is None or self.reported.value == 0
-                or self.denominator.kind is Kind.implied):
-            return None
-        return ((self.value - self.reported.value) / self.reported.value * 100).quantize(
-            Decimal("0.01"))
-
-    @property
-    def flags(self) -> tuple[str, ...]:
-        return inherited(self.numerator.flags, self.denominator.flags)
-
-
-class IntensityComparison(msgspec.Struct, frozen=True):
-    metric: Metric
-    per: Metric
-    unit: str
-    year: YearChoice
-    rows: list[Intensity]
-    missing: list[Missing]
-
-
-def _years_with_both(catalog: Catalog, company: str, metric: Metric, per: Metric,
+def years_with_both(catalog: Catalog, company: str, metric: Metric, per: Metric,
                      basis: EnergyBasis) -> list[int]:
     years = []
     for year in years_available(catalog, company, metric.id):
@@ -100,7 +67,7 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
     unit = unit or default_intensity_unit(catalog, metric, per)
     factor = target_factor(f"({metric.unit}) / ({per.unit})", unit)
     chosen = companies or sorted(catalog.companies)
-    available = {c: _years_with_both(catalog, c, metric, per, basis) for c in chosen}
+    available = {c: years_with_both(catalog, c, metric, per, basis) for c in chosen}
     reporting = [c for c in chosen if available[c]]
     if not reporting:
         raise NoDataError(f"no company reports both '{metric.id}' and '{per.id}' for one year")
@@ -140,3 +107,44 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
             for r, n, d in zip(rows, numerators, denominators)]
     rows.sort(key=lambda r: (r.value, r.numerator.company))
     return IntensityComparison(metric, per, unit, choice, rows, missing)
+
+
+def intensity_changes(comparisons: list[IntensityComparison]
+                      ) -> dict[tuple[str, int], IntensityChange]:
+    """Each company's intensity against its previous year with one, by (company, year),
+    over the comparisons of several years: the change of the intensity, unless the
+    numerator or the denominator changed basis between the two years (then no change)."""
+    by_company: dict[str, list[Intensity]] = {}
+    for item in sorted((item for result in comparisons for item in result.rows),
+                       key=lambda item: (item.numerator.company, item.numerator.year)):
+        by_company.setdefault(item.numerator.company, []).append(item)
+    found: dict[tuple[str, int], IntensityChange] = {}
+    for company, items in by_company.items():
+        for then, now in zip(items, items[1:]):
+            moves = (changes([then.numerator, now.numerator])[1],
+                     changes([then.denominator, now.denominator])[1])
+            change = pct = None
+            if all(move.comparable for move in moves):
+                change = now.value - then.value
+                pct = ((change / abs(then.value) * 100).quantize(Decimal("0.01"))
+                       if then.value else None)
+            found[(company, now.numerator.year)] = IntensityChange(then, moves, change, pct)
+    return found
+
+
+# reasons true of any year: a figure never reported
+_NEVER = (Why.not_reported, Why.no_components, Why.partial)
+
+
+def never_both(comparisons: list[IntensityComparison]) -> list[Missing]:
+    """The companies with no year of both figures, each once, with a reason true of every
+    year (a figure never reported) rather than one year's."""
+    reporting = {item.numerator.company for result in comparisons for item in result.rows}
+    missing: dict[str, Missing] = {}
+    for result in comparisons:
+        for m in result.missing:
+            said = missing.get(m.company)
+            if m.company not in reporting and (said is None or (m.why in _NEVER
+                                                                and said.why not in _NEVER)):
+                missing[m.company] = m
+    return list(missing.values())

@@ -324,6 +324,16 @@ class Change(msgspec.Struct, frozen=True):
         return not self.not_comparable and not self.basis_changed
 
     @property
+    def cagr_pct(self) -> Decimal | None:
+        """The compound annual growth rate, in per cent to 2 decimals:
+        (value / previous) ** (1 / years) - 1; None unless both values are above 0."""
+        if self.previous is None or self.previous.value <= 0 or self.value.value <= 0:
+            return None
+        years = self.value.year - self.previous.year
+        ratio = self.value.value / self.previous.value
+        return ((ratio ** (Decimal(1) / years) - 1) * 100).quantize(Decimal("0.01"))
+
+    @property
     def gap(self) -> bool:
         """Whether years lie between this one and the previous."""
         return self.previous is not None and self.value.year - self.previous.year != 1

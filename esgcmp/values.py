@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import msgspec
 from msgspec.structs import replace
 
 from .catalog import Catalog
@@ -18,6 +17,7 @@ from .derive import (EnergyBasis, derivable_years, derive_energy, is_derivable, 
 from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
                     YearChoice, YearRule, basis_differences)
+from .results import Comparison
 from .units import target_factor
 
 
@@ -105,16 +105,6 @@ def change_since(catalog: Catalog, value: Value, base_year: int,
                                                               + between)))
 
 
-def cagr_pct(change: Change) -> Decimal | None:
-    """The compound annual growth rate of a change, in per cent to 2 decimals:
-    (value / previous) ** (1 / years) - 1; None unless both values are above 0."""
-    if change.previous is None or change.previous.value <= 0 or change.value.value <= 0:
-        return None
-    years = change.value.year - change.previous.year
-    ratio = change.value.value / change.previous.value
-    return ((ratio ** (Decimal(1) / years) - 1) * 100).quantize(Decimal("0.01"))
-
-
 def mark_unlike(values: list[Value]) -> list[Value]:
     """The values, those on another basis than the rest flagged ``basis_differs``: when
     one basis is held by more values than any other, the values not on it; when none
@@ -155,16 +145,6 @@ def choose_year(available: dict[str, list[int]], year: int | None, subject: str)
         raise NotFoundError("year", str(year),
                             hint=f"{subject} {', '.join(map(str, all_years))}")
     return YearChoice(year, YearRule.requested)
-
-
-class Comparison(msgspec.Struct, frozen=True):
-    metric: Metric
-    unit: str
-    year: YearChoice
-    values: list[Value]
-    missing: list[Missing]
-    changes: dict[str, Change] | None = None  # by company, when asked for
-    base: dict[str, Change | None] | None = None  # by company: the change since a base year
 
 
 def compare(catalog: Catalog, metric: Metric, year: int | None = None,

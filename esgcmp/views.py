@@ -1,28 +1,26 @@
-"""Turn results into Reports: the one place that decides columns and headings, and
-where every sentence a user reads is worded (missing values, derivations, changes, the
-year chosen, check findings)."""
+"""Turn results into Reports: the one place that decides columns and headings; the
+sentences under the tables are esgcmp.wording's. Views know records (esgcmp.results,
+esgcmp.model) and the catalog's names, never the functions that made the results."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import (BASIS_ASPECTS, Basis, Change, Derivation, ElectricityBasis,
-                    Framework, Implication, Input, Kind, Missing, Value, Why, YearChoice, YearRule,
-                    basis_differences, unstated)
+from .model import Change, Framework, Kind, Missing, Value
 from .names import plural
 from .output import Report, number_text
 from .units import format_decimal
+from .wording import (base_notes, basis_label, basis_note, basis_text, change_note, cite,
+                      defined_at, derivation_notes, describe_input, flag_notes,
+                      inconsistent_notes, intensity_findings, intensity_notes, not_comparable,
+                      overlap_notes, reason, source_legend, sources_note, year_note)
 
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
-    from pathlib import Path
-
-    from .check import Finding, SourceLines
     from .draft import Draft
-    from .api import Quotes, Trend
-    from .intensity import Intensity, IntensityComparison
-    from .values import Comparison
+    from .results import (CheckResult, Companies, Comparison, Export, IntensityComparison,
+                          IntensityTrend, Metrics, Quotes, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -32,170 +30,6 @@ INTENSITY_COLUMNS = ["per", "per_value", "per_unit", "intensity", "intensity_uni
 CHANGE_COLUMNS = ["change", "change_pct"]
 BASE_COLUMNS = ["base_year", "base_change", "base_change_pct", "cagr_pct", "base_note"]
 BLOCKS = " ▏▎▍▌▋▊▉█"
-
-
-# ---- wording ------------------------------------------------------------------------
-
-def reason(missing: Missing) -> str:
-    """Why a company has no value, in a phrase."""
-    if missing.why is Why.zero_denominator:
-        return f"{missing.per} is 0 for {missing.year}"
-    if missing.why is Why.no_components:
-        text = "reports neither a total nor components"
-    elif missing.why is Why.components_missing:
-        text = (f"no total reported; cannot derive {missing.year}: "
-                f"{', '.join(missing.absent)} not reported for {missing.year}")
-    elif missing.why is Why.partial:
-        text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
-                "reported (--partial sums the rest)")
-    elif missing.why is Why.not_for_year:
-        text = (f"not reported for {missing.year if missing.year else 'those years'} "
-                f"(reported: {', '.join(map(str, missing.years))})")
-    else:
-        text = "not reported"
-    return f"{missing.per}: {text}" if missing.per else text
-
-
-_ELECTRICITY = {ElectricityBasis.calorific: "electricity on the calorific-equivalent basis",
-                ElectricityBasis.generation: "electricity on the generation-equivalent basis"}
-
-
-def basis_label(basis: Basis) -> str:
-    """A value's stated basis in a line: 'scopes: 1+2; definition: deaths only'."""
-    return "; ".join(f"{aspect}: {text}" for aspect, text in basis)
-
-
-def basis_note(values: list[Value], of: str = "") -> str:
-    """One line on how the bases of the values compared differ ("Bases of ``of`` differ"
-    when a table compares more than one metric); '' when they do not."""
-    bases = list(dict.fromkeys(value.basis for value in values))  # each distinct one once
-    differing = {aspect for first in bases for second in bases
-                 for aspect, _a, _b in basis_differences(first, second)}
-    if not differing:
-        return ""
-    parts = []
-    for aspect in (a for a in BASIS_ASPECTS if a in differing):
-        held: dict[str, dict[str, None]] = {}  # each company once under a text
-        for value in values:
-            held.setdefault(dict(value.basis).get(aspect, unstated(aspect)),
-                            {})[value.company] = None
-        parts.append(f"{aspect} " + " vs ".join(f"'{text}' ({', '.join(companies)})"
-                                                 for text, companies in held.items()))
-    return (f"Bases {f'of {of} ' if of else ''}differ (flag basis_differs), compare with "
-            "care: " + "; ".join(parts) + ".")
-
-
-def basis_text(value: Value) -> str:
-    """How a derived or implied value was made, in a line; '' for a reported one."""
-    how = value.how
-    if isinstance(how, Derivation):
-        text = (f"{how.standard}, {_ELECTRICITY[how.electricity]}; sum of "
-                f"{', '.join(how.components)}")
-        if how.unreported:
-            text += f" ({', '.join(how.unreported)}: not reported by the company)"
-        return text
-    if isinstance(how, Implication):
-        return (f"implied: {how.numerator_metric} {format_decimal(how.numerator_value)} "
-                f"{how.numerator_unit} / {how.ratio_metric} {format_decimal(how.ratio_value)} "
-                f"{how.ratio_unit} [{', '.join(how.references)}]")
-    return ""
-
-
-def describe_input(item: Input, unit: str) -> str:
-    obs = item.observation
-    return (f"{obs.metric} {format_decimal(obs.normalized)} {item.unit} x {item.coefficient}"
-            f" = {format_decimal(item.contribution)} {unit} [{obs.reference}]")
-
-
-def change_note(change: Change) -> str:
-    if change.previous is None:
-        return "first year"
-    if not change.comparable:
-        return f"not meaningful: {'; '.join(_not_comparable(change))}"
-    restated = "restated" in change.value.flags and "restated" in change.previous.flags
-    against = f"against {change.previous.year}" if change.gap else ""
-    if restated:
-        return ", ".join(filter(None, [against, "both years restated onto one basis"]))
-    return against
-
-
-def _not_comparable(change: Change) -> list[str]:
-    """Why a change is not meaningful: the flags, and each aspect of the basis that
-    changed."""
-    return list(change.not_comparable) + [
-        f"the {aspect} changed from '{before}' to '{after}'"
-        for aspect, before, after in change.basis_changed]
-
-
-def year_note(choice: YearChoice, having: str, missing: list[Missing] = ()) -> str:
-    """The year of a comparison and how it was chosen; companies that have the metric in
-    no year are named, since the choice was made among the others."""
-    absent = [m.company for m in missing if m.why in (Why.not_reported, Why.no_components)]
-    among = (f" ({', '.join(absent)}: none in any year, so the year was chosen among the "
-             "others)" if absent else "")
-    if choice.rule is YearRule.common:
-        return f"Year {choice.year}: the latest year {having} every company that has it{among}"
-    if choice.rule is YearRule.any:
-        return (f"No year is {having} every company that has it{among}: each company's "
-                f"latest year is shown")
-    return f"Year {choice.year}"
-
-
-def finding_message(finding: Finding) -> str:
-    d = finding.details
-    if finding.check == "sum":
-        return (f"{finding.metric} differs from the sum of {' + '.join(d['parts'])} by more "
-                f"than rounding explains (the parts as printed sum to {_range(d['range'])})")
-    if finding.check == "rate_range":
-        return (f"{finding.metric} {format_decimal(finding.found)} % lies outside the range of "
-                f"its sub-rates {', '.join(d['parts'])} "
-                f"({format_decimal(d['low'])}-{format_decimal(d['high'])} %)")
-    if finding.check == "ratio":
-        return (f"reported {finding.metric} differs from {d['numerator']} / {d['denominator']} "
-                f"by more than rounding explains (recomputed from the printed figures: "
-                f"{_range(d['range'])})")
-    if finding.check == "ratio_unit":
-        return f"metric '{finding.metric}': {d['problem']}"
-    if finding.check == "emission_factor":
-        factor = (f"{finding.metric} / {d['electricity']} = {format_decimal(finding.found)} "
-                  f"{finding.unit}")
-        low, high = format_decimal(d["low"]), format_decimal(d["high"])
-        if d["of_total"] and not d["inside"]:
-            return (f"{factor}: the electricity alone would emit more at any plausible grid "
-                    f"factor ({low}-{high}: {d['reference']}); emissions or electricity are "
-                    "incomplete, or another factor was used")
-        return (f"{factor}, {'within' if d['inside'] else 'outside'} the plausible grid "
-                f"factors {low}-{high} ({d['reference']})")
-    if finding.check == "emission_per_energy":
-        return (f"{finding.metric} per {d['energy']} moved from {format_decimal(finding.expected)}"
-                f" to {format_decimal(finding.found)} {finding.unit} from {d['from']} to "
-                f"{d['to']} while {d['energy']} moved only {d['energy_change'] * 100:.1f} %")
-    if finding.check == "subsidiary":
-        return (f"{finding.company} {finding.metric} {format_decimal(finding.found)} exceeds "
-                f"its group {d['parent']}'s {format_decimal(finding.expected)}, which includes "
-                "it")
-    if finding.check == "jump":
-        return (f"{finding.metric} changed {d['change'] * 100:+.1f} % from {d['from']} to "
-                f"{d['to']}, with no not_comparable flag or change of basis to explain it")
-    if finding.check == "source_line" and "absent" in d:
-        return f"{d['absent']} is not in {d['directory']}: {_not_refound(d['count'])}"
-    if finding.check == "source_line" and "unreadable" in d:
-        return f"{d['unreadable']} {d['why']}: {_not_refound(d['count'])}"
-    if finding.check == "source_line" and "expected" in d:
-        return f"'{d['expected']}' is not on {d['where']}: {d['line_text']!r}"
-    return str(d.get("problem", finding.check))
-
-
-def _not_refound(count: int) -> str:
-    return f"its {count} cited figure{'s were' if count != 1 else ' was'} not re-found"
-
-
-def _range(span: Any) -> str:
-    """A range in a sentence, each end to 4 significant digits past the point."""
-    def short(number: Decimal) -> str:
-        return format_decimal(number.quantize(Decimal("0.0001")) if abs(number) < 10**6
-                              else number.quantize(Decimal(1)))
-    return f"{short(span.low)}-{short(span.high)}"
 
 
 def bar(value: Decimal | None, largest: Decimal, width: int = 16, ascii_only: bool = False) -> str:
@@ -218,8 +52,6 @@ def add_change(row: dict[str, Any], change: Change) -> None:
 
 def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None:
     """The change since a base year and its compound annual growth rate."""
-    from .values import cagr_pct
-
     row["base_year"] = base_year
     if change is None:
         row["base_note"] = (f"no value for {base_year}" if row["year"] != base_year
@@ -227,21 +59,10 @@ def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None
         return
     row["base_change"] = change.change
     row["base_change_pct"] = change.change_pct
-    row["cagr_pct"] = cagr_pct(change) if change.comparable else None
+    row["cagr_pct"] = change.cagr_pct if change.comparable else None
     row["base_note"] = change_note(change) if not change.comparable else None
     if not change.comparable and "change_not_comparable" not in row["flags"]:
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
-
-
-def _base_notes(rows: list[dict[str, Any]]) -> list[str]:
-    years = sorted({row["base_year"] for row in rows if "base_year" in row})
-    if not years:
-        return []
-    notes = [f"Since {years[0]}: change from {years[0]} and CAGR % (compound annual growth "
-             "rate, (value / base value) ^ (1 / years) - 1)."]
-    notes += [f"{row['company']} {row['year']}: since {row['base_year']}, {row['base_note']}."
-              for row in rows if row.get("base_note") and row["base_note"] != "the base year"]
-    return notes
 
 
 def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
@@ -273,7 +94,7 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
         return row
     if obs:
         row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
-        row["where"] = [_cite(obs), *map(_cite, obs.also)] if obs.also else [_cite(obs)]
+        row["where"] = [cite(obs), *map(cite, obs.also)] if obs.also else [cite(obs)]
     else:
         row["as_printed"] = f"{value.kind} from {plural(len(value.inputs), 'component')}"
         row["where"] = "inputs listed below"
@@ -300,68 +121,6 @@ def _part_of(rows: list[dict[str, Any]], catalog: Catalog) -> None:
     a script summing a column can tell."""
     for row in rows:
         row["part_of"] = catalog.companies[row["company"]].parent or None
-
-
-def _derivation_notes(values: list[Value]) -> list[str]:
-    notes = []
-    for value in values:
-        if value.kind is Kind.derived:
-            notes.append(f"{value.company} {value.metric} {value.year} is derived "
-                         f"({basis_text(value)}):")
-            notes += [f"  {describe_input(i, value.unit)}" for i in value.inputs]
-    return notes
-
-
-def _flag_notes(values: list[Value]) -> list[str]:
-    notes = [f"{v.company} {v.metric} {v.year}: {v.notes}" for v in values
-             if v.notes and v.kind is Kind.reported and set(v.flags) - {"approx"}]
-    return notes + _inconsistent_notes(values)
-
-
-def _inconsistent_notes(values: list[Value]) -> list[str]:
-    """A line per finding about the values shown, naming every one of them it flags (a
-    ratio that does not hold flags its numerator and its denominator alike)."""
-    flagged: dict[tuple[Any, ...], tuple[Finding, str, list[Value]]] = {}
-    for value in values:
-        for finding in value.findings:
-            message = finding_message(finding)
-            key = (finding.check, finding.company, finding.year, finding.metric,
-                   finding.sources, message)
-            flagged.setdefault(key, (finding, message, []))[2].append(value)
-    return [f"{_named(flags)} {'is' if len(flags) == 1 else 'are'} inconsistent "
-            f"({finding.check}): {message}." for finding, message, flags in flagged.values()]
-
-
-def _named(values: list[Value]) -> str:
-    """Values in a sentence: ``co ghg 2020``, ``co ghg and revenue 2020``, ``co so2 2019
-    and 2020``; the company, metric or year said once when they share it."""
-    companies = list(dict.fromkeys(v.company for v in values))
-    if len(companies) > 1:
-        return _and([_named([v for v in values if v.company == c]) for c in companies])
-    metrics = list(dict.fromkeys(v.metric for v in values))
-    years = list(dict.fromkeys(v.year for v in values))
-    if len(years) == 1:
-        return f"{companies[0]} {_and(metrics)} {years[0]}"
-    if len(metrics) == 1:
-        return f"{companies[0]} {metrics[0]} {_and([str(y) for y in years])}"
-    return f"{companies[0]} " + _and([f"{v.metric} {v.year}" for v in values])
-
-
-def _and(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:
-    """Say when a compared company is part of another compared one."""
-    notes = []
-    present = set(companies)
-    for company in companies:
-        parent = catalog.companies[company].parent
-        if parent in present:
-            notes.append(f"Note: {company} is part of {parent}; its figures are included in "
-                         f"{parent}'s. Do not add them up.")
-    return notes
 
 
 def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False,
@@ -391,10 +150,10 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
             row["company_name"] = catalog.companies[row["company"]].name
         notes = [f"{year_note(comparison.year, 'reported by', comparison.missing)}."]
         notes += [text for text in [basis_note(comparison.values)] if text]
-        notes += _overlap_notes([v.company for v in comparison.values], catalog)
-        notes += _derivation_notes(comparison.values)
-        notes += _flag_notes(comparison.values)
-        notes += _base_notes(rows)
+        notes += overlap_notes([v.company for v in comparison.values], catalog)
+        notes += derivation_notes(comparison.values)
+        notes += flag_notes(comparison.values)
+        notes += base_notes(rows)
         notes += source_legend(comparison.values)
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})")]
     if chart:
@@ -438,9 +197,9 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         if not for_people:
             continue
         row["kinds"] = f"{item.numerator.kind} / {denominator.kind}"
-        per_where = (_cite(denominator.observation) if denominator.observation
+        per_where = (cite(denominator.observation) if denominator.observation
                      else basis_text(denominator))
-        reported_where = (_cite(item.reported.observation)
+        reported_where = (cite(item.reported.observation)
                           if item.reported and item.reported.observation else None)
         row["where"] = ([f"{result.metric.id}: {where}" for where in _listed(row["where"])]
                         + [f"{result.per.id}: {per_where}"]
@@ -451,7 +210,7 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
         largest = max((r.value for r in result.rows), default=Decimal(0))
         for row in rows:
             row["chart"] = bar(row.get("intensity"), largest, ascii_only=ascii_chart)
-    said = _intensity_notes(result, catalog) if for_people and notes else []
+    said = intensity_notes(result, catalog) if for_people and notes else []
     display = [("company", "Company"), ("year", "Year"),
                ("value", f"{result.metric.id} ({result.metric.unit})"),
                ("per_value", f"{result.per.id} ({result.per.unit})"),
@@ -473,70 +232,8 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                   "intensity_diff_pct"))
 
 
-def _intensity_notes(result: IntensityComparison, catalog: Catalog) -> list[str]:
-    """What is said under an intensity table: the year, how the intensity is made, then
-    what `_intensity_findings` says of its rows."""
-    return [f"{year_note(result.year, 'with both values for', result.missing)}. "
-            f"Intensity = {result.metric.id} / {result.per.id}, in {result.unit}; smallest "
-            "first."] + _intensity_findings(result.rows, result.metric.id, result.per.id,
-                                            catalog, dated=False)
-
-
-def _intensity_findings(items: list[Intensity], metric: str, per: str, catalog: Catalog,
-                        dated: bool) -> list[str]:
-    """Of intensity rows (of one year, or of several with ``dated``): bases that differ,
-    companies inside others, implied denominators, reported intensities that differ from
-    the recomputed ones, derivations, inconsistencies and the reports cited."""
-    numerators = [r.numerator for r in items]
-    denominators = [r.denominator for r in items]
-    notes = [text for text in (basis_note(numerators, metric), basis_note(denominators, per))
-             if text]
-    notes += _overlap_notes(list(dict.fromkeys(v.company for v in numerators)), catalog)
-    for item in items:
-        if item.denominator.kind is Kind.implied:
-            notes.append(f"{item.denominator.company} {per} {item.denominator.year} is "
-                         f"{basis_text(item.denominator)}; never reported.")
-        if item.reported is not None and item.difference_pct is not None:
-            when = f" {item.numerator.year}" if dated else ""
-            notes.append(f"{item.numerator.company}{when}: reported "
-                         f"{format_decimal(item.reported.value)} {item.unit}, recomputed "
-                         f"{_short(item.value)} ({item.difference_pct:+} %).")
-    notes += _derivation_notes(numerators + denominators)
-    notes += _inconsistent_notes(numerators + denominators)
-    notes += source_legend(numerators + denominators
-                           + [r.reported for r in items if r.reported is not None])
-    return notes
-
-
-def _cite(observation: Any) -> str:
-    return observation.source.cite(observation.line)
-
-
-def source_legend(values: list[Value]) -> list[str]:
-    """Under a table: which file each report named in it is, with its title."""
-    sources: dict[str, Any] = {}
-    for value in values:
-        observations = (value.observation, *(i.observation for i in value.inputs)) \
-            if value.inputs else (value.observation,)
-        for obs in observations:
-            if obs is not None:
-                sources.setdefault(obs.source.file, obs.source)
-                for cited in obs.also:
-                    sources.setdefault(cited.source.file, cited.source)
-    if not sources:
-        return []
-    return ["Reports: " + "; ".join(
-        f"{s.name} = {s.file}" + (f" ({s.title})" if s.title and s.title != s.name else "")
-        for s in sorted(sources.values(), key=lambda s: s.name)) + "."]
-
-
 def _listed(cell: Any) -> list[Any]:
     return list(cell) if isinstance(cell, (list, tuple)) else [cell]
-
-
-def _short(number: Decimal) -> str:
-    return format_decimal(number.quantize(Decimal("0.0001"))) if abs(number) < 10**6 else \
-        format_decimal(number.quantize(Decimal(1)))
 
 
 def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
@@ -562,16 +259,16 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
     metric = result.metric
     values = [c.value for changes in series_by_company.values() for c in changes]
     notes = [text for text in [basis_note(values)] if text]
-    notes += _overlap_notes(list(series_by_company), catalog) + _derivation_notes(values)
+    notes += overlap_notes(list(series_by_company), catalog) + derivation_notes(values)
     for company, changes in series_by_company.items():
         restated = [str(c.value.year) for c in changes if "restated" in c.value.flags]
         if len(restated) > 1:
             notes.append(f"{company} {', '.join(restated)}: restated onto one basis by the "
                          "report, so the changes between them are comparable.")
-    notes += _inconsistent_notes(values)
+    notes += inconsistent_notes(values)
     notes += [f"{c.value.company} {c.value.year}: change {change_note(c)}." for changes in
               series_by_company.values() for c in changes if not c.comparable]
-    notes += _base_notes(rows)
+    notes += base_notes(rows)
     notes += source_legend(values)
     if result.missing:
         notes.append("Not in the trend: " + "; ".join(f"{m.company} ({reason(m)})"
@@ -591,60 +288,38 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
                                "cagr_pct"))
 
 
-_NEVER = (Why.not_reported, Why.no_components, Why.partial)  # reasons true of any year
-
-
-def intensity_trend_report(results: list[IntensityComparison], catalog: Catalog) -> Report:
+def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
     """An intensity over the years: each year's intensity rows, by company, with the
     change of the intensity against the company's previous year; a change across a change
     of basis of the numerator or the denominator is not meaningful."""
-    from .values import changes
-
-    reports = [intensity_report(result, catalog, notes=False) for result in results]
+    results = result.comparisons
+    reports = [intensity_report(one, catalog, notes=False) for one in results]
     rows = sorted((row for report in reports for row in report.rows
                    if row["kind"] is not Kind.missing),
                   key=lambda row: (row["company"], row["year"]))
-    items = {(r.numerator.company, r.numerator.year): r for result in results
-             for r in result.rows}
-    previous: dict[str, dict[str, Any]] = {}
     for row in rows:
-        before = previous.get(row["company"])
-        previous[row["company"]] = row
-        if before is None:
+        change = result.changes.get((row["company"], row["year"]))
+        if change is None:  # the company's first year
             continue
-        now, then = items[(row["company"], row["year"])], items[(before["company"],
-                                                                 before["year"])]
-        moves = [changes([then.numerator, now.numerator])[1],
-                 changes([then.denominator, now.denominator])[1]]
-        if all(move.comparable for move in moves):
-            row["change"] = row["intensity"] - before["intensity"]
-            row["change_pct"] = ((row["change"] / abs(before["intensity"]) * 100)
-                                 .quantize(Decimal("0.01")) if before["intensity"] else None)
-            row["change_note"] = "" if row["year"] - before["year"] == 1 else \
-                f"against {before['year']}"
+        before = change.previous.numerator.year
+        if change.comparable:
+            row["change"] = change.change
+            row["change_pct"] = change.change_pct
+            row["change_note"] = "" if row["year"] - before == 1 else f"against {before}"
         else:
             row["change_note"] = "not meaningful: " + "; ".join(
-                f"{move.value.metric}: {why}" for move in moves if not move.comparable
-                for why in _not_comparable(move))
+                f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
+                for why in not_comparable(move))
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
-    reporting = {row["company"] for row in rows}
-    missing: dict[str, Missing] = {}  # a company with no year of both, and why
-    for result in results:
-        for m in result.missing:
-            said = missing.get(m.company)
-            # a reason true of every year (a figure never reported) over one year's reason
-            if m.company not in reporting and (said is None or (m.why in _NEVER
-                                                                and said.why not in _NEVER)):
-                missing[m.company] = m
-    rows += [_missing_intensity_row(m, None, results[0]) for m in missing.values()]
+    rows += [_missing_intensity_row(m, None, results[0]) for m in result.missing]
     notes = [f"{results[0].metric.id} / {results[0].per.id} in {results[0].unit}, each year "
              "a company has both; the change is the intensity's."]
     notes += [f"{row['company']} {row['year']}: change {row['change_note']}." for row in rows
               if "change_not_comparable" in (row.get("flags") or [])]
-    notes += _intensity_findings(sorted((item for result in results for item in result.rows),
-                                        key=lambda item: (item.numerator.company,
-                                                          item.numerator.year)),
-                                 results[0].metric.id, results[0].per.id, catalog, dated=True)
+    notes += intensity_findings(sorted((item for one in results for item in one.rows),
+                                       key=lambda item: (item.numerator.company,
+                                                         item.numerator.year)),
+                                results[0].metric.id, results[0].per.id, catalog, dated=True)
     first = reports[0]
     display = [("company", "Company"), ("year", "Year"),
                ("intensity", f"Intensity ({results[0].unit})"), ("change", "Change"),
@@ -666,9 +341,9 @@ def _code_key(codes: tuple[str, ...]) -> tuple[Any, ...]:
     return (0, *[(0, int(p)) if p.isdigit() else (1, p) for p in parts])
 
 
-def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
-                changes: dict[str, Change] | None = None,
-                framework: Framework | None = None) -> Report:
+def show_report(result: Show, catalog: Catalog, framework: Framework | None = None) -> Report:
+    """Every value of a company-year, by category (with a framework, by code)."""
+    values, changes = result.values, result.changes
     rows = []
     for value in values:
         row = value_row(value)
@@ -694,31 +369,32 @@ def show_report(values: list[Value], catalog: Catalog, company: str, year: int,
     if changes is not None:
         display += [("change", "Change"), ("change_pct", "Change %")]
     display += [("as_printed", "As printed"), ("where", "Source"), ("flags", "Flags")]
-    name = catalog.companies[company].name
-    parent = catalog.companies[company].parent
+    company, parent = result.company.id, result.company.parent
     notes = ([f"{company} is part of {parent}: its figures are included in {parent}'s."]
              if parent else [])
     return Report(
         rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
         + VALUE_EXTRA + ["category", "hkex", "gri"]
         + (["change_note"] if changes is not None else []),
-        display=display, title=f"{name} ({company}), {year}", group_by=group_by,
+        display=display, title=f"{result.company.name} ({company}), {result.year}",
+        group_by=group_by,
         headed=framework is None,
-        notes=notes + _derivation_notes(values) + _flag_notes(values) + source_legend(values),
+        notes=notes + derivation_notes(values) + flag_notes(values) + source_legend(values),
         align_right=("value", "change", "change_pct"))
 
 
-def missing_message(missing: Missing, catalog: Catalog, metric: str) -> str:
+def missing_message(result: Quotes) -> str:
     """Why there is nothing to quote."""
-    found = catalog.resolve_metric(metric)
-    return f"{missing.company} has no '{found.id}' for {missing.year}: {reason(missing)}"
+    missing = result.value
+    return (f"{missing.company} has no '{result.metric.id}' for {missing.year}: "
+            f"{reason(missing)}")
 
 
 SOURCE_COLUMNS = ["company", "metric", "year", "cites", "report", "source", "line",
                   "printed", "found", "number", "text", "cited", "problem"]
 
 
-def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
+def source_reports(result: Quotes) -> list[Report]:
     """The cited lines of a value with their context: a report per citation, one row per
     line shown (one row per citation when the reports are not at hand)."""
     value = result.value
@@ -746,7 +422,7 @@ def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
             title=f"{quote.source.cite(quote.line)} ({quote.source.file}): {quote.what} "
                   f"{value.year}, printed {quote.expected}", notes=notes,
             align_right=("number",), emphasis=emphasis))
-    name = catalog.metrics[value.metric].name
+    name = result.metric.name
     reports[0].title = (f"{name} ({value.metric}) of {value.company}, {value.year}: "
                         f"{number_text(value.value)} {value.unit}\n\n{reports[0].title}")
     if result.directory is None:
@@ -758,10 +434,10 @@ def source_reports(result: Quotes, catalog: Catalog) -> list[Report]:
 EXPORT_EXTRA = ["metric_name", "category", "report"]
 
 
-def export_report(values: list[Value], catalog: Catalog) -> Report:
+def export_report(result: Export, catalog: Catalog) -> Report:
     """Every value as one tidy long table, for pandas, DuckDB or a spreadsheet."""
     rows = []
-    for value in values:
+    for value in result.values:
         row = value_row(value)
         metric = catalog.metrics[value.metric]
         row.update({"metric_name": metric.name, "category": metric.category,
@@ -806,30 +482,17 @@ def wide_report(reports: list[Report], across: str, title: str) -> Report:
                   stacked=("flags",))
 
 
-def defined_at(origin: Any) -> str:
-    """Where a metric or company is defined: ``builtin:kpi_catalog.yaml:LINE`` for the
-    built-in catalog (not the path it is installed at), else the file as the user named it."""
-    from .catalog import builtin_catalog_path
-
-    if origin.file == str(builtin_catalog_path()):
-        return f"builtin:kpi_catalog.yaml:{origin.line}" if origin.line else \
-            "builtin:kpi_catalog.yaml"
-    return str(origin)
-
-
-def metrics_report(catalog: Catalog, metrics: list[Any] | None = None,
-                   framework: Framework | None = None) -> Report:
+def metrics_report(result: Metrics, framework: Framework | None = None) -> Report:
     """The metrics; with a framework, only those it codes, in the order of their codes."""
-    chosen = list(catalog.metrics.values()) if metrics is None else metrics
+    chosen = result.metrics
     if framework is not None:
         chosen = sorted((m for m in chosen if getattr(m, framework.value)),
                         key=lambda m: _code_key(getattr(m, framework.value)))
     rows = []
     for metric in chosen:
-        companies = catalog.companies_reporting(metric.id)
         rows.append({"metric": metric.id, "name": metric.name, "name_zh": metric.name_zh,
                      "category": metric.category, "unit": metric.unit, "hkex": list(metric.hkex),
-                     "gri": list(metric.gri), "companies": len(companies),
+                     "gri": list(metric.gri), "companies": result.companies[metric.id],
                      "defined_at": defined_at(metric.origin)})
     return Report(rows=rows, columns=["metric", "name", "name_zh", "category", "unit", "hkex",
                                       "gri", "companies", "defined_at"],
@@ -842,17 +505,14 @@ def metrics_report(catalog: Catalog, metrics: list[Any] | None = None,
                   align_right=("companies",))
 
 
-def companies_report(catalog: Catalog) -> Report:
+def companies_report(result: Companies) -> Report:
     rows = []
-    for company in catalog.companies.values():
-        years = catalog.years(company.id)
-        sources = catalog.sources.get(company.id, {})
+    for facts in result.companies:
+        company = facts.company
         rows.append({"company": company.id, "name": company.name, "name_zh": company.name_zh,
                      "aliases": list(company.aliases), "parent": company.parent or None,
-                     "entity": company.entity or None,
-                     "years": list(years),
-                     "values": catalog.value_count(company.id),
-                     "sources": [s.file for s in sources.values()],
+                     "entity": company.entity or None, "years": facts.years,
+                     "values": facts.values, "sources": facts.sources,
                      "defined_at": defined_at(company.origin)})
     notes = [f"{r['company']} is part of {r['parent']}: its figures are included in "
              f"{r['parent']}'s; do not add them up." for r in rows if r["parent"]]
@@ -864,10 +524,10 @@ def companies_report(catalog: Catalog) -> Report:
                   title="Companies", notes=notes, align_right=("values",))
 
 
-def check_report(findings: list[Finding], files: list[str],
-                 sources: SourceLines | None = None, directory: Path | None = None) -> Report:
-    """The findings, one a row; under them the counts, and with ``sources`` (re-found in
-    the reports of ``directory``) how many cited figures were found on their lines."""
+def check_report(result: CheckResult) -> Report:
+    """The findings, one a row; under them the counts, and with the reports at hand how
+    many cited figures were found on their lines."""
+    findings, files, sources = result.findings, result.files, result.sources
     rows = []
     for finding in findings:
         rows.append({"severity": finding.severity, "check": finding.check,
@@ -875,14 +535,14 @@ def check_report(findings: list[Finding], files: list[str],
                      "metric": finding.metric or None, "expected": finding.expected,
                      "found": finding.found, "difference": finding.difference,
                      "difference_pct": finding.difference_pct, "unit": finding.unit or None,
-                     "message": finding_message(finding), "sources": list(finding.sources)})
+                     "message": finding.message, "sources": list(finding.sources)})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     summary = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
                f"{counts['info']} info "
                f"in {plural(len(files), 'catalog file')}.")
     notes = [summary]
     if sources is not None:
-        notes.append(_sources_note(sources, directory))
+        notes.append(sources_note(sources, result.directory))
     return Report(
         rows=rows,
         columns=["severity", "check", "company", "year", "metric", "expected", "found",
@@ -894,23 +554,6 @@ def check_report(findings: list[Finding], files: list[str],
                  ("sources", "Sources")],
         title="Catalog check", notes=notes,
         align_right=("expected", "found", "difference_pct"))
-
-
-def _sources_note(sources: SourceLines, directory: Path | None) -> str:
-    """How many cited figures were found on their lines, and in how many of the report
-    files cited."""
-    if not sources.files_cited:
-        return "No figure is cited: nothing to re-find."
-    if not sources.files:  # absent, or not to be read (outside the folder, not UTF-8)
-        which = ("the report file cited could not" if sources.files_cited == 1 else
-                 f"none of the {sources.files_cited} report files cited could")
-        return f"No figure was re-found: {which} be read from {directory}."
-    files = (f"{plural(sources.files, 'report file')} of {directory}"
-             if sources.files == sources.files_cited
-             else f"{sources.files} of the {sources.files_cited} report files cited, in "
-                  f"{directory}")
-    return (f"{sources.refound} of {plural(sources.cited, 'cited figure')} re-found on "
-            f"{'its line' if sources.cited == 1 else 'their lines'} in {files}.")
 
 
 # The contract of `extract` CSV/JSON: these columns, in this order, first.

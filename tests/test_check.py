@@ -10,7 +10,6 @@ from decimal import Decimal
 from esgcmp.catalog import catalog_paths, load_files
 from esgcmp.check import check_jumps, check_ratios, check_sums, run_checks
 from esgcmp.errors import ExitCode
-from esgcmp.views import finding_message
 
 from .conftest import seeds_dir
 
@@ -75,7 +74,7 @@ def test_a_sum_is_checked_for_the_metrics_and_years_asked_for_only(write) -> Non
 def test_rate_outside_its_sub_rates(write) -> None:
     rate = next(f for f in check_sums(_catalog(write))
                 if f.check == "rate_range" and f.company == "co")
-    assert finding_message(rate) == ("turnover 1.5 % lies outside the range of its sub-rates turnover_m, "
+    assert rate.message == ("turnover 1.5 % lies outside the range of its sub-rates turnover_m, "
                             "turnover_f (1.8-2 %)")
 
 
@@ -89,7 +88,7 @@ def test_reported_ratio_against_recomputation(write) -> None:
 def test_jump_without_flag(write) -> None:
     jump = next(f for f in check_jumps(_catalog(write)) if f.company == "co")
     assert jump.metric == "water" and jump.severity == "warning"
-    assert finding_message(jump) == ("water changed +150.0 % from 2019 to 2020, with no "
+    assert jump.message == ("water changed +150.0 % from 2019 to 2020, with no "
                                      "not_comparable flag or change of basis to explain it")
 
 
@@ -210,8 +209,7 @@ def test_source_lines_of_every_value_and_every_citation(run, tiny_path, tmp_path
 
 def test_grid_factor_outside_the_range_is_a_warning(write) -> None:
     from esgcmp.check import check_emission_factor
-    from esgcmp.views import finding_message
-
+    
     from .conftest import TINY_CATALOG
 
     low = load_files([write("low.yaml", TINY_CATALOG.replace(
@@ -221,7 +219,7 @@ def test_grid_factor_outside_the_range_is_a_warning(write) -> None:
     assert (finding.severity, finding.found, finding.unit, finding.company, finding.year) == (
         "warning", Decimal("0.0417"), "tCO2e/MWh", "tiny-group", 2020)
     assert finding.sources == ("tiny.txt:5", "tiny.txt:1")
-    assert finding_message(finding) == (
+    assert finding.message == (
         "ghg_scope2 / electricity = 0.0417 tCO2e/MWh, outside the plausible grid factors "
         "0.5-0.9 (regional grid averages 0.53-0.88, national 0.5366-0.6101)")
     assert finding.names == (("tiny-group", "ghg_scope2", 2020),
@@ -247,8 +245,7 @@ def test_grid_factor_outside_the_range_is_a_warning(write) -> None:
 
 
 def test_a_ratio_that_cannot_make_its_unit_is_an_error(write) -> None:
-    from esgcmp.views import finding_message
-
+    
     from .conftest import TINY_CATALOG
 
     catalog = load_files([write("r.yaml", TINY_CATALOG.replace(
@@ -256,7 +253,7 @@ def test_a_ratio_that_cannot_make_its_unit_is_an_error(write) -> None:
     (finding,) = [f for f in check_ratios(catalog)]
     assert (finding.severity, finding.check, finding.metric) == ("error", "ratio_unit",
                                                                  "energy_intensity_revenue")
-    assert finding_message(finding).startswith("metric 'energy_intensity_revenue': cannot "
+    assert finding.message.startswith("metric 'energy_intensity_revenue': cannot "
                                                "convert '(tce) / (persons)'")
 
 
@@ -419,18 +416,18 @@ def test_a_report_cited_only_beside_another_is_named_when_absent(run, write, tmp
 
 def test_the_line_on_sources_in_every_case() -> None:
     from esgcmp.check import SourceLines
-    from esgcmp.views import _sources_note
+    from esgcmp.wording import sources_note
 
     from pathlib import Path
 
     where = Path("src")
-    assert _sources_note(SourceLines([], 0, 0, 0, 0), where) == \
+    assert sources_note(SourceLines([], 0, 0, 0, 0), where) == \
         "No figure is cited: nothing to re-find."
-    assert _sources_note(SourceLines([], 1, 0, 0, 1), where) == \
+    assert sources_note(SourceLines([], 1, 0, 0, 1), where) == \
         "No figure was re-found: the report file cited could not be read from src."
-    assert _sources_note(SourceLines([], 1, 1, 1, 1), where) == \
+    assert sources_note(SourceLines([], 1, 1, 1, 1), where) == \
         "1 of 1 cited figure re-found on its line in 1 report file of src."
-    assert _sources_note(SourceLines([], 3, 0, 1, 1), where) == \
+    assert sources_note(SourceLines([], 3, 0, 1, 1), where) == \
         "0 of 3 cited figures re-found on their lines in 1 report file of src."
 
 
@@ -506,3 +503,24 @@ def test_check_csv_gives_the_difference_and_a_table_its_title(run, write) -> Non
             for r in rows if r["check"] == "sum"] == [("sum", "3", "10", "7", "233.33")]
     assert run("check", "--no-builtin", "--catalog", str(path), "-f", "plain").out \
         .splitlines()[0] == "Catalog check"
+
+
+def test_every_check_is_declared_once_with_its_wording_in_the_order_of_the_docs() -> None:
+    from esgcmp.check import CHECKS
+    from esgcmp.results import WORDING
+
+    assert [c.name for c in CHECKS] == [
+        "schema", "source_line", "sum", "rate_range", "ratio", "ratio_unit", "emission_factor",
+        "emission_per_energy", "subsidiary", "jump"]
+    assert list(WORDING) == [c.name for c in CHECKS]
+
+
+def test_a_catalog_that_does_not_load_is_one_worded_finding() -> None:
+    from esgcmp.check import load_failure
+    from esgcmp.errors import CatalogError
+
+    finding = load_failure(CatalogError("unknown key 'valeus'", "mine.yaml", 7,
+                                        fix="did you mean 'values'?"))
+    assert (finding.severity, finding.check, finding.sources) == ("error", "schema",
+                                                                   ("mine.yaml:7",))
+    assert finding.message == "unknown key 'valeus'; did you mean 'values'?"

@@ -12,7 +12,6 @@ from esgcmp.catalog import load_files
 from esgcmp.check import (check_emission_factor, check_emission_per_energy, check_jumps,
                           check_ratios, check_subsidiaries, check_sums)
 from esgcmp.precision import Range
-from esgcmp.views import finding_message
 
 FIXTURE = """
 schema: 1
@@ -179,7 +178,7 @@ def test_a_total_per_electricity_below_any_grid_factor_is_a_warning(totals) -> N
     assert [(f.year, f.severity, f.metric, f.found) for f in found] == [
         (2019, "info", "ghg", D("0.6")), (2020, "warning", "ghg", D("0.45")),
         (2021, "info", "ghg", D("0.8"))]  # a total may lie above: Scope 1 adds to it
-    assert finding_message(found[1]) == (
+    assert found[1].message == (
         "ghg / electricity = 0.45 tCO2e/MWh: the electricity alone would emit more at any "
         "plausible grid factor (0.5-0.9: regional grid averages 0.53-0.88, national "
         "0.5366-0.6101); emissions or electricity are incomplete, or another factor was used")
@@ -193,7 +192,7 @@ def test_a_part_larger_than_its_group_is_an_error(totals) -> None:
          ("p.txt:1", "g.txt:3"))]  # 2021: 101 may be 100.5, rounding; rates are not
     # additive; the part's ghg is on another basis
     (finding,) = check_subsidiaries(totals)
-    assert finding_message(finding) == ("part employees 102 exceeds its group group's 100, "
+    assert finding.message == ("part employees 102 exceeds its group group's 100, "
                                         "which includes it")
     assert list(check_subsidiaries(totals, {"ghg"})) == []
 
@@ -212,6 +211,6 @@ def test_emissions_per_energy_that_move_while_energy_stands_still(write) -> None
         ("warning", "emission_per_energy", "co", 2020, "ghg", D("2.9524"), D("4"), "tCO2e/tce",
          ("c.txt:2", "c.txt:1"))]  # 2019 -> 2020: energy -4.8 %, factor +35 %; 2022: energy +50 %
     (finding,) = check_emission_per_energy(catalog)
-    assert finding_message(finding) == ("ghg per energy moved from 2.9524 to 4 tCO2e/tce from "
+    assert finding.message == ("ghg per energy moved from 2.9524 to 4 tCO2e/tce from "
                                         "2019 to 2020 while energy moved only 4.8 %")
     assert finding.names == (("co", "ghg", 2019), ("co", "ghg", 2020))

@@ -162,7 +162,7 @@ def test_the_year_is_chosen_among_the_companies_that_report_the_metric(run) -> N
 
 
 def test_values_a_check_warns_about_are_flagged_where_the_analyst_looks(tiny_catalog) -> None:
-    (comparison,) = api.compare(tiny_catalog, "turnover")
+    (comparison,) = api.compare(tiny_catalog, "turnover").comparisons
     (value,) = comparison.values
     assert value.flags == ("inconsistent",)
     assert [f.check for f in value.findings] == ["rate_range"]
@@ -213,7 +213,7 @@ def test_builtin_restated_series_are_comparable(builtin) -> None:
 
 def test_builtin_comparisons_of_unlike_bases_are_flagged(builtin) -> None:
     def flagged(metric: str, **kwargs) -> dict[str, bool]:
-        (comparison,) = api.compare(builtin, metric, **kwargs)
+        (comparison,) = api.compare(builtin, metric, **kwargs).comparisons
         return {v.company: "basis_differs" in v.flags for v in comparison.values}
 
     assert flagged("ghg") == {"china-unicom": True, "china-telecom": True,
@@ -276,12 +276,13 @@ def test_spreadsheet_output_is_the_same_without_what_only_people_read(builtin, m
     from esgcmp.views import compare_report, intensity_report
 
     if per is None:
-        (result,) = api.compare(builtin, metric, with_changes=since is not None, since=since)
+        (result,) = api.compare(builtin, metric, with_changes=since is not None,
+                                since=since).comparisons
 
         def report(for_people: bool):
             return compare_report(result, builtin, since=since, for_people=for_people)
     else:
-        (result,) = api.intensity(builtin, metric, per)
+        (result,) = api.intensity(builtin, metric, per).comparisons
 
         def report(for_people: bool):
             return intensity_report(result, builtin, for_people=for_people)

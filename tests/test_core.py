@@ -15,7 +15,7 @@ from esgcmp.intensity import compare_intensity, default_intensity_unit
 from esgcmp.model import (ElectricityBasis, Kind, Missing, Value, Why, YearChoice, YearRule)
 from esgcmp.values import (change_for, changes, choose_year, compare, convert, series, show,
                            value_of, years_available)
-from esgcmp.views import basis_text, change_note, finding_message, reason, year_note
+from esgcmp.views import basis_text, change_note, reason, year_note
 
 CALORIFIC = EnergyBasis()
 TINY_2020_ENERGY = D("14748") + D("161.854") + D("80.1405")  # electricity, gasoline, diesel
@@ -257,20 +257,20 @@ def test_checks_on_the_fixture(tiny_catalog) -> None:
     assert [(f.check, f.severity, f.company, f.year, f.expected, f.found) for f in sums] == [
         ("sum", Severity.warning, "tiny-group", 2020, D(75000), D(70000)),
         ("rate_range", Severity.warning, "tiny-group", 2020, None, D("5.0"))]
-    assert finding_message(sums[0]) == ("ghg differs from the sum of ghg_scope1 + ghg_scope2 "
+    assert sums[0].message == ("ghg differs from the sum of ghg_scope1 + ghg_scope2 "
                                         "by more than rounding explains (the parts as printed "
                                         "sum to 74000-76000)")
-    assert finding_message(sums[1]) == ("turnover 5 % lies outside the range of its sub-rates "
+    assert sums[1].message == ("turnover 5 % lies outside the range of its sub-rates "
                                         "turnover_m, turnover_f (4-4.5 %)")
     grid = list(check_emission_factor(tiny_catalog))
     assert [(f.severity, f.metric, f.year, f.found) for f in grid] == [
         (Severity.info, "ghg", 2019, D("0.65")), (Severity.info, "ghg_scope2", 2020, D("0.5417"))]
-    assert finding_message(grid[1]) == (
+    assert grid[1].message == (
         "ghg_scope2 / electricity = 0.5417 tCO2e/MWh, within the plausible grid factors 0.5-0.9 "
         "(regional grid averages 0.53-0.88, national 0.5366-0.6101)")
     jumps = list(check_jumps(tiny_catalog))
     assert [(f.company, f.metric, f.year) for f in jumps] == [("tiny-group", "employees", 2020)]
-    assert finding_message(jumps[0]) == ("employees changed +110.0 % from 2019 to 2020, with no "
+    assert jumps[0].message == ("employees changed +110.0 % from 2019 to 2020, with no "
                                          "not_comparable flag or change of basis to explain it")
     assert [f.metric for f in check_jumps(tiny_catalog, D("0.15"))] == [
         "electricity", "employees", "revenue"]
@@ -281,11 +281,11 @@ def test_checks_on_the_fixture(tiny_catalog) -> None:
 
 def test_the_api_dedupes_companies_and_resolves_names(tiny_catalog) -> None:
     result = api.compare(tiny_catalog, "carbon", companies=["tiny", "小小集團", "0001.HK"])
-    assert [v.company for v in result[0].values] == ["tiny-group"]
-    by_code = api.compare(tiny_catalog, "A1.2")
+    assert [v.company for v in result.comparisons[0].values] == ["tiny-group"]
+    by_code = api.compare(tiny_catalog, "A1.2").comparisons
     assert [c.metric.id for c in by_code] == ["ghg", "ghg_scope1", "ghg_scope2"]
-    assert [c.metric.id for c in api.compare(tiny_catalog, "GRI 305-2")] == ["ghg",
-                                                                            "ghg_scope2"]
+    assert [c.metric.id for c in api.compare(tiny_catalog, "GRI 305-2").comparisons] == [
+        "ghg", "ghg_scope2"]
     trend = api.trend(tiny_catalog, ["tiny", "tiny-group"], "ghg", unit="ktCO2e")
     assert list(trend.series) == ["tiny-group"]
     assert [(c.value.year, c.value.value) for c in trend.series["tiny-group"]] == [
@@ -488,3 +488,24 @@ def test_a_conversion_is_said_after_the_notes_as_a_sentence_of_its_own(write) ->
         "mass read as CO2e", "Equals the parts. Mass read as CO2e.",
         "no split; mass read as CO2e", "範疇一加範疇二。 Mass read as CO2e."]
 
+
+
+def test_each_command_s_result_carries_its_data_warnings_and_exit_code(tiny_catalog) -> None:
+    from esgcmp.errors import ExitCode
+    from esgcmp.views import missing_message
+
+    facts = {f.company.id: (f.years, f.values, f.sources)
+             for f in api.companies(tiny_catalog).companies}
+    assert facts == {"tiny-group": ([2019, 2020], 17, ["tiny.txt"]),
+                     "tiny-sub": ([2019, 2020], 4, ["sub.txt"])}
+    found = api.metrics(tiny_catalog, "ghg")
+    assert ([m.id for m in found.metrics], found.companies) == (
+        ["ghg", "ghg_scope1", "ghg_scope2"], {"ghg": 2, "ghg_scope1": 1, "ghg_scope2": 1})
+    quoted = api.source(tiny_catalog, "tiny", "ghg", 2020)
+    assert [(q.source.file, q.line, q.expected) for q in quoted.quotes] == [
+        ("tiny.txt", 4, "7"), ("tiny.txt", 9, "7")]
+    assert (quoted.warnings, quoted.exit_code) == (
+        ("the reports are not at hand: give --sources DIR or set ESGCMP_SOURCES",), ExitCode.OK)
+    none = api.source(tiny_catalog, "tiny-sub", "employees", 2020)
+    assert (none.quotes, none.exit_code) == ([], ExitCode.NOT_FOUND)
+    assert missing_message(none) == "tiny-sub has no 'employees' for 2020: not reported"

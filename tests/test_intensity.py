@@ -11,6 +11,7 @@ import pytest
 
 from esgcmp.catalog import builtin_catalog_path, load_files
 from esgcmp.model import Value
+from esgcmp.results import Intensity, IntensityComparison
 from esgcmp.intensity import compare_intensity, default_intensity_unit
 from esgcmp.precision import quotient
 from esgcmp.values import changes
@@ -171,3 +172,49 @@ def test_show_with_framework_order_and_change(run) -> None:
 def test_compare_accepts_a_framework_code(run) -> None:
     data = rows(run("compare", "A1.2", "-f", "csv").out)
     assert {r["metric"] for r in data} >= {"ghg", "ghg_scope1", "ghg_scope2"}
+
+
+def _intensity(company: str, year: int, ghg: str, revenue: str, basis=()) -> Intensity:
+    from esgcmp.model import Kind
+
+    numerator = Value(company, "ghg", year, D(ghg), "t", Kind.reported)
+    denominator = Value(company, "revenue", year, D(revenue), "CNY", Kind.reported, basis=basis)
+    return Intensity(numerator, denominator, D(ghg) / D(revenue), "t/CNY")
+
+
+def _year(year: int, rows, missing=()) -> IntensityComparison:
+    from esgcmp.model import Metric, Origin, YearChoice, YearRule
+
+    ghg = Metric("ghg", "GHG", "t", "environmental", Origin("x.yaml"))
+    revenue = Metric("revenue", "Revenue", "CNY", "economic", Origin("x.yaml"))
+    return IntensityComparison(ghg, revenue, "t/CNY", YearChoice(year, YearRule.requested),
+                               list(rows), list(missing))
+
+
+def test_an_intensity_changes_from_the_company_s_previous_year_unless_a_basis_changed() -> None:
+    from esgcmp.intensity import intensity_changes
+
+    other = (("definition", "group revenue"),)
+    found = intensity_changes([_year(2021, [_intensity("co", 2021, "9", "3", other)]),
+                               _year(2018, [_intensity("co", 2018, "4", "2")]),
+                               _year(2020, [_intensity("co", 2020, "6", "2")])])
+    assert list(found) == [("co", 2020), ("co", 2021)]  # the first year has none
+    since_2018 = found[("co", 2020)]
+    assert (since_2018.previous.numerator.year, since_2018.change, since_2018.change_pct,
+            since_2018.comparable) == (2018, D(1), D("50.00"), True)
+    across = found[("co", 2021)]
+    assert (across.change, across.change_pct, across.comparable) == (None, None, False)
+    assert [m.basis_changed for m in across.moves] == [
+        (), (("definition", "not stated", "group revenue"),)]
+
+
+def test_a_company_with_no_year_of_both_is_missing_once_for_a_reason_true_of_every_year() -> None:
+    from esgcmp.intensity import never_both
+    from esgcmp.model import Missing, Why
+
+    in_2019 = Missing("b", Why.not_for_year, 2019, years=(2017,))
+    never = Missing("b", Why.not_reported, 2020, per="revenue")
+    found = never_both([_year(2019, [_intensity("co", 2019, "1", "1")],
+                              [in_2019, Missing("co", Why.not_reported, 2019)]),
+                        _year(2020, [], [never])])
+    assert found == [never]

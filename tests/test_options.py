@@ -305,20 +305,19 @@ def test_cagr_pct_of_changes() -> None:
     from decimal import Decimal as D
 
     from esgcmp.model import Change, Kind, Value
-    from esgcmp.values import cagr_pct
 
     def value(year: int, number: str) -> Value:
         return Value("a", "m", year, D(number), "t", Kind.reported)
 
     def cagr(first: str, last: str, years: int = 1) -> D | None:
         then, now = value(2018, first), value(2018 + years, last)
-        return cagr_pct(Change(now, then, now.value - then.value, None))
+        return Change(now, then, now.value - then.value, None).cagr_pct
 
     assert cagr("1", "2") == D("100.00")
     assert cagr("0.5", "2", 2) == D("100.00")
     assert cagr("2", "0.5") == D("-75.00")
     assert cagr("0", "2") is None and cagr("2", "0") is None and cagr("-1", "2") is None
-    assert cagr_pct(Change(value(2020, "5"), None, None, None)) is None
+    assert Change(value(2020, "5"), None, None, None).cagr_pct is None
 
 
 LATEST_YEARS = """
@@ -363,18 +362,18 @@ def test_values_a_finding_flags_are_named_in_one_sentence() -> None:
     from decimal import Decimal
 
     from esgcmp.model import Kind, Value
-    from esgcmp.views import _named
+    from esgcmp.wording import named
 
     def value(company: str, metric: str, year: int) -> Value:
         return Value(company, metric, year, Decimal(1), "t", Kind.reported)
 
-    assert _named([value("co", "ghg", 2020)]) == "co ghg 2020"
-    assert _named([value("co", "ghg", 2020), value("co", "revenue", 2020),
+    assert named([value("co", "ghg", 2020)]) == "co ghg 2020"
+    assert named([value("co", "ghg", 2020), value("co", "revenue", 2020),
                    value("co", "water", 2020)]) == "co ghg, revenue and water 2020"
-    assert _named([value("co", "so2", 2019), value("co", "so2", 2020)]) == "co so2 2019 and 2020"
-    assert _named([value("co", "ghg", 2019), value("co", "revenue", 2020)]) == \
+    assert named([value("co", "so2", 2019), value("co", "so2", 2020)]) == "co so2 2019 and 2020"
+    assert named([value("co", "ghg", 2019), value("co", "revenue", 2020)]) == \
         "co ghg 2019 and revenue 2020"
-    assert _named([value("sub", "ghg", 2020), value("group", "ghg", 2020)]) == \
+    assert named([value("sub", "ghg", 2020), value("group", "ghg", 2020)]) == \
         "sub ghg 2020 and group ghg 2020"
 
 

@@ -31,10 +31,11 @@ def findings() -> str:
     from esgcmp.catalog import catalog_paths, load
     from esgcmp.check import run_checks
     from esgcmp.output import to_tabulate
+    from esgcmp.results import CheckResult
     from esgcmp.views import check_report
 
     paths = catalog_paths([], use_env=False, builtin=True)
-    report = check_report(run_checks(load(paths)), ["kpi_catalog.yaml"])
+    report = check_report(CheckResult(run_checks(load(paths)), ["kpi_catalog.yaml"]))
     report.title = ""
     return to_tabulate(report, "pipe").rstrip("\n")
 
