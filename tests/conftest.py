@@ -206,3 +206,11 @@ def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str)
     command line, as the mutation-testing tool does, whatever text it is given."""
     text = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(val)).strip("_")
     return text[:40] or argname
+
+
+@pytest.fixture
+def groups(tmp_path: Path) -> Path:
+    """tests/catalogs.py's GROUPS in tmp_path, its source texts in tmp_path/src."""
+    from .catalogs import GROUPS, GROUPS_SOURCES, write_catalog
+
+    return write_catalog(tmp_path, GROUPS, GROUPS_SOURCES, name="groups.yaml")

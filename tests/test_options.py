@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
+from .catalogs import only
+
 
 def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
@@ -24,24 +26,24 @@ def test_the_older_trend_form_still_works(run) -> None:
         run("trend", "ghg", "-c", "china-unicom", "-f", "csv").out
 
 
-def test_trend_lists_companies_that_do_not_report_the_metric(run) -> None:
-    result = run("trend", "call_drop_rate_mobile", "-f", "csv")
+def test_trend_lists_companies_that_do_not_report_the_metric(run, groups) -> None:
+    result = run("trend", "drop_rate", *only(groups), "-f", "csv")
     assert result.code == 0
     rows = _rows(result.out)
     assert [(r["company"], r["year"], r["kind"], r["notes"]) for r in rows] == [
-        ("china-telecom", "2019", "reported", ""), ("china-telecom", "2020", "reported", ""),
-        ("china-comservice", "", "missing", "not reported"),
-        ("china-unicom", "", "missing", "not reported")]
-    plain = run("trend", "call_drop_rate_mobile", "-f", "plain").out
-    assert "Not in the trend: china-comservice (not reported); china-unicom (not reported)." \
+        ("south-telecom", "2019", "reported", ""), ("south-telecom", "2020", "reported", ""),
+        ("north-mobile", "", "missing", "not reported"),
+        ("south-services", "", "missing", "not reported")]
+    plain = run("trend", "drop_rate", *only(groups), "-f", "plain").out
+    assert "Not in the trend: north-mobile (not reported); south-services (not reported)." \
         in plain
 
 
-def test_a_company_missing_in_the_years_asked_for_says_which_it_has(run) -> None:
-    rows = _rows(run("trend", "ghg", "--to", "2018", "-f", "csv").out)
+def test_a_company_missing_in_the_years_asked_for_says_which_it_has(run, groups) -> None:
+    rows = _rows(run("trend", "ghg", "--to", "2018", *only(groups), "-f", "csv").out)
     missing = {r["company"]: (r["notes"], r["metric"], r["unit"]) for r in rows
                if r["kind"] == "missing"}
-    assert missing == {"china-comservice": (
+    assert missing == {"south-services": (
         "not reported for those years (reported: 2019, 2020)", "ghg", "tCO2e")}
 
 
@@ -68,16 +70,17 @@ def test_trend_from_limits_the_years(run) -> None:
     assert [r["year"] for r in rows] == ["2019", "2020"]
 
 
-def test_compare_change_from_a_base_year_for_every_company(run) -> None:
-    result = run("compare", "ghg", "--change", "--from", "2018", "-f", "csv")
+def test_compare_change_from_a_base_year_for_every_company(run, groups) -> None:
+    result = run("compare", "ghg", "--change", "--from", "2018", *only(groups), "-f", "csv")
     assert result.code == 0, result
-    got = {r["company"]: (r["base_change"], r["cagr_pct"], r["base_note"])
+    got = {r["company"]: (r["base_change"], r["base_change_pct"], r["cagr_pct"], r["base_note"])
            for r in _rows(result.out)}
-    assert got == {"china-unicom": ("1100000", "4.1", ""),
-                   "china-telecom": ("1966000", "13.35", ""),
-                   "china-comservice": ("", "", "no value for 2018")}
-    plain = run("compare", "ghg", "--change", "--from", "2018", "-f", "plain").out
-    assert "china-comservice 2020: since 2018, no value for 2018." in plain
+    # 14.23 / 13.13 million t over two years: (14.23 / 13.13) ** 0.5 = 1.0410
+    assert got == {"north-mobile": ("1100000", "8.38", "4.1", ""),
+                   "south-telecom": ("1966000", "28.49", "13.35", ""),
+                   "south-services": ("", "", "", "no value for 2018")}
+    plain = run("compare", "ghg", "--change", "--from", "2018", *only(groups), "-f", "plain").out
+    assert "south-services 2020: since 2018, no value for 2018." in plain
 
 
 def test_a_change_since_a_base_year_across_a_basis_change_is_not_comparable(run) -> None:

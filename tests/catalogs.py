@@ -1,0 +1,85 @@
+"""Small catalogs for the tests of behaviour, written into a test's tmp_path.
+
+A test of what a command does runs on one of these rather than on the built-in catalog,
+so that a data correction (a metric added, a company added) breaks only the tests of the
+data (tests/test_sources.py, the golden tests of the built-in values) and the generated
+docs, never a test of behaviour (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+# Three groups shaped as the built-in catalog's: a group, its listed subsidiary (on a
+# narrower boundary, its totals approximate and of a limited scope) and a second group
+# that states its GHG scopes. Between them: GHG over three years with gaps, an emission
+# factor below any grid's (south-telecom: a warning, its GHG flagged inconsistent), a
+# plausible Scope-2-free one (north-mobile), a metric one company reports (drop_rate),
+# tickers as aliases, a second year of a metric no company shares (fatalities).
+GROUPS = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, name_zh: 溫室氣體排放量, category: environmental, unit: tCO2e, hkex: [A1.2]}
+  electricity: {name: Electricity consumption, category: environmental, unit: MWh}
+  drop_rate: {name: Mobile call drop rate, category: economic, unit: percent}
+  fatalities: {name: Work-related fatalities, category: social, unit: persons}
+  water: {name: Water consumption, category: environmental, unit: t, density: 1 t/m3}
+companies:
+  north-mobile:
+    name: North Mobile Limited
+    name_zh: 北方移動
+    aliases: [north, "0762.HK"]
+    sources:
+      n20: {file: north.txt, short: North 2020, title: North Mobile CSR 2020}
+    kpis:
+      - {metric: ghg, label: GHG emissions, unit: 百萬噸, values: {2018: 13.13, 2019: 13.2, 2020: 14.23}, source: n20, line: 1, basis: {scopes: "1+2"}}
+      - {metric: electricity, label: Electricity, unit: 億度, values: {2020: 175}, source: n20, line: 2}
+      - {metric: fatalities, label: Fatalities, unit: 人, values: {2020: 0}, source: n20, line: 3}
+      - {metric: water, label: Water, unit: 萬噸, values: {2020: 310}, source: n20, line: 4}
+  south-telecom:
+    name: South Telecom Corporation
+    aliases: [south]
+    sources:
+      s20: {file: south.txt, short: South 2020, title: South Telecom CSR 2020}
+    kpis:
+      - {metric: ghg, label: GHG emissions, unit: "*10,000 tons", values: {2018: 690, 2019: 766.5, 2020: 886.6}, source: s20, line: 1}
+      - {metric: electricity, label: Electricity, unit: hundred million kWh, values: {2020: 249.4}, source: s20, line: 2}
+      - {metric: drop_rate, label: Call drop rate, unit: "%", values: {2019: 0.12, 2020: 0.1}, source: s20, line: 3}
+      - {metric: fatalities, label: Fatalities, unit: persons, values: {2020: 1}, source: s20, line: 4}
+  south-services:
+    name: South Services Limited
+    aliases: [services, "0552.HK"]
+    parent: south-telecom
+    sources:
+      v20: {file: services.txt, short: Services 2020, title: South Services ESG 2020}
+    kpis:
+      - {metric: ghg, label: GHG emissions, unit: tonnes, values: {2019: 415800, 2020: 554400}, source: v20, line: 1, approx: true, flags: [scope], basis: {boundary: Group and certain large-scale subsidiaries, definition: emissions from energy consumption}}
+      - {metric: fatalities, label: Fatalities, unit: persons, values: {2024: 2}, source: v20, line: 2}
+      - {metric: water, label: Water, unit: m3, values: {2020: 1500000}, source: v20, line: 3}
+"""
+
+GROUPS_SOURCES = {
+    "north.txt": "GHG emissions (million tonnes) 13.13 13.2 14.23\nElectricity 175\n"
+                 "Fatalities 0\nWater 310\n",
+    "south.txt": "GHG emissions (10,000 tons) 690 766.5 886.6\nElectricity 249.4\n"
+                 "Call drop rate 0.12% 0.1%\nFatalities 1\n",
+    "services.txt": "GHG emissions about 415,800 554,400 tonnes\nFatalities 2\nWater 1,500,000\n",
+}
+
+
+def write_catalog(directory: Path, text: str, sources: dict[str, str] | None = None,
+                  name: str = "catalog.yaml") -> Path:
+    """The catalog (dedented) in ``directory``, and its source texts in ``directory/src``."""
+    path = directory / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    if sources:
+        (directory / "src").mkdir(exist_ok=True)
+        for file, content in sources.items():
+            (directory / "src" / file).write_text(content, encoding="utf-8")
+    return path
+
+
+def only(path: Path) -> tuple[str, ...]:
+    """The options that make a command read this catalog and not the built-in one."""
+    return ("--no-builtin", "--catalog", str(path))
