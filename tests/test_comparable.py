@@ -80,6 +80,40 @@ def test_rows_off_the_common_basis_are_flagged_and_the_difference_said(bases) ->
     assert [v.flags for v in alike.values] == [(), ()] and basis_note(alike.values) == ""
 
 
+# a-co alone on 'deaths only', which sorts after the 'deaths and injuries' of the two others
+VOTE = """
+schema: 1
+metrics:
+  hurt: {name: Hurt at work, category: social, unit: persons}
+companies:
+  a-co:
+    name: A
+    sources: {s: {file: a.txt}}
+    kpis:
+      - {metric: hurt, unit: 人, values: {2020: 3}, source: s, line: 1, basis: {definition: deaths only}}
+  b-co:
+    name: B
+    sources: {s: {file: b.txt}}
+    kpis:
+      - {metric: hurt, unit: 人, values: {2020: 5}, source: s, line: 1, basis: {definition: deaths and injuries}}
+  c-co:
+    name: C
+    sources: {s: {file: c.txt}}
+    kpis:
+      - {metric: hurt, unit: 人, values: {2020: 4}, source: s, line: 1, basis: {definition: deaths and injuries}}
+"""
+
+
+def test_the_usual_basis_is_the_one_most_values_hold_not_the_greatest(write) -> None:
+    catalog = load_files([write("vote.yaml", VOTE)])
+    found = compare(catalog, catalog.metrics["hurt"])
+    assert {v.company: v.flags for v in found.values} == {
+        "a-co": ("basis_differs",), "b-co": (), "c-co": ()}
+    assert basis_note(found.values) == (
+        "Bases differ (flag basis_differs), compare with care: definition 'deaths and "
+        "injuries' (b-co, c-co) vs 'deaths only' (a-co).")
+
+
 def test_csv_carries_the_basis_and_the_group(run, write) -> None:
     path = write("bases.yaml", BASES)
     data = rows(run("compare", "hurt", "--no-builtin", "--catalog", str(path), "-f",
