@@ -68,6 +68,37 @@ GROUPS_SOURCES = {
 }
 
 
+# Metrics under framework codes, each reported once: names in Traditional Chinese, a
+# printed label, aliases, HKEX codes defined out of code order (so2, A1.1, after A1.2's),
+# GRI codes, a metric with no code.
+CODES = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, name_zh: 溫室氣體排放量, category: environmental, unit: tCO2e, hkex: [A1.2], gri: ["305-1", "305-2"]}
+  ghg_scope1: {name: Direct GHG emissions (Scope 1), name_zh: 直接溫室氣體排放（範疇一）, category: environmental, unit: tCO2e, hkex: [A1.2], gri: ["305-1"], aliases: [scope 1]}
+  ghg_scope2: {name: Energy indirect GHG emissions (Scope 2), name_zh: 能源間接溫室氣體排放（範疇二）, category: environmental, unit: tCO2e, hkex: [A1.2], gri: ["305-2"], aliases: [scope 2]}
+  ghg_intensity_revenue: {name: GHG emissions per RMB million revenue, name_zh: 碳排放強度, category: environmental, unit: tCO2e/(10^6 CNY), hkex: [A1.2], gri: ["305-4"]}
+  gasoline: {name: Gasoline consumption, category: environmental, unit: t, hkex: [A2.1], gri: ["302-1"]}
+  so2: {name: Sulphur dioxide emissions, name_zh: 二氧化硫排放量, category: environmental, unit: t, hkex: [A1.1], gri: ["305-7"]}
+  staff: {name: Employees, name_zh: 員工總數, category: social, unit: persons, hkex: [B1.1]}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+companies:
+  one-co:
+    name: One Company
+    sources:
+      r: {file: one.txt, short: One 2020}
+    kpis:
+      - {metric: ghg, label: 溫室氣體排放總量, unit: 噸二氧化碳當量, values: {2020: 1500}, source: r, line: 1}
+      - {metric: ghg_scope1, label: 範疇一, unit: 噸二氧化碳當量, values: {2020: 500}, source: r, line: 2}
+      - {metric: ghg_scope2, label: 範疇二, unit: 噸二氧化碳當量, values: {2020: 1000}, source: r, line: 3}
+      - {metric: ghg_intensity_revenue, label: 碳排放強度, unit: 噸╱百萬元, values: {2020: 15}, source: r, line: 4}
+      - {metric: gasoline, label: 汽油消耗量, unit: 噸, values: {2020: 20}, source: r, line: 5}
+      - {metric: so2, label: 二氧化硫, unit: 噸, values: {2020: 0.5}, source: r, line: 6}
+      - {metric: staff, label: 員工總數, unit: 人, values: {2020: 800}, source: r, line: 7}
+      - {metric: revenue, label: 營業收入, unit: 億元, values: {2020: 1}, source: r, line: 8}
+"""
+
+
 def write_catalog(directory: Path, text: str, sources: dict[str, str] | None = None,
                   name: str = "catalog.yaml") -> Path:
     """The catalog (dedented) in ``directory``, and its source texts in ``directory/src``."""

@@ -214,3 +214,27 @@ def groups(tmp_path: Path) -> Path:
     from .catalogs import GROUPS, GROUPS_SOURCES, write_catalog
 
     return write_catalog(tmp_path, GROUPS, GROUPS_SOURCES, name="groups.yaml")
+
+
+@pytest.fixture
+def on_groups(groups: Path) -> tuple[str, ...]:
+    """The options that make a command read GROUPS alone."""
+    from .catalogs import only
+
+    return only(groups)
+
+
+@pytest.fixture
+def on_tiny(tiny_path: Path) -> tuple[str, ...]:
+    """The options that make a command read TINY_CATALOG alone."""
+    from .catalogs import only
+
+    return only(tiny_path)
+
+
+@pytest.fixture
+def on_codes(tmp_path: Path) -> tuple[str, ...]:
+    """The options that make a command read tests/catalogs.py's CODES alone."""
+    from .catalogs import CODES, only, write_catalog
+
+    return only(write_catalog(tmp_path, CODES, name="codes.yaml"))

@@ -12,7 +12,6 @@ import pytest
 
 from esgcmp.errors import ExitCode
 
-from .catalogs import only
 from .conftest import USER_CATALOG
 
 FIXED = ["company", "year", "metric", "value", "unit", "reported_value", "reported_unit",
@@ -23,8 +22,8 @@ def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_compare_ghg_csv_contract(run, groups) -> None:
-    result = run("compare", "ghg", *only(groups), "--format", "csv")
+def test_compare_ghg_csv_contract(run, on_groups) -> None:
+    result = run("compare", "ghg", *on_groups, "--format", "csv")
     assert result.code == 0 and result.err == ""
     header = result.out.splitlines()[0].split(",")
     assert header[:11] == FIXED
@@ -44,7 +43,7 @@ def test_compare_ghg_csv_contract(run, groups) -> None:
         ("north-mobile", "scopes: 1+2", ""), ("south-telecom", "", ""),
         ("south-services", "boundary: Group and certain large-scale subsidiaries; "
          "definition: emissions from energy consumption", "south-telecom")]
-    plain = run("compare", "ghg", *only(groups), "-f", "plain").out
+    plain = run("compare", "ghg", *on_groups, "-f", "plain").out
     assert ("Bases differ (flag basis_differs), compare with care: boundary 'the whole entity' "
             "(north-mobile, south-telecom) vs 'Group and certain large-scale subsidiaries' "
             "(south-services); scopes '1+2' (north-mobile) vs 'not stated' (south-telecom, "
@@ -56,8 +55,8 @@ def test_compare_ghg_csv_contract(run, groups) -> None:
             "0.3555 tCO2e/MWh: the electricity alone would emit more") in plain
 
 
-def test_compare_energy_marks_derived_values_and_states_the_year(run, tiny_path) -> None:
-    result = run("compare", "energy", *only(tiny_path), "--format", "plain")
+def test_compare_energy_marks_derived_values_and_states_the_year(run, on_tiny) -> None:
+    result = run("compare", "energy", *on_tiny, "--format", "plain")
     assert result.code == 0
     assert "Year 2020: the latest year reported by every company that has it." in result.out
     assert ("Bases differ (flag basis_differs), compare with care: electricity 'not stated' "
@@ -65,7 +64,7 @@ def test_compare_energy_marks_derived_values_and_states_the_year(run, tiny_path)
     assert ("tiny-group energy 2020 is derived (GB/T 2589-2020, electricity on the "
             "calorific-equivalent basis; sum of electricity, gasoline, diesel (natural_gas, "
             "coal, purchased_heat: not reported by the company)):") in result.out
-    data = rows(run("compare", "energy", *only(tiny_path), "-f", "csv").out)
+    data = rows(run("compare", "energy", *on_tiny, "-f", "csv").out)
     # 120,000 MWh x 0.1229 + 110 t x 1.4714 + 55 t x 1.4571 = 14,748 + 161.854 + 80.1405 tce
     kinds = {r["company"]: (r["kind"], r["value"]) for r in data}
     assert kinds == {"tiny-group": ("derived", "14989.9945"),
@@ -147,21 +146,21 @@ def test_markdown_output(run) -> None:
     assert "| china-unicom" in result.out
 
 
-def test_unknown_company_metric_and_year(run, tiny_path) -> None:
-    result = run("show", "tiny-grop", "2020", *only(tiny_path))
+def test_unknown_company_metric_and_year(run, on_tiny) -> None:
+    result = run("show", "tiny-grop", "2020", *on_tiny)
     assert (result.code, result.out) == (ExitCode.NOT_FOUND, "")
     assert result.err == ("esgcmp: error: unknown company 'tiny-grop' (did you mean "
                           "'tiny-group'?); known: tiny-group, tiny-sub; see 'esgcmp companies'\n")
-    result = run("compare", "ghgg", *only(tiny_path))
+    result = run("compare", "ghgg", *on_tiny)
     assert (result.code, result.out) == (ExitCode.NOT_FOUND, "")
     # eight metrics are named, the rest counted
     assert result.err == ("esgcmp: error: unknown metric 'ghgg' (did you mean 'ghg'?); known: "
                           "energy, electricity, gasoline, diesel, ghg, ghg_scope1, ghg_scope2, "
                           "revenue +5 more; see 'esgcmp metrics'\n")
-    result = run("show", "tiny", "2017", *only(tiny_path))
+    result = run("show", "tiny", "2017", *on_tiny)
     assert result.code == 3
     assert result.err == "esgcmp: error: unknown year '2017'; tiny-group reports 2019, 2020\n"
-    result = run("compare", "ghg", "--year", "2030", *only(tiny_path))
+    result = run("compare", "ghg", "--year", "2030", *on_tiny)
     assert result.code == 3
     assert result.err == "esgcmp: error: unknown year '2030'; 'ghg' is reported for 2019, 2020\n"
 

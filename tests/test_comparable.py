@@ -18,8 +18,6 @@ from esgcmp.errors import CatalogError
 from esgcmp.values import compare, value_of
 from esgcmp.views import basis_note, reason
 
-from .catalogs import only
-
 
 def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
@@ -182,17 +180,17 @@ def test_partial_is_an_option_of_the_commands_that_derive(run, write) -> None:
                                                             "derived;partial")
 
 
-def test_with_no_common_year_each_company_shows_its_latest(run, groups) -> None:
-    result = run("compare", "fatalities", *only(groups), "-f", "csv")
+def test_with_no_common_year_each_company_shows_its_latest(run, on_groups) -> None:
+    result = run("compare", "fatalities", *on_groups, "-f", "csv")
     years = {r["company"]: r["year"] for r in rows(result.out)}
     assert years == {"north-mobile": "2020", "south-telecom": "2020", "south-services": "2024"}
-    plain = run("compare", "fatalities", *only(groups), "-f", "plain").out
+    plain = run("compare", "fatalities", *on_groups, "-f", "plain").out
     assert ("No year is reported by every company that has it: each company's latest year is "
             "shown.") in plain
 
 
-def test_the_year_is_chosen_among_the_companies_that_report_the_metric(run, groups) -> None:
-    plain = run("compare", "water", *only(groups), "-f", "plain").out
+def test_the_year_is_chosen_among_the_companies_that_report_the_metric(run, on_groups) -> None:
+    plain = run("compare", "water", *on_groups, "-f", "plain").out
     assert ("Year 2020: the latest year reported by every company that has it (south-telecom: "
             "none in any year, so the year was chosen among the others).") in plain
 
@@ -298,15 +296,15 @@ def test_builtin_check_findings_beyond_rounding(run) -> None:
     assert ("china-comservice", "infosec_training_person_times", 2024) in jumps
 
 
-def test_a_ticker_not_in_the_catalog_is_not_taken_for_a_neighbour(run, groups) -> None:
-    result = run("show", "0728.HK", "2020", *only(groups))
+def test_a_ticker_not_in_the_catalog_is_not_taken_for_a_neighbour(run, on_groups) -> None:
+    result = run("show", "0728.HK", "2020", *on_groups)
     assert (result.code, result.out) == (3, "")
     assert result.err == (
         "esgcmp: error: unknown company '0728.HK'; known: north-mobile, south-services, "
         "south-telecom; no company in the catalog is listed under that ticker (tickers: "
         "0552.HK, 0762.HK); see 'esgcmp companies'\n")
     assert "did you mean" not in result.err
-    assert run("show", "south telecom", "2020", *only(groups), "-f",
+    assert run("show", "south telecom", "2020", *on_groups, "-f",
                "csv").out.splitlines()[1].startswith("south-telecom,2020,")  # the group
 
 

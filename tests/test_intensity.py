@@ -168,6 +168,8 @@ def test_show_with_framework_order_and_change(run) -> None:
     assert (ghg["change"], ghg["change_pct"]) == ("1030000", "7.8")
 
 
-def test_compare_accepts_a_framework_code(run) -> None:
-    data = rows(run("compare", "A1.2", "-f", "csv").out)
-    assert {r["metric"] for r in data} >= {"ghg", "ghg_scope1", "ghg_scope2"}
+def test_compare_accepts_a_framework_code(run, on_codes) -> None:
+    data = rows(run("compare", "A1.2", *on_codes, "-f", "csv").out)
+    assert [(r["metric"], r["value"]) for r in data] == [
+        ("ghg", "1500"), ("ghg_scope1", "500"), ("ghg_scope2", "1000"),
+        ("ghg_intensity_revenue", "15")]

@@ -29,7 +29,7 @@ COMMANDS = [
     ("compare", "water", "--change"),
     ("compare", "ghg", "--per", "revenue"),
     ("compare", "energy", "--per", "employees", "--chart"),
-    ("compare", "A1.2"),
+    ("compare", "ghg,ghg_scope1,ghg_scope2,ghg_intensity_revenue"),  # a table per metric
     ("trend", "china-unicom", "china-telecom", "ghg"),
     ("trend", "ghg", "--from", "2018"),
     ("trend", "ghg", "--per", "revenue"),

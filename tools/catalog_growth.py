@@ -26,8 +26,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-NEW_METRIC = ("  paper_used: {name: Office paper used, name_zh: 辦公用紙量, "
-              "category: environmental, unit: t}\n")
+# A metric under framework codes other metrics have, so that the commands that take a
+# code (compare A1.2, show --framework hkex) meet it too.
+NEW_METRIC = ("  ghg_scope3: {name: Other indirect GHG emissions (Scope 3), "
+              "name_zh: 其他間接溫室氣體排放（範疇三）, category: environmental, unit: tCO2e, "
+              "hkex: [A1.2], gri: [\"305-3\"], aliases: [scope 3]}\n")
 
 # A company appended after the last one: two values of metrics every company may have,
 # each on its line of a new report.
