@@ -68,6 +68,24 @@ GROUPS_SOURCES = {
 }
 
 
+# GROUPS with revenue and the GHG intensity north-mobile reports, cited on lines as deep
+# in a report as a real KPI table's (for the widths of a stacked record).
+INTENSITIES = GROUPS.replace(
+    "  water: {name: Water consumption",
+    "  revenue: {name: Revenue, category: economic, unit: CNY}\n"
+    "  ghg_intensity_revenue: {name: GHG emissions per RMB million revenue, "
+    "category: environmental, unit: tCO2e/(10^6 CNY), ratio_of: [ghg, revenue]}\n"
+    "  water: {name: Water consumption").replace(
+    "      - {metric: fatalities, label: Fatalities, unit: 人, values: {2020: 0}, source: n20, line: 3}\n",
+    "      - {metric: fatalities, label: Fatalities, unit: 人, values: {2020: 0}, source: n20, line: 3}\n"
+    "      - {metric: revenue, label: 營業收入, unit: 億元, values: {2018: 2908.8, 2019: 2905.1, 2020: 3038.4}, source: n20, line: 4122}\n"
+    "      - {metric: ghg_intensity_revenue, label: 碳排放強度, unit: 噸╱百萬元, values: {2018: 45.13, 2019: 45.4, 2020: 46.6}, source: n20, line: 4305}\n")
+
+
+# GROUPS changed under the replacements above would leave them silently undone
+assert INTENSITIES.count("metric: revenue") == 1 and "ghg_intensity_revenue:" in INTENSITIES
+
+
 # Metrics under framework codes, each reported once: names in Traditional Chinese, a
 # printed label, aliases, HKEX codes defined out of code order (so2, A1.1, after A1.2's),
 # GRI codes, a metric with no code.

@@ -238,3 +238,11 @@ def on_codes(tmp_path: Path) -> tuple[str, ...]:
     from .catalogs import CODES, only, write_catalog
 
     return only(write_catalog(tmp_path, CODES, name="codes.yaml"))
+
+
+@pytest.fixture
+def on_intensities(tmp_path: Path) -> tuple[str, ...]:
+    """The options that make a command read tests/catalogs.py's INTENSITIES alone."""
+    from .catalogs import INTENSITIES, only, write_catalog
+
+    return only(write_catalog(tmp_path, INTENSITIES, name="intensities.yaml"))

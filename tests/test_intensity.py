@@ -90,13 +90,14 @@ def test_water_per_employees_cli(run) -> None:
     assert telecom["kind"] == "missing" and telecom["notes"] == "not reported"
 
 
-def test_per_with_unit_override(run) -> None:
+def test_per_with_unit_override(run, on_intensities) -> None:
     data = rows(run("compare", "ghg", "--per", "revenue", "--unit", "kgCO2e/CNY", "-y", "2020",
-                    "-f", "csv").out)
-    unicom = next(r for r in data if r["company"] == "china-unicom")
+                    *on_intensities, "-f", "csv").out)
+    north = next(r for r in data if r["company"] == "north-mobile")
     # a quotient is written with float precision (17 significant digits), as in JSON
-    assert float(unicom["intensity"]) == float(D(14230000000) / D(303840000000))
-    assert D(unicom["reported_intensity"]) == D("0.0466")
+    assert float(north["intensity"]) == float(D(14230000000) / D(303840000000))
+    assert north["intensity_unit"] == "kgCO2e/CNY"
+    assert D(north["reported_intensity"]) == D("0.0466")
 
 
 def test_incompatible_intensity_unit(run) -> None:

@@ -131,21 +131,24 @@ def test_title_wraps_whole(run, monkeypatch, width) -> None:
     assert head.startswith(title)
 
 
-def test_a_table_that_cannot_fit_becomes_stacked_records(run, monkeypatch) -> None:
-    lines = _table(run, monkeypatch, ("compare", "ghg", "--per", "revenue"), 60)
-    record = lines[lines.index("china-unicom, 2020"):][:11]
+def test_a_table_that_cannot_fit_becomes_stacked_records(run, monkeypatch,
+                                                        on_intensities) -> None:
+    lines = _table(run, monkeypatch, ("compare", "ghg", "--per", "revenue", *on_intensities),
+                   60)
+    record = lines[lines.index("north-mobile, 2020"):][:12]
     assert record == [
-        "china-unicom, 2020",
-        "  ghg (tCO2e)                  14,230,000",
-        "  revenue (CNY)                303,840,000,000",
-        "  Intensity (tCO2e/(10^6       46.8339",
-        "  CNY))",
-        "  Reported                     46.6",
-        "  Diff %                       0.5",
-        "  Kinds                        reported / reported",
-        "  Sources                      ghg: CU CSR 2020, line 4299",
-        "                               revenue: CU CSR 2020, line",
-        "                               4122",
+        "north-mobile, 2020",
+        "  ghg (tCO2e)                   14,230,000",
+        "  revenue (CNY)                 303,840,000,000",
+        "  Intensity (tCO2e/(10^6 CNY))  46.8339",
+        "  Reported                      46.6",
+        "  Diff %                        0.5",
+        "  Kinds                         reported / reported",
+        "  Sources                       ghg: North 2020, line 1",
+        "                                revenue: North 2020, line",
+        "                                4122",
+        "                                reported: North 2020, line",
+        "                                4305",
     ]
 
 
