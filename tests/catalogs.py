@@ -68,8 +68,10 @@ GROUPS_SOURCES = {
 }
 
 
-# GROUPS with revenue and the GHG intensity north-mobile reports, cited on lines as deep
-# in a report as a real KPI table's (for the widths of a stacked record).
+# GROUPS with revenue on two bases (north-mobile's operating revenue, south-telecom's main
+# business income) and the GHG intensity north-mobile and south-services report, cited on
+# lines as deep in a report as a real KPI table's (for the widths of a stacked record);
+# south-services gives no revenue, so its revenue is implied by its intensity.
 INTENSITIES = GROUPS.replace(
     "  water: {name: Water consumption",
     "  revenue: {name: Revenue, category: economic, unit: CNY}\n"
@@ -78,12 +80,18 @@ INTENSITIES = GROUPS.replace(
     "  water: {name: Water consumption").replace(
     "      - {metric: fatalities, label: Fatalities, unit: 人, values: {2020: 0}, source: n20, line: 3}\n",
     "      - {metric: fatalities, label: Fatalities, unit: 人, values: {2020: 0}, source: n20, line: 3}\n"
-    "      - {metric: revenue, label: 營業收入, unit: 億元, values: {2018: 2908.8, 2019: 2905.1, 2020: 3038.4}, source: n20, line: 4122}\n"
-    "      - {metric: ghg_intensity_revenue, label: 碳排放強度, unit: 噸╱百萬元, values: {2018: 45.13, 2019: 45.4, 2020: 46.6}, source: n20, line: 4305}\n")
-
+    "      - {metric: revenue, label: 營業收入, unit: 億元, values: {2018: 2908.8, 2019: 2905.1, 2020: 3038.4}, source: n20, line: 4122, basis: {definition: operating revenue}}\n"
+    "      - {metric: ghg_intensity_revenue, label: 碳排放強度, unit: 噸╱百萬元, values: {2018: 45.13, 2019: 45.4, 2020: 46.6}, source: n20, line: 4305}\n").replace(
+    "      - {metric: fatalities, label: Fatalities, unit: persons, values: {2020: 1}, source: s20, line: 4}\n",
+    "      - {metric: fatalities, label: Fatalities, unit: persons, values: {2020: 1}, source: s20, line: 4}\n"
+    "      - {metric: revenue, label: Revenue, unit: 億元, values: {2019: 3757.3, 2020: 3935.6}, source: s20, line: 5, basis: {definition: main business income}}\n").replace(
+    "      - {metric: fatalities, label: Fatalities, unit: persons, values: {2024: 2}, source: v20, line: 2}\n",
+    "      - {metric: fatalities, label: Fatalities, unit: persons, values: {2024: 2}, source: v20, line: 2}\n"
+    "      - {metric: ghg_intensity_revenue, label: GHG per revenue, unit: 噸╱百萬元, values: {2019: 4.8, 2020: 6.1}, source: v20, line: 4, basis: {boundary: Group and certain large-scale subsidiaries}}\n")
 
 # GROUPS changed under the replacements above would leave them silently undone
-assert INTENSITIES.count("metric: revenue") == 1 and "ghg_intensity_revenue:" in INTENSITIES
+assert INTENSITIES.count("metric: revenue") == 2 and INTENSITIES.count(
+    "metric: ghg_intensity_revenue") == 2 and "ghg_intensity_revenue:" in INTENSITIES
 
 
 # Metrics under framework codes, each reported once: names in Traditional Chinese, a
