@@ -206,3 +206,43 @@ def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str)
     command line, as the mutation-testing tool does, whatever text it is given."""
     text = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(val)).strip("_")
     return text[:40] or argname
+
+
+@pytest.fixture
+def groups(tmp_path: Path) -> Path:
+    """tests/catalogs.py's GROUPS in tmp_path, its source texts in tmp_path/src."""
+    from .catalogs import GROUPS, GROUPS_SOURCES, write_catalog
+
+    return write_catalog(tmp_path, GROUPS, GROUPS_SOURCES, name="groups.yaml")
+
+
+@pytest.fixture
+def on_groups(groups: Path) -> tuple[str, ...]:
+    """The options that make a command read GROUPS alone."""
+    from .catalogs import only
+
+    return only(groups)
+
+
+@pytest.fixture
+def on_tiny(tiny_path: Path) -> tuple[str, ...]:
+    """The options that make a command read TINY_CATALOG alone."""
+    from .catalogs import only
+
+    return only(tiny_path)
+
+
+@pytest.fixture
+def on_codes(tmp_path: Path) -> tuple[str, ...]:
+    """The options that make a command read tests/catalogs.py's CODES alone."""
+    from .catalogs import CODES, only, write_catalog
+
+    return only(write_catalog(tmp_path, CODES, name="codes.yaml"))
+
+
+@pytest.fixture
+def on_intensities(tmp_path: Path) -> tuple[str, ...]:
+    """The options that make a command read tests/catalogs.py's INTENSITIES alone."""
+    from .catalogs import INTENSITIES, only, write_catalog
+
+    return only(write_catalog(tmp_path, INTENSITIES, name="intensities.yaml"))

@@ -18,7 +18,8 @@ def load(*paths):
 
 def test_builtin_catalog_holds_the_three_companies_and_core_metrics() -> None:
     catalog = load_files([builtin_catalog_path()])
-    assert set(catalog.companies) == {"china-telecom", "china-unicom", "china-comservice"}
+    # at least these: a company added to the catalog is no fault of the loader
+    assert {"china-telecom", "china-unicom", "china-comservice"} <= set(catalog.companies)
     for metric in ("energy", "electricity", "gasoline", "diesel", "natural_gas", "coal",
                    "purchased_heat", "ghg", "ghg_scope1", "ghg_scope2", "water", "revenue",
                    "employees"):
@@ -185,13 +186,13 @@ def test_company_found_by_alias_chinese_name_and_ticker() -> None:
         assert catalog.resolve_company(name).id == "china-unicom"
 
 
-def test_unknown_company_suggests_the_closest() -> None:
-    catalog = load_files([builtin_catalog_path()])
+def test_unknown_company_suggests_the_closest(groups) -> None:
+    catalog = load_files([groups])
     with pytest.raises(NotFoundError) as info:
-        catalog.resolve_company("china-unicorn")
-    assert str(info.value) == ("unknown company 'china-unicorn' (did you mean 'china-unicom'?); "
-                               "known: china-comservice, china-telecom, china-unicom; "
-                               "see 'esgcmp companies'")
+        catalog.resolve_company("south-telecon")
+    assert str(info.value) == ("unknown company 'south-telecon' (did you mean "
+                               "'south-telecom'?); known: north-mobile, south-services, "
+                               "south-telecom; see 'esgcmp companies'")
 
 
 def test_an_ambiguous_name_lists_the_candidates(write) -> None:

@@ -22,55 +22,59 @@ def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_compare_ghg_csv_contract(run) -> None:
-    result = run("compare", "ghg", "--format", "csv")
+def test_compare_ghg_csv_contract(run, on_groups) -> None:
+    result = run("compare", "ghg", *on_groups, "--format", "csv")
     assert result.code == 0 and result.err == ""
     header = result.out.splitlines()[0].split(",")
     assert header[:11] == FIXED
     data = rows(result.out)
-    assert [r["company"] for r in data] == ["china-unicom", "china-telecom", "china-comservice"]
-    unicom = data[0]
-    assert {k: unicom[k] for k in FIXED} == {
-        "company": "china-unicom", "year": "2020", "metric": "ghg", "value": "14230000",
+    assert [r["company"] for r in data] == ["north-mobile", "south-telecom", "south-services"]
+    north = data[0]
+    assert {k: north[k] for k in FIXED} == {
+        "company": "north-mobile", "year": "2020", "metric": "ghg", "value": "14230000",
         "unit": "tCO2e", "reported_value": "14.23", "reported_unit": "百萬噸",
-        "kind": "reported", "source": "004_74dae4d02e57c763.txt", "line": "4299",
-        "flags": "basis_differs;inconsistent"}  # Scope 1 + 2; 46.6 t per RMB million printed
-    telecom = data[1]
-    assert (telecom["value"], telecom["reported_value"], telecom["reported_unit"]) == (
+        "kind": "reported", "source": "north.txt", "line": "1", "flags": "basis_differs"}
+    south = data[1]
+    assert (south["value"], south["reported_value"], south["reported_unit"]) == (
         "8866000", "886.6", "*10,000 tons")
-    assert telecom["flags"] == "basis_differs;inconsistent"  # below any grid factor
+    assert south["flags"] == "basis_differs;inconsistent"  # below any grid factor
     assert data[2]["flags"] == "scope;approx;basis_differs"
     assert [(r["company"], r["basis"], r["part_of"]) for r in data] == [
-        ("china-unicom", "scopes: 1+2", ""), ("china-telecom", "", ""),
-        ("china-comservice", "boundary: Group and certain large-scale subsidiaries; "
-         "definition: emissions from energy consumption", "china-telecom")]
-    plain = run("compare", "ghg", "-f", "plain").out
+        ("north-mobile", "scopes: 1+2", ""), ("south-telecom", "", ""),
+        ("south-services", "boundary: Group and certain large-scale subsidiaries; "
+         "definition: emissions from energy consumption", "south-telecom")]
+    plain = run("compare", "ghg", *on_groups, "-f", "plain").out
     assert ("Bases differ (flag basis_differs), compare with care: boundary 'the whole entity' "
-            "(china-unicom, china-telecom) vs 'Group and certain large-scale subsidiaries' "
-            "(china-comservice); scopes '1+2' (china-unicom) vs 'not stated' (china-telecom, "
-            "china-comservice); definition 'not stated' (china-unicom, china-telecom) vs "
-            "'emissions from energy consumption' (china-comservice).") in plain
-    assert ("china-telecom ghg 2020 is inconsistent (emission_factor): ghg / electricity = "
+            "(north-mobile, south-telecom) vs 'Group and certain large-scale subsidiaries' "
+            "(south-services); scopes '1+2' (north-mobile) vs 'not stated' (south-telecom, "
+            "south-services); definition 'not stated' (north-mobile, south-telecom) vs "
+            "'emissions from energy consumption' (south-services).") in plain
+    assert ("Note: south-services is part of south-telecom; its figures are included in "
+            "south-telecom's. Do not add them up.") in plain
+    assert ("south-telecom ghg 2020 is inconsistent (emission_factor): ghg / electricity = "
             "0.3555 tCO2e/MWh: the electricity alone would emit more") in plain
 
 
-def test_compare_energy_marks_derived_values_and_states_the_year(run) -> None:
-    result = run("compare", "energy", "--format", "plain")
+def test_compare_energy_marks_derived_values_and_states_the_year(run, on_tiny) -> None:
+    result = run("compare", "energy", *on_tiny, "--format", "plain")
     assert result.code == 0
     assert "Year 2020: the latest year reported by every company that has it." in result.out
-    assert ("Bases differ (flag basis_differs), compare with care: boundary 'the whole entity' "
-            "(china-telecom, china-unicom) vs 'Group and certain large-scale subsidiaries' "
-            "(china-comservice); electricity 'calorific-equivalent' (china-telecom, "
-            "china-unicom) vs 'not stated' (china-comservice).") in result.out
-    assert "china-telecom energy 2020 is derived (GB/T 2589-2020" in result.out
-    data = rows(run("compare", "energy", "-f", "csv").out)
+    assert ("Bases differ (flag basis_differs), compare with care: electricity 'not stated' "
+            "(tiny-sub) vs 'calorific-equivalent' (tiny-group).") in result.out
+    assert ("tiny-group energy 2020 is derived (GB/T 2589-2020, electricity on the "
+            "calorific-equivalent basis; sum of electricity, gasoline, diesel (natural_gas, "
+            "coal, purchased_heat: not reported by the company)):") in result.out
+    data = rows(run("compare", "energy", *on_tiny, "-f", "csv").out)
+    # 120,000 MWh x 0.1229 + 110 t x 1.4714 + 55 t x 1.4571 = 14,748 + 161.854 + 80.1405 tce
     kinds = {r["company"]: (r["kind"], r["value"]) for r in data}
-    assert kinds == {"china-telecom": ("derived", "3353595.9932"),
-                     "china-unicom": ("derived", "2215263.2689"),
-                     "china-comservice": ("reported", "172000")}
-    telecom = next(r for r in data if r["company"] == "china-telecom")
-    assert telecom["source"] == "" and telecom["flags"] == "derived"
-    assert "electricity 24940000 MWh x 0.1229 kgce/kWh = 3065126 tce" in telecom["inputs"]
+    assert kinds == {"tiny-group": ("derived", "14989.9945"),
+                     "tiny-sub": ("reported", "15000")}
+    group = next(r for r in data if r["company"] == "tiny-group")
+    assert group["source"] == "" and group["flags"] == "derived;restated;basis_differs"
+    assert group["inputs"] == (
+        "electricity 120000 MWh x 0.1229 kgce/kWh = 14748 tce [tiny.txt:1]; "
+        "gasoline 110 t x 1.4714 kgce/kg = 161.854 tce [tiny.txt:2]; "
+        "diesel 55 t x 1.4571 kgce/kg = 80.1405 tce [tiny.txt:3]")
 
 
 def test_compare_json_has_numbers_and_the_same_keys(run) -> None:
@@ -88,9 +92,11 @@ def test_compare_lists_companies_that_did_not_report(run) -> None:
     assert (telecom["kind"], telecom["value"], telecom["notes"]) == ("missing", "", "not reported")
 
 
-def test_compare_converts_with_unit(run) -> None:
-    data = rows(run("compare", "ghg", "--unit", "MtCO2e", "-f", "csv").out)
-    assert data[0]["value"] == "14.23" and data[0]["unit"] == "MtCO2e"
+def test_compare_converts_with_unit(run, on_groups) -> None:
+    data = rows(run("compare", "ghg", "--unit", "MtCO2e", *on_groups, "-f", "csv").out)
+    assert [(r["company"], r["value"], r["unit"]) for r in data] == [
+        ("north-mobile", "14.23", "MtCO2e"), ("south-telecom", "8.866", "MtCO2e"),
+        ("south-services", "0.5544", "MtCO2e")]
 
 
 def test_compare_incompatible_unit_is_one_clear_line(run) -> None:
@@ -129,10 +135,10 @@ def test_show_accepts_chinese_names_case_insensitively(run) -> None:
         run("show", "CHINA-UNICOM", "2020", "-f", "csv").out
 
 
-def test_show_table_renders_on_a_terminal_format(run) -> None:
-    result = run("show", "china-unicom", "2020", "--format", "table")
+def test_show_table_renders_on_a_terminal_format(run, on_groups) -> None:
+    result = run("show", "north", "2020", *on_groups, "--format", "table")
     assert result.code == 0
-    assert "China Unicom (Hong Kong) Limited (china-unicom), 2020" in result.out
+    assert result.out.splitlines()[0] == "North Mobile Limited (north-mobile), 2020"
     assert "14.23 百萬噸" in result.out
 
 
@@ -142,23 +148,23 @@ def test_markdown_output(run) -> None:
     assert "| china-unicom" in result.out
 
 
-def test_unknown_company_metric_and_year(run) -> None:
-    result = run("show", "china-unicorn", "2020")
+def test_unknown_company_metric_and_year(run, on_tiny) -> None:
+    result = run("show", "tiny-grop", "2020", *on_tiny)
     assert (result.code, result.out) == (ExitCode.NOT_FOUND, "")
-    assert result.err == ("esgcmp: error: unknown company 'china-unicorn' ("
-                          "did you mean 'china-unicom'?); known: china-comservice, "
-                          "china-telecom, china-unicom; see 'esgcmp companies'\n")
-    result = run("compare", "ghgg")
+    assert result.err == ("esgcmp: error: unknown company 'tiny-grop' (did you mean "
+                          "'tiny-group'?); known: tiny-group, tiny-sub; see 'esgcmp companies'\n")
+    result = run("compare", "ghgg", *on_tiny)
+    assert (result.code, result.out) == (ExitCode.NOT_FOUND, "")
+    # eight metrics are named, the rest counted
+    assert result.err == ("esgcmp: error: unknown metric 'ghgg' (did you mean 'ghg'?); known: "
+                          "energy, electricity, gasoline, diesel, ghg, ghg_scope1, ghg_scope2, "
+                          "revenue +5 more; see 'esgcmp metrics'\n")
+    result = run("show", "tiny", "2017", *on_tiny)
     assert result.code == 3
-    assert result.err.startswith("esgcmp: error: unknown metric 'ghgg' (did you mean 'ghg'?); "
-                                 "known: energy, electricity, gasoline, diesel, natural_gas, ")
-    assert result.err.endswith(" more; see 'esgcmp metrics'\n")
-    result = run("show", "unicom", "2017")
+    assert result.err == "esgcmp: error: unknown year '2017'; tiny-group reports 2019, 2020\n"
+    result = run("compare", "ghg", "--year", "2030", *on_tiny)
     assert result.code == 3
-    assert result.err == "esgcmp: error: unknown year '2017'; china-unicom reports 2018, 2019, 2020\n"
-    result = run("compare", "ghg", "--year", "2030")
-    assert result.code == 3
-    assert result.err == "esgcmp: error: unknown year '2030'; 'ghg' is reported for 2018, 2019, 2020\n"
+    assert result.err == "esgcmp: error: unknown year '2030'; 'ghg' is reported for 2019, 2020\n"
 
 
 def test_usage_errors_exit_2_with_one_line(run) -> None:

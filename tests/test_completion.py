@@ -25,17 +25,24 @@ def _complete(shell: str, words: str, cword: int | None = None, **env: str) -> s
     return result.stdout
 
 
-def test_bash_completes_commands_options_companies_metrics_and_years(cache_dir) -> None:
+def test_bash_completes_commands_options_companies_metrics_and_years(cache_dir, groups,
+                                                                     tiny_path) -> None:
     env = {"ESGCMP_CACHE_DIR": str(cache_dir)}
     assert _complete("bash", "esgcmp com", 1, **env).split() == ["compare", "companies"]
     assert "--per" in _complete("bash", "esgcmp compare ghg --p", 3, **env).split()
-    assert _complete("bash", "esgcmp show china-u", 2, **env).split() == ["china-unicom"]
-    assert _complete("bash", "esgcmp show ccs 202", 3, **env).split() == [
-        "2020", "2022", "2023", "2024"]
-    assert _complete("bash", "esgcmp compare ghg_s", 2, **env).split() == [
-        "ghg_scope1", "ghg_scope2"]
-    assert _complete("bash", "esgcmp trend ghg -c uni", 4, **env).split() == ["unicom"]
-    assert _complete("bash", "esgcmp compare ghg --per rev", 4, **env).split() == ["revenue"]
+    # ids, names and years come from the catalogs the command line names so far
+    on = f"--no-builtin --catalog {groups}"
+    assert _complete("bash", f"esgcmp show {on} south-t", 5, **env).split() == [
+        "south-telecom"]
+    assert _complete("bash", f"esgcmp show {on} china-u", 5, **env).split() == []
+    assert _complete("bash", f"esgcmp show {on} services 20", 6, **env).split() == [
+        "2019", "2020", "2024"]
+    assert _complete("bash", f"esgcmp trend ghg {on} -c nor", 7, **env).split() == [
+        "north-mobile", "north"]
+    assert _complete("bash", f"esgcmp compare ghg {on} --per dr", 7, **env).split() == [
+        "drop_rate"]
+    assert _complete("bash", f"esgcmp compare --no-builtin --catalog {tiny_path} ghg_s", 5,
+                     **env).split() == ["ghg_scope1", "ghg_scope2"]
 
 
 def test_zsh_and_fish_show_the_names_too(cache_dir) -> None:

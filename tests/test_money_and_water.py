@@ -185,20 +185,24 @@ def test_a_hong_kong_dollar_figure_under_a_yuan_metric_is_refused(run, write) ->
         "(docs/units.md#currencies)\n")
 
 
-def test_a_metric_in_hong_kong_dollars_compares_in_them(run, write) -> None:
-    path = write("hk.yaml", HONG_KONG)
+def test_a_metric_in_hong_kong_dollars_compares_in_them(run, write, groups) -> None:
+    # layered over a catalog whose companies report no HKD figure
+    catalogs = ("--no-builtin", "--catalog", str(groups), "--catalog",
+                str(write("hk.yaml", HONG_KONG)))
     data = list(csv.DictReader(io.StringIO(
-        run("compare", "revenue_hkd", "--catalog", str(path), "-f", "csv").out)))
+        run("compare", "revenue_hkd", *catalogs, "-f", "csv").out)))
     assert [(r["company"], r["value"], r["unit"], r["kind"]) for r in data] == [
         ("harbour", "500000000", "HKD", "reported"),
-        ("china-comservice", "", "HKD", "missing"), ("china-telecom", "", "HKD", "missing"),
-        ("china-unicom", "", "HKD", "missing")]
-    result = run("compare", "revenue_hkd", "--catalog", str(path), "--unit", "CNY")
+        ("north-mobile", "", "HKD", "missing"), ("south-services", "", "HKD", "missing"),
+        ("south-telecom", "", "HKD", "missing")]
+    result = run("compare", "revenue_hkd", *catalogs, "--unit", "CNY")
     assert (result.code, result.out) == (5, "")
-    assert "HKD is not CNY, and esgcmp never converts one currency into another" in result.err
+    assert result.err == ("esgcmp: error: cannot convert 'HKD' to 'CNY': HKD is not CNY, and "
+                          "esgcmp never converts one currency into another (that takes an "
+                          "exchange rate); give a unit in HKD\n")
     intensity = list(csv.DictReader(io.StringIO(run(
-        "compare", "ghg", "--per", "revenue_hkd", "-c", "harbour", "--catalog", str(path),
-        "-f", "csv").out)))
+        "compare", "ghg", "--per", "revenue_hkd", "-c", "harbour", *catalogs, "-f",
+        "csv").out)))
     assert [(r["intensity"], r["intensity_unit"]) for r in intensity] == [
         ("2.4", "tCO2e/(10^6 HKD)")]
 

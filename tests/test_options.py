@@ -11,12 +11,12 @@ def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_trend_takes_companies_with_c_and_names_one_company_once(run) -> None:
-    result = run("trend", "ghg", "-c", "unicom", "-c", "中國聯通", "-f", "csv")
+def test_trend_takes_companies_with_c_and_names_one_company_once(run, on_groups) -> None:
+    result = run("trend", "ghg", "-c", "north", "-c", "北方移動", *on_groups, "-f", "csv")
     assert result.code == 0, result
     assert [(r["company"], r["year"], r["value"]) for r in _rows(result.out)] == [
-        ("china-unicom", "2018", "13130000"), ("china-unicom", "2019", "13200000"),
-        ("china-unicom", "2020", "14230000")]
+        ("north-mobile", "2018", "13130000"), ("north-mobile", "2019", "13200000"),
+        ("north-mobile", "2020", "14230000")]
 
 
 def test_the_older_trend_form_still_works(run) -> None:
@@ -24,42 +24,42 @@ def test_the_older_trend_form_still_works(run) -> None:
         run("trend", "ghg", "-c", "china-unicom", "-f", "csv").out
 
 
-def test_trend_lists_companies_that_do_not_report_the_metric(run) -> None:
-    result = run("trend", "call_drop_rate_mobile", "-f", "csv")
+def test_trend_lists_companies_that_do_not_report_the_metric(run, on_groups) -> None:
+    result = run("trend", "drop_rate", *on_groups, "-f", "csv")
     assert result.code == 0
     rows = _rows(result.out)
     assert [(r["company"], r["year"], r["kind"], r["notes"]) for r in rows] == [
-        ("china-telecom", "2019", "reported", ""), ("china-telecom", "2020", "reported", ""),
-        ("china-comservice", "", "missing", "not reported"),
-        ("china-unicom", "", "missing", "not reported")]
-    plain = run("trend", "call_drop_rate_mobile", "-f", "plain").out
-    assert "Not in the trend: china-comservice (not reported); china-unicom (not reported)." \
+        ("south-telecom", "2019", "reported", ""), ("south-telecom", "2020", "reported", ""),
+        ("north-mobile", "", "missing", "not reported"),
+        ("south-services", "", "missing", "not reported")]
+    plain = run("trend", "drop_rate", *on_groups, "-f", "plain").out
+    assert "Not in the trend: north-mobile (not reported); south-services (not reported)." \
         in plain
 
 
-def test_a_company_missing_in_the_years_asked_for_says_which_it_has(run) -> None:
-    rows = _rows(run("trend", "ghg", "--to", "2018", "-f", "csv").out)
+def test_a_company_missing_in_the_years_asked_for_says_which_it_has(run, on_groups) -> None:
+    rows = _rows(run("trend", "ghg", "--to", "2018", *on_groups, "-f", "csv").out)
     missing = {r["company"]: (r["notes"], r["metric"], r["unit"]) for r in rows
                if r["kind"] == "missing"}
-    assert missing == {"china-comservice": (
+    assert missing == {"south-services": (
         "not reported for those years (reported: 2019, 2020)", "ghg", "tCO2e")}
 
 
-def test_trend_from_to_gives_the_change_since_the_base_year_and_the_cagr(run) -> None:
-    result = run("trend", "ghg", "-c", "unicom", "-c", "ct", "--from", "2018", "--to", "2020",
-                 "-f", "csv")
+def test_trend_from_to_gives_the_change_since_the_base_year_and_the_cagr(run, on_groups) -> None:
+    result = run("trend", "ghg", "-c", "north", "-c", "south", "--from", "2018", "--to", "2020",
+                 *on_groups, "-f", "csv")
     assert result.code == 0, result
     got = [(r["company"], r["year"], r["base_year"], r["base_change"], r["base_change_pct"],
             r["cagr_pct"], r["base_note"]) for r in _rows(result.out)]
     assert got == [
-        ("china-unicom", "2018", "2018", "", "", "", "the base year"),
-        ("china-unicom", "2019", "2018", "70000", "0.53", "0.53", ""),
+        ("north-mobile", "2018", "2018", "", "", "", "the base year"),
+        ("north-mobile", "2019", "2018", "70000", "0.53", "0.53", ""),
         # (14,230,000 / 13,130,000) ** (1/2) - 1 = 4.104 %
-        ("china-unicom", "2020", "2018", "1100000", "8.38", "4.1", ""),
-        ("china-telecom", "2018", "2018", "", "", "", "the base year"),
-        ("china-telecom", "2019", "2018", "765000", "11.09", "11.09", ""),
+        ("north-mobile", "2020", "2018", "1100000", "8.38", "4.1", ""),
+        ("south-telecom", "2018", "2018", "", "", "", "the base year"),
+        ("south-telecom", "2019", "2018", "765000", "11.09", "11.09", ""),
         # (8,866,000 / 6,900,000) ** (1/2) - 1 = 13.354 %
-        ("china-telecom", "2020", "2018", "1966000", "28.49", "13.35", ""),
+        ("south-telecom", "2020", "2018", "1966000", "28.49", "13.35", ""),
     ]
 
 
@@ -68,16 +68,17 @@ def test_trend_from_limits_the_years(run) -> None:
     assert [r["year"] for r in rows] == ["2019", "2020"]
 
 
-def test_compare_change_from_a_base_year_for_every_company(run) -> None:
-    result = run("compare", "ghg", "--change", "--from", "2018", "-f", "csv")
+def test_compare_change_from_a_base_year_for_every_company(run, on_groups) -> None:
+    result = run("compare", "ghg", "--change", "--from", "2018", *on_groups, "-f", "csv")
     assert result.code == 0, result
-    got = {r["company"]: (r["base_change"], r["cagr_pct"], r["base_note"])
+    got = {r["company"]: (r["base_change"], r["base_change_pct"], r["cagr_pct"], r["base_note"])
            for r in _rows(result.out)}
-    assert got == {"china-unicom": ("1100000", "4.1", ""),
-                   "china-telecom": ("1966000", "13.35", ""),
-                   "china-comservice": ("", "", "no value for 2018")}
-    plain = run("compare", "ghg", "--change", "--from", "2018", "-f", "plain").out
-    assert "china-comservice 2020: since 2018, no value for 2018." in plain
+    # 14.23 / 13.13 million t over two years: (14.23 / 13.13) ** 0.5 = 1.0410
+    assert got == {"north-mobile": ("1100000", "8.38", "4.1", ""),
+                   "south-telecom": ("1966000", "28.49", "13.35", ""),
+                   "south-services": ("", "", "", "no value for 2018")}
+    plain = run("compare", "ghg", "--change", "--from", "2018", *on_groups, "-f", "plain").out
+    assert "south-services 2020: since 2018, no value for 2018." in plain
 
 
 def test_a_change_since_a_base_year_across_a_basis_change_is_not_comparable(run) -> None:
@@ -143,13 +144,13 @@ def _metric_ids(run, *args: str) -> list[str]:
     return [r["metric"] for r in _rows(result.out)]
 
 
-def test_metrics_query_searches_names_in_either_script_labels_and_codes(run) -> None:
-    assert _metric_ids(run, "metrics", "溫室") == ["ghg", "ghg_scope1", "ghg_scope2"]
-    assert _metric_ids(run, "metrics", "温室") == ["ghg", "ghg_scope1", "ghg_scope2"]
-    assert _metric_ids(run, "metrics", "汽油消耗量") == ["gasoline"]  # a printed label
-    assert _metric_ids(run, "metrics", "scope 2") == ["ghg_scope2"]
-    assert _metric_ids(run, "metrics", "A1.2") == ["ghg", "ghg_scope1", "ghg_scope2",
-                                                   "ghg_intensity_revenue"]
+def test_metrics_query_searches_names_in_either_script_labels_and_codes(run, on_codes) -> None:
+    assert _metric_ids(run, "metrics", "溫室", *on_codes) == ["ghg", "ghg_scope1", "ghg_scope2"]
+    assert _metric_ids(run, "metrics", "温室", *on_codes) == ["ghg", "ghg_scope1", "ghg_scope2"]
+    assert _metric_ids(run, "metrics", "汽油消耗量", *on_codes) == ["gasoline"]  # a printed label
+    assert _metric_ids(run, "metrics", "scope 2", *on_codes) == ["ghg_scope2"]
+    assert _metric_ids(run, "metrics", "A1.2", *on_codes) == [
+        "ghg", "ghg_scope1", "ghg_scope2", "ghg_intensity_revenue"]
 
 
 def test_metrics_query_without_a_match_is_exit_3(run) -> None:
@@ -160,14 +161,14 @@ def test_metrics_query_without_a_match_is_exit_3(run) -> None:
                           "'esgcmp metrics'\n")
 
 
-def test_an_hkex_aspect_and_a_gri_standard_name_the_metrics_under_them(run) -> None:
+def test_an_hkex_aspect_and_a_gri_standard_name_the_metrics_under_them(run, on_codes) -> None:
     under_a1 = ["ghg", "ghg_scope1", "ghg_scope2", "ghg_intensity_revenue", "so2"]
-    assert _metric_ids(run, "metrics", "A1") == under_a1
-    assert _metric_ids(run, "metrics", "GRI 305") == under_a1
-    compared = sorted(set(_metric_ids(run, "compare", "A1")))
+    assert _metric_ids(run, "metrics", "A1", *on_codes) == under_a1
+    assert _metric_ids(run, "metrics", "GRI 305", *on_codes) == under_a1
+    compared = sorted(set(_metric_ids(run, "compare", "A1", *on_codes)))
     assert compared == sorted(under_a1)
-    assert sorted(set(_metric_ids(run, "compare", "gri 305"))) == sorted(under_a1)
-    assert sorted(set(_metric_ids(run, "compare", "A1.2"))) == sorted(under_a1[:4])
+    assert sorted(set(_metric_ids(run, "compare", "gri 305", *on_codes))) == sorted(under_a1)
+    assert sorted(set(_metric_ids(run, "compare", "A1.2", *on_codes))) == sorted(under_a1[:4])
 
 
 def test_energy_basis_options_with_no_derived_total_are_refused(run) -> None:
@@ -183,64 +184,65 @@ def test_energy_basis_options_with_no_derived_total_are_refused(run) -> None:
     assert run("compare", "A2.1", "--partial", "-f", "csv").code == 0
 
 
-def test_metrics_by_framework_lists_coded_metrics_in_code_order(run) -> None:
-    rows = _rows(run("metrics", "--framework", "hkex", "-f", "csv").out)
-    assert [(r["metric"], r["hkex"]) for r in rows[:5]] == [
+def test_metrics_by_framework_lists_coded_metrics_in_code_order(run, on_codes) -> None:
+    rows = _rows(run("metrics", "--framework", "hkex", *on_codes, "-f", "csv").out)
+    # so2 (A1.1) is defined after the A1.2 metrics; revenue has no HKEX code
+    assert [(r["metric"], r["hkex"]) for r in rows] == [
         ("so2", "A1.1"), ("ghg", "A1.2"), ("ghg_scope1", "A1.2"), ("ghg_scope2", "A1.2"),
-        ("ghg_intensity_revenue", "A1.2")]
-    assert all(r["hkex"] for r in rows)
-    gri = _rows(run("metrics", "温室", "--framework", "gri", "-f", "csv").out)
+        ("ghg_intensity_revenue", "A1.2"), ("gasoline", "A2.1"), ("staff", "B1.1")]
+    gri = _rows(run("metrics", "温室", "--framework", "gri", *on_codes, "-f", "csv").out)
     assert [(r["metric"], r["gri"]) for r in gri] == [
         ("ghg", "305-1;305-2"), ("ghg_scope1", "305-1"), ("ghg_scope2", "305-2")]
 
 
-def test_trend_per_gives_the_intensity_over_the_years(run) -> None:
-    result = run("trend", "ghg", "--per", "revenue", "-c", "unicom", "-f", "csv")
+def test_trend_per_gives_the_intensity_over_the_years(run, on_intensities) -> None:
+    result = run("trend", "ghg", "--per", "revenue", "-c", "north", *on_intensities, "-f", "csv")
     assert result.code == 0, result
     rows = _rows(result.out)
+    # 13.13 million t / 2,908.8 x 10^8 CNY = 45.1389 t per RMB million
     assert [(r["year"], f"{float(r['intensity']):.4f}", r["reported_intensity"], r["change_pct"])
             for r in rows] == [("2018", "45.1389", "45.13", ""),
                                ("2019", "45.4373", "45.4", "0.66"),
                                ("2020", "46.8339", "46.6", "3.07")]
-    assert run("trend", "ghg", "--per", "revenue", "--wide").code == 2
+    assert run("trend", "ghg", "--per", "revenue", "--wide", *on_intensities).code == 2
 
 
-def test_trend_per_says_each_thing_once_under_the_table(run) -> None:
+def test_trend_per_says_each_thing_once_under_the_table(run, on_intensities) -> None:
     """The notes of an intensity over the years are those of its rows taken together: one
     line per side whose bases differ, each company's years named, one list of reports."""
-    result = run("trend", "ghg", "--per", "revenue", "-f", "plain")
+    result = run("trend", "ghg", "--per", "revenue", *on_intensities, "-f", "plain")
     assert result.code == 0, result
     notes = result.out.split("\n\n", 1)[1].splitlines()
     assert notes[0] == ("ghg / revenue in tCO2e/(10^6 CNY), each year a company has both; the "
                         "change is the intensity's.")
-    assert [n for n in notes if n.startswith("Bases ")] == [
-        "Bases of ghg differ (flag basis_differs), compare with care: boundary 'Group and certain "
-        "large-scale subsidiaries' (china-comservice) vs 'the whole entity' (china-telecom, "
-        "china-unicom); scopes 'not stated' (china-comservice, china-telecom) vs '1+2' "
-        "(china-unicom); definition 'emissions from energy consumption' (china-comservice) vs "
-        "'not stated' (china-telecom, china-unicom).",
-        "Bases of revenue differ (flag basis_differs), compare with care: boundary 'Group and "
-        "certain large-scale subsidiaries' (china-comservice) vs 'the whole entity' "
-        "(china-telecom, china-unicom); definition 'not stated' (china-comservice) vs 'main business income' "
-        "(china-telecom) vs 'operating revenue' (china-unicom)."]
+    bases = [n for n in notes if n.startswith("Bases ")]
+    assert bases[0] == (
+        "Bases of ghg differ (flag basis_differs), compare with care: boundary 'the whole "
+        "entity' (north-mobile, south-telecom) vs 'Group and certain large-scale subsidiaries' "
+        "(south-services); scopes '1+2' (north-mobile) vs 'not stated' (south-services, "
+        "south-telecom); definition 'not stated' (north-mobile, south-telecom) vs 'emissions "
+        "from energy consumption' (south-services).")
+    # south-services' implied revenue takes its basis from the GHG it is implied from
+    assert len(bases) == 2 and bases[1].startswith(
+        "Bases of revenue differ (flag basis_differs), compare with care: boundary 'the whole "
+        "entity' (north-mobile, south-telecom) vs 'Group and certain large-scale subsidiaries' "
+        "(south-services); definition 'operating revenue' (north-mobile) vs ")
+    assert bases[1].endswith(" vs 'main business income' (south-telecom).")
     assert [n for n in notes if ", recomputed " in n] == [
-        "china-unicom 2018: reported 45.13 tCO2e/(10^6 CNY), recomputed 45.1389 (+0.02 %).",
-        "china-unicom 2019: reported 45.4 tCO2e/(10^6 CNY), recomputed 45.4373 (+0.08 %).",
-        "china-unicom 2020: reported 46.6 tCO2e/(10^6 CNY), recomputed 46.8339 (+0.50 %)."]
+        "north-mobile 2018: reported 45.13 tCO2e/(10^6 CNY), recomputed 45.1389 (+0.02 %).",
+        "north-mobile 2019: reported 45.4 tCO2e/(10^6 CNY), recomputed 45.4373 (+0.08 %).",
+        "north-mobile 2020: reported 46.6 tCO2e/(10^6 CNY), recomputed 46.8339 (+0.50 %)."]
     assert [n[:n.index(" is ")] for n in notes if "is implied" in n] == [
-        "china-comservice revenue 2019", "china-comservice revenue 2020"]
+        "south-services revenue 2019", "south-services revenue 2020"]
     assert [n for n in notes if n.startswith("Note:")] == [
-        "Note: china-comservice is part of china-telecom; its figures are included in "
-        "china-telecom's. Do not add them up."]
+        "Note: south-services is part of south-telecom; its figures are included in "
+        "south-telecom's. Do not add them up."]
     # a finding once, naming each value shown that it flags
     assert [n.split(" inconsistent (")[0] for n in notes if " inconsistent (" in n] == [
-        "china-telecom ghg 2018 is", "china-telecom ghg 2019 is", "china-telecom ghg 2020 is",
-        "china-unicom ghg and revenue 2020 are", "china-unicom revenue 2018 is",
-        "china-unicom revenue 2019 is", "china-unicom revenue 2020 is"]
+        "north-mobile ghg and revenue 2020 are", "south-telecom ghg 2020 is"]
     assert notes[-1] == (
-        "Reports: CCS ESG 2020 = 000_f7280dd44331946e.txt (Environmental, Social & Governance "
-        "Report 2020); CT CSR 2020 = 002_8b7cdb2a0a738775.txt (China Telecom CSR Report 2020); "
-        "CU CSR 2020 = 004_74dae4d02e57c763.txt (2020 社會責任報告).")
+        "Reports: North 2020 = north.txt (North Mobile CSR 2020); Services 2020 = services.txt "
+        "(South Services ESG 2020); South 2020 = south.txt (South Telecom CSR 2020).")
     assert sum(n.startswith("Reports:") for n in notes) == 1
 
 

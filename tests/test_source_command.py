@@ -21,16 +21,19 @@ def seeds() -> str:
     return str(seeds_dir())
 
 
-def test_the_cited_line_with_its_context(run, seeds) -> None:
-    result = run("source", "unicom", "ghg", "2020", "--sources", seeds, "-f", "csv")
+def test_the_cited_line_with_its_context(run, groups) -> None:
+    result = run("source", "north", "electricity", "2020", "--sources",
+                 str(groups.parent / "src"), "--no-builtin", "--catalog", str(groups),
+                 "-f", "csv")
     assert (result.code, result.err) == (0, "")
     rows = _rows(result.out)
+    # two lines either side of line 2, the first of the file being line 1
     assert [(r["number"], r["cited"], r["text"]) for r in rows] == [
-        ("4297", "False", "節能量5 萬噸標準煤 16.92 17.28 24.5"), ("4298", "False", ""),
-        ("4299", "True", "溫室氣體排放量 百萬噸 13.13 13.2 14.23"), ("4300", "False", ""),
-        ("4301", "False", "直接GHG排放總量（範疇一） 百萬噸 0.37 0.39 0.2")]
+        ("1", "False", "GHG emissions (million tonnes) 13.13 13.2 14.23"),
+        ("2", "True", "Electricity 175"), ("3", "False", "Fatalities 0"),
+        ("4", "False", "Water 310")]
     assert {(r["report"], r["source"], r["line"], r["printed"], r["found"]) for r in rows} == {
-        ("CU CSR 2020", "004_74dae4d02e57c763.txt", "4299", "14.23", "True")}
+        ("North 2020", "north.txt", "2", "175", "True")}
 
 
 def test_every_printing_and_the_marked_line_in_plain_output(run, seeds) -> None:
@@ -54,13 +57,14 @@ def test_a_derived_total_quotes_its_inputs(run, seeds) -> None:
         ("natural_gas", "4856"), ("purchased_heat", "4858")]
 
 
-def test_without_the_reports_the_citation_and_where_to_look(run) -> None:
-    result = run("source", "unicom", "ghg", "2020", "-f", "csv")
+def test_without_the_reports_the_citation_and_where_to_look(run, groups) -> None:
+    result = run("source", "north", "electricity", "2020", "--no-builtin", "--catalog",
+                 str(groups), "-f", "csv")
     assert result.code == 0
     assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR or "
                           "set ESGCMP_SOURCES\n")
     assert [(r["source"], r["line"], r["printed"], r["text"]) for r in _rows(result.out)] == [
-        ("004_74dae4d02e57c763.txt", "4299", "14.23", "(the report is not at hand)")]
+        ("north.txt", "2", "175", "(the report is not at hand)")]
 
 
 def test_a_report_missing_from_the_folder_is_exit_3(run, tmp_path, monkeypatch) -> None:

@@ -43,18 +43,30 @@ def _observation(value: str, line: int, printed: str | None = None) -> Observati
                        origin=Origin("x.yaml", 1), printed=printed)
 
 
-def test_a_typo_in_the_catalog_is_caught(files: SourceFiles) -> None:
-    assert check_observation(_observation("14.23", 4299), files) == []
-    misses = check_observation(_observation("14.32", 4299), files)
-    assert [(m.where, m.expected) for m in misses] == [("004_74dae4d02e57c763.txt:4299", "14.32")]
-    assert check_observation(_observation("14.23", 4300), files) != []
+@pytest.fixture
+def report(tmp_path) -> SourceFiles:
+    """A report's KPI table as the extracted text prints it: lines 3, 5 and 7 of its file."""
+    (tmp_path / "004_74dae4d02e57c763.txt").write_text(
+        "關鍵績效\n\n節能量5 萬噸標準煤 16.92 17.28 24.5\n\n溫室氣體排放量 百萬噸 13.13 13.2 14.23\n"
+        "\n直接GHG排放總量（範疇一） 百萬噸 0.37 0.39 0.2\n", encoding="utf-8")
+    return SourceFiles(tmp_path)
 
 
-def test_a_second_source_is_checked_too(files: SourceFiles) -> None:
-    obs = _observation("14.23", 4299)
-    wrong = Citation(obs.source, 4301, "", "百萬噸", Decimal("14.23"))
+def test_a_typo_in_the_catalog_is_caught(report: SourceFiles) -> None:
+    assert check_observation(_observation("14.23", 5), report) == []
+    misses = check_observation(_observation("14.32", 5), report)
+    assert [(m.where, m.expected, m.line_text) for m in misses] == [
+        ("004_74dae4d02e57c763.txt:5", "14.32", "溫室氣體排放量 百萬噸 13.13 13.2 14.23")]
+    assert check_observation(_observation("14.23", 6), report) != []
+
+
+def test_a_second_source_is_checked_too(report: SourceFiles) -> None:
+    obs = _observation("14.23", 5)
+    wrong = Citation(obs.source, 7, "", "百萬噸", Decimal("14.23"))
     from msgspec.structs import replace
-    assert len(check_observation(replace(obs, also=(wrong,)), files)) == 1
+    assert len(check_observation(replace(obs, also=(wrong,)), report)) == 1
+    right = Citation(obs.source, 5, "", "百萬噸", Decimal("13.2"))
+    assert check_observation(replace(obs, also=(right,)), report) == []
 
 
 def test_numbers_on_a_line_drop_thousands_separators() -> None:
