@@ -357,7 +357,7 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
                               years: Years = None) -> Iterator[Finding]:
     """GHG per unit of energy between two years a company reports both: a factor that
     moves while energy stands still means the emissions or the energy changed basis."""
-    from .derive import EnergyBasis, rules
+    from .derive import EnergyBasis, energy_numbers
     from .values import value_of
 
     known = settings().per_energy
@@ -386,21 +386,37 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
         return (year, ghg, energy, ratio.scaled(factor),
                 ghg.normalized / energy.value * factor)
 
-    # only a company with energy, or a component of it, in some year can have a point
-    energetic = {company for metric in (energy_id, *(c.metric for c in rules().energy.components))
-                 for company in catalog.shard(metric)}
-    for company in sorted(energetic & catalog.companies.keys()):
-        points: dict[int, tuple[Any, ...] | None] = {}
+    # Every company is screened on the stored numbers (its total GHG and energy, each
+    # year): a pair of years is looked at value by value only when the numbers show energy
+    # standing still and the factor moving. The screen is exact: a point exists exactly
+    # when both numbers do and energy is not 0, and the ranges the finding compares lie
+    # around those numbers, so they are never further apart than the numbers themselves.
+    numbers: dict[int, tuple[dict[str, Decimal], dict[str, Decimal]]] = {}
 
-        def known(year: int) -> bool:
-            if year not in points:
-                points[year] = point(company, year)  # noqa: B023 - used at once
-            return points[year] is not None
+    def year_numbers(year: int) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+        if year not in numbers:
+            numbers[year] = (catalog.normalized(total_id, year),
+                             energy_numbers(catalog, year, EnergyBasis()))
+        return numbers[year]
 
-        for y0, y1 in _pairs(catalog.years(company, total_id), known, years):
-            (_, g0, e0, r0, f0), (_, g1, e1, r1, f1) = points[y0], points[y1]
-            if not f0:
+    near = move * Decimal("0.999999")  # what the rounding of a quotient could move
+    candidates = {company for year in (years or catalog.years(metric=total_id))
+                  for company in year_numbers(year)[0]}
+    for company in sorted(candidates & catalog.companies.keys()):
+        def present(year: int) -> bool:
+            ghg, energy = year_numbers(year)
+            return company in ghg and bool(energy.get(company))  # noqa: B023 - used at once
+
+        for y0, y1 in _pairs(catalog.years(company, total_id), present, years):
+            (g0, e0), (g1, e1) = ((year_numbers(y)[0][company], year_numbers(y)[1][company])
+                                  for y in (y0, y1))
+            f0, f1 = g0 / e0 * factor, g1 / e1 * factor
+            if not f0 or abs(e1 - e0) / e0 >= steady or abs(f1 - f0) / f0 <= near:
                 continue
+            p0, p1 = point(company, y0), point(company, y1)
+            if p0 is None or p1 is None:
+                continue
+            (_, g0, e0, r0, f0), (_, g1, e1, r1, f1) = p0, p1
             energy_change = abs(e1.value - e0.value) / e0.value
             if energy_change < steady and r0.distance(r1) / f0 > move:
                 sources = _refs(g0, g1, *[o for e in (e0, e1) for o in _observations(e)])

@@ -135,13 +135,8 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     for component in components:
         observation = catalog.get(company, component.metric, year)
         assert observation is not None  # checked above
-        amount, text = component.amount, component.coefficient
-        unit = component.unit
-        if component.metric == energy.electricity and basis.kgce_per_kwh is not None:
-            amount, unit = basis.kgce_per_kwh, energy.generation_unit
-            text = f"{format_decimal(amount)} {unit}"
+        factor, text = _coefficient(catalog, component, basis)
         metric_unit = catalog.metrics[component.metric].unit
-        factor = amount * target_factor(unit, f"{target.unit}/({metric_unit})")
         inputs.append(Input(observation, metric_unit, text, observation.normalized * factor))
     total = sum((i.contribution for i in inputs), Decimal(0))
     how = Derivation(standard=energy.standard, electricity=basis.electricity,
@@ -153,6 +148,45 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     return Value(company=company, metric=target.id, year=year, value=total, unit=target.unit,
                  kind=Kind.derived, how=how, inputs=tuple(inputs), flags=flags,
                  basis=_derived_basis([i.observation.basis for i in inputs], basis))
+
+
+def _coefficient(catalog: Catalog, component: Component,
+                 basis: EnergyBasis) -> tuple[Decimal, str]:
+    """What one unit of a component (in its metric's unit) adds to the total (in the
+    total's unit), and the coefficient as the derivation states it."""
+    energy = rules().energy
+    amount, unit, text = component.amount, component.unit, component.coefficient
+    if component.metric == energy.electricity and basis.kgce_per_kwh is not None:
+        amount, unit = basis.kgce_per_kwh, energy.generation_unit
+        text = f"{format_decimal(amount)} {unit}"
+    metric_unit = catalog.metrics[component.metric].unit
+    return (amount * target_factor(unit, f"{catalog.metrics[energy.target].unit}/({metric_unit})"),
+            text)
+
+
+def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str, Decimal]:
+    """Each company's total energy of a year, the number ``value_of`` gives (reported,
+    else derived from every component the company reports), from the stored numbers
+    alone: a check that screens every company reads no value to do it."""
+    energy = rules().energy
+    totals = dict(catalog.normalized(energy.target, year)) if (
+        energy.target in catalog.metrics) else {}
+    known = [c for c in energy.components if c.metric in catalog.metrics]
+    columns = {c.metric: catalog.normalized(c.metric, year) for c in known}
+    factors: dict[str, Decimal] = {}
+    for company in {c for column in columns.values() for c in column} - totals.keys():
+        components = derivable_components(catalog, company)
+        if any(company not in columns[c.metric] for c in components):
+            continue  # a component missing this year: no total
+        if not basis.partial and any(m not in {c.metric for c in components}
+                                     for m in energy.required):
+            continue
+        for component in components:
+            if component.metric not in factors:
+                factors[component.metric] = _coefficient(catalog, component, basis)[0]
+        totals[company] = sum((columns[c.metric][company] * factors[c.metric]
+                               for c in components), Decimal(0))
+    return totals
 
 
 def _derived_basis(parts: list[Basis], basis: EnergyBasis) -> Basis:

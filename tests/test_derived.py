@@ -81,3 +81,48 @@ def test_missing_component_gives_no_partial_total(write) -> None:
     assert (result.why, result.absent) == (Why.components_missing, ("diesel",))
     assert reason(result) == "no total reported; cannot derive 2020: diesel not reported for 2020"
     assert isinstance(derive_energy(catalog, "halfco", 2019, EnergyBasis()), Value)
+
+
+@pytest.mark.parametrize("basis", [
+    EnergyBasis(), EnergyBasis(ElectricityBasis.generation, D("0.3")),
+    EnergyBasis(partial=True)], ids=["calorific", "generation", "partial"])
+def test_energy_numbers_are_the_totals_value_of_gives(catalog, write, basis) -> None:
+    """The numbers a check screens every company with are the totals it would read."""
+    from esgcmp.derive import energy_numbers
+
+    path = write("numbers.yaml", """
+        schema: 1
+        companies:
+          halfco:
+            name: Half Co
+            sources:
+              r: {file: r.txt}
+            kpis:
+              - {metric: electricity, unit: 億度, values: {2019: 1, 2020: 2}, source: r, line: 1}
+              - {metric: diesel, unit: 萬噸, values: {2019: 1}, source: r, line: 2}
+          dieselco:
+            name: Diesel Co
+            sources:
+              r: {file: r.txt}
+            kpis:
+              - {metric: diesel, unit: 萬噸, values: {2020: 3}, source: r, line: 3}
+        """)
+    small = load_files(catalog_paths([path], use_env=False))
+    for data in (catalog, small):
+        for year in data.years():
+            totals = {}
+            for company in data.companies:
+                value = value_of(data, company, "energy", year, basis)
+                if isinstance(value, Value):
+                    totals[company] = value.value
+            assert energy_numbers(data, year, basis) == totals
+    mine = {"halfco", "dieselco"}
+
+    def of_mine(year: int) -> dict[str, Decimal]:
+        return {c: n for c, n in energy_numbers(small, year, basis).items() if c in mine}
+
+    # 1 億度 x 0.1229 kgce/kWh (or the user's 0.3) + 1 萬噸 of diesel x 1.4571 kgce/kg
+    halfco = D(44571) if basis.kgce_per_kwh else D(26861)
+    assert of_mine(2019) == {"halfco": halfco}
+    # halfco's diesel is missing in 2020; dieselco never gives electricity
+    assert of_mine(2020) == ({"dieselco": D(43713)} if basis.partial else {})
