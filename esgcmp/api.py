@@ -21,10 +21,11 @@ from msgspec.structs import replace
 from . import units
 from .units import format_decimal
 
-from .catalog import Catalog, Progress, catalog_paths, load
+from .catalog import Catalog
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
 from .files import parsed_data, remember_data
+from .load import Progress, catalog_paths, load
 from .names import fold
 from .model import Change, Company, Kind, Metric, Missing, Source, Value, Why
 from .store import Store, default_root
