@@ -30,7 +30,6 @@ from them: it gives back only what it was given.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
@@ -48,7 +47,7 @@ import msgspec
 from .errors import EsgcmpError, ExitCode
 from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
 
-FORMAT = 10  # the database's user_version: bump when a table changes
+FORMAT = 1  # the database's user_version: bump when a table changes
 APPLICATION_ID = 0x65736763  # "esgc", in the database header: a file of another program is not read
 KEEP = 8  # catalogs kept; the least recently used are removed
 MAX_STORE_MB = 1024  # the most the cache keeps, unless ESGCMP_CACHE_MB says
@@ -87,7 +86,7 @@ CREATE TABLE files (
     PRIMARY KEY (catalog, number));
 CREATE TABLE years (
     catalog INTEGER NOT NULL, number INTEGER NOT NULL, metric TEXT NOT NULL,
-    companies TEXT NOT NULL, -- JSON: company -> the years the file gives
+    companies BLOB NOT NULL, -- zlib(JSON): company -> the years the file gives
     PRIMARY KEY (catalog, number, metric));
 CREATE TABLE blocks (
     catalog INTEGER NOT NULL, number INTEGER NOT NULL, metric TEXT NOT NULL,
@@ -95,14 +94,10 @@ CREATE TABLE blocks (
     observations BLOB NOT NULL, -- zlib(msgpack): one row per company
     normalized BLOB NOT NULL,   -- zlib(msgpack): company -> value in the metric's unit
     PRIMARY KEY (catalog, number, metric, year));
-CREATE TABLE memo (
-    name TEXT PRIMARY KEY,
-    code TEXT NOT NULL,      -- the esgcmp that wrote it: no other reads it
-    content TEXT NOT NULL);  -- JSON
 """
 
 
-TABLES = {"catalogs", "files", "years", "blocks", "memo"}
+TABLES = {"catalogs", "files", "years", "blocks"}
 
 
 def default_root() -> Path | None:
@@ -130,6 +125,8 @@ def limit_bytes() -> int:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # (loads OpenSSL, a few ms: only when a file is read)
+
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
@@ -249,9 +246,9 @@ class Unit:
             if self._stored is None:
                 return {}
             reader, number = self._stored
-            found = self._years[metric] = _COMPANY_YEARS.decode(
+            found = self._years[metric] = _COMPANY_YEARS.decode(zlib.decompress(
                 reader.one("SELECT companies FROM years WHERE catalog = ? AND number = ? "
-                           "AND metric = ?", (reader.catalog, number, metric)))
+                           "AND metric = ?", (reader.catalog, number, metric))))
         return found
 
     def _block(self, metric: str, year: int, column: int) -> bytes:
@@ -339,6 +336,10 @@ class StoredValues(Mapping[str, Shard]):
         return found
 
     def get(self, metric: str, default: Any = None) -> Any:  # type: ignore[override]
+        # (Mapping.get goes through an exception for every absent key; checks ask often)
+        found = self.shards.get(metric)
+        if found is not None:
+            return found
         return self[metric] if metric in self.known else default
 
     def _shard(self, metric: str) -> Shard:
@@ -405,6 +406,9 @@ class _Years(Mapping[int, Observation]):
         number = self.held.get(year)
         if number is None:
             return default
+        segment = self.stored.segments.get((number, self.metric, year))
+        if segment is not None:  # (the checks read every company's years: kept short)
+            return segment[self.company]
         return self.stored.observation(number, self.metric, year, self.company)
 
     def __iter__(self) -> Iterator[int]:
@@ -551,9 +555,10 @@ class Entry:
                 [(catalog, number, metric, year, *block)
                  for (metric, year), block in unit._blocks.items()])
             connection.executemany("INSERT INTO years VALUES (?, ?, ?, ?)", [
-                (catalog, number, metric, msgspec.json.encode(companies).decode())
+                (catalog, number, metric, zlib.compress(msgspec.json.encode(companies), 1))
                 for metric, companies in unit._years.items()])
-            size = sum(len(a) + len(b) for a, b in unit._blocks.values())
+            size = sum(len(a) + len(b) for a, b in unit._blocks.values())  # (the bound is
+            # of the values: the rest is a few per cent)
             connection.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                (catalog, number, self.resolved[number], *status, looked,
                                 content_digest, unit.deps,
@@ -609,8 +614,13 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.database, isolation_level=None,
                                      timeout=BUSY_MS / 1000, check_same_thread=False)
+        # a block is a few KB: on pages of 16 KB, little of each page is left empty (the
+        # size is fixed when the database is made, and ignored after)
+        connection.execute("PRAGMA page_size = 16384")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
+        # the log of a first build is as large as the catalog: cut back once copied
+        connection.execute("PRAGMA journal_size_limit = 4194304")
         return connection
 
     def _open(self) -> sqlite3.Connection | None:
@@ -717,36 +727,6 @@ class Store:
                     connection.execute(f"DELETE FROM {table} WHERE catalog = ?", (catalog,))  # noqa: S608
                 connection.execute("DELETE FROM catalogs WHERE id = ?", (catalog,))
                 total -= size
-
-    # --- small facts worked out by earlier runs (for this esgcmp only) -----------------
-    def memo(self) -> dict[str, Any]:
-        connection = self.reading()
-        if connection is None:
-            return {}
-        content: dict[str, Any] = {}
-        try:
-            for name, text in connection.execute("SELECT name, content FROM memo WHERE code = ?",
-                                                 (self.fingerprint,)):
-                content[name] = msgspec.json.decode(text)
-        except (sqlite3.Error, msgspec.DecodeError, TypeError):
-            return {}
-        finally:
-            connection.close()
-            if connection in self._connections:
-                self._connections.remove(connection)
-        return content
-
-    def keep_memo(self, content: dict[str, Any]) -> None:
-        known = self.memo()
-        changed = {name: value for name, value in content.items() if known.get(name) != value}
-        if changed:
-            self.write(self._keep_memo, changed)
-
-    def _keep_memo(self, connection: sqlite3.Connection, changed: dict[str, Any]) -> None:
-        connection.executemany(
-            "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
-            [(name, self.fingerprint, msgspec.json.encode(value).decode())
-             for name, value in changed.items()])
 
 
 def _trusted_folder(info: os.stat_result) -> None:

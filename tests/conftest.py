@@ -37,9 +37,9 @@ def _fresh_memory() -> None:
     from esgcmp import check, derive, store, units
 
     for cached in (units.parse_printed, units.parse_target, units.conversion,
-                   units.vocabulary, derive.rules, check.settings, store.codec):
+                   units.vocabulary, units.target_factor, derive.rules, check.settings,
+                   store.codec):
         cached.cache_clear()
-    units.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -66,20 +66,6 @@ def test_a_poisoned_cache_changes_no_answer_and_runs_nothing(run, tiny_path, tmp
     assert not marker.exists()
 
 
-def test_a_tampered_memo_is_no_answer_changed(run, tiny_path, tmp_path, monkeypatch) -> None:
-    import sqlite3
-
-    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "cache"))
-    args = ["compare", "ghg", "--unit", "MtCO2e", "-f", "csv", *_args(tiny_path)]
-    good = run(*args).out
-    database = tmp_path / "cache" / store.FOLDER / store.DATABASE
-    with sqlite3.connect(database) as connection:
-        for content in ('{"t\\u0000MtCO2e": 5}', "[1, 2]", "not json"):
-            connection.execute("UPDATE memo SET content = ? WHERE name = 'factors'", (content,))
-            connection.commit()
-            assert run(*args).out == good
-
-
 def test_the_cache_removes_none_of_the_users_files(run, tmp_path, monkeypatch, write) -> None:
     mine = tmp_path / "mine"
     for name in ["catalogs", "documents", store.FOLDER + "-not", "c-" + "0" * 40]:

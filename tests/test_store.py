@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zlib
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import msgspec
 import pytest
 from msgspec.structs import replace
 
-from esgcmp import store, units
+from esgcmp import store
 from esgcmp.load import load, load_files
 from esgcmp.model import Citation, Company, Metric, Observation, Origin, Source
 from esgcmp.store import Store
@@ -39,54 +40,7 @@ def test_an_unwritable_store_is_no_error(tiny_path, tmp_path) -> None:
     kept = Store(blocker)
     catalog = load([tiny_path], kept)
     assert "tiny-group" in catalog.companies
-    kept.keep_memo({"factors": {}})
     assert blocker.read_text(encoding="utf-8") == "x"
-
-
-def test_units_remember_only_plain_positive_factors() -> None:
-    units.forget()
-    units.remember({"a\x00b": "2.5", "c\x00d": "nan", "e\x00f": "-1", "g\x00h": "x",
-                    "no separator": "1", "i\x00j\x00k": "1", 5: "1", "l\x00m": 3})
-    assert units.known_factors() == {"a\x00b": "2.5"}
-    assert units.target_factor("a", "b") == D("2.5")  # no pint needed for a known pair
-    units.remember(["not", "a", "mapping"])
-    assert units.known_factors() == {"a\x00b": "2.5"}
-    units.forget()
-    assert units.known_factors() == {}
-
-
-DATA_FILES = ("checks.toml", "derive.toml", "printed_units.toml")
-
-
-def test_data_files_remembered_are_their_parse_and_only_tables_are_taken(monkeypatch) -> None:
-    from esgcmp import files
-
-    monkeypatch.setattr(files, "_PARSED", {})
-    parsed = {name: files.packaged_toml(name) for name in DATA_FILES}
-    assert parsed["checks.toml"]["jump"]["default"]  # the real files were read
-    # the memo keeps them as JSON: read back, that is the same parse
-    assert msgspec.json.decode(msgspec.json.encode(files.parsed_data())) == parsed
-    monkeypatch.setattr(files, "_PARSED", {})
-    files.remember_data({"checks.toml": {"jump": {"default": "9"}}, "derive.toml": ["x"],
-                         5: {"a": "b"}})
-    files.remember_data(["not", "a", "mapping"])
-    assert files.packaged_toml("checks.toml") == {"jump": {"default": "9"}}  # not read
-    assert files.packaged_toml("derive.toml") == parsed["derive.toml"]  # read: no table
-    assert files.parsed_data() == {"checks.toml": {"jump": {"default": "9"}},
-                                   "derive.toml": parsed["derive.toml"]}
-
-
-def test_a_session_remembers_the_data_files_of_the_last(monkeypatch, tmp_path) -> None:
-    from esgcmp import api, files
-
-    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("ESGCMP_NO_CACHE", raising=False)
-    monkeypatch.setattr(files, "_PARSED", {})
-    parsed = {name: files.packaged_toml(name) for name in DATA_FILES}
-    api.Session().close()
-    monkeypatch.setattr(files, "_PARSED", {})
-    api.Session()
-    assert files.parsed_data() == parsed  # before anything is parsed
 
 
 def test_the_default_root_follows_the_environment(monkeypatch, tmp_path) -> None:
@@ -286,7 +240,8 @@ def test_the_cache_is_a_database_anyone_can_read(tiny_path, tmp_path) -> None:
                                             len(raw))
     assert ("ghg", 2020) in tables(database, "SELECT metric, year FROM blocks")
     (companies,) = tables(database, "SELECT companies FROM years WHERE metric = 'ghg'")[0]
-    assert msgspec.json.decode(companies)["tiny-group"] == [2019, 2020]
+    assert msgspec.json.decode(zlib.decompress(companies))["tiny-group"] == [2019, 2020]
+    assert tables(database, "PRAGMA page_size") == [(16384,)]
 
 
 def test_a_years_values_in_the_metrics_unit_are_the_built_ones(tiny_path, tmp_path) -> None:
@@ -408,23 +363,6 @@ def test_a_reader_sees_one_state_of_the_database_whatever_is_written_meanwhile(
         connection.execute("DELETE FROM blocks")
     assert tables(database, "SELECT COUNT(*) FROM blocks") == [(0,)]
     assert reading.observations == load_files([tiny_path]).observations
-
-
-def test_the_memo_is_kept_for_this_esgcmp_only(tmp_path) -> None:
-    kept = Store(tmp_path)
-    assert kept.memo() == {}
-    kept.keep_memo({"factors": {"千克標準煤\x00kgce": "1000"}})
-    assert kept.memo() == {"factors": {"千克標準煤\x00kgce": "1000"}}
-    database = tmp_path / store.FOLDER / store.DATABASE
-    assert tables(database, "SELECT name, content FROM memo") == [
-        ("factors", '{"千克標準煤\\u0000kgce":"1000"}')]
-    other = Store(tmp_path)
-    other.fingerprint = "another esgcmp"
-    assert other.memo() == {}
-    with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE memo SET content = 'not json'")
-    assert Store(tmp_path).memo() == {}
-    assert Store(tmp_path / "a" / "b").memo() == {}  # made where no folder was
 
 
 def test_a_catalog_is_one_entry_whatever_the_spelling_of_its_paths(tiny_path, tmp_path,
