@@ -30,7 +30,8 @@ from .files import read_regular_file_and_stat
 from .model import LineDict, Metric, Parts
 
 if TYPE_CHECKING:
-    from .store import Entry, Store, Unit
+    from .rows import Unit
+    from .store import Entry, Store
 
 ENV_VAR = "ESGCMP_CATALOG"
 MAX_FILE_BYTES = 512 * 2**20  # a catalog file; split a larger catalog into several
@@ -247,7 +248,7 @@ def _deps(env: Parts, uses: dict[str, list[str]]) -> str | None:
 def _metric_text(metric: Metric) -> str:
     """A metric's definition as text, its origin as a line only (the same file named
     another way defines the same metric)."""
-    from .store import codec
+    from .rows import codec
 
     return repr(codec(Metric).encode(metric))
 
@@ -256,7 +257,7 @@ def _read_unit(raw: bytes, file: str, env: Parts) -> Unit:
     """One file parsed and validated as it would be after the files ``env`` holds: what
     it defines and gives, as a unit."""
     from .reader import Reader
-    from .store import build_unit
+    from .rows import build_unit
 
     document = parse_catalog_text(raw, file)
     seeded = Parts(metrics=dict(env.metrics), companies=dict(env.companies),
@@ -318,7 +319,7 @@ def _load_units(paths: list[Path], store: Store, entry: Entry,
     parts = merged.parts
     check_references(parts)
 
-    from .store import StoredValues
+    from .rows import StoredValues
 
     parts.shards = StoredValues(merged.units, parts.sources, store)  # type: ignore[assignment]
     return _catalog(parts)

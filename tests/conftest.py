@@ -34,11 +34,11 @@ def cache_dir(cache_root: Path) -> Path:
 def _fresh_memory() -> None:
     """Each test works its unit factors and rules out afresh: a test must not pass on what
     an earlier test (or, under mutation testing, the unchanged code) left in a cache."""
-    from esgcmp import check, derive, store, units
+    from esgcmp import check, derive, rows, units
 
     for cached in (units.parse_printed, units.parse_target, units.conversion,
                    units.vocabulary, units.target_factor, derive.rules, check.settings,
-                   store.codec):
+                   rows.codec):
         cached.cache_clear()
 
 

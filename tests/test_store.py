@@ -14,7 +14,7 @@ import msgspec
 import pytest
 from msgspec.structs import replace
 
-from esgcmp import store
+from esgcmp import rows, store
 from esgcmp.load import load, load_files
 from esgcmp.model import Citation, Company, Metric, Observation, Origin, Source
 from esgcmp.store import Store
@@ -171,7 +171,7 @@ def test_an_edit_builds_only_its_unit_and_what_depends_on_it(tmp_path, write,
 
 def test_every_field_of_an_observation_round_trips() -> None:
     original = observation()
-    codec = store.codec(Observation)
+    codec = rows.codec(Observation)
     row = codec.encode(original)
     assert row.company == "co" and row.value == D("14.23")
     assert row.source == "s" and row.origin == 12  # a file's origins are all in that file
@@ -196,7 +196,7 @@ def test_metrics_companies_and_sources_round_trip() -> None:
     company = Company("co", "Co", Origin("c.yaml", None), "公司", ("c",), "parent", "entity")
     source = replace(SOURCE, origin=Origin("c.yaml", 9))
     for record in (metric, company, source, replace(metric, ratio_of=None)):
-        codec = store.codec(type(record))
+        codec = rows.codec(type(record))
         row = msgspec.json.decode(msgspec.json.encode(codec.encode(record)), type=codec.row)
         assert codec.decode(row, "c.yaml", {}) == record
 
@@ -265,13 +265,13 @@ def test_a_block_is_read_once_and_only_when_asked(tiny_path, tmp_path, monkeypat
     load([tiny_path], kept)
     catalog = load([tiny_path], kept)
     reads: list[tuple[str, int, int]] = []
-    original = store.Unit._block
+    original = rows.Unit._block
 
     def spy(self, metric, year, column):
         reads.append((metric, year, column))
         return original(self, metric, year, column)
 
-    monkeypatch.setattr(store.Unit, "_block", spy)
+    monkeypatch.setattr(rows.Unit, "_block", spy)
     assert catalog.get("tiny-group", "ghg", 2020).value == D("7.0")
     assert catalog.get("tiny-sub", "ghg", 2020) is not None
     assert reads == [("ghg", 2020, 0)]
@@ -341,8 +341,8 @@ def test_a_database_damaged_during_a_query_ends_it_and_is_removed(tiny_path, tmp
     def broken(self, metric, year, column):
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(store.Unit, "_block", broken)
-    with pytest.raises(store.Damaged) as raised:
+    monkeypatch.setattr(rows.Unit, "_block", broken)
+    with pytest.raises(rows.Damaged) as raised:
         catalog.get("tiny-group", "ghg", 2020)
     assert str(raised.value) == (
         f"the cache in {tmp_path / store.FOLDER} was damaged (database disk image is "
