@@ -52,7 +52,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         return sorted(self.values)
 
     def get(self, company: str, metric: str, year: int) -> Observation | None:
-        return self.shard(metric).get(company, {}).get(year)
+        held = self.shard(metric).get(company)
+        return None if held is None else held.get(year)
 
     def normalized(self, metric: str, year: int) -> dict[str, Decimal]:
         """Each company's value of a metric and year in the metric's unit; a store's

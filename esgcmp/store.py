@@ -61,13 +61,13 @@ SCHEMA = f"""
 PRAGMA auto_vacuum = INCREMENTAL;
 PRAGMA application_id = {APPLICATION_ID};
 PRAGMA user_version = {FORMAT};
-CREATE TABLE catalogs (
+CREATE TABLE IF NOT EXISTS catalogs (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL,      -- the esgcmp that built it: its folder, Python, files
     paths TEXT NOT NULL,     -- JSON: the catalog's files, resolved, in load order
     used INTEGER NOT NULL,   -- last read (ns since 1970): the least recently used go
     UNIQUE (code, paths));
-CREATE TABLE files (
+CREATE TABLE IF NOT EXISTS files (
     catalog INTEGER NOT NULL,
     number INTEGER NOT NULL, -- the file's place in load order
     path TEXT NOT NULL,
@@ -79,11 +79,11 @@ CREATE TABLE files (
     head TEXT NOT NULL,      -- JSON: its metrics, companies, sources, uses, years given
     bytes INTEGER NOT NULL,  -- the size of its rows here, for pruning
     PRIMARY KEY (catalog, number));
-CREATE TABLE years (
+CREATE TABLE IF NOT EXISTS years (
     catalog INTEGER NOT NULL, number INTEGER NOT NULL, metric TEXT NOT NULL,
     companies BLOB NOT NULL, -- zlib(JSON): company -> the years the file gives
     PRIMARY KEY (catalog, number, metric));
-CREATE TABLE blocks (
+CREATE TABLE IF NOT EXISTS blocks (
     catalog INTEGER NOT NULL, number INTEGER NOT NULL, metric TEXT NOT NULL,
     year INTEGER NOT NULL,
     observations BLOB NOT NULL, -- zlib(msgpack): one row per company
@@ -397,6 +397,10 @@ class Store:
             action(connection, *args)
             connection.execute("COMMIT")
             connection.execute("PRAGMA incremental_vacuum")
+            # copy the build into the database and empty the log, unless a run still
+            # reads an older state (then the next build does it): never wait for one
+            connection.execute("PRAGMA busy_timeout = 0")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except (sqlite3.Error, OSError):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")

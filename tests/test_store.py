@@ -403,3 +403,35 @@ def test_a_warm_load_reads_no_catalog_file(tiny_path, tmp_path, monkeypatch) -> 
                          encoding="utf-8")
     assert load([tiny_path], kept).observations == built
     assert reads == [tiny_path]
+
+
+def test_a_build_is_written_whole_or_not_at_all(tmp_path, write, monkeypatch) -> None:
+    first = write("a.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: environmental, "
+                            "unit: t}\n")
+    second = write("b.yaml", "schema: 1\ncompanies:\n  co:\n    name: Co\n    sources: "
+                             "{s: {file: s.txt}}\n    kpis:\n      - {metric: m, unit: t, "
+                             "values: {2020: 1}, source: s, line: 1}\n")
+    built: list[int] = []
+    original = rows.Unit.built
+
+    def failing(self):
+        built.append(1)
+        if len(built) == 2:  # the disk fills up while the second file is written
+            raise sqlite3.OperationalError("database or disk is full")
+        return original(self)
+
+    monkeypatch.setattr(rows.Unit, "built", failing)
+    catalog = load([first, second], Store(tmp_path))
+    assert catalog.get("co", "m", 2020).normalized == D("1")  # the answer does not depend on it
+    database = tmp_path / store.FOLDER / store.DATABASE
+    for table in ("catalogs", "files", "years", "blocks"):
+        assert tables(database, f"SELECT COUNT(*) FROM {table}") == [(0,)]
+    monkeypatch.undo()
+    load([first, second], Store(tmp_path))
+    assert tables(database, "SELECT number FROM files ORDER BY number") == [(0,), (1,)]
+
+
+def test_a_first_build_leaves_no_log_beside_the_database(tiny_path, tmp_path) -> None:
+    load([tiny_path], Store(tmp_path))
+    log = tmp_path / store.FOLDER / (store.DATABASE + "-wal")
+    assert not log.exists() or log.stat().st_size == 0
