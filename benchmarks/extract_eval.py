@@ -40,7 +40,8 @@ Key = tuple[int, int, Decimal]  # line, year, number
 
 
 def catalog_values() -> dict[str, set[Key]]:
-    from esgcmp.catalog import builtin_catalog_path, load_files
+    from esgcmp.catalog import builtin_catalog_path
+    from esgcmp.load import load_files
 
     catalog = load_files([builtin_catalog_path()])
     gold: dict[str, set[Key]] = {}

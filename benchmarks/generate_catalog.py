@@ -1,7 +1,7 @@
 """Generate a large synthetic esgcmp catalog, split over several YAML files.
 
     python benchmarks/generate_catalog.py OUTDIR [--companies 2600] [--years 10]
-        [--metrics 60] [--files 26] [--seed 1]
+        [--metrics 60] [--files 26] [--seed 1] [--dense]
 
 writes OUTDIR/catalog_00.yaml ... in esgcmp's catalog format (docs/catalog.md), for use
 as ``esgcmp compare ghg --year 2020 --catalog OUTDIR``:
@@ -12,6 +12,11 @@ as ``esgcmp compare ghg --year 2020 --catalog OUTDIR``:
 - the companies ``gen-co-0001`` ... are spread evenly over the files; each has a name, one
   source and one KPI entry per metric with a value for every year (2015 onwards by
   default), so the catalog holds companies x years x metrics values;
+- with ``--dense``, every company also reports the built-in core metrics every year: the
+  energy components (electricity, gasoline, diesel, natural gas, purchased heat), Scope 1
+  and Scope 2 (``ghg`` is then their sum), water and revenue, so that the checks behind
+  the ``inconsistent`` flag (the scopes' sum, emission factors, ratios) read every
+  company;
 - each KPI keeps its unit as printed, in a realistic mix (萬噸, 百萬噸, ``*10,000 tons``,
   億度, ``hundred million kWh``, 萬元, 億元 ...), and its number is the number as printed
   in that unit.
@@ -46,12 +51,13 @@ PRINTED_UNITS: dict[str, list[tuple[str, float, int]]] = {
     "persons": [("人", 1, 0), ("persons", 1, 0)],
     "person_times": [("人次", 1, 0), ("萬人次", 1e4, 2), ("person-times", 1, 0)],
     "percent": [("%", 1, 2)],
+    "GJ": [("GJ", 1, 0), ("吉焦", 1, 0)],
 }
 # Typical size of a value in the comparison unit (log-uniform between the bounds).
 RANGES: dict[str, tuple[float, float]] = {
     "tCO2e": (1e3, 2e7), "t": (10, 1e6), "MWh": (1e3, 3e7), "m3": (1e4, 5e7),
     "CNY": (1e6, 5e11), "persons": (50, 400_000), "person_times": (100, 2e6),
-    "percent": (0.1, 99.0),
+    "percent": (0.1, 99.0), "GJ": (1e3, 1e6),
 }
 # Generated metrics cycle through these units (ghg, metric #0, is built in: tCO2e).
 METRIC_UNITS = ["t", "MWh", "m3", "CNY", "persons", "person_times", "percent", "tCO2e"]
@@ -63,10 +69,20 @@ WHAT = {"tCO2e": "emissions", "t": "material use", "MWh": "electricity use",
         "person_times": "participations", "percent": "rate"}
 
 
-def metric_ids(count: int) -> list[tuple[str, str]]:
-    """(id, comparison unit) of each metric; the first is the built-in ghg."""
-    metrics = [("ghg", "tCO2e")]
-    for index in range(1, count):
+# The built-in metrics a dense catalog gives for every company (--dense), after ghg.
+CORE = [("ghg_scope1", "tCO2e"), ("ghg_scope2", "tCO2e"), ("electricity", "MWh"),
+        ("gasoline", "t"), ("diesel", "t"), ("natural_gas", "m3"), ("purchased_heat", "GJ"),
+        ("water", "t"), ("revenue", "CNY")]
+BUILT_IN = {"ghg", *(metric_id for metric_id, _unit in CORE)}
+SCOPES = ("ghg_scope1", "ghg_scope2")
+
+
+def metric_ids(count: int, dense: bool = False) -> list[tuple[str, str]]:
+    """(id, comparison unit) of each metric; the first is the built-in ghg (and, when
+    dense, the core metrics come next)."""
+    # (dense: the scopes first, so that ghg, their sum, can be made from them)
+    metrics = CORE[:count - 1] + [("ghg", "tCO2e")] if dense else [("ghg", "tCO2e")]
+    for index in range(len(metrics), count):
         metrics.append((f"gen_metric_{index:02d}", METRIC_UNITS[(index - 1) % len(METRIC_UNITS)]))
     return metrics
 
@@ -86,8 +102,8 @@ def _number(value: float, decimals: int) -> str:
 def metrics_block(metrics: list[tuple[str, str]]) -> str:
     lines = ["metrics:"]
     for metric_id, unit in metrics:
-        if metric_id == "ghg":
-            continue  # built in
+        if metric_id in BUILT_IN:
+            continue
         number = metric_id.rsplit("_", 1)[1]
         lines.append(
             f"  {metric_id}: {{name: Generated metric {number} ({WHAT[unit]}), "
@@ -112,6 +128,7 @@ def company_block(rng: random.Random, number: int, width: int,
         "    kpis:",
     ]
     line = rng.randint(100, 400)
+    given: dict[str, list[float]] = {}  # each metric's values, in its comparison unit
     for metric_id, unit in metrics:
         low, high = RANGES[unit]
         base = low * (high / low) ** rng.random()
@@ -119,13 +136,20 @@ def company_block(rng: random.Random, number: int, width: int,
         fitting = [u for u in PRINTED_UNITS[unit] if u[1] * 10 <= base]
         printed, magnitude, decimals = rng.choice(
             fitting or [min(PRINTED_UNITS[unit], key=lambda u: u[1])])
-        values = []
+        levels = []
         level = base
-        for year in years:
+        for _year in years:
             level = level * (1 + rng.uniform(-0.08, 0.1))
             if unit == "percent":
                 level = min(level, 100.0)
-            values.append(f"{year}: {_number(level / magnitude, decimals)}")
+            levels.append(level)
+        if metric_id in ("ghg", *SCOPES) and all(scope in given for scope in SCOPES):
+            levels = [one + two for one, two in zip(*(given[scope] for scope in SCOPES))]
+        if metric_id in ("ghg", *SCOPES) and len(metrics) > 1 and metrics[1][0] in SCOPES:
+            printed, magnitude, decimals = "tCO2e", 1, 0  # (a dense catalog) adds up as printed
+        given[metric_id] = levels
+        values = [f"{year}: {_number(level / magnitude, decimals)}"
+                  for year, level in zip(years, levels)]
         label = (f"溫室氣體排放量（{printed}）" if metric_id == "ghg"
                  else f"{metric_id} ({printed})")
         lines += [
@@ -143,7 +167,7 @@ def company_block(rng: random.Random, number: int, width: int,
 
 
 def generate(outdir: Path, companies: int = 2600, years: int = 10, metrics: int = 60,
-             files: int = 26, seed: int = 1) -> list[Path]:
+             files: int = 26, seed: int = 1, dense: bool = False) -> list[Path]:
     """Write the catalog files into outdir (created) and return their paths."""
     if companies < 1 or years < 1 or not 1 <= metrics <= 100 or files < 1:
         raise ValueError("need companies >= 1, years >= 1, 1 <= metrics <= 100, files >= 1")
@@ -152,7 +176,7 @@ def generate(outdir: Path, companies: int = 2600, years: int = 10, metrics: int 
     files = min(files, companies)
     outdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    metric_list = metric_ids(metrics)
+    metric_list = metric_ids(metrics, dense)
     year_list = list(range(FIRST_YEAR, FIRST_YEAR + years))
     width = max(4, len(str(companies)))
     name_width = max(2, len(str(files - 1)))
@@ -164,10 +188,10 @@ def generate(outdir: Path, companies: int = 2600, years: int = 10, metrics: int 
         parts = [
             f"# Synthetic esgcmp benchmark catalog, file {index + 1} of {files} "
             f"(generate_catalog.py --companies {companies} --years {years} "
-            f"--metrics {metrics} --files {files} --seed {seed}).\n",
+            f"--metrics {metrics} --files {files} --seed {seed}{' --dense' if dense else ''}).\n",
             "schema: 1\n",
         ]
-        if index == 0 and len(metric_list) > 1:
+        if index == 0 and any(m not in BUILT_IN for m, _unit in metric_list):
             parts.append(metrics_block(metric_list))
         parts.append("companies:\n")
         for _ in range(count):
@@ -188,10 +212,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="metric #0 is the built-in ghg; the rest are generated")
     parser.add_argument("--files", type=int, default=26)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dense", action="store_true",
+                        help="every company reports the core built-in metrics too")
     args = parser.parse_args(argv)
     try:
         paths = generate(args.outdir, args.companies, args.years, args.metrics, args.files,
-                         args.seed)
+                         args.seed, args.dense)
     except (ValueError, OSError) as exc:
         print(f"generate_catalog: error: {exc}", file=sys.stderr)
         return 2

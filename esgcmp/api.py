@@ -19,10 +19,10 @@ from msgspec.structs import replace
 from . import units
 from .units import format_decimal
 
-from .catalog import Catalog, Progress, catalog_paths, load
+from .catalog import Catalog
 from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
-from .files import parsed_data, remember_data
+from .load import Progress, catalog_paths, load
 from .names import fold
 from .model import Change, Kind, Metric, Missing, Value, Why
 from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Export, Extracted,
@@ -53,9 +53,8 @@ def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
 
 
 class Session:
-    """The catalogs one command reads, and the store that keeps what earlier runs worked
-    out (built catalogs, unit factors, the parsed data files). ``close()`` keeps this run's
-    unit factors and parsed data files."""
+    """The catalogs one command reads, and the cache that keeps the catalogs earlier runs
+    read (opened here, handed to :func:`esgcmp.load.load`)."""
 
     def __init__(self, catalogs: list[Path] | None = None, builtin: bool = True,
                  progress: Progress | None = None) -> None:
@@ -65,10 +64,6 @@ class Session:
         self.progress = progress
         self._catalog: Catalog | None = None
         self._failure: CatalogError | None = None
-        if self.store is not None:
-            memo = self.store.memo()
-            units.remember(memo.get("factors"))
-            remember_data(memo.get("data"))
 
     @property
     def catalog(self) -> Catalog:
@@ -84,8 +79,9 @@ class Session:
         return self._catalog
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.keep_memo({"factors": units.known_factors(), "data": parsed_data()})
+        """Nothing is left to do at the end of a session (a build is written when it is
+        made; the cache's connections close with the catalog that reads through them):
+        kept for callers written when the session kept a memo here."""
 
 
 def show(catalog: Catalog, company: str, year: int, basis: EnergyBasis = EnergyBasis(),

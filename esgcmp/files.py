@@ -18,34 +18,17 @@ def packaged(name: str) -> Path:
     return Path(__file__).with_name(name)
 
 
-# The TOML data files parsed in this process, by name. They hold only text, lists and
-# tables, so an earlier run's parse kept as JSON (the store's memo) is the same parse.
-_PARSED: dict[str, dict[str, Any]] = {}
+_PARSED: dict[str, dict[str, Any]] = {}  # the TOML data files parsed in this process
 
 
 def packaged_toml(name: str) -> dict[str, Any]:
-    """A TOML data file shipped beside the code, parsed once; tomllib (about 4 ms at
-    start-up) is loaded only when no earlier run's parse was remembered."""
+    """A TOML data file shipped beside the code, parsed once."""
     found = _PARSED.get(name)
     if found is None:
         import tomllib
 
         found = _PARSED[name] = tomllib.loads(packaged(name).read_text(encoding="utf-8"))
     return found
-
-
-def parsed_data() -> dict[str, dict[str, Any]]:
-    """The data files parsed so far, for remember_data() in a later run."""
-    return dict(_PARSED)
-
-
-def remember_data(parsed: object) -> None:
-    """Take what parsed_data() gave in an earlier run of this esgcmp (same code and data
-    files). Anything that is not a mapping of file names to tables is ignored."""
-    if isinstance(parsed, dict):
-        for name, content in parsed.items():
-            if isinstance(name, str) and isinstance(content, dict):
-                _PARSED.setdefault(name, content)
 
 
 def read_regular_file(path: Path, limit: int, what: str, fix_missing: str = "") -> bytes:

@@ -27,12 +27,9 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]*$")
 class Reader:
     """Validates one parsed catalog file into the shared Parts."""
 
-    def __init__(self, parts: Parts, file: str, rows: Any = None) -> None:
+    def __init__(self, parts: Parts, file: str) -> None:
         self.parts = parts
         self.file = file
-        # with a codec (esgcmp.store's), each value is kept as the row it writes: a file
-        # read for the store needs no records, and making them costs more than reading
-        self.rows = rows
 
     def error(self, message: str, node: Any = None, line: int | None = None,
               fix: str = "", key: str | None = None) -> CatalogError:
@@ -269,16 +266,13 @@ class Reader:
                     flags += ("sources_disagree",)
             first = by_year.get(year)
             if first is not None:
-                where = (first.origin if self.rows is None
-                         else Origin(self.file, self.rows.field(first, "origin")))
                 raise self.error(f"{company_id} {metric_id} {year} is given twice (first at "
-                                 f"{where})", values)
-            fields = (company_id, metric_id, year, number, unit, label, source, line,
-                      convert.factor, origin, printed, flags,
-                      f"{notes}; {note}" if notes and note else notes or note, convert.note,
-                      cited, basis)
-            by_year[year] = (Observation(*fields) if self.rows is None
-                             else self.rows.encode_values(fields))
+                                 f"{first.origin})", values)
+            by_year[year] = Observation(
+                company_id, metric_id, year, number, unit, label, source, line,
+                convert.factor, origin, printed, flags,
+                f"{notes}; {note}" if notes and note else notes or note, convert.note,
+                cited, basis)
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int]:

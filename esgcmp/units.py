@@ -379,47 +379,11 @@ def _currencies(dimensionality: object) -> list[str]:
                   if name.startswith("[currency"))
 
 
-# Factors between comparison units already worked out. The caller may keep them across
-# runs (known_factors / remember) so that a repeated command needs no pint at all.
-_KNOWN_FACTORS: dict[tuple[str, str], Decimal] = {}
-
-
+@lru_cache(maxsize=1024)
 def target_factor(from_text: str, to_text: str) -> Decimal:
     """The factor from one comparison unit to another (``--unit``); UnitError if they differ
     in dimension."""
-    key = (from_text, to_text)
-    if key not in _KNOWN_FACTORS:
-        _KNOWN_FACTORS[key] = _target_factor(from_text, to_text)
-    return _KNOWN_FACTORS[key]
-
-
-def forget() -> None:
-    """Drop the factors worked out so far (they are worked out again when needed)."""
-    _KNOWN_FACTORS.clear()
-
-
-def known_factors() -> dict[str, str]:
-    """The factors worked out so far, as plain text: ``{"from\x00to": "factor"}``."""
-    return {f"{a}\x00{b}": str(f) for (a, b), f in _KNOWN_FACTORS.items()}
-
-
-def remember(factors: object) -> None:
-    """Take factors that known_factors() gave in an earlier run of this esgcmp. Anything
-    that is not such a mapping of text is ignored (the factor is then worked out again)."""
-    from decimal import InvalidOperation
-
-    if not isinstance(factors, dict):
-        return
-    for key, text in factors.items():
-        if not (isinstance(key, str) and isinstance(text, str)) or key.count("\x00") != 1:
-            continue
-        try:
-            factor = Decimal(text)
-        except InvalidOperation:
-            continue
-        if factor.is_finite() and factor > 0:
-            source, target = key.split("\x00")
-            _KNOWN_FACTORS.setdefault((source, target), factor)
+    return _target_factor(from_text, to_text)
 
 
 def _target_factor(from_text: str, to_text: str) -> Decimal:

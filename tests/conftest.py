@@ -34,12 +34,12 @@ def cache_dir(cache_root: Path) -> Path:
 def _fresh_memory() -> None:
     """Each test works its unit factors and rules out afresh: a test must not pass on what
     an earlier test (or, under mutation testing, the unchanged code) left in a cache."""
-    from esgcmp import check, derive, store, units
+    from esgcmp import check, derive, rows, units
 
     for cached in (units.parse_printed, units.parse_target, units.conversion,
-                   units.vocabulary, derive.rules, check.settings, store.codec):
+                   units.vocabulary, units.target_factor, derive.rules, check.settings,
+                   rows.codec):
         cached.cache_clear()
-    units.forget()
 
 
 @pytest.fixture(autouse=True)
@@ -91,16 +91,16 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
 def units_built(monkeypatch) -> list[str]:
     """The names of the catalog files read and validated for the store from now on (each
     time a file's unit is built), in order."""
-    from esgcmp import catalog
+    from esgcmp import load
 
     built: list[str] = []
-    original = catalog._read_unit
+    original = load._read_unit
 
-    def counting(raw, file, digest, env):
+    def counting(raw, file, env):
         built.append(Path(file).name)
-        return original(raw, file, digest, env)
+        return original(raw, file, env)
 
-    monkeypatch.setattr(catalog, "_read_unit", counting)
+    monkeypatch.setattr(load, "_read_unit", counting)
     return built
 
 
@@ -196,7 +196,7 @@ def tiny_path(write) -> Path:
 
 @pytest.fixture
 def tiny_catalog(tiny_path):  # -> esgcmp.catalog.Catalog
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
 
     return load_files([tiny_path])
 

@@ -54,7 +54,7 @@ def test_an_edited_catalog_is_never_served_stale(run, write, fresh_cache) -> Non
 
 
 def test_only_the_changed_file_is_parsed_again(run, write, fresh_cache, monkeypatch) -> None:
-    from esgcmp import catalog as catalog_module
+    from esgcmp import load as catalog_module
 
     path = write("user.yaml", USER_CATALOG)
     run("metrics", "--catalog", str(path), "-f", "csv")
@@ -66,7 +66,7 @@ def test_only_the_changed_file_is_parsed_again(run, write, fresh_cache, monkeypa
         parsed.append(file)
         return original(raw, file)
 
-    monkeypatch.setattr("esgcmp.catalog.parse_catalog_text", spy)
+    monkeypatch.setattr("esgcmp.load.parse_catalog_text", spy)
     assert run("metrics", "--catalog", str(path), "-f", "csv").code == 0
     assert parsed == [str(path)]
 
@@ -74,31 +74,32 @@ def test_only_the_changed_file_is_parsed_again(run, write, fresh_cache, monkeypa
 def test_a_corrupt_cache_is_rebuilt(run, fresh_cache) -> None:
     good = run("compare", "energy", "-f", "csv").out
     stored = [file for file in fresh_cache.rglob("*") if file.is_file()]
-    assert len(stored) >= 5  # key, mark, index, a pack, memo
-    entries = [f for f in stored if f.name not in ("key", "CACHEDIR.TAG")]
-    for file in entries:
-        file.write_bytes(b"not what was stored")
+    assert {file.name for file in stored} >= {"CACHEDIR.TAG", "cache.sqlite3"}
+    for file in stored:
+        if file.name != "CACHEDIR.TAG":
+            file.write_bytes(b"not what was stored")
     result = run("compare", "energy", "-f", "csv")
     assert (result.code, result.out, result.err) == (0, good, "")
-    # with its key and mark gone too, the folder is no longer known to be esgcmp's: it is
-    # not used (nor removed), and a warning says so
+    # with its mark gone too, the folder is no longer known to be esgcmp's: it is not
+    # used (nor removed), and a warning says so
     for file in stored:
         file.write_bytes(b"not what was stored")
     result = run("compare", "energy", "-f", "csv")
     assert (result.code, result.out) == (0, good)
     assert result.err == (f"esgcmp: warning: not using the cache in {fresh_cache}/esgcmp-store: "
-                          "the folder is not one esgcmp made (no key or mark) (esgcmp makes a "
+                          "the folder is not one esgcmp made (it lacks its mark) (esgcmp makes a "
                           "new one when the folder is removed)\n")
 
 
-def test_a_vanished_shard_is_rebuilt(run, fresh_cache) -> None:
+def test_a_vanished_database_is_made_again(run, fresh_cache) -> None:
     good = run("show", "china-unicom", "2020", "-f", "csv").out
-    packs = list((fresh_cache / "esgcmp-store").rglob("m*.json"))
-    assert packs
-    for file in packs:
+    removed = [file for file in (fresh_cache / "esgcmp-store").glob("cache.sqlite3*")]
+    assert removed
+    for file in removed:
         file.unlink()
     result = run("show", "china-unicom", "2020", "-f", "csv")
     assert (result.code, result.out) == (0, good)
+    assert (fresh_cache / "esgcmp-store" / "cache.sqlite3").is_file()
 
 
 def test_a_cache_path_that_is_a_file_is_no_error(run, tmp_path, monkeypatch) -> None:
@@ -183,13 +184,9 @@ def _layers(write, extra: dict[str, str] | None = None) -> list[str]:
     return [arg for path in paths for arg in ("--catalog", str(path))]
 
 
-@pytest.mark.parametrize("parallel", [False, True])
-def test_layered_files_answer_as_without_a_cache(run, write, fresh_cache, monkeypatch,
-                                                 parallel) -> None:
-    from esgcmp import catalog as catalog_module
+def test_layered_files_answer_as_without_a_cache(run, write, fresh_cache, monkeypatch) -> None:
+    from esgcmp import load as catalog_module
 
-    if parallel:  # units built in worker processes, each after the files before it
-        monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
     catalogs = _layers(write)
     original = catalog_module._build
     fallbacks: list[int] = []
@@ -210,13 +207,9 @@ def test_layered_files_answer_as_without_a_cache(run, write, fresh_cache, monkey
     assert ",2021,m,9,t," in run("trend", "m", "-c", "co", "-f", "csv", *catalogs).out
 
 
-@pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("problem", sorted(BROKEN))
 def test_files_that_do_not_go_together_fail_as_without_a_cache(run, write, fresh_cache,
-                                                               monkeypatch, problem,
-                                                               parallel) -> None:
-    if parallel:
-        monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
+                                                               monkeypatch, problem) -> None:
     good = _layers(write)
     assert run("metrics", "-f", "csv", *good).code == 0  # every unit of a, b, c is kept
     name, text = BROKEN[problem]
@@ -305,11 +298,10 @@ def test_a_value_given_twice_in_one_file_names_both_places_as_without_a_cache(
     assert f"{catalogs[3]}:12)" in cached.err  # the first entry's values, in b.yaml
 
 
-def test_a_file_that_does_not_parse_is_named_with_its_line_when_parsed_on_every_core(
+def test_a_file_that_does_not_parse_is_named_with_its_line_with_or_without_a_cache(
         run, write, monkeypatch) -> None:
-    monkeypatch.setattr("esgcmp.catalog.PARALLEL_BYTES", 0)
     catalogs = _layers(write, {"d.yaml": "schema: 1\ncompanies:\n  co: [1\n"})
-    for cache in ("0", "1"):  # parsed in workers without a cache; built in them with one
+    for cache in ("0", "1"):
         monkeypatch.setenv("ESGCMP_NO_CACHE", cache)
         result = run("metrics", "-f", "csv", *catalogs)
         assert result.code == 4 and result.out == ""

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, catalog_paths, load_files
+from esgcmp.catalog import builtin_catalog_path
+from esgcmp.load import catalog_paths, load_files
 from esgcmp.errors import CatalogError, ExitCode, NotFoundError
 
 from .conftest import USER_CATALOG

@@ -7,7 +7,7 @@ import io
 import json
 from decimal import Decimal
 
-from esgcmp.catalog import catalog_paths, load_files
+from esgcmp.load import catalog_paths, load_files
 from esgcmp.check import check_jumps, check_ratios, check_sums, run_checks
 from esgcmp.errors import ExitCode
 

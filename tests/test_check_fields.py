@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from esgcmp.catalog import load_files
+from esgcmp.load import load_files
 from esgcmp.check import (check_emission_factor, check_emission_per_energy, check_jumps,
                           check_ratios, check_subsidiaries, check_sums)
 from esgcmp.precision import Range

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from esgcmp.catalog import load_files
+from esgcmp.load import load_files
 from esgcmp.check import (check_emission_factor, check_emission_per_energy, check_ratios,
                           check_subsidiaries, inconsistent)
 

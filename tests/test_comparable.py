@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import pytest
 
 from esgcmp import api
-from esgcmp.catalog import catalog_paths, load, load_files
+from esgcmp.load import catalog_paths, load, load_files
 from esgcmp.derive import EnergyBasis
 from esgcmp.errors import CatalogError
 from esgcmp.values import compare, value_of

@@ -68,7 +68,7 @@ def test_a_missing_component_gives_no_partial_total(write) -> None:
               - {metric: electricity, unit: MWh, values: {2019: 10, 2020: 12}, source: s, line: 1}
               - {metric: diesel, unit: t, values: {2019: 15}, source: s, line: 2}
         """)
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
 
     catalog = load_files([path])
     missing = derive_energy(catalog, "halfco", 2020, CALORIFIC)
@@ -313,7 +313,7 @@ def test_the_derivation_rules_are_the_documented_coefficients() -> None:
 
 
 def test_a_company_without_values_reports_no_year(write) -> None:
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
 
     catalog = load_files([write("empty.yaml", "schema: 1\ncompanies:\n  bare: {name: Bare}\n")])
     with pytest.raises(NotFoundError) as caught:
@@ -337,7 +337,7 @@ def test_a_change_is_in_the_unit_of_the_value(tiny_catalog) -> None:
 
 
 def test_an_implied_value_takes_the_first_ratio_with_data(write) -> None:
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
     from esgcmp.derive import implied_value
 
     from .conftest import TINY_CATALOG
@@ -377,7 +377,7 @@ def test_an_implied_value_takes_the_first_ratio_with_data(write) -> None:
 
 
 def test_an_implied_denominator_from_a_derived_numerator_follows_the_basis(write) -> None:
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
     from esgcmp.derive import implied_value
     from esgcmp.values import value_of as find
 
@@ -400,7 +400,7 @@ def test_an_implied_denominator_from_a_derived_numerator_follows_the_basis(write
 
 
 def test_a_metric_named_like_a_code_is_that_metric(write) -> None:
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
 
     catalog = load_files([write("code.yaml", """
         schema: 1
@@ -413,7 +413,7 @@ def test_a_metric_named_like_a_code_is_that_metric(write) -> None:
 
 
 def test_nobody_reports_it(write) -> None:
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
 
     catalog = load_files([write("none.yaml", """
         schema: 1
@@ -469,7 +469,7 @@ def test_an_energy_basis_says_what_is_wrong() -> None:
 
 
 def test_a_conversion_is_said_after_the_notes_as_a_sentence_of_its_own(write) -> None:
-    from esgcmp.catalog import load_files
+    from esgcmp.load import load_files
     from esgcmp.derive import reported
 
     catalog = load_files([write("notes.yaml", """

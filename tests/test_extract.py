@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from esgcmp.catalog import load_files
+from esgcmp.load import load_files
 from esgcmp.errors import ExitCode
 from esgcmp.extract import extract, heading_years, read_cell, split_glued, year_of
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
 
-from esgcmp import api, catalog as catalog_module
-from esgcmp.catalog import load, load_files
+from esgcmp import api, load as catalog_module
+from esgcmp.load import load, load_files
 from esgcmp.errors import CatalogError
 
 from .conftest import TINY_CATALOG
@@ -91,7 +90,7 @@ def test_a_broken_store_is_rebuilt_not_reraised(run, tiny_path, tmp_path, monkey
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "store"))
     args = ["show", "tiny", "2020", "-f", "csv", *tiny_args(tiny_path)]
     good = run(*args).out
-    packs = list((tmp_path / "store").rglob("m*.json"))
+    packs = list((tmp_path / "store").rglob("cache.sqlite3*"))
     assert packs
     for pack in packs:
         pack.write_bytes(b"\x00garbage")
@@ -99,42 +98,14 @@ def test_a_broken_store_is_rebuilt_not_reraised(run, tiny_path, tmp_path, monkey
     assert (again.code, again.out, again.err) == (0, good, "")
 
 
-def test_the_parallel_parse_gives_the_serial_answer(write, monkeypatch, tmp_path) -> None:
+def test_an_empty_file_is_a_catalog_error_with_its_fix(write) -> None:
     first = write("a.yaml", TINY_CATALOG)
-    second = write("b.yaml", "schema: 1\ncompanies:\n  tiny-sub:\n    sources:\n"
-                             "      s21: {file: sub21.txt}\n    kpis:\n"
-                             "      - {metric: ghg, unit: t, values: {2021: 1}, source: s21, "
-                             "line: 1}\n")
-    serial = load([first, second])
-    parsed_in = tmp_path / "parsed-in"
-    parsed_in.mkdir()
-    original = catalog_module.parse_catalog_text
-
-    def spy(raw: bytes, file: str):
-        (parsed_in / f"{os.getpid()}-{Path(file).name}").touch()
-        return original(raw, file)
-
-    monkeypatch.setattr(catalog_module, "parse_catalog_text", spy)
-    monkeypatch.setattr(catalog_module, "PARALLEL_BYTES", 0)
-    parallel = load([first, second])
-    pids = {name.split("-")[0] for name in os.listdir(parsed_in)}
-    assert len(os.listdir(parsed_in)) == 2 and str(os.getpid()) not in pids  # in workers
-    assert parallel.observations == serial.observations
-    assert parallel.get("tiny-sub", "ghg", 2021).source.file == "sub21.txt"
     broken = write("c.yaml", "\n")
     with pytest.raises(CatalogError) as caught:
         load([first, broken])
     assert (caught.value.file, caught.value.line) == (str(broken), None)
     assert caught.value.message == "catalog file is empty"
     assert caught.value.fix == "a catalog starts with 'schema: 1' (docs/catalog.md)"
-
-
-def test_a_worker_returns_a_document_or_its_error() -> None:
-    document = catalog_module._parse_worker(b"schema: 1\nmetrics: {}\n", "a.yaml")
-    assert document == {"schema": 1, "metrics": {}} and document.line == 1
-    assert catalog_module._parse_worker(b"schema: 1\nmetrics: [1\n", "b.yaml") == (
-        "error", "YAML syntax error: did not find expected ',' or ']'", "b.yaml", 3,
-        "")
 
 
 def test_progress_is_reported_file_by_file(write) -> None:
@@ -212,10 +183,12 @@ def test_an_unreadable_stored_catalog_is_replaced(run, tiny_path, tmp_path, monk
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "store"))
     args = ["compare", "ghg", "-f", "csv", *tiny_args(tiny_path)]
     good = run(*args).out
-    (index,) = (tmp_path / "store" / "esgcmp-store").glob("c-*/index.json")
+    index = tmp_path / "store" / "esgcmp-store" / "cache.sqlite3"
+    for name in ("cache.sqlite3-wal", "cache.sqlite3-shm"):
+        (index.parent / name).unlink(missing_ok=True)
     index.write_bytes(b"broken")
     assert run(*args).out == good
-    assert index.read_bytes() != b"broken"  # written anew
+    assert index.read_bytes().startswith(b"SQLite format 3\x00")  # written anew
 
 
 def test_a_catalog_that_fails_to_load_is_read_once(write, monkeypatch) -> None:

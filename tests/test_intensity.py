@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, load_files
+from esgcmp.catalog import builtin_catalog_path
+from esgcmp.load import load_files
 from esgcmp.model import Value
 from esgcmp.results import Intensity, IntensityComparison
 from esgcmp.intensity import compare_intensity, default_intensity_unit

@@ -36,7 +36,8 @@ def test_fold_simplifies_every_character_opencc_simplifies() -> None:
 
 def test_every_chinese_metric_name_matches_in_simplified() -> None:
     opencc = pytest.importorskip("opencc")
-    from esgcmp.catalog import builtin_catalog_path, load_files
+    from esgcmp.catalog import builtin_catalog_path
+    from esgcmp.load import load_files
 
     to_simplified = opencc.OpenCC("t2s.json").convert
     catalog = load_files([builtin_catalog_path()])

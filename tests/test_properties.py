@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esgcmp.catalog import catalog_paths, load_files
+from esgcmp.load import catalog_paths, load_files
 from esgcmp.cli import main
 from esgcmp.units import conversion
 

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from esgcmp.catalog import catalog_paths, load_files
+from esgcmp.load import catalog_paths, load_files
 from esgcmp.errors import CatalogError, UsageError
 from esgcmp.model import Citation
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from esgcmp import schema
-from esgcmp.catalog import load_files
+from esgcmp.load import load_files
 from esgcmp.errors import CatalogError, ExitCode
 
 HEAD = """\

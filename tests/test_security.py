@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esgcmp import catalog as catalog_module
+from esgcmp import load as catalog_module
 from esgcmp import store
 from esgcmp.errors import ExitCode
 
@@ -46,39 +46,24 @@ def test_a_poisoned_cache_changes_no_answer_and_runs_nothing(run, tiny_path, tmp
     args = ["compare", "ghg", "--unit", "MtCO2e", "-f", "csv", *_args(tiny_path)]
     good = run(*args)
     assert good.code == 0 and ",0.07,MtCO2e," in good.out
-    run(*args)  # served from the store
-    stored = [f for f in (tmp_path / "cache").rglob("*") if f.is_file()]
-    assert {f.name for f in stored} >= {"key", "CACHEDIR.TAG", "index.json", "m00000.json",
-                                         "memo.json"}
+    run(*args)  # served from the cache
+    folder = tmp_path / "cache" / store.FOLDER
+    assert {f.name for f in folder.iterdir()} >= {"CACHEDIR.TAG", "cache.sqlite3"}
     marker = tmp_path / "code-ran"
     payloads = [pickle.dumps(_Payload(marker)), os.urandom(4096), b"",
-                b'{"format": 7, "fingerprint": "x"}']
+                b"SQLite format 3\x00" + os.urandom(4096)]
     for payload in payloads:
-        for file in stored:
-            if file.name not in ("key", "CACHEDIR.TAG"):
+        for file in folder.iterdir():
+            if file.name != "CACHEDIR.TAG":
                 file.write_bytes(payload)
         again = run(*args)
         assert (again.code, again.out, again.err) == (0, good.out, "")
-    for file in stored:  # the key and the mark too
+    for file in folder.iterdir():  # the mark too
         file.write_bytes(payloads[0])
     again = run(*args)
     assert (again.code, again.out) == (0, good.out)
     assert again.err.startswith("esgcmp: warning: not using the cache in ")
     assert not marker.exists()
-
-
-def test_a_tampered_memo_with_the_right_fingerprint_is_no_memo(run, tiny_path, tmp_path,
-                                                              monkeypatch) -> None:
-    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "cache"))
-    args = ["compare", "ghg", "--unit", "MtCO2e", "-f", "csv", *_args(tiny_path)]
-    good = run(*args).out
-    memo = tmp_path / "cache" / store.FOLDER / "memo.json"
-    header, body = memo.read_bytes().split(b"\n", 1)
-    data = json.loads(body)
-    data["content"]["factors"] = {k: str(1000 * float(v))
-                                  for k, v in data["content"]["factors"].items()}
-    memo.write_bytes(header + b"\n" + json.dumps(data).encode())  # the old tag
-    assert run(*args).out == good
 
 
 def test_the_cache_removes_none_of_the_users_files(run, tmp_path, monkeypatch, write) -> None:
@@ -88,7 +73,8 @@ def test_the_cache_removes_none_of_the_users_files(run, tmp_path, monkeypatch, w
             folder = mine / name / f"{number}"
             folder.mkdir(parents=True)
             (folder / "index.json").write_text("mine", encoding="utf-8")
-    (mine / "memo.json").write_text("mine", encoding="utf-8")
+    for name in ("memo.json", "cache.sqlite3"):
+        (mine / name).write_text("mine", encoding="utf-8")
     before = sorted(str(p) for p in mine.rglob("*"))
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(mine))
     monkeypatch.setattr(store, "KEEP", 1)
@@ -97,7 +83,8 @@ def test_the_cache_removes_none_of_the_users_files(run, tmp_path, monkeypatch, w
         assert run("metrics", "-f", "csv", "--catalog", str(path)).code == 0
     after = sorted(str(p) for p in mine.rglob("*") if store.FOLDER + "/" not in str(p) + "/")
     assert [p for p in after if not p.endswith(store.FOLDER)] == before
-    assert len(list((mine / store.FOLDER).glob("c-*"))) == 1
+    assert {p.name for p in (mine / store.FOLDER).iterdir()} <= {
+        "CACHEDIR.TAG", *store._DATABASE_FILES}
 
 
 @pytest.mark.parametrize("kind", ["symlink", "open to others", "unmarked", "a file"])
@@ -112,8 +99,6 @@ def test_a_store_folder_esgcmp_cannot_trust_is_not_used(run, tiny_path, tmp_path
         folder.symlink_to(elsewhere)
     elif kind == "open to others":
         folder.mkdir()
-        store.Store(cache)._open(create=False)  # nothing made yet: the folder exists
-        (folder / store.KEY_NAME).write_bytes(b"k" * 32)
         (folder / store.TAG_NAME).write_bytes(store.TAG)
         folder.chmod(0o777)
     elif kind == "unmarked":
@@ -159,10 +144,20 @@ def test_a_fifo_in_place_of_a_cache_file_is_a_miss(run, tiny_path, tmp_path, mon
     monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path / "cache"))
     args = ["compare", "ghg", "-f", "csv", *_args(tiny_path)]
     good = run(*args).out
-    (index,) = (tmp_path / "cache").rglob("index.json")
-    index.unlink()
-    os.mkfifo(index)
+    folder = tmp_path / "cache" / store.FOLDER
+    for name in store._DATABASE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    os.mkfifo(folder / store.DATABASE)  # never opened: removed, and the database made again
     assert run(*args).out == good
+    assert (folder / store.DATABASE).is_file()
+    target = tmp_path / "users-file"
+    target.write_text("mine", encoding="utf-8")
+    for name in store._DATABASE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    (folder / store.DATABASE).symlink_to(target)  # a link is removed, never followed
+    assert run(*args).out == good
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert not (folder / store.DATABASE).is_symlink()
 
 
 # ---- catalog files ------------------------------------------------------------------------
@@ -395,8 +390,7 @@ def test_a_closed_or_full_stdout_is_one_line(tmp_path, fmt) -> None:
             ExitCode.OUTPUT, "esgcmp: error: cannot write the output (No space left on device)\n")
 
 
-def test_ctrl_c_during_a_parallel_parse_is_one_line(run, write, monkeypatch) -> None:
-    monkeypatch.setattr(catalog_module, "PARALLEL_BYTES", 0)  # two small files, in parallel
+def test_ctrl_c_during_a_parse_is_one_line(run, write, monkeypatch) -> None:
     first = write("a.yaml", "schema: 1\n")
     second = write("b.yaml", "schema: 1\n")
     from esgcmp import reader
@@ -405,10 +399,11 @@ def test_ctrl_c_during_a_parallel_parse_is_one_line(run, write, monkeypatch) -> 
         raise KeyboardInterrupt
 
     monkeypatch.setattr(reader.Reader, "read", interrupted)
-    monkeypatch.setenv("ESGCMP_NO_CACHE", "1")
-    result = run("metrics", "--catalog", str(first), "--catalog", str(second))
-    assert (result.code, result.out, result.err) == (ExitCode.INTERRUPTED, "",
-                                                      "esgcmp: error: interrupted\n")
+    for cache in ("1", "0"):
+        monkeypatch.setenv("ESGCMP_NO_CACHE", cache)
+        result = run("metrics", "--catalog", str(first), "--catalog", str(second))
+        assert (result.code, result.out, result.err) == (ExitCode.INTERRUPTED, "",
+                                                          "esgcmp: error: interrupted\n")
 
 
 # ---- limits at their edge -------------------------------------------------------------------
@@ -436,38 +431,17 @@ def test_the_non_specific_tag_is_plain_yaml() -> None:
     assert load_yaml("name: ! Co\n") == {"name": "Co"}
 
 
-def test_the_store_folder_and_key_are_private_and_never_overwritten(tmp_path) -> None:
+def test_the_cache_folder_is_private_and_its_mark_never_overwritten(tmp_path) -> None:
     kept = store.Store(tmp_path)
-    secret = kept._open(create=True)
-    assert secret is not None and len(secret) == 32
+    assert kept.reading() is not None
     assert (kept.folder.stat().st_mode & 0o777) == 0o700
-    assert ((kept.folder / store.KEY_NAME).stat().st_mode & 0o777) == 0o600
+    assert ((kept.folder / store.DATABASE).stat().st_mode & 0o777) == 0o600
     assert (kept.folder / store.TAG_NAME).read_bytes() == store.TAG
     with pytest.raises(FileExistsError):
-        store._create_exclusive(kept.folder / store.KEY_NAME, b"x" * 32)
-    assert (kept.folder / store.KEY_NAME).read_bytes() == secret
-    assert store.Store(tmp_path)._open(create=True) == secret  # the same key next run
-
-
-def test_removing_an_entry_never_follows_a_link_and_takes_its_leftovers(tmp_path) -> None:
-    target = tmp_path / "users-folder"
-    target.mkdir()
-    (target / "index.json").write_text("mine", encoding="utf-8")
-    link = tmp_path / ("c-" + "a" * 40)
-    link.symlink_to(target)
-    store._remove_entry(link)
-    assert (target / "index.json").read_text(encoding="utf-8") == "mine" and link.is_symlink()
-    staging = tmp_path / ".tmp-killed"
-    staging.mkdir()
-    for name in ("index.json", "m00000.json", ".tmp-abc_1"):
-        (staging / name).write_text("x", encoding="utf-8")
-    store._remove_entry(staging)
-    assert not staging.exists()
-    kept = tmp_path / ".tmp-other"
-    kept.mkdir()
-    (kept / "notes.txt").write_text("mine", encoding="utf-8")
-    store._remove_entry(kept)
-    assert (kept / "notes.txt").exists()  # not a name esgcmp writes: the folder stays
+        store._create_exclusive(kept.folder / store.TAG_NAME, b"x")
+    assert (kept.folder / store.TAG_NAME).read_bytes() == store.TAG
+    assert sorted(p.name for p in kept.folder.iterdir() if p.name != "cache.sqlite3-shm"
+                  and p.name != "cache.sqlite3-wal") == ["CACHEDIR.TAG", "cache.sqlite3"]
 
 
 @settings(max_examples=3000, deadline=None)

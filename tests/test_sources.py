@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, load_files
+from esgcmp.catalog import builtin_catalog_path
+from esgcmp.load import load_files
 from esgcmp.model import Citation, Observation, Origin, Source
 from esgcmp.provenance import (MAX_LINE_CHARS, Miss, SourceFiles, check_observation,
                                numbers_on)

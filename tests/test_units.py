@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from esgcmp.catalog import builtin_catalog_path, load_files
+from esgcmp.catalog import builtin_catalog_path
+from esgcmp.load import load_files
 from esgcmp.errors import UnitError
 from esgcmp.units import conversion, parse_printed, target_factor
 

@@ -12,7 +12,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from esgcmp.catalog import builtin_catalog_path, load_files  # noqa: E402
+from esgcmp.catalog import builtin_catalog_path  # noqa: E402
+from esgcmp.load import load_files  # noqa: E402
 from esgcmp.values import years_available  # noqa: E402
 from esgcmp.model import CATEGORIES  # noqa: E402
 

@@ -28,7 +28,7 @@ _BLOCK = re.compile(r"(<!-- generated: (\S+) -->\n).*?(<!-- end -->)", re.S)
 
 def findings() -> str:
     """`esgcmp check` on the built-in catalog, as Markdown."""
-    from esgcmp.catalog import catalog_paths, load
+    from esgcmp.load import catalog_paths, load
     from esgcmp.check import run_checks
     from esgcmp.output import to_tabulate
     from esgcmp.results import CheckResult
