@@ -61,6 +61,8 @@ class Session:
         self.paths = catalog_paths(catalogs or [], builtin=builtin)
         root = default_root()
         self.store = Store(root) if root is not None else None
+        if self.store is not None:
+            units.remember(self.store.factors())
         self.progress = progress
         self._catalog: Catalog | None = None
         self._failure: CatalogError | None = None
@@ -79,9 +81,10 @@ class Session:
         return self._catalog
 
     def close(self) -> None:
-        """Nothing is left to do at the end of a session (a build is written when it is
-        made; the cache's connections close with the catalog that reads through them):
-        kept for callers written when the session kept a memo here."""
+        """Keep the unit factors this run worked out, so that the next run needs no pint
+        (a build is written when it is made)."""
+        if self.store is not None:
+            self.store.keep_factors(units.learned())
 
 
 def show(catalog: Catalog, company: str, year: int, basis: EnergyBasis = EnergyBasis(),

@@ -35,6 +35,7 @@ import sqlite3
 import stat
 import sys
 import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ import msgspec
 
 from .rows import Unit, head_decoder
 
-FORMAT = 1  # the database's user_version: bump when a table changes
+FORMAT = 2  # the database's user_version: bump when a table changes
 APPLICATION_ID = 0x65736763  # "esgc", in the database header: a file of another program is not read
 KEEP = 8  # catalogs kept; the least recently used are removed
 MAX_STORE_MB = 1024  # the most the cache keeps, unless ESGCMP_CACHE_MB says
@@ -89,10 +90,15 @@ CREATE TABLE IF NOT EXISTS blocks (
     observations BLOB NOT NULL, -- zlib(msgpack): one row per company
     normalized BLOB NOT NULL,   -- zlib(msgpack): company -> value in the metric's unit
     PRIMARY KEY (catalog, number, metric, year));
+CREATE TABLE IF NOT EXISTS factors (
+    code TEXT NOT NULL,      -- the esgcmp that worked it out (its units.txt, its pint)
+    source TEXT NOT NULL, target TEXT NOT NULL,
+    factor TEXT NOT NULL,    -- one source unit in target units, exact decimal text
+    PRIMARY KEY (code, source, target));
 """
 
 
-TABLES = {"catalogs", "files", "years", "blocks"}
+TABLES = {"catalogs", "files", "years", "blocks", "factors"}
 
 
 def default_root() -> Path | None:
@@ -407,6 +413,35 @@ class Store:
         finally:
             connection.close()
 
+    # --- unit factors ------------------------------------------------------------------
+    def factors(self) -> dict[tuple[str, str], Decimal]:
+        """The factors between units that earlier runs of this esgcmp worked out."""
+        connection = self.reading()
+        if connection is None:
+            return {}
+        try:
+            rows = connection.execute("SELECT source, target, factor FROM factors "
+                                      "WHERE code = ?", (self.fingerprint,)).fetchall()
+        except sqlite3.Error:
+            return {}
+        found = {}
+        for source, target, text in rows:
+            try:
+                factor = Decimal(text)
+            except (InvalidOperation, TypeError):
+                continue  # not ours: worked out again when needed
+            if factor.is_finite() and factor > 0:
+                found[(source, target)] = factor
+        return found
+
+    def keep_factors(self, factors: dict[tuple[str, str], Decimal]) -> None:
+        """Keep factors worked out in this run, for the runs after it."""
+        if factors:
+            self.write(lambda connection: connection.executemany(
+                "INSERT OR IGNORE INTO factors VALUES (?, ?, ?, ?)",
+                [(self.fingerprint, source, target, str(factor))
+                 for (source, target), factor in factors.items()]))
+
     def discard(self) -> None:
         """Remove the database (and only the files SQLite keeps beside it), so that the
         next look makes it again. A symbolic link is removed, never followed."""
@@ -422,6 +457,7 @@ class Store:
     def prune(self, connection: sqlite3.Connection, current: int) -> None:
         """Keep the KEEP most recently used catalogs, and at most limit_bytes() in all;
         the current one is always kept."""
+        connection.execute("DELETE FROM factors WHERE code != ?", (self.fingerprint,))
         entries = connection.execute(
             "SELECT catalogs.id, COALESCE(SUM(files.bytes), 0) FROM catalogs LEFT JOIN files "
             "ON files.catalog = catalogs.id GROUP BY catalogs.id "

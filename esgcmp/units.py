@@ -379,11 +379,37 @@ def _currencies(dimensionality: object) -> list[str]:
                   if name.startswith("[currency"))
 
 
-@lru_cache(maxsize=1024)
+# Factors between comparison units worked out so far. The session keeps them in the cache
+# (learned / remember), so that a repeated command needs no pint at all: importing pint
+# and building its registry costs 100-250 ms, several times a warm command's whole time.
+_KNOWN_FACTORS: dict[tuple[str, str], Decimal] = {}
+_REMEMBERED: set[tuple[str, str]] = set()
+
+
 def target_factor(from_text: str, to_text: str) -> Decimal:
     """The factor from one comparison unit to another (``--unit``); UnitError if they differ
     in dimension."""
-    return _target_factor(from_text, to_text)
+    key = (from_text, to_text)
+    if key not in _KNOWN_FACTORS:
+        _KNOWN_FACTORS[key] = _target_factor(from_text, to_text)
+    return _KNOWN_FACTORS[key]
+
+
+def remember(factors: dict[tuple[str, str], Decimal]) -> None:
+    """Take the factors an earlier run of this esgcmp worked out (``learned``)."""
+    _KNOWN_FACTORS.update(factors)
+    _REMEMBERED.update(factors)
+
+
+def learned() -> dict[tuple[str, str], Decimal]:
+    """The factors worked out in this run, not taken from an earlier one."""
+    return {key: factor for key, factor in _KNOWN_FACTORS.items() if key not in _REMEMBERED}
+
+
+def forget() -> None:
+    """Drop every factor known (they are worked out again when needed)."""
+    _KNOWN_FACTORS.clear()
+    _REMEMBERED.clear()
 
 
 def _target_factor(from_text: str, to_text: str) -> Decimal:

@@ -37,9 +37,9 @@ def _fresh_memory() -> None:
     from esgcmp import check, derive, rows, units
 
     for cached in (units.parse_printed, units.parse_target, units.conversion,
-                   units.vocabulary, units.target_factor, derive.rules, check.settings,
-                   rows.codec):
+                   units.vocabulary, derive.rules, check.settings, rows.codec):
         cached.cache_clear()
+    units.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -435,3 +435,65 @@ def test_a_first_build_leaves_no_log_beside_the_database(tiny_path, tmp_path) ->
     load([tiny_path], Store(tmp_path))
     log = tmp_path / store.FOLDER / (store.DATABASE + "-wal")
     assert not log.exists() or log.stat().st_size == 0
+
+
+def test_unit_factors_are_kept_for_the_next_run_of_this_esgcmp_only(tmp_path) -> None:
+    from esgcmp import units
+
+    kept = Store(tmp_path)
+    assert kept.factors() == {}
+    units.forget()
+    assert units.target_factor("kgce/m3", "tce/(m3)") == D("0.001")
+    assert units.learned() == {("kgce/m3", "tce/(m3)"): D("0.001")}
+    kept.keep_factors(units.learned())
+    again = Store(tmp_path)
+    assert again.factors() == {("kgce/m3", "tce/(m3)"): D("0.001")}
+    units.forget()
+    units.remember(again.factors())
+    assert units.learned() == {}  # nothing new to keep
+    # a factor another esgcmp worked out (another units.txt, another pint) is not used
+    other = Store(tmp_path)
+    other.fingerprint = "another esgcmp"
+    assert other.factors() == {}
+
+
+def test_a_stored_factor_that_is_not_a_positive_number_is_worked_out_again(tmp_path) -> None:
+    kept = Store(tmp_path)
+    assert kept.factors() == {}  # the database is made when first read
+    kept.keep_factors({("a", "b"): D("2.5")})
+    with sqlite3.connect(tmp_path / store.FOLDER / store.DATABASE) as connection:
+        connection.executemany("INSERT INTO factors VALUES (?, ?, ?, ?)", [
+            (kept.fingerprint, "c", "d", "nan"), (kept.fingerprint, "e", "f", "-1"),
+            (kept.fingerprint, "g", "h", "x"), (kept.fingerprint, "i", "j", "0")])
+    assert Store(tmp_path).factors() == {("a", "b"): D("2.5")}
+
+
+def test_a_warm_command_loads_neither_pint_nor_yaml(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ESGCMP_CACHE_DIR": str(tmp_path), "ESGCMP_NO_CACHE": ""}
+    env.pop("ESGCMP_CATALOG", None)
+    command = [sys.executable, "-c", "import sys\nfrom esgcmp import cli\n"
+               "code = cli.main(sys.argv[1:])\n"
+               "print(' '.join(sorted(m for m in ('pint', 'yaml') if m in sys.modules)))\n"
+               "sys.exit(code)", "compare", "ghg", "--per", "revenue", "-f", "csv"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert first.stdout.splitlines()[-1] == "pint yaml"
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert warm.stdout.splitlines()[-1] == ""
+    assert warm.stdout.splitlines()[:-1] == first.stdout.splitlines()[:-1]
+
+
+def test_pruning_drops_the_factors_of_another_esgcmp(tmp_path) -> None:
+    kept = Store(tmp_path)
+    assert kept.factors() == {}
+    kept.keep_factors({("a", "b"): D("2.5")})
+    other = Store(tmp_path)
+    other.fingerprint = "another esgcmp"
+    assert other.factors() == {}
+    other.keep_factors({("c", "d"): D("4")})
+    kept.write(kept.prune, 0)
+    with sqlite3.connect(tmp_path / store.FOLDER / store.DATABASE) as connection:
+        assert connection.execute("SELECT source, target, factor FROM factors").fetchall() == [
+            ("a", "b", "2.5")]
