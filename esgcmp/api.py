@@ -110,15 +110,27 @@ def compare(catalog: Catalog, metric: str, year: int | None = None,
     """One comparison per metric the name stands for (a framework code names several);
     with ``since``, each value's change since that year too."""
     chosen = _companies(catalog, companies)
-    comparisons = [compare_values(catalog, found, year=year, companies=chosen, unit=unit,
-                                  basis=basis, with_changes=with_changes)
-                   for found in catalog.resolve_metrics(metric)]
+    comparisons, warnings, errors = [], [], []
+    metrics = catalog.resolve_metrics(metric)
+    for found in metrics:
+        try:
+            comparisons.append(compare_values(catalog, found, year=year, companies=chosen,
+                                              unit=unit, basis=basis,
+                                              with_changes=with_changes))
+        except (NoDataError, NotFoundError) as exc:  # none reported, or not that year
+            if len(metrics) == 1:
+                raise
+            # a code names several metrics: the others are still compared
+            errors.append(exc)
+            warnings.append(f"{metric}: {exc}; '{found.id}' left out")
+    if not comparisons:
+        raise errors[0]
     out = []
     for c in comparisons:
         base = ({v.company: change_since(catalog, v, since, basis) for v in c.values}
                 if since is not None else None)
         out.append(replace(c, values=flag_inconsistent(catalog, c.values), base=base))
-    return Comparisons(out)
+    return Comparisons(out, warnings=tuple(warnings))
 
 
 def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,

@@ -172,7 +172,7 @@ def compare(
     data = options.catalog()
     options.basis_applies(data, names + ([per] if per else []))
     ascii_chart = chosen is not Format.table
-    reports = []
+    reports, warnings = [], []
     for name in names:
         for one_year in chosen_years:
             if per is not None:
@@ -182,18 +182,20 @@ def compare(
                                                         companies=company, unit=unit,
                                                         basis=energy_basis).comparisons]
             else:
+                compared = api.compare(data, name, year=one_year, companies=company, unit=unit,
+                                       basis=energy_basis, with_changes=change, since=since)
+                warnings += compared.warnings
                 reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
                                            since=since, for_people=chosen.for_people)
-                            for result in api.compare(data, name, year=one_year,
-                                                      companies=company, unit=unit,
-                                                      basis=energy_basis, with_changes=change,
-                                                      since=since).comparisons]
+                            for result in compared.comparisons]
     if options.wide:
         from .views import wide_report
 
         across = "year" if len(names) == 1 and len(chosen_years) > 1 else "metric"
         reports = [wide_report(reports, across, f"{', '.join(names)}, one row per company")]
     options.emit_all(reports, chosen)
+    for warning in dict.fromkeys(warnings):
+        warn(warning)
 
 
 @app.command()

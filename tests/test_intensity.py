@@ -178,6 +178,29 @@ def test_compare_accepts_a_framework_code(run, on_codes) -> None:
         ("ghg_intensity_revenue", "15")]
 
 
+def test_a_code_compares_the_metrics_that_have_values_and_names_the_others(
+        run, tmp_path) -> None:
+    from .catalogs import CODES, only, write_catalog
+
+    scope3 = ("  ghg_scope3: {name: Other indirect GHG emissions (Scope 3), category: "
+              "environmental, unit: tCO2e, hkex: [A1.2]}\n")
+    text = CODES.replace("  gasoline:", scope3 + "  gasoline:")
+    options = only(write_catalog(tmp_path, text, name="codes.yaml"))
+    result = run("compare", "A1.2", *options, "-f", "csv")
+    assert result.code == 0
+    assert [r["metric"] for r in rows(result.out)] == [
+        "ghg", "ghg_scope1", "ghg_scope2", "ghg_intensity_revenue"]
+    assert result.err == ("esgcmp: warning: A1.2: no company reports 'ghg_scope3' (Other "
+                          "indirect GHG emissions (Scope 3)); 'ghg_scope3' left out\n")
+    none = run("compare", "A1.2", "--year", "2019", *options, "-f", "csv")
+    assert (none.code, none.out) == (3, "")
+    assert none.err == "esgcmp: error: unknown year '2019'; 'ghg' is reported for 2020\n"
+    alone = run("compare", "ghg_scope3", *options, "-f", "csv")
+    assert (alone.code, alone.out) == (3, "")
+    assert alone.err == ("esgcmp: error: no company reports 'ghg_scope3' (Other indirect GHG "
+                         "emissions (Scope 3))\n")
+
+
 def _intensity(company: str, year: int, ghg: str, revenue: str, basis=()) -> Intensity:
     from esgcmp.model import Kind
 
