@@ -135,9 +135,21 @@ def load(paths: list[Path], store: Store | None = None,
     """The catalog of these files, in layering order: from the cache's units of the files
     that are unchanged, the others read, validated and kept (with a cache), or every file
     read and validated (without one)."""
-    entry = store.entry(paths) if store is not None else None
-    if store is not None and entry is not None and entry.reader is not None:
-        return _load_units(paths, store, entry, progress)
+    if store is not None:
+        import sqlite3
+
+        from .rows import Damaged
+
+        for _attempt in range(2):
+            try:
+                entry = store.entry(paths)
+                if entry.reader is None:
+                    break
+                return _load_units(paths, store, entry, progress)
+            except (sqlite3.DatabaseError, Damaged):
+                # found damaged while the catalog is made from it, before any answer:
+                # made again from the files (once; then the files are read without it)
+                store.discard()
     contents = [(str(path), read_catalog_bytes(path)) for path in paths]
     return _catalog(_build(contents, progress))
 

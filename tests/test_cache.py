@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,39 @@ def test_a_corrupt_cache_is_rebuilt(run, fresh_cache) -> None:
     assert result.err == (f"esgcmp: warning: not using the cache in {fresh_cache}/esgcmp-store: "
                           "the folder is not one esgcmp made (it lacks its mark) (esgcmp makes a "
                           "new one when the folder is removed)\n")
+
+
+@pytest.mark.parametrize("first_page", [1, 3, 4])
+def test_a_database_damaged_past_its_header_is_made_again_before_the_answer(
+        fresh_cache, first_page) -> None:
+    """In a process of its own: one that read the database before it was spoilt may
+    still hold its pages."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ESGCMP_CACHE_DIR": str(fresh_cache)}
+
+    def esgcmp(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "esgcmp", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    good = esgcmp("compare", "ghg", "-f", "csv").stdout
+    esgcmp("metrics", "-f", "csv")  # more tables with rows
+    database = fresh_cache / "esgcmp-store" / "cache.sqlite3"
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the log into the database
+    page = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    data = bytearray(database.read_bytes())
+    assert len(data) > 4 * page
+    # keep the header (the first 100 bytes), spoil every page from ``first_page`` on
+    start = max(100, first_page * page)
+    data[start:] = b"\xff" * (len(data) - start)
+    database.write_bytes(bytes(data))
+    for _run in range(2):  # made again, then warm again
+        result = esgcmp("compare", "ghg", "-f", "csv")
+        assert (result.returncode, result.stdout, result.stderr) == (0, good, "")
 
 
 def test_a_vanished_database_is_made_again(run, fresh_cache) -> None:
