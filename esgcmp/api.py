@@ -82,9 +82,10 @@ class Session:
 
     def close(self) -> None:
         """Keep the unit factors this run worked out, so that the next run needs no pint
-        (a build is written when it is made)."""
+        (a build is written when it is made), and end the cache's reading."""
         if self.store is not None:
             self.store.keep_factors(units.learned())
+            self.store.close()
 
 
 def show(catalog: Catalog, company: str, year: int, basis: EnergyBasis = EnergyBasis(),

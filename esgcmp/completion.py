@@ -17,11 +17,9 @@ def _completion_catalog(ctx: typer.Context) -> Any:
 
     try:
         params = ctx.params if ctx is not None else {}
-        session = Session(params.get("catalog"), builtin=not params.get("no_builtin", False))
-        try:
-            return session.catalog
-        finally:
-            session.close()
+        # (the session stays open: the catalog reads the cache as completion asks)
+        return Session(params.get("catalog"),
+                       builtin=not params.get("no_builtin", False)).catalog
     except Exception:  # noqa: BLE001 - completion must never fail or print
         return None
 

@@ -286,6 +286,7 @@ class Store:
         self.problem: str | None = None  # why the cache is not used, for a warning
         self._usable: bool | None = None  # the folder checked
         self._connections: list[sqlite3.Connection] = []  # open for reading, this run
+        self._wrote = False
 
     @staticmethod
     def digest(raw: bytes) -> str:
@@ -402,6 +403,7 @@ class Store:
             connection.execute("BEGIN IMMEDIATE")
             action(connection, *args)
             connection.execute("COMMIT")
+            self._wrote = True
             connection.execute("PRAGMA incremental_vacuum")
             # copy the build into the database and empty the log, unless a run still
             # reads an older state (then the next build does it): never wait for one
@@ -441,6 +443,27 @@ class Store:
                 "INSERT OR IGNORE INTO factors VALUES (?, ?, ?, ?)",
                 [(self.fingerprint, source, target, str(factor))
                  for (source, target), factor in factors.items()]))
+
+    def close(self) -> None:
+        """End this run's reading, and copy what it wrote into the database, emptying the
+        log: while the run read, its own read transaction kept the log from being
+        emptied, and a log left full doubles the cache's size."""
+        for connection in self._connections:
+            connection.close()
+        self._connections.clear()
+        if not self._wrote:
+            return
+        try:
+            connection = self._connect()
+        except sqlite3.Error:
+            return
+        try:
+            connection.execute("PRAGMA busy_timeout = 0")  # another run reads: it does it
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        finally:
+            connection.close()
 
     def discard(self) -> None:
         """Remove the database (and only the files SQLite keeps beside it), so that the

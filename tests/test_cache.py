@@ -54,6 +54,19 @@ def test_an_edited_catalog_is_never_served_stale(run, write, fresh_cache) -> Non
     assert ",1310000," in after
 
 
+def test_a_run_that_wrote_the_cache_leaves_its_log_empty(run, write, fresh_cache) -> None:
+    """Its own reading kept the log from being emptied while it wrote: a log left full
+    doubles the cache on disk after every edit."""
+    log = fresh_cache / "esgcmp-store" / "cache.sqlite3-wal"
+    path = write("user.yaml", USER_CATALOG)
+    for value in ("130", "131", "132"):
+        path.write_text(USER_CATALOG.replace("2020: 130}", f"2020: {value}}}"),
+                        encoding="utf-8")
+        result = run("compare", "ghg", "--catalog", str(path), "-c", "acme", "-f", "csv")
+        assert f",{value}0000," in result.out
+        assert not log.exists() or log.stat().st_size == 0
+
+
 def test_only_the_changed_file_is_parsed_again(run, write, fresh_cache, monkeypatch) -> None:
     from esgcmp import load as catalog_module
 
