@@ -64,8 +64,8 @@ def test_a_reported_total_wins_over_a_derivation(catalog) -> None:
     assert (value.kind, value.value, value.observation.line) == ("reported", D(172000), 27)
 
 
-def test_missing_component_gives_no_partial_total(write) -> None:
-    path = write("partial.yaml", """
+# a company whose diesel is missing in 2020
+HALFCO = """
         schema: 1
         companies:
           halfco:
@@ -75,7 +75,11 @@ def test_missing_component_gives_no_partial_total(write) -> None:
             kpis:
               - {metric: electricity, unit: 億度, values: {2019: 1, 2020: 2}, source: r, line: 1}
               - {metric: diesel, unit: 萬噸, values: {2019: 1}, source: r, line: 2}
-        """)
+"""
+
+
+def test_missing_component_gives_no_partial_total(write) -> None:
+    path = write("partial.yaml", HALFCO)
     catalog = load_files(catalog_paths([path], use_env=False))
     result = derive_energy(catalog, "halfco", 2020, EnergyBasis())
     assert isinstance(result, Missing)
@@ -91,16 +95,7 @@ def test_energy_numbers_are_the_totals_value_of_gives(catalog, write, basis) -> 
     """The numbers a check screens every company with are the totals it would read."""
     from esgcmp.derive import energy_numbers
 
-    path = write("numbers.yaml", """
-        schema: 1
-        companies:
-          halfco:
-            name: Half Co
-            sources:
-              r: {file: r.txt}
-            kpis:
-              - {metric: electricity, unit: 億度, values: {2019: 1, 2020: 2}, source: r, line: 1}
-              - {metric: diesel, unit: 萬噸, values: {2019: 1}, source: r, line: 2}
+    path = write("numbers.yaml", HALFCO + """
           dieselco:
             name: Diesel Co
             sources:
