@@ -49,16 +49,21 @@ def read_regular_file_and_stat(path: Path, limit: int, what: str,
         raise CatalogError(f"{what} not found", file=str(path), fix=fix_missing) from None
     except OSError as exc:
         raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
+    try:  # what the handle is, before a stream is made of it (a folder makes none)
+        status = os.fstat(handle)
+        kind = status.st_mode
+        if stat.S_ISDIR(kind):
+            raise CatalogError(f"is a directory where a {what} was expected", file=str(path))
+        if not stat.S_ISREG(kind):
+            raise CatalogError(f"is not a regular file (a pipe, device or socket cannot "
+                               f"be a {what})", file=str(path))
+    except BaseException as exc:
+        os.close(handle)
+        if isinstance(exc, OSError):
+            raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None
+        raise
     with os.fdopen(handle, "rb") as stream:
         try:
-            status = os.fstat(handle)
-            kind = status.st_mode
-            if stat.S_ISDIR(kind):
-                raise CatalogError(f"is a directory where a {what} was expected",
-                                   file=str(path))
-            if not stat.S_ISREG(kind):
-                raise CatalogError(f"is not a regular file (a pipe, device or socket cannot "
-                                   f"be a {what})", file=str(path))
             data = stream.read(limit + 1)
         except OSError as exc:
             raise CatalogError(f"cannot read {what} ({exc.strerror})", file=str(path)) from None

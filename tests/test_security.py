@@ -175,6 +175,14 @@ def test_a_catalog_that_is_not_a_regular_file_is_refused_at_once(run, tmp_path, 
                           "socket cannot be a catalog file)\n")
 
 
+def test_a_folder_given_as_a_report_is_a_usage_error(run, tmp_path) -> None:
+    result = run("extract", str(tmp_path), "-o", str(tmp_path / "draft.yaml"))
+    assert (result.code, result.out) == (ExitCode.USAGE, "")
+    assert result.err == (f"esgcmp: error: {tmp_path}: is a directory where a report was "
+                          "expected\n")
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
 def test_a_catalog_over_the_size_limit_is_refused(run, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(catalog_module, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.yaml"
