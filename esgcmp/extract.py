@@ -474,10 +474,22 @@ def _printed(match: re.Match[str]) -> str | None:
     return text if text != match.group("number").replace(",", "") else None
 
 
+def report_lines(text: str) -> list[str]:
+    """The report's lines as ``check --sources``, ``grep -n`` and editors count them: ended
+    by a line feed only (``\\r\\n`` is one end). ``str.splitlines`` also breaks at a form
+    feed, which pdftotext writes at every page break, and at VT, FS/GS/RS, NEL, U+2028 and
+    U+2029: every citation after one would be off. A form feed inside a line is white
+    space."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r").replace("\f", " ") for line in lines]
+
+
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
     """Every value a report's text prints in its tables, and in its sentences with
     ``prose``."""
-    lines = text.splitlines()
+    lines = report_lines(text)
     result = read_tables(lines)
     if prose:
         in_tables = {found.line for found in result.values}

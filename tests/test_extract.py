@@ -445,3 +445,37 @@ def test_an_unknown_unit_and_prose_figures_are_comments_in_the_draft(
                          "(cannot read '立方碼')"]
     assert rows[3] == ("3,the Group planted about 300 trees in,cities,2020,3,,prose,,,,,"
                        "prose: no metric has this label or name")
+
+
+# ---- line numbers -----------------------------------------------------------------------
+
+def test_lines_are_counted_by_line_feeds_only() -> None:
+    # pdftotext ends a page with a form feed; \r\n is one line end; VT, RS, NEL and U+2028
+    # inside a line are no line ends for grep -n, check --sources or an editor
+    text = ("KPI 2019 2020\r\nWater (tons) 1 2\n\fPage 2\x0b\x1e\x85\u2028 note\n"
+            "Waste (tons) 3 4\n\fEnergy (kWh) 5\f6\n")
+    assert values(text) == [(2, 2019, "1", "Water (tons)", "tons"),
+                            (2, 2020, "2", "Water (tons)", "tons"),
+                            (4, 2019, "3", "Waste (tons)", "tons"),
+                            (4, 2020, "4", "Waste (tons)", "tons"),
+                            (5, 2019, "5", "Energy (kWh)", "kWh"),
+                            (5, 2020, "6", "Energy (kWh)", "kWh")]
+
+
+def test_a_value_after_a_form_feed_is_re_found_by_check_sources(
+        run, tmp_path: Path, metrics_catalog: Path) -> None:
+    report = tmp_path / "paged.txt"
+    report.write_text("Page 1\n\fKPI 2019 2020\nWater (tons) 10 20\n\fPage 2\n"
+                      "\fWaste (tons) 30 40\n", encoding="utf-8")
+    rows = run("extract", str(report), "-f", "csv", "--no-builtin", "--catalog",
+               str(metrics_catalog)).out.splitlines()
+    assert [row.split(",")[:5] for row in rows[1:]] == [
+        ["3", "Water (tons)", "tons", "2019", "10"], ["3", "Water (tons)", "tons", "2020", "20"],
+        ["5", "Waste (tons)", "tons", "2019", "30"], ["5", "Waste (tons)", "tons", "2020", "40"]]
+    draft = tmp_path / "draft.yaml"
+    assert run("extract", str(report), "-o", str(draft), "--no-builtin", "--catalog",
+               str(metrics_catalog)).code == 0
+    checked = run("check", "--no-builtin", "--catalog", str(metrics_catalog), "--catalog",
+                  str(draft), "--sources", str(tmp_path), "-f", "csv")
+    assert checked.code == 0, checked
+    assert "not found" not in checked.out
