@@ -33,8 +33,20 @@ from .units import parse_printed
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
                    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(
-    r"(?:(?:FY|Year|year|YEAR)\s?)?((?:19|20)\d\d)(?:\s?(?:年度|年|財年))?"
-    r"|([零〇○一二三四五六七八九]{4})\s?年度?")
+    # a fiscal year: 2021/2022, 2021/22, FY2021/22, 2022-23, 二零二三/二四年度
+    r"(?:FY\s?)?(?P<fy_start>(?:19|20)\d\d)\s?[/\-–]\s?(?P<fy_end>(?:19|20)?\d\d)"
+    r"(?:\s?(?:財政年度|财政年度|年度))?(?![\d/\-–])"
+    r"|(?P<zh_fy_start>[零〇○一二三四五六七八九]{4})\s?[/\-–]\s?"
+    r"(?P<zh_fy_end>[零〇○一二三四五六七八九]{2})\s?年度"
+    # a calendar year, or a fiscal year named by its end: FY2022, 2023財政年度
+    r"|(?P<fy>FY\s?)?(?:(?:Year|year|YEAR)\s?)?(?P<year>(?:19|20)\d\d)"
+    r"(?:\s?(?P<suffix>財政年度|财政年度|年度|年|財年))?"
+    r"|(?P<zh>[零〇○一二三四五六七八九]{4})\s?年度?")
+# Heading columns after the years whose cells are not values: page numbers, notes,
+# references to a reporting standard.
+_EXTRA_COLUMN = re.compile(
+    r"(?:Report\s+Pages?|Pages?|Page\s+No\.?|Notes?|Remarks?|GRI(?:\s+Standards?)?"
+    r"|HKEX\s+KPIs?|KPIs?\s+Ref(?:erence)?\.?|備註|备注|附註|附注|頁碼|页码|頁數|页数)$", re.I)
 # Words that mark a table's heading line (a one-year table needs one of them).
 _HEADING_WORDS = re.compile(r"單位|单位|指標|指标|項目|项目|類別|类别|\bunits?\b|\bindicators?\b"
                             r"|\bitems?\b|\bKPIs?\b|\bmetrics?\b", re.I)
@@ -84,6 +96,7 @@ class Found(msgspec.Struct, frozen=True):
     footnote: str = ""  # the marker glued to the label
     note: str = ""
     section: str = ""  # the table's heading or the last section line above the row
+    period: str = ""  # the fiscal period the column prints (2021/22), "" for a year
 
     @property
     def name(self) -> str:
@@ -111,34 +124,78 @@ def has_chinese(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+def _chinese_number(text: str) -> int:
+    return int("".join(str(_CHINESE_DIGITS[c]) for c in text))
+
+
+def _year_match(match: re.Match[str]) -> tuple[int, str] | None:
+    """The year a ``_YEAR`` match names and, for a fiscal year, the period as printed (""
+    for a calendar year). A fiscal year is named by the year it ends in."""
+    printed = match.group(0).strip()
+    if match.group("fy_start"):
+        start, end_text = int(match.group("fy_start")), match.group("fy_end")
+        end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
+        return (end, printed) if end == start + 1 else None
+    if match.group("zh_fy_start"):
+        start = _chinese_number(match.group("zh_fy_start"))
+        end = start // 100 * 100 + _chinese_number(match.group("zh_fy_end"))
+        return (end, printed) if 1900 <= start < 2100 and end == start + 1 else None
+    if match.group("year"):
+        fiscal = match.group("fy") or match.group("suffix") in ("財政年度", "财政年度")
+        return int(match.group("year")), printed if fiscal else ""
+    year = _chinese_number(match.group("zh"))
+    return (year, "") if 1900 <= year < 2100 else None
+
+
+def period_of(token: str) -> tuple[int, str] | None:
+    """The year a heading cell names and the fiscal period it prints ("" for a calendar
+    year), or None."""
+    match = _YEAR.fullmatch(nfkc(token).strip())
+    return None if match is None else _year_match(match)
+
+
 def year_of(token: str) -> int | None:
     """The year a heading cell names, or None."""
-    match = _YEAR.fullmatch(nfkc(token).strip())
-    if match is None:
-        return None
-    if match.group(1):
-        return int(match.group(1))
-    year = int("".join(str(_CHINESE_DIGITS[c]) for c in match.group(2)))
-    return year if 1900 <= year < 2100 else None
+    period = period_of(token)
+    return None if period is None else period[0]
 
 
-def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
-    """The years a heading line ends with, and the text before them; None when the line
-    is not a heading."""
+class Heading(msgspec.Struct, frozen=True):
+    years: tuple[int, ...]
+    periods: tuple[str, ...]  # the fiscal period each year column prints, "" for a year
+    before: str  # the heading's text before the years
+    extra: int = 0  # columns after the years whose cells are not values (Report Pages)
+
+
+def read_heading(text: str) -> Heading | None:
+    """A table heading: the years of its columns, the text before them and the columns
+    after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
+    None when the line is not a heading."""
     normal = nfkc(text).strip()
-    found: list[tuple[int, int]] = []
     end = len(normal)
-    for match in reversed(list(_YEAR.finditer(normal))):
+    extra = 0
+    while True:  # the extra columns, from the right: their names are one to three words
+        words = normal[:end].split()
+        for take in (3, 2, 1):
+            if len(words) > take and _EXTRA_COLUMN.match(" ".join(words[-take:])):
+                end = len(normal[:end].rstrip()) - len(" ".join(words[-take:]))
+                extra += 1
+                break
+        else:
+            break
+    found: list[tuple[int, int, str]] = []
+    for match in reversed(list(_YEAR.finditer(normal, 0, end))):
         if normal[match.end():end].strip():
             break
-        year = year_of(match.group(0))
-        if year is None:
+        period = _year_match(match)
+        if period is None:
             break
-        found.append((match.start(), year))
+        found.append((match.start(), *period))
         end = match.start()
     if not found:
         return None
-    years = tuple(year for _start, year in reversed(found))
+    years = tuple(year for _start, year, _period in reversed(found))
+    periods = tuple(period for _start, _year, period in reversed(found))
     before = normal[:end].strip()
     if len(set(years)) != len(years) or re.search(r"\d", before):
         return None
@@ -149,7 +206,14 @@ def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
     spread = max(years) - min(years)
     if spread > 3 * len(years):  # 1990 2020: not a run of reporting years
         return None
-    return years, before
+    return Heading(years, periods, before, extra)
+
+
+def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
+    """The years a heading line's columns name, and the text before them; None when the
+    line is not a heading."""
+    heading = read_heading(text)
+    return None if heading is None else (heading.years, heading.before)
 
 
 def read_cell(token: str) -> Cell | None:
@@ -235,6 +299,8 @@ class _Table(msgspec.Struct):
     unit_column: bool
     section: str
     gap: int = 0
+    periods: tuple[str, ...] = ()
+    extra: int = 0  # columns after the years that hold no values
 
 
 def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
@@ -296,7 +362,8 @@ def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
     if not unit and any(c.percent for c in cells):
         unit = "%"
     values = []
-    for year, cell in zip(table.years, cells):
+    periods = table.periods or ("",) * len(table.years)
+    for year, period, cell in zip(table.years, periods, cells):
         if cell.value is None:
             continue
         flags = []
@@ -305,16 +372,16 @@ def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
         if cell.artefact:
             flags.append("artefact")
         values.append(Found(line, label, unit, year, cell.value, cell.printed or None,
-                            tuple(flags), footnote, cell.artefact, section))
+                            tuple(flags), footnote, cell.artefact, section, period))
     return values
 
 
 def _heading(text: str) -> _Table | None:
-    heading = heading_years(text)
+    heading = read_heading(text)
     if heading is None:
         return None
-    years, before = heading
-    return _Table(years, bool(_UNIT_HEADING.search(before)), before)
+    return _Table(heading.years, bool(_UNIT_HEADING.search(heading.before)), heading.before,
+                  periods=heading.periods, extra=heading.extra)
 
 
 def read_tables(lines: list[str]) -> Extraction:
@@ -337,8 +404,16 @@ def read_tables(lines: list[str]) -> Extraction:
         if table is None:
             continue
         tokens = text.split()
-        cells, start, why = _cells(tokens, len(table.years))
+        cells, start, why = _cells(tokens, len(table.years) + table.extra)
         label_tokens = tokens[:start]
+        if table.extra and not why:
+            if len(cells) == len(table.years) + table.extra:
+                cells = cells[:len(table.years)]  # a page number is never a value
+            elif cells:
+                # a cell missing: which column it is cannot be told
+                why = (f"{plural(len(cells), 'cell')} for {plural(len(table.years), 'year')} "
+                       f"({' '.join(str(y) for y in table.years)}) and "
+                       f"{plural(table.extra, 'column')} after them")
         if cells and len(cells) == len(table.years) and not why:
             if label_tokens:
                 label_tokens, unit = _row_unit(label_tokens, table.unit_column)

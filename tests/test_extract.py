@@ -13,7 +13,8 @@ import pytest
 
 from esgcmp.load import load_files
 from esgcmp.errors import ExitCode
-from esgcmp.extract import extract, heading_years, read_cell, split_glued, year_of
+from esgcmp.extract import (extract, heading_years, period_of, read_cell, read_heading,
+                            split_glued, year_of)
 
 
 def values(text: str, **options) -> list[tuple[int, int, str, str, str]]:
@@ -359,7 +360,7 @@ def test_no_table_is_said_on_stderr(run, tmp_path: Path) -> None:
     result = run("extract", str(path), "-f", "csv")
     assert result.code == 0
     assert result.out == ("line,label,unit,year,value,metric,flags,normalized_value,"
-                          "normalized_unit,printed,footnote,notes\n")
+                          "normalized_unit,printed,footnote,notes,period\n")
     assert "no values found" in result.err
 
 
@@ -440,11 +441,11 @@ def test_an_unknown_unit_and_prose_figures_are_comments_in_the_draft(
     rows = run("extract", str(path), "--prose", "-f", "csv", "--no-builtin", "--catalog",
                str(metrics_catalog)).out.splitlines()
     assert rows[1:3] == ["2,用水量,立方碼,2019,1,,unit_unknown,,,,,unknown unit '立方碼' "
-                         "(cannot read '立方碼')",
+                         "(cannot read '立方碼'),",
                          "2,用水量,立方碼,2020,2,,unit_unknown,,,,,unknown unit '立方碼' "
-                         "(cannot read '立方碼')"]
+                         "(cannot read '立方碼'),"]
     assert rows[3] == ("3,the Group planted about 300 trees in,cities,2020,3,,prose,,,,,"
-                       "prose: no metric has this label or name")
+                       "prose: no metric has this label or name,")
 
 
 # ---- line numbers -----------------------------------------------------------------------
@@ -479,3 +480,69 @@ def test_a_value_after_a_form_feed_is_re_found_by_check_sources(
                   str(draft), "--sources", str(tmp_path), "-f", "csv")
     assert checked.code == 0, checked
     assert "not found" not in checked.out
+
+
+# ---- headings with columns that are not years, fiscal years --------------------------------
+
+@pytest.mark.parametrize("token, period", [
+    ("2021/2022", (2022, "2021/2022")), ("2021/22", (2022, "2021/22")),
+    ("FY2021/22", (2022, "FY2021/22")), ("FY2022/2023", (2023, "FY2022/2023")),
+    ("FY2022", (2022, "FY2022")), ("2022-23", (2023, "2022-23")),
+    ("2023財政年度", (2023, "2023財政年度")), ("二零二三/二四年度", (2024, "二零二三/二四年度")),
+    ("2020", (2020, "")), ("2020年", (2020, "")), ("二零二零年", (2020, "")),
+    ("2021/23", None), ("2022-21", None), ("二零二三/二五年度", None),
+])
+def test_a_fiscal_year_is_the_year_it_ends_in(token: str, period) -> None:
+    assert period_of(token) == period
+
+
+@pytest.mark.parametrize("heading, years, before, extra", [
+    ("Indicator Unit 2020 2021 2022 Report Pages", (2020, 2021, 2022), "Indicator Unit", 1),
+    ("Indicator Unit 2021/22 2022/23 Report Pages", (2022, 2023), "Indicator Unit", 1),
+    ("KPI 2019 2020 Note", (2019, 2020), "KPI", 1),
+    ("KPI 2019 2020 GRI Remarks", (2019, 2020), "KPI", 2),
+    ("Indicator 2022 2023 HKEX KPI", (2022, 2023), "Indicator", 1),
+    ("項目 2022年 2023年 備註", (2022, 2023), "項目", 1),
+    ("Indicator Unit FY2022/2023 FY2023/2024 Report Pages", (2023, 2024), "Indicator Unit", 1),
+])
+def test_columns_after_the_years_are_named_by_their_heading_words(
+        heading: str, years, before: str, extra: int) -> None:
+    found = read_heading(heading)
+    assert (found.years, found.before, found.extra) == (years, before, extra)
+
+
+def test_a_heading_with_a_page_column_and_fiscal_years() -> None:
+    text = ("Indicator Unit 2021/22 2022/23 Report Pages\n"
+            "Direct emissions (Scope 1) tCO2e 18.6 23.7 15\n"
+            "Intensity by size of offices (tCO2e/m2) tCO2e/m2 0.1 15\n"
+            "Electricity consumption MWh 37.3 59.7 14\n")
+    result = extract(text)
+    assert [(f.line, f.year, f.period, str(f.value), f.unit) for f in result.values] == [
+        (2, 2022, "2021/22", "18.6", "tCO2e"), (2, 2023, "2022/23", "23.7", "tCO2e"),
+        (4, 2022, "2021/22", "37.3", "MWh"), (4, 2023, "2022/23", "59.7", "MWh")]
+    # one value for two years beside a page number: which year it is cannot be told
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (3, "2 cells for 2 years (2022 2023) and 1 column after them")]
+
+
+def test_a_page_number_is_never_a_value() -> None:
+    text = "KPI Unit 2022 2023 Report Pages\nWater m3 5 12\n"
+    assert values(text) == []
+    assert [(u.line, u.why) for u in extract(text).unreadable] == [
+        (2, "2 cells for 2 years (2022 2023) and 1 column after them")]
+
+
+def test_the_fiscal_period_is_in_the_csv_and_in_the_drafts_notes(
+        run, tmp_path: Path, metrics_catalog: Path) -> None:
+    path = tmp_path / "fy.txt"
+    path.write_text("Indicator Unit 2021/22 2022/23 Report Pages\nWater (tons) tons 1 2 16\n"
+                    "KPI 2019 2020\nWater (tons) 3 4\n", encoding="utf-8")
+    rows = run("extract", str(path), "-f", "csv", "--no-builtin", "--catalog",
+               str(metrics_catalog)).out.splitlines()
+    assert [(row.split(",")[0], row.split(",")[3], row.split(",")[-1]) for row in rows[1:]] == [
+        ("2", "2022", "2021/22"), ("2", "2023", "2022/23"), ("4", "2019", ""), ("4", "2020", "")]
+    result = run("extract", str(path), "--no-builtin", "--catalog", str(metrics_catalog))
+    assert result.code == 0, result
+    assert ('values: {2022: {value: 1, notes: "fiscal year 2021/22"}, '
+            '2023: {value: 2, notes: "fiscal year 2022/23"}}') in result.out
+    assert "values: {2019: 3, 2020: 4}" in result.out
