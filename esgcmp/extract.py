@@ -301,6 +301,8 @@ class _Table(msgspec.Struct):
     gap: int = 0
     periods: tuple[str, ...] = ()
     extra: int = 0  # columns after the years that hold no values
+    pipe_columns: int = 0  # a Markdown pipe table: its number of columns
+    pipe_unit: int = -1  # and the column of its units, -1 for none
 
 
 def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
@@ -384,6 +386,46 @@ def _heading(text: str) -> _Table | None:
                   periods=heading.periods, extra=heading.extra)
 
 
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # ---|:---:|
+
+
+def pipe_cells(text: str) -> list[str] | None:
+    """The cells of a Markdown pipe-table line (with or without outer pipes), or None
+    when the line is not one."""
+    if text.count("|") < 2:
+        return None
+    inner = text.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.strip() for cell in inner.split("|")]
+
+
+def _pipe_row(number: int, cells: list[str], table: _Table,
+              section: str) -> list[Found] | Unreadable:
+    """The values of a pipe-table row: each cell in its heading's column, an empty cell
+    not disclosed, a cell that is not a number unreadable."""
+    first = table.pipe_columns - table.extra - len(table.years)
+    label = cells[0]
+    unit = cells[table.pipe_unit] if table.pipe_unit > 0 else ""
+    if table.extra and not any(cells[first + len(table.years):]) and all(cells[first:]
+                                                                           [:len(table.years)]):
+        # every year filled and the page column empty: the page number may have moved into
+        # the last year's column (a cell dropped before it), which cannot be told
+        return Unreadable(number, " | ".join(cells),
+                          f"{plural(table.extra, 'column')} after the years empty: the cells "
+                          "may have moved left")
+    read: list[Cell] = []
+    for printed in cells[first:first + len(table.years)]:
+        cell = Cell(None, printed) if not printed else read_cell(printed)
+        if cell is None:
+            return Unreadable(number, " | ".join(cells),
+                              f"'{printed}' is not a number in a year column")
+        read.append(cell)
+    if not unit:
+        _tokens, unit = _row_unit(label.split(), unit_column=False)
+    return _found(number, label, unit, table, read, section)
+
+
 def read_tables(lines: list[str]) -> Extraction:
     """Every table row under a year heading, with its line."""
     result = Extraction()
@@ -392,8 +434,34 @@ def read_tables(lines: list[str]) -> Extraction:
     section = ""
     for number, raw in enumerate(lines, start=1):
         text = raw.strip()
-        if not text:
+        if not text or _PIPE_RULE.match(text):
             continue
+        cells = pipe_cells(text)
+        if cells is not None:
+            new_table = _heading(" ".join(cells))
+            if new_table is not None and len(cells) > len(new_table.years) + new_table.extra:
+                new_table.pipe_columns = len(cells)
+                new_table.pipe_unit = next(
+                    (i for i, cell in enumerate(cells[:-len(new_table.years)])
+                     if i and _UNIT_HEADING.fullmatch(nfkc(cell).strip())), -1)
+                table, pending, section = new_table, [], new_table.section
+                continue
+            if table is not None and table.pipe_columns:
+                if len(cells) == table.pipe_columns and cells[0]:
+                    row = _pipe_row(number, cells, table, section)
+                    if isinstance(row, Unreadable):
+                        result.unreadable.append(row)
+                    else:
+                        result.values.extend(row)
+                    continue
+                if any(cells[1:]):
+                    result.unreadable.append(Unreadable(
+                        number, text, f"{plural(len(cells), 'cell')} in a table of "
+                                      f"{plural(table.pipe_columns, 'column')}"))
+                continue
+        elif table is not None and table.pipe_columns:
+            # a line that is not a pipe row ends a pipe table
+            table, pending = None, []
         new_table = _heading(text)
         if new_table is not None:
             if table is not None and new_table.years == table.years and not new_table.section:

@@ -546,3 +546,32 @@ def test_the_fiscal_period_is_in_the_csv_and_in_the_drafts_notes(
     assert ('values: {2022: {value: 1, notes: "fiscal year 2021/22"}, '
             '2023: {value: 2, notes: "fiscal year 2022/23"}}') in result.out
     assert "values: {2019: 3, 2020: 4}" in result.out
+
+
+# ---- Markdown pipe tables ---------------------------------------------------------------------
+
+def test_a_pipe_table_reads_each_cell_in_its_headings_column() -> None:
+    text = ("Emissions data.\n"
+            "Indicator | Unit | 2021 | 2022 | Report Pages |\n"
+            "---|---|---|---|---|\n"
+            "SO₂ emissions | tonnes | 19.27 | 31.99 | 20 |\n"
+            "| Water withdrawn | m³ | | 1,200 | 21 |\n"
+            "Paper used | kg per head | 3 | 4 | 22 |\n"
+            "Scope 3 emissions | tCO2e | 2615 | 13 | |\n"
+            "Waste | t | 5 | n/a | 23 |\n"
+            "Staff | people | 7 | 8 |\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values] == [
+        (4, 2021, "19.27", "SO₂ emissions", "tonnes"), (4, 2022, "31.99", "SO₂ emissions", "tonnes"),
+        (5, 2022, "1200", "Water withdrawn", "m³"),
+        (6, 2021, "3", "Paper used", "kg per head"), (6, 2022, "4", "Paper used", "kg per head"),
+        (8, 2021, "5", "Waste", "t")]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (7, "1 column after the years empty: the cells may have moved left"),
+        (9, "4 cells in a table of 5 columns")]
+
+
+def test_a_line_that_is_not_a_pipe_row_ends_a_pipe_table() -> None:
+    text = ("| KPI | 2022 | 2023 |\n|:---|---:|---:|\n| Water (t) | 1 | 2 |\n"
+            "Next section\n| Energy (kWh) | 3 | 4 |\n")
+    assert values(text) == [(3, 2022, "1", "Water (t)", "t"), (3, 2023, "2", "Water (t)", "t")]
