@@ -305,9 +305,65 @@ class _Table(msgspec.Struct):
     pipe_unit: int = -1  # and the column of its units, -1 for none
 
 
+_GROUP_HEAD = re.compile(r"^(?:0|[1-9]\d{0,2})$")  # 062 is no number's first group
+_GROUP_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
+
+
+def _partitions(groups: list[str], wanted: int) -> list[list[str]]:
+    """Every way ``groups`` (digit groups printed with spaces between them) are ``wanted``
+    numbers whose first group has 1-3 digits and every other exactly 3 (a decimal part
+    only on a number's last group)."""
+    if wanted == 0:
+        return [[]] if not groups else []
+    if not groups or not _GROUP_HEAD.match(groups[0].split(".")[0]):
+        return []
+    found = []
+    for size in range(1, len(groups) + 1):
+        if size > 1 and not _GROUP_TAIL.match(groups[size - 1]):
+            break
+        if any("." in g for g in groups[:size - 1]):
+            break
+        for rest in _partitions(groups[size:], wanted - 1):
+            found.append([" ".join(groups[:size])] + rest)
+    return found
+
+
+def _space_grouped(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str] | None:
+    """The cells of a row that separates thousands with spaces (``16 114 297  19 186 337``),
+    read only when its run of digit groups splits into ``wanted`` numbers one way; None
+    when the row prints no such number."""
+    start = len(tokens)
+    while start > 0 and re.fullmatch(r"\d{1,3}(?:\.\d+)?", nfkc(tokens[start - 1])):
+        start -= 1
+    groups = [nfkc(token) for token in tokens[start:]]
+    if len(groups) <= wanted:
+        return None
+    last = groups[-wanted:]
+    before = groups[-wanted - 1]
+    # only a three-digit cell after a short group can be the end of a spaced number
+    if not any(_GROUP_TAIL.match(g) and "." not in g for g in last) or "." in before:
+        return None
+    # a label may end in one number (Scope 1, Fortune Global 500); two digit groups before
+    # the cells, or a cell with a leading zero (062), print spaces between thousands
+    if len(groups) - wanted < 2 and not any(g.startswith("0") and len(g) == 3 for g in last):
+        return None
+    readings = _partitions(groups, wanted)
+    if len(readings) != 1:
+        return [], start, (f"numbers with spaces between their thousands that do not split "
+                           f"one way into {plural(wanted, 'cell')}: "
+                           f"'{' '.join(tokens[start:])}'")
+    cells = [Cell(Decimal(number.replace(" ", "")), number,
+                  artefact=f"printed '{number}': spaces between the thousands")
+             for number in readings[0]]
+    return cells, start, ""
+
+
 def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
     """The cells that end a row (at most ``wanted``, or more when one token was glued),
     the number of tokens they take, and why the row cannot be read ("" when it can)."""
+    spaced = _space_grouped(tokens, wanted)
+    if spaced is not None:
+        return spaced
     cells: list[Cell] = []
     index = len(tokens)
     while index > 0 and len(cells) < wanted:

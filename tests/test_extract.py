@@ -575,3 +575,46 @@ def test_a_line_that_is_not_a_pipe_row_ends_a_pipe_table() -> None:
     text = ("| KPI | 2022 | 2023 |\n|:---|---:|---:|\n| Water (t) | 1 | 2 |\n"
             "Next section\n| Energy (kWh) | 3 | 4 |\n")
     assert values(text) == [(3, 2022, "1", "Water (t)", "t"), (3, 2023, "2", "Water (t)", "t")]
+
+
+# ---- spaces between thousands -------------------------------------------------------------------
+
+def test_numbers_with_spaces_between_thousands_are_read_when_they_split_one_way() -> None:
+    text = ("Indicator 2019 2020 2021\n"
+            "Electricity (kWh) 16 114 297  19 186 337  22 250 296\n"
+            "Fuel (litres) 1 062 437 98 654 1 000\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.printed, f.note) for f in result.values] == [
+        (2, 2019, "16114297", "16 114 297", "printed '16 114 297': spaces between the thousands"),
+        (2, 2020, "19186337", "19 186 337", "printed '19 186 337': spaces between the thousands"),
+        (2, 2021, "22250296", "22 250 296", "printed '22 250 296': spaces between the thousands"),
+        (3, 2019, "1062437", "1 062 437", "printed '1 062 437': spaces between the thousands"),
+        (3, 2020, "98654", "98 654", "printed '98 654': spaces between the thousands"),
+        (3, 2021, "1000", "1 000", "printed '1 000': spaces between the thousands")]
+    assert result.unreadable == []
+
+
+def test_spaced_thousands_that_split_more_than_one_way_are_unreadable(run, tmp_path: Path) -> None:
+    text = "Indicator 2020 2021\nWater (m3) 12 345 678 901\nWaste (t) 5 123 456 789\n"
+    result = extract(text)
+    assert result.values == []
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (2, "numbers with spaces between their thousands that do not split one way into "
+            "2 cells: '12 345 678 901'"),
+        (3, "numbers with spaces between their thousands that do not split one way into "
+            "2 cells: '5 123 456 789'")]
+    path = tmp_path / "spaced.txt"
+    path.write_text(text, encoding="utf-8")
+    done = run("extract", str(path))
+    assert done.code == 0, done
+    assert done.err.splitlines()[0] == (
+        f"esgcmp: warning: {path}:2: row not read (numbers with spaces between their thousands that do not "
+        "split one way into 2 cells: '12 345 678 901'): Water (m3) 12 345 678 901")
+    assert ("      # unreadable: line 2: numbers with spaces between their thousands that do not "
+            "split one way into 2 cells: '12 345 678 901': \"Water (m3) 12 345 678 901\"") in done.out
+
+
+def test_a_label_that_ends_in_one_number_keeps_it() -> None:
+    assert values("Indicator 2019 2020 2021\nRanking in Global 500 141 141 158\n") == [
+        (2, 2019, "141", "Ranking in Global 500", ""), (2, 2020, "141", "Ranking in Global 500", ""),
+        (2, 2021, "158", "Ranking in Global 500", "")]
