@@ -62,6 +62,8 @@ _CELL = re.compile(
     r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<close>\))?(?P<ratio>:\d+(?:\.\d+)?)?(?P<percent>%)?(?P<after>餘|余|多)?$")
 _GLUED = re.compile(r"^\d+\.\d+(?:\.\d+)+$")  # 12.3445.67: two cells without a space
+# 100,750112,444 and 3,484.874,066.79: cells with thousands separators without a space
+_GLUED_COMMAS = re.compile(r"^\d{1,3}(?:,\d+)+(?:\.\d+(?:,\d+)*)*$")
 _BROKEN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})*,$")  # "90," of "90, 258"
 _THREE_DIGITS = re.compile(r"^\d{3}(?:,\d{3})*(?:\.\d+)?$")
 _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
@@ -235,11 +237,43 @@ def read_cell(token: str) -> Cell | None:
                 percent=bool(match.group("percent")))
 
 
+def _glued_commas(normal: str) -> list[str] | None:
+    """The numbers of cells with comma thousands separators glued together, when they
+    split one way: with decimals, each has as many as the last (``12,345.6778,901.23``);
+    without, every comma is followed by exactly three digits of its number, so a longer
+    group is the end of one number and the start of the next (``100,750112,444``)."""
+    if "." in normal:
+        decimals = len(normal.rsplit(".", 1)[1])
+        cells = re.findall(r"(?:0|[1-9]\d{0,2}(?:,\d{3})*)\.\d{%d}" % decimals, normal)
+        return cells if "".join(cells) == normal and len(cells) > 1 else None
+    groups = normal.split(",")
+    if not 1 <= len(groups[0]) <= 3 or groups[0].startswith("0") or len(groups[-1]) != 3:
+        return None
+    cells, current = [], groups[0]
+    for group in groups[1:]:
+        if len(group) == 3:
+            current += "," + group
+        elif 4 <= len(group) <= 6 and group[3] != "0":
+            cells.append(current + "," + group[:3])
+            current = group[3:]
+        else:
+            return None
+    cells.append(current)
+    return cells if len(cells) > 1 else None
+
+
 def split_glued(token: str) -> list[Cell] | None:
     """Cells a converter printed without a space between them, when each has as many
-    decimals as the last (``12.3445.67`` = 12.34 | 45.67); None when that reading does
-    not come out whole."""
+    decimals as the last (``12.3445.67`` = 12.34 | 45.67) or their comma thousands
+    separators tell where one ends (``100,750112,444``); None when that reading does not
+    come out whole."""
     normal = nfkc(token)
+    if _GLUED_COMMAS.match(normal):
+        numbers = _glued_commas(normal)
+        if numbers is None:
+            return None
+        why = f"printed '{token}', read as {' | '.join(numbers)}"
+        return [Cell(Decimal(n.replace(",", "")), token, artefact=why) for n in numbers]
     if not _GLUED.match(normal):
         return None
     decimals = len(normal.rsplit(".", 1)[1])
@@ -389,6 +423,10 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
             if _GLUED.match(nfkc(token)):
                 return cells, index, (f"cells glued together ('{token}') that do not split "
                                       "into numbers with as many decimals each")
+            if _GLUED_COMMAS.match(nfkc(token)) and (
+                    nfkc(token).count(".") > 1 or re.search(r",\d{4}", nfkc(token))):
+                return cells, index, (f"cells glued together ('{token}') that do not split "
+                                      "one way into numbers with thousands separators")
             break
         cells[0:0] = glued
         index -= 1

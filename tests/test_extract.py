@@ -618,3 +618,30 @@ def test_a_label_that_ends_in_one_number_keeps_it() -> None:
     assert values("Indicator 2019 2020 2021\nRanking in Global 500 141 141 158\n") == [
         (2, 2019, "141", "Ranking in Global 500", ""), (2, 2020, "141", "Ranking in Global 500", ""),
         (2, 2021, "158", "Ranking in Global 500", "")]
+
+
+@pytest.mark.parametrize("token, numbers", [
+    ("100,750112,444", ["100750", "112444"]),
+    ("3,484.874,066.79", ["3484.87", "4066.79"]),
+    ("12,345.6778,901.23", ["12345.67", "78901.23"]),
+    ("1,2345678,901", None),  # a group of seven digits: where one number ends is not told
+    ("12,3456", None),  # one number and a digit too many
+    ("12,345.6778,901.2345", None),  # decimals as many as the last leave a comma first
+])
+def test_cells_glued_with_comma_thousands_split_only_one_way(token: str, numbers) -> None:
+    cells = split_glued(token)
+    assert (None if cells is None else [str(c.value) for c in cells]) == numbers
+
+
+def test_a_row_of_cells_glued_with_commas() -> None:
+    text = ("Indicator 2020 2019\nCoal (tonnes) 100,750112,444\nWater (m3) 3,484.874,066.79\n"
+            "Gas (m3) 1,2345678,901\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.note) for f in result.values] == [
+        (2, 2020, "100750", "printed '100,750112,444', read as 100,750 | 112,444"),
+        (2, 2019, "112444", "printed '100,750112,444', read as 100,750 | 112,444"),
+        (3, 2020, "3484.87", "printed '3,484.874,066.79', read as 3,484.87 | 4,066.79"),
+        (3, 2019, "4066.79", "printed '3,484.874,066.79', read as 3,484.87 | 4,066.79")]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (4, "cells glued together ('1,2345678,901') that do not split one way into numbers "
+            "with thousands separators")]
