@@ -70,6 +70,7 @@ _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
 # A footnote marker glued to a label: 汽油消耗量5, emissions1, 員工¹.
 _MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
@@ -220,6 +221,8 @@ def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
 
 def read_cell(token: str) -> Cell | None:
     """A table cell, or None when the token is not one."""
+    if _SUPERSCRIPT_MARKER.search(token):  # Scope 1³: a footnote marker, never a number
+        return None
     normal = nfkc(token)
     if normal in _NOT_DISCLOSED:
         return Cell(None, token)
@@ -291,12 +294,14 @@ def split_glued(token: str) -> list[Cell] | None:
 
 def label_name(label: str, unit: str = "") -> str:
     """A label without its unit in parentheses, a footnote marker or "among which"."""
-    text = nfkc(label).strip()
+    text = label.strip()
+    superscript = _SUPERSCRIPT_MARKER.search(text)
+    text = nfkc(text[:superscript.start()] if superscript else text).strip()
     if unit:
         match = _TRAILING_UNIT.search(text)
         if match and nfkc(match.group(1)).strip() == nfkc(unit).strip():
             text = text[:match.start()].strip()
-    marker = _MARKER.match(text)
+    marker = None if superscript else _MARKER.match(text)
     if marker:
         text = marker.group("label")
     text = re.sub(r"^(?:其中[:：]?|among which[:：]?|of which[:：]?|including[:：]?)\s*", "",
@@ -453,8 +458,10 @@ def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], st
 
 def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
            section: str) -> list[Found]:
-    name_marker = _MARKER.match(nfkc(label).strip())
-    footnote = name_marker.group("marker") if name_marker else ""
+    superscript = _SUPERSCRIPT_MARKER.search(label.strip())
+    name_marker = None if superscript else _MARKER.match(nfkc(label).strip())
+    footnote = (nfkc(superscript.group(0)) if superscript
+                else name_marker.group("marker") if name_marker else "")
     if not unit and any(c.percent for c in cells):
         unit = "%"
     values = []

@@ -645,3 +645,22 @@ def test_a_row_of_cells_glued_with_commas() -> None:
     assert [(u.line, u.why) for u in result.unreadable] == [
         (4, "cells glued together ('1,2345678,901') that do not split one way into numbers "
             "with thousands separators")]
+
+
+# ---- cells not disclosed, percentages, footnote markers -----------------------------------------
+
+def test_a_superscript_footnote_marker_is_never_part_of_a_number() -> None:
+    result = extract("KPI 2020 2021\nScope 1³ 100\nScope 2² 5 6\n")
+    # "Scope 1³ 100" prints one cell for two years: ³ is a footnote, not 13 for 2020
+    assert [(f.line, f.year, str(f.value), f.label, f.footnote, f.name)
+            for f in result.values] == [(3, 2020, "5", "Scope 2²", "2", "Scope 2"),
+                                        (3, 2021, "6", "Scope 2²", "2", "Scope 2")]
+    assert read_cell("1³") is None
+
+
+@pytest.mark.parametrize("cell", ["–", "—", "-", "N/A", "n/a", "n.a.", "不適用"])
+def test_a_dash_or_not_applicable_cell_is_not_disclosed(cell: str) -> None:
+    result = extract(f"KPI 2020 2021\n排放量5 {cell} 7.5%\n")
+    assert [(f.line, f.year, str(f.value), f.unit, f.footnote, f.name) for f in result.values] \
+        == [(2, 2021, "7.5", "%", "5", "排放量")]
+    assert result.unreadable == []
