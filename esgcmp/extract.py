@@ -575,6 +575,11 @@ def read_tables(lines: list[str]) -> Extraction:
         tokens = text.split()
         cells, start, why = _cells(tokens, len(table.years) + table.extra)
         label_tokens = tokens[:start]
+        if cells and label_tokens and all(read_cell(t) is not None for t in label_tokens):
+            # a line of numbers only (a page-number strip, a chart's data labels) has more
+            # cells than the table has columns: no label, no row
+            why = (f"{plural(len(cells) + len(label_tokens), 'cell')} for "
+                   f"{plural(len(table.years), 'year')} and no label")
         if table.extra and not why:
             if len(cells) == len(table.years) + table.extra:
                 cells = cells[:len(table.years)]  # a page number is never a value

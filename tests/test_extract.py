@@ -664,3 +664,13 @@ def test_a_dash_or_not_applicable_cell_is_not_disclosed(cell: str) -> None:
     assert [(f.line, f.year, str(f.value), f.unit, f.footnote, f.name) for f in result.values] \
         == [(2, 2021, "7.5", "%", "5", "排放量")]
     assert result.unreadable == []
+
+
+def test_a_line_of_numbers_only_is_no_row() -> None:
+    # a page-number strip or a chart's data labels under a table
+    result = extract("KPI 2021 2022 2023\nWater (t) 1 2 3\n40,000 36,441.2 35,284.8 8,000\n"
+                     "81   82   83   84   85\n")
+    assert values("KPI 2021 2022 2023\nWater (t) 1 2 3\n") == \
+        [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (3, "4 cells for 3 years and no label"), (4, "5 cells for 3 years and no label")]
