@@ -601,7 +601,9 @@ def read_tables(lines: list[str]) -> Extraction:
             result.values.extend(_found(number, label, unit, table, cells, section))
             table.gap, pending = 0, []
             continue
-        if len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
+        # a heading that names its extra columns (Report Pages) prints long labels: a long
+        # line that ends in its cells is still one of its rows
+        if (why or len(cells) >= 2) and (len(text) <= MAX_LABEL_LINE_CHARS or table.extra):
             reason = why or f"{plural(len(cells), 'cell')} for " \
                             f"{plural(len(table.years), 'year')} " \
                             f"({' '.join(str(y) for y in table.years)})"

@@ -674,3 +674,15 @@ def test_a_line_of_numbers_only_is_no_row() -> None:
         [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values]
     assert [(u.line, u.why) for u in result.unreadable] == [
         (3, "4 cells for 3 years and no label"), (4, "5 cells for 3 years and no label")]
+
+
+def test_a_long_row_short_of_a_cell_does_not_end_a_table_with_a_page_column() -> None:
+    label = "Intensity by number of full-time employees (tCO2e/full-time employee)"
+    text = ("Indicator Unit 2021/22 2022/23 Report Pages\n"
+            f"{label} tCO2e/full-time employee 0.1 15\n"
+            "Total emission tCO2e 40.4 69.2 15\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value)) for f in result.values] == [
+        (3, 2022, "40.4"), (3, 2023, "69.2")]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (2, "2 cells for 2 years (2022 2023) and 1 column after them")]
