@@ -266,8 +266,11 @@ def _value_yaml(row: Row) -> str:
     flags = [f for f in found.flags if f in ("approx", "artefact")]
     if flags:
         extra.append(f"flags: [{', '.join(flags)}]")
-    if found.note:
-        extra.append(f"notes: {_quoted(found.note)}")
+    # the catalog has no field for a fiscal period: the year is the one it ends in, and
+    # the period as printed is kept in the value's notes
+    notes = [n for n in (f"fiscal year {found.period}" if found.period else "", found.note) if n]
+    if notes:
+        extra.append(f"notes: {_quoted('; '.join(notes))}")
     if not extra:
         return _number(found.value)
     return "{" + ", ".join([f"value: {_number(found.value)}", *extra]) + "}"

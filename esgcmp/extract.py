@@ -33,8 +33,20 @@ from .units import parse_printed
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
                    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(
-    r"(?:(?:FY|Year|year|YEAR)\s?)?((?:19|20)\d\d)(?:\s?(?:年度|年|財年))?"
-    r"|([零〇○一二三四五六七八九]{4})\s?年度?")
+    # a fiscal year: 2021/2022, 2021/22, FY2021/22, 2022-23, 二零二三/二四年度
+    r"(?:FY\s?)?(?P<fy_start>(?:19|20)\d\d)\s?[/\-–]\s?(?P<fy_end>(?:19|20)?\d\d)"
+    r"(?:\s?(?:財政年度|财政年度|年度))?(?![\d/\-–])"
+    r"|(?P<zh_fy_start>[零〇○一二三四五六七八九]{4})\s?[/\-–]\s?"
+    r"(?P<zh_fy_end>[零〇○一二三四五六七八九]{2})\s?年度"
+    # a calendar year, or a fiscal year named by its end: FY2022, 2023財政年度
+    r"|(?P<fy>FY\s?)?(?:(?:Year|year|YEAR)\s?)?(?P<year>(?:19|20)\d\d)"
+    r"(?:\s?(?P<suffix>財政年度|财政年度|年度|年|財年))?"
+    r"|(?P<zh>[零〇○一二三四五六七八九]{4})\s?年度?")
+# Heading columns after the years whose cells are not values: page numbers, notes,
+# references to a reporting standard.
+_EXTRA_COLUMN = re.compile(
+    r"(?:Report\s+Pages?|Pages?|Page\s+No\.?|Notes?|Remarks?|GRI(?:\s+Standards?)?"
+    r"|HKEX\s+KPIs?|KPIs?\s+Ref(?:erence)?\.?|備註|备注|附註|附注|頁碼|页码|頁數|页数)$", re.I)
 # Words that mark a table's heading line (a one-year table needs one of them).
 _HEADING_WORDS = re.compile(r"單位|单位|指標|指标|項目|项目|類別|类别|\bunits?\b|\bindicators?\b"
                             r"|\bitems?\b|\bKPIs?\b|\bmetrics?\b", re.I)
@@ -50,12 +62,15 @@ _CELL = re.compile(
     r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<close>\))?(?P<ratio>:\d+(?:\.\d+)?)?(?P<percent>%)?(?P<after>餘|余|多)?$")
 _GLUED = re.compile(r"^\d+\.\d+(?:\.\d+)+$")  # 12.3445.67: two cells without a space
+# 100,750112,444 and 3,484.874,066.79: cells with thousands separators without a space
+_GLUED_COMMAS = re.compile(r"^\d{1,3}(?:,\d+)+(?:\.\d+(?:,\d+)*)*$")
 _BROKEN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})*,$")  # "90," of "90, 258"
 _THREE_DIGITS = re.compile(r"^\d{3}(?:,\d{3})*(?:\.\d+)?$")
 _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
 # A footnote marker glued to a label: 汽油消耗量5, emissions1, 員工¹.
 _MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
@@ -84,6 +99,7 @@ class Found(msgspec.Struct, frozen=True):
     footnote: str = ""  # the marker glued to the label
     note: str = ""
     section: str = ""  # the table's heading or the last section line above the row
+    period: str = ""  # the fiscal period the column prints (2021/22), "" for a year
 
     @property
     def name(self) -> str:
@@ -111,34 +127,78 @@ def has_chinese(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+def _chinese_number(text: str) -> int:
+    return int("".join(str(_CHINESE_DIGITS[c]) for c in text))
+
+
+def _year_match(match: re.Match[str]) -> tuple[int, str] | None:
+    """The year a ``_YEAR`` match names and, for a fiscal year, the period as printed (""
+    for a calendar year). A fiscal year is named by the year it ends in."""
+    printed = match.group(0).strip()
+    if match.group("fy_start"):
+        start, end_text = int(match.group("fy_start")), match.group("fy_end")
+        end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
+        return (end, printed) if end == start + 1 else None
+    if match.group("zh_fy_start"):
+        start = _chinese_number(match.group("zh_fy_start"))
+        end = start // 100 * 100 + _chinese_number(match.group("zh_fy_end"))
+        return (end, printed) if 1900 <= start < 2100 and end == start + 1 else None
+    if match.group("year"):
+        fiscal = match.group("fy") or match.group("suffix") in ("財政年度", "财政年度")
+        return int(match.group("year")), printed if fiscal else ""
+    year = _chinese_number(match.group("zh"))
+    return (year, "") if 1900 <= year < 2100 else None
+
+
+def period_of(token: str) -> tuple[int, str] | None:
+    """The year a heading cell names and the fiscal period it prints ("" for a calendar
+    year), or None."""
+    match = _YEAR.fullmatch(nfkc(token).strip())
+    return None if match is None else _year_match(match)
+
+
 def year_of(token: str) -> int | None:
     """The year a heading cell names, or None."""
-    match = _YEAR.fullmatch(nfkc(token).strip())
-    if match is None:
-        return None
-    if match.group(1):
-        return int(match.group(1))
-    year = int("".join(str(_CHINESE_DIGITS[c]) for c in match.group(2)))
-    return year if 1900 <= year < 2100 else None
+    period = period_of(token)
+    return None if period is None else period[0]
 
 
-def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
-    """The years a heading line ends with, and the text before them; None when the line
-    is not a heading."""
+class Heading(msgspec.Struct, frozen=True):
+    years: tuple[int, ...]
+    periods: tuple[str, ...]  # the fiscal period each year column prints, "" for a year
+    before: str  # the heading's text before the years
+    extra: int = 0  # columns after the years whose cells are not values (Report Pages)
+
+
+def read_heading(text: str) -> Heading | None:
+    """A table heading: the years of its columns, the text before them and the columns
+    after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
+    None when the line is not a heading."""
     normal = nfkc(text).strip()
-    found: list[tuple[int, int]] = []
     end = len(normal)
-    for match in reversed(list(_YEAR.finditer(normal))):
+    extra = 0
+    while True:  # the extra columns, from the right: their names are one to three words
+        words = normal[:end].split()
+        for take in (3, 2, 1):
+            if len(words) > take and _EXTRA_COLUMN.match(" ".join(words[-take:])):
+                end = len(normal[:end].rstrip()) - len(" ".join(words[-take:]))
+                extra += 1
+                break
+        else:
+            break
+    found: list[tuple[int, int, str]] = []
+    for match in reversed(list(_YEAR.finditer(normal, 0, end))):
         if normal[match.end():end].strip():
             break
-        year = year_of(match.group(0))
-        if year is None:
+        period = _year_match(match)
+        if period is None:
             break
-        found.append((match.start(), year))
+        found.append((match.start(), *period))
         end = match.start()
     if not found:
         return None
-    years = tuple(year for _start, year in reversed(found))
+    years = tuple(year for _start, year, _period in reversed(found))
+    periods = tuple(period for _start, _year, period in reversed(found))
     before = normal[:end].strip()
     if len(set(years)) != len(years) or re.search(r"\d", before):
         return None
@@ -149,11 +209,20 @@ def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
     spread = max(years) - min(years)
     if spread > 3 * len(years):  # 1990 2020: not a run of reporting years
         return None
-    return years, before
+    return Heading(years, periods, before, extra)
+
+
+def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
+    """The years a heading line's columns name, and the text before them; None when the
+    line is not a heading."""
+    heading = read_heading(text)
+    return None if heading is None else (heading.years, heading.before)
 
 
 def read_cell(token: str) -> Cell | None:
     """A table cell, or None when the token is not one."""
+    if _SUPERSCRIPT_MARKER.search(token):  # Scope 1³: a footnote marker, never a number
+        return None
     normal = nfkc(token)
     if normal in _NOT_DISCLOSED:
         return Cell(None, token)
@@ -171,11 +240,43 @@ def read_cell(token: str) -> Cell | None:
                 percent=bool(match.group("percent")))
 
 
+def _glued_commas(normal: str) -> list[str] | None:
+    """The numbers of cells with comma thousands separators glued together, when they
+    split one way: with decimals, each has as many as the last (``12,345.6778,901.23``);
+    without, every comma is followed by exactly three digits of its number, so a longer
+    group is the end of one number and the start of the next (``100,750112,444``)."""
+    if "." in normal:
+        decimals = len(normal.rsplit(".", 1)[1])
+        cells = re.findall(r"(?:0|[1-9]\d{0,2}(?:,\d{3})*)\.\d{%d}" % decimals, normal)
+        return cells if "".join(cells) == normal and len(cells) > 1 else None
+    groups = normal.split(",")
+    if not 1 <= len(groups[0]) <= 3 or groups[0].startswith("0") or len(groups[-1]) != 3:
+        return None
+    cells, current = [], groups[0]
+    for group in groups[1:]:
+        if len(group) == 3:
+            current += "," + group
+        elif 4 <= len(group) <= 6 and group[3] != "0":
+            cells.append(current + "," + group[:3])
+            current = group[3:]
+        else:
+            return None
+    cells.append(current)
+    return cells if len(cells) > 1 else None
+
+
 def split_glued(token: str) -> list[Cell] | None:
     """Cells a converter printed without a space between them, when each has as many
-    decimals as the last (``12.3445.67`` = 12.34 | 45.67); None when that reading does
-    not come out whole."""
+    decimals as the last (``12.3445.67`` = 12.34 | 45.67) or their comma thousands
+    separators tell where one ends (``100,750112,444``); None when that reading does not
+    come out whole."""
     normal = nfkc(token)
+    if _GLUED_COMMAS.match(normal):
+        numbers = _glued_commas(normal)
+        if numbers is None:
+            return None
+        why = f"printed '{token}', read as {' | '.join(numbers)}"
+        return [Cell(Decimal(n.replace(",", "")), token, artefact=why) for n in numbers]
     if not _GLUED.match(normal):
         return None
     decimals = len(normal.rsplit(".", 1)[1])
@@ -193,12 +294,14 @@ def split_glued(token: str) -> list[Cell] | None:
 
 def label_name(label: str, unit: str = "") -> str:
     """A label without its unit in parentheses, a footnote marker or "among which"."""
-    text = nfkc(label).strip()
+    text = label.strip()
+    superscript = _SUPERSCRIPT_MARKER.search(text)
+    text = nfkc(text[:superscript.start()] if superscript else text).strip()
     if unit:
         match = _TRAILING_UNIT.search(text)
         if match and nfkc(match.group(1)).strip() == nfkc(unit).strip():
             text = text[:match.start()].strip()
-    marker = _MARKER.match(text)
+    marker = None if superscript else _MARKER.match(text)
     if marker:
         text = marker.group("label")
     text = re.sub(r"^(?:其中[:：]?|among which[:：]?|of which[:：]?|including[:：]?)\s*", "",
@@ -235,11 +338,71 @@ class _Table(msgspec.Struct):
     unit_column: bool
     section: str
     gap: int = 0
+    periods: tuple[str, ...] = ()
+    extra: int = 0  # columns after the years that hold no values
+    pipe_columns: int = 0  # a Markdown pipe table: its number of columns
+    pipe_unit: int = -1  # and the column of its units, -1 for none
+
+
+_GROUP_HEAD = re.compile(r"^(?:0|[1-9]\d{0,2})$")  # 062 is no number's first group
+_GROUP_TAIL = re.compile(r"^\d{3}(?:\.\d+)?$")
+
+
+def _partitions(groups: list[str], wanted: int) -> list[list[str]]:
+    """Every way ``groups`` (digit groups printed with spaces between them) are ``wanted``
+    numbers whose first group has 1-3 digits and every other exactly 3 (a decimal part
+    only on a number's last group)."""
+    if wanted == 0:
+        return [[]] if not groups else []
+    if not groups or not _GROUP_HEAD.match(groups[0].split(".")[0]):
+        return []
+    found = []
+    for size in range(1, len(groups) + 1):
+        if size > 1 and not _GROUP_TAIL.match(groups[size - 1]):
+            break
+        if any("." in g for g in groups[:size - 1]):
+            break
+        for rest in _partitions(groups[size:], wanted - 1):
+            found.append([" ".join(groups[:size])] + rest)
+    return found
+
+
+def _space_grouped(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str] | None:
+    """The cells of a row that separates thousands with spaces (``16 114 297  19 186 337``),
+    read only when its run of digit groups splits into ``wanted`` numbers one way; None
+    when the row prints no such number."""
+    start = len(tokens)
+    while start > 0 and re.fullmatch(r"\d{1,3}(?:\.\d+)?", nfkc(tokens[start - 1])):
+        start -= 1
+    groups = [nfkc(token) for token in tokens[start:]]
+    if len(groups) <= wanted:
+        return None
+    last = groups[-wanted:]
+    before = groups[-wanted - 1]
+    # only a three-digit cell after a short group can be the end of a spaced number
+    if not any(_GROUP_TAIL.match(g) and "." not in g for g in last) or "." in before:
+        return None
+    # a label may end in one number (Scope 1, Fortune Global 500); two digit groups before
+    # the cells, or a cell with a leading zero (062), print spaces between thousands
+    if len(groups) - wanted < 2 and not any(g.startswith("0") and len(g) == 3 for g in last):
+        return None
+    readings = _partitions(groups, wanted)
+    if len(readings) != 1:
+        return [], start, (f"numbers with spaces between their thousands that do not split "
+                           f"one way into {plural(wanted, 'cell')}: "
+                           f"'{' '.join(tokens[start:])}'")
+    cells = [Cell(Decimal(number.replace(" ", "")), number,
+                  artefact=f"printed '{number}': spaces between the thousands")
+             for number in readings[0]]
+    return cells, start, ""
 
 
 def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
     """The cells that end a row (at most ``wanted``, or more when one token was glued),
     the number of tokens they take, and why the row cannot be read ("" when it can)."""
+    spaced = _space_grouped(tokens, wanted)
+    if spaced is not None:
+        return spaced
     cells: list[Cell] = []
     index = len(tokens)
     while index > 0 and len(cells) < wanted:
@@ -265,6 +428,10 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
             if _GLUED.match(nfkc(token)):
                 return cells, index, (f"cells glued together ('{token}') that do not split "
                                       "into numbers with as many decimals each")
+            if _GLUED_COMMAS.match(nfkc(token)) and (
+                    nfkc(token).count(".") > 1 or re.search(r",\d{4}", nfkc(token))):
+                return cells, index, (f"cells glued together ('{token}') that do not split "
+                                      "one way into numbers with thousands separators")
             break
         cells[0:0] = glued
         index -= 1
@@ -291,12 +458,15 @@ def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], st
 
 def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
            section: str) -> list[Found]:
-    name_marker = _MARKER.match(nfkc(label).strip())
-    footnote = name_marker.group("marker") if name_marker else ""
+    superscript = _SUPERSCRIPT_MARKER.search(label.strip())
+    name_marker = None if superscript else _MARKER.match(nfkc(label).strip())
+    footnote = (nfkc(superscript.group(0)) if superscript
+                else name_marker.group("marker") if name_marker else "")
     if not unit and any(c.percent for c in cells):
         unit = "%"
     values = []
-    for year, cell in zip(table.years, cells):
+    periods = table.periods or ("",) * len(table.years)
+    for year, period, cell in zip(table.years, periods, cells):
         if cell.value is None:
             continue
         flags = []
@@ -305,16 +475,56 @@ def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
         if cell.artefact:
             flags.append("artefact")
         values.append(Found(line, label, unit, year, cell.value, cell.printed or None,
-                            tuple(flags), footnote, cell.artefact, section))
+                            tuple(flags), footnote, cell.artefact, section, period))
     return values
 
 
 def _heading(text: str) -> _Table | None:
-    heading = heading_years(text)
+    heading = read_heading(text)
     if heading is None:
         return None
-    years, before = heading
-    return _Table(years, bool(_UNIT_HEADING.search(before)), before)
+    return _Table(heading.years, bool(_UNIT_HEADING.search(heading.before)), heading.before,
+                  periods=heading.periods, extra=heading.extra)
+
+
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # ---|:---:|
+
+
+def pipe_cells(text: str) -> list[str] | None:
+    """The cells of a Markdown pipe-table line (with or without outer pipes), or None
+    when the line is not one."""
+    if text.count("|") < 2:
+        return None
+    inner = text.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.strip() for cell in inner.split("|")]
+
+
+def _pipe_row(number: int, cells: list[str], table: _Table,
+              section: str) -> list[Found] | Unreadable:
+    """The values of a pipe-table row: each cell in its heading's column, an empty cell
+    not disclosed, a cell that is not a number unreadable."""
+    first = table.pipe_columns - table.extra - len(table.years)
+    label = cells[0]
+    unit = cells[table.pipe_unit] if table.pipe_unit > 0 else ""
+    if table.extra and not any(cells[first + len(table.years):]) and all(cells[first:]
+                                                                           [:len(table.years)]):
+        # every year filled and the page column empty: the page number may have moved into
+        # the last year's column (a cell dropped before it), which cannot be told
+        return Unreadable(number, " | ".join(cells),
+                          f"{plural(table.extra, 'column')} after the years empty: the cells "
+                          "may have moved left")
+    read: list[Cell] = []
+    for printed in cells[first:first + len(table.years)]:
+        cell = Cell(None, printed) if not printed else read_cell(printed)
+        if cell is None:
+            return Unreadable(number, " | ".join(cells),
+                              f"'{printed}' is not a number in a year column")
+        read.append(cell)
+    if not unit:
+        _tokens, unit = _row_unit(label.split(), unit_column=False)
+    return _found(number, label, unit, table, read, section)
 
 
 def read_tables(lines: list[str]) -> Extraction:
@@ -325,8 +535,34 @@ def read_tables(lines: list[str]) -> Extraction:
     section = ""
     for number, raw in enumerate(lines, start=1):
         text = raw.strip()
-        if not text:
+        if not text or _PIPE_RULE.match(text):
             continue
+        cells = pipe_cells(text)
+        if cells is not None:
+            new_table = _heading(" ".join(cells))
+            if new_table is not None and len(cells) > len(new_table.years) + new_table.extra:
+                new_table.pipe_columns = len(cells)
+                new_table.pipe_unit = next(
+                    (i for i, cell in enumerate(cells[:-len(new_table.years)])
+                     if i and _UNIT_HEADING.fullmatch(nfkc(cell).strip())), -1)
+                table, pending, section = new_table, [], new_table.section
+                continue
+            if table is not None and table.pipe_columns:
+                if len(cells) == table.pipe_columns and cells[0]:
+                    row = _pipe_row(number, cells, table, section)
+                    if isinstance(row, Unreadable):
+                        result.unreadable.append(row)
+                    else:
+                        result.values.extend(row)
+                    continue
+                if any(cells[1:]):
+                    result.unreadable.append(Unreadable(
+                        number, text, f"{plural(len(cells), 'cell')} in a table of "
+                                      f"{plural(table.pipe_columns, 'column')}"))
+                continue
+        elif table is not None and table.pipe_columns:
+            # a line that is not a pipe row ends a pipe table
+            table, pending = None, []
         new_table = _heading(text)
         if new_table is not None:
             if table is not None and new_table.years == table.years and not new_table.section:
@@ -337,8 +573,21 @@ def read_tables(lines: list[str]) -> Extraction:
         if table is None:
             continue
         tokens = text.split()
-        cells, start, why = _cells(tokens, len(table.years))
+        cells, start, why = _cells(tokens, len(table.years) + table.extra)
         label_tokens = tokens[:start]
+        if cells and label_tokens and all(read_cell(t) is not None for t in label_tokens):
+            # a line of numbers only (a page-number strip, a chart's data labels) has more
+            # cells than the table has columns: no label, no row
+            why = (f"{plural(len(cells) + len(label_tokens), 'cell')} for "
+                   f"{plural(len(table.years), 'year')} and no label")
+        if table.extra and not why:
+            if len(cells) == len(table.years) + table.extra:
+                cells = cells[:len(table.years)]  # a page number is never a value
+            elif cells:
+                # a cell missing: which column it is cannot be told
+                why = (f"{plural(len(cells), 'cell')} for {plural(len(table.years), 'year')} "
+                       f"({' '.join(str(y) for y in table.years)}) and "
+                       f"{plural(table.extra, 'column')} after them")
         if cells and len(cells) == len(table.years) and not why:
             if label_tokens:
                 label_tokens, unit = _row_unit(label_tokens, table.unit_column)
@@ -352,7 +601,9 @@ def read_tables(lines: list[str]) -> Extraction:
             result.values.extend(_found(number, label, unit, table, cells, section))
             table.gap, pending = 0, []
             continue
-        if len(text) <= MAX_LABEL_LINE_CHARS and (why or len(cells) >= 2):
+        # a heading that names its extra columns (Report Pages) prints long labels: a long
+        # line that ends in its cells is still one of its rows
+        if (why or len(cells) >= 2) and (len(text) <= MAX_LABEL_LINE_CHARS or table.extra):
             reason = why or f"{plural(len(cells), 'cell')} for " \
                             f"{plural(len(table.years), 'year')} " \
                             f"({' '.join(str(y) for y in table.years)})"
@@ -474,10 +725,22 @@ def _printed(match: re.Match[str]) -> str | None:
     return text if text != match.group("number").replace(",", "") else None
 
 
+def report_lines(text: str) -> list[str]:
+    """The report's lines as ``check --sources``, ``grep -n`` and editors count them: ended
+    by a line feed only (``\\r\\n`` is one end). ``str.splitlines`` also breaks at a form
+    feed, which pdftotext writes at every page break, and at VT, FS/GS/RS, NEL, U+2028 and
+    U+2029: every citation after one would be off. A form feed inside a line is white
+    space."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r").replace("\f", " ") for line in lines]
+
+
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
     """Every value a report's text prints in its tables, and in its sentences with
     ``prose``."""
-    lines = text.splitlines()
+    lines = report_lines(text)
     result = read_tables(lines)
     if prose:
         in_tables = {found.line for found in result.values}

@@ -13,7 +13,8 @@ import pytest
 
 from esgcmp.load import load_files
 from esgcmp.errors import ExitCode
-from esgcmp.extract import extract, heading_years, read_cell, split_glued, year_of
+from esgcmp.extract import (extract, heading_years, period_of, read_cell, read_heading,
+                            split_glued, year_of)
 
 
 def values(text: str, **options) -> list[tuple[int, int, str, str, str]]:
@@ -359,7 +360,7 @@ def test_no_table_is_said_on_stderr(run, tmp_path: Path) -> None:
     result = run("extract", str(path), "-f", "csv")
     assert result.code == 0
     assert result.out == ("line,label,unit,year,value,metric,flags,normalized_value,"
-                          "normalized_unit,printed,footnote,notes\n")
+                          "normalized_unit,printed,footnote,notes,period\n")
     assert "no values found" in result.err
 
 
@@ -440,8 +441,248 @@ def test_an_unknown_unit_and_prose_figures_are_comments_in_the_draft(
     rows = run("extract", str(path), "--prose", "-f", "csv", "--no-builtin", "--catalog",
                str(metrics_catalog)).out.splitlines()
     assert rows[1:3] == ["2,用水量,立方碼,2019,1,,unit_unknown,,,,,unknown unit '立方碼' "
-                         "(cannot read '立方碼')",
+                         "(cannot read '立方碼'),",
                          "2,用水量,立方碼,2020,2,,unit_unknown,,,,,unknown unit '立方碼' "
-                         "(cannot read '立方碼')"]
+                         "(cannot read '立方碼'),"]
     assert rows[3] == ("3,the Group planted about 300 trees in,cities,2020,3,,prose,,,,,"
-                       "prose: no metric has this label or name")
+                       "prose: no metric has this label or name,")
+
+
+# ---- line numbers -----------------------------------------------------------------------
+
+def test_lines_are_counted_by_line_feeds_only() -> None:
+    # pdftotext ends a page with a form feed; \r\n is one line end; VT, RS, NEL and U+2028
+    # inside a line are no line ends for grep -n, check --sources or an editor
+    text = ("KPI 2019 2020\r\nWater (tons) 1 2\n\fPage 2\x0b\x1e\x85\u2028 note\n"
+            "Waste (tons) 3 4\n\fEnergy (kWh) 5\f6\n")
+    assert values(text) == [(2, 2019, "1", "Water (tons)", "tons"),
+                            (2, 2020, "2", "Water (tons)", "tons"),
+                            (4, 2019, "3", "Waste (tons)", "tons"),
+                            (4, 2020, "4", "Waste (tons)", "tons"),
+                            (5, 2019, "5", "Energy (kWh)", "kWh"),
+                            (5, 2020, "6", "Energy (kWh)", "kWh")]
+
+
+def test_a_value_after_a_form_feed_is_re_found_by_check_sources(
+        run, tmp_path: Path, metrics_catalog: Path) -> None:
+    report = tmp_path / "paged.txt"
+    report.write_text("Page 1\n\fKPI 2019 2020\nWater (tons) 10 20\n\fPage 2\n"
+                      "\fWaste (tons) 30 40\n", encoding="utf-8")
+    rows = run("extract", str(report), "-f", "csv", "--no-builtin", "--catalog",
+               str(metrics_catalog)).out.splitlines()
+    assert [row.split(",")[:5] for row in rows[1:]] == [
+        ["3", "Water (tons)", "tons", "2019", "10"], ["3", "Water (tons)", "tons", "2020", "20"],
+        ["5", "Waste (tons)", "tons", "2019", "30"], ["5", "Waste (tons)", "tons", "2020", "40"]]
+    draft = tmp_path / "draft.yaml"
+    assert run("extract", str(report), "-o", str(draft), "--no-builtin", "--catalog",
+               str(metrics_catalog)).code == 0
+    checked = run("check", "--no-builtin", "--catalog", str(metrics_catalog), "--catalog",
+                  str(draft), "--sources", str(tmp_path), "-f", "csv")
+    assert checked.code == 0, checked
+    assert "not found" not in checked.out
+
+
+# ---- headings with columns that are not years, fiscal years --------------------------------
+
+@pytest.mark.parametrize("token, period", [
+    ("2021/2022", (2022, "2021/2022")), ("2021/22", (2022, "2021/22")),
+    ("FY2021/22", (2022, "FY2021/22")), ("FY2022/2023", (2023, "FY2022/2023")),
+    ("FY2022", (2022, "FY2022")), ("2022-23", (2023, "2022-23")),
+    ("2023財政年度", (2023, "2023財政年度")), ("二零二三/二四年度", (2024, "二零二三/二四年度")),
+    ("2020", (2020, "")), ("2020年", (2020, "")), ("二零二零年", (2020, "")),
+    ("2021/23", None), ("2022-21", None), ("二零二三/二五年度", None),
+])
+def test_a_fiscal_year_is_the_year_it_ends_in(token: str, period) -> None:
+    assert period_of(token) == period
+
+
+@pytest.mark.parametrize("heading, years, before, extra", [
+    ("Indicator Unit 2020 2021 2022 Report Pages", (2020, 2021, 2022), "Indicator Unit", 1),
+    ("Indicator Unit 2021/22 2022/23 Report Pages", (2022, 2023), "Indicator Unit", 1),
+    ("KPI 2019 2020 Note", (2019, 2020), "KPI", 1),
+    ("KPI 2019 2020 GRI Remarks", (2019, 2020), "KPI", 2),
+    ("Indicator 2022 2023 HKEX KPI", (2022, 2023), "Indicator", 1),
+    ("項目 2022年 2023年 備註", (2022, 2023), "項目", 1),
+    ("Indicator Unit FY2022/2023 FY2023/2024 Report Pages", (2023, 2024), "Indicator Unit", 1),
+])
+def test_columns_after_the_years_are_named_by_their_heading_words(
+        heading: str, years, before: str, extra: int) -> None:
+    found = read_heading(heading)
+    assert (found.years, found.before, found.extra) == (years, before, extra)
+
+
+def test_a_heading_with_a_page_column_and_fiscal_years() -> None:
+    text = ("Indicator Unit 2021/22 2022/23 Report Pages\n"
+            "Direct emissions (Scope 1) tCO2e 18.6 23.7 15\n"
+            "Intensity by size of offices (tCO2e/m2) tCO2e/m2 0.1 15\n"
+            "Electricity consumption MWh 37.3 59.7 14\n")
+    result = extract(text)
+    assert [(f.line, f.year, f.period, str(f.value), f.unit) for f in result.values] == [
+        (2, 2022, "2021/22", "18.6", "tCO2e"), (2, 2023, "2022/23", "23.7", "tCO2e"),
+        (4, 2022, "2021/22", "37.3", "MWh"), (4, 2023, "2022/23", "59.7", "MWh")]
+    # one value for two years beside a page number: which year it is cannot be told
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (3, "2 cells for 2 years (2022 2023) and 1 column after them")]
+
+
+def test_a_page_number_is_never_a_value() -> None:
+    text = "KPI Unit 2022 2023 Report Pages\nWater m3 5 12\n"
+    assert values(text) == []
+    assert [(u.line, u.why) for u in extract(text).unreadable] == [
+        (2, "2 cells for 2 years (2022 2023) and 1 column after them")]
+
+
+def test_the_fiscal_period_is_in_the_csv_and_in_the_drafts_notes(
+        run, tmp_path: Path, metrics_catalog: Path) -> None:
+    path = tmp_path / "fy.txt"
+    path.write_text("Indicator Unit 2021/22 2022/23 Report Pages\nWater (tons) tons 1 2 16\n"
+                    "KPI 2019 2020\nWater (tons) 3 4\n", encoding="utf-8")
+    rows = run("extract", str(path), "-f", "csv", "--no-builtin", "--catalog",
+               str(metrics_catalog)).out.splitlines()
+    assert [(row.split(",")[0], row.split(",")[3], row.split(",")[-1]) for row in rows[1:]] == [
+        ("2", "2022", "2021/22"), ("2", "2023", "2022/23"), ("4", "2019", ""), ("4", "2020", "")]
+    result = run("extract", str(path), "--no-builtin", "--catalog", str(metrics_catalog))
+    assert result.code == 0, result
+    assert ('values: {2022: {value: 1, notes: "fiscal year 2021/22"}, '
+            '2023: {value: 2, notes: "fiscal year 2022/23"}}') in result.out
+    assert "values: {2019: 3, 2020: 4}" in result.out
+
+
+# ---- Markdown pipe tables ---------------------------------------------------------------------
+
+def test_a_pipe_table_reads_each_cell_in_its_headings_column() -> None:
+    text = ("Emissions data.\n"
+            "Indicator | Unit | 2021 | 2022 | Report Pages |\n"
+            "---|---|---|---|---|\n"
+            "SO₂ emissions | tonnes | 19.27 | 31.99 | 20 |\n"
+            "| Water withdrawn | m³ | | 1,200 | 21 |\n"
+            "Paper used | kg per head | 3 | 4 | 22 |\n"
+            "Scope 3 emissions | tCO2e | 2615 | 13 | |\n"
+            "Waste | t | 5 | n/a | 23 |\n"
+            "Staff | people | 7 | 8 |\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values] == [
+        (4, 2021, "19.27", "SO₂ emissions", "tonnes"), (4, 2022, "31.99", "SO₂ emissions", "tonnes"),
+        (5, 2022, "1200", "Water withdrawn", "m³"),
+        (6, 2021, "3", "Paper used", "kg per head"), (6, 2022, "4", "Paper used", "kg per head"),
+        (8, 2021, "5", "Waste", "t")]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (7, "1 column after the years empty: the cells may have moved left"),
+        (9, "4 cells in a table of 5 columns")]
+
+
+def test_a_line_that_is_not_a_pipe_row_ends_a_pipe_table() -> None:
+    text = ("| KPI | 2022 | 2023 |\n|:---|---:|---:|\n| Water (t) | 1 | 2 |\n"
+            "Next section\n| Energy (kWh) | 3 | 4 |\n")
+    assert values(text) == [(3, 2022, "1", "Water (t)", "t"), (3, 2023, "2", "Water (t)", "t")]
+
+
+# ---- spaces between thousands -------------------------------------------------------------------
+
+def test_numbers_with_spaces_between_thousands_are_read_when_they_split_one_way() -> None:
+    text = ("Indicator 2019 2020 2021\n"
+            "Electricity (kWh) 16 114 297  19 186 337  22 250 296\n"
+            "Fuel (litres) 1 062 437 98 654 1 000\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.printed, f.note) for f in result.values] == [
+        (2, 2019, "16114297", "16 114 297", "printed '16 114 297': spaces between the thousands"),
+        (2, 2020, "19186337", "19 186 337", "printed '19 186 337': spaces between the thousands"),
+        (2, 2021, "22250296", "22 250 296", "printed '22 250 296': spaces between the thousands"),
+        (3, 2019, "1062437", "1 062 437", "printed '1 062 437': spaces between the thousands"),
+        (3, 2020, "98654", "98 654", "printed '98 654': spaces between the thousands"),
+        (3, 2021, "1000", "1 000", "printed '1 000': spaces between the thousands")]
+    assert result.unreadable == []
+
+
+def test_spaced_thousands_that_split_more_than_one_way_are_unreadable(run, tmp_path: Path) -> None:
+    text = "Indicator 2020 2021\nWater (m3) 12 345 678 901\nWaste (t) 5 123 456 789\n"
+    result = extract(text)
+    assert result.values == []
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (2, "numbers with spaces between their thousands that do not split one way into "
+            "2 cells: '12 345 678 901'"),
+        (3, "numbers with spaces between their thousands that do not split one way into "
+            "2 cells: '5 123 456 789'")]
+    path = tmp_path / "spaced.txt"
+    path.write_text(text, encoding="utf-8")
+    done = run("extract", str(path))
+    assert done.code == 0, done
+    assert done.err.splitlines()[0] == (
+        f"esgcmp: warning: {path}:2: row not read (numbers with spaces between their thousands that do not "
+        "split one way into 2 cells: '12 345 678 901'): Water (m3) 12 345 678 901")
+    assert ("      # unreadable: line 2: numbers with spaces between their thousands that do not "
+            "split one way into 2 cells: '12 345 678 901': \"Water (m3) 12 345 678 901\"") in done.out
+
+
+def test_a_label_that_ends_in_one_number_keeps_it() -> None:
+    assert values("Indicator 2019 2020 2021\nRanking in Global 500 141 141 158\n") == [
+        (2, 2019, "141", "Ranking in Global 500", ""), (2, 2020, "141", "Ranking in Global 500", ""),
+        (2, 2021, "158", "Ranking in Global 500", "")]
+
+
+@pytest.mark.parametrize("token, numbers", [
+    ("100,750112,444", ["100750", "112444"]),
+    ("3,484.874,066.79", ["3484.87", "4066.79"]),
+    ("12,345.6778,901.23", ["12345.67", "78901.23"]),
+    ("1,2345678,901", None),  # a group of seven digits: where one number ends is not told
+    ("12,3456", None),  # one number and a digit too many
+    ("12,345.6778,901.2345", None),  # decimals as many as the last leave a comma first
+])
+def test_cells_glued_with_comma_thousands_split_only_one_way(token: str, numbers) -> None:
+    cells = split_glued(token)
+    assert (None if cells is None else [str(c.value) for c in cells]) == numbers
+
+
+def test_a_row_of_cells_glued_with_commas() -> None:
+    text = ("Indicator 2020 2019\nCoal (tonnes) 100,750112,444\nWater (m3) 3,484.874,066.79\n"
+            "Gas (m3) 1,2345678,901\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.note) for f in result.values] == [
+        (2, 2020, "100750", "printed '100,750112,444', read as 100,750 | 112,444"),
+        (2, 2019, "112444", "printed '100,750112,444', read as 100,750 | 112,444"),
+        (3, 2020, "3484.87", "printed '3,484.874,066.79', read as 3,484.87 | 4,066.79"),
+        (3, 2019, "4066.79", "printed '3,484.874,066.79', read as 3,484.87 | 4,066.79")]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (4, "cells glued together ('1,2345678,901') that do not split one way into numbers "
+            "with thousands separators")]
+
+
+# ---- cells not disclosed, percentages, footnote markers -----------------------------------------
+
+def test_a_superscript_footnote_marker_is_never_part_of_a_number() -> None:
+    result = extract("KPI 2020 2021\nScope 1³ 100\nScope 2² 5 6\n")
+    # "Scope 1³ 100" prints one cell for two years: ³ is a footnote, not 13 for 2020
+    assert [(f.line, f.year, str(f.value), f.label, f.footnote, f.name)
+            for f in result.values] == [(3, 2020, "5", "Scope 2²", "2", "Scope 2"),
+                                        (3, 2021, "6", "Scope 2²", "2", "Scope 2")]
+    assert read_cell("1³") is None
+
+
+@pytest.mark.parametrize("cell", ["–", "—", "-", "N/A", "n/a", "n.a.", "不適用"])
+def test_a_dash_or_not_applicable_cell_is_not_disclosed(cell: str) -> None:
+    result = extract(f"KPI 2020 2021\n排放量5 {cell} 7.5%\n")
+    assert [(f.line, f.year, str(f.value), f.unit, f.footnote, f.name) for f in result.values] \
+        == [(2, 2021, "7.5", "%", "5", "排放量")]
+    assert result.unreadable == []
+
+
+def test_a_line_of_numbers_only_is_no_row() -> None:
+    # a page-number strip or a chart's data labels under a table
+    result = extract("KPI 2021 2022 2023\nWater (t) 1 2 3\n40,000 36,441.2 35,284.8 8,000\n"
+                     "81   82   83   84   85\n")
+    assert values("KPI 2021 2022 2023\nWater (t) 1 2 3\n") == \
+        [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (3, "4 cells for 3 years and no label"), (4, "5 cells for 3 years and no label")]
+
+
+def test_a_long_row_short_of_a_cell_does_not_end_a_table_with_a_page_column() -> None:
+    label = "Intensity by number of full-time employees (tCO2e/full-time employee)"
+    text = ("Indicator Unit 2021/22 2022/23 Report Pages\n"
+            f"{label} tCO2e/full-time employee 0.1 15\n"
+            "Total emission tCO2e 40.4 69.2 15\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value)) for f in result.values] == [
+        (3, 2022, "40.4"), (3, 2023, "69.2")]
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (2, "2 cells for 2 years (2022 2023) and 1 column after them")]
