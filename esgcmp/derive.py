@@ -121,15 +121,11 @@ def derive_energy(catalog: Catalog, company: str, year: int,
                   basis: EnergyBasis) -> Value | Missing:
     """Total energy from components, never silently partial."""
     energy = rules().energy
-    components = derivable_components(catalog, company)
-    if not components:
-        return Missing(company, Why.no_components, year)
-    absent = tuple(c.metric for c in components if catalog.get(company, c.metric, year) is None)
-    if absent:
-        return Missing(company, Why.components_missing, year, absent=absent)
-    lacking = tuple(m for m in energy.required if m not in {c.metric for c in components})
-    if lacking and not basis.partial:
-        return Missing(company, Why.partial, year, absent=lacking)
+    summed = _summed(catalog, company, year, basis,
+                     lambda metric: catalog.get(company, metric, year) is not None)
+    if isinstance(summed, Missing):
+        return summed
+    components, lacking = summed
     target = catalog.metrics[energy.target]
     inputs: list[Input] = []
     for component in components:
@@ -148,6 +144,24 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     return Value(company=company, metric=target.id, year=year, value=total, unit=target.unit,
                  kind=Kind.derived, how=how, inputs=tuple(inputs), flags=flags,
                  basis=_derived_basis([i.observation.basis for i in inputs], basis))
+
+
+def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
+            given: Callable[[str], bool]) -> tuple[list[Component], tuple[str, ...]] | Missing:
+    """The components a company's total of the year sums (every one it reports in any
+    year, each ``given`` that year) and the required ones it never reports (a partial sum,
+    only with ``basis.partial``); or why there is no total."""
+    components = derivable_components(catalog, company)
+    if not components:
+        return Missing(company, Why.no_components, year)
+    absent = tuple(c.metric for c in components if not given(c.metric))
+    if absent:
+        return Missing(company, Why.components_missing, year, absent=absent)
+    lacking = tuple(m for m in rules().energy.required
+                    if m not in {c.metric for c in components})
+    if lacking and not basis.partial:
+        return Missing(company, Why.partial, year, absent=lacking)
+    return components, lacking
 
 
 def _coefficient(catalog: Catalog, component: Component,
@@ -175,12 +189,11 @@ def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str,
     columns = {c.metric: catalog.normalized(c.metric, year) for c in known}
     factors: dict[str, Decimal] = {}
     for company in {c for column in columns.values() for c in column} - totals.keys():
-        components = derivable_components(catalog, company)
-        if any(company not in columns[c.metric] for c in components):
-            continue  # a component missing this year: no total
-        if not basis.partial and any(m not in {c.metric for c in components}
-                                     for m in energy.required):
+        summed = _summed(catalog, company, year, basis,
+                         lambda metric: company in columns[metric])  # noqa: B023 - at once
+        if isinstance(summed, Missing):
             continue
+        components = summed[0]
         for component in components:
             if component.metric not in factors:
                 factors[component.metric] = _coefficient(catalog, component, basis)[0]
