@@ -408,11 +408,12 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
             return company in ghg and bool(energy.get(company))  # noqa: B023 - used at once
 
         for y0, y1 in _pairs(catalog.years(company, total_id), present, years):
-            (g0, e0), (g1, e1) = ((year_numbers(y)[0][company], year_numbers(y)[1][company])
-                                  for y in (y0, y1))
-            f0, f1 = g0 / e0 * factor, g1 / e1 * factor
-            if not f0 or abs(e1 - e0) / e0 >= steady or abs(f1 - f0) / f0 <= near:
-                continue
+            (ghg0, energy0), (ghg1, energy1) = (
+                (year_numbers(y)[0][company], year_numbers(y)[1][company]) for y in (y0, y1))
+            factor0, factor1 = ghg0 / energy0 * factor, ghg1 / energy1 * factor
+            if (not factor0 or abs(energy1 - energy0) / energy0 >= steady
+                    or abs(factor1 - factor0) / factor0 <= near):
+                continue  # the numbers rule a finding out
             p0, p1 = point(company, y0), point(company, y1)
             if p0 is None or p1 is None:
                 continue
