@@ -212,13 +212,6 @@ def read_heading(text: str) -> Heading | None:
     return Heading(years, periods, before, extra)
 
 
-def heading_years(text: str) -> tuple[tuple[int, ...], str] | None:
-    """The years a heading line's columns name, and the text before them; None when the
-    line is not a heading."""
-    heading = read_heading(text)
-    return None if heading is None else (heading.years, heading.before)
-
-
 def read_cell(token: str) -> Cell | None:
     """A table cell, or None when the token is not one."""
     if _SUPERSCRIPT_MARKER.search(token):  # Scope 1³: a footnote marker, never a number

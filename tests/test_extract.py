@@ -13,7 +13,7 @@ import pytest
 
 from esgcmp.load import load_files
 from esgcmp.errors import ExitCode
-from esgcmp.extract import (extract, heading_years, period_of, read_cell, read_heading,
+from esgcmp.extract import (extract, period_of, read_cell, read_heading,
                             split_glued, year_of)
 
 
@@ -35,7 +35,7 @@ def values(text: str, **options) -> list[tuple[int, int, str, str, str]]:
     ("Unit 2020", (2020,)),
 ])
 def test_a_heading_gives_the_years_of_its_columns_in_order(heading: str, years) -> None:
-    assert heading_years(heading)[0] == years
+    assert read_heading(heading).years == years
 
 
 @pytest.mark.parametrize("line", [
@@ -46,7 +46,7 @@ def test_a_heading_gives_the_years_of_its_columns_in_order(heading: str, years) 
     "2019 2019",  # a year twice
 ])
 def test_a_line_that_is_not_a_heading(line: str) -> None:
-    assert heading_years(line) is None
+    assert read_heading(line) is None
 
 
 def test_year_of_reads_every_form() -> None:
