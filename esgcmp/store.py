@@ -405,10 +405,7 @@ class Store:
             connection.execute("COMMIT")
             self._wrote = True
             connection.execute("PRAGMA incremental_vacuum")
-            # copy the build into the database and empty the log, unless a run still
-            # reads an older state (then the next build does it): never wait for one
-            connection.execute("PRAGMA busy_timeout = 0")
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _empty_log(connection)
         except (sqlite3.Error, OSError):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
@@ -458,8 +455,7 @@ class Store:
         except sqlite3.Error:
             return
         try:
-            connection.execute("PRAGMA busy_timeout = 0")  # another run reads: it does it
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _empty_log(connection)
         except sqlite3.Error:
             pass
         finally:
@@ -493,6 +489,13 @@ class Store:
                     connection.execute(f"DELETE FROM {table} WHERE catalog = ?", (catalog,))  # noqa: S608
                 connection.execute("DELETE FROM catalogs WHERE id = ?", (catalog,))
                 total -= size
+
+
+def _empty_log(connection: sqlite3.Connection) -> None:
+    """Copy what the log holds into the database and empty it, unless a run still reads
+    an older state (then a later write or the end of this run does it): never wait."""
+    connection.execute("PRAGMA busy_timeout = 0")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _trusted_folder(info: os.stat_result) -> None:
