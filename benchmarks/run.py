@@ -328,6 +328,29 @@ def startup(runner: Runner, repeat: int) -> list[Row]:
     return rows
 
 
+def spreadsheet(runner: Runner, repeat: int) -> list[Row]:
+    """`compare ghg -f xlsx -o FILE` against `compare ghg -f csv` (target 1.5x: the
+    workbook writer is imported only for xlsx)."""
+    runner.log("spreadsheet:")
+    cache = runner.new_cache()
+    book = runner.tmp / "ghg.xlsx"
+    cmd = esgcmp("compare", "ghg", "-f", "xlsx", "-o", str(book))
+    floor_cmd = esgcmp("compare", "ghg", "-f", "csv")
+    row = Row("start-up", "esgcmp compare ghg -f xlsx -o ghg.xlsx", 1.5,
+              Series("compare ghg -f xlsx"), Series("esgcmp compare ghg -f csv"))
+    try:
+        for _ in range(2):  # warm-up: builds the cache
+            runner.run(floor_cmd, cache)
+        runner.run(cmd, cache, expect=None)
+        if not book.read_bytes().startswith(b"PK"):
+            raise BenchError("no workbook written")
+    except Exception as exc:  # noqa: BLE001
+        row.error = f"warm-up: {exc}"
+        return [row]
+    return [pairs(runner, row, lambda: runner.run(cmd, cache),
+                  lambda: runner.run(floor_cmd, cache), repeat)]
+
+
 # ---- scale ----------------------------------------------------------------------------
 
 @dataclass
@@ -703,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"temporary directory (caches, catalog copies): {tmp}", flush=True)
         if "startup" in sections:
             rows += startup(runner, repeat)
+            rows += spreadsheet(runner, repeat)
         if sections & {"growth", "scale"}:
             runner.log("growth:")
             rows += growth(runner, sizes, dense_sizes, repeat, info)

@@ -28,7 +28,7 @@ from .options import Options, bom_for, chart_for, decimal, shared_options
 from .options import folder as folder_from
 from .options import years as years_from
 from .output import Format
-from .pager import write
+from .pager import terminal, write
 from .runner import Run, execute, reading, warn
 
 app = typer.Typer(
@@ -354,11 +354,13 @@ def source(
 
 class ExportFormat(str, Enum):
     csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
     json = "json"
 
 
 @app.command()
-@shared_options(fmt=False, basis=True)
+@shared_options(fmt=False, basis=True, output=True)
 def export(
     options: Options,
     company: Annotated[Optional[list[str]], typer.Option(
@@ -374,10 +376,12 @@ def export(
         "--derived", help="Also the totals esgcmp derives (energy where only components "
                           "are printed), each of kind 'derived'.")] = False,
     fmt: Annotated[ExportFormat, typer.Option(
-        "--format", "-f", help="csv or json.", case_sensitive=False)] = ExportFormat.csv,
+        "--format", "-f", help="csv, tsv, xlsx or json.",
+        case_sensitive=False)] = ExportFormat.csv,
 ) -> None:
     """Every value of the catalog (or of the companies, metrics and years named) as one tidy
-    long CSV or JSON table: normalised and as printed, with basis, flags and source.
+    long CSV, TSV, xlsx or JSON table: normalised and as printed, with basis, flags and
+    source.
 
     Example: esgcmp export --company china-unicom --year 2020 --derived
     """
@@ -431,6 +435,8 @@ def check(
 class ExtractFormat(str, Enum):
     yaml = "yaml"
     csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
     json = "json"
 
 
@@ -453,7 +459,8 @@ def extract(
         "--source-id", help="Id of the report among the company's sources. Default: from "
                             "the report's file name.", show_default=False)] = None,
     fmt: Annotated[ExtractFormat, typer.Option(
-        "--format", "-f", help="yaml: a draft catalog; csv or json: one row per value.",
+        "--format", "-f", help="yaml: a draft catalog; csv, tsv, xlsx or json: one row per "
+                               "value.",
         case_sensitive=False)] = ExtractFormat.yaml,
     output: Annotated[Optional[str], typer.Option(
         "--output", "-o", help="Write to this file instead of standard output (never "
@@ -483,19 +490,30 @@ def extract(
         raise typer.BadParameter("'' names no file", param_hint="'REPORT'")
     path = Path(report)
     target = draftfile.output_path(output, force, path)
+    if fmt is ExtractFormat.xlsx and target is None and terminal():
+        raise UsageError("xlsx is a binary file, not for a terminal",
+                         fix="add --output FILE.xlsx, or redirect the output to a file")
     data = options.catalog()
     company_id, company_name = draftfile.draft_company(data, company, name, path)
     source = (draftfile.draft_id(source_id, "'--source-id'") if source_id
               else draftfile.slug(path.stem, "report"))
     result = api.extract(data, path, prose=prose, year=year)
+    text: str | bytes
     if fmt is ExtractFormat.yaml:
         text = draftfile.draft_text(result, company_id, company_name, source)
     else:
-        from .output import to_csv, to_json
+        from .output import to_csv, to_json, to_tsv
         from .views import extract_report
 
         rows = extract_report(result.draft, result.report.name)
-        text = to_csv(rows, bom=options.bom) if fmt is ExtractFormat.csv else to_json(rows)
+        if fmt is ExtractFormat.xlsx:
+            from .workbook import to_xlsx
+
+            text = to_xlsx([rows])
+        elif fmt is ExtractFormat.json:
+            text = to_json(rows)
+        else:
+            text = (to_csv if fmt is ExtractFormat.csv else to_tsv)(rows, bom=options.bom)
     if target is None:
         write(text)
     else:

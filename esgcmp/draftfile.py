@@ -89,7 +89,7 @@ def output_path(output: str | None, force: bool, report: Path) -> Path | None:
     return target
 
 
-def write_new(target: Path, text: str, force: bool) -> None:
+def write_new(target: Path, text: str | bytes, force: bool) -> None:
     """Write the whole file or nothing: a temporary file beside it, then a rename."""
     import tempfile
 
@@ -98,8 +98,8 @@ def write_new(target: Path, text: str, force: bool) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {target} ({exc.strerror})") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
         if force:
             os.replace(temporary, target)
         else:

@@ -40,7 +40,13 @@ FormatOption = Annotated[Optional[Format], typer.Option(
     "--format", "-f", help="Output format; default: table on a terminal, plain otherwise.",
     show_default=False, case_sensitive=False)]
 BomOption = Annotated[bool, typer.Option(
-    "--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel keeps Chinese text.")]
+    "--bom", help="Start CSV or TSV with a UTF-8 byte-order mark, so Excel keeps Chinese "
+                  "text.")]
+OutputOption = Annotated[Optional[str], typer.Option(
+    "--output", "-o", help="Write the output to this file (replaced if it exists) instead "
+                           "of standard output; its name's ending (.xlsx, .csv, .tsv, "
+                           ".json, .md, .txt) sets the format unless --format is given.",
+    show_default=False, metavar="FILE")]
 BasisOption = Annotated[ElectricityBasis, typer.Option(
     "--basis", help="Electricity basis of a derived energy total: calorific "
                     "(0.1229 kgce/kWh, GB/T 2589) or generation (needs --kgce-per-kwh).",
@@ -90,15 +96,40 @@ def output_format(requested: Format | None, bom: bool = False) -> Format:
 
 
 def bom_for(bom: bool, fmt: str) -> None:
-    """--bom belongs to CSV output only."""
-    if bom and fmt != "csv":
-        raise UsageError(f"--bom applies to CSV only, not to {fmt} output",
+    """--bom belongs to CSV and TSV output only."""
+    if bom and fmt not in ("csv", "tsv"):
+        raise UsageError(f"--bom applies to CSV and TSV only, not to {fmt} output",
                          fix="add --format csv, or leave out --bom")
+
+
+def by_suffix(name: str) -> Format | None:
+    """The format an --output file's name asks for (ghg.xlsx, ghg.csv ...), if any."""
+    suffix = Path(name).suffix.lower().lstrip(".")
+    return {"md": Format.markdown, "txt": Format.plain}.get(suffix) or next(
+        (f for f in Format if f.value == suffix and f is not Format.table), None)
+
+
+def output_file(text: str) -> Path:
+    """The --output file, checked before any work: a name, not a folder, in a folder
+    that exists."""
+    if not text.strip():
+        raise typer.BadParameter("'' names no file", param_hint="'--output'")
+    target = Path(text)
+    try:
+        if target.is_dir():
+            raise typer.BadParameter(f"'{text}' is a folder", param_hint="'--output'")
+        if not target.parent.is_dir():
+            raise typer.BadParameter(f"folder '{target.parent}' does not exist",
+                                     param_hint="'--output'")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot use '{text}' ({exc.strerror})",
+                                 param_hint="'--output'") from None
+    return target
 
 
 def chart_for(chart: bool, chosen: Format) -> None:
     """--chart draws in the human formats only."""
-    if chart and chosen in (Format.csv, Format.json):
+    if chart and not chosen.for_people:
         raise UsageError(f"--chart draws bars in table, plain and markdown output, not in "
                          f"{chosen.value}", fix="leave out --chart")
 
@@ -182,8 +213,10 @@ class Options:
     def __init__(self, run: Run, catalog: list[str] | None = None, no_builtin: bool = False,
                  fmt: Format | None = None, bom: bool = False, wide: bool = False,
                  basis: ElectricityBasis = ElectricityBasis.calorific,
-                 kgce_per_kwh: str | None = None, partial: bool = False) -> None:
+                 kgce_per_kwh: str | None = None, partial: bool = False,
+                 output: str | None = None) -> None:
         self.run = run
+        self.output = output
         self.catalogs = catalog
         self.no_builtin = no_builtin
         self.format = fmt
@@ -195,8 +228,17 @@ class Options:
 
     def output_format(self, requested: Format | None = None) -> Format:
         """--format (or the format a command takes in its own option), else a table on a
-        terminal and plain text otherwise; --bom with CSV only."""
-        return output_format(requested or self.format, self.bom)
+        terminal and plain text otherwise; --bom with CSV and TSV only; the --output file
+        checked; xlsx, a binary file, never written on a terminal."""
+        if requested is None and self.format is None and self.output is not None:
+            requested = by_suffix(self.output)
+        chosen = output_format(requested or self.format, self.bom)
+        if self.output is not None:
+            self.run.output.target = output_file(self.output)
+        elif chosen is Format.xlsx and pager.terminal():
+            raise UsageError("xlsx is a binary file, not for a terminal",
+                             fix="add --output FILE.xlsx, or redirect the output to a file")
+        return chosen
 
     def energy_basis(self):  # -> derive.EnergyBasis
         return energy_basis(self.basis, self.kgce_per_kwh, self.partial)
@@ -226,19 +268,22 @@ class Options:
 # the command's parameter (and of Options' argument), its type and option, its default.
 _WIDE = [("wide", WideOption, False)]
 _FORMAT = [("fmt", FormatOption, None)]
+_OUTPUT = [("output", OutputOption, None)]
 _BASIS = [("basis", BasisOption, ElectricityBasis.calorific),
           ("kgce_per_kwh", CoefficientOption, None), ("partial", PartialOption, False)]
 _ALWAYS = [("bom", BomOption, False), ("catalog", CatalogOption, None),
            ("no_builtin", NoBuiltinOption, False)]
 
 
-def shared_options(*, wide: bool = False, fmt: bool = True,
-                   basis: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def shared_options(*, wide: bool = False, fmt: bool = True, basis: bool = False,
+                   output: bool | None = None) -> Callable[[Callable[..., Any]],
+                                                           Callable[..., Any]]:
     """Add the shared options to a command (--bom, --catalog and --no-builtin always;
     --wide, --format and the energy basis when asked) and hand it one Options object as
-    its parameter ``options``."""
-    added = [*(_WIDE if wide else []), *(_FORMAT if fmt else []), *(_BASIS if basis else []),
-             *_ALWAYS]
+    its parameter ``options``. --output comes with --format unless ``output`` says."""
+    output = fmt if output is None else output
+    added = [*(_WIDE if wide else []), *(_FORMAT if fmt else []),
+             *(_OUTPUT if output else []), *(_BASIS if basis else []), *_ALWAYS]
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(command)

@@ -24,6 +24,8 @@ from msgspec import field
 class Format(str, Enum):
     table = "table"
     csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
     json = "json"
     markdown = "markdown"
     plain = "plain"
@@ -31,8 +33,11 @@ class Format(str, Enum):
     @property
     def for_people(self) -> bool:
         """Whether the format is read by a person (a table and its notes), not by a
-        program (CSV and JSON carry the columns only)."""
-        return self not in (Format.csv, Format.json)
+        program or a spreadsheet (CSV, TSV, xlsx and JSON carry the columns only)."""
+        return self not in _COLUMNS_ONLY
+
+
+_COLUMNS_ONLY = (Format.csv, Format.tsv, Format.xlsx, Format.json)
 
 
 # A spreadsheet runs a text cell starting with one of these as a formula (OWASP).
@@ -159,6 +164,20 @@ def to_csv(report: Report, bom: bool = False) -> str:
     writer.writerows(zip(*[_csv_column([row.get(c) for row in rows])
                            for c in report.columns]))
     return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+_TSV_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def to_tsv(report: Report, bom: bool = False) -> str:
+    """Tab-separated, for pasting into a spreadsheet or `cut -f`: the CSV's cells, with
+    no quoting, so a tab or line break inside a text becomes a space."""
+    lines = ["\t".join(report.columns)]
+    columns = [_csv_column([row.get(c) for row in report.rows]) for c in report.columns]
+    for cells in zip(*columns):
+        lines.append("\t".join("" if cell is None else str(cell).translate(_TSV_BREAKS)
+                               for cell in cells))
+    return ("\ufeff" if bom else "") + "\n".join(lines) + "\n"
 
 
 def to_json(report: Report) -> str:
@@ -456,6 +475,8 @@ def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,
     """Write the report to ``stream`` in ``fmt`` (table needs the rich ``console``)."""
     if fmt is Format.csv:
         stream.write(to_csv(report, bom=bom))
+    elif fmt is Format.tsv:
+        stream.write(to_tsv(report, bom=bom))
     elif fmt is Format.json:
         stream.write(to_json(report))
     elif fmt is Format.markdown:

@@ -18,6 +18,9 @@ from .errors import OutputError
 from .output import Format, Report, render
 
 
+_FILE_WIDTH = 100  # columns of a table written to an --output file
+
+
 class OutputClosed(Exception):
     """The reader of stdout went away. Not an OSError, so that typer, which turns a
     broken pipe into exit status 1, lets it through to the run's end."""
@@ -49,11 +52,17 @@ def writing() -> Iterator[None]:
         raise OutputError(f"cannot write the output ({exc.strerror or exc})") from None
 
 
-def write(text: str) -> None:
-    """Text written straight to standard output (never through the pager)."""
+def write(text: str | bytes) -> None:
+    """Text (or a binary file's bytes) written straight to standard output (never
+    through the pager)."""
     with writing():
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
 
 
 def _raise_broken_pipe() -> None:
@@ -68,6 +77,9 @@ class Output:
     def __init__(self) -> None:
         self.pager_off = False  # --no-pager
         self.held: list[str] = []
+        self.target: Any = None  # --output: the file (a Path) the output is written to
+        self.filed: list[str] = []  # text for the --output file, written when the run ends
+        self.sheets: list[Report] = []  # xlsx: the reports, one workbook when the run ends
 
     def pager(self) -> str | None:
         """The pager command for this output, or None: standard output is not a terminal,
@@ -78,7 +90,20 @@ class Output:
         return None if command in ("", "cat") else command
 
     def emit(self, report: Report, fmt: Format, bom: bool = False, before: str = "") -> None:
-        """The report written out (or held for the pager), after the text ``before``."""
+        """The report written out (or held for the pager or the --output file), after the
+        text ``before``."""
+        if fmt is Format.xlsx:
+            self.sheets.append(report)
+            return
+        if self.target is not None:
+            stream = io.StringIO()
+            from rich.console import Console
+
+            render(report, fmt, stream, bom=bom and not self.filed,
+                   console=Console(file=stream, highlight=False, markup=False, emoji=False,
+                                   width=_FILE_WIDTH))
+            self.filed.append(before + stream.getvalue())
+            return
         paged = self.pager() is not None
         stream: Any = io.StringIO() if paged else sys.stdout
         console = None
@@ -102,7 +127,7 @@ class Output:
 
     def emit_all(self, reports: list[Report], fmt: Format, bom: bool = False) -> None:
         """Several reports (a framework code names several metrics) as one output."""
-        if len(reports) == 1 or fmt not in (Format.csv, Format.json):
+        if len(reports) == 1 or fmt.for_people:
             for number, report in enumerate(reports):  # a blank line before each after the first
                 self.emit(report, fmt, bom, before="\n" if number else "")
             return
@@ -110,6 +135,29 @@ class Output:
                         columns=list(dict.fromkeys(c for r in reports for c in r.columns)),
                         display=reports[0].display)
         self.emit(merged, fmt, bom)
+
+    def finish(self) -> None:
+        """The run has succeeded: write the --output file or the workbook, else show
+        what the pager holds."""
+        if self.sheets:
+            from .workbook import to_xlsx
+
+            data = to_xlsx(self.sheets)
+            self.sheets.clear()
+            if self.target is None:  # standard output is a file or a pipe (checked before)
+                write(data)
+            else:
+                self._write_file(data)
+        elif self.target is not None:
+            self._write_file("".join(self.filed).encode("utf-8"))
+            self.filed.clear()
+        else:
+            self.page()
+
+    def _write_file(self, data: bytes) -> None:
+        from .draftfile import write_new
+
+        write_new(self.target, data, force=True)
 
     def page(self) -> None:
         """Show the held output: straight out when it fits the terminal's height (as

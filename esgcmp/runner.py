@@ -68,7 +68,7 @@ class Run:
         """The command has done its work: close its sessions, show what the pager holds."""
         while self._open:
             self._open.pop().close()
-        self.output.page()
+        self.output.finish()
 
     def warn_about_the_store(self) -> None:
         """Say once why the cache was not used (a folder others can change, say)."""

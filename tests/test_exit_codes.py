@@ -46,7 +46,7 @@ USAGE = [
                                                "an option of compare, trend)"),
     (["check", "--sources", "/nonexistent"], "'/nonexistent' does not exist"),
     (["check", "--jump", "nan"], "'nan' is not a finite number"),
-    (["compare", "ghg", "--bom", "-f", "json"], "--bom applies to CSV only"),
+    (["compare", "ghg", "--bom", "-f", "json"], "--bom applies to CSV and TSV only"),
     (["compare", "ghg", "--chart", "-f", "csv"], "--chart draws bars in table"),
     (["compare", "ghg", "--per", "revenue", "--change"], "--change does not apply"),
     (["show", "tiny", "2020", "--framework", "sasb"], "Invalid value for '--framework'"),

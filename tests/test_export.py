@@ -56,7 +56,7 @@ def test_export_json_has_numbers_and_integer_years(run) -> None:
 def test_export_refuses_what_does_not_apply(run) -> None:
     for args, message in ((["-f", "table"], "Invalid value for '--format'"),
                           (["--partial"], "apply to derived totals; add --derived"),
-                          (["-f", "json", "--bom"], "--bom applies to CSV only")):
+                          (["-f", "json", "--bom"], "--bom applies to CSV and TSV only")):
         result = run("export", *args)
         assert (result.code, result.out) == (2, ""), args
         assert message in result.err

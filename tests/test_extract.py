@@ -313,7 +313,7 @@ def test_a_second_printing_of_the_same_figure_is_a_citation(run, tmp_path: Path,
 
 @pytest.mark.parametrize("args, message", [
     (["missing.txt"], "missing.txt: report not found; give the text file pdftotext made"),
-    (["{report}", "-f", "yaml", "--bom"], "--bom applies to CSV only, not to yaml output"),
+    (["{report}", "-f", "yaml", "--bom"], "--bom applies to CSV and TSV only, not to yaml output"),
     (["{report}", "--year", "2020"], "--year applies with --prose only"),
     (["{report}", "--force"], "--force applies with --output only"),
     (["{report}", "-o", "{report}"], "is the report itself"),
