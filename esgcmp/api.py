@@ -187,12 +187,13 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
     the change between years, and with ``first`` the change since that year; companies
     named (or, without names, held by the catalog) that never report it are missing."""
     found = catalog.resolve_metric(metric)
-    if unit is not None:
-        units.target_factor(found.unit, unit)  # fail early on an incompatible unit
+    if unit is not None:  # fail early on an incompatible unit
+        units.target_factor(found.unit, unit, found.density)
     by_company: dict[str, list[Change]] = {}
     missing: list[Missing] = []
     for company in _companies(catalog, companies) or sorted(catalog.companies):
-        values = [convert(v, unit) for v in series(catalog, company, found, basis)
+        values = [convert(v, unit, found.density)
+                  for v in series(catalog, company, found, basis)
                   if (first is None or v.year >= first) and (last is None or v.year <= last)]
         if values:
             by_company[company] = changes(values)
@@ -214,7 +215,8 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
     if first is not None:
         base = {(c.value.company, c.value.year): change_since(catalog, c.value, first, basis)
                 for found_changes in by_company.values() for c in found_changes}
-    return Trend(found, unit or found.unit, by_company, missing, base, first)
+    bridged = found.density if unit and units.by_density(found.unit, unit, found.density) else ""
+    return Trend(found, unit or found.unit, by_company, missing, base, first, density=bridged)
 
 
 def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBasis,

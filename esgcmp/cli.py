@@ -22,11 +22,11 @@ from typing import Annotated, Optional
 import typer
 
 from . import completion
-from .errors import CatalogError, ExitCode, UsageError
+from .errors import CatalogError, ExitCode, NotFoundError, UsageError
 from .model import Framework
 from .options import Options, bom_for, chart_for, decimal, shared_options
 from .options import folder as folder_from
-from .options import years as years_from
+from .options import is_range, years as years_from
 from .output import Format
 from .pager import terminal, write
 from .runner import Run, execute, reading, warn
@@ -129,8 +129,9 @@ def compare(
                             "ratio, beside any intensity the company reported.",
         show_default=False, autocompletion=completion.metric)] = None,
     unit: Annotated[Optional[str], typer.Option(
-        "--unit", "-u", help="Convert to this unit (same dimension), e.g. GJ, MtCO2e, MWh; "
-                             "with --per, the unit of the intensity.", show_default=False)] = None,
+        "--unit", "-u", help="Convert to this unit (same dimension, or water's m3 through "
+                             "its density), e.g. GJ, MtCO2e, MWh, m3; with --per, the unit "
+                             "of the intensity.", show_default=False)] = None,
     change: Annotated[bool, typer.Option(
         "--change", help="Add the change against the previous reported year (not with "
                          "--per).")] = False,
@@ -140,8 +141,9 @@ def compare(
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as horizontal bars (table, plain, markdown).")] = False,
     years: Annotated[Optional[str], typer.Option(
-        "--years", help="Several years: a range 2018-2020 or a list 2018,2020 (not with "
-                        "--year).", show_default=False, metavar="YEARS")] = None,
+        "--years", help="Several years: a range 2018-2024 (the years in it that have "
+                        "values; the others are named on stderr) or a list 2018,2020 (not "
+                        "with --year).", show_default=False, metavar="YEARS")] = None,
 ) -> None:
     """One row per company for a metric, in one unit, largest first (with --per, smallest intensity
     first); companies that did not report it are listed as such.
@@ -173,21 +175,35 @@ def compare(
     options.basis_applies(data, names + ([per] if per else []))
     ascii_chart = chosen is not Format.table
     reports, warnings = [], []
+    absent: dict[str, list[int]] = {}  # years of a --years range a metric has no value in
     for name in names:
         for one_year in chosen_years:
-            if per is not None:
-                reports += [intensity_report(result, data, chart=chart, ascii_chart=ascii_chart,
-                                             for_people=chosen.for_people)
-                            for result in api.intensity(data, name, per, year=one_year,
-                                                        companies=company, unit=unit,
-                                                        basis=energy_basis).comparisons]
-            else:
-                compared = api.compare(data, name, year=one_year, companies=company, unit=unit,
-                                       basis=energy_basis, with_changes=change, since=since)
-                warnings += compared.warnings
-                reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
-                                           since=since, for_people=chosen.for_people)
-                            for result in compared.comparisons]
+            try:
+                if per is not None:
+                    reports += [intensity_report(result, data, chart=chart,
+                                                 ascii_chart=ascii_chart,
+                                                 for_people=chosen.for_people)
+                                for result in api.intensity(
+                                    data, name, per, year=one_year, companies=company,
+                                    unit=unit, basis=energy_basis).comparisons]
+                    continue
+                compared = api.compare(data, name, year=one_year, companies=company,
+                                       unit=unit, basis=energy_basis, with_changes=change,
+                                       since=since)
+            except NotFoundError as exc:  # a range takes the years that have values
+                if not is_range(years) or exc.kind != "year" or one_year is None:
+                    raise
+                absent.setdefault(name, []).append(one_year)
+                if len(absent[name]) == len(chosen_years):  # none of the range's years
+                    raise NotFoundError("year", years.strip(), hint=exc.hint) from None
+                continue
+            warnings += compared.warnings
+            reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
+                                       since=since, for_people=chosen.for_people)
+                        for result in compared.comparisons]
+    for name, missing_years in absent.items():
+        warnings.append(f"--years {years.strip()}: no '{name}' values in "
+                        f"{', '.join(map(str, missing_years))}; those years left out")
     if options.wide:
         from .views import wide_report
 
@@ -220,8 +236,8 @@ def trend(
     last: Annotated[Optional[int], typer.Option(
         "--to", help="End at this year.", show_default=False)] = None,
     unit: Annotated[Optional[str], typer.Option(
-        "--unit", "-u", help="Convert to this unit (same dimension).",
-        show_default=False)] = None,
+        "--unit", "-u", help="Convert to this unit (same dimension, or water's m3 through "
+                             "its density).", show_default=False)] = None,
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as bars in plain and markdown output too (a "
                         "terminal table always has them).")] = False,

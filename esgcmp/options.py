@@ -169,6 +169,11 @@ def basis_applies(data: Any, names: list[str], basis: ElectricityBasis,
                          fix=f"leave out {' and '.join(given)}")
 
 
+def is_range(text: str | None) -> bool:
+    """--years gives a range (2018-2024): the years in it that have values are taken."""
+    return text is not None and re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", text) is not None
+
+
 def years(text: str | None, year: int | None) -> list[int | None]:
     """--years as a list of years (a range 2018-2020 or a list 2018,2020); [--year]
     without it."""
@@ -177,7 +182,7 @@ def years(text: str | None, year: int | None) -> list[int | None]:
     if year is not None:
         raise UsageError("--year and --years together", fix="give one of them")
     try:
-        if re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", text):
+        if is_range(text):
             first, last = (int(part) for part in text.split("-"))
             found = list(range(first, last + 1))
         else:

@@ -46,6 +46,7 @@ class Comparison(msgspec.Struct, frozen=True):
     missing: list[Missing]
     changes: dict[str, Change] | None = None  # by company, when asked for
     base: dict[str, Change | None] | None = None  # by company: the change since a base year
+    density: str = ""  # the density --unit converted through (water's 1 t/m3), if any
 
 
 class Intensity(msgspec.Struct, frozen=True):
@@ -126,6 +127,7 @@ class Trend(Result, frozen=True):
     missing: list[Missing] = field(default_factory=list)  # companies without the metric
     base: dict[tuple[str, int], Change | None] | None = None  # (company, year): since first
     first: int | None = None  # the base year
+    density: str = ""  # the density --unit converted through (water's 1 t/m3), if any
 
 
 class IntensityTrend(Result, frozen=True):

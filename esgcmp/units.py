@@ -386,13 +386,47 @@ _KNOWN_FACTORS: dict[tuple[str, str], Decimal] = {}
 _REMEMBERED: set[tuple[str, str]] = set()
 
 
-def target_factor(from_text: str, to_text: str) -> Decimal:
-    """The factor from one comparison unit to another (``--unit``); UnitError if they differ
-    in dimension."""
+def target_factor(from_text: str, to_text: str, density: str = "") -> Decimal:
+    """The factor from one comparison unit to another (``--unit``); with the metric's
+    ``density`` (water: ``1 t/m3``), a mass to a volume or back. UnitError if they differ
+    in dimension (and the density does not bridge them)."""
     key = (from_text, to_text)
-    if key not in _KNOWN_FACTORS:
+    if key in _KNOWN_FACTORS:
+        return _KNOWN_FACTORS[key]
+    bridged = _density_key(from_text, to_text, density)
+    if density and bridged in _KNOWN_FACTORS:
+        return _KNOWN_FACTORS[bridged]
+    try:
         _KNOWN_FACTORS[key] = _target_factor(from_text, to_text)
+    except UnitError:
+        if not density:
+            raise
+        _KNOWN_FACTORS[bridged] = _density_factor(from_text, to_text, density)
+        return _KNOWN_FACTORS[bridged]
     return _KNOWN_FACTORS[key]
+
+
+def _density_key(from_text: str, to_text: str, density: str) -> tuple[str, str]:
+    return (from_text, f"{to_text} at {density}")
+
+
+def by_density(from_text: str, to_text: str, density: str) -> bool:
+    """Whether target_factor turned one into the other through the density."""
+    return bool(density) and _density_key(from_text, to_text, density) in _KNOWN_FACTORS
+
+
+def _density_factor(from_text: str, to_text: str, density: str) -> Decimal:
+    import pint
+
+    source, target, weight = parse_target(from_text), parse_target(to_text), parse_target(density)
+    for expr, scale in ((f"({source.expr}) / ({weight.expr})", 1 / weight.scale),
+                        (f"({source.expr}) * ({weight.expr})", weight.scale)):
+        try:
+            return source.scale * scale * _pint_factor(expr, target)
+        except pint.errors.DimensionalityError:
+            continue
+    raise _dimension_error(from_text, source.expr, to_text, target.expr,
+                           "choose a unit of the same dimension")
 
 
 def remember(factors: dict[tuple[str, str], Decimal]) -> None:

@@ -18,7 +18,7 @@ from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
                     YearChoice, YearRule, basis_differences)
 from .results import Comparison
-from .units import target_factor
+from .units import by_density, target_factor
 
 
 def value_of(catalog: Catalog, company: str, metric: str, year: int,
@@ -53,11 +53,12 @@ def series(catalog: Catalog, company: str, metric: Metric,
     return values
 
 
-def convert(value: Value, unit: str | None) -> Value:
-    """The value in another unit of the same dimension (pint), or unchanged."""
+def convert(value: Value, unit: str | None, density: str = "") -> Value:
+    """The value in another unit of the same dimension (pint), or through the metric's
+    density (a mass of water as a volume), or unchanged."""
     if unit is None or unit == value.unit:
         return value
-    factor = target_factor(value.unit, unit)
+    factor = target_factor(value.unit, unit, density)
     inputs = tuple(replace(i, contribution=i.contribution * factor) for i in value.inputs)
     return replace(value, value=value.value * factor, unit=unit, inputs=inputs)
 
@@ -152,7 +153,7 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
             basis: EnergyBasis = EnergyBasis(), with_changes: bool = False) -> Comparison:
     """One value per company for one metric and year, largest first."""
     if unit is not None:
-        target_factor(metric.unit, unit)  # fail early on an incompatible unit
+        target_factor(metric.unit, unit, metric.density)  # fail early on an incompatible unit
     chosen = companies or sorted(catalog.companies)
     available = {c: years_available(catalog, c, metric.id) for c in chosen}
     reporting = [c for c in chosen if available[c]]
@@ -167,14 +168,20 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
         result = value_of(catalog, company, metric.id, choice.year_for(available[company]),
                           basis)
         if isinstance(result, Value):
-            values.append(convert(result, unit))
+            values.append(convert(result, unit, metric.density))
         else:
             missing.append(result)
     values = mark_unlike(values)
     values.sort(key=lambda v: (-v.value, v.company))
     found = ({v.company: change_for(catalog, v, basis) for v in values} if with_changes
              else None)
-    return Comparison(metric, unit or metric.unit, choice, values, missing, found)
+    return Comparison(metric, unit or metric.unit, choice, values, missing, found,
+                      density=_bridged(metric, unit))
+
+
+def _bridged(metric: Metric, unit: str | None) -> str:
+    """The density a --unit conversion went through (a mass of water as m3), or ''."""
+    return metric.density if unit and by_density(metric.unit, unit, metric.density) else ""
 
 
 def show(catalog: Catalog, company: str, year: int,

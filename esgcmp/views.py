@@ -12,7 +12,7 @@ from .names import plural
 from .output import Report, number_text
 from .units import format_decimal
 from .wording import (base_notes, basis_label, basis_note, basis_text, change_note, cite,
-                      defined_at, derivation_notes, describe_input, flag_notes,
+                      defined_at, density_note, derivation_notes, describe_input, flag_notes,
                       inconsistent_notes, intensity_findings, intensity_notes, not_comparable,
                       overlap_notes, reason, source_legend, sources_note, year_note)
 
@@ -149,6 +149,7 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
         for row in rows:
             row["company_name"] = catalog.companies[row["company"]].name
         notes = [f"{year_note(comparison.year, 'reported by', comparison.missing)}."]
+        notes += density_note(metric.unit, comparison.unit, comparison.density)
         notes += [text for text in [basis_note(comparison.values)] if text]
         notes += overlap_notes([v.company for v in comparison.values], catalog)
         notes += derivation_notes(comparison.values)
@@ -259,6 +260,7 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
     metric = result.metric
     values = [c.value for changes in series_by_company.values() for c in changes]
     notes = [text for text in [basis_note(values)] if text]
+    notes += density_note(result.metric.unit, result.unit, result.density)
     notes += overlap_notes(list(series_by_company), catalog) + derivation_notes(values)
     for company, changes in series_by_company.items():
         restated = [str(c.value.year) for c in changes if "restated" in c.value.flags]

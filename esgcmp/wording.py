@@ -47,6 +47,13 @@ def basis_label(basis: Basis) -> str:
     return "; ".join(f"{aspect}: {text}" for aspect, text in basis)
 
 
+def density_note(metric_unit: str, unit: str, density: str) -> list[str]:
+    """What a --unit conversion through a density assumed (water held in t, shown in m3)."""
+    if not density:
+        return []
+    return [f"Converted from {metric_unit} to {unit} at {density} (the metric's density)."]
+
+
 def basis_note(values: list[Value], of: str = "") -> str:
     """One line on how the bases of the values compared differ ("Bases of ``of`` differ"
     when a table compares more than one metric); '' when they do not."""
