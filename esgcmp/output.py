@@ -57,6 +57,10 @@ class Report(msgspec.Struct):
     align_right: tuple[str, ...] = ()
     stacked: tuple[str, ...] = ("where", "flags")  # a rich table lists their items a line each
     emphasis: dict[int, str] = field(default_factory=dict)  # row -> text a terminal highlights
+    # (column, short, id): in a narrow table the column shows the row's ``short`` cell
+    # and its reference starts with the ``id`` cell ("Metric": the name, the id below)
+    narrow_label: tuple[str, str, str] | None = None
+    whole: tuple[str, ...] = ()  # never wrapped either (a company's name in Chinese)
 
 
 def number_text(value: Any, grouped: bool = True) -> str:
@@ -363,26 +367,99 @@ def _layout(report: Report) -> _Layout:
     return _Layout(columns, headings, rows, groups, False, group_first)
 
 
+# Columns a narrow terminal moves out of the table into numbered references under it:
+# long, and read after the company, the year, the value and the flags.
+REFERENCED = ("kind", "kinds", "as_printed", "where")
+
+
+def _sized(layout: _Layout, report: Report, width: int,
+           whole: tuple[str, ...] = _WHOLE) -> tuple[list[int] | None, bool, list[bool]]:
+    """The layout's column widths on a terminal ``width`` wide (None: they cannot fit),
+    whether every column is as wide as its widest cell (nothing wraps), and which
+    columns are rigid (those aligned right, and the ``whole`` ones)."""
+    right = [column in report.align_right for column in layout.columns]
+    rigid = [r or column in whole or column in report.whole
+             for r, column in zip(right, layout.columns)]
+    minimums = [max([piece_width(row[i]) for row in layout.rows]
+                    + [piece_width(layout.headings[i])]) for i in range(len(layout.columns))]
+    room = width - 3 * len(layout.columns) - 1  # padding, gaps and edges
+    sized = layout.rows + ([[str(g)] + [""] * (len(layout.columns) - 1)
+                            for g in dict.fromkeys(layout.groups)]
+                           if layout.named_groups else [])
+    widths = column_widths(layout.headings, sized, rigid, minimums, room)
+    natural = widths is not None and all(
+        w >= max([cell_len(line) for row in sized for line in row[i].split("\n")]
+                 + [cell_len(layout.headings[i])])
+        for i, w in enumerate(widths))
+    return widths, natural, rigid
+
+
+def _compact(report: Report, also: tuple[str, ...] = (),
+             headed: bool = False) -> tuple[_Layout, list[str]] | None:
+    """The report with its REFERENCED columns (and ``also`` these) moved into numbered
+    references (a row's cells there, joined; rows that cite alike share a number) and its
+    lists on one line: the layout, and the references in order. None when the report
+    has no such column."""
+    moved = [c for c, _h in report.display if c in REFERENCED or c in also]
+    if not any(c in REFERENCED for c in moved):
+        return None
+    kept = [(c, h) for c, h in report.display if c not in moved]
+    named = {c: h or c for c, h in report.display}
+    numbers: dict[str, int] = {}
+    marks = []
+    label, short, ident = report.narrow_label or ("", "", "")
+    for row in report.rows:
+        parts = [str(row[ident])] if label and row.get(ident) else []
+        for column in moved:
+            value = row.get(column)
+            if isinstance(value, (list, tuple)):  # citations hold commas; flags do not
+                value = (", " if column == "flags" else "; ").join(str(v) for v in value)
+            text = number_text(value)
+            if text and not (column == "kind" and text == "reported"):
+                parts.append(f"{named[column]}: {text}" if column in also else text)
+        said = ", ".join(parts)
+        marks.append(f"[{numbers.setdefault(said, len(numbers) + 1)}]" if said else "")
+    shown = msgspec.structs.replace(
+        report, display=[*kept, ("ref", "")], stacked=(), headed=report.headed or headed,
+        rows=[{**row, "ref": mark, **({label: row.get(short)} if label else {})}
+              for row, mark in zip(report.rows, marks)])
+    return _layout(shown), [f"[{n}] {terminal_text(said)}" for said, n in numbers.items()]
+
+
 def print_table(report: Report, console: Any) -> None:
     """The terminal table: every cell whole, no line wider than the terminal. Text wraps
     at spaces (and beside CJK characters); numbers, ids, units, citations and flags are
-    never broken. When the columns cannot fit side by side, each row becomes a stacked
-    record instead (docs/output.md)."""
+    never broken. When the columns do not fit side by side unwrapped, the long ones (as
+    printed, source, kind) move into numbered references under the table, so that a row
+    stays one line; when even that cannot fit, each row becomes a stacked record
+    (docs/output.md)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     _print_title(report, console)
     layout = _layout(report)
+    widths, natural, rigid = _sized(layout, report, console.width)
+    references: list[str] = []
+    if not natural:  # the fewest lines: wrapped, or the long columns as references
+        lines = _height(layout, widths) if widths is not None else None
+        # the flags too, where a row would wrap with them;
+        # the group (trend's company) on a line of its own; an intensity's inputs last
+        ratio = any(column == "per_value" for column, _h in report.display)
+        for also, headed in (((), False), (("flags",), False), (("flags",), True),
+                             *([(("flags", "value", "per_value"), True)] if ratio else [])):
+            compact = _compact(report, also, headed)
+            if compact is None:
+                break
+            narrow, said = compact
+            narrow_widths, _natural, narrow_rigid = _sized(narrow, report, console.width)
+            if narrow_widths is None:
+                continue
+            height = _height(narrow, narrow_widths) + len(said)
+            if lines is None or height < lines:
+                layout, widths, rigid, references = narrow, narrow_widths, narrow_rigid, said
+                lines = height
     right = [column in report.align_right for column in layout.columns]
-    rigid = [r or column in _WHOLE for r, column in zip(right, layout.columns)]
-    minimums = [max([piece_width(row[i]) for row in layout.rows]
-                    + [piece_width(layout.headings[i])]) for i in range(len(layout.columns))]
-    room = console.width - 3 * len(layout.columns) - 1  # padding, gaps and edges
-    sized = layout.rows + ([[str(g)] + [""] * (len(layout.columns) - 1)
-                            for g in dict.fromkeys(layout.groups)]
-                           if layout.named_groups else [])
-    widths = column_widths(layout.headings, sized, rigid, minimums, room)
     if widths is None:
         _print_records(layout, rigid, console, report.emphasis)
     else:
@@ -397,7 +474,8 @@ def print_table(report: Report, console: Any) -> None:
                 if previous is not None:
                     table.add_section()
                 if layout.named_groups:
-                    table.add_row(Text(terminal_text(str(group)), style="bold"))
+                    table.add_row(Text(terminal_text(str(group)), style="bold",
+                                       justify="left"))
             elif layout.group_first:
                 shown[0] = ""  # the group's name on its first row only
             previous = group
@@ -405,8 +483,28 @@ def print_table(report: Report, console: Any) -> None:
                                         report.emphasis.get(index))
                             for cell, width in zip(shown, widths)])
         console.print(table)
+    if references:
+        console.print(Text("\n").join(
+            Text(line) for reference in references
+            for line in _hanging(reference, console.width)))
+        console.print()
     if report.notes:  # at once: a print per line costs more than the lines
         console.print(Text("\n").join(Text(terminal_text(note)) for note in report.notes))
+
+
+def _height(layout: _Layout, widths: list[int]) -> int:
+    """The lines a table of this layout takes at these widths (its rows, wrapped)."""
+    return sum(max(len(wrap(cell, width)) if cell else 1 for cell, width in zip(row, widths))
+               for row in layout.rows) + (len(set(layout.groups)) if layout.named_groups
+                                          else 0)
+
+
+def _hanging(text: str, width: int) -> list[str]:
+    """A reference wrapped to ``width``, its later lines indented under its text."""
+    mark, _space, rest = text.partition(" ")
+    indent = " " * (cell_len(mark) + 1)
+    lines = wrap(rest, max(width - len(indent), 1))
+    return [f"{mark} {lines[0]}", *(indent + line for line in lines[1:])]
 
 
 def _emphasised(text: str, words: str | None) -> Any:

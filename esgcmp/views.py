@@ -380,7 +380,7 @@ def show_report(result: Show, catalog: Catalog, framework: Framework | None = No
         + (["change_note"] if changes is not None else []),
         display=display, title=f"{result.company.name} ({company}), {result.year}",
         group_by=group_by,
-        headed=framework is None,
+        headed=framework is None, narrow_label=("metric_label", "metric_name", "metric"),
         notes=notes + derivation_notes(values) + flag_notes(values) + source_legend(values),
         align_right=("value", "change", "change_pct"))
 
@@ -523,7 +523,8 @@ def companies_report(result: Companies) -> Report:
                   display=[("company", "Company"), ("name", "Name"), ("name_zh", "中文"),
                            ("parent", "Part of"), ("years", "Years"), ("values", "Values"),
                            ("sources", "Sources")],
-                  title="Companies", notes=notes, align_right=("values",))
+                  title="Companies", notes=notes, align_right=("values",),
+                  whole=("name_zh",))
 
 
 def check_report(result: CheckResult) -> Report:

@@ -1,0 +1,138 @@
+"""The terminal table in a narrow window: a row a line, the long columns (as printed,
+source, kind) as numbered references under the table, in-process and in a real
+pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import fcntl
+
+import pytest
+from rich.cells import cell_len
+
+
+def _lines(run, monkeypatch, width: int, *command: str) -> list[str]:
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = run(*command, "-f", "table")
+    assert (result.code, result.err) == (0, ""), result
+    return result.out.splitlines()
+
+
+def test_compare_at_80_columns_is_a_row_a_line_with_references(run, monkeypatch,
+                                                                on_groups) -> None:
+    lines = _lines(run, monkeypatch, 80, "compare", "ghg", "--year", "2020", *on_groups)
+    assert max(map(cell_len, lines)) <= 80
+    rows = {line.split()[0]: line.split() for line in lines
+            if line.startswith(("  north-mobile", "  south-telecom", "  south-services"))}
+    assert rows["north-mobile"] == ["north-mobile", "2020", "14,230,000", "basis_differs",
+                                    "[1]"]
+    assert rows["south-services"][:3] == ["south-services", "2020", "554,400"]
+    references = [line for line in lines if re.match(r"\[\d\] ", line)]
+    assert references[0] == "[1] 14.23 百萬噸, North 2020, line 1"
+    assert len(references) == 3
+
+
+def test_a_wide_terminal_keeps_the_whole_table(run, monkeypatch, on_groups) -> None:
+    lines = _lines(run, monkeypatch, 200, "compare", "ghg", "--year", "2020", *on_groups)
+    header = next(line for line in lines if "Company" in line)
+    assert header.split() == ["Company", "Year", "Value", "(tCO2e)", "Kind", "As", "printed",
+                              "Source", "Flags"]
+    assert not any(re.match(r"\[\d\] ", line) for line in lines)
+
+
+@pytest.mark.parametrize("command", [("compare", "ghg"), ("trend", "ghg")])
+def test_narrow_output_within_half_again_the_wide(run, monkeypatch, command) -> None:
+    """On the built-in catalog: the whole output at 80 columns is no more than 1.5x its
+    line count at 200."""
+    wide = len(_lines(run, monkeypatch, 200, *command))
+    for width in (80, 100, 120):
+        narrow = _lines(run, monkeypatch, width, *command)
+        assert max(map(cell_len, narrow)) <= width
+        assert len(narrow) <= 1.5 * wide, (width, len(narrow), wide)
+
+
+def test_chart_bars_on_consecutive_lines_at_80(run, monkeypatch) -> None:
+    lines = _lines(run, monkeypatch, 80, "compare", "ghg", "--chart")
+    bars = [n for n, line in enumerate(lines) if re.search("[▏▎▍▌▋▊▉█]", line)]
+    assert len(bars) == 3
+    assert bars == list(range(bars[0], bars[0] + 3))
+
+
+def test_trend_at_80_names_each_company_once_above_its_years(run, monkeypatch,
+                                                             on_groups) -> None:
+    lines = _lines(run, monkeypatch, 80, "trend", "ghg", *on_groups)
+    assert max(map(cell_len, lines)) <= 80
+    at = next(n for n, line in enumerate(lines) if line.strip() == "north-mobile")
+    assert [line.split()[:2] for line in lines[at + 1:at + 4]] == [
+        ["2018", "13,130,000"], ["2019", "13,200,000"], ["2020", "14,230,000"]]
+
+
+def test_show_at_80_keeps_each_metric_id_in_its_reference(run, monkeypatch,
+                                                          on_groups) -> None:
+    lines = _lines(run, monkeypatch, 80, "show", "north-mobile", "2020", *on_groups)
+    assert max(map(cell_len, lines)) <= 80
+    row = next(line for line in lines if "Greenhouse gas emissions" in line)
+    mark = row.split()[-1]
+    assert re.fullmatch(r"\[\d+\]", mark)
+    assert f"{mark} ghg, 14.23 百萬噸, North 2020, line 1" in "\n".join(lines)
+
+
+def test_chinese_names_whole_at_100_columns_and_more(run, monkeypatch, write) -> None:
+    catalog = write("zh.yaml", """
+        schema: 1
+        metrics:
+          ghg: {name: GHG, category: environmental, unit: tCO2e}
+        companies:
+          long-name:
+            name: China Unicom (Hong Kong) Limited
+            name_zh: 中國聯合網絡通信（香港）股份有限公司
+            sources: {a: {file: a.txt}}
+            kpis:
+              - {metric: ghg, label: GHG, unit: t, values: {2020: 5}, source: a, line: 1}
+        """)
+    for width in (100, 120, 200):
+        lines = _lines(run, monkeypatch, width, "companies", "--no-builtin", "--catalog",
+                       str(catalog))
+        assert any("中國聯合網絡通信（香港）股份有限公司" in line for line in lines), width
+
+
+def _in_a_terminal(columns: int, *args: str) -> str:
+    """esgcmp run in a pseudo-terminal ``columns`` wide: what the terminal receives."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal of that size, no pager, no colour
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns,
+                                                                       0, 0))
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env.update(NO_COLOR="1", TERM="xterm", ESGCMP_PAGER="cat")
+        os.execvpe(sys.executable, [sys.executable, "-m", "esgcmp", *args], env)
+    chunks = []
+    while True:
+        ready, _w, _x = select.select([fd], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_in_a_real_80_column_terminal(on_groups) -> None:
+    text = _in_a_terminal(80, "compare", "ghg", "--year", "2020", *on_groups)
+    lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line) for line in text.splitlines()]
+    assert max(map(cell_len, lines)) <= 80
+    row = next(line for line in lines if line.startswith("  north-mobile"))
+    assert row.split() == ["north-mobile", "2020", "14,230,000", "basis_differs", "[1]"]
+    assert "[1] 14.23 百萬噸, North 2020, line 1" in lines
