@@ -172,7 +172,7 @@ def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, 
     """``metric`` per ``per`` for every year some company has both (from ``first`` to
     ``last``): one intensity comparison a year, each company's change from its previous
     year, and the companies with no year of both."""
-    from .intensity import intensity_changes, never_both, years_with_both
+    from .intensity import intensity_changes, intensity_since, never_both, years_with_both
 
     numerator, denominator = catalog.resolve_metric(metric), catalog.resolve_metric(per)
     chosen = _companies(catalog, companies) or sorted(catalog.companies)
@@ -186,7 +186,9 @@ def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, 
                    for result in intensity(catalog, numerator.id, denominator.id, year=year,
                                            companies=chosen, unit=unit,
                                            basis=basis).comparisons]
-    return IntensityTrend(comparisons, intensity_changes(comparisons), never_both(comparisons))
+    base = intensity_since(comparisons, first) if first is not None else None
+    return IntensityTrend(comparisons, intensity_changes(comparisons), never_both(comparisons),
+                          base, first)
 
 
 def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str | None = None,

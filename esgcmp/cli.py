@@ -231,7 +231,8 @@ def trend(
                             "compare --per gives it for one year.", show_default=False,
         autocompletion=completion.metric)] = None,
     first: Annotated[Optional[int], typer.Option(
-        "--from", help="Start at this year, and add the change since it and the CAGR.",
+        "--from", help="Start at this year, and add the change since it and the CAGR (of "
+                       "the intensity, with --per).",
         show_default=False)] = None,
     last: Annotated[Optional[int], typer.Option(
         "--to", help="End at this year.", show_default=False)] = None,
@@ -266,14 +267,20 @@ def trend(
                          fix="leave out --wide, or the others")
     options.basis_applies(data, names[-1:] + ([per] if per else []))
     if per is not None:
-        if options.wide or chart or first is not None:
-            raise UsageError("--per gives the intensity's own table: not with --wide, --chart "
-                             "or --from", fix="leave out --per, or the others")
+        if chart:
+            raise UsageError("--per gives the intensity's own table: not with --chart",
+                             fix="leave out --per, or --chart")
         from .views import intensity_trend_report
 
-        options.emit(intensity_trend_report(api.intensity_trend(
+        report = intensity_trend_report(api.intensity_trend(
             data, names[:-1] or company, names[-1], per, unit=unit, basis=energy_basis,
-            last=last), data), chosen)
+            first=first, last=last), data)
+        if options.wide:
+            from .views import wide_report
+
+            report = wide_report([report], "year", report.title, value="intensity",
+                                 unit="intensity_unit")
+        options.emit(report, chosen)
         return
     wide = options.wide
     result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,

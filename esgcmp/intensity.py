@@ -132,6 +132,38 @@ def intensity_changes(comparisons: list[IntensityComparison]
     return found
 
 
+def intensity_since(comparisons: list[IntensityComparison], first: int
+                    ) -> dict[tuple[str, int], IntensityChange | None]:
+    """Each company's intensity in each later year against its intensity in ``first``
+    (None when it has none that year), with the compound annual rate; no change when the
+    numerator or the denominator changed basis between the two years."""
+    base = {item.numerator.company: item for result in comparisons for item in result.rows
+            if item.numerator.year == first}
+    found: dict[tuple[str, int], IntensityChange | None] = {}
+    for result in comparisons:
+        for now in result.rows:
+            company, year = now.numerator.company, now.numerator.year
+            if year <= first:
+                continue
+            then = base.get(company)
+            if then is None:
+                found[(company, year)] = None
+                continue
+            moves = (changes([then.numerator, now.numerator])[1],
+                     changes([then.denominator, now.denominator])[1])
+            change = pct = cagr = None
+            if all(move.comparable for move in moves):
+                change = now.value - then.value
+                pct = ((change / abs(then.value) * 100).quantize(Decimal("0.01"))
+                       if then.value else None)
+                if then.value > 0 and now.value > 0:
+                    ratio = now.value / then.value
+                    cagr = ((ratio ** (Decimal(1) / (year - first)) - 1) * 100
+                            ).quantize(Decimal("0.01"))
+            found[(company, year)] = IntensityChange(then, moves, change, pct, cagr)
+    return found
+
+
 # reasons true of any year: a figure never reported
 _NEVER = (Why.not_reported, Why.no_components, Why.partial)
 

@@ -92,6 +92,7 @@ class IntensityChange(msgspec.Struct, frozen=True):
     moves: tuple[Change, Change]  # the numerator's and the denominator's
     change: Decimal | None  # None when not comparable
     change_pct: Decimal | None
+    cagr_pct: Decimal | None = None  # against a base year: the compound annual rate
 
     @property
     def comparable(self) -> bool:
@@ -137,6 +138,9 @@ class IntensityTrend(Result, frozen=True):
     comparisons: list[IntensityComparison]
     changes: dict[tuple[str, int], IntensityChange]  # (company, year)
     missing: list[Missing]
+    # with --from: (company, year) -> the change since the base year (None: no base value)
+    base: dict[tuple[str, int], IntensityChange | None] | None = None
+    first: int | None = None  # the base year
 
 
 class Metrics(Result, frozen=True):

@@ -19,8 +19,8 @@ from .wording import (base_notes, basis_label, basis_note, basis_text, change_no
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .draft import Draft
-    from .results import (CheckResult, Companies, Comparison, Export, IntensityComparison,
-                          IntensityTrend, Metrics, Quotes, Show, Trend)
+    from .results import (CheckResult, Companies, Comparison, Export, IntensityChange,
+                          IntensityComparison, IntensityTrend, Metrics, Quotes, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -313,6 +313,10 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
                 f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
                 for why in not_comparable(move))
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
+    if result.base is not None and result.first is not None:
+        for row in rows:
+            _add_intensity_base(row, result.base.get((row["company"], row["year"])),
+                                result.first)
     rows += [_missing_intensity_row(m, None, results[0]) for m in result.missing]
     notes = [f"{results[0].metric.id} / {results[0].per.id} in {results[0].unit}, each year "
              "a company has both; the change is the intensity's."]
@@ -325,14 +329,40 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
     first = reports[0]
     display = [("company", "Company"), ("year", "Year"),
                ("intensity", f"Intensity ({results[0].unit})"), ("change", "Change"),
-               ("change_pct", "Change %")] + [pair for pair in first.display
-                                              if pair[0] not in ("company", "year", "intensity",
-                                                                 "chart")]
-    return Report(rows=rows, columns=first.columns + CHANGE_COLUMNS + ["change_note"],
+               ("change_pct", "Change %")]
+    if result.first is not None:
+        display += [("base_change", f"Since {result.first}"), ("cagr_pct", "CAGR %")]
+    display += [pair for pair in first.display
+                if pair[0] not in ("company", "year", "intensity", "chart")]
+    return Report(rows=rows, columns=first.columns + CHANGE_COLUMNS + ["change_note"]
+                  + (BASE_COLUMNS if result.first is not None else []),
                   display=display, title=first.title.replace(
                       f", {results[0].unit}", f" over the years, {results[0].unit}"),
                   notes=notes, group_by="company",
-                  align_right=first.align_right + ("change", "change_pct", "year"))
+                  align_right=first.align_right + ("change", "change_pct", "year",
+                                                   "base_change", "cagr_pct"))
+
+
+def _add_intensity_base(row: dict[str, Any], change: IntensityChange | None,
+                        first: int) -> None:
+    """An intensity's change since the base year and its CAGR, or why there is none."""
+    row["base_year"] = first
+    if row["year"] == first:
+        row["base_note"] = "the base year"
+    elif row["year"] < first:
+        row["base_note"] = f"before {first}"
+    elif change is None:
+        row["base_note"] = f"no intensity for {first}"
+    elif not change.comparable:
+        row["base_note"] = "not meaningful: " + "; ".join(
+            f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
+            for why in not_comparable(move))
+        if "change_not_comparable" not in row["flags"]:
+            row["flags"] = list(row["flags"]) + ["change_not_comparable"]
+    else:
+        row["base_change"] = change.change
+        row["base_change_pct"] = change.change_pct
+        row["cagr_pct"] = change.cagr_pct
 
 
 def _code_key(codes: tuple[str, ...]) -> tuple[Any, ...]:
@@ -450,17 +480,19 @@ def export_report(result: Export, catalog: Catalog) -> Report:
                   display=[(c, c) for c in VALUE_COLUMNS], title="Export")
 
 
-def wide_report(reports: list[Report], across: str, title: str) -> Report:
+def wide_report(reports: list[Report], across: str, title: str, value: str = "value",
+                unit: str = "unit") -> Report:
     """Long reports spread out for a spreadsheet: one row per company, a column per year
     (``across="year"``) or per metric (``"metric"``), the unit (and the year of a metric
-    column) in the heading; a value's flags in one ``flags`` column, by heading."""
-    rows = [row for report in reports for row in report.rows if row.get("value") is not None]
+    column) in the heading; a value's flags in one ``flags`` column, by heading. The
+    ``value`` column (an intensity's ``intensity``) is the one spread, in its ``unit``."""
+    rows = [row for report in reports for row in report.rows if row.get(value) is not None]
     columns: dict[tuple[Any, ...], str] = {}
     for row in rows:
         key = (row["year"],) if across == "year" else (row["metric"], row["year"])
         if key not in columns:
             name = str(row["year"]) if across == "year" else f"{row['metric']} {row['year']}"
-            columns[key] = f"{name} ({row['unit']})"
+            columns[key] = f"{name} ({row[unit]})"
     order = sorted(columns) if across == "year" else list(columns)
     headings = [columns[key] for key in order]
     wide: dict[str, dict[str, Any]] = {}
@@ -470,7 +502,7 @@ def wide_report(reports: list[Report], across: str, title: str) -> Report:
     for row in rows:
         key = (row["year"],) if across == "year" else (row["metric"], row["year"])
         line = wide[row["company"]]
-        line[columns[key]] = row["value"]
+        line[columns[key]] = row[value]
         if row.get("flags"):
             line["flags"].append(f"{columns[key]}: {', '.join(row['flags'])}")
     out = list(wide.values())

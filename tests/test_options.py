@@ -204,7 +204,7 @@ def test_trend_per_gives_the_intensity_over_the_years(run, on_intensities) -> No
             for r in rows] == [("2018", "45.1389", "45.13", ""),
                                ("2019", "45.4373", "45.4", "0.66"),
                                ("2020", "46.8339", "46.6", "3.07")]
-    assert run("trend", "ghg", "--per", "revenue", "--wide", *on_intensities).code == 2
+    assert run("trend", "ghg", "--per", "revenue", "--chart", *on_intensities).code == 2
 
 
 def test_trend_per_says_each_thing_once_under_the_table(run, on_intensities) -> None:

@@ -60,3 +60,40 @@ def test_a_unit_no_density_bridges_is_still_refused(run, on_groups) -> None:
     result = run("compare", "ghg", "--unit", "m3", *on_groups, "-f", "csv")
     assert (result.code, result.out) == (5, "")
     assert result.err.startswith("esgcmp: error: cannot convert 'tCO2e'")
+
+
+def test_intensity_trend_since_a_base_year_with_its_cagr(run, write) -> None:
+    from .test_options import INTENSITY_YEARS
+
+    catalog = write("years.yaml", INTENSITY_YEARS)
+    result = run("trend", "ghg", "--per", "revenue", "--from", "2017", "--no-builtin",
+                 "--catalog", str(catalog), "-f", "csv")
+    assert (result.code, result.err) == (0, "")
+    rows = {(r["company"], r["year"]): r for r in _rows(result.out)}
+    assert ("co", "2016") not in rows  # before --from
+    assert rows[("co", "2017")]["base_note"] == "the base year"
+    assert [rows[("co", y)][c] for y in ("2018", "2020") for c in
+            ("base_year", "base_change", "base_change_pct", "cagr_pct")] == [
+        "2017", "0.02", "20", "20", "2017", "0.05", "50", "14.47"]  # 1.5 ** (1/3) - 1
+    broken = rows[("co", "2021")]
+    assert (broken["base_change"], broken["cagr_pct"]) == ("", "")
+    assert broken["base_note"] == ("not meaningful: ghg: not_comparable; revenue: "
+                                   "not_comparable")
+    assert "change_not_comparable" in broken["flags"].split(";")
+    table = run("trend", "ghg", "--per", "revenue", "--from", "2017", "--no-builtin",
+                "--catalog", str(catalog), "-f", "plain")
+    assert "Since 2017" in table.out and "CAGR %" in table.out
+
+
+def test_intensity_trend_wide(run, write) -> None:
+    from .test_options import INTENSITY_YEARS
+
+    catalog = write("years.yaml", INTENSITY_YEARS)
+    result = run("trend", "ghg", "--per", "revenue", "--wide", "--no-builtin", "--catalog",
+                 str(catalog), "-f", "csv")
+    assert (result.code, result.err) == (0, "")
+    lines = result.out.splitlines()
+    assert lines[0] == ("company,2016 (tCO2e/(10^6 CNY)),2017 (tCO2e/(10^6 CNY)),"
+                        "2018 (tCO2e/(10^6 CNY)),2020 (tCO2e/(10^6 CNY)),"
+                        "2021 (tCO2e/(10^6 CNY)),flags")
+    assert lines[1].startswith("co,0,0.1,0.12,0.15,0.3,")
