@@ -353,13 +353,18 @@ def companies(catalog: Catalog) -> Companies:
 
 
 def check(session: Session, sources: Path | None = None,
-          jump: Decimal | None = None) -> CheckResult:
+          jump: Decimal | None = None, everything: bool = False) -> CheckResult:
     """The catalog checked against itself (and its sources): a catalog that does not load
-    is a finding too. Exit 1 when a finding is an error."""
+    is a finding too. Exit 1 when a finding is an error. When user catalogs are layered
+    over the built-in one, only the findings about them are kept (a finding that names a
+    company, metric or value they define), and the others counted, unless
+    ``everything``."""
+    from .catalog import builtin_catalog_path
     from .check import check_source_lines, load_failure, ordered, run_checks
 
     files = [str(p) for p in session.paths]
     lines = None
+    left_out = 0
     try:
         catalog = session.catalog
     except CatalogError as exc:
@@ -369,9 +374,35 @@ def check(session: Session, sources: Path | None = None,
         if sources is not None:
             lines = check_source_lines(catalog, sources)
             findings = ordered(findings + lines.findings)
+        builtin = str(builtin_catalog_path())
+        if not everything and len(files) > 1 and builtin in files:
+            mine = [f for f in findings if _about_user_catalogs(f, catalog, builtin)]
+            left_out = len(findings) - len(mine)
+            findings = mine
     failed = any(f.severity == "error" for f in findings)
-    return CheckResult(findings, files, lines, sources,
+    return CheckResult(findings, files, lines, sources, left_out=left_out,
                        exit_code=ExitCode.FINDINGS if failed else ExitCode.OK)
+
+
+def _about_user_catalogs(finding: Any, catalog: Catalog, builtin: str) -> bool:
+    """Whether a finding is about what a user catalog defines: a company or metric of
+    its own, or a value it adds (to a built-in company too). A finding that names none
+    (a file's own problem) is kept."""
+    if not finding.company and not finding.metric and not finding.names:
+        return True
+    company = catalog.companies.get(finding.company)
+    metric = catalog.metrics.get(finding.metric)
+    if (company is not None and company.origin.file != builtin) or (
+            metric is not None and metric.origin.file != builtin):
+        return True
+    keys = finding.names or ((finding.company, finding.metric, finding.year),)
+    for key_company, key_metric, key_year in keys:
+        if key_year is None:
+            continue
+        observation = catalog.get(key_company, key_metric, key_year)
+        if observation is not None and observation.origin.file != builtin:
+            return True
+    return False
 
 
 def read_report(path: Path) -> str:

@@ -298,6 +298,10 @@ def _emission_factor_message(finding: Finding) -> str:
         return (f"{factor}: the electricity alone would emit more at any plausible grid "
                 f"factor ({low}-{high}: {details['reference']}); emissions or electricity are "
                 "incomplete, or another factor was used")
+    if details["of_total"] and finding.found is not None and finding.found > details["high"]:
+        return (f"{factor}, above the plausible grid factors {low}-{high} "
+                f"({details['reference']}): a total holds Scope 1 too, so not less than the "
+                "electricity alone would emit")
     return (f"{factor}, {'within' if details['inside'] else 'outside'} the plausible grid "
             f"factors {low}-{high} ({details['reference']})")
 

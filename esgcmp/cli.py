@@ -431,6 +431,9 @@ def check(
     jump: Annotated[str, typer.Option(
         "--jump", help="Flag year-over-year changes larger than this fraction.",
         metavar="FRACTION")] = "0.5",
+    everything: Annotated[bool, typer.Option(
+        "--all", help="With --catalog: also the findings about the built-in catalog alone "
+                      "(left out by default, and counted under the table).")] = False,
 ) -> None:
     """Check the catalog: schema, units, totals against parts, reported ratios against
     recomputation, plausibility; exit 1 on errors.
@@ -449,7 +452,7 @@ def check(
     session = options.session()
     with reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
-    result = api.check(session, folder, threshold)
+    result = api.check(session, folder, threshold, everything=everything)
     options.emit(check_report(result), chosen)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)

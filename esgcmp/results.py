@@ -260,3 +260,4 @@ class CheckResult(Result, frozen=True):
     files: list[str]
     sources: SourceLines | None = None  # with a folder of reports: what was re-found
     directory: Path | None = None  # the folder of reports
+    left_out: int = 0  # findings about the built-in catalog alone, not shown (--all shows them)

@@ -576,6 +576,10 @@ def check_report(result: CheckResult) -> Report:
                f"{counts['info']} info "
                f"in {plural(len(files), 'catalog file')}.")
     notes = [summary]
+    if result.left_out:
+        notes.append(f"Only the findings about your catalogs are shown: "
+                     f"{plural(result.left_out, 'finding')} about the built-in catalog alone "
+                     "left out (esgcmp check --all shows them).")
     if sources is not None:
         notes.append(sources_note(sources, result.directory))
     return Report(
