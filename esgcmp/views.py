@@ -559,7 +559,7 @@ def check_report(result: CheckResult) -> Report:
 # The contract of `extract` CSV/JSON: these columns, in this order, first.
 EXTRACT_COLUMNS = ["line", "label", "unit", "year", "value", "metric", "flags",
                    "normalized_value", "normalized_unit"]
-EXTRACT_EXTRA = ["printed", "footnote", "notes", "period"]
+EXTRACT_EXTRA = ["printed", "footnote", "notes", "period", "match"]
 
 
 def extract_report(draft: Draft, report: str) -> Report:
@@ -580,6 +580,7 @@ def extract_report(draft: Draft, report: str) -> Report:
                      "flags": flags, "normalized_value": row.normalized,
                      "normalized_unit": row.normalized_unit or None,
                      "printed": found.printed, "footnote": found.footnote or None,
-                     "notes": notes or None, "period": found.period or None})
+                     "notes": notes or None, "period": found.period or None,
+                     "match": row.match or None})
     return Report(rows=rows, columns=EXTRACT_COLUMNS + EXTRACT_EXTRA,
                   display=[(c, c) for c in EXTRACT_COLUMNS], title=f"Values read from {report}")
