@@ -23,7 +23,7 @@ from .extract import Extraction, Found, has_chinese, label_name, nfkc
 from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
-from .vocabulary import Term, place, ratios_of, taken_names, terms
+from .vocabulary import UNSCOPED_GHG, Term, place, ratios_of, taken_names, terms
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -67,6 +67,11 @@ class Draft(msgspec.Struct):
     # metrics of the vocabulary the catalog lacks, which the draft defines
     vocabulary: dict[str, Term] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # folded ids, names and aliases in use
+    # the report's Scope 1 and Scope 2 figures by year, each (tCO2e, half its last digit),
+    # and its printed rows' values: what tells a GHG total that names no scope
+    scope_figures: dict[tuple[int, str], list[tuple[Decimal, Decimal]]] = field(
+        default_factory=dict)
+    printed_rows: dict[tuple[int, str, str], list[Found]] = field(default_factory=dict)
 
 
 def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
@@ -152,6 +157,7 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
     draft.taken.update(fold(text) for metric in catalog.metrics.values()
                        for text in (metric.id, metric.name, metric.name_zh, *metric.aliases)
                        if text)
+    _read_scopes(extraction, draft)
     chosen: dict[tuple[int, str, str], _Choice] = {}
     # (printed row, metric) -> the metric proposed for the row's values that metric
     # cannot take; the proposal's reason is the first one found
@@ -198,6 +204,50 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
         if also_of is None:
             given[metric, found.year] = row
     return draft
+
+
+def _half_digit(value: Decimal) -> Decimal:
+    """Half a unit of a printed number's last digit: how far rounding may have moved it."""
+    return Decimal(5).scaleb(value.as_tuple().exponent - 1)
+
+
+def _read_scopes(extraction: Extraction, draft: Draft) -> None:
+    for found in extraction.values:
+        draft.printed_rows.setdefault((found.line, found.label, found.unit), []).append(found)
+        placed = place(found.name, found.unit)
+        if placed.metric not in ("ghg_scope1", "ghg_scope2") or not found.unit:
+            continue
+        try:
+            factor = conversion(found.unit, "tCO2e").factor
+        except UnitError:
+            continue
+        draft.scope_figures.setdefault((found.year, placed.metric), []).append(
+            (found.value * factor, _half_digit(found.value) * factor))
+
+
+def _scopes_total(found: Found, draft: Draft) -> bool:
+    """Whether a GHG total that names no scope is, every year the report prints its
+    Scope 1 and Scope 2, their sum (as far as the printed digits tell): then it is the
+    Scope 1 + 2 total, and no Scope 3 is in it."""
+    if not found.unit:
+        return False
+    try:
+        factor = conversion(found.unit, "tCO2e").factor
+    except UnitError:
+        return False
+    checked = 0
+    for printed in draft.printed_rows.get((found.line, found.label, found.unit), [found]):
+        firsts = draft.scope_figures.get((printed.year, "ghg_scope1"), [])
+        seconds = draft.scope_figures.get((printed.year, "ghg_scope2"), [])
+        if not firsts or not seconds:
+            continue
+        total = printed.value * factor
+        slack = _half_digit(printed.value) * factor
+        if not any(abs(total - one - two) <= slack + one_slack + two_slack
+                   for one, one_slack in firsts for two, two_slack in seconds):
+            return False
+        checked += 1
+    return checked > 0
 
 
 def _same(first: Row, found: Found, unit: str) -> bool:
@@ -261,6 +311,9 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
     else:
         placed = place(found.name, found.unit)
         why = placed.why
+        if placed.why == UNSCOPED_GHG and _scopes_total(found, draft):
+            placed = msgspec.structs.replace(placed, metric="ghg",
+                                             match="sum of scope 1 and scope 2")
         if placed.metric:
             choice = _placed(found, placed.metric, placed.match, placed.basis, catalog, draft)
             if isinstance(choice, str):

@@ -19,8 +19,8 @@ from .wording import (base_notes, basis_label, basis_note, basis_text, change_no
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .draft import Draft
-    from .results import (CheckResult, Companies, Comparison, Export, IntensityComparison,
-                          IntensityTrend, Metrics, Quotes, Show, Trend)
+    from .results import (CheckResult, Companies, Comparison, Coverage, Export,
+                          IntensityComparison, IntensityTrend, Metrics, Quotes, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -522,6 +522,24 @@ def companies_report(result: Companies) -> Report:
                            ("parent", "Part of"), ("years", "Years"), ("values", "Values"),
                            ("sources", "Sources")],
                   title="Companies", notes=notes, align_right=("values",))
+
+
+def coverage_report(result: Coverage) -> Report:
+    """One row per HKEX KPI, company and year; under them, each company-year's count."""
+    rows = [{"company": k.company, "year": k.year, "kpi": k.code, "status": k.status,
+             "metrics": list(k.metrics), "title": k.title} for k in result.kpis]
+    counts: dict[tuple[str, int], list[int]] = {}
+    for kpi in result.kpis:
+        tally = counts.setdefault((kpi.company, kpi.year), [0, 0])
+        if kpi.status != "description":
+            tally[1] += 1
+            tally[0] += kpi.status == "disclosed"
+    notes = [f"{company} {year}: {disclosed} of {figures} HKEX KPIs that ask for figures "
+             "disclosed." for (company, year), (disclosed, figures) in counts.items()]
+    return Report(rows=rows, columns=["company", "year", "kpi", "status", "metrics", "title"],
+                  display=[("company", "Company"), ("year", "Year"), ("kpi", "KPI"),
+                           ("status", "Status"), ("metrics", "Metrics"), ("title", "Asks for")],
+                  title="HKEX ESG Reporting Code KPIs disclosed", notes=notes)
 
 
 def check_report(result: CheckResult) -> Report:

@@ -28,6 +28,7 @@ from .names import fold
 from .t2s import SIMPLIFIED, TRADITIONAL
 
 POLARITIES = ("lower", "higher", "neither")
+UNSCOPED_GHG = "GHG emissions that do not say which scopes they total"
 _T2S = str.maketrans(TRADITIONAL, SIMPLIFIED)
 
 
@@ -44,6 +45,14 @@ class Term(msgspec.Struct, frozen=True):
     labels: tuple[str, ...] = ()
     density: str = ""
     numerator: str = ""  # for a ratio, the metric it divides
+
+
+class Kpi(msgspec.Struct, frozen=True):
+    """One KPI of the HKEX ESG Reporting Code (Appendix C2)."""
+
+    code: str
+    title: str
+    figure: bool  # it asks for a figure (a metric can disclose it), not a description
 
 
 class Placement(msgspec.Struct, frozen=True):
@@ -76,6 +85,13 @@ _SCOPE_CN = re.compile(r"(?:范畴|范围)\s*([一二三123])")
 _SCOPE_ROMAN = re.compile(r"\bscope\s+(iii|ii|i)\b")
 _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _PUNCTUATION = re.compile(r"[^\w%/]+")
+
+
+@lru_cache(maxsize=1)
+def hkex_kpis() -> dict[str, Kpi]:
+    """The HKEX C2 KPIs, A1.1 to B8.2, in the code's order."""
+    data = packaged_toml("vocabulary.toml")["hkex"]
+    return {code: Kpi(code, entry["title"], entry["figure"]) for code, entry in data.items()}
 
 
 def _is_unit(text: str) -> bool:
@@ -180,6 +196,10 @@ _BOUNDARY = ((re.compile(r"\bequity share\b|股权比例"), ("boundary", "equity
              (re.compile(r"\boperational control\b|运营控制"), ("boundary", "operational control")),
              (re.compile(r"\bfinancial control\b|财务控制"), ("boundary", "financial control")))
 _CHANGE = _NOT_THE_WHOLE[0][0]
+_SECTION = re.compile(
+    r"^(?:environmental|environment|energy|energy consumption|emissions|air emissions"
+    r"|ghg emissions|resources|use of resources|water|waste|social|employment|employees"
+    r"|workforce|health and safety|operating data|环境|能源|排放|资源使用|雇佣|员工) ")
 _GHG_WORDS = re.compile(r"\b(?:ghg|greenhouse|emission|emissions|co2e?|carbon)\b|温室|排放|碳")
 
 
@@ -264,6 +284,12 @@ def place(label: str, unit: str = "") -> Placement:
     if len(named) > 1:
         return Placement("", "label alias", "the label names several metrics: "
                                             + ", ".join(sorted(named)))
+    section = _SECTION.match(text)
+    if section:  # a section's name in the first column ("Energy Electricity consumption")
+        named = _aliases().get(text[section.end():], frozenset())
+        if len(named) == 1:
+            return Placement(next(iter(named)), "label alias after the section's name",
+                             basis=basis)
     for pattern, why in _NOT_THE_WHOLE:
         if pattern.search(text):
             return Placement("", "", why)
@@ -275,7 +301,7 @@ def place(label: str, unit: str = "") -> Placement:
         return Placement("", "label without filler words",
                          "the label names several metrics: " + ", ".join(sorted(named)))
     if _GHG_WORDS.search(text) and not re.search(r"\b(?:nox|sox|so2|pm)\b", text):
-        return Placement("", "", "GHG emissions that do not say which scopes they total")
+        return Placement("", "", UNSCOPED_GHG)
     return Placement("", "", "no metric of the vocabulary has this label")
 
 

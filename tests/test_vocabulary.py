@@ -14,7 +14,7 @@ from esgcmp.load import load_files
 from esgcmp.model import CATEGORIES
 from esgcmp.names import fold
 from esgcmp.units import parse_target
-from esgcmp.vocabulary import POLARITIES, key, place, scopes, terms
+from esgcmp.vocabulary import POLARITIES, hkex_kpis, key, place, scopes, terms
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,12 +47,17 @@ def test_every_entry_has_names_a_unit_a_polarity_and_valid_hkex_codes() -> None:
         assert term.category in CATEGORIES, term.id
         assert term.polarity in POLARITIES, term.id
         parse_target(term.unit)  # raises on a unit esgcmp cannot compare in
-        assert all(C2_CODE.match(code) for code in term.hkex), (term.id, term.hkex)
+        assert all(C2_CODE.match(code) and code in hkex_kpis() for code in term.hkex), \
+            (term.id, term.hkex)
 
 
 def test_every_hkex_kpi_that_is_a_figure_has_a_metric() -> None:
     coded = {code for term in terms().values() for code in term.hkex}
     assert [code for code in C2_FIGURES if code not in coded] == []
+    # and B7.3, anti-corruption training, which the catalog counts
+    assert [code for code, kpi in hkex_kpis().items() if kpi.figure] == \
+        C2_FIGURES[:-1] + ["B7.3", "B8.2"]
+    assert list(hkex_kpis())[0] == "A1.1" and list(hkex_kpis())[-1] == "B8.2"
 
 
 def test_the_part_d_climate_metrics_are_there() -> None:
@@ -114,6 +119,8 @@ def test_vocabulary_doc_is_current() -> None:
     ("Total hazardous waste generated", "waste_hazardous", "label alias"),
     ("有害廢棄物總量", "waste_hazardous", "label alias"),
     ("Female employees", "employees_female", "label alias"),
+    ("Energy Electricity consumption", "electricity", "label alias after the section's name"),
+    ("Waste Hazardous waste", "waste_hazardous", "label alias after the section's name"),
 ])
 def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: str) -> None:
     placed = place(label)
@@ -142,6 +149,8 @@ def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: st
     ("Electricity consumption per square metre",
      "a ratio or an intensity, on a denominator the label does not name as the metric's"),
     ("Widgets shipped", "no metric of the vocabulary has this label"),
+    ("Water discharge",
+     "a part or another quantity (the label names a source, a site, a group, a kind or a flow)"),
 ])
 def test_a_label_that_is_a_part_a_ratio_or_a_change_gets_no_metric(label: str,
                                                                    why: str) -> None:
@@ -321,3 +330,20 @@ def test_a_draft_of_an_unseen_report_joins_the_comparisons_with_its_figures(
     assert "      - metric: ghg_intensity_employee\n" in text
     assert "      - metric: water_intensity_employee\n" in text
     assert "      - metric: waste_hazardous\n" in text
+
+
+def test_a_ghg_total_that_names_no_scope_is_scope_1_and_2_only_when_it_is_their_sum(
+        run, write) -> None:
+    rows = _rows(run, write, "Indicator Unit 2021 2022\n"
+                             "Scope 1 emissions tCO2e 148,294 120,919\n"
+                             "Scope 2 emissions tCO2e 49,661 77,859\n"
+                             "Total GHG emissions tCO2e 197,955 198,778\n"
+                             "Total carbon emissions tCO2e 197,955 201,393\n")
+    assert [(r["line"], r["year"], r["metric"], r["match"], r["notes"]) for r in rows[4:]] == [
+        ("4", "2021", "ghg", "sum of scope 1 and scope 2", ""),
+        ("4", "2022", "ghg", "sum of scope 1 and scope 2", ""),
+        # 2022 is Scope 1 + 2 + 2,615 more: it names no scope, and is not their sum
+        ("5", "2021", "total_carbon_emissions", "proposed",
+         "GHG emissions that do not say which scopes they total"),
+        ("5", "2022", "total_carbon_emissions", "proposed",
+         "GHG emissions that do not say which scopes they total")]

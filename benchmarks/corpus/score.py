@@ -7,12 +7,13 @@ json`` as a user would and compare. A value counts when line, year and number ma
 precision: the values found that are annotated. Figures are summed per layout and per
 split (``tune`` / ``heldout``).
 
-Mapping: of the annotated values whose concept is a metric id of the built-in catalog
-and that were found, the share whose ``metric`` is that concept. For labels.toml, each
-label is read alone as a one-row table (``Indicator 2023`` / ``LABEL (UNIT) 1``): a label
-whose concept is a metric of the vocabulary (esgcmp/vocabulary.toml) should get that
-metric (right), never another (wrong), or be left for review (a proposed metric); a label
-marked ``none`` should get no metric of the vocabulary. A label takes the split of its
+Mapping: of the annotated values whose concept is a metric of the vocabulary
+(esgcmp/vocabulary.toml) and that were found, those whose ``metric`` is that concept
+(mapped right) and those given another metric of the vocabulary (mapped wrong). For
+labels.toml, each label is read alone as a one-row table (``Indicator 2023`` / ``LABEL
+(UNIT) 1``): a label whose concept is a metric of the vocabulary should get that metric
+(right), never another (wrong), or be left for review (a proposed metric); a label marked
+``none`` should get no metric of the vocabulary. A label takes the split of its
 table, or for a page not in the corpus the split its address gets by the tables' rule.
 
 Usage: python benchmarks/corpus/score.py [--split tune|heldout] [--files] [--check]
@@ -86,10 +87,10 @@ def extract_rows(path: Path) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def catalog_metrics() -> set[str]:
-    command = [sys.executable, "-m", "esgcmp", "metrics", "--format", "json"]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return {row["metric"] for row in json.loads(done.stdout)}
+def vocabulary_metrics() -> set[str]:
+    from esgcmp.vocabulary import terms
+
+    return set(terms())
 
 
 def percent(part: int, whole: int) -> str:
@@ -99,7 +100,7 @@ def percent(part: int, whole: int) -> str:
 class Tally:
     def __init__(self) -> None:
         self.tables = self.gold = self.got = self.hit = 0
-        self.mapped = self.mapped_right = 0
+        self.mapped = self.mapped_right = self.mapped_wrong = 0
 
     def add(self, other: Tally) -> None:
         for name in vars(self):
@@ -108,7 +109,7 @@ class Tally:
     def cells(self) -> str:
         return (f"{self.tables} | {self.gold} | {self.got} | {self.hit} | "
                 f"{percent(self.hit, self.gold)} | {percent(self.hit, self.got)} | "
-                f"{self.mapped_right}/{self.mapped} |")
+                f"{self.mapped_right}/{self.mapped} | {self.mapped_wrong} |")
 
 
 def score_table(path: Path, meta: dict, metrics: set[str]) -> Tally:
@@ -129,6 +130,8 @@ def score_table(path: Path, meta: dict, metrics: set[str]) -> Tally:
         if key in found and len(concepts) == 1 and (concept := next(iter(concepts))) in metrics:
             tally.mapped += 1
             tally.mapped_right += any(row["metric"] == concept for row in found[key])
+            tally.mapped_wrong += any(row["metric"] in metrics and row["metric"] != concept
+                                      for row in found[key])
     return tally
 
 
@@ -215,7 +218,7 @@ def main() -> int:
     found = metas(args.split)
     if args.check:
         return check(found)
-    metrics = catalog_metrics()
+    metrics = vocabulary_metrics()
     by_layout: dict[tuple[str, str], Tally] = defaultdict(Tally)
     per_file = []
     for path, meta in found:
@@ -223,8 +226,8 @@ def main() -> int:
         per_file.append((path, meta, tally))
         by_layout[(meta["layout"], meta["split"])].add(tally)
     head = ("| tables | values | extracted | matched | recall | precision | "
-            "mapped right |")
-    rule = "|---|---|---|---|---|---|---|"
+            "mapped right | mapped wrong |")
+    rule = "|---|---|---|---|---|---|---|---|"
     print("Per layout and split:\n")
     print("| layout | split " + head)
     print("|---|---" + rule)
