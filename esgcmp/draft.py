@@ -23,7 +23,8 @@ from .extract import Extraction, Found, has_chinese, label_name, nfkc
 from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
-from .vocabulary import UNSCOPED_GHG, Term, place, ratios_of, taken_names, terms
+from .vocabulary import (UNSCOPED_GHG, Term, key, place, ratios_of, scopes, taken_names,
+                         terms)
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -310,6 +311,13 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         why = f"the label names several metrics: {', '.join(matches)}"
     else:
         placed = place(found.name, found.unit)
+        if not placed.metric and not placed.match and scopes(key(found.section)):
+            # rows under a scope's own heading ("Scope 2" / "Market based"): the label
+            # with the heading's words
+            under = place(f"{found.section} {found.name}", found.unit)
+            if under.metric or under.match:
+                placed = msgspec.structs.replace(
+                    under, match=f"{under.match} of the section '{found.section}'")
         why = placed.why
         if placed.why == UNSCOPED_GHG and _scopes_total(found, draft):
             placed = msgspec.structs.replace(placed, metric="ghg",

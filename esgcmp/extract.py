@@ -67,6 +67,8 @@ _GLUED_COMMAS = re.compile(r"^\d{1,3}(?:,\d+)+(?:\.\d+(?:,\d+)*)*$")
 _BROKEN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})*,$")  # "90," of "90, 258"
 _THREE_DIGITS = re.compile(r"^\d{3}(?:,\d{3})*(?:\.\d+)?$")
 _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
+# a heading whose only number is its scope's: "Scope 1" above "Total", "Market based"
+_SCOPE_HEADING = re.compile(r"^(?:scope|範疇|范畴|範圍|范围)\s*[1-3]$", re.I)
 _NOTE_TAIL = re.compile(r"\s*[(（]\s*(?:note|notes|附註|附注)\s*\d*\s*[)）]\s*$", re.I)
 _DASHED_UNIT = re.compile(r"\s[–—]\s*([^\s–—]{1,20})\s*$")  # "Direct emissions – tCO2e"
 # A footnote marker glued to a label: 汽油消耗量5, emissions1, 員工¹.
@@ -624,7 +626,8 @@ def read_tables(lines: list[str]) -> Extraction:
             table, pending = None, []
             continue
         pending = (pending + [(number, text)])[-MAX_LABEL_LINES:]
-        if not cells and len(text) <= 12 and not _TRAILING_UNIT.search(text):
+        if ((not cells or _SCOPE_HEADING.match(text)) and len(text) <= 12
+                and not _TRAILING_UNIT.search(text)):
             section = text
     return result
 

@@ -347,3 +347,17 @@ def test_a_ghg_total_that_names_no_scope_is_scope_1_and_2_only_when_it_is_their_
          "GHG emissions that do not say which scopes they total"),
         ("5", "2022", "total_carbon_emissions", "proposed",
          "GHG emissions that do not say which scopes they total")]
+
+
+def test_rows_under_a_scopes_heading_take_its_scope(run, write) -> None:
+    rows = _rows(run, write, "GHG emissions Unit 2022 2023\nScope 1\nTotal tCO2e 5 6\n"
+                             "Stationary combustion tCO2e 3 4\nScope 2\n"
+                             "Location based tCO2e 7 8\nMarket based tCO2e 9 10\n")
+    assert [(r["line"], r["metric"], r["match"], r["notes"]) for r in rows[::2]] == [
+        ("3", "ghg_scope1", "scope words 1 of the section 'Scope 1'", ""),
+        ("4", "stationary_combustion", "proposed",
+         "names scope 1 but only a part of it ('stationary')"),
+        ("6", "ghg_scope2", "scope words 2 of the section 'Scope 2'", ""),
+        # a second Scope 2 of the same years: its own metric, for review
+        ("7", "market_based", "proposed",
+         "'ghg_scope2' 2022 is 7 tCO2e on line 6; this row prints 9 tCO2e")]
