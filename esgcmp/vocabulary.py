@@ -81,6 +81,7 @@ _CHINESE_NUMERALS = {"一": "1", "二": "2", "三": "3", "1": "1", "2": "2", "3"
 _ROMAN = {"iii": "3", "ii": "2", "i": "1"}
 _NOTE = re.compile(r"[(（\[]\s*(?:note|notes|附註|附注|注|註)\s*\d*\s*[)）\]]|[*#†‡]+|\s\(\d\)")
 _BRACKETED = re.compile(r"[(（\[【]([^()（）\[\]【】]*)[)）\]】]")
+_IN_UNIT = re.compile(r"^\s*(?:in|unit|units|單位|单位)\s*[:：]?\s*")  # "(in tonnes)", "(單位：噸)"
 _SCOPE_CN = re.compile(r"(?:范畴|范围)\s*([一二三123])")
 _SCOPE_ROMAN = re.compile(r"\bscope\s+(iii|ii|i)\b")
 _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -107,7 +108,8 @@ def key(label: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
     text = _NOTE.sub(" ", text)
     # a bracket holding a unit is the unit, not the label; any other bracket is words
-    text = _BRACKETED.sub(lambda m: " " if _is_unit(m.group(1)) else f" {m.group(1)} ", text)
+    text = _BRACKETED.sub(lambda m: " " if _is_unit(_IN_UNIT.sub("", m.group(1)))
+                          else f" {m.group(1)} ", text)
     text = _SCOPE_CN.sub(lambda m: f" scope {_CHINESE_NUMERALS[m.group(1)]} ", text)
     text = _SCOPE_ROMAN.sub(lambda m: f"scope {_ROMAN[m.group(1)]}", text)
     text = _PUNCTUATION.sub(" ", text.replace("_", " "))

@@ -182,6 +182,8 @@ def test_the_key_leaves_out_units_in_brackets_and_footnote_markers() -> None:
     assert key("電力(千瓦時)(附註 1 )") == "电力"
     assert key("Packaging materials (plastic)") == "packaging materials plastic"
     assert key("Total water consumption*") == "total water consumption"
+    assert key("Total water consumption (in m³)") == "total water consumption"
+    assert key("電力(單位：千瓦時)") == "电力"
 
 
 # ---- extract: rows placed, with the reason ---------------------------------------------
@@ -361,3 +363,33 @@ def test_rows_under_a_scopes_heading_take_its_scope(run, write) -> None:
         # a second Scope 2 of the same years: its own metric, for review
         ("7", "market_based", "proposed",
          "'ghg_scope2' 2022 is 7 tCO2e on line 6; this row prints 9 tCO2e")]
+
+
+# ---- any label -------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LABEL_PIECES = st.sampled_from([
+    "Scope", "scope 1", "Scope II", "範疇一", "范围三", "and", "&", "+", ",", "-", "—", "(", ")",
+    "market-based", "location", "equity share", "per", "employee", "revenue", "m²", "total",
+    "GHG", "emissions", "electricity", "電力", "water", "Note 1", "¹", "*", "category 16",
+    "category 3", "headquarters", "intensity", "decrease", "1", "2", "3", "9", "to", " "])
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(LABEL_PIECES, max_size=8).map(" ".join) | st.text(max_size=40))
+def test_any_label_is_placed_or_refused_with_a_reason(label: str) -> None:
+    placed = place(label)
+    if placed.metric:
+        assert placed.metric in terms() and placed.match and placed.why == ""
+    else:
+        assert placed.why
+    for aspect, _text in placed.basis:
+        assert aspect in ("scope2_method", "boundary")
+    # the scopes a label names give the metric that totals exactly them, or none
+    named = scopes(key(label))
+    if placed.match.startswith("scope words") and placed.metric in (
+            "ghg_scope1", "ghg_scope2", "ghg_scope3", "ghg", "ghg_scope1_2_3"):
+        assert {"ghg_scope1": {1}, "ghg_scope2": {2}, "ghg_scope3": {3}, "ghg": {1, 2},
+                "ghg_scope1_2_3": {1, 2, 3}}[placed.metric] == set(named)
