@@ -28,8 +28,9 @@ from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageErr
 from .load import Progress, catalog_paths, load
 from .names import fold
 from .model import Change, Kind, Metric, Missing, Value, Why
-from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Export, Extracted,
-                      Intensities, IntensityTrend, Metrics, Quote, Quotes, Show, Trend)
+from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverage, Export,
+                      Extracted, Intensities, IntensityTrend, KpiCoverage, Metrics, Quote,
+                      Quotes, Show, Trend)
 from .store import Store, default_root
 from .values import (change_for, change_since, changes, convert,
                      mark_unlike_each_year, series, value_of, years_available)
@@ -352,6 +353,38 @@ def companies(catalog: Catalog) -> Companies:
                       for company in catalog.companies.values()])
 
 
+def coverage(catalog: Catalog, companies: list[str] | None = None,
+             years: list[int] | None = None) -> Coverage:
+    """Each HKEX ESG Reporting Code KPI for each company-year the catalog holds (or those
+    asked for): disclosed, with the metrics whose values disclose it; not disclosed; or a
+    description, which a catalog of figures does not hold."""
+    from .vocabulary import hkex_kpis
+
+    by_code: dict[str, list[str]] = {}
+    for metric in catalog.metrics.values():
+        for code in metric.hkex:
+            by_code.setdefault(code, []).append(metric.id)
+    rows = []
+    for company in _companies(catalog, companies) or list(catalog.companies):
+        for year in catalog.years(company):
+            if years and year not in years:
+                continue
+            for kpi in hkex_kpis().values():
+                if not kpi.figure:
+                    rows.append(KpiCoverage(company, year, kpi.code, kpi.title, "description"))
+                    continue
+                disclosed = tuple(m for m in by_code.get(kpi.code, ())
+                                  if catalog.get(company, m, year) is not None)
+                rows.append(KpiCoverage(company, year, kpi.code, kpi.title,
+                                        "disclosed" if disclosed else "not disclosed",
+                                        disclosed))
+    if not rows:
+        asked = f" in {', '.join(map(str, years))}" if years else ""
+        raise NoDataError(f"no value of the companies asked for{asked}; 'esgcmp companies' "
+                          "lists the years each company has")
+    return Coverage(rows)
+
+
 def check(session: Session, sources: Path | None = None,
           jump: Decimal | None = None, everything: bool = False) -> CheckResult:
     """The catalog checked against itself (and its sources): a catalog that does not load
@@ -470,6 +503,8 @@ def to_rows(result: Any, catalog: Catalog, exact: bool = False) -> list[dict[str
         reports = [views.companies_report(result)]
     elif isinstance(result, CheckResult):
         reports = [views.check_report(result)]
+    elif isinstance(result, Coverage):
+        reports = [views.coverage_report(result)]
     else:
         raise TypeError(f"to_rows takes a result of esgcmp.api, not {type(result).__name__}")
     return [{column: _plain(row.get(column), exact) for column in report.columns}

@@ -335,6 +335,29 @@ def companies(options: Options) -> None:
 
 
 @app.command()
+@shared_options()
+def coverage(
+    options: Options,
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", "-c", help="Only these companies (repeatable).", show_default=False,
+        autocompletion=completion.company)] = None,
+    year: Annotated[Optional[list[int]], typer.Option(
+        "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
+) -> None:
+    """Each KPI of the HKEX ESG Reporting Code (A1.1 to B8.2) for each company and year:
+    disclosed (with the metrics that disclose it), not disclosed, or a description (which
+    a catalog of figures does not hold).
+
+    Example: esgcmp coverage -c unicom -y 2020
+    """
+    from . import api
+    from .views import coverage_report
+
+    chosen = options.output_format()
+    options.emit(coverage_report(api.coverage(options.catalog(), company, year)), chosen)
+
+
+@app.command()
 @shared_options(basis=True)
 def source(
     options: Options,

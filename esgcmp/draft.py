@@ -23,6 +23,8 @@ from .extract import Extraction, Found, has_chinese, label_name, nfkc
 from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
+from .vocabulary import (UNSCOPED_GHG, Term, key, place, ratios_of, scopes, taken_names,
+                         terms)
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -44,6 +46,8 @@ class Row(msgspec.Struct):
     note: str = ""  # why the metric is proposed, or what a reviewer should know
     unit: str = ""  # the unit the draft writes: as printed, else the catalog's or count
     also_of: Row | None = None  # the same figure printed again: a second citation of this
+    match: str = ""  # how the metric was found: "catalog label", "label alias", "scope words 1"
+    basis: tuple[tuple[str, str], ...] = ()  # aspects of the basis the label states
 
 
 class Proposal(msgspec.Struct):
@@ -61,6 +65,14 @@ class Draft(msgspec.Struct):
     rows: list[Row] = field(default_factory=list)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     unloadable: list[tuple[Found, str]] = field(default_factory=list)  # (first value, why)
+    # metrics of the vocabulary the catalog lacks, which the draft defines
+    vocabulary: dict[str, Term] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # folded ids, names and aliases in use
+    # the report's Scope 1 and Scope 2 figures by year, each (tCO2e, half its last digit),
+    # and its printed rows' values: what tells a GHG total that names no scope
+    scope_figures: dict[tuple[int, str], list[tuple[Decimal, Decimal]]] = field(
+        default_factory=dict)
+    printed_rows: dict[tuple[int, str, str], list[Found]] = field(default_factory=dict)
 
 
 def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
@@ -142,7 +154,12 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
     proposed metric of its own, with the reason."""
     index = label_index(catalog)
     draft = Draft()
-    chosen: dict[tuple[int, str, str], tuple[str, bool, str, str]] = {}
+    draft.taken.update(taken_names())
+    draft.taken.update(fold(text) for metric in catalog.metrics.values()
+                       for text in (metric.id, metric.name, metric.name_zh, *metric.aliases)
+                       if text)
+    _read_scopes(extraction, draft)
+    chosen: dict[tuple[int, str, str], _Choice] = {}
     # (printed row, metric) -> the metric proposed for the row's values that metric
     # cannot take; the proposal's reason is the first one found
     diverted: dict[tuple[tuple[int, str, str], str], Proposal] = {}
@@ -151,32 +168,31 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
         key = (found.line, found.label, found.unit)
         if key not in chosen:
             chosen[key] = _assign(found, index, catalog, draft)
-        metric, new, note, unit = chosen[key]
+        metric, new, note, unit, match, basis = chosen[key]
         if not metric:
-            draft.rows.append(Row(found, "", False, None, "", note, found.unit))
+            draft.rows.append(Row(found, "", False, None, "", note, found.unit, match=match))
             continue
 
-        def divert(why: str) -> tuple[str, bool, str, str]:
+        def divert(why: str) -> _Choice:
             if (key, metric) not in diverted:
                 diverted[key, metric] = _propose(found, catalog, draft, why)
             proposal = diverted[key, metric]
-            return proposal.id, True, proposal.why, found.unit or GENERIC
+            return proposal.id, True, proposal.why, found.unit or GENERIC, "proposed", ()
 
         also_of = None
-        if found.value < 0 and not new and not catalog.metrics[metric].signed:
-            metric, new, note, unit = divert(
+        if found.value < 0 and not new and not _signed(metric, catalog):
+            metric, new, note, unit, match, basis = divert(
                 f"a negative value ({found.year}), which '{metric}' cannot have")
         while (metric, found.year) in given:
             first = given[metric, found.year]
             if first.found.line != found.line and _same(first, found, unit):
                 also_of = first
                 break
-            metric, new, note, unit = divert(
+            metric, new, note, unit, match, basis = divert(
                 f"'{metric}' {found.year} is {_number(first.found.value)} {first.unit} on line "
                 f"{first.found.line}; this row prints {_number(found.value)} "
                 f"{found.unit}".rstrip())
-        target = draft.proposals[metric].unit if new else catalog.metrics[metric].unit
-        density = "" if new else catalog.metrics[metric].density
+        target, density = (draft.proposals[metric].unit, "") if new else _unit_of(metric, catalog)
         try:
             factor: Decimal | None = conversion(unit, target, density).factor
         except UnitError:
@@ -184,11 +200,55 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
         if new and found.value < 0:
             draft.proposals[metric].signed = True
         row = Row(found, metric, new, None if factor is None else found.value * factor,
-                  target if factor is not None else "", note, unit, also_of)
+                  target if factor is not None else "", note, unit, also_of, match, basis)
         draft.rows.append(row)
         if also_of is None:
             given[metric, found.year] = row
     return draft
+
+
+def _half_digit(value: Decimal) -> Decimal:
+    """Half a unit of a printed number's last digit: how far rounding may have moved it."""
+    return Decimal(5).scaleb(value.as_tuple().exponent - 1)
+
+
+def _read_scopes(extraction: Extraction, draft: Draft) -> None:
+    for found in extraction.values:
+        draft.printed_rows.setdefault((found.line, found.label, found.unit), []).append(found)
+        placed = place(found.name, found.unit)
+        if placed.metric not in ("ghg_scope1", "ghg_scope2") or not found.unit:
+            continue
+        try:
+            factor = conversion(found.unit, "tCO2e").factor
+        except UnitError:
+            continue
+        draft.scope_figures.setdefault((found.year, placed.metric), []).append(
+            (found.value * factor, _half_digit(found.value) * factor))
+
+
+def _scopes_total(found: Found, draft: Draft) -> bool:
+    """Whether a GHG total that names no scope is, every year the report prints its
+    Scope 1 and Scope 2, their sum (as far as the printed digits tell): then it is the
+    Scope 1 + 2 total, and no Scope 3 is in it."""
+    if not found.unit:
+        return False
+    try:
+        factor = conversion(found.unit, "tCO2e").factor
+    except UnitError:
+        return False
+    checked = 0
+    for printed in draft.printed_rows.get((found.line, found.label, found.unit), [found]):
+        firsts = draft.scope_figures.get((printed.year, "ghg_scope1"), [])
+        seconds = draft.scope_figures.get((printed.year, "ghg_scope2"), [])
+        if not firsts or not seconds:
+            continue
+        total = printed.value * factor
+        slack = _half_digit(printed.value) * factor
+        if not any(abs(total - one - two) <= slack + one_slack + two_slack
+                   for one, one_slack in firsts for two, two_slack in seconds):
+            return False
+        checked += 1
+    return checked > 0
 
 
 def _same(first: Row, found: Found, unit: str) -> bool:
@@ -202,36 +262,104 @@ def _same(first: Row, found: Found, unit: str) -> bool:
     return found.value * factor == first.normalized
 
 
+_Choice = tuple[str, bool, str, str, str, tuple[tuple[str, str], ...]]
+# metric, proposed, note, unit the draft writes, how it was matched, basis the label states
+
+
+def _unit_of(metric: str, catalog: Catalog) -> tuple[str, str]:
+    """A catalog or vocabulary metric's unit and density."""
+    if metric in catalog.metrics:
+        return catalog.metrics[metric].unit, catalog.metrics[metric].density
+    term = terms()[metric]
+    return term.unit, term.density
+
+
+def _converts(unit: str, target: str, density: str) -> bool:
+    try:
+        conversion(unit, target, density)
+    except UnitError:
+        return False
+    return True
+
+
+def _signed(metric: str, catalog: Catalog) -> bool:
+    return metric in catalog.metrics and catalog.metrics[metric].signed
+
+
 def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
-            draft: Draft) -> tuple[str, bool, str, str]:
+            draft: Draft) -> _Choice:
     if found.unit:
         try:
             parse_printed(found.unit)
         except UnitError as exc:
             draft.unloadable.append((found, exc.message))
-            return "", False, exc.message, found.unit
+            return "", False, exc.message, found.unit, "", ()
     named = index.get(fold(found.name), {})
     matches = sorted(named)
     if len(matches) == 1:
         metric = catalog.metrics[matches[0]]
-        unit = found.unit or GENERIC
-        try:
-            conversion(unit, metric.unit, metric.density)
-        except UnitError:
-            why = (f"the label names metric '{metric.id}', whose unit {metric.unit} the printed "
-                   f"unit '{found.unit or 'none'}' does not convert to")
-            if not found.unit and named[metric.id]:
-                return metric.id, False, (f"no unit printed; '{named[metric.id]}' as the "
-                                          "catalog records this label"), named[metric.id]
-        else:
-            return metric.id, False, "", unit
+        if not found.unit and named[metric.id] and not _converts(GENERIC, metric.unit,
+                                                                  metric.density):
+            return metric.id, False, (f"no unit printed; '{named[metric.id]}' as the "
+                                      "catalog records this label"), named[metric.id], \
+                "catalog label", ()
+        choice = _placed(found, metric.id, "catalog label", (), catalog, draft)
+        if not isinstance(choice, str):
+            return choice
+        why = choice
     elif matches:
         why = f"the label names several metrics: {', '.join(matches)}"
     else:
-        why = "no metric has this label or name"
+        placed = place(found.name, found.unit)
+        if not placed.metric and not placed.match and scopes(key(found.section)):
+            # rows under a scope's own heading ("Scope 2" / "Market based"): the label
+            # with the heading's words
+            under = place(f"{found.section} {found.name}", found.unit)
+            if under.metric or under.match:
+                placed = msgspec.structs.replace(
+                    under, match=f"{under.match} of the section '{found.section}'")
+        why = placed.why
+        if placed.why == UNSCOPED_GHG and _scopes_total(found, draft):
+            placed = msgspec.structs.replace(placed, metric="ghg",
+                                             match="sum of scope 1 and scope 2")
+        if placed.metric:
+            choice = _placed(found, placed.metric, placed.match, placed.basis, catalog, draft)
+            if isinstance(choice, str):
+                why = choice
+            else:
+                return choice
     if "prose" in found.flags:  # a clause is no name for a metric: left to the reviewer
-        return "", False, f"prose: {why}", found.unit
-    return _propose(found, catalog, draft, why).id, True, why, found.unit or GENERIC
+        return "", False, f"prose: {why}", found.unit, "", ()
+    return _propose(found, catalog, draft, why).id, True, why, found.unit or GENERIC, \
+        "proposed", ()
+
+
+def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str], ...],
+            catalog: Catalog, draft: Draft) -> _Choice | str:
+    """The choice of a vocabulary metric for a row, or why its unit refuses it: a unit of
+    another dimension never gets the metric (kWh/person is not electricity)."""
+    target, density = _unit_of(metric, catalog)
+    unit = found.unit or GENERIC
+    try:
+        conversion(unit, target, density)
+    except UnitError:
+        # the label names a quantity and the unit divides it: its ratio, when exactly one
+        # ratio of the vocabulary has that unit's dimension (kWh/person: electricity per
+        # employee); never the quantity itself
+        fitting = [term for term in ratios_of(metric) if found.unit and _converts(
+            found.unit, *_unit_of(term.id, catalog))] if metric in terms() else []
+        if len(fitting) == 1:
+            return _placed(found, fitting[0].id, f"{match}, unit dimension", basis, catalog,
+                           draft)
+        if not found.unit:
+            return (f"the label names '{metric}' ({match}), but prints no unit, and its unit "
+                    f"is {target}")
+        return (f"the label names '{metric}' ({match}), but '{found.unit}' does not convert "
+                f"to its unit {target}")
+    if metric not in catalog.metrics:
+        draft.vocabulary.setdefault(metric, terms()[metric])
+    note = "" if found.unit else f"no unit printed; counted in {target}, the metric's unit"
+    return metric, False, note, unit, match, basis
 
 
 def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal:
@@ -239,12 +367,23 @@ def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal
     base = _slug(name) if not has_chinese(name) else ""
     base = base if base[:1].isalpha() else f"kpi_line_{found.line}"
     metric_id, suffix = base, 2
-    while metric_id in catalog.metrics or metric_id in draft.proposals:
+    while _taken(metric_id, catalog, draft):
         metric_id, suffix = f"{base}_{suffix}", suffix + 1
+    # a proposal named as an existing metric would make that name ambiguous in every
+    # command that resolves it ('revenue' naming two metrics): its name says its line
+    if _taken(name, catalog, draft):
+        name = f"{name} (line {found.line})"
     proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
                         name_zh=name if has_chinese(name) else "", why=why)
     draft.proposals[metric_id] = proposal
+    draft.taken.update(fold(text) for text in (metric_id, proposal.name, proposal.name_zh) if text)
     return proposal
+
+
+def _taken(name: str, catalog: Catalog, draft: Draft) -> bool:
+    """Whether an id or name is an id, name or alias of a catalog, vocabulary or proposed
+    metric already."""
+    return name in catalog.metrics or fold(name) in draft.taken
 
 
 # ---- the draft as catalog YAML --------------------------------------------------------------
@@ -297,8 +436,17 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
         "schema: 1",
         "",
     ]
-    if draft.proposals:
+    if draft.proposals or draft.vocabulary:
         out.append("metrics:")
+        for term in draft.vocabulary.values():
+            fields = [f"name: {_quoted(term.name)}", f"name_zh: {_quoted(term.name_zh)}",
+                      f"category: {term.category}", f"unit: {_quoted(term.unit)}"]
+            if term.density:
+                fields.append(f"density: {_quoted(term.density)}")
+            if term.hkex:
+                fields.append(f"hkex: [{', '.join(term.hkex)}]")
+            out.append("  # from esgcmp's metric vocabulary (docs/vocabulary.md)")
+            out.append(f"  {term.id}: {{{', '.join(fields)}}}")
         for proposal in draft.proposals.values():
             fields = [f"name: {_quoted(proposal.name)}"]
             if proposal.name_zh:
@@ -373,12 +521,17 @@ def _kpi_yaml(rows: list[Row], source_id: str) -> list[str]:
     lines = []
     if rows[0].new_metric:
         lines.append(f"      # review: metric '{rows[0].metric}' is proposed")
+    elif rows[0].match and rows[0].match != "catalog label":
+        lines.append(f"      # placed by {rows[0].match}")
     lines.append(f"      - metric: {rows[0].metric}")
     lines.append(f"        label: {_quoted(first.label)}")
     lines.append(f"        unit: {_quoted(rows[0].unit)}")
     lines.append(f"        values: {_values_yaml(rows)}")
     lines.append(f"        source: {source_id}")
     lines.append(f"        line: {first.line}")
+    if rows[0].basis:
+        lines.append("        basis: {" + ", ".join(f"{aspect}: {_quoted(text)}"
+                                             for aspect, text in rows[0].basis) + "}")
     notes = []
     if first.footnote:
         notes.append(f"footnote {first.footnote} of the report applies")

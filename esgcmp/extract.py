@@ -67,6 +67,10 @@ _GLUED_COMMAS = re.compile(r"^\d{1,3}(?:,\d+)+(?:\.\d+(?:,\d+)*)*$")
 _BROKEN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})*,$")  # "90," of "90, 258"
 _THREE_DIGITS = re.compile(r"^\d{3}(?:,\d{3})*(?:\.\d+)?$")
 _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
+# a heading whose only number is its scope's: "Scope 1" above "Total", "Market based"
+_SCOPE_HEADING = re.compile(r"^(?:scope|範疇|范畴|範圍|范围)\s*[1-3]$", re.I)
+_NOTE_TAIL = re.compile(r"\s*[(（]\s*(?:note|notes|附註|附注)\s*\d*\s*[)）]\s*$", re.I)
+_DASHED_UNIT = re.compile(r"\s[–—]\s*([^\s–—]{1,20})\s*$")  # "Direct emissions – tCO2e"
 # A footnote marker glued to a label: 汽油消耗量5, emissions1, 員工¹.
 _MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -434,16 +438,27 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
     return cells, index, ""
 
 
+def _one_unit(tokens: list[str]) -> bool:
+    """Whether words read as one unit are one: not two units side by side (the label's
+    last word and the unit column, "employees persons") and not a label's number before
+    a unit ("Scope 3 tCO2e"; a magnitude is a power of ten: "10,000 tons")."""
+    first = tokens[0].replace(",", "")
+    if first.isdigit() and first.lstrip("1").strip("0"):
+        return False
+    units = sum(1 for token in tokens if _is_unit(token) and not parse_printed(token).bare)
+    return units < 2
+
+
 def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], str]:
     """Split a row's label tokens into the label and the printed unit."""
     if unit_column and len(label_tokens) >= 2:
         for take in range(min(3, len(label_tokens) - 1), 0, -1):
             candidate = " ".join(label_tokens[-take:])
-            if _is_unit(candidate):
+            if _is_unit(candidate) and (take == 1 or _one_unit(label_tokens[-take:])):
                 return label_tokens[:-take], candidate
         return label_tokens[:-1], label_tokens[-1]
-    label = " ".join(label_tokens)
-    match = _TRAILING_UNIT.search(label)
+    label = _NOTE_TAIL.sub("", " ".join(label_tokens))  # "(kWh/person) (Note 1)"
+    match = _TRAILING_UNIT.search(label) or _DASHED_UNIT.search(label)
     if match and _is_unit(match.group(1).strip()):
         return label_tokens, match.group(1).strip()
     return label_tokens, ""
@@ -611,7 +626,8 @@ def read_tables(lines: list[str]) -> Extraction:
             table, pending = None, []
             continue
         pending = (pending + [(number, text)])[-MAX_LABEL_LINES:]
-        if not cells and len(text) <= 12 and not _TRAILING_UNIT.search(text):
+        if ((not cells or _SCOPE_HEADING.match(text)) and len(text) <= 12
+                and not _TRAILING_UNIT.search(text)):
             section = text
     return result
 

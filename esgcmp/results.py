@@ -163,6 +163,23 @@ class Companies(Result, frozen=True):
     companies: list[CompanyFacts]  # in the catalog's order
 
 
+class KpiCoverage(msgspec.Struct, frozen=True):
+    """One HKEX KPI for one company-year: ``disclosed`` (by the metrics named), ``not
+    disclosed``, or ``description`` (a KPI that asks for a description, which a catalog of
+    figures does not hold)."""
+
+    company: str
+    year: int
+    code: str
+    title: str
+    status: str
+    metrics: tuple[str, ...] = ()
+
+
+class Coverage(Result, frozen=True):
+    kpis: list[KpiCoverage]  # by company (catalog order), year, code
+
+
 class Export(Result, frozen=True):
     values: list[Value]  # by company, metric and year
 

@@ -19,8 +19,9 @@ from .wording import (base_notes, basis_label, basis_note, basis_text, change_no
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .draft import Draft
-    from .results import (CheckResult, Companies, Comparison, Export, IntensityChange,
-                          IntensityComparison, IntensityTrend, Metrics, Quotes, Show, Trend)
+    from .results import (CheckResult, Companies, Comparison, Coverage, Export,
+                          IntensityChange, IntensityComparison, IntensityTrend, Metrics,
+                          Quotes, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -559,6 +560,24 @@ def companies_report(result: Companies) -> Report:
                   whole=("name_zh",))
 
 
+def coverage_report(result: Coverage) -> Report:
+    """One row per HKEX KPI, company and year; under them, each company-year's count."""
+    rows = [{"company": k.company, "year": k.year, "kpi": k.code, "status": k.status,
+             "metrics": list(k.metrics), "title": k.title} for k in result.kpis]
+    counts: dict[tuple[str, int], list[int]] = {}
+    for kpi in result.kpis:
+        tally = counts.setdefault((kpi.company, kpi.year), [0, 0])
+        if kpi.status != "description":
+            tally[1] += 1
+            tally[0] += kpi.status == "disclosed"
+    notes = [f"{company} {year}: {disclosed} of {figures} HKEX KPIs that ask for figures "
+             "disclosed." for (company, year), (disclosed, figures) in counts.items()]
+    return Report(rows=rows, columns=["company", "year", "kpi", "status", "metrics", "title"],
+                  display=[("company", "Company"), ("year", "Year"), ("kpi", "KPI"),
+                           ("status", "Status"), ("metrics", "Metrics"), ("title", "Asks for")],
+                  title="HKEX ESG Reporting Code KPIs disclosed", notes=notes)
+
+
 def check_report(result: CheckResult) -> Report:
     """The findings, one a row; under them the counts, and with the reports at hand how
     many cited figures were found on their lines."""
@@ -598,7 +617,7 @@ def check_report(result: CheckResult) -> Report:
 # The contract of `extract` CSV/JSON: these columns, in this order, first.
 EXTRACT_COLUMNS = ["line", "label", "unit", "year", "value", "metric", "flags",
                    "normalized_value", "normalized_unit"]
-EXTRACT_EXTRA = ["printed", "footnote", "notes", "period"]
+EXTRACT_EXTRA = ["printed", "footnote", "notes", "period", "match"]
 
 
 def extract_report(draft: Draft, report: str) -> Report:
@@ -619,6 +638,7 @@ def extract_report(draft: Draft, report: str) -> Report:
                      "flags": flags, "normalized_value": row.normalized,
                      "normalized_unit": row.normalized_unit or None,
                      "printed": found.printed, "footnote": found.footnote or None,
-                     "notes": notes or None, "period": found.period or None})
+                     "notes": notes or None, "period": found.period or None,
+                     "match": row.match or None})
     return Report(rows=rows, columns=EXTRACT_COLUMNS + EXTRACT_EXTRA,
                   display=[(c, c) for c in EXTRACT_COLUMNS], title=f"Values read from {report}")

@@ -12,6 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from esgcmp.api import coverage  # noqa: E402
 from esgcmp.catalog import builtin_catalog_path  # noqa: E402
 from esgcmp.load import load_files  # noqa: E402
 from esgcmp.values import years_available  # noqa: E402
@@ -53,7 +54,32 @@ def render() -> str:
                          + f" | {len(disclosed)} | {', '.join(missing) or '-'} |")
         lines.append("")
     lines += ["`energy` counts as disclosed where esgcmp can derive it from components.", ""]
+    lines += hkex_lines(catalog)
     return "\n".join(lines)
+
+
+def hkex_lines(catalog) -> list[str]:
+    """The KPIs of the HKEX ESG Reporting Code each company-year discloses, as `esgcmp
+    coverage` reports them: a column per company-year."""
+    kpis = coverage(catalog).kpis
+    columns = list(dict.fromkeys((k.company, k.year) for k in kpis))
+    status = {(k.company, k.year, k.code): k for k in kpis}
+    codes = list(dict.fromkeys(k.code for k in kpis if k.status != "description"))
+    mark = {"disclosed": "yes", "not disclosed": "no"}
+    lines = ["## HKEX ESG Reporting Code KPIs", "",
+             "Each KPI of Appendix C2 (A1.1 to B8.2) that asks for a figure, per company and",
+             "year, as `esgcmp coverage` reports it: `yes` (a metric with that code has a",
+             "value; `esgcmp coverage --format csv` names the metrics) or `no`. The KPIs that",
+             "ask for a description are left out: the catalog holds figures.", "",
+             "| KPI | " + " | ".join(f"{c} {y}" for c, y in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for code in codes:
+        lines.append(f"| {code} | " + " | ".join(mark[status[(c, y, code)].status]
+                                                 for c, y in columns) + " |")
+    counts = [str(sum(1 for code in codes if status[(c, y, code)].status == "disclosed"))
+              for c, y in columns]
+    lines += [f"| disclosed of {len(codes)} | " + " | ".join(counts) + " |", ""]
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Regenerate every generated doc: docs/cli.md, docs/examples.md, docs/coverage.md and the
+"""Regenerate every generated doc: docs/cli.md, docs/examples.md, docs/coverage.md,
+docs/vocabulary.md and the
 generated tables of docs/catalog.md, docs/checks.md and docs/data-quality.md.
 
 Run from anywhere: python tools/make_docs.py
@@ -26,6 +27,7 @@ GENERATORS: list[tuple[list[str], list[str]]] = [
       "--output", "docs/cli.md"], ["cli.md"]),
     (["tools/make_examples.py"], ["examples.md"]),
     (["tools/make_coverage.py"], ["coverage.md"]),
+    (["tools/make_vocabulary.py"], ["vocabulary.md"]),
     (["tools/make_reference.py"], ["catalog.md", "checks.md", "data-quality.md"]),
 ]
 

@@ -7,11 +7,14 @@ json`` as a user would and compare. A value counts when line, year and number ma
 precision: the values found that are annotated. Figures are summed per layout and per
 split (``tune`` / ``heldout``).
 
-Mapping: of the annotated values whose concept is a metric id of the built-in catalog
-and that were found, the share whose ``metric`` is that concept. For labels.toml, each
-label is read alone as a one-row table (``Indicator 2023`` / ``LABEL (UNIT) 1``): a label
-whose concept is a catalog metric should get that metric; a label marked ``none`` should
-get no existing metric (a proposed one, or none).
+Mapping: of the annotated values whose concept is a metric of the vocabulary
+(esgcmp/vocabulary.toml) and that were found, those whose ``metric`` is that concept
+(mapped right) and those given another metric of the vocabulary (mapped wrong). For
+labels.toml, each label is read alone as a one-row table (``Indicator 2023`` / ``LABEL
+(UNIT) 1``): a label whose concept is a metric of the vocabulary should get that metric
+(right), never another (wrong), or be left for review (a proposed metric); a label marked
+``none`` should get no metric of the vocabulary. A label takes the split of its
+table, or for a page not in the corpus the split its address gets by the tables' rule.
 
 Usage: python benchmarks/corpus/score.py [--split tune|heldout] [--files] [--check]
                                          [--labels]
@@ -84,10 +87,10 @@ def extract_rows(path: Path) -> list[dict]:
     return json.loads(done.stdout)
 
 
-def catalog_metrics() -> set[str]:
-    command = [sys.executable, "-m", "esgcmp", "metrics", "--format", "json"]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return {row["metric"] for row in json.loads(done.stdout)}
+def vocabulary_metrics() -> set[str]:
+    from esgcmp.vocabulary import terms
+
+    return set(terms())
 
 
 def percent(part: int, whole: int) -> str:
@@ -97,7 +100,7 @@ def percent(part: int, whole: int) -> str:
 class Tally:
     def __init__(self) -> None:
         self.tables = self.gold = self.got = self.hit = 0
-        self.mapped = self.mapped_right = 0
+        self.mapped = self.mapped_right = self.mapped_wrong = 0
 
     def add(self, other: Tally) -> None:
         for name in vars(self):
@@ -106,7 +109,7 @@ class Tally:
     def cells(self) -> str:
         return (f"{self.tables} | {self.gold} | {self.got} | {self.hit} | "
                 f"{percent(self.hit, self.gold)} | {percent(self.hit, self.got)} | "
-                f"{self.mapped_right}/{self.mapped} |")
+                f"{self.mapped_right}/{self.mapped} | {self.mapped_wrong} |")
 
 
 def score_table(path: Path, meta: dict, metrics: set[str]) -> Tally:
@@ -127,41 +130,82 @@ def score_table(path: Path, meta: dict, metrics: set[str]) -> Tally:
         if key in found and len(concepts) == 1 and (concept := next(iter(concepts))) in metrics:
             tally.mapped += 1
             tally.mapped_right += any(row["metric"] == concept for row in found[key])
+            tally.mapped_wrong += any(row["metric"] in metrics and row["metric"] != concept
+                                      for row in found[key])
     return tally
 
 
-def score_labels(metrics: set[str]) -> None:
-    labels = tomllib.loads((HERE / "labels.toml").read_text(encoding="utf-8"))["label"]
+def label_splits(labels: list[dict]) -> list[str]:
+    """Each label's split: its table's, for a label of a corpus table; for a label of
+    another page, the rule the tables follow, applied to those pages' addresses sorted
+    (every third, starting with the first, is ``heldout``)."""
+    tables = {f"{path.parent.name}/{meta['file']}": meta["split"] for path, meta in metas(None)}
+    pages = sorted({entry["source"] for entry in labels if "where" not in entry})
+    page_split = {page: "heldout" if i % 3 == 0 else "tune" for i, page in enumerate(pages)}
+    return [tables[entry["where"].split(":")[0]] if "where" in entry
+            else page_split[entry["source"]] for entry in labels]
 
-    def metric_of(entry: dict) -> str:
+
+def label_metrics(labels: list[dict]) -> list[str]:
+    """The metric `esgcmp extract` gives each label read alone as a one-row table
+    (``Indicator 2023`` / ``LABEL (UNIT) 1``), with the built-in catalog; "" when the
+    row gets none, "(not read)" when no row is read."""
+    from esgcmp.catalog import builtin_catalog_path
+    from esgcmp.draft import make_draft
+    from esgcmp.extract import extract
+    from esgcmp.load import load_files
+
+    catalog = load_files([builtin_catalog_path()])
+    got = []
+    for entry in labels:
         label, unit = entry["label"], entry.get("unit", "")
         row = f"{label} ({unit})" if unit and unit not in label else label
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "label.txt"
-            path.write_text(f"Indicator 2023\n{row} 1\n", encoding="utf-8")
-            rows = extract_rows(path)
-        return rows[0]["metric"] or "" if rows else "(not read)"
+        draft = make_draft(extract(f"Indicator 2023\n{row} 1\n"), catalog)
+        if not draft.rows:
+            got.append("(not read)")
+        else:
+            first = draft.rows[0]
+            got.append("" if first.new_metric else first.metric)
+    return got
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        got = list(pool.map(metric_of, labels))
-    stated = [(e, m) for e, m in zip(labels, got) if e["concept"] in metrics]
-    nones = [(e, m) for e, m in zip(labels, got) if e["concept"] == "none"]
-    right = sum(m == e["concept"] for e, m in stated)
-    kept_out = sum(m not in metrics for _, m in nones)
-    traps = [(e, m) for e, m in nones if "trap" in e]
-    print(f"\nLabels ({len(labels)} in labels.toml, each read alone as a one-row table):\n")
-    print("| labels | count | right | share |")
-    print("|---|---|---|---|")
-    print(f"| concept is a catalog metric: gets that metric | {len(stated)} | {right} | "
-          f"{percent(right, len(stated))} |")
-    print(f"| concept `none`: gets no existing metric | {len(nones)} | {kept_out} | "
-          f"{percent(kept_out, len(nones))} |")
-    print(f"| of those, traps | {len(traps)} | {sum(m not in metrics for _, m in traps)} | "
-          f"{percent(sum(m not in metrics for _, m in traps), len(traps))} |")
-    wrong = [(e, m) for e, m in stated if m != e["concept"]]
-    wrong += [(e, m) for e, m in nones if m in metrics]
-    for entry, metric in wrong:
-        print(f"  {entry['label']!r}: concept {entry['concept']}, esgcmp {metric or '-'}")
+
+def score_labels(split: str | None) -> None:
+    from esgcmp.vocabulary import terms
+
+    vocabulary = set(terms())
+    labels = tomllib.loads((HERE / "labels.toml").read_text(encoding="utf-8"))["label"]
+    splits = label_splits(labels)
+    got = label_metrics(labels)
+    print(f"\nLabels ({len(labels)} in labels.toml, each read alone as a one-row table; "
+          "right: the concept's metric; wrong: another metric of the vocabulary; review: "
+          "a proposed metric or none):\n")
+    print("| split | labels | concept in the vocabulary | right | wrong | review "
+          "| concept `none` | given a metric (wrong) |")
+    print("|---|---|---|---|---|---|---|---|")
+    wrong_rows = []
+    for name in ("tune", "heldout"):
+        if split and name != split:
+            continue
+        mine = [(e, m) for e, m, s in zip(labels, got, splits) if s == name]
+        stated = [(e, m) for e, m in mine if e["concept"] in vocabulary]
+        nones = [(e, m) for e, m in mine if e["concept"] not in vocabulary]
+        right = sum(m == e["concept"] for e, m in stated)
+        wrong = [(e, m) for e, m in stated if m in vocabulary and m != e["concept"]]
+        wrong_nones = [(e, m) for e, m in nones if m in vocabulary]
+        review = len(stated) - right - len(wrong)
+        print(f"| {name} | {len(mine)} | {len(stated)} | {right} ({percent(right, len(stated))}) "
+              f"| {len(wrong)} ({percent(len(wrong), len(stated))}) "
+              f"| {review} ({percent(review, len(stated))}) | {len(nones)} "
+              f"| {len(wrong_nones)} ({percent(len(wrong_nones), len(nones))}) |")
+        wrong_rows += [(name, e, m) for e, m in wrong + wrong_nones]
+        if name == "tune":  # what is left for review, to tune on; never the held-out part's
+            for entry, metric in stated:
+                if metric != entry["concept"] and metric not in vocabulary:
+                    print(f"  review ({name}): {entry['label']!r} ({entry.get('unit', '')}): "
+                          f"concept {entry['concept']}")
+    for name, entry, metric in wrong_rows:
+        print(f"  wrong ({name}): {entry['label']!r} ({entry.get('unit', '')}): "
+              f"concept {entry['concept']}, esgcmp {metric}")
 
 
 def main() -> int:
@@ -174,7 +218,7 @@ def main() -> int:
     found = metas(args.split)
     if args.check:
         return check(found)
-    metrics = catalog_metrics()
+    metrics = vocabulary_metrics()
     by_layout: dict[tuple[str, str], Tally] = defaultdict(Tally)
     per_file = []
     for path, meta in found:
@@ -182,8 +226,8 @@ def main() -> int:
         per_file.append((path, meta, tally))
         by_layout[(meta["layout"], meta["split"])].add(tally)
     head = ("| tables | values | extracted | matched | recall | precision | "
-            "mapped right |")
-    rule = "|---|---|---|---|---|---|---|"
+            "mapped right | mapped wrong |")
+    rule = "|---|---|---|---|---|---|---|---|"
     print("Per layout and split:\n")
     print("| layout | split " + head)
     print("|---|---" + rule)
@@ -207,7 +251,7 @@ def main() -> int:
         for path, meta, tally in per_file:
             print(f"| {meta['file']} | {meta['layout']} | {meta['split']} | {tally.cells()}")
     if args.labels:
-        score_labels(metrics)
+        score_labels(args.split)
     return 0
 
 

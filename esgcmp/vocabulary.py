@@ -1,0 +1,319 @@
+"""The metric vocabulary (vocabulary.toml) and the placing of a printed row label on it.
+
+A label is reduced to a *key* (case, width, script, footnote markers, units in brackets,
+punctuation and spaces folded away; Roman and Chinese scope numbers as digits). The key
+then goes through three steps, each of which says why it decided:
+
+1. GHG scope words: the set of scopes a label names decides the metric (``Scope 1, 2 and
+   3`` is not the Scope 1 + 2 total), and ``market-based``, ``location-based``, ``equity
+   share`` or ``operational control`` become the value's basis.
+2. A label of the vocabulary, whole.
+3. The label without filler words (``total``, ``consumption``, ``量``), only when no word
+   of the label says it is a part, a ratio on another denominator, a change or a target.
+
+A unit whose dimension differs from the metric's is checked by the caller (draft.py),
+which never gives the metric then.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import msgspec
+
+from .files import packaged_toml
+from .names import fold
+from .t2s import SIMPLIFIED, TRADITIONAL
+
+POLARITIES = ("lower", "higher", "neither")
+UNSCOPED_GHG = "GHG emissions that do not say which scopes they total"
+_T2S = str.maketrans(TRADITIONAL, SIMPLIFIED)
+
+
+class Term(msgspec.Struct, frozen=True):
+    """One metric of the vocabulary."""
+
+    id: str
+    name: str
+    name_zh: str
+    category: str
+    unit: str
+    hkex: tuple[str, ...]
+    polarity: str
+    labels: tuple[str, ...] = ()
+    density: str = ""
+    numerator: str = ""  # for a ratio, the metric it divides
+
+
+class Kpi(msgspec.Struct, frozen=True):
+    """One KPI of the HKEX ESG Reporting Code (Appendix C2)."""
+
+    code: str
+    title: str
+    figure: bool  # it asks for a figure (a metric can disclose it), not a description
+
+
+class Placement(msgspec.Struct, frozen=True):
+    """Where a label goes: ``metric`` "" when it goes nowhere, with ``why``."""
+
+    metric: str
+    match: str  # how: "scope words 1+2", "label alias", "label without filler words"
+    why: str = ""  # why not, when metric is ""
+    basis: tuple[tuple[str, str], ...] = ()  # (aspect, text) the label states
+
+
+@lru_cache(maxsize=1)
+def terms() -> dict[str, Term]:
+    """Every metric of vocabulary.toml, in the file's order."""
+    data = packaged_toml("vocabulary.toml")["metric"]
+    return {metric_id: Term(id=metric_id, name=entry["name"], name_zh=entry["name_zh"],
+                            category=entry["category"], unit=entry["unit"],
+                            hkex=tuple(entry.get("hkex", ())), polarity=entry["polarity"],
+                            labels=tuple(entry.get("labels", ())),
+                            density=entry.get("density", ""),
+                            numerator=entry.get("numerator", ""))
+            for metric_id, entry in data.items()}
+
+
+_CHINESE_NUMERALS = {"一": "1", "二": "2", "三": "3", "1": "1", "2": "2", "3": "3"}
+_ROMAN = {"iii": "3", "ii": "2", "i": "1"}
+_NOTE = re.compile(r"[(（\[]\s*(?:note|notes|附註|附注|注|註)\s*\d*\s*[)）\]]|[*#†‡]+|\s\(\d\)")
+_BRACKETED = re.compile(r"[(（\[【]([^()（）\[\]【】]*)[)）\]】]")
+_IN_UNIT = re.compile(r"^\s*(?:in|unit|units|單位|单位)\s*[:：]?\s*")  # "(in tonnes)", "(單位：噸)"
+_SCOPE_CN = re.compile(r"(?:范畴|范围)\s*([一二三123])")
+_SCOPE_ROMAN = re.compile(r"\bscope\s+(iii|ii|i)\b")
+_SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_PUNCTUATION = re.compile(r"[^\w%/]+")
+
+
+@lru_cache(maxsize=1)
+def hkex_kpis() -> dict[str, Kpi]:
+    """The HKEX C2 KPIs, A1.1 to B8.2, in the code's order."""
+    data = packaged_toml("vocabulary.toml")["hkex"]
+    return {code: Kpi(code, entry["title"], entry["figure"]) for code, entry in data.items()}
+
+
+def _is_unit(text: str) -> bool:
+    from .extract import _is_unit as is_unit  # cached there
+
+    return bool(text.strip()) and is_unit(text.strip())
+
+
+def key(label: str) -> str:
+    """The form labels are compared in: lower case, Simplified, no footnote markers, no
+    unit in brackets, punctuation as single spaces, scopes as ``scope N``."""
+    text = _SUPERSCRIPTS.sub(" ", label)  # footnote markers, before NFKC makes them digits
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
+    text = _NOTE.sub(" ", text)
+    # a bracket holding a unit is the unit, not the label; any other bracket is words
+    text = _BRACKETED.sub(lambda m: " " if _is_unit(_IN_UNIT.sub("", m.group(1)))
+                          else f" {m.group(1)} ", text)
+    text = _SCOPE_CN.sub(lambda m: f" scope {_CHINESE_NUMERALS[m.group(1)]} ", text)
+    text = _SCOPE_ROMAN.sub(lambda m: f"scope {_ROMAN[m.group(1)]}", text)
+    text = _PUNCTUATION.sub(" ", text.replace("_", " "))
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, frozenset[str]]:
+    """Key -> the metrics whose id, names or labels have it."""
+    found: dict[str, set[str]] = {}
+    for term in terms().values():
+        for text in (term.id, term.name, term.name_zh, *term.labels):
+            found.setdefault(key(text), set()).add(term.id)
+    found.pop("", None)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+_FILLER = re.compile(
+    r"\b(?:total|consumption|consumed|consumptions|usage|use|used|amount|volume|quantity"
+    r"|the|of|annual|overall|in total|group|s)\b|总|消耗|耗用|用量|数量|总量|量$")
+
+
+def _core(text: str) -> str:
+    return " ".join(_FILLER.sub(" ", text).split())
+
+
+@lru_cache(maxsize=1)
+def _cores() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for alias, metrics in _aliases().items():
+        # a GHG total without its scopes is placed by the scopes alone
+        metrics = metrics - {"ghg"}
+        core = _core(alias)
+        if core and metrics:
+            found.setdefault(core, set()).update(metrics)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+# Words that make a label something other than the whole metric. Each pattern is tried on
+# the key; the first that matches is the reason the label is left for review.
+_NOT_THE_WHOLE = (
+    (re.compile(r"\b(?:decrease|increase|change|changes|compared|yoy|year on year|target|targets"
+                r"|goal|reduction|reductions|reduced|avoided|saving|savings|saved|base year)\b"
+                r"|同比|较上年|减少|降低|下降|目标|增长|变化|减碳|节约|节能"),
+     "a change, a saving or a target, not the quantity itself"),
+    (re.compile(r"\b(?:per|intensity|intensities|ratio|rate|rates|density|proportion|share"
+                r"|percentage)\b|/|强度|密度|比率|比例|百分比|人均|每"),
+     "a ratio or an intensity, on a denominator the label does not name as the metric's"),
+    (re.compile(r"\b(?:male|female|men|women|headquarters|head office|hq|stationary|mobile"
+                r"|fugitive|upstream|downstream|category|categories|site|sites|plant|plants"
+                r"|segment|subsidiary|subsidiaries|region|regions|country|from|excluding"
+                r"|carried over|sold|capacity|generated by|generation|renewable|discharge"
+                r"|discharges|discharged|wastewater|recycled|reused|surface|ground|sea"
+                r"|third party|withdrawal|withdrawn)\b"
+                r"|男|女|总部|固定源|流动源|类别|厂|地区|可再生|排放水|废水|污水|回收|容量|装机"),
+     "a part or another quantity (the label names a source, a site, a group, a kind or a flow)"),
+)
+
+_PER = (
+    (re.compile(r"\b(?:revenue|revenues|turnover|sales|income)\b|收入|营业额|营收"), "revenue"),
+    (re.compile(r"\b(?:employee|employees|person|persons|staff|head|capita|fte|full time)\b"
+                r"|员工|雇员|僱员|人均|每人|每名"), "employee"),
+    (re.compile(r"\b(?:floor area|area|m2|square metre|square meter|sq m)\b|面积|平方米"),
+     "floor_area"),
+)
+_GHG_INTENSITY = {"revenue": "ghg_intensity_revenue", "employee": "ghg_intensity_employee",
+                  "floor_area": "ghg_intensity_floor_area"}
+_INTENSITY_WORDS = re.compile(r"\b(?:intensity|per|density)\b|强度|密度|人均|每")
+
+_SCOPE_LIST = re.compile(
+    r"\bscopes?\s+(\d)((?:\s*(?:and|&|\+|to|or|\s)\s*(?:scope\s+)?\d)*)")
+_SCOPE_RANGE = re.compile(r"\bscopes?\s+(\d)\s*(?:to|\s)\s*(\d)\b")
+_SCOPE_PARTS = re.compile(
+    r"\b(?:stationary|mobile|fugitive|upstream|downstream|headquarters|head office|process"
+    r"|refrigerant|refrigerants|air conditioning|business air travel|business travel|excluding)\b"
+    r"|总部|固定源|流动源|上游|下游")
+# what follows a dash describes the scope ("Scope 1 - Combustion of fossil fuels",
+# "Scope III - business air travel, paper"), except a direction of the value chain
+_ALWAYS_PART = re.compile(r"\b(?:upstream|downstream)\b|上游|下游")
+_DASH = re.compile(r"\s[—–-]+\s|\s?[—–]+\s?")
+_CATEGORY = re.compile(r"\bcategory\s*(\d{1,2})\b|类别\s*(\d{1,2})")
+_METHOD = ((re.compile(r"\bmarket\s*based\b|\bmarket\b|市场"), ("scope2_method", "market-based")),
+           (re.compile(r"\blocation\s*based\b|\blocation\b|地点|基于位置"),
+            ("scope2_method", "location-based")))
+_BOUNDARY = ((re.compile(r"\bequity share\b|股权比例"), ("boundary", "equity share")),
+             (re.compile(r"\boperational control\b|运营控制"), ("boundary", "operational control")),
+             (re.compile(r"\bfinancial control\b|财务控制"), ("boundary", "financial control")))
+_CHANGE = _NOT_THE_WHOLE[0][0]
+_SECTION = re.compile(
+    r"^(?:environmental|environment|energy|energy consumption|emissions|air emissions"
+    r"|ghg emissions|resources|use of resources|water|waste|social|employment|employees"
+    r"|workforce|health and safety|operating data|环境|能源|排放|资源使用|雇佣|员工) ")
+_GHG_WORDS = re.compile(r"\b(?:ghg|greenhouse|emission|emissions|co2e?|carbon)\b|温室|排放|碳")
+
+
+def scopes(text: str) -> frozenset[int]:
+    """The GHG scopes a key names: ``scope 1 2 and 3``, ``scope 1 scope 2``, ``scopes 1 to
+    3``."""
+    found: set[int] = set()
+    for match in _SCOPE_RANGE.finditer(text):
+        low, high = int(match.group(1)), int(match.group(2))
+        if "to" in match.group(0) and low < high:
+            found.update(range(low, high + 1))
+    for match in _SCOPE_LIST.finditer(text):
+        found.add(int(match.group(1)))
+        found.update(int(d) for d in re.findall(r"\d", match.group(2)))
+    found.update(int(d) for d in re.findall(r"\bscope\s+(\d)", text))
+    return frozenset(n for n in found if 1 <= n <= 3)
+
+
+def _basis(text: str) -> tuple[tuple[str, str], ...]:
+    basis = []
+    for patterns in (_METHOD, _BOUNDARY):
+        for pattern, aspect in patterns:
+            if pattern.search(text):
+                basis.append(aspect)
+                break
+    return tuple(basis)
+
+
+def _by_scope(text: str, head: str) -> Placement | None:
+    """The GHG metric the scopes of a label give, or why none; None without scope words."""
+    named = scopes(text)
+    if not named:
+        return None
+    words = "+".join(str(n) for n in sorted(named))
+    match = f"scope words {words}"
+    basis = _basis(text)
+    if _CHANGE.search(text):
+        return Placement("", match, f"names scope {words} but is {_NOT_THE_WHOLE[0][1]}")
+    if _INTENSITY_WORDS.search(text) or "/" in text:
+        per = next((name for pattern, name in _PER if pattern.search(text)), "")
+        if named == {1, 2} and per:
+            return Placement(_GHG_INTENSITY[per], f"{match}, per {per.replace('_', ' ')}",
+                             basis=basis)
+        return Placement("", match, f"an intensity of scope {words}, on a denominator or a set "
+                                    "of scopes no metric has")
+    category = _CATEGORY.search(text)
+    if named == {3} and category:
+        number = int(category.group(1) or category.group(2))
+        if 1 <= number <= 15:
+            return Placement(f"ghg_scope3_cat{number}", f"{match}, category {number}",
+                             basis=basis)
+    part = _SCOPE_PARTS.search(head) or _ALWAYS_PART.search(text)
+    if part:
+        return Placement("", match, f"names scope {words} but only a part of it "
+                                    f"('{part.group(0)}')")
+    metric = {frozenset({1}): "ghg_scope1", frozenset({2}): "ghg_scope2",
+              frozenset({3}): "ghg_scope3", frozenset({1, 2}): "ghg",
+              frozenset({1, 2, 3}): "ghg_scope1_2_3"}.get(named, "")
+    if not metric:
+        return Placement("", match, f"scopes {words} together: no metric totals them")
+    if any(aspect == "scope2_method" for aspect, _text in basis) and 2 not in named:
+        basis = tuple(pair for pair in basis if pair[0] != "scope2_method")
+    return Placement(metric, match, basis=basis)
+
+
+def place(label: str, unit: str = "") -> Placement:
+    """The vocabulary metric a printed label names, or why it names none. ``unit``: the
+    unit the row prints, left out of the label where the label ends with it."""
+    label = label.strip()
+    if unit and label.casefold().endswith(unit.strip().casefold()) and label != unit.strip():
+        label = label[:len(label) - len(unit.strip())].rstrip(" –—-:：")
+    text = key(label)
+    if not text:
+        return Placement("", "", "the label is empty once its unit and markers are left out")
+    by_scope = _by_scope(text, key(_DASH.split(label)[0]))
+    if by_scope is not None:
+        return by_scope
+    basis = _basis(text)
+    named = _aliases().get(text, frozenset())
+    if len(named) == 1:
+        return Placement(next(iter(named)), "label alias", basis=basis)
+    if len(named) > 1:
+        return Placement("", "label alias", "the label names several metrics: "
+                                            + ", ".join(sorted(named)))
+    section = _SECTION.match(text)
+    if section:  # a section's name in the first column ("Energy Electricity consumption")
+        named = _aliases().get(text[section.end():], frozenset())
+        if len(named) == 1:
+            return Placement(next(iter(named)), "label alias after the section's name",
+                             basis=basis)
+    for pattern, why in _NOT_THE_WHOLE:
+        if pattern.search(text):
+            return Placement("", "", why)
+    core = _core(text)
+    named = _cores().get(core, frozenset()) if core else frozenset()
+    if len(named) == 1:
+        return Placement(next(iter(named)), "label without filler words", basis=basis)
+    if len(named) > 1:
+        return Placement("", "label without filler words",
+                         "the label names several metrics: " + ", ".join(sorted(named)))
+    if _GHG_WORDS.search(text) and not re.search(r"\b(?:nox|sox|so2|pm)\b", text):
+        return Placement("", "", UNSCOPED_GHG)
+    return Placement("", "", "no metric of the vocabulary has this label")
+
+
+def ratios_of(metric: str) -> list[Term]:
+    """The ratios of the vocabulary that divide a metric (its intensities)."""
+    return [term for term in terms().values() if term.numerator == metric]
+
+
+@lru_cache(maxsize=1)
+def taken_names() -> frozenset[str]:
+    """Every id, name and label of the vocabulary, folded: a proposed metric takes none."""
+    return frozenset(fold(text) for term in terms().values()
+                     for text in (term.id, term.name, term.name_zh, *term.labels))

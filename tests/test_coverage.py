@@ -1,0 +1,86 @@
+"""esgcmp coverage: each HKEX ESG Reporting Code KPI for each company and year."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from esgcmp.errors import ExitCode
+from esgcmp.vocabulary import hkex_kpis
+
+CATALOG = """
+schema: 1
+metrics:
+  ghg_scope1: {name: Scope 1, category: environmental, unit: tCO2e, hkex: [A1.2]}
+  ghg_scope2: {name: Scope 2, category: environmental, unit: tCO2e, hkex: [A1.2]}
+  water: {name: Water, category: environmental, unit: t, hkex: [A2.2]}
+companies:
+  acme:
+    name: Acme
+    sources:
+      r: {file: r.txt}
+    kpis:
+      - {metric: ghg_scope1, values: {2022: 5, 2023: 6}, unit: tCO2e, source: r, line: 1}
+      - {metric: ghg_scope2, values: {2023: 7}, unit: tCO2e, source: r, line: 2}
+      - {metric: water, values: {2022: 8}, unit: t, source: r, line: 3}
+  beta:
+    name: Beta
+    sources:
+      r: {file: b.txt}
+    kpis:
+      - {metric: water, values: {2023: 9}, unit: t, source: r, line: 1}
+"""
+
+
+def _csv(run, *args: str) -> list[dict[str, str]]:
+    result = run("coverage", *args, "--no-builtin", "-f", "csv")
+    assert result.code == 0, result
+    return list(csv.DictReader(io.StringIO(result.out)))
+
+
+def test_each_kpi_of_each_company_year_is_disclosed_not_disclosed_or_a_description(
+        run, write) -> None:
+    path = write("c.yaml", CATALOG)
+    rows = _csv(run, "--catalog", str(path), "-c", "acme", "-y", "2023")
+    assert len(rows) == len(hkex_kpis()) == 36
+    by_code = {r["kpi"]: (r["status"], r["metrics"]) for r in rows}
+    assert by_code["A1.2"] == ("disclosed", "ghg_scope1;ghg_scope2")
+    assert by_code["A2.2"] == ("not disclosed", "")
+    assert by_code["A1.5"] == ("description", "")
+    assert by_code["B8.2"] == ("not disclosed", "")
+    assert rows[0] == {"company": "acme", "year": "2023", "kpi": "A1.1",
+                       "status": "not disclosed", "metrics": "",
+                       "title": "The types of emissions and respective emissions data"}
+
+
+def test_every_company_year_by_default_and_the_counts_under_the_table(run, write) -> None:
+    path = write("c.yaml", CATALOG)
+    rows = _csv(run, "--catalog", str(path))
+    assert list(dict.fromkeys((r["company"], r["year"]) for r in rows)) == [
+        ("acme", "2022"), ("acme", "2023"), ("beta", "2023")]
+    plain = run("coverage", "--catalog", str(path), "--no-builtin", "-f", "plain")
+    assert plain.out.splitlines()[-3:] == [
+        "acme 2022: 2 of 19 HKEX KPIs that ask for figures disclosed.",
+        "acme 2023: 1 of 19 HKEX KPIs that ask for figures disclosed.",
+        "beta 2023: 1 of 19 HKEX KPIs that ask for figures disclosed."]
+    records = json.loads(run("coverage", "--catalog", str(path), "--no-builtin", "-c", "beta",
+                             "-f", "json").out)
+    assert records[7] == {"company": "beta", "year": 2023, "kpi": "A2.2",
+                          "status": "disclosed", "metrics": ["water"],
+                          "title": "Water consumption in total and intensity"}
+
+
+def test_a_year_no_company_asked_for_has_is_not_found(run, write) -> None:
+    path = write("c.yaml", CATALOG)
+    result = run("coverage", "--catalog", str(path), "--no-builtin", "-y", "1999")
+    assert (result.code, result.out) == (ExitCode.NOT_FOUND, "")
+    assert result.err == ("esgcmp: error: no value of the companies asked for in 1999; "
+                          "'esgcmp companies' lists the years each company has\n")
+
+
+def test_an_unknown_company_is_not_found(run, write) -> None:
+    path = write("c.yaml", CATALOG)
+    result = run("coverage", "--catalog", str(path), "--no-builtin", "-c", "nobody")
+    assert result.code == ExitCode.NOT_FOUND
+    assert result.err.startswith("esgcmp: error: unknown company 'nobody'")
