@@ -100,6 +100,9 @@ class Found(msgspec.Struct, frozen=True):
     note: str = ""
     section: str = ""  # the table's heading or the last section line above the row
     period: str = ""  # the fiscal period the column prints (2021/22), "" for a year
+    # the line the row starts on, when its cells are on lines of their own (a page that
+    # prints a cell a line); 0: the row is on ``line``
+    row: int = 0
 
     @property
     def name(self) -> str:
@@ -616,6 +619,102 @@ def read_tables(lines: list[str]) -> Extraction:
     return result
 
 
+# ---- two tables side by side ------------------------------------------------------------
+# ``pdftotext -layout`` prints a two-column page as it looks: a table on the left and
+# another on the right share lines. Where a line's years run twice (``2020 2019 ...
+# 2020 2019``) and labels stand between the two runs, every line below is cut where the
+# right table's labels start, and each side is read as a table of its own.
+
+_FIELD = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces
+
+
+def _width(text: str) -> int:
+    """The columns a text takes on a terminal or a -layout page: CJK characters two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fields(line: str) -> list[tuple[int, int, str]]:
+    """(first column, column after the last, text) of each field of a line."""
+    line = line.expandtabs(8)
+    return [(_width(line[:m.start()]), _width(line[:m.end()]), m.group(0))
+            for m in _FIELD.finditer(line)]
+
+
+def _year_runs(fields: list[tuple[int, int, str]]) -> list[list[tuple[int, int, int]]]:
+    """The runs of year fields of a line, (start, end, year) each: a run ends at a field
+    that is not a year or at a year the run already has."""
+    runs: list[list[tuple[int, int, int]]] = [[]]
+    for start, end, text in fields:
+        year = year_of(text)
+        if year is None or any(year == seen for _s, _e, seen in runs[-1]):
+            if runs[-1]:
+                runs.append([])
+        if year is not None:
+            runs[-1].append((start, end, year))
+    return [run for run in runs if run]
+
+
+def _is_cells(text: str) -> bool:
+    return all(read_cell(t) is not None or split_glued(t) is not None for t in text.split())
+
+
+def _cut(lines: list[str], at: int) -> tuple[int, int, int] | None:
+    """Where the right table's labels start, when line ``at`` heads two tables side by
+    side: (that column, the column the right table's years start at, the line after the
+    last the two tables share)."""
+    runs = _year_runs(_fields(lines[at]))
+    if len(runs) != 2 or min(len(run) for run in runs) < 2:
+        return None
+    left_end, right_start = runs[0][-1][1], runs[1][0][0]
+    label_starts: list[int] = []
+    end, gap = at + 1, 0
+    while end < len(lines) and gap <= MAX_GAP_LINES:
+        fields = _fields(lines[end])
+        if end > at + 1 and read_heading(lines[end]) is not None:
+            break
+        if len(_year_runs(fields)) == 2 and end > at + 1:
+            break
+        label_starts += [start for start, _end, text in fields
+                         if left_end < start < right_start and not _is_cells(text)]
+        gap = 0 if any(_is_cells(text) for _s, _e, text in fields) else gap + bool(fields)
+        end += 1
+    if not label_starts:  # no labels between the runs: one table whose years repeat
+        return None
+    return min(label_starts), right_start, end
+
+
+def side_by_side(lines: list[str]) -> list[list[str]]:
+    """The report's lines as one text per side: the left text is the report with the right
+    tables' fields blanked out, each right text holds only their fields. Every text has
+    the report's line count, so a value keeps its line."""
+    left = list(lines)
+    rights: list[list[str]] = []
+    index = 0
+    while index < len(lines):
+        cut = _cut(lines, index) if "  " in lines[index] else None
+        if cut is None:
+            index += 1
+            continue
+        column, right_start, end = cut
+        right = [""] * len(lines)
+        for number in range(index, end):
+            fields = _fields(lines[number])
+            mine = [text for start, _end, text in fields if start < column]
+            theirs = [(stop, text) for start, stop, text in fields if start >= column]
+            # cells with no label beside them that stand left of the right table's years
+            # (a glued pair of the left table's cells) are the left row's
+            if (theirs and mine and all(_is_cells(text) for _stop, text in theirs)
+                    and not any(_is_cells(text) for text in mine)
+                    and all(stop < right_start for stop, _text in theirs)):
+                mine += [text for _stop, text in theirs]
+                theirs = []
+            left[number] = "  ".join(mine)
+            right[number] = "  ".join(text for _stop, text in theirs)
+        rights.append(right)
+        index = end
+    return [left] + rights if rights else [lines]
+
+
 # ---- prose --------------------------------------------------------------------------------
 
 _PROSE_NUMBER = re.compile(
@@ -732,9 +831,22 @@ def report_lines(text: str) -> list[str]:
 
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
     """Every value a report's text prints in its tables, and in its sentences with
-    ``prose``."""
+    ``prose``. A page saved as HTML is read by its tables' markup (esgcmp.htmltables);
+    its prose is not read."""
+    from .htmltables import looks_like_html, read_html
+
+    if looks_like_html(text):
+        return read_html(text)
     lines = report_lines(text)
-    result = read_tables(lines)
+    texts = side_by_side(lines)
+    result = read_tables(texts[0])
+    for right in texts[1:]:  # a table printed beside another
+        more = read_tables(right)
+        result.values.extend(more.values)
+        result.unreadable.extend(more.unreadable)
+    if len(texts) > 1:
+        result.values.sort(key=lambda found: found.line)
+        result.unreadable.sort(key=lambda item: item.line)
     if prose:
         in_tables = {found.line for found in result.values}
         in_tables.update(item.line for item in result.unreadable)

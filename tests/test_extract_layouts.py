@@ -1,0 +1,179 @@
+"""esgcmp extract on the layouts converters and web editions print: HTML tables, a cell a
+line, two tables side by side on the lines of ``pdftotext -layout``, a page run into one
+line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from esgcmp.extract import extract
+from esgcmp.htmltables import looks_like_html
+from esgcmp.load import load_files
+
+
+def values(text: str) -> list[tuple[int, int, str, str, str]]:
+    """(line, year, value, label, unit) of every value read from ``text``."""
+    return [(f.line, f.year, str(f.value), f.label, f.unit) for f in extract(text).values]
+
+
+def unreadable(text: str) -> list[tuple[int, str]]:
+    return [(item.line, item.why) for item in extract(text).unreadable]
+
+
+# ---- HTML tables --------------------------------------------------------------------------
+
+ONE_ROW_A_LINE = """\
+<h3>EMISSIONS</h3>
+<table>
+<caption>Significant emissions [kg]</caption>
+<tr><th></th><th>2022</th><th>2021</th></tr>
+<tr><td>NO<sub>X</sub></td><td>5.38</td><td>4.87</td></tr>
+<tr><td>Energy Intensity [GJ/t]</td><td>3.62</td><td>&ndash;</td></tr>
+</table>
+"""
+
+
+def test_an_html_table_a_row_a_line_takes_its_unit_from_the_caption_or_the_label() -> None:
+    assert values(ONE_ROW_A_LINE) == [
+        (5, 2022, "5.38", "NOX", "kg"), (5, 2021, "4.87", "NOX", "kg"),
+        (6, 2022, "3.62", "Energy Intensity [GJ/t]", "GJ/t")]
+
+
+CELL_A_LINE = """\
+<table class="data-table">
+<thead>
+  <tr>
+    <th>Indicator</th>
+    <th>Unit</th>
+    <th>2023</th>
+    <th>2022</th>
+    <th>Report Pages</th>
+  </tr>
+</thead>
+<tbody>
+  <tr>
+    <td><strong>Scope 1</strong></td>
+    <td>tCO<sub>2</sub>e</td>
+    <td><strong>1,265.12</strong></td>
+    <td>
+      1,300.75
+    </td>
+    <td>45</td>
+  </tr>
+</tbody>
+</table>
+"""
+
+
+def test_an_html_table_a_cell_a_line_cites_each_cells_own_line() -> None:
+    found = extract(CELL_A_LINE).values
+    assert [(f.line, f.row, f.year, str(f.value), f.label, f.unit) for f in found] == [
+        (15, 13, 2023, "1265.12", "Scope 1", "tCO2e"),
+        (17, 13, 2022, "1300.75", "Scope 1", "tCO2e")]
+
+
+SPANS = """\
+<table>
+<tr><th rowspan="2">Item</th><th colspan="2">Year</th></tr>
+<tr><th>2021/22</th><th>2022/23</th></tr>
+<tr><td rowspan="2">Water (m³)</td><td>10</td><td>12</td></tr>
+<tr><td>11</td><td>N/A</td></tr>
+<tr><td>Electricity (kWh)</td><td colspan="2">500</td></tr>
+<tr><td>Diesel (litres)</td><td>P</td><td>3</td></tr>
+</table>
+"""
+
+
+def test_html_spans_a_heading_over_two_rows_and_a_label_over_two() -> None:
+    found = extract(SPANS).values
+    assert [(f.line, f.year, str(f.value), f.label, f.unit, f.period) for f in found] == [
+        (4, 2022, "10", "Water (m³)", "m³", "2021/22"),
+        (4, 2023, "12", "Water (m³)", "m³", "2022/23"),
+        (5, 2022, "11", "Water (m³)", "m³", "2021/22")]
+
+
+def test_html_a_value_over_two_years_and_a_word_in_a_year_column_are_unreadable() -> None:
+    assert unreadable(SPANS) == [
+        (6, "'500' spans several columns or rows: its year cannot be told"),
+        (7, "'P' is not a number in a year column")]
+
+
+@pytest.mark.parametrize("text, html", [
+    ("<!DOCTYPE html><html><body><p>no table</p></body></html>", True),
+    ("<TABLE border=1><tr><td>x</td></tr></TABLE>", True),
+    ("Indicator 2020 2019\nWater (tons) 1 2\n", False),
+    ("The <tablet> of the report 2020 2019\n", False),
+])
+def test_html_is_told_by_its_markup(text: str, html: bool) -> None:
+    assert looks_like_html(text) is html
+
+
+METRICS = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+companies: {}
+"""
+
+
+def test_html_extract_draft_loads_and_check_refinds_every_value(run, write,
+                                                                  tmp_path: Path) -> None:
+    metrics = write("metrics.yaml", METRICS)
+    page = tmp_path / "acme.html"
+    page.write_text(CELL_A_LINE.replace("<strong>Scope 1</strong>", "Widgets made"),
+                    encoding="utf-8")
+    draft = tmp_path / "acme.yaml"
+    result = run("extract", str(page), "-c", "acme", "-o", str(draft), "--no-builtin",
+                 "--catalog", str(metrics))
+    assert (result.code, result.err) == (0, "")
+    catalog = load_files([metrics, draft])
+    assert {(o.metric, o.year, o.value, o.line) for o in catalog.observations.values()} == {
+        ("widgets_made", 2023, Decimal("1265.12"), 15),
+        ("widgets_made", 2022, Decimal("1300.75"), 17)}
+    checked = run("check", "--no-builtin", "--catalog", str(metrics), "--catalog", str(draft),
+                  "--sources", str(tmp_path), "-f", "csv")
+    assert (checked.code, list(csv.DictReader(io.StringIO(checked.out)))) == (0, [])
+    summary = run("check", "--no-builtin", "--catalog", str(metrics), "--catalog", str(draft),
+                  "--sources", str(tmp_path))
+    assert "2 of 2 cited figures re-found on their lines" in summary.out + summary.err
+
+
+# ---- two tables side by side (pdftotext -layout) ------------------------------------------
+
+SIDE_BY_SIDE = (
+    "   Figure II                                          Figure III\n"
+    "                        2020      2019                                 2020      2019\n"
+    "   Diesel (litres)   154,578   197,132       Electricity (kWh)       54,813    52,796\n"
+    "                                             Water (m³)\n"
+    "   Coal (tonnes)     100,750   112,444       用水量                   1,948     2,399\n"
+    "   Gas (m³)           1,234.56789.01\n"
+    "\n"
+    "   Total (tCO2e)       2,001        -        Paper (t)                   17         -\n")
+
+
+def test_two_tables_on_the_same_lines_each_value_with_its_own_label_and_year() -> None:
+    assert values(SIDE_BY_SIDE) == [
+        (3, 2020, "154578", "Diesel (litres)", "litres"),
+        (3, 2019, "197132", "Diesel (litres)", "litres"),
+        (3, 2020, "54813", "Electricity (kWh)", "kWh"),
+        (3, 2019, "52796", "Electricity (kWh)", "kWh"),
+        (5, 2020, "100750", "Coal (tonnes)", "tonnes"),
+        (5, 2019, "112444", "Coal (tonnes)", "tonnes"),
+        (5, 2020, "1948", "用水量", ""),
+        (5, 2019, "2399", "用水量", ""),
+        (6, 2020, "1234.56", "Gas (m³)", "m³"),
+        (6, 2019, "789.01", "Gas (m³)", "m³"),
+        (8, 2020, "2001", "Total (tCO2e)", "tCO2e"),
+        (8, 2020, "17", "Paper (t)", "t")]
+
+
+def test_years_printed_twice_with_no_labels_between_are_one_table_not_two() -> None:
+    text = ("Indicator        Hong Kong         Mainland\n"
+            "                2020   2019      2020   2019\n"
+            "Water (m³)        10     11        12     13\n")
+    assert values(text) == []
