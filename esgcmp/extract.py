@@ -59,7 +59,9 @@ _HEDGE_BEFORE = re.compile(
     r"|nearly|almost|~|≈|>)\s*$", re.I)
 _CELL = re.compile(
     r"^(?P<hedge>約|约|逾|近|~|≈|>)?"
-    r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # Indian groups (1,44,997) before thousands: a group of two is never a thousands group
+    r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<close>\))?(?P<ratio>:\d+(?:\.\d+)?)?(?P<percent>%)?(?P<after>餘|余|多)?$")
 _GLUED = re.compile(r"^\d+\.\d+(?:\.\d+)+$")  # 12.3445.67: two cells without a space
 # 100,750112,444 and 3,484.874,066.79: cells with thousands separators without a space
@@ -619,6 +621,184 @@ def read_tables(lines: list[str]) -> Extraction:
     return result
 
 
+# ---- a cell a line -----------------------------------------------------------------------
+# A web page copied as text prints a table one cell a line: the heading's names and years,
+# then each row's label, its unit and one line per year (``|1,44,997``, ``|NA``).
+
+
+def _cell_line(text: str) -> str:
+    """A line of a one-cell-a-line page without the bar some pages print before a cell."""
+    return text.strip().strip("|").strip()
+
+
+def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, int] | None:
+    """The years of a heading printed a year a line from ``lines[at]``, and the index of
+    the line after it (and after the names of columns that hold no values)."""
+    years: list[int] = []
+    periods: list[str] = []
+    index = at
+    while index < len(lines):
+        period = period_of(_cell_line(lines[index][1]))
+        if period is None or period[0] in years:
+            break
+        years.append(period[0])
+        periods.append(period[1])
+        index += 1
+    if len(years) < 2 or max(years) - min(years) > 3 * len(years):
+        return None
+    extra = 0
+    while index < len(lines) and _EXTRA_COLUMN.match(nfkc(_cell_line(lines[index][1]))):
+        extra, index = extra + 1, index + 1
+    return Heading(tuple(years), tuple(periods), "", extra), index
+
+
+def read_cell_lines(lines: list[str]) -> Extraction:
+    """The tables a page prints a cell a line, under a heading a year a line."""
+    result = Extraction()
+    texts = [(number, raw) for number, raw in enumerate(lines, start=1)
+             if _cell_line(raw)]
+    index = 0
+    while index < len(texts):
+        found = _vertical_heading(texts, index)
+        if found is None:
+            index += 1
+            continue
+        heading, index = found
+        table = _Table(heading.years, False, "", periods=heading.periods, extra=heading.extra)
+        wanted = len(heading.years) + heading.extra
+        labels: list[tuple[int, str]] = []
+        while index < len(texts):
+            if _vertical_heading(texts, index) is not None:
+                break
+            number, raw = texts[index]
+            text = _cell_line(raw)
+            if len(text) > MAX_LABEL_LINE_CHARS or read_heading(text) is not None:
+                break
+            cells: list[tuple[int, Cell]] = []
+            while index < len(texts):
+                cell = read_cell(_cell_line(texts[index][1]))
+                if cell is None:
+                    break
+                cells.append((texts[index][0], cell))
+                index += 1
+            if not cells:
+                labels.append((number, text))
+                index += 1
+                if len(labels) > MAX_GAP_LINES:
+                    break
+                continue
+            if len(cells) != wanted or not labels:
+                why = (f"{plural(len(cells), 'cell')} for {plural(len(heading.years), 'year')}"
+                       + (f" and {plural(heading.extra, 'column')} after them"
+                          if heading.extra else "")
+                       if labels else "values without a label")
+                result.unreadable.append(Unreadable(cells[0][0], " | ".join(
+                    c.printed or str(c.value) for _n, c in cells), why))
+                labels = []
+                continue
+            unit = ""
+            if len(labels) > 1 and _is_unit(labels[-1][1]):  # a unit column
+                unit = labels.pop()[1]
+            start, label = labels[-1]
+            if not unit:
+                _tokens, unit = _row_unit(label.split(), unit_column=False)
+            section = labels[-2][1] if len(labels) > 1 else ""
+            line_of = dict(zip(heading.years, (n for n, _c in cells)))
+            result.values.extend(
+                msgspec.structs.replace(item, line=line_of[item.year], row=start)
+                for item in _found(start, label, unit, table,
+                                   [c for _n, c in cells[:len(heading.years)]], section))
+            labels = []
+    return result
+
+
+# ---- a page run into one line -------------------------------------------------------------
+# Some converters (and web editions copied as text) run a whole page into one line. A
+# table is still there: a run of years, then ``label cell cell`` again and again. A row is
+# a run of exactly as many cells as there are years after its label; any other run of two
+# or more cells is unreadable, and a lone number is part of a label (``Scope 1``).
+
+MAX_FLAT_LABEL_TOKENS = 30  # a longer stretch of words without cells is prose: the table ended
+# The unit a table's title ends in: ``Significant emissions [kg]``.
+_TITLE_UNIT = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*$")
+
+
+def _flat_cells(tokens: list[str], at: int) -> tuple[list[Cell], int]:
+    """The cells of the run of cell tokens from ``tokens[at]``, and the index after it."""
+    cells: list[Cell] = []
+    index = at
+    while index < len(tokens):
+        cell = read_cell(tokens[index])
+        glued = None if cell is not None else split_glued(tokens[index])
+        if cell is None and glued is None:
+            break
+        cells.extend([cell] if cell is not None else glued or [])
+        index += 1
+    return cells, index
+
+
+def _flat_heading(tokens: list[str], at: int) -> tuple[Heading, int] | None:
+    """The years of a heading run into a line from ``tokens[at]``, and the index after."""
+    periods: list[tuple[int, str]] = []
+    index = at
+    while index < len(tokens):
+        period = period_of(tokens[index])
+        if period is None or any(period[0] == year for year, _p in periods):
+            break
+        periods.append(period)
+        index += 1
+    years = [year for year, _p in periods]
+    if len(years) < 2 or max(years) - min(years) > 3 * len(years):
+        return None
+    return Heading(tuple(years), tuple(p for _y, p in periods), ""), index
+
+
+def read_flat(number: int, text: str) -> Extraction:
+    """The tables of a page a converter ran into the one line ``text`` (line ``number``)."""
+    result = Extraction()
+    tokens = text.split()
+    table: _Table | None = None
+    label: list[str] = []
+    title_unit = ""
+    index = 0
+    while index < len(tokens):
+        heading = _flat_heading(tokens, index)
+        if heading is not None:
+            title = " ".join(label[-8:])
+            match = _TITLE_UNIT.search(title)
+            if table is None or heading[0].years != table.years:
+                title_unit = (match.group(1).strip()
+                              if match and _is_unit(match.group(1).strip()) else "")
+            elif match and _is_unit(match.group(1).strip()):
+                title_unit = match.group(1).strip()
+            table = _Table(heading[0].years, False, title, periods=heading[0].periods)
+            index, label = heading[1], []
+            continue
+        if table is None:  # words before a heading may be its title: keep the last few
+            label = (label + [tokens[index]])[-8:]
+            index += 1
+            continue
+        cells, after = _flat_cells(tokens, index)
+        if not cells or (len(cells) == 1 and len(table.years) > 1):
+            label.append(tokens[index])
+            index = max(after, index + 1)
+            if len(label) > MAX_FLAT_LABEL_TOKENS:
+                table, label = None, []
+            continue
+        if len(cells) != len(table.years) or not label:
+            result.unreadable.append(Unreadable(
+                number, " ".join(label[-12:] + tokens[index:after]),
+                f"{plural(len(cells), 'cell')} for {plural(len(table.years), 'year')} "
+                f"({' '.join(str(y) for y in table.years)}) in a page run into one line"
+                if label else "values without a label in a page run into one line"))
+        else:
+            _tokens, unit = _row_unit(label, unit_column=False)
+            result.values.extend(_found(number, " ".join(label), unit or title_unit, table,
+                                        cells, table.section))
+        index, label = after, []
+    return result
+
+
 # ---- two tables side by side ------------------------------------------------------------
 # ``pdftotext -layout`` prints a two-column page as it looks: a table on the left and
 # another on the right share lines. Where a line's years run twice (``2020 2019 ...
@@ -844,7 +1024,16 @@ def extract(text: str, prose: bool = False, year: int | None = None) -> Extracti
         more = read_tables(right)
         result.values.extend(more.values)
         result.unreadable.extend(more.unreadable)
-    if len(texts) > 1:
+    read = {found.line for found in result.values} | {item.line for item in result.unreadable}
+    cells = read_cell_lines(lines)  # a page that prints a cell a line
+    for number, line in enumerate(lines, start=1):  # a page run into one line
+        if len(line) > MAX_LABEL_LINE_CHARS and number not in read:
+            flat = read_flat(number, line)
+            cells.values.extend(flat.values)
+            cells.unreadable.extend(flat.unreadable)
+    result.values.extend(found for found in cells.values if found.line not in read)
+    result.unreadable.extend(item for item in cells.unreadable if item.line not in read)
+    if len(texts) > 1 or cells.values or cells.unreadable:
         result.values.sort(key=lambda found: found.line)
         result.unreadable.sort(key=lambda item: item.line)
     if prose:

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import msgspec
 from msgspec import field
 
-from .extract import (_HEADING_WORDS, _UNIT_HEADING, Cell, Extraction,
+from .extract import (_HEADING_WORDS, _TITLE_UNIT, _UNIT_HEADING, Cell, Extraction,
                       Found, Unreadable, _Table, _found, _is_unit, _row_unit, nfkc,
                       period_of, read_cell)
 
@@ -24,8 +24,6 @@ from .extract import (_HEADING_WORDS, _UNIT_HEADING, Cell, Extraction,
 # quotes a tag is not enough: it must open a table.
 _HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml)", re.I)
 _TABLE_TAG = re.compile(r"<table[\s>]", re.I)
-# The unit a table's caption or title ends in: ``Significant emissions [kg]``.
-_TITLE_UNIT = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*$")
 _MAX_SPAN = 100  # a colspan or rowspan beyond this is a broken page, not a table
 _BREAKS = {"br", "p", "div", "li"}  # inside a cell they separate words
 

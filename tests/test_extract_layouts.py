@@ -177,3 +177,78 @@ def test_years_printed_twice_with_no_labels_between_are_one_table_not_two() -> N
             "                2020   2019      2020   2019\n"
             "Water (m³)        10     11        12     13\n")
     assert values(text) == []
+
+
+# ---- a cell a line (a web page copied as text) --------------------------------------------
+
+CELL_LINES = """\
+Particulars
+Unit
+|2019-20
+|2018-19
+Report Pages
+Power consumption
+|Purchased units
+|kWh
+|1,44,997
+|NA
+|12
+Water
+|m³
+
+|1,200
+
+|1,100
+
+|13
+Steam
+|3,000
+|14
+"""
+
+
+def test_a_table_a_cell_a_line_with_its_unit_and_page_columns() -> None:
+    found = extract(CELL_LINES).values
+    assert [(f.line, f.row, f.year, str(f.value), f.label, f.unit, f.section, f.period)
+            for f in found] == [
+        (9, 7, 2020, "144997", "Purchased units", "kWh", "Power consumption", "2019-20"),
+        (15, 12, 2020, "1200", "Water", "m³", "", "2019-20"),
+        (17, 12, 2019, "1100", "Water", "m³", "", "2018-19")]
+
+
+def test_a_row_a_cell_short_a_cell_a_line_is_unreadable() -> None:
+    assert unreadable(CELL_LINES) == [(21, "2 cells for 2 years and 1 column after them")]
+
+
+def test_indian_digit_groups_are_one_number() -> None:
+    from esgcmp.extract import read_cell
+    assert (read_cell("1,44,997").value, read_cell("12,34,56,789").value) == (144997, 123456789)
+    assert read_cell("1,44,99") is None
+
+
+# ---- a page run into one line -------------------------------------------------------------
+
+FLAT = ("62 63 NOTE EMISSIONS Significant emissions [kg] 2022 2021 2020 NOX 5.38 4.87 3.84 "
+        "SOX 0 0 0 Scope 1 + Scope 2 Location (tCO2e) 765.10 1,095.13 732.83 Total water "
+        "consumption 0 Materials Purchased 171.1 0% Calculated Steel 1 2 3 4 Water (m³) "
+        "2020/21 2021/22 Water (m³) 12 13 The Group thanks its 2 staff 3 times\n")
+
+
+def test_a_page_run_into_one_line_reads_rows_of_as_many_cells_as_years() -> None:
+    found = extract(FLAT).values
+    assert [(f.line, f.year, str(f.value), f.label, f.unit, f.period) for f in found] == [
+        (1, 2022, "5.38", "NOX", "kg", ""), (1, 2021, "4.87", "NOX", "kg", ""),
+        (1, 2020, "3.84", "NOX", "kg", ""),
+        (1, 2022, "0", "SOX", "kg", ""), (1, 2021, "0", "SOX", "kg", ""),
+        (1, 2020, "0", "SOX", "kg", ""),
+        (1, 2022, "765.10", "Scope 1 + Scope 2 Location (tCO2e)", "tCO2e", ""),
+        (1, 2021, "1095.13", "Scope 1 + Scope 2 Location (tCO2e)", "tCO2e", ""),
+        (1, 2020, "732.83", "Scope 1 + Scope 2 Location (tCO2e)", "tCO2e", ""),
+        (1, 2021, "12", "Water (m³)", "m³", "2020/21"),
+        (1, 2022, "13", "Water (m³)", "m³", "2021/22")]
+
+
+def test_a_run_of_cells_that_is_not_one_a_year_in_a_flat_page_is_unreadable() -> None:
+    assert unreadable(FLAT) == [
+        (1, "2 cells for 3 years (2022 2021 2020) in a page run into one line"),
+        (1, "4 cells for 3 years (2022 2021 2020) in a page run into one line")]
