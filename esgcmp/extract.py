@@ -73,7 +73,21 @@ _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
 _MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
+# a footnote marker after a number inside a label: ``Scope 1³ (tCO2e)`` (after a letter a
+# superscript may be a unit's power, m³)
+_INNER_MARKER = re.compile(r"(?<=\d)[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=[\s(（:：])")
+# a subscript a converter printed as a digit between spaces: ``tCO 2 e``, ``CH 4``
+_SPACED_SUBSCRIPT = re.compile(r"(?<=[CNS]O|CH) (\d)(?: (?=e\b))?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_YEARISH = re.compile(r"(?:19|20)\d\d|[零〇○一二三四五六七八九]{4}")  # what a year may be
+# A section's name printed in the first column of its first row (``Use of Resources
+# Electricity consumption``): the HKEX guide's aspects, before a label of two or more words
+# that starts anew with a capital or a digit.
+_SECTION_PREFIX = re.compile(
+    r"^(?:GHG Emissions|Emissions|Use of Resources|(?:The )?Environment and Natural Resources"
+    r"|Climate Change|Employment|Health and Safety|Development and Training|Labour Standards"
+    r"|Supply Chain Management|Product Responsibility|Anti-corruption|Community Investment)"
+    r"[:：]?\s+(?=[A-Z0-9]\S*\s+\S)")
 
 MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
 MAX_LABEL_LINE_CHARS = 100  # a longer line is prose: it ends a table
@@ -125,6 +139,8 @@ class Extraction(msgspec.Struct):
 
 
 def nfkc(text: str) -> str:
+    if text.isascii():  # most of a report's tokens: NFKC leaves ASCII as it is
+        return text
     return unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
 
 
@@ -292,18 +308,19 @@ def split_glued(token: str) -> list[Cell] | None:
 
 def label_name(label: str, unit: str = "") -> str:
     """A label without its unit in parentheses, a footnote marker or "among which"."""
-    text = label.strip()
+    text = _INNER_MARKER.sub("", label.strip())
     superscript = _SUPERSCRIPT_MARKER.search(text)
     text = nfkc(text[:superscript.start()] if superscript else text).strip()
     if unit:
         match = _TRAILING_UNIT.search(text)
-        if match and nfkc(match.group(1)).strip() == nfkc(unit).strip():
+        if match and _unit_text(nfkc(match.group(1))) == _unit_text(nfkc(unit)):
             text = text[:match.start()].strip()
     marker = None if superscript else _MARKER.match(text)
     if marker:
         text = marker.group("label")
     text = re.sub(r"^(?:其中[:：]?|among which[:：]?|of which[:：]?|including[:：]?)\s*", "",
                   text, flags=re.I)
+    text = _SECTION_PREFIX.sub("", text)
     return text.strip(" :：•●·-")
 
 
@@ -439,24 +456,37 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
     return cells, index, ""
 
 
+def _unit_text(text: str) -> str:
+    """A printed unit with the subscripts a converter spaced out joined (``tCO 2 e``)."""
+    return _SPACED_SUBSCRIPT.sub(r"\1", text.strip())
+
+
 def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], str]:
     """Split a row's label tokens into the label and the printed unit."""
     if unit_column and len(label_tokens) >= 2:
         for take in range(min(3, len(label_tokens) - 1), 0, -1):
-            candidate = " ".join(label_tokens[-take:])
+            candidate = _unit_text(" ".join(label_tokens[-take:]))
             if _is_unit(candidate):
+                before = label_tokens[-take - 1] if len(label_tokens) > take + 1 else ""
+                # a unit in both languages (kWh 千瓦時): the one the registry reads in
+                # English terms is kept, both leave the label
+                if (before and has_chinese(before) != has_chinese(candidate)
+                        and _is_unit(before)):
+                    english = candidate if has_chinese(before) else before
+                    return label_tokens[:-take - 1], english
                 return label_tokens[:-take], candidate
         return label_tokens[:-1], label_tokens[-1]
-    label = " ".join(label_tokens)
+    label = _SUPERSCRIPT_MARKER.sub("", " ".join(label_tokens))  # (tCO2e)³
     match = _TRAILING_UNIT.search(label)
-    if match and _is_unit(match.group(1).strip()):
-        return label_tokens, match.group(1).strip()
+    if match and _is_unit(_unit_text(match.group(1))):
+        return label_tokens, _unit_text(match.group(1))
     return label_tokens, ""
 
 
 def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
            section: str) -> list[Found]:
-    superscript = _SUPERSCRIPT_MARKER.search(label.strip())
+    superscript = (_SUPERSCRIPT_MARKER.search(label.strip())
+                   or _INNER_MARKER.search(label.strip()))
     name_marker = None if superscript else _MARKER.match(nfkc(label).strip())
     footnote = (nfkc(superscript.group(0)) if superscript
                 else name_marker.group("marker") if name_marker else "")
@@ -638,7 +668,8 @@ def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, i
     periods: list[str] = []
     index = at
     while index < len(lines):
-        period = period_of(_cell_line(lines[index][1]))
+        text = _cell_line(lines[index][1])
+        period = period_of(text) if len(text) < 20 and _YEARISH.search(text) else None
         if period is None or period[0] in years:
             break
         years.append(period[0])
@@ -742,7 +773,7 @@ def _flat_heading(tokens: list[str], at: int) -> tuple[Heading, int] | None:
     periods: list[tuple[int, str]] = []
     index = at
     while index < len(tokens):
-        period = period_of(tokens[index])
+        period = period_of(tokens[index]) if _YEARISH.search(tokens[index]) else None
         if period is None or any(period[0] == year for year, _p in periods):
             break
         periods.append(period)
@@ -808,16 +839,16 @@ def read_flat(number: int, text: str) -> Extraction:
 _FIELD = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces
 
 
-def _width(text: str) -> int:
-    """The columns a text takes on a terminal or a -layout page: CJK characters two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _fields(line: str) -> list[tuple[int, int, str]]:
-    """(first column, column after the last, text) of each field of a line."""
+    """(first column, column after the last, text) of each field of a line, counted as a
+    terminal or a -layout page shows them: CJK characters take two columns."""
     line = line.expandtabs(8)
-    return [(_width(line[:m.start()]), _width(line[:m.end()]), m.group(0))
-            for m in _FIELD.finditer(line)]
+    if line.isascii():
+        return [(m.start(), m.end(), m.group(0)) for m in _FIELD.finditer(line)]
+    columns = [0]
+    for char in line:
+        columns.append(columns[-1] + (2 if unicodedata.east_asian_width(char) in "WF" else 1))
+    return [(columns[m.start()], columns[m.end()], m.group(0)) for m in _FIELD.finditer(line)]
 
 
 def _year_runs(fields: list[tuple[int, int, str]]) -> list[list[tuple[int, int, int]]]:
@@ -842,6 +873,8 @@ def _cut(lines: list[str], at: int) -> tuple[int, int, int] | None:
     """Where the right table's labels start, when line ``at`` heads two tables side by
     side: (that column, the column the right table's years start at, the line after the
     last the two tables share)."""
+    if len(_YEARISH.findall(lines[at])) < 4:  # two runs of two years at least
+        return None
     runs = _year_runs(_fields(lines[at]))
     if len(runs) != 2 or min(len(run) for run in runs) < 2:
         return None
@@ -863,12 +896,12 @@ def _cut(lines: list[str], at: int) -> tuple[int, int, int] | None:
     return min(label_starts), right_start, end
 
 
-def side_by_side(lines: list[str]) -> list[list[str]]:
+def side_by_side(lines: list[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The report's lines as one text per side: the left text is the report with the right
-    tables' fields blanked out, each right text holds only their fields. Every text has
-    the report's line count, so a value keeps its line."""
+    tables' fields blanked out (as long as the report, so a value keeps its line); each
+    right table is its lines' right fields and the number of lines before them."""
     left = list(lines)
-    rights: list[list[str]] = []
+    rights: list[tuple[int, list[str]]] = []
     index = 0
     while index < len(lines):
         cut = _cut(lines, index) if "  " in lines[index] else None
@@ -876,7 +909,7 @@ def side_by_side(lines: list[str]) -> list[list[str]]:
             index += 1
             continue
         column, right_start, end = cut
-        right = [""] * len(lines)
+        right = [""] * (end - index)
         for number in range(index, end):
             fields = _fields(lines[number])
             mine = [text for start, _end, text in fields if start < column]
@@ -889,10 +922,10 @@ def side_by_side(lines: list[str]) -> list[list[str]]:
                 mine += [text for _stop, text in theirs]
                 theirs = []
             left[number] = "  ".join(mine)
-            right[number] = "  ".join(text for _stop, text in theirs)
-        rights.append(right)
+            right[number - index] = "  ".join(text for _stop, text in theirs)
+        rights.append((index, right))
         index = end
-    return [left] + rights if rights else [lines]
+    return left, rights
 
 
 # ---- prose --------------------------------------------------------------------------------
@@ -1018,22 +1051,25 @@ def extract(text: str, prose: bool = False, year: int | None = None) -> Extracti
     if looks_like_html(text):
         return read_html(text)
     lines = report_lines(text)
-    texts = side_by_side(lines)
-    result = read_tables(texts[0])
-    for right in texts[1:]:  # a table printed beside another
+    left, rights = side_by_side(lines)
+    result = read_tables(left)
+    for before, right in rights:  # a table printed beside another
         more = read_tables(right)
-        result.values.extend(more.values)
-        result.unreadable.extend(more.unreadable)
+        result.values.extend(msgspec.structs.replace(found, line=found.line + before)
+                             for found in more.values)
+        result.unreadable.extend(msgspec.structs.replace(item, line=item.line + before)
+                                 for item in more.unreadable)
     read = {found.line for found in result.values} | {item.line for item in result.unreadable}
     cells = read_cell_lines(lines)  # a page that prints a cell a line
     for number, line in enumerate(lines, start=1):  # a page run into one line
-        if len(line) > MAX_LABEL_LINE_CHARS and number not in read:
+        if (len(line) > MAX_LABEL_LINE_CHARS and number not in read
+                and len(_YEARISH.findall(line)) >= 2):
             flat = read_flat(number, line)
             cells.values.extend(flat.values)
             cells.unreadable.extend(flat.unreadable)
     result.values.extend(found for found in cells.values if found.line not in read)
     result.unreadable.extend(item for item in cells.unreadable if item.line not in read)
-    if len(texts) > 1 or cells.values or cells.unreadable:
+    if rights or cells.values or cells.unreadable:
         result.values.sort(key=lambda found: found.line)
         result.unreadable.sort(key=lambda item: item.line)
     if prose:

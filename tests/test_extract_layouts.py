@@ -252,3 +252,39 @@ def test_a_run_of_cells_that_is_not_one_a_year_in_a_flat_page_is_unreadable() ->
     assert unreadable(FLAT) == [
         (1, "2 cells for 3 years (2022 2021 2020) in a page run into one line"),
         (1, "4 cells for 3 years (2022 2021 2020) in a page run into one line")]
+
+
+# ---- a section's name in the first column -------------------------------------------------
+
+@pytest.mark.parametrize("label, name", [
+    ("Use of Resources Electricity consumption (kWh)", "Electricity consumption"),
+    ("Emissions Scope 1: direct emissions (tCO2e)", "Scope 1: direct emissions"),
+    ("GHG Emissions Scope 1 (tCO2e)", "Scope 1"),
+    ("Emissions Intensity (tCO2e)", "Emissions Intensity"),  # one word left: no section
+    ("Employment rate of graduates (%)", "Employment rate of graduates"),  # not a new label
+])
+def test_a_section_printed_before_the_label_is_no_part_of_its_name(label: str,
+                                                                   name: str) -> None:
+    found = extract(f"Indicator 2020 2021\n{label} 1 2\n").values
+    assert (found[0].label, found[0].name) == (label, name)
+
+
+# ---- units and markers --------------------------------------------------------------------
+
+@pytest.mark.parametrize("heading, row, label, unit, name, footnote", [
+    ("Indicator Unit 2020 2021", "Electricity kWh 千瓦時 1 2", "Electricity", "kWh",
+     "Electricity", ""),
+    ("Indicator Unit 2020 2021", "Scope 1 tCO 2 e 1 2", "Scope 1", "tCO2e", "Scope 1", ""),
+    ("Indicator 2020 2021", "GHG per person (tCO 2 e/person) 1 2",
+     "GHG per person (tCO 2 e/person)", "tCO2e/person", "GHG per person", ""),
+    ("Indicator 2020 2021", "Scope 1³ (tCO2e) 1 2", "Scope 1³ (tCO2e)", "tCO2e", "Scope 1",
+     "3"),
+    ("Indicator 2020 2021", "Scope 1 (tCO₂e)³ 1 2", "Scope 1 (tCO₂e)³", "tCO₂e", "Scope 1",
+     "3"),
+    ("Indicator 2020 2021", "Water (m³) 1 2", "Water (m³)", "m³", "Water", ""),
+])
+def test_units_in_both_languages_spaced_subscripts_and_markers(
+        heading: str, row: str, label: str, unit: str, name: str, footnote: str) -> None:
+    found = extract(f"{heading}\n{row}\n").values
+    assert [(f.label, f.unit, f.name, f.footnote, str(f.value)) for f in found] == [
+        (label, unit, name, footnote, "1"), (label, unit, name, footnote, "2")]
