@@ -79,6 +79,8 @@ _INNER_MARKER = re.compile(r"(?<=\d)[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=[\s(（:：
 # a subscript a converter printed as a digit between spaces: ``tCO 2 e``, ``CH 4``
 _SPACED_SUBSCRIPT = re.compile(r"(?<=[CNS]O|CH) (\d)(?: (?=e\b))?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NOTE_AFTER = re.compile(r"\s*[(（](?:Notes?|附註|附注|註|注)\s*\d{1,2}\s*[)）]\s*$", re.I)
+_CONTINUED = re.compile(r"[a-z(]")  # a label that goes on from the line above
 _YEARISH = re.compile(r"(?:19|20)\d\d|[零〇○一二三四五六七八九]{4}")  # what a year may be
 # A section's name printed in the first column of its first row (``Use of Resources
 # Electricity consumption``): the HKEX guide's aspects, before a label of two or more words
@@ -311,6 +313,7 @@ def label_name(label: str, unit: str = "") -> str:
     text = _INNER_MARKER.sub("", label.strip())
     superscript = _SUPERSCRIPT_MARKER.search(text)
     text = nfkc(text[:superscript.start()] if superscript else text).strip()
+    text = _NOTE_AFTER.sub("", text)
     if unit:
         match = _TRAILING_UNIT.search(text)
         if match and _unit_text(nfkc(match.group(1))) == _unit_text(nfkc(unit)):
@@ -477,6 +480,7 @@ def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], st
                 return label_tokens[:-take], candidate
         return label_tokens[:-1], label_tokens[-1]
     label = _SUPERSCRIPT_MARKER.sub("", " ".join(label_tokens))  # (tCO2e)³
+    label = _NOTE_AFTER.sub("", label)  # 電力(千瓦時╱人)(附註 1 )
     match = _TRAILING_UNIT.search(label)
     if match and _is_unit(_unit_text(match.group(1))):
         return label_tokens, _unit_text(match.group(1))
@@ -620,6 +624,10 @@ def read_tables(lines: list[str]) -> Extraction:
             if label_tokens:
                 label_tokens, unit = _row_unit(label_tokens, table.unit_column)
                 label = " ".join(label_tokens)
+                if pending and pending[-1][0] == number - 1 and _CONTINUED.match(label):
+                    # the label began on the line above: "Diesel consumption from" +
+                    # "stationary sources (litres) 154,578 197,132"
+                    label = _joined([pending[-1][1], label])
             else:  # a wrapped label: its unit can only be in parentheses
                 if not pending:
                     result.unreadable.append(Unreadable(number, text, "values without a label"))

@@ -288,3 +288,14 @@ def test_units_in_both_languages_spaced_subscripts_and_markers(
     found = extract(f"{heading}\n{row}\n").values
     assert [(f.label, f.unit, f.name, f.footnote, str(f.value)) for f in found] == [
         (label, unit, name, footnote, "1"), (label, unit, name, footnote, "2")]
+
+
+def test_a_label_begun_on_the_line_above_and_a_note_after_the_unit() -> None:
+    text = ("Indicator 2020 2019\n"
+            "Diesel consumption from stationary\n"
+            "sources (litres) 154,578 197,132\n"
+            "Electricity (kWh/person) (Note 1) 98.06 89.48\n")
+    assert [(f.line, f.label, f.unit, f.name) for f in extract(text).values][::2] == [
+        (3, "Diesel consumption from stationary sources (litres)", "litres",
+         "Diesel consumption from stationary sources"),
+        (4, "Electricity (kWh/person) (Note 1)", "kWh/person", "Electricity")]
