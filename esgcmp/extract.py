@@ -198,6 +198,8 @@ def read_heading(text: str) -> Heading | None:
     after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
     None when the line is not a heading."""
     normal = nfkc(text).strip()
+    if not _YEARISH.search(normal):  # most lines: no year, no heading
+        return None
     end = len(normal)
     extra = 0
     while True:  # the extra columns, from the right: their names are one to three words
