@@ -25,6 +25,7 @@ from .extract import (_HEADING_WORDS, _TITLE_UNIT, _UNIT_HEADING, Cell, Extracti
 _HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>]|<\?xml)", re.I)
 _TABLE_TAG = re.compile(r"<table[\s>]", re.I)
 _MAX_SPAN = 100  # a colspan or rowspan beyond this is a broken page, not a table
+_MAX_CELLS = 200_000  # a table spread over more cells is no report's table
 _BREAKS = {"br", "p", "div", "li"}  # inside a cell they separate words
 
 
@@ -144,10 +145,16 @@ def parse_tables(text: str) -> list[HtmlTable]:
     return sorted(parser.tables, key=lambda table: table.line)
 
 
+class TooLarge(Exception):
+    """A table whose spans would spread it over more cells than any report's table has."""
+
+
 def grid(table: HtmlTable) -> list[list[HtmlCell]]:
     """The table's rows with every span spread: a cell covering two columns is there twice,
-    its copy marked ``spanned``; rows are as long as the longest."""
+    its copy marked ``spanned``; rows are as long as the longest. A rowspan ends at the
+    table's last row; a table of more than ``_MAX_CELLS`` cells raises TooLarge."""
     rows: list[list[HtmlCell | None]] = []
+    spread = 0
     for index, row in enumerate(table.rows):
         while len(rows) <= index:
             rows.append([])
@@ -156,7 +163,11 @@ def grid(table: HtmlTable) -> list[list[HtmlCell]]:
         for cell in row:
             while column < len(out) and out[column] is not None:
                 column += 1
-            for down in range(cell.rowspan):
+            down_to = min(cell.rowspan, len(table.rows) - index)
+            spread += down_to * cell.colspan
+            if spread > _MAX_CELLS:
+                raise TooLarge(f"whose spans spread it over more than {_MAX_CELLS:,} cells")
+            for down in range(down_to):
                 while len(rows) <= index + down:
                     rows.append([])
                 target = rows[index + down]
@@ -257,7 +268,11 @@ def read_html(text: str) -> Extraction:
     """Every value of the page's tables whose heading row names years."""
     result = Extraction()
     for table in parse_tables(text):
-        rows = grid(table)
+        try:
+            rows = grid(table)
+        except TooLarge as exc:
+            result.unreadable.append(Unreadable(table.line, "<table>", f"a table {exc}"))
+            continue
         columns: _Columns | None = None
         match = _TITLE_UNIT.search(table.title)
         title_unit = match.group(1).strip() if match and _is_unit(match.group(1).strip()) else ""

@@ -299,3 +299,17 @@ def test_a_label_begun_on_the_line_above_and_a_note_after_the_unit() -> None:
         (3, "Diesel consumption from stationary sources (litres)", "litres",
          "Diesel consumption from stationary sources"),
         (4, "Electricity (kWh/person) (Note 1)", "kWh/person", "Electricity")]
+
+
+def test_an_html_table_whose_spans_would_fill_memory_is_unreadable_not_spread() -> None:
+    row = "<tr>" + '<td rowspan="100" colspan="100">1</td>' * 30 + "</tr>\n"
+    page = "<table>\n<tr><th>KPI</th><th>2020</th><th>2021</th></tr>\n" + row * 100 + "</table>\n"
+    result = extract(page)
+    assert (result.values, [(u.line, u.why) for u in result.unreadable]) == (
+        [], [(1, "a table whose spans spread it over more than 200,000 cells")])
+
+
+def test_a_rowspan_past_the_last_row_ends_there() -> None:
+    page = ('<table><tr><th>KPI</th><th>2020</th></tr>'
+            '<tr><td rowspan="99">Water (m³)</td><td>5</td></tr></table>')
+    assert values(page) == [(1, 2020, "5", "Water (m³)", "m³")]
