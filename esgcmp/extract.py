@@ -849,16 +849,28 @@ def read_flat(number: int, text: str) -> Extraction:
 _FIELD = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces
 
 
+# the characters a terminal or a -layout page gives two columns (East Asian wide and
+# full-width: CJK, kana, hangul, full-width forms)
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                   "\uffe0-\uffe6]")
+
+
 def _fields(line: str) -> list[tuple[int, int, str]]:
     """(first column, column after the last, text) of each field of a line, counted as a
     terminal or a -layout page shows them: CJK characters take two columns."""
     line = line.expandtabs(8)
     if line.isascii():
         return [(m.start(), m.end(), m.group(0)) for m in _FIELD.finditer(line)]
-    columns = [0]
-    for char in line:
-        columns.append(columns[-1] + (2 if unicodedata.east_asian_width(char) in "WF" else 1))
-    return [(columns[m.start()], columns[m.end()], m.group(0)) for m in _FIELD.finditer(line)]
+    fields = []
+    column = last = 0
+    for match in _FIELD.finditer(line):
+        gap = line[last:match.start()]
+        start = column + len(gap) + len(_WIDE.findall(gap))
+        column = start + len(match.group(0)) + len(_WIDE.findall(match.group(0)))
+        fields.append((start, column, match.group(0)))
+        last = match.end()
+    return fields
 
 
 def _year_runs(fields: list[tuple[int, int, str]]) -> list[list[tuple[int, int, int]]]:
@@ -1054,12 +1066,7 @@ def report_lines(text: str) -> list[str]:
 
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
     """Every value a report's text prints in its tables, and in its sentences with
-    ``prose``. A page saved as HTML is read by its tables' markup (esgcmp.htmltables);
-    its prose is not read."""
-    from .htmltables import looks_like_html, read_html
-
-    if looks_like_html(text):
-        return read_html(text)
+    ``prose``. A page saved as HTML is esgcmp.htmltables' to read."""
     lines = report_lines(text)
     left, rights = side_by_side(lines)
     result = read_tables(left)
