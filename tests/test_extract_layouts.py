@@ -317,3 +317,27 @@ def test_a_rowspan_past_the_last_row_ends_there() -> None:
     page = ('<table><tr><th>KPI</th><th>2020</th></tr>'
             '<tr><td rowspan="99">Water (m³)</td><td>5</td></tr></table>')
     assert html_values(page) == [(1, 2020, "5", "Water (m³)", "m³")]
+
+
+# ---- the draft of each layout loads and check --sources re-finds every value ----------------
+
+@pytest.mark.parametrize("name, text, count", [
+    ("side.txt", SIDE_BY_SIDE, 12),
+    ("cells.txt", CELL_LINES, 3),
+    ("flat.txt", FLAT, 11),
+    ("page.htm", SPANS.replace("<table>", "<TABLE>"), 3),
+])
+def test_every_layouts_draft_loads_and_its_values_are_on_their_lines(
+        run, write, tmp_path: Path, name: str, text: str, count: int) -> None:
+    metrics = write("metrics.yaml", METRICS)
+    report = tmp_path / name
+    report.write_text(text, encoding="utf-8")
+    draft = tmp_path / "draft.yaml"
+    result = run("extract", str(report), "-c", "acme", "-o", str(draft), "--no-builtin",
+                 "--catalog", str(metrics))
+    assert result.code == 0, result
+    catalog = load_files([metrics, draft])
+    assert len(catalog.observations) == count
+    summary = run("check", "--no-builtin", "--catalog", str(metrics), "--catalog", str(draft),
+                  "--sources", str(tmp_path))
+    assert f"{count} of {count} cited figures re-found on their lines" in summary.out
