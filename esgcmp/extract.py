@@ -73,6 +73,7 @@ _TRAILING_UNIT = re.compile(r"[(（]([^()（）]{1,40})[)）]\s*$")
 _MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
+_SUPERSCRIPT_ANY = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 # a footnote marker after a number inside a label: ``Scope 1³ (tCO2e)`` (after a letter a
 # superscript may be a unit's power, m³)
 _INNER_MARKER = re.compile(r"(?<=\d)[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=[\s(（:：])")
@@ -143,7 +144,9 @@ class Extraction(msgspec.Struct):
 def nfkc(text: str) -> str:
     if text.isascii():  # most of a report's tokens: NFKC leaves ASCII as it is
         return text
-    return unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
+    if _SUPERSCRIPT_ANY.search(text):  # str.translate is slow: only when there is one
+        text = text.translate(_SUPERSCRIPTS)
+    return unicodedata.normalize("NFKC", text)
 
 
 def has_chinese(text: str) -> bool:
