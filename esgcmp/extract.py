@@ -763,6 +763,9 @@ def read_cell_lines(lines: list[str]) -> Extraction:
 # or more cells is unreadable, and a lone number is part of a label (``Scope 1``).
 
 MAX_FLAT_LABEL_TOKENS = 30  # a longer stretch of words without cells is prose: the table ended
+# a longer line is not read as a page: check --sources searches no longer line for its
+# numbers (provenance.MAX_LINE_CHARS), and its tokens would fill memory
+MAX_FLAT_LINE_CHARS = 100_000
 # The unit a table's title ends in: ``Significant emissions [kg]``.
 _TITLE_UNIT = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*$")
 
@@ -929,7 +932,8 @@ def side_by_side(lines: list[str]) -> tuple[list[str], list[tuple[int, list[str]
     rights: list[tuple[int, list[str]]] = []
     index = 0
     while index < len(lines):
-        cut = _cut(lines, index) if "  " in lines[index] else None
+        cut = (_cut(lines, index) if "  " in lines[index]
+               and len(lines[index]) <= MAX_FLAT_LINE_CHARS else None)
         if cut is None:
             index += 1
             continue
@@ -1082,7 +1086,7 @@ def extract(text: str, prose: bool = False, year: int | None = None) -> Extracti
     read = {found.line for found in result.values} | {item.line for item in result.unreadable}
     cells = read_cell_lines(lines)  # a page that prints a cell a line
     for number, line in enumerate(lines, start=1):  # a page run into one line
-        if (len(line) > MAX_LABEL_LINE_CHARS and number not in read
+        if (MAX_LABEL_LINE_CHARS < len(line) <= MAX_FLAT_LINE_CHARS and number not in read
                 and len(_YEARISH.findall(line)) >= 2):
             flat = read_flat(number, line)
             cells.values.extend(flat.values)

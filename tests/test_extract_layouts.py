@@ -341,3 +341,12 @@ def test_every_layouts_draft_loads_and_its_values_are_on_their_lines(
     summary = run("check", "--no-builtin", "--catalog", str(metrics), "--catalog", str(draft),
                   "--sources", str(tmp_path))
     assert f"{count} of {count} cited figures re-found on their lines" in summary.out
+
+
+def test_a_line_longer_than_check_searches_is_not_read_as_a_page() -> None:
+    from esgcmp.extract import MAX_FLAT_LINE_CHARS
+    from esgcmp.provenance import MAX_LINE_CHARS
+    assert MAX_FLAT_LINE_CHARS == MAX_LINE_CHARS
+    row = "Water (m³) 12 13 "
+    text = "Indicator 2020 2021 " + row * (MAX_LINE_CHARS // len(row) + 1) + "\n"
+    assert extract(text).values == [] and extract(text[:MAX_LINE_CHARS] + "\n").values
