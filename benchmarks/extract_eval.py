@@ -16,7 +16,8 @@ issuers' tables that are not in the seeds, each layout split into a tuning and a
 held-out part), with its labels read alone.
 
 Usage: python benchmarks/extract_eval.py SEEDS_DIR [--runs N]
-Prints the tables docs/extract.md shows, then the time of the longest report.
+Prints the tables docs/extract.md shows, then the time of the longest report and of a
+5,000-line text of every plain-text layout of the corpus (its tuning tables, repeated).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -201,7 +203,25 @@ def main() -> int:
                          text=True, check=True).stdout.split("\n\n", 1)[1].rstrip())
     longest = max(files, key=lambda p: p.read_bytes().count(b"\n"))
     print("\n" + timing(longest, args.runs))
+    with tempfile.TemporaryDirectory() as folder:
+        mixed = Path(folder) / "layouts-5000.txt"
+        mixed.write_text(layouts_text(5000), encoding="utf-8")
+        print("\n" + timing(mixed, args.runs))
     return 0
+
+
+def layouts_text(lines: int) -> str:
+    """A text of at least ``lines`` lines made of the corpus's tuning tables in every plain
+    text layout (rows, -layout with tables side by side, a cell a line, pages run into one
+    line), one after another and again: a report that is all tables, the reader's worst
+    case."""
+    corpus = Path(__file__).resolve().parent / "corpus"
+    tables = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*/*.txt"))
+              if 'split = "tune"' in path.with_suffix(".meta.toml").read_text(encoding="utf-8")]
+    text = ""
+    while text.count("\n") < lines:
+        text += "\n".join(tables) + "\n"
+    return text
 
 
 if __name__ == "__main__":

@@ -462,9 +462,14 @@ def extract(catalog: Catalog, report: Path, prose: bool = False,
     one (docs/extract.md)."""
     from .draft import make_draft
     from .extract import extract as read_values
+    from .htmltables import looks_like_html, read_html
 
     text = read_report(report)
-    extraction = read_values(text, prose=prose, year=year)
+    # a web edition saved as a page is read by its tables' markup (its prose is not read)
+    if report.suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        extraction = read_html(text)
+    else:
+        extraction = read_values(text, prose=prose, year=year)
     draft = make_draft(extraction, catalog)
     # each row left out of the draft is said, so that nothing is dropped unseen
     warnings = [f"{report}:{item.line}: row not read ({item.why}): {item.text[:80]}"

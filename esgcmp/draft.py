@@ -165,7 +165,8 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
     diverted: dict[tuple[tuple[int, str, str], str], Proposal] = {}
     given: dict[tuple[str, int], Row] = {}
     for found in extraction.values:
-        key = (found.line, found.label, found.unit)
+        # a row's values share its metric, even when each cell is on a line of its own
+        key = (found.row or found.line, found.label, found.unit)
         if key not in chosen:
             chosen[key] = _assign(found, index, catalog, draft)
         metric, new, note, unit, match, basis = chosen[key]

@@ -59,7 +59,9 @@ _HEDGE_BEFORE = re.compile(
     r"|nearly|almost|~|≈|>)\s*$", re.I)
 _CELL = re.compile(
     r"^(?P<hedge>約|约|逾|近|~|≈|>)?"
-    r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # Indian groups (1,44,997) before thousands: a group of two is never a thousands group
+    r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<close>\))?(?P<ratio>:\d+(?:\.\d+)?)?(?P<percent>%)?(?P<after>餘|余|多)?$")
 _GLUED = re.compile(r"^\d+\.\d+(?:\.\d+)+$")  # 12.3445.67: two cells without a space
 # 100,750112,444 and 3,484.874,066.79: cells with thousands separators without a space
@@ -75,7 +77,24 @@ _DASHED_UNIT = re.compile(r"\s[–—]\s*([^\s–—]{1,20})\s*$")  # "Direct em
 _MARKER = re.compile(r"^(?P<label>.*(?:[\u3400-\u9fff）)]|[a-z]{3}))(?P<marker>\d{1,2})$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
+_SUPERSCRIPT_ANY = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]")
+# a footnote marker after a number inside a label: ``Scope 1³ (tCO2e)`` (after a letter a
+# superscript may be a unit's power, m³)
+_INNER_MARKER = re.compile(r"(?<=\d)[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?=[\s(（:：])")
+# a subscript a converter printed as a digit between spaces: ``tCO 2 e``, ``CH 4``
+_SPACED_SUBSCRIPT = re.compile(r"(?<=[CNS]O|CH) (\d)(?: (?=e\b))?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NOTE_AFTER = re.compile(r"\s*[(（](?:Notes?|附註|附注|註|注)\s*\d{1,2}\s*[)）]\s*$", re.I)
+_CONTINUED = re.compile(r"[a-z(]")  # a label that goes on from the line above
+_YEARISH = re.compile(r"(?:19|20)\d\d|[零〇○一二三四五六七八九]{4}")  # what a year may be
+# A section's name printed in the first column of its first row (``Use of Resources
+# Electricity consumption``): the HKEX guide's aspects, before a label of two or more words
+# that starts anew with a capital or a digit.
+_SECTION_PREFIX = re.compile(
+    r"^(?:GHG Emissions|Emissions|Use of Resources|(?:The )?Environment and Natural Resources"
+    r"|Climate Change|Employment|Health and Safety|Development and Training|Labour Standards"
+    r"|Supply Chain Management|Product Responsibility|Anti-corruption|Community Investment)"
+    r"[:：]?\s+(?=[A-Z0-9]\S*\s+\S)")
 
 MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
 MAX_LABEL_LINE_CHARS = 100  # a longer line is prose: it ends a table
@@ -104,6 +123,9 @@ class Found(msgspec.Struct, frozen=True):
     note: str = ""
     section: str = ""  # the table's heading or the last section line above the row
     period: str = ""  # the fiscal period the column prints (2021/22), "" for a year
+    # the line the row starts on, when its cells are on lines of their own (a page that
+    # prints a cell a line); 0: the row is on ``line``
+    row: int = 0
 
     @property
     def name(self) -> str:
@@ -124,7 +146,11 @@ class Extraction(msgspec.Struct):
 
 
 def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS))
+    if text.isascii():  # most of a report's tokens: NFKC leaves ASCII as it is
+        return text
+    if _SUPERSCRIPT_ANY.search(text):  # str.translate is slow: only when there is one
+        text = text.translate(_SUPERSCRIPTS)
+    return unicodedata.normalize("NFKC", text)
 
 
 def has_chinese(text: str) -> bool:
@@ -179,6 +205,8 @@ def read_heading(text: str) -> Heading | None:
     after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
     None when the line is not a heading."""
     normal = nfkc(text).strip()
+    if not _YEARISH.search(normal):  # most lines: no year, no heading
+        return None
     end = len(normal)
     extra = 0
     while True:  # the extra columns, from the right: their names are one to three words
@@ -291,18 +319,20 @@ def split_glued(token: str) -> list[Cell] | None:
 
 def label_name(label: str, unit: str = "") -> str:
     """A label without its unit in parentheses, a footnote marker or "among which"."""
-    text = label.strip()
+    text = _INNER_MARKER.sub("", label.strip())
     superscript = _SUPERSCRIPT_MARKER.search(text)
     text = nfkc(text[:superscript.start()] if superscript else text).strip()
+    text = _NOTE_AFTER.sub("", text)
     if unit:
         match = _TRAILING_UNIT.search(text)
-        if match and nfkc(match.group(1)).strip() == nfkc(unit).strip():
+        if match and _unit_text(nfkc(match.group(1))) == _unit_text(nfkc(unit)):
             text = text[:match.start()].strip()
     marker = None if superscript else _MARKER.match(text)
     if marker:
         text = marker.group("label")
     text = re.sub(r"^(?:其中[:：]?|among which[:：]?|of which[:：]?|including[:：]?)\s*", "",
                   text, flags=re.I)
+    text = _SECTION_PREFIX.sub("", text)
     return text.strip(" :：•●·-")
 
 
@@ -449,24 +479,39 @@ def _one_unit(tokens: list[str]) -> bool:
     return units < 2
 
 
+def _unit_text(text: str) -> str:
+    """A printed unit with the subscripts a converter spaced out joined (``tCO 2 e``)."""
+    return _SPACED_SUBSCRIPT.sub(r"\1", text.strip())
+
+
 def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], str]:
     """Split a row's label tokens into the label and the printed unit."""
     if unit_column and len(label_tokens) >= 2:
         for take in range(min(3, len(label_tokens) - 1), 0, -1):
-            candidate = " ".join(label_tokens[-take:])
+            candidate = _unit_text(" ".join(label_tokens[-take:]))
             if _is_unit(candidate) and (take == 1 or _one_unit(label_tokens[-take:])):
+                before = label_tokens[-take - 1] if len(label_tokens) > take + 1 else ""
+                # a unit in both languages (kWh 千瓦時): the one the registry reads in
+                # English terms is kept, both leave the label
+                if (before and has_chinese(before) != has_chinese(candidate)
+                        and _is_unit(before)):
+                    english = candidate if has_chinese(before) else before
+                    return label_tokens[:-take - 1], english
                 return label_tokens[:-take], candidate
         return label_tokens[:-1], label_tokens[-1]
-    label = _NOTE_TAIL.sub("", " ".join(label_tokens))  # "(kWh/person) (Note 1)"
+    label = _SUPERSCRIPT_MARKER.sub("", " ".join(label_tokens))  # (tCO2e)³
+    label = _NOTE_AFTER.sub("", label)  # 電力(千瓦時╱人)(附註 1 )
+    label = _NOTE_TAIL.sub("", label)  # "(kWh/person) (Note 1)"
     match = _TRAILING_UNIT.search(label) or _DASHED_UNIT.search(label)
-    if match and _is_unit(match.group(1).strip()):
-        return label_tokens, match.group(1).strip()
+    if match and _is_unit(_unit_text(match.group(1))):
+        return label_tokens, _unit_text(match.group(1))
     return label_tokens, ""
 
 
 def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
            section: str) -> list[Found]:
-    superscript = _SUPERSCRIPT_MARKER.search(label.strip())
+    superscript = (_SUPERSCRIPT_MARKER.search(label.strip())
+                   or _INNER_MARKER.search(label.strip()))
     name_marker = None if superscript else _MARKER.match(nfkc(label).strip())
     footnote = (nfkc(superscript.group(0)) if superscript
                 else name_marker.group("marker") if name_marker else "")
@@ -600,6 +645,10 @@ def read_tables(lines: list[str]) -> Extraction:
             if label_tokens:
                 label_tokens, unit = _row_unit(label_tokens, table.unit_column)
                 label = " ".join(label_tokens)
+                if pending and pending[-1][0] == number - 1 and _CONTINUED.match(label):
+                    # the label began on the line above: "Diesel consumption from" +
+                    # "stationary sources (litres) 154,578 197,132"
+                    label = _joined([pending[-1][1], label])
             else:  # a wrapped label: its unit can only be in parentheses
                 if not pending:
                     result.unreadable.append(Unreadable(number, text, "values without a label"))
@@ -630,6 +679,299 @@ def read_tables(lines: list[str]) -> Extraction:
                 and not _TRAILING_UNIT.search(text)):
             section = text
     return result
+
+
+# ---- a cell a line -----------------------------------------------------------------------
+# A web page copied as text prints a table one cell a line: the heading's names and years,
+# then each row's label, its unit and one line per year (``|1,44,997``, ``|NA``).
+
+
+def _cell_line(text: str) -> str:
+    """A line of a one-cell-a-line page without the bar some pages print before a cell."""
+    return text.strip().strip("|").strip()
+
+
+def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, int] | None:
+    """The years of a heading printed a year a line from ``lines[at]``, and the index of
+    the line after it (and after the names of columns that hold no values)."""
+    years: list[int] = []
+    periods: list[str] = []
+    index = at
+    while index < len(lines):
+        text = _cell_line(lines[index][1])
+        period = period_of(text) if len(text) < 20 and _YEARISH.search(text) else None
+        if period is None or period[0] in years:
+            break
+        years.append(period[0])
+        periods.append(period[1])
+        index += 1
+    if len(years) < 2 or max(years) - min(years) > 3 * len(years):
+        return None
+    extra = 0
+    while index < len(lines) and _EXTRA_COLUMN.match(nfkc(_cell_line(lines[index][1]))):
+        extra, index = extra + 1, index + 1
+    return Heading(tuple(years), tuple(periods), "", extra), index
+
+
+def read_cell_lines(lines: list[str]) -> Extraction:
+    """The tables a page prints a cell a line, under a heading a year a line."""
+    result = Extraction()
+    texts = [(number, raw) for number, raw in enumerate(lines, start=1)
+             if _cell_line(raw)]
+    index = 0
+    while index < len(texts):
+        found = _vertical_heading(texts, index)
+        if found is None:
+            index += 1
+            continue
+        heading, index = found
+        table = _Table(heading.years, False, "", periods=heading.periods, extra=heading.extra)
+        wanted = len(heading.years) + heading.extra
+        labels: list[tuple[int, str]] = []
+        while index < len(texts):
+            if _vertical_heading(texts, index) is not None:
+                break
+            number, raw = texts[index]
+            text = _cell_line(raw)
+            if len(text) > MAX_LABEL_LINE_CHARS or read_heading(text) is not None:
+                break
+            cells: list[tuple[int, Cell]] = []
+            while index < len(texts):
+                cell = read_cell(_cell_line(texts[index][1]))
+                if cell is None:
+                    break
+                cells.append((texts[index][0], cell))
+                index += 1
+            if not cells:
+                labels.append((number, text))
+                index += 1
+                if len(labels) > MAX_GAP_LINES:
+                    break
+                continue
+            if len(cells) != wanted or not labels:
+                why = (f"{plural(len(cells), 'cell')} for {plural(len(heading.years), 'year')}"
+                       + (f" and {plural(heading.extra, 'column')} after them"
+                          if heading.extra else "")
+                       if labels else "values without a label")
+                result.unreadable.append(Unreadable(cells[0][0], " | ".join(
+                    c.printed or str(c.value) for _n, c in cells), why))
+                labels = []
+                continue
+            unit = ""
+            if len(labels) > 1 and _is_unit(labels[-1][1]):  # a unit column
+                unit = labels.pop()[1]
+            start, label = labels[-1]
+            if not unit:
+                _tokens, unit = _row_unit(label.split(), unit_column=False)
+            section = labels[-2][1] if len(labels) > 1 else ""
+            line_of = dict(zip(heading.years, (n for n, _c in cells)))
+            result.values.extend(
+                msgspec.structs.replace(item, line=line_of[item.year], row=start)
+                for item in _found(start, label, unit, table,
+                                   [c for _n, c in cells[:len(heading.years)]], section))
+            labels = []
+    return result
+
+
+# ---- a page run into one line -------------------------------------------------------------
+# Some converters (and web editions copied as text) run a whole page into one line. A
+# table is still there: a run of years, then ``label cell cell`` again and again. A row is
+# a run of exactly as many cells as there are years after its label; any other run of two
+# or more cells is unreadable, and a lone number is part of a label (``Scope 1``).
+
+MAX_FLAT_LABEL_TOKENS = 30  # a longer stretch of words without cells is prose: the table ended
+# a longer line is not read as a page: check --sources searches no longer line for its
+# numbers (provenance.MAX_LINE_CHARS), and its tokens would fill memory
+MAX_FLAT_LINE_CHARS = 100_000
+# The unit a table's title ends in: ``Significant emissions [kg]``.
+_TITLE_UNIT = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*$")
+
+
+def _flat_cells(tokens: list[str], at: int) -> tuple[list[Cell], int]:
+    """The cells of the run of cell tokens from ``tokens[at]``, and the index after it."""
+    cells: list[Cell] = []
+    index = at
+    while index < len(tokens):
+        cell = read_cell(tokens[index])
+        glued = None if cell is not None else split_glued(tokens[index])
+        if cell is None and glued is None:
+            break
+        cells.extend([cell] if cell is not None else glued or [])
+        index += 1
+    return cells, index
+
+
+def _flat_heading(tokens: list[str], at: int) -> tuple[Heading, int] | None:
+    """The years of a heading run into a line from ``tokens[at]``, and the index after."""
+    periods: list[tuple[int, str]] = []
+    index = at
+    while index < len(tokens):
+        period = period_of(tokens[index]) if _YEARISH.search(tokens[index]) else None
+        if period is None or any(period[0] == year for year, _p in periods):
+            break
+        periods.append(period)
+        index += 1
+    years = [year for year, _p in periods]
+    if len(years) < 2 or max(years) - min(years) > 3 * len(years):
+        return None
+    return Heading(tuple(years), tuple(p for _y, p in periods), ""), index
+
+
+def read_flat(number: int, text: str) -> Extraction:
+    """The tables of a page a converter ran into the one line ``text`` (line ``number``)."""
+    result = Extraction()
+    tokens = text.split()
+    table: _Table | None = None
+    label: list[str] = []
+    title_unit = ""
+    index = 0
+    while index < len(tokens):
+        heading = _flat_heading(tokens, index)
+        if heading is not None:
+            title = " ".join(label[-8:])
+            match = _TITLE_UNIT.search(title)
+            if table is None or heading[0].years != table.years:
+                title_unit = (match.group(1).strip()
+                              if match and _is_unit(match.group(1).strip()) else "")
+            elif match and _is_unit(match.group(1).strip()):
+                title_unit = match.group(1).strip()
+            table = _Table(heading[0].years, False, title, periods=heading[0].periods)
+            index, label = heading[1], []
+            continue
+        if table is None:  # words before a heading may be its title: keep the last few
+            label = (label + [tokens[index]])[-8:]
+            index += 1
+            continue
+        cells, after = _flat_cells(tokens, index)
+        if not cells or (len(cells) == 1 and len(table.years) > 1):
+            label.append(tokens[index])
+            index = max(after, index + 1)
+            if len(label) > MAX_FLAT_LABEL_TOKENS:
+                table, label = None, []
+            continue
+        if len(cells) != len(table.years) or not label:
+            result.unreadable.append(Unreadable(
+                number, " ".join(label[-12:] + tokens[index:after]),
+                f"{plural(len(cells), 'cell')} for {plural(len(table.years), 'year')} "
+                f"({' '.join(str(y) for y in table.years)}) in a page run into one line"
+                if label else "values without a label in a page run into one line"))
+        else:
+            _tokens, unit = _row_unit(label, unit_column=False)
+            result.values.extend(_found(number, " ".join(label), unit or title_unit, table,
+                                        cells, table.section))
+        index, label = after, []
+    return result
+
+
+# ---- two tables side by side ------------------------------------------------------------
+# ``pdftotext -layout`` prints a two-column page as it looks: a table on the left and
+# another on the right share lines. Where a line's years run twice (``2020 2019 ...
+# 2020 2019``) and labels stand between the two runs, every line below is cut where the
+# right table's labels start, and each side is read as a table of its own.
+
+_FIELD = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces
+
+
+# the characters a terminal or a -layout page gives two columns (East Asian wide and
+# full-width: CJK, kana, hangul, full-width forms)
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+                   "\uffe0-\uffe6]")
+
+
+def _fields(line: str) -> list[tuple[int, int, str]]:
+    """(first column, column after the last, text) of each field of a line, counted as a
+    terminal or a -layout page shows them: CJK characters take two columns."""
+    line = line.expandtabs(8)
+    if line.isascii():
+        return [(m.start(), m.end(), m.group(0)) for m in _FIELD.finditer(line)]
+    fields = []
+    column = last = 0
+    for match in _FIELD.finditer(line):
+        gap = line[last:match.start()]
+        start = column + len(gap) + len(_WIDE.findall(gap))
+        column = start + len(match.group(0)) + len(_WIDE.findall(match.group(0)))
+        fields.append((start, column, match.group(0)))
+        last = match.end()
+    return fields
+
+
+def _year_runs(fields: list[tuple[int, int, str]]) -> list[list[tuple[int, int, int]]]:
+    """The runs of year fields of a line, (start, end, year) each: a run ends at a field
+    that is not a year or at a year the run already has."""
+    runs: list[list[tuple[int, int, int]]] = [[]]
+    for start, end, text in fields:
+        year = year_of(text)
+        if year is None or any(year == seen for _s, _e, seen in runs[-1]):
+            if runs[-1]:
+                runs.append([])
+        if year is not None:
+            runs[-1].append((start, end, year))
+    return [run for run in runs if run]
+
+
+def _is_cells(text: str) -> bool:
+    return all(read_cell(t) is not None or split_glued(t) is not None for t in text.split())
+
+
+def _cut(lines: list[str], at: int) -> tuple[int, int, int] | None:
+    """Where the right table's labels start, when line ``at`` heads two tables side by
+    side: (that column, the column the right table's years start at, the line after the
+    last the two tables share)."""
+    if len(_YEARISH.findall(lines[at])) < 4:  # two runs of two years at least
+        return None
+    runs = _year_runs(_fields(lines[at]))
+    if len(runs) != 2 or min(len(run) for run in runs) < 2:
+        return None
+    left_end, right_start = runs[0][-1][1], runs[1][0][0]
+    label_starts: list[int] = []
+    end, gap = at + 1, 0
+    while end < len(lines) and gap <= MAX_GAP_LINES:
+        fields = _fields(lines[end])
+        if end > at + 1 and read_heading(lines[end]) is not None:
+            break
+        if len(_year_runs(fields)) == 2 and end > at + 1:
+            break
+        label_starts += [start for start, _end, text in fields
+                         if left_end < start < right_start and not _is_cells(text)]
+        gap = 0 if any(_is_cells(text) for _s, _e, text in fields) else gap + bool(fields)
+        end += 1
+    if not label_starts:  # no labels between the runs: one table whose years repeat
+        return None
+    return min(label_starts), right_start, end
+
+
+def side_by_side(lines: list[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The report's lines as one text per side: the left text is the report with the right
+    tables' fields blanked out (as long as the report, so a value keeps its line); each
+    right table is its lines' right fields and the number of lines before them."""
+    left = list(lines)
+    rights: list[tuple[int, list[str]]] = []
+    index = 0
+    while index < len(lines):
+        cut = (_cut(lines, index) if "  " in lines[index]
+               and len(lines[index]) <= MAX_FLAT_LINE_CHARS else None)
+        if cut is None:
+            index += 1
+            continue
+        column, right_start, end = cut
+        right = [""] * (end - index)
+        for number in range(index, end):
+            fields = _fields(lines[number])
+            mine = [text for start, _end, text in fields if start < column]
+            theirs = [(stop, text) for start, stop, text in fields if start >= column]
+            # cells with no label beside them that stand left of the right table's years
+            # (a glued pair of the left table's cells) are the left row's
+            if (theirs and mine and all(_is_cells(text) for _stop, text in theirs)
+                    and not any(_is_cells(text) for text in mine)
+                    and all(stop < right_start for stop, _text in theirs)):
+                mine += [text for _stop, text in theirs]
+                theirs = []
+            left[number] = "  ".join(mine)
+            right[number - index] = "  ".join(text for _stop, text in theirs)
+        rights.append((index, right))
+        index = end
+    return left, rights
 
 
 # ---- prose --------------------------------------------------------------------------------
@@ -748,9 +1090,29 @@ def report_lines(text: str) -> list[str]:
 
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
     """Every value a report's text prints in its tables, and in its sentences with
-    ``prose``."""
+    ``prose``. A page saved as HTML is esgcmp.htmltables' to read."""
     lines = report_lines(text)
-    result = read_tables(lines)
+    left, rights = side_by_side(lines)
+    result = read_tables(left)
+    for before, right in rights:  # a table printed beside another
+        more = read_tables(right)
+        result.values.extend(msgspec.structs.replace(found, line=found.line + before)
+                             for found in more.values)
+        result.unreadable.extend(msgspec.structs.replace(item, line=item.line + before)
+                                 for item in more.unreadable)
+    read = {found.line for found in result.values} | {item.line for item in result.unreadable}
+    cells = read_cell_lines(lines)  # a page that prints a cell a line
+    for number, line in enumerate(lines, start=1):  # a page run into one line
+        if (MAX_LABEL_LINE_CHARS < len(line) <= MAX_FLAT_LINE_CHARS and number not in read
+                and len(_YEARISH.findall(line)) >= 2):
+            flat = read_flat(number, line)
+            cells.values.extend(flat.values)
+            cells.unreadable.extend(flat.unreadable)
+    result.values.extend(found for found in cells.values if found.line not in read)
+    result.unreadable.extend(item for item in cells.unreadable if item.line not in read)
+    if rights or cells.values or cells.unreadable:
+        result.values.sort(key=lambda found: found.line)
+        result.unreadable.sort(key=lambda item: item.line)
     if prose:
         in_tables = {found.line for found in result.values}
         in_tables.update(item.line for item in result.unreadable)

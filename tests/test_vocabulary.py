@@ -227,7 +227,7 @@ def test_a_unit_that_divides_the_named_metric_gives_its_ratio(run, write) -> Non
                              "Total GHG emissions (Scope 1 and 2) (tCO2e/m2) 5\n")
     assert [(r["metric"], r["match"], r["normalized_value"], r["normalized_unit"])
             for r in rows] == [
-        ("electricity_intensity_employee", "label alias, unit dimension", "0.003",
+        ("electricity_intensity_employee", "catalog label, unit dimension", "0.003",
          "MWh/person"),
         ("water_intensity_employee", "label alias, unit dimension", "4", "t/person"),
         ("ghg_intensity_floor_area", "scope words 1+2, unit dimension", "5", "tCO2e/m2")]
