@@ -534,14 +534,12 @@ def _safe_above(root: Path) -> None:
     if os.name != "posix":
         return
     me = os.geteuid()
-    given = Path(os.path.abspath(root))
-    for above in (given, *given.parents):  # a symbolic link on the way: its owner's to change
+    for above in _folders_above(os.path.abspath(root)):  # a link on the way: its owner's
         link = os.lstat(above)
         if stat.S_ISLNK(link.st_mode) and link.st_uid not in (me, 0):
             raise Unusable(f"{above} is a symbolic link of another user, who could point it "
                            "elsewhere; give ESGCMP_CACHE_DIR a folder of your own")
-    folder = Path(os.path.realpath(root))
-    for above in (folder, *folder.parents):
+    for above in _folders_above(os.path.realpath(root)):
         info = os.stat(above)
         if info.st_uid not in (me, 0):
             raise Unusable(f"{above} belongs to another user, who could swap the cache's "
@@ -552,6 +550,14 @@ def _safe_above(root: Path) -> None:
             raise Unusable(f"others may change {above} (mode {stat.S_IMODE(info.st_mode):o}) "
                            "and could swap the cache's folder for one of their own; give "
                            "ESGCMP_CACHE_DIR a folder only you can change")
+
+
+def _folders_above(path: str) -> list[str]:
+    """The folder and every folder above it, up to the root."""
+    found = [path]
+    while (parent := os.path.dirname(found[-1])) != found[-1]:
+        found.append(parent)
+    return found
 
 
 def _trusted_folder(info: os.stat_result) -> None:
