@@ -535,6 +535,22 @@ def test_a_disk_full_on_the_first_run_leaves_nothing_half_made(tmp_path, monkeyp
     assert second.reading() is not None and second.problem is None
 
 
+def test_no_run_ever_sees_the_folder_without_its_mark(tmp_path, monkeypatch) -> None:
+    """While one first run writes the mark, another run looking at the cache directory
+    must find no folder (it then makes its own) rather than a folder without the mark
+    (which it would refuse, with a warning)."""
+    made = store._create_exclusive
+    seen: list[bool] = []
+
+    def watched(path, data):
+        seen.append(os.path.lexists(tmp_path / store.FOLDER))
+        made(path, data)
+
+    monkeypatch.setattr(store, "_create_exclusive", watched)
+    assert store.Store(tmp_path).reading() is not None
+    assert seen == [False]
+
+
 @pytest.mark.slow
 def test_first_runs_at_once_all_use_one_cache(tiny_path, tmp_path) -> None:
     env = {**os.environ, "ESGCMP_CACHE_DIR": str(tmp_path / "cache")}
