@@ -85,6 +85,16 @@ def test_a_pager_that_cannot_start_leaves_the_output_written_out(run, terminal, 
                                "straight out\n")
 
 
+def test_a_pager_that_is_not_installed_is_said(run, terminal, monkeypatch) -> None:
+    monkeypatch.setenv("ESGCMP_PAGER", "cat")
+    plain = run("compare", "energy", "--format", "csv").out
+    monkeypatch.setenv("ESGCMP_PAGER", "no-such-pager-here")
+    result = run("compare", "energy", "--format", "csv")
+    assert (result.code, result.out) == (0, plain)
+    assert result.err == ("esgcmp: warning: the pager 'no-such-pager-here' is not installed; "
+                          "the output is written straight out\n")
+
+
 def test_no_pager_when_not_a_terminal(run, monkeypatch, tmp_path) -> None:
     paged = tmp_path / "paged"
     monkeypatch.setenv("ESGCMP_PAGER", _pager_writing_to(paged))
