@@ -90,7 +90,7 @@ def output_path(output: str | None, force: bool, report: Path) -> Path | None:
     return target
 
 
-def write_new(target: Path, text: str, force: bool) -> None:
+def write_new(target: Path, text: str | bytes, force: bool) -> None:
     """Write the whole file or nothing: a temporary file beside it, then a rename over it.
 
     The temporary file's name is short (the file's own may be as long as a name can be).
@@ -110,7 +110,7 @@ def write_new(target: Path, text: str, force: bool) -> None:
         existing = None
     except OSError as exc:
         raise OutputError(f"cannot write {target} ({exc.strerror})") from None
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if existing is not None and stat.S_ISREG(existing.st_mode) and existing.st_nlink > 1:
         _write_in_place(target, data)
         return
