@@ -17,6 +17,10 @@ def run() -> None:
 
     gc.set_threshold(200_000, 30, 30)
     from .cli import main
-    from .runner import exit_at_once
+    from .runner import debug_end, exit_at_once
 
-    exit_at_once(main())
+    try:
+        code = main()
+    except Exception as exc:  # noqa: BLE001 - only --debug lets an error through main
+        code = debug_end(exc)
+    exit_at_once(code)

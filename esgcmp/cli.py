@@ -391,11 +391,12 @@ def source(
     result = api.source(data, company, metric, year, folder, context, energy_basis)
     if not result.quotes:
         raise NoDataError(missing_message(result))
+    if result.exit_code != ExitCode.OK:  # a cited report missing from the folder, or short
+        more = len(result.warnings) - 1
+        raise NoDataError(result.warnings[0] + (f" (and {more} more)" if more else ""))
     options.emit_all(source_reports(result), chosen)
     for warning in result.warnings:
         warn(warning)
-    if result.exit_code != ExitCode.OK:
-        raise typer.Exit(result.exit_code)
 
 
 class ExportFormat(str, Enum):

@@ -5,9 +5,30 @@ and offer the names that start with the word being typed. A catalog that cannot 
 completes nothing, quietly: completion must never fail or print.
 """
 
+import re
 from typing import Any
 
 import typer
+
+# A word every shell takes as it is: letters and digits of any script, then those and
+# '_', '.', '-' and '+'. The shells' completion scripts do not quote what esgcmp prints
+# (zsh's evaluates it, bash's expands '*' and '?' in it), so a name with any other
+# character, ')', ';', '\\', a quote, '$', a space, is never offered; its id is.
+_PLAIN = re.compile(r"[\w.][\w.+-]*")
+# What a description (zsh and fish show one beside each word) keeps; any other
+# character becomes a space.
+_NOT_SHOWN = re.compile(r"[^\w.,+-]+")
+
+
+def plain(word: str) -> bool:
+    """Whether a word may be offered: no shell reads anything but the word in it."""
+    return _PLAIN.fullmatch(word) is not None and word.isprintable()
+
+
+def described(text: str) -> str:
+    """A description beside an offered word, in the characters of a plain word and
+    spaces."""
+    return " ".join(_NOT_SHOWN.sub(" ", text).split())
 
 
 def _completion_catalog(ctx: typer.Context) -> Any:
@@ -25,21 +46,21 @@ def _completion_catalog(ctx: typer.Context) -> Any:
 
 
 def company(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Company ids and the aliases without spaces (a shell word each)."""
+    """Company ids and the aliases that are plain shell words."""
     data = _completion_catalog(ctx)
     if data is None:
         return []
-    return [(name, record.name) for record in data.companies.values()
+    return [(name, described(record.name)) for record in data.companies.values()
             for name in (record.id, *record.aliases)
-            if " " not in name and name.casefold().startswith(incomplete.casefold())]
+            if plain(name) and name.casefold().startswith(incomplete.casefold())]
 
 
 def metric(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     data = _completion_catalog(ctx)
     if data is None:
         return []
-    return [(record.id, record.name) for record in data.metrics.values()
-            if record.id.startswith(incomplete.casefold())]
+    return [(record.id, described(record.name)) for record in data.metrics.values()
+            if plain(record.id) and record.id.startswith(incomplete.casefold())]
 
 
 def year(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The draft file of ``esgcmp extract``: its company and source ids, its YAML text, and
 the file it is written to (checked before any work, written whole or not at all)."""
 
+import errno
 import os
 import re
 from contextlib import suppress
@@ -90,16 +91,44 @@ def output_path(output: str | None, force: bool, report: Path) -> Path | None:
 
 
 def write_new(target: Path, text: str | bytes, force: bool) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then a rename."""
+    """Write the whole file or nothing: a temporary file beside it, then a rename over it.
+
+    The temporary file's name is short (the file's own may be as long as a name can be).
+    A new file gets the mode the umask allows, as any program's. With ``force``, the file
+    replaced keeps what is its own: a symbolic link is followed to the file it names (the
+    link stays), the file keeps its mode, and a file with other hard links is written in
+    place, its room taken before it is cut, so that all its names show the draft (a
+    rename would leave them on the old text)."""
+    import stat
     import tempfile
 
+    if force:
+        target = Path(os.path.realpath(target))
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        existing = os.stat(target) if force else None
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {target} ({exc.strerror})") from None
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if existing is not None and stat.S_ISREG(existing.st_mode) and existing.st_nlink > 1:
+        _write_in_place(target, data)
+        return
+    if existing is not None:
+        mode = stat.S_IMODE(existing.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".esgcmp-",
+                                             suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write {target} ({exc.strerror})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            stream.write(data)
+            os.fchmod(stream.fileno(), mode)
         if force:
             os.replace(temporary, target)
         else:
@@ -109,3 +138,27 @@ def write_new(target: Path, text: str | bytes, force: bool) -> None:
         with suppress(OSError):
             os.unlink(temporary)
         raise OutputError(f"cannot write {target} ({exc.strerror})") from None
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    """The draft written into the file itself (its other names see it too): the room is
+    taken first, so that a full disk fails before the old text is touched."""
+    try:
+        handle = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise OutputError(f"cannot write {target} ({exc.strerror})") from None
+    try:
+        if hasattr(os, "posix_fallocate") and data:
+            try:
+                os.posix_fallocate(handle, 0, len(data))
+            except OSError as exc:  # a file system that cannot say: written all the same
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):
+                    raise
+        written = 0
+        while written < len(data):
+            written += os.pwrite(handle, data[written:], written)
+        os.ftruncate(handle, len(data))
+    except OSError as exc:
+        raise OutputError(f"cannot write {target} ({exc.strerror})") from None
+    finally:
+        os.close(handle)

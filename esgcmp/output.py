@@ -234,7 +234,11 @@ def to_tabulate(report: Report, style: str) -> str:
 
     headings = [heading for _c, heading in report.display]
     align = ["right" if c in report.align_right else "left" for c, _h in report.display]
-    body = tabulate(_human_rows(report), headers=headings, tablefmt=style, colalign=align,
+    rows = _human_rows(report)
+    if style == "pipe":
+        headings = [markdown_cell(heading) for heading in headings]
+        rows = [[markdown_cell(cell) for cell in row] for row in rows]
+    body = tabulate(rows, headers=headings, tablefmt=style, colalign=align,
                     disable_numparse=True)
     lines = []
     if report.title:
@@ -245,6 +249,14 @@ def to_tabulate(report: Report, style: str) -> str:
         lines.append("")
         lines.extend(terminal_text(note) for note in report.notes)
     return "\n".join(lines) + "\n"
+
+
+def markdown_cell(text: str) -> str:
+    """A cell's text as one cell of a Markdown table: a '|' would end the cell and a line
+    break the row, so catalog text could make cells and rows of its own."""
+    if "|" in text:  # (a backslash before it would escape the escape: doubled too)
+        text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\n", "<br>")
 
 
 # Where a line may break inside a word: beside a CJK character (Chinese is written without

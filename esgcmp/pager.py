@@ -31,6 +31,25 @@ def terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def whole_writes() -> None:
+    """Make standard output buffered when it is not (``PYTHONUNBUFFERED=1``, ``python -u``):
+    a text stream over an unbuffered file ignores a short write, so a report larger than
+    a pipe's buffer, written to a reader that quits (``esgcmp export | head -1``), would
+    lose its end with no error and exit 0. A buffered writer writes every byte or raises."""
+    stream = sys.stdout
+    raw = getattr(stream, "buffer", None)
+    if not isinstance(stream, io.TextIOWrapper) or not isinstance(raw, io.RawIOBase):
+        return
+    stream.flush()
+    _KEPT.append(stream)  # the old wrapper must never be collected: it would close the file
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(raw), encoding=stream.encoding,
+                                  errors=stream.errors, line_buffering=stream.line_buffering,
+                                  write_through=True)
+
+
+_KEPT: list[io.TextIOWrapper] = []
+
+
 def silence_stdout() -> None:
     """After a broken pipe, point stdout at /dev/null so the exit flush cannot fail."""
     try:
@@ -136,9 +155,10 @@ class Output:
                         display=reports[0].display)
         self.emit(merged, fmt, bom)
 
-    def finish(self) -> None:
+    def finish(self) -> str | None:
         """The run has succeeded: write the --output file or the workbook, else show
-        what the pager holds."""
+        what the pager holds (and say why the pager could not be used, if it could
+        not)."""
         if self.sheets:
             from .workbook import to_xlsx
 
@@ -152,17 +172,19 @@ class Output:
             self._write_file("".join(self.filed).encode("utf-8"))
             self.filed.clear()
         else:
-            self.page()
+            return self.page()
+        return None
 
     def _write_file(self, data: bytes) -> None:
         from .draftfile import write_new
 
         write_new(self.target, data, force=True)
 
-    def page(self) -> None:
+    def page(self) -> str | None:
         """Show the held output: straight out when it fits the terminal's height (as
         'less -F' would), else through the pager, as git does (LESS=FRX unless LESS is
-        set). A pager that cannot be started leaves the output written straight out."""
+        set). A pager that cannot be started leaves the output written straight out;
+        the return says why, for a warning."""
         import shutil
         import signal
         import subprocess
@@ -171,26 +193,38 @@ class Output:
         self.held.clear()
         command = self.pager()
         if not text or command is None:
-            return
+            return None
         if text.count("\n") < shutil.get_terminal_size().lines:
             write(text)
-            return
+            return None
         env = dict(os.environ)
         env.setdefault("LESS", "FRX")
         env.setdefault("LV", "-c")
         words = command.split()
         if len(words) == 1 and shutil.which(words[0]) is None:  # no such pager: write it out
             write(text)
-            return
+            return f"the pager '{command}' is not installed; the output is written straight out"
         sys.stdout.flush()
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the pager
         try:
-            pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
-                                     encoding="utf-8", errors="replace")
+            try:
+                pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+                                         encoding="utf-8", errors="replace")
+            except OSError as exc:  # no shell to start it
+                write(text)
+                return (f"the pager '{command}' could not be started ({exc.strerror or exc}); "
+                        "the output is written straight out")
             with suppress(BrokenPipeError, OSError):  # the reader quit before the end
                 assert pager.stdin is not None
                 pager.stdin.write(text)
                 pager.stdin.close()
-            pager.wait()
+            status = pager.wait()
         finally:
             signal.signal(signal.SIGINT, previous)
+        # The shell's own codes for a command it could not find (127) or run (126), as a
+        # path with a space in it, unquoted, gives: the pager showed nothing.
+        if status in (126, 127):
+            write(text)
+            return (f"the pager '{command}' could not be started (the shell's exit status "
+                    f"{status}); the output is written straight out")
+        return None

@@ -78,6 +78,9 @@ class SourceFiles:
         return lines[number - 1]
 
     def _read(self, file: str) -> list[str] | None:
+        if "\0" in file:  # no file system has such a name (and os calls raise on it)
+            self.problems[file] = "is not a file name (it holds a NUL character)"
+            return None
         path = self.directory / file
         try:
             if Path(file).is_absolute() or not path.resolve().is_relative_to(self.root):

@@ -19,7 +19,7 @@ import typer
 
 from .errors import EsgcmpError, ExitCode
 from .output import terminal_text
-from .pager import Output, OutputClosed, silence_stdout
+from .pager import Output, OutputClosed, silence_stdout, whole_writes
 
 # click's exception classes, reached through typer's public BadParameter (typer vendors
 # click; its private module path is not part of its interface).
@@ -68,7 +68,9 @@ class Run:
         """The command has done its work: close its sessions, show what the pager holds."""
         while self._open:
             self._open.pop().close()
-        self.output.finish()
+        problem = self.output.finish()
+        if problem is not None:
+            warn(problem)
 
     def warn_about_the_store(self) -> None:
         """Say once why the cache was not used (a folder others can change, say)."""
@@ -108,6 +110,7 @@ def execute(app: typer.Typer, argv: list[str] | None = None) -> int:
     if sys.stdout is None:  # started with standard output closed (>&-)
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the exit
         return fail("cannot write the output: standard output is closed", ExitCode.OUTPUT)
+    whole_writes()
     try:
         return _finish(run, app, _command_for(app, args), args)
     finally:
@@ -199,6 +202,25 @@ def _not_here(root: Any, option: str, ctx: Any) -> str:
 def _internal(exc: BaseException) -> int:
     return fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the "
                 "output of the same command run with --debug", ExitCode.INTERNAL)
+
+
+def debug_end(exc: BaseException) -> int:
+    """The end of a run that raised under --debug: its traceback on stderr, escaped as an
+    error line is (catalog text in a message can hold escape sequences), and the exit
+    code the same error has without --debug."""
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    with suppress(OSError, AttributeError, ValueError):
+        sys.stderr.write(terminal_text(text))
+        sys.stderr.flush()
+    if isinstance(exc, EsgcmpError):
+        return exc.exit_code
+    if isinstance(exc, ClickException):
+        return ExitCode.USAGE
+    if isinstance(exc, OSError) and exc.filename is None:  # help written to a full disk
+        return ExitCode.OUTPUT
+    return ExitCode.INTERNAL
 
 
 def exit_at_once(code: int) -> NoReturn:

@@ -35,6 +35,7 @@ import sqlite3
 import stat
 import sys
 import time
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -300,18 +301,18 @@ class Store:
         """Whether the folder is esgcmp's own (made now if need be); ``problem`` says why
         one is not."""
         try:
-            info = os.lstat(self.folder)
-        except FileNotFoundError:
             try:
                 self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-                os.mkdir(self.folder, 0o700)
-                _create_exclusive(self.folder / TAG_NAME, TAG)
-            except OSError:
-                return False  # cannot be made now: no cache this time, no warning
-            return True
-        except OSError:
-            return False
-        try:
+                try:  # before anything in it is looked at or made
+                    _safe_above(self.root)
+                except Unusable as exc:
+                    self.problem = f"not using the cache in {self.root}: {exc}"
+                    return False
+                info = os.lstat(self.folder)
+            except FileNotFoundError:
+                if not self._make_folder():
+                    return False  # cannot be made now: no cache this time, no warning
+                info = os.lstat(self.folder)  # made by this run, or by one at the same time
             _trusted_folder(info)
             if _read_regular(self.folder / TAG_NAME, 4096) != TAG:
                 raise Unusable("the folder is not one esgcmp made (it lacks its mark)")
@@ -319,7 +320,31 @@ class Store:
             self.problem = (f"not using the cache in {self.folder}: {exc} (esgcmp makes a "
                             "new one when the folder is removed)")
             return False
+        except OSError:
+            return False
         return True
+
+    def _make_folder(self) -> bool:
+        """The folder made whole or not at all: made under another name with its mark,
+        then renamed into place, so that no run ever sees it without its mark (a disk
+        that fills while the mark is written, two first runs at once). False when it
+        cannot be made."""
+        import tempfile
+
+        try:
+            making = tempfile.mkdtemp(dir=self.root, prefix=f".{FOLDER}-")
+        except OSError:
+            return False
+        try:
+            _create_exclusive(Path(making) / TAG_NAME, TAG)
+            os.rename(making, self.folder)  # fails when another run's folder is there
+            return True
+        except OSError:
+            with suppress(OSError):
+                os.unlink(Path(making) / TAG_NAME)
+            with suppress(OSError):
+                os.rmdir(making)
+            return os.path.lexists(self.folder)
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.database, isolation_level=None,
@@ -471,7 +496,9 @@ class Store:
             try:
                 os.unlink(self.folder / name)
             except OSError:
-                pass
+                with suppress(OSError):  # a folder of that name: only when empty
+                    if stat.S_ISDIR(os.lstat(self.folder / name).st_mode):
+                        os.rmdir(self.folder / name)
 
     def prune(self, connection: sqlite3.Connection, current: int) -> None:
         """Keep the KEEP most recently used catalogs, and at most limit_bytes() in all;
@@ -498,6 +525,41 @@ def _empty_log(connection: sqlite3.Connection) -> None:
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def _safe_above(root: Path) -> None:
+    """Refuse a cache directory in which another user could swap the cache's folder for
+    one of their own between esgcmp's look at it and its use of it (as git refuses a
+    repository another user owns): the directory and every folder above it must belong
+    to this user or to root, and no one else may change them, unless, as /tmp, only a
+    file's owner may rename or remove it there (the sticky bit)."""
+    if os.name != "posix":
+        return
+    me = os.geteuid()
+    for above in _folders_above(os.path.abspath(root)):  # a link on the way: its owner's
+        link = os.lstat(above)
+        if stat.S_ISLNK(link.st_mode) and link.st_uid not in (me, 0):
+            raise Unusable(f"{above} is a symbolic link of another user, who could point it "
+                           "elsewhere; give ESGCMP_CACHE_DIR a folder of your own")
+    for above in _folders_above(os.path.realpath(root)):
+        info = os.stat(above)
+        if info.st_uid not in (me, 0):
+            raise Unusable(f"{above} belongs to another user, who could swap the cache's "
+                           "folder for one of their own; give ESGCMP_CACHE_DIR a folder of "
+                           "your own")
+        open_to = info.st_mode & (0o002 if info.st_gid == os.getegid() else 0o022)
+        if open_to and not info.st_mode & stat.S_ISVTX:
+            raise Unusable(f"others may change {above} (mode {stat.S_IMODE(info.st_mode):o}) "
+                           "and could swap the cache's folder for one of their own; give "
+                           "ESGCMP_CACHE_DIR a folder only you can change")
+
+
+def _folders_above(path: str) -> list[str]:
+    """The folder and every folder above it, up to the root."""
+    found = [path]
+    while (parent := os.path.dirname(found[-1])) != found[-1]:
+        found.append(parent)
+    return found
+
+
 def _trusted_folder(info: os.stat_result) -> None:
     """Refuse a cache folder that another user could have made or can change."""
     if stat.S_ISLNK(info.st_mode):
@@ -512,18 +574,23 @@ def _trusted_folder(info: os.stat_result) -> None:
 
 
 def _read_regular(path: Path, limit: int) -> bytes | None:
-    """A regular file's bytes (no symbolic link, pipe or device; at most ``limit``), or
-    None."""
+    """A regular file's bytes (no symbolic link, folder, pipe or device; at most
+    ``limit``), or None."""
     flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
              | getattr(os, "O_CLOEXEC", 0))
     try:
         handle = os.open(path, flags)
     except OSError:
         return None
+    try:  # what the handle is, before a stream is made of it (a folder makes none)
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)
+            return None
+    except OSError:
+        os.close(handle)
+        return None
     with os.fdopen(handle, "rb") as stream:
         try:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                return None
             data = stream.read(limit + 1)
         except OSError:
             return None

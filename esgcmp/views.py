@@ -458,9 +458,7 @@ def source_reports(result: Quotes) -> list[Report]:
     name = result.metric.name
     reports[0].title = (f"{name} ({value.metric}) of {value.company}, {value.year}: "
                         f"{number_text(value.value)} {value.unit}\n\n{reports[0].title}")
-    if result.directory is None:
-        reports[-1].notes.append("The reports are not at hand: give --sources DIR (or set "
-                                 "ESGCMP_SOURCES) to see the lines.")
+    # (without the reports, the run's one warning on stderr says where to look)
     return reports
 
 

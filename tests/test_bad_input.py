@@ -175,3 +175,26 @@ def test_no_color_and_narrow_terminal(run, monkeypatch) -> None:
     assert result.code == 0
     assert "\x1b[" not in result.out
     assert max(len(line) for line in result.out.splitlines()) <= 60
+
+
+def test_a_bar_or_a_line_break_in_catalog_text_makes_no_markdown_cell(run, write) -> None:
+    catalog = write("bars.yaml", """
+        schema: 1
+        metrics:
+          ghg: {name: "GHG | fake cell", category: environmental, unit: tCO2e}
+        companies:
+          acme:
+            name: Acme
+            sources:
+              s: {file: s.txt, short: "S\\\\|1", title: "T\\nnext row"}
+            kpis:
+              - {metric: ghg, label: GHG, unit: t, values: {2020: 5}, source: s, line: 1}
+        """)
+    result = run("show", "acme", "2020", "--no-builtin", "--catalog", str(catalog),
+                 "-f", "markdown")
+    assert result.code == 0
+    row = next(line for line in result.out.splitlines() if line.startswith("| environmental"))
+    assert row == ("| environmental | GHG \\| fake cell (ghg) |       5 | tCO2e  | 5 t          "
+                   "| S\\\\\\|1, line 1 |         |")
+    # a '|' that no backslash escapes: the cell boundaries, and no more
+    assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 8

@@ -67,3 +67,95 @@ def test_the_completion_script_is_printed_for_the_shell(cache_dir) -> None:
                             env={**os.environ, "ESGCMP_CACHE_DIR": str(cache_dir)})
     assert result.returncode == 0
     assert "_ESGCMP_COMPLETE" in result.stdout
+
+
+# Aliases and names that break out of a completion script that does not quote what it
+# is given: zsh's evaluates the words and their descriptions ('a\' escapes the quote
+# after it, and 'b);>pwned;(' then closes the list and runs '>pwned'); bash's expands
+# '*' and '?' to the files of the current folder.
+HOSTILE = r"""
+schema: 1
+metrics:
+  ghg: {name: "GHG\"); >pwned-metric; (\"", category: environmental, unit: tCO2e}
+companies:
+  acme:
+    name: "Acme \\\"));>pwned-name;((\" $(>pwned-dollar) `>pwned-tick`"
+    aliases: ['a\', 'b);>pwned;(', 'c\', 'a*', 'a?', "a'q", 'a"q', 'a$(>pwned-alias)', 'a b', 'alias-ok', 'ä.1']
+    sources:
+      s: {file: s.txt, short: S, title: T}
+    kpis:
+      - {metric: ghg, label: GHG, unit: t, values: {2020: 5}, source: s, line: 1}
+"""
+
+# zsh's _arguments turns a '((word:description ...))' action into its list with this very
+# line (Completion/Base/_arguments); the rest of _arguments needs a live completion widget.
+ZSH_ARGUMENTS = r"""
+compdef() { : }
+_arguments() {
+  local spec=$1 action ws
+  action=${spec#\*: :}
+  eval ws\=\( "${action[3,-3]}" \)
+  print -rl -- "${ws[@]}"
+}
+"""
+
+
+def _shell(name: str) -> str:
+    import shutil
+
+    found = shutil.which(name)
+    if found is None:  # never a silent pass: .ci/run installs both shells
+        pytest.fail(f"{name} is not installed; the completion scripts must be run in it")
+    return found
+
+
+@pytest.fixture
+def hostile_shell(tmp_path, cache_dir):
+    """A folder with files that a glob would match, a hostile catalog, and an 'esgcmp'
+    command on PATH that is this checkout's."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    for name in ("a1", "a2", "abc"):
+        (folder / name).write_text("", encoding="utf-8")
+    catalog = tmp_path / "hostile.yaml"
+    catalog.write_text(HOSTILE, encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    command = bin_dir / "esgcmp"
+    command.write_text(f"#!/bin/sh\nexec {sys.executable} -m esgcmp \"$@\"\n", encoding="utf-8")
+    command.chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "ESGCMP_CACHE_DIR": str(cache_dir)}
+    return folder, catalog, env
+
+
+def test_bash_offers_only_plain_words_of_a_hostile_catalog(hostile_shell) -> None:
+    folder, catalog, env = hostile_shell
+    script = ('eval "$(_ESGCMP_COMPLETE=source_bash esgcmp)"\n'
+              'COMP_WORDS=(esgcmp show --no-builtin --catalog "$1" "$2"); COMP_CWORD=5\n'
+              '_esgcmp_completion esgcmp\nprintf "<%s>\\n" "${COMPREPLY[@]}"\n')
+    for typed, offered in (("a", ["acme", "alias-ok"]), ("", ["acme", "alias-ok", "ä.1"])):
+        result = subprocess.run([_shell("bash"), "-c", script, "bash", str(catalog), typed],
+                                cwd=folder, env=env, capture_output=True, text=True, timeout=60)
+        assert (result.returncode, result.stderr) == (0, "")
+        assert result.stdout.splitlines() == [f"<{word}>" for word in offered]
+    assert sorted(p.name for p in folder.iterdir()) == ["a1", "a2", "abc"]
+
+
+def test_zsh_offers_only_plain_words_of_a_hostile_catalog(hostile_shell, tmp_path) -> None:
+    folder, catalog, env = hostile_shell
+    harness = tmp_path / "complete.zsh"
+    harness.write_text(ZSH_ARGUMENTS + 'eval "$(_ESGCMP_COMPLETE=source_zsh esgcmp)"\n'
+                       'words=("$@"); CURRENT=$#\n_esgcmp_completion\n', encoding="utf-8")
+    zsh = _shell("zsh")
+    for words, offered in (
+            (["show", "--no-builtin", "--catalog", str(catalog), ""],
+             ["acme:Acme pwned-name pwned-dollar pwned-tick", "alias-ok:Acme pwned-name "
+              "pwned-dollar pwned-tick", "ä.1:Acme pwned-name pwned-dollar pwned-tick"]),
+            (["compare", "--no-builtin", "--catalog", str(catalog), "g"],
+             ["ghg:GHG pwned-metric"])):
+        result = subprocess.run([zsh, "-f", str(harness), "esgcmp", *words], cwd=folder,
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert (result.returncode, result.stderr) == (0, "")
+        assert result.stdout.splitlines() == offered
+    assert sorted(p.name for p in folder.iterdir()) == ["a1", "a2", "abc"]

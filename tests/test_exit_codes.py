@@ -4,7 +4,11 @@ and a command line produces each one, with one line on stderr and nothing on std
 from __future__ import annotations
 
 import errno
+import os
 import re
+import shlex
+import subprocess
+import sys
 
 import pytest
 
@@ -129,3 +133,39 @@ def test_every_documented_code_is_produced(run, tiny, write, monkeypatch, capsys
 @pytest.fixture
 def tiny(write):
     return write("tiny.yaml", TINY_CATALOG)
+
+
+def _esgcmp_in_a_shell(line: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A shell line in which ``esgcmp`` is this checkout's, run as a user runs it."""
+    script = f"esgcmp() {{ {shlex.quote(sys.executable)} -m esgcmp \"$@\"; }}\n{line}"
+    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_quits_early_is_exit_141_through_a_real_pipe(cache_dir, unbuffered) -> None:
+    """The output is larger than a pipe holds: the write that the reader's exit cuts short
+    must end the run with 141 whether Python buffers standard output or not (with
+    PYTHONUNBUFFERED=1 a short write used to be ignored and the run exited 0)."""
+    result = _esgcmp_in_a_shell('esgcmp export | head -1; echo "${PIPESTATUS[@]}" >&2',
+                                PYTHONUNBUFFERED=unbuffered, ESGCMP_CACHE_DIR=str(cache_dir))
+    assert result.stdout.startswith("company,year,metric,value,unit,")
+    assert result.stderr == "141 0\n"
+
+
+@pytest.mark.slow
+def test_debug_shows_the_traceback_escaped_and_keeps_the_exit_code(write, cache_dir) -> None:
+    catalog = write("escape.yaml", TINY_CATALOG)
+    for args, code in ((["show", "nobody", "2020"], 3), (["compare", "ghg", "--basis", "x"], 2),
+                       (["show", "\x1b]0;title\x07", "2020"], 3)):
+        result = subprocess.run(
+            [sys.executable, "-m", "esgcmp", "--debug", *args, "--no-builtin", "--catalog",
+             str(catalog)],
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "ESGCMP_CACHE_DIR": str(cache_dir)})
+        assert result.returncode == code, (args, result.stderr)
+        assert result.stderr.startswith("Traceback (most recent call last):\n")
+        assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(
+        "esgcmp.errors.NotFoundError: unknown company '\\x1b]0;title\\x07'")

@@ -130,3 +130,62 @@ def test_generated_command_lines_give_documented_exit_codes(args) -> None:
     assert code in DOCUMENTED, (args, err)
     if code not in (0, 1) and err:
         assert err.startswith("esgcmp: error: ") and err.count("\n") == 1
+
+
+# ---- output: Markdown cells, completion words, the draft file ---------------------
+
+hostile_text = st.text(alphabet=st.sampled_from(list("ab|\\\n\r\t `*?$();'\"-_.:") + [
+    "\x1b", "\u202e", "\u2028", "中", "ä", "\x00", "\x85", "\ufeff"]), max_size=12)
+
+
+@FUZZ
+@given(cells=st.lists(hostile_text, min_size=1, max_size=4))
+def test_markdown_cells_stay_cells(cells: list[str]) -> None:
+    """Whatever catalog text a cell holds, a Markdown row has one cell per column: as many
+    '|' not escaped by a backslash as columns, plus one."""
+    import re
+
+    from esgcmp.output import Format, Report, render
+
+    columns = [f"c{number}" for number in range(len(cells))]
+    report = Report(rows=[dict(zip(columns, cells))], columns=columns,
+                    display=[(c, c) for c in columns])
+    out = io.StringIO()
+    render(report, Format.markdown, out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3  # heading, rule, the one row
+    assert len(re.findall(r"(?<!\\)(?:\\\\)*\|", lines[2])) == len(cells) + 1
+
+
+@FUZZ
+@given(word=hostile_text, name=hostile_text)
+def test_completion_offers_nothing_a_shell_reads_into(word: str, name: str) -> None:
+    from esgcmp.completion import described, plain
+
+    special = set("|\\\n\r\t `*?$();'\"\x1b\u202e\u2028\x00\x85\ufeff:")
+    if plain(word):
+        assert not special & set(word) and not word.startswith("-")
+    assert not (special - {" "}) & set(described(name))  # spaces separate its words
+
+
+@FUZZ
+@given(length=st.integers(1, 255), force=st.booleans(), links=st.integers(1, 3))
+def test_the_draft_file_is_written_whole_under_any_name(length: int, force: bool,
+                                                        links: int) -> None:
+    from esgcmp.draftfile import write_new
+
+    with tempfile.TemporaryDirectory() as folder:
+        longest = os.pathconf(folder, "PC_NAME_MAX")
+        target = Path(folder) / ("n" * min(length, longest))
+        names = [target]
+        if force:
+            target.write_text("old\n", encoding="utf-8")
+            target.chmod(0o640)
+            for number in range(1, links):
+                names.append(Path(folder) / f"link{number}")
+                os.link(target, names[-1])
+        write_new(target, "draft\n", force)
+        assert all(p.read_text(encoding="utf-8") == "draft\n" for p in names)
+        assert sorted(os.listdir(folder)) == sorted(p.name for p in names)
+        if force:
+            assert target.stat().st_mode & 0o777 == 0o640

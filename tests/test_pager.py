@@ -66,6 +66,35 @@ def test_no_pager(run, terminal, monkeypatch, how) -> None:
     assert result.code == 0 and result.out.startswith("company,year,metric,")
 
 
+@pytest.mark.parametrize("command", ["no-such-pager-here -R", "{folder}/my pager/less"])
+def test_a_pager_that_cannot_start_leaves_the_output_written_out(run, terminal, monkeypatch,
+                                                                 tmp_path, command) -> None:
+    """A pager the shell cannot find (exit 127), given with options or with a space in its
+    path, showed nothing: the output is written straight out, with a warning."""
+    (tmp_path / "my pager").mkdir()
+    (tmp_path / "my pager" / "less").write_text("#!/bin/sh\ncat\n", encoding="utf-8")
+    (tmp_path / "my pager" / "less").chmod(0o755)
+    command = command.format(folder=tmp_path)
+    monkeypatch.setenv("ESGCMP_PAGER", "cat")
+    plain = run("compare", "energy", "--format", "csv").out
+    monkeypatch.setenv("ESGCMP_PAGER", command)
+    result = run("compare", "energy", "--format", "csv")
+    assert (result.code, result.out) == (0, plain)
+    assert result.err.endswith(f"esgcmp: warning: the pager '{command}' could not be started "
+                               "(the shell's exit status 127); the output is written "
+                               "straight out\n")
+
+
+def test_a_pager_that_is_not_installed_is_said(run, terminal, monkeypatch) -> None:
+    monkeypatch.setenv("ESGCMP_PAGER", "cat")
+    plain = run("compare", "energy", "--format", "csv").out
+    monkeypatch.setenv("ESGCMP_PAGER", "no-such-pager-here")
+    result = run("compare", "energy", "--format", "csv")
+    assert (result.code, result.out) == (0, plain)
+    assert result.err == ("esgcmp: warning: the pager 'no-such-pager-here' is not installed; "
+                          "the output is written straight out\n")
+
+
 def test_no_pager_when_not_a_terminal(run, monkeypatch, tmp_path) -> None:
     paged = tmp_path / "paged"
     monkeypatch.setenv("ESGCMP_PAGER", _pager_writing_to(paged))

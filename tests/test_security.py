@@ -5,6 +5,7 @@ terminal, and every failure one line with a documented exit code."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -462,3 +463,101 @@ def test_the_quick_look_for_anchors_sees_what_the_pattern_sees(text) -> None:
 
     pattern = re.compile(r"(?:^|[\s\[{,:])[&*!][^\s\]},]", re.M)
     assert _maybe_alias(text) == (pattern.search(text) is not None)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o757])
+def test_a_cache_directory_others_can_change_is_not_used(run, tiny_path, tmp_path, monkeypatch,
+                                                         mode) -> None:
+    """Another user who can change the cache directory can swap esgcmp-store for a folder
+    of their own between esgcmp's look at it and its use of it; such a directory is
+    refused (as git refuses a repository another user owns), the sticky /tmp is not."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(mode)
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(shared))
+    args = ["compare", "ghg", "-f", "csv", *_args(tiny_path)]
+    result = run(*args)
+    monkeypatch.setenv("ESGCMP_NO_CACHE", "1")
+    assert (result.code, result.out) == (0, run(*args).out)
+    assert result.err == (f"esgcmp: warning: not using the cache in {shared}: others may change "
+                          f"{shared} (mode {mode:o}) and could swap the cache's folder for one "
+                          "of their own; give ESGCMP_CACHE_DIR a folder only you can change\n")
+    assert list(shared.iterdir()) == []
+    shared.chmod(0o1777)  # sticky: only the folder's owner may rename it
+    monkeypatch.delenv("ESGCMP_NO_CACHE")
+    assert run(*args).err == ""
+    assert store.Store(shared).reading() is not None
+
+
+@pytest.mark.parametrize("name", [store.DATABASE, store.DATABASE + "-wal",
+                                  store.DATABASE + "-shm", store.DATABASE + "-journal"])
+def test_a_folder_in_place_of_a_cache_file_is_removed_when_empty(run, tiny_path, tmp_path,
+                                                                 monkeypatch, name) -> None:
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path))
+    args = ["compare", "ghg", "-f", "csv", *_args(tiny_path)]
+    good = run(*args)
+    folder = tmp_path / store.FOLDER / name
+    folder.unlink(missing_ok=True)
+    folder.mkdir()
+    for _again in range(2):
+        result = run(*args)
+        assert (result.code, result.out, result.err) == (0, good.out, "")
+    assert store.Store(tmp_path).reading() is not None  # used again, not left aside
+
+
+def test_a_folder_in_place_of_the_mark_is_a_warning_not_a_crash(run, tiny_path, tmp_path,
+                                                                monkeypatch) -> None:
+    monkeypatch.setenv("ESGCMP_CACHE_DIR", str(tmp_path))
+    args = ["compare", "ghg", "-f", "csv", *_args(tiny_path)]
+    good = run(*args)
+    mark = tmp_path / store.FOLDER / store.TAG_NAME
+    mark.unlink()
+    mark.mkdir()
+    result = run(*args)
+    assert (result.code, result.out) == (0, good.out)
+    assert result.err == (f"esgcmp: warning: not using the cache in {tmp_path / store.FOLDER}: "
+                          "the folder is not one esgcmp made (it lacks its mark) (esgcmp makes "
+                          "a new one when the folder is removed)\n")
+
+
+def test_a_disk_full_on_the_first_run_leaves_nothing_half_made(tmp_path, monkeypatch) -> None:
+    made = store._create_exclusive
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_create_exclusive", full)
+    first = store.Store(tmp_path)
+    assert (first.reading(), first.problem) == (None, None)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(store, "_create_exclusive", made)
+    second = store.Store(tmp_path)
+    assert second.reading() is not None and second.problem is None
+
+
+def test_no_run_ever_sees_the_folder_without_its_mark(tmp_path, monkeypatch) -> None:
+    """While one first run writes the mark, another run looking at the cache directory
+    must find no folder (it then makes its own) rather than a folder without the mark
+    (which it would refuse, with a warning)."""
+    made = store._create_exclusive
+    seen: list[bool] = []
+
+    def watched(path, data):
+        seen.append(os.path.lexists(tmp_path / store.FOLDER))
+        made(path, data)
+
+    monkeypatch.setattr(store, "_create_exclusive", watched)
+    assert store.Store(tmp_path).reading() is not None
+    assert seen == [False]
+
+
+@pytest.mark.slow
+def test_first_runs_at_once_all_use_one_cache(tiny_path, tmp_path) -> None:
+    env = {**os.environ, "ESGCMP_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "esgcmp", "compare", "ghg", "-f", "csv", *_args(tiny_path)]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(6)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in runs]
+    assert {(code, err) for code, _out, err in results} == {(0, "")}
+    assert len({out for _code, out, _err in results}) == 1
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [store.FOLDER]

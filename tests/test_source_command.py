@@ -70,9 +70,45 @@ def test_without_the_reports_the_citation_and_where_to_look(run, groups) -> None
 def test_a_report_missing_from_the_folder_is_exit_3(run, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("ESGCMP_SOURCES", str(tmp_path))
     result = run("source", "unicom", "ghg", "2020", "-f", "csv")
-    assert result.code == 3
-    assert result.err == (f"esgcmp: warning: 004_74dae4d02e57c763.txt:4299: "
+    # an error, as every exit 3 is: one line, nothing on standard output
+    assert (result.code, result.out) == (3, "")
+    assert result.err == (f"esgcmp: error: 004_74dae4d02e57c763.txt:4299: "
                           f"004_74dae4d02e57c763.txt is not in {tmp_path}\n")
+
+
+def test_without_the_reports_it_is_said_once(run, groups) -> None:
+    result = run("source", "north", "electricity", "2020", "--no-builtin", "--catalog",
+                 str(groups), "-f", "plain")
+    assert result.code == 0
+    assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR or "
+                          "set ESGCMP_SOURCES\n")
+    assert "not at hand" not in result.out.replace("(the report is not at hand)", "")
+
+
+def test_a_nul_in_a_cited_file_name_is_a_problem_not_a_crash(run, write, tmp_path) -> None:
+    catalog = write("nul.yaml", """
+        schema: 1
+        metrics:
+          ghg: {name: GHG, category: environmental, unit: tCO2e}
+        companies:
+          acme:
+            name: Acme
+            sources:
+              s: {file: "a\\0b.txt", short: S, title: T}
+            kpis:
+              - {metric: ghg, label: GHG, unit: t, values: {2020: 5}, source: s, line: 1}
+        """)
+    folder = tmp_path / "src"
+    folder.mkdir()
+    on = ("--no-builtin", "--catalog", str(catalog))
+    quoted = run("source", "acme", "ghg", "2020", "--sources", str(folder), *on)
+    assert (quoted.code, quoted.out) == (3, "")
+    assert quoted.err == ("esgcmp: error: a\\x00b.txt:1: is not a file name (it holds a NUL "
+                          "character)\n")
+    checked = run("check", "--sources", str(folder), "-f", "csv", *on)
+    assert checked.code == 1
+    assert ("a\x00b.txt is not a file name (it holds a NUL character): its 1 cited figure "
+            "was not re-found") in checked.out
 
 
 def test_no_such_value_is_exit_3(run) -> None:
