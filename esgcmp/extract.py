@@ -100,6 +100,7 @@ class Found(msgspec.Struct, frozen=True):
     note: str = ""
     section: str = ""  # the table's heading or the last section line above the row
     period: str = ""  # the fiscal period the column prints (2021/22), "" for a year
+    page: int = 0  # a PDF's page the line is on (its line then counts on that page); 0: text
 
     @property
     def name(self) -> str:
@@ -112,6 +113,7 @@ class Unreadable(msgspec.Struct, frozen=True):
     line: int
     text: str
     why: str
+    page: int = 0  # as Found's
 
 
 class Extraction(msgspec.Struct):

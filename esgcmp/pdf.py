@@ -1,0 +1,256 @@
+"""A report given as a PDF: the text of each page, read with PDFium (pypdfium2), and its
+KPI tables read as esgcmp.extract reads a text, each value citing its page and its line
+on that page.
+
+``esgcmp extract``, ``esgcmp source`` and ``check --sources`` all read a PDF through
+:func:`read_pages`, so that a line number means the same line to each of them. A page's
+lines are its text as PDFium gives it, split at line ends.
+
+A PDF is a program's input that someone else made: it is read in a child process with a
+memory and time limit (a PDF bomb, a huge stream, a file that crashes the library end
+that process, not esgcmp), and at most ``MAX_PAGES`` pages and ``MAX_TEXT_CHARS``
+characters are read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .extract import Extraction
+
+MAX_PAGES = 2_000  # a report has a few hundred; more is not a report
+MAX_TEXT_CHARS = 50_000_000  # about 25,000 dense pages of text
+MAX_MEMORY_BYTES = 1_536 * 2**20  # what the child reading the PDF may map beyond its start
+MAX_SECONDS = 120  # CPU and wall time the child may take
+RUNNING_EDGE_LINES = 3  # a page's first and last lines where headers and footers are
+
+
+class PdfProblem(Exception):
+    """A PDF that cannot be read; ``str()`` says why, without the file's name."""
+
+    def __init__(self, why: str, fix: str = "") -> None:
+        self.why = why
+        self.fix = fix
+        super().__init__(why)
+
+
+def is_pdf(head: bytes) -> bool:
+    """Whether a file's first bytes are a PDF's: ``%PDF-`` within its first 1,024 bytes,
+    where readers look for it."""
+    return b"%PDF-" in head[:1024]
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+
+
+def page_lines(text: str) -> list[str]:
+    """A page's lines: PDFium ends them with CR LF; a control character it leaves inside a
+    line (a soft hyphen's mark, a form feed) is not text."""
+    return [_CONTROL.sub("", line) for line in _LINE_END.split(text)]
+
+
+def _pages_in_process(raw: bytes) -> list[str]:
+    """Every page's text, read here: the work the child process does."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise PdfProblem("the PDF is encrypted with a password",
+                             "give a copy saved without the password") from None
+        detail = message.split("(", 1)[-1].rstrip(")") if "(" in message else message
+        raise PdfProblem(f"not a readable PDF ({detail})",
+                         "check that the file is whole (a download cut short?)") from None
+    try:
+        count = len(document)
+        if count > MAX_PAGES:
+            raise PdfProblem(f"{count:,} pages, more than the {MAX_PAGES:,} esgcmp reads",
+                             "give the pages that hold the tables")
+        texts: list[str] = []
+        total = 0
+        for index in range(count):
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                text = textpage.get_text_bounded()
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError as exc:
+                raise PdfProblem(f"page {index + 1} cannot be read ({exc})") from None
+            total += len(text)
+            if total > MAX_TEXT_CHARS:
+                raise PdfProblem(f"more than {MAX_TEXT_CHARS:,} characters of text by page "
+                                 f"{index + 1}, more than esgcmp reads",
+                                 "give the pages that hold the tables")
+            texts.append(text)
+        return texts
+    finally:
+        document.close()
+
+
+def _limit_child() -> None:
+    """The limits of the child that reads a PDF: its memory beyond what it has mapped at
+    the fork, and its CPU time (a wall-clock alarm too, for a read that waits)."""
+    import resource
+    import signal
+
+    with open("/proc/self/statm") as statm:
+        mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (mapped + MAX_MEMORY_BYTES,) * 2)
+    resource.setrlimit(resource.RLIMIT_CPU, (MAX_SECONDS, MAX_SECONDS + 5))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(MAX_SECONDS)
+
+
+def _in_child(work: Callable[[], list[str]]) -> list[str]:
+    """``work()`` run in a forked child under :func:`_limit_child`'s limits, its answer (or
+    its ``PdfProblem``) sent back as JSON through a pipe."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: never returns to the caller's code
+        status = 0
+        try:
+            os.close(read_end)
+            try:
+                _limit_child()
+                answer: dict[str, object] = {"pages": work()}
+            except PdfProblem as exc:
+                answer = {"why": exc.why, "fix": exc.fix}
+            except MemoryError:
+                status = 3
+                answer = {}
+            data = json.dumps(answer).encode() if answer else b""
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(data)
+        except BaseException:  # anything else: the parent words it by the status
+            status = status or 4
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as stream:
+        data = stream.read()
+    _pid, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        signal_number = os.WTERMSIG(status)
+        import signal
+
+        if signal_number in (signal.SIGXCPU, signal.SIGALRM, signal.SIGKILL):
+            raise PdfProblem(f"reading the PDF took more than {MAX_SECONDS} s "
+                             "(a damaged or hostile file?)")
+        raise PdfProblem(f"the PDF library stopped on this file (signal {signal_number}; "
+                         "a damaged or hostile file?)")
+    code = os.WEXITSTATUS(status)
+    if code == 3 or (code and not data):
+        raise PdfProblem(f"reading the PDF needs more than {MAX_MEMORY_BYTES // 2**20:,} MB "
+                         "of memory (a damaged or hostile file?)" if code == 3 else
+                         "the PDF cannot be read (a damaged file?)")
+    answer = json.loads(data)
+    if "why" in answer:
+        raise PdfProblem(answer["why"], answer["fix"])
+    pages: list[str] = answer["pages"]
+    return pages
+
+
+def read_pages(raw: bytes) -> list[list[str]]:
+    """Every page's lines, page 1 first; a ``PdfProblem`` for a PDF that cannot be read,
+    has no text (a scan) or is beyond the limits."""
+    if hasattr(os, "fork") and os.path.exists("/proc/self/statm"):
+        texts = _in_child(lambda: _pages_in_process(raw))
+    else:  # no fork (Windows): read here, with the page and text limits only
+        texts = _pages_in_process(raw)
+    if not any(text.strip() for text in texts):
+        raise PdfProblem(f"no text in its {len(texts)} page{'s' if len(texts) != 1 else ''}: "
+                         "a scanned PDF without a text layer",
+                         "run OCR on it first (e.g. ocrmypdf) and give the PDF it makes")
+    return [page_lines(text) for text in texts]
+
+
+# ---- headers and footers ------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*)?(?:(?:page|p\.)\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?(?:\s*[-–—])?$"
+    r"|^第\s*\d{1,4}\s*[頁页]$", re.I)
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def _running_key(text: str) -> str:
+    """A line as it repeats from page to page: white space as one space, its numbers (the
+    page number) as ``#``."""
+    return _NUMBER.sub("#", " ".join(text.split()))
+
+
+def _row_shaped(text: str) -> bool:
+    """Whether a line ends in two cells, as a table row does: never a header or footer,
+    however often it repeats (a table repeated in a summary, two tables with the same
+    row)."""
+    from .extract import read_cell
+
+    tokens = text.split()
+    return len(tokens) >= 3 and all(read_cell(token) is not None for token in tokens[-2:])
+
+
+def _edges(page: list[str]) -> list[int]:
+    """The indexes of a page's first and last few non-empty lines."""
+    filled = [index for index, text in enumerate(page) if text.strip()]
+    return sorted(set(filled[:RUNNING_EDGE_LINES] + filled[-RUNNING_EDGE_LINES:]))
+
+
+def running_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
+    """The (page index, line index) of page headers and footers: a page number alone at
+    the top or bottom of a page, or a line at the top or bottom of several pages (at
+    least two, and at least a quarter of them up to ten) that is the same but for its
+    page number. A table heading is never one: a heading repeated over a page break
+    starts its table again."""
+    from .extract import read_heading
+
+    keys: dict[tuple[int, int], str] = {}
+    seen: Counter[str] = Counter()
+    for page_index, page in enumerate(pages):
+        on_page = set()
+        for index in _edges(page):
+            key = _running_key(page[index])
+            keys[(page_index, index)] = key
+            on_page.add(key)
+        seen.update(on_page)
+    needed = max(2, min(10, (len(pages) + 3) // 4))
+    running = set()
+    for place, key in keys.items():
+        text = pages[place[0]][place[1]]
+        if _PAGE_NUMBER.match(text.strip()) or (
+                seen[key] >= needed and read_heading(text) is None and not _row_shaped(text)):
+            running.add(place)
+    return running
+
+
+def extract_pages(pages: list[list[str]], prose: bool = False,
+                  year: int | None = None) -> Extraction:
+    """The values of a PDF's pages: its headers and footers left out, its pages read as one
+    text (a table goes on over a page break), each value then given its page and its line
+    on that page."""
+    import msgspec
+
+    from .extract import extract
+
+    running = running_lines(pages)
+    lines: list[str] = []
+    places: list[tuple[int, int]] = []
+    for page_index, page in enumerate(pages):
+        for index, text in enumerate(page):
+            lines.append("" if (page_index, index) in running else text)
+            places.append((page_index + 1, index + 1))
+    result = extract("\n".join(lines) + "\n", prose=prose, year=year)
+    replace = msgspec.structs.replace
+    result.values = [replace(found, page=places[found.line - 1][0],
+                             line=places[found.line - 1][1]) for found in result.values]
+    result.unreadable = [replace(item, page=places[item.line - 1][0],
+                                 line=places[item.line - 1][1]) for item in result.unreadable]
+    return result
