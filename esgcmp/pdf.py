@@ -4,7 +4,10 @@ on that page.
 
 ``esgcmp extract``, ``esgcmp source`` and ``check --sources`` all read a PDF through
 :func:`read_pages`, so that a line number means the same line to each of them. A page's
-lines are its text as PDFium gives it, split at line ends.
+lines are made from where its characters are drawn, as ``pdftotext -layout`` makes them:
+the characters on one baseline are a line, top of the page first; a gap between two is a
+space, a wide gap (between the cells of a table) several. PDFium's own text joins a cell
+of one character to the cell before it (``排放量噸``) and puts a line out of order.
 
 A PDF is a program's input that someone else made: it is read in a child process with a
 memory and time limit (a PDF bomb, a huge stream, a file that crashes the library end
@@ -26,8 +29,9 @@ if TYPE_CHECKING:
 
 MAX_PAGES = 2_000  # a report has a few hundred; more is not a report
 MAX_TEXT_CHARS = 50_000_000  # about 25,000 dense pages of text
+MAX_PAGE_CHARS = 500_000  # a dense page has 5,000
 MAX_MEMORY_BYTES = 1_536 * 2**20  # what the child reading the PDF may map beyond its start
-MAX_SECONDS = 120  # CPU and wall time the child may take
+MAX_SECONDS = 60  # CPU and wall time the child may take (a 300-page report takes a few)
 RUNNING_EDGE_LINES = 3  # a page's first and last lines where headers and footers are
 
 
@@ -46,17 +50,69 @@ def is_pdf(head: bytes) -> bool:
     return b"%PDF-" in head[:1024]
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_WIDE_GAP = 0.8  # a gap this many line heights wide is between cells: two spaces or more
+_SPACE_GAP = 0.12  # a narrower one, down to this, is a space between words
+_RAISED = 0.15  # a smaller digit this far above the line is a footnote marker (Scope 1³)
 
 
-def page_lines(text: str) -> list[str]:
-    """A page's lines: PDFium ends them with CR LF; a control character it leaves inside a
-    line (a soft hyphen's mark, a form feed) is not text."""
-    return [_CONTROL.sub("", line) for line in _LINE_END.split(text)]
+def _page_lines(textpage: object) -> list[str]:
+    """A page's lines from where its characters are drawn (the module's docstring says
+    how). A character's box is its font's (``LooseCharBox``): the same height for every
+    character of a font, so that the bottom of the box finds the baseline."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    handle = textpage.raw  # type: ignore[attr-defined]
+    count = pdfium_c.FPDFText_CountChars(handle)
+    if count > MAX_PAGE_CHARS:
+        raise PdfProblem(f"{count:,} characters on one page, more than the "
+                         f"{MAX_PAGE_CHARS:,} esgcmp reads")
+    box = pdfium_c.FS_RECTF()
+    box_ref = ctypes.byref(box)
+    unicode_of, box_of = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox
+    chars: list[tuple[float, float, float, float, int]] = []
+    for index in range(count):
+        code = unicode_of(handle, index)
+        if code == 2:  # a hyphen that ends a line, as PDFium marks it
+            code = 0x2d
+        elif code <= 32 or 0x7f <= code < 0xa0 or code in (0xfffe, 0xffff):
+            continue  # spaces (found again from the gaps), line ends, control characters
+        box_of(handle, index, box_ref)
+        if box.top > box.bottom:
+            chars.append((box.bottom, box.left, box.right, box.top - box.bottom, code))
+    chars.sort(key=lambda char: -char[0])
+    rows: list[list[tuple[float, float, float, float, int]]] = []
+    for char in chars:  # a line: the characters whose bottoms are within half a line
+        if rows and rows[-1][0][0] - char[0] <= 0.5 * max(rows[-1][0][3], char[3]):
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        tallest = max(row, key=lambda char: char[3])
+        base, height = tallest[0], tallest[3]
+        row.sort(key=lambda char: char[1])
+        text: list[str] = []
+        end: float | None = None
+        for bottom, left, right, size, code in row:
+            character = chr(code)
+            if size < 0.85 * height and bottom > base + _RAISED * height and character.isdigit():
+                character = character.translate(_SUPERSCRIPTS)
+            elif end is not None:
+                gap = left - end
+                if gap >= _WIDE_GAP * height:
+                    text.append(" " * min(40, max(2, round(gap / (0.4 * height)))))
+                elif gap > _SPACE_GAP * height:
+                    text.append(" ")
+            text.append(character)
+            end = right if end is None else max(end, right)
+        lines.append("".join(text))
+    return lines
 
 
-def _pages_in_process(raw: bytes) -> list[str]:
+def _pages_in_process(raw: bytes) -> list[list[str]]:
     """Every page's text, read here: the work the child process does."""
     import pypdfium2 as pdfium
 
@@ -67,42 +123,47 @@ def _pages_in_process(raw: bytes) -> list[str]:
         if "password" in message.lower():
             raise PdfProblem("the PDF is encrypted with a password",
                              "give a copy saved without the password") from None
-        detail = message.split("(", 1)[-1].rstrip(")") if "(" in message else message
-        raise PdfProblem(f"not a readable PDF ({detail})",
+        detail = re.search(r"\(([^()]*)\)", message)
+        raise PdfProblem(f"not a readable PDF ({detail.group(1) if detail else message})",
                          "check that the file is whole (a download cut short?)") from None
     try:
         count = len(document)
         if count > MAX_PAGES:
             raise PdfProblem(f"{count:,} pages, more than the {MAX_PAGES:,} esgcmp reads",
                              "give the pages that hold the tables")
-        texts: list[str] = []
+        pages: list[list[str]] = []
         total = 0
         for index in range(count):
             try:
                 page = document[index]
                 textpage = page.get_textpage()
-                text = textpage.get_text_bounded()
+                lines = _page_lines(textpage)
                 textpage.close()
                 page.close()
             except pdfium.PdfiumError as exc:
                 raise PdfProblem(f"page {index + 1} cannot be read ({exc})") from None
-            total += len(text)
+            total += sum(len(line) + 1 for line in lines)
             if total > MAX_TEXT_CHARS:
                 raise PdfProblem(f"more than {MAX_TEXT_CHARS:,} characters of text by page "
                                  f"{index + 1}, more than esgcmp reads",
                                  "give the pages that hold the tables")
-            texts.append(text)
-        return texts
+            pages.append(lines)
+        return pages
     finally:
         document.close()
 
 
 def _limit_child() -> None:
     """The limits of the child that reads a PDF: its memory beyond what it has mapped at
-    the fork, and its CPU time (a wall-clock alarm too, for a read that waits)."""
+    the fork, and its CPU time (a wall-clock alarm too, for a read that waits). What the
+    library says on stderr as it fails is not for the user: the parent says it in one
+    line."""
     import resource
     import signal
 
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    os.close(quiet)
     with open("/proc/self/statm") as statm:
         mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     resource.setrlimit(resource.RLIMIT_AS, (mapped + MAX_MEMORY_BYTES,) * 2)
@@ -111,9 +172,11 @@ def _limit_child() -> None:
     signal.alarm(MAX_SECONDS)
 
 
-def _in_child(work: Callable[[], list[str]]) -> list[str]:
+def _in_child(work: Callable[[], list[list[str]]]) -> list[list[str]]:
     """``work()`` run in a forked child under :func:`_limit_child`'s limits, its answer (or
     its ``PdfProblem``) sent back as JSON through a pipe."""
+    import pypdfium2  # noqa: F401  (loaded here, so that the child's memory is the PDF's)
+
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # the child: never returns to the caller's code
@@ -146,8 +209,9 @@ def _in_child(work: Callable[[], list[str]]) -> list[str]:
         if signal_number in (signal.SIGXCPU, signal.SIGALRM, signal.SIGKILL):
             raise PdfProblem(f"reading the PDF took more than {MAX_SECONDS} s "
                              "(a damaged or hostile file?)")
-        raise PdfProblem(f"the PDF library stopped on this file (signal {signal_number}; "
-                         "a damaged or hostile file?)")
+        raise PdfProblem(f"the PDF library stopped on this file (signal {signal_number}): a "
+                         f"damaged or hostile file, or one that needs more than "
+                         f"{MAX_MEMORY_BYTES // 2**20:,} MB of memory")
     code = os.WEXITSTATUS(status)
     if code == 3 or (code and not data):
         raise PdfProblem(f"reading the PDF needs more than {MAX_MEMORY_BYTES // 2**20:,} MB "
@@ -156,7 +220,7 @@ def _in_child(work: Callable[[], list[str]]) -> list[str]:
     answer = json.loads(data)
     if "why" in answer:
         raise PdfProblem(answer["why"], answer["fix"])
-    pages: list[str] = answer["pages"]
+    pages: list[list[str]] = answer["pages"]
     return pages
 
 
@@ -164,14 +228,14 @@ def read_pages(raw: bytes) -> list[list[str]]:
     """Every page's lines, page 1 first; a ``PdfProblem`` for a PDF that cannot be read,
     has no text (a scan) or is beyond the limits."""
     if hasattr(os, "fork") and os.path.exists("/proc/self/statm"):
-        texts = _in_child(lambda: _pages_in_process(raw))
+        pages = _in_child(lambda: _pages_in_process(raw))
     else:  # no fork (Windows): read here, with the page and text limits only
-        texts = _pages_in_process(raw)
-    if not any(text.strip() for text in texts):
-        raise PdfProblem(f"no text in its {len(texts)} page{'s' if len(texts) != 1 else ''}: "
+        pages = _pages_in_process(raw)
+    if not any(line for page in pages for line in page):
+        raise PdfProblem(f"no text in its {len(pages)} page{'s' if len(pages) != 1 else ''}: "
                          "a scanned PDF without a text layer",
                          "run OCR on it first (e.g. ocrmypdf) and give the PDF it makes")
-    return [page_lines(text) for text in texts]
+    return pages
 
 
 # ---- headers and footers ------------------------------------------------------------------
