@@ -59,8 +59,12 @@ _RAISED = 0.15  # a smaller digit this far above the line is a footnote marker (
 def _page_lines(textpage: object) -> list[str]:
     """A page's lines from where its characters are drawn (the module's docstring says
     how). A character's box is its font's (``LooseCharBox``): the same height for every
-    character of a font, so that the bottom of the box finds the baseline."""
+    character of a font, so that the bottom of the box finds the baseline. This runs for
+    every character of a report: its calls into PDFium are the fewest it can be (the
+    page's text in one, a box each)."""
     import ctypes
+    import struct
+    from operator import itemgetter
 
     import pypdfium2.raw as pdfium_c
 
@@ -69,46 +73,61 @@ def _page_lines(textpage: object) -> list[str]:
     if count > MAX_PAGE_CHARS:
         raise PdfProblem(f"{count:,} characters on one page, more than the "
                          f"{MAX_PAGE_CHARS:,} esgcmp reads")
-    box = pdfium_c.FS_RECTF()
-    box_ref = ctypes.byref(box)
-    unicode_of, box_of = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox
-    chars: list[tuple[float, float, float, float, int]] = []
-    for index in range(count):
-        code = unicode_of(handle, index)
-        if code == 2:  # a hyphen that ends a line, as PDFium marks it
-            code = 0x2d
-        elif code <= 32 or 0x7f <= code < 0xa0 or code in (0xfffe, 0xffff):
-            continue  # spaces (found again from the gaps), line ends, control characters
+    if count <= 0:
+        return []
+    buffer = ctypes.create_string_buffer((count + 1) * 2)
+    got = pdfium_c.FPDFText_GetText(handle, 0, count,
+                                    ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+    text = buffer.raw[:max(got - 1, 0) * 2].decode("utf-16-le", "replace")
+    if len(text) != count:  # a character outside UCS-2 took two: ask for each one
+        unicode_of = pdfium_c.FPDFText_GetUnicode
+        text = "".join(chr(unicode_of(handle, index)) for index in range(count))
+    box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    box_ref = ctypes.cast(box, ctypes.POINTER(pdfium_c.FS_RECTF))
+    read_box = struct.Struct("4f").unpack_from
+    box_of = pdfium_c.FPDFText_GetLooseCharBox
+    chars: list[tuple[float, float, float, float, str]] = []
+    append = chars.append
+    for index, character in enumerate(text):
+        if character <= " " or "\x7f" <= character < "\xa0" or character in "\ufffe\uffff":
+            if character not in "\x02\ufffe":
+                continue  # spaces (found again from the gaps), line ends, controls
+            character = "-"  # a hyphen that ends a line, as PDFium marks it
         box_of(handle, index, box_ref)
-        if box.top > box.bottom:
-            chars.append((box.bottom, box.left, box.right, box.top - box.bottom, code))
-    chars.sort(key=lambda char: -char[0])
-    rows: list[list[tuple[float, float, float, float, int]]] = []
+        left, top, right, bottom = read_box(box)
+        if top > bottom:
+            append((bottom, left, right, top - bottom, character))
+    chars.sort(key=itemgetter(0), reverse=True)  # top first; stable: drawing order kept
+    rows: list[list[tuple[float, float, float, float, str]]] = []
+    row: list[tuple[float, float, float, float, str]] = []
+    row_bottom = row_height = 0.0
     for char in chars:  # a line: the characters whose bottoms are within half a line
-        if rows and rows[-1][0][0] - char[0] <= 0.5 * max(rows[-1][0][3], char[3]):
-            rows[-1].append(char)
+        height = char[3]
+        if row and row_bottom - char[0] <= 0.5 * (height if height > row_height else row_height):
+            row.append(char)
         else:
-            rows.append([char])
+            row = [char]
+            rows.append(row)
+            row_bottom, row_height = char[0], height
     lines = []
     for row in rows:
-        tallest = max(row, key=lambda char: char[3])
-        base, height = tallest[0], tallest[3]
-        row.sort(key=lambda char: char[1])
-        text: list[str] = []
-        end: float | None = None
-        for bottom, left, right, size, code in row:
-            character = chr(code)
-            if size < 0.85 * height and bottom > base + _RAISED * height and character.isdigit():
+        base, _left, _right, height, _character = max(row, key=itemgetter(3))
+        raised, small = base + _RAISED * height, 0.85 * height
+        wide, space, column = _WIDE_GAP * height, _SPACE_GAP * height, 0.4 * height
+        row.sort(key=itemgetter(1))
+        pieces: list[str] = []
+        end = row[0][1]
+        for bottom, left, right, size, character in row:
+            gap = left - end
+            if size < small and bottom > raised and character.isdigit():
                 character = character.translate(_SUPERSCRIPTS)
-            elif end is not None:
-                gap = left - end
-                if gap >= _WIDE_GAP * height:
-                    text.append(" " * min(40, max(2, round(gap / (0.4 * height)))))
-                elif gap > _SPACE_GAP * height:
-                    text.append(" ")
-            text.append(character)
-            end = right if end is None else max(end, right)
-        lines.append("".join(text))
+            elif gap > space:
+                pieces.append(" " * min(40, max(2, round(gap / column))) if gap >= wide
+                              else " ")
+            pieces.append(character)
+            if right > end:
+                end = right
+        lines.append("".join(pieces))
     return lines
 
 

@@ -327,3 +327,27 @@ def test_only_extract_of_a_pdf_loads_the_pdf_library(tmp_path: Path) -> None:
                           env={**os.environ, **env_free}, capture_output=True, text=True,
                           check=True)
     assert done.stdout.splitlines()[-1] == "False"
+
+
+def test_a_raised_small_digit_is_a_footnote_marker_and_cells_keep_their_gaps() -> None:
+    from fpdf import FPDF
+
+    page = FPDF()
+    page.add_page()
+    page.set_font("helvetica", size=10)
+    page.text(10, 20, "Indicator")
+    page.text(70, 20, "2022")
+    page.text(100, 20, "2023")
+    page.text(10, 26, "Scope 1")
+    page.set_font("helvetica", size=6)
+    page.text(10 + 11.5, 24.5, "3")  # the marker: smaller, above the line
+    page.set_font("helvetica", size=10)
+    page.text(70, 26, "1,234")
+    page.text(100, 26, "1,100")
+    read = pdf.read_pages(bytes(page.output()))
+    assert [" ".join(line.split()) for line in read[0]] == ["Indicator 2022 2023",
+                                                           "Scope 1³ 1,234 1,100"]
+    assert read[0][1].startswith("Scope 1³  ")  # a wide gap: two spaces or more
+    found = pdf.extract_pages(read).values
+    assert [(f.label, f.footnote, f.year, str(f.value)) for f in found] == [
+        ("Scope 1³", "3", 2022, "1234"), ("Scope 1³", "3", 2023, "1100")]
