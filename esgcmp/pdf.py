@@ -177,9 +177,11 @@ def _limit_child() -> None:
     the fork, and its CPU time (a wall-clock alarm too, for a read that waits). What the
     library says on stderr as it fails is not for the user: the parent says it in one
     line."""
+    import faulthandler
     import resource
     import signal
 
+    faulthandler.disable()  # a library's fatal error here is the parent's to word
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 2)
     os.close(quiet)
