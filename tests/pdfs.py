@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -21,24 +22,39 @@ _FONT_NAMES = re.compile(r"(wqy-microhei|wqy-zenhei|NotoSansCJK-Regular|NotoSeri
                          r"|uming|ukai)\.tt[cf]$", re.I)
 
 
-def cjk_font() -> Path:
-    """A font with Chinese characters, or the test is skipped (failed where the font is
-    required, ESGCMP_REQUIRE_CJK_FONT=1, as in .ci/run)."""
+def find_cjk_font() -> Path | None:
+    """A font with Chinese characters installed on the system, or None."""
     for place in _FONT_PLACES:
         for folder, _dirs, files in os.walk(place):
             for name in sorted(files):
                 if _FONT_NAMES.search(name):
                     return Path(folder) / name
+    return None
+
+
+def cjk_font() -> Path:
+    """A font with Chinese characters, or the test is skipped (failed where the font is
+    required, ESGCMP_REQUIRE_CJK_FONT=1, as in .ci/run)."""
+    found = find_cjk_font()
+    if found is not None:
+        return found
     message = "no CJK font installed (apt-get install fonts-wqy-microhei)"
     if os.environ.get("ESGCMP_REQUIRE_CJK_FONT"):
         pytest.fail(message)
     pytest.skip(message)
 
 
+def _columns(text: str) -> int:
+    """The terminal columns a text takes: a wide (CJK) character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def write_pdf(pages: list[list[str]], cjk: bool = False, size: float = 6,
-              header: str = "", footer: str = "") -> bytes:
+              header: str = "", footer: str = "", aligned: bool = False) -> bytes:
     """A PDF of these pages: each line at its own height, its cells at their own places;
-    ``header`` and ``footer`` on every page (``{page}`` is the page's number)."""
+    ``header`` and ``footer`` on every page (``{page}`` is the page's number). A cell is
+    placed after the one before it, or with ``aligned`` at its column in the text (half
+    an em a column), so that the columns of ``pdftotext -layout`` text stay aligned."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="landscape", format="A3")
@@ -55,7 +71,10 @@ def write_pdf(pages: list[list[str]], cjk: bool = False, size: float = 6,
             pdf.text(10, 10, header.format(page=number))
         for index, line in enumerate(lines):
             x = 10.0
-            for cell in re.split(r"\s{2,}", line.strip()):
+            for match in re.finditer(r"\S+(?: \S+)*", line):
+                cell = match.group(0)
+                if aligned:
+                    x = 10 + _columns(line[:match.start()]) * size * 0.3528 / 2
                 pdf.text(x, 20 + index * step, cell)
                 x += max(pdf.get_string_width(cell) + 6, 30)
         if footer:
