@@ -287,12 +287,14 @@ def test_a_pdf_that_cannot_be_read_is_one_line_and_exit_2(run, report: Path, tmp
     assert _extract_fails(run, path, tmp_path) == f"{path}: {why}"
 
 
-def test_too_many_pages_are_refused(run, monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(pdf, "MAX_PAGES", 3)
+def test_too_many_pages_are_refused_before_any_is_read(run, tmp_path: Path) -> None:
     path = tmp_path / "long.pdf"
-    path.write_bytes(raw_pdf(b"", pages=4, stream_filter="/ASCIIHexDecode"))
+    path.write_bytes(raw_pdf(b"", pages=50_000, stream_filter="/ASCIIHexDecode"))
+    started = time.monotonic()
     assert _extract_fails(run, path, tmp_path) == (
-        f"{path}: 4 pages, more than the 3 esgcmp reads; give the pages that hold the tables")
+        f"{path}: 50,000 pages, more than the 2,000 esgcmp reads; give the pages that hold "
+        "the tables")
+    assert time.monotonic() - started < 20
 
 
 def test_a_decompression_bomb_is_stopped_in_bounded_memory_and_time(
@@ -351,3 +353,26 @@ def test_a_raised_small_digit_is_a_footnote_marker_and_cells_keep_their_gaps() -
     found = pdf.extract_pages(read).values
     assert [(f.label, f.footnote, f.year, str(f.value)) for f in found] == [
         ("Scope 1³", "3", 2022, "1234"), ("Scope 1³", "3", 2023, "1100")]
+
+
+def test_a_cited_pdf_that_cannot_be_read_is_one_finding(run, write, tmp_path: Path) -> None:
+    (tmp_path / "cut.pdf").write_bytes(b"%PDF-1.7\n\x00\xff\x00garbage")
+    catalog = write("c.yaml", """
+        schema: 1
+        metrics:
+          ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+        companies:
+          acme:
+            name: Acme
+            sources:
+              r: {file: cut.pdf}
+            kpis:
+              - {metric: ghg, unit: t, values: {2020: 7}, source: r, page: 1, line: 2}
+        """)
+    result = run("check", "--no-builtin", "--catalog", str(catalog), "--sources",
+                 str(tmp_path), "-f", "csv")
+    assert result.code == ExitCode.FINDINGS
+    assert [(row["check"], row["message"], row["sources"])
+            for row in csv.DictReader(io.StringIO(result.out))] == [
+        ("source_line", "cut.pdf cannot be read: not a readable PDF (PDFium: Data format "
+                        "error): its 1 cited figure was not re-found", "cut.pdf")]
