@@ -227,7 +227,7 @@ def _in_child(work: Callable[[], list[list[str]]]) -> list[list[str]]:
         signal_number = os.WTERMSIG(status)
         import signal
 
-        if signal_number in (signal.SIGXCPU, signal.SIGALRM, signal.SIGKILL):
+        if signal_number in (signal.SIGXCPU, signal.SIGALRM):
             raise PdfProblem(f"reading the PDF took more than {MAX_SECONDS} s "
                              "(a damaged or hostile file?)")
         raise PdfProblem(f"the PDF library stopped on this file (signal {signal_number}): a "

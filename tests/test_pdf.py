@@ -376,3 +376,17 @@ def test_a_cited_pdf_that_cannot_be_read_is_one_finding(run, write, tmp_path: Pa
             for row in csv.DictReader(io.StringIO(result.out))] == [
         ("source_line", "cut.pdf cannot be read: not a readable PDF (PDFium: Data format "
                         "error): its 1 cited figure was not re-found", "cut.pdf")]
+
+
+def test_a_read_that_does_not_end_is_stopped_at_the_time_limit(monkeypatch, report: Path) -> None:
+    def endless(raw: bytes) -> list[list[str]]:
+        while True:
+            pass
+
+    monkeypatch.setattr(pdf, "_pages_in_process", endless)
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 1)
+    started = time.monotonic()
+    with pytest.raises(pdf.PdfProblem) as raised:
+        pdf.read_pages(report.read_bytes())
+    assert raised.value.why == "reading the PDF took more than 1 s (a damaged or hostile file?)"
+    assert time.monotonic() - started < 15
