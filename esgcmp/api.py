@@ -383,6 +383,10 @@ def read_report(path: Path) -> tuple[str, list[list[str]] | None]:
         except PdfProblem as exc:
             raise UsageError(f"{path}: {exc.why}", fix=exc.fix) from None
         return "\n".join(line for page in pages for line in page), pages
+    if path.suffix.lower() == ".pdf":  # text read as a report would cite nothing real
+        raise UsageError(f"{path}: not a PDF (it does not begin with %PDF-)",
+                         fix="check that the file is whole (a download cut short, an "
+                             "error page saved in its place?)")
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:

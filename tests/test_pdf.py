@@ -279,7 +279,10 @@ def _encrypted() -> bytes:
      "error); check that the file is whole (a download cut short?)"),
     (lambda good: _encrypted(), "the PDF is encrypted with a password; give a copy saved "
                                 "without the password"),
-], ids=["truncated", "malformed", "encrypted"])
+    (lambda good: b"<html>Not found</html>\n", "not a PDF (it does not begin with %PDF-); "
+     "check that the file is whole (a download cut short, an error page saved in its "
+     "place?)"),
+], ids=["truncated", "malformed", "encrypted", "not-a-pdf"])
 def test_a_pdf_that_cannot_be_read_is_one_line_and_exit_2(run, report: Path, tmp_path: Path,
                                                           make, why: str) -> None:
     path = tmp_path / "bad.pdf"
