@@ -400,7 +400,7 @@ def extract(catalog: Catalog, report: Path, prose: bool = False,
             year: int | None = None) -> Extracted:
     """The values a report's text (or PDF) prints, each assigned to a catalog metric or a
     proposed one (docs/extract.md)."""
-    from .draft import make_draft
+    from .draft import make_draft, shown
     from .extract import extract as read_values
 
     text, pages = read_report(report)
@@ -413,7 +413,7 @@ def extract(catalog: Catalog, report: Path, prose: bool = False,
     draft = make_draft(extraction, catalog)
     # each row left out of the draft is said, so that nothing is dropped unseen
     warnings = [f"{report}:{f'{item.page}:' if item.page else ''}{item.line}: row not read "
-                f"({item.why}): {item.text[:80]}" for item in extraction.unreadable]
+                f"({item.why}): {shown(item)[:80]}" for item in extraction.unreadable]
     if not draft.rows:
         warnings.append(f"{report}: no values found (no table under a line of years; "
                         "--prose also reads sentences)")

@@ -64,6 +64,12 @@ def where(found: Found | Unreadable | Proposal) -> str:
     return f"page {found.page}, line {found.line}" if found.page else f"line {found.line}"
 
 
+def shown(item: Unreadable) -> str:
+    """An unreadable row's text as a message quotes it: a PDF's line with its cells'
+    runs of spaces as one (they are its layout, and would take the message's room)."""
+    return " ".join(item.text.split()) if item.page else item.text
+
+
 class Draft(msgspec.Struct):
     rows: list[Row] = field(default_factory=list)
     proposals: dict[str, Proposal] = field(default_factory=dict)
@@ -346,7 +352,7 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
                    "the csv and json output")
     for item in extraction.unreadable:
         out.append(f"      # unreadable: {where(item)}: {item.why}: "
-                   f"{_quoted(item.text[:120])}")
+                   f"{_quoted(shown(item)[:120])}")
     return "\n".join(out) + "\n"
 
 

@@ -393,3 +393,22 @@ def test_a_read_that_does_not_end_is_stopped_at_the_time_limit(monkeypatch, repo
         pdf.read_pages(report.read_bytes())
     assert raised.value.why == "reading the PDF took more than 1 s (a damaged or hostile file?)"
     assert time.monotonic() - started < 15
+
+
+def test_a_row_not_read_is_said_with_its_page_and_line(run, tmp_path: Path,
+                                                       metrics_catalog: Path) -> None:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(write_pdf([["Indicator  Unit  2020  2021  2022",
+                                 "Water  m3  10  11  12"],
+                                ["Indicator  Unit  2020  2021  2022",
+                                 "Gas  m3  5  6"]]))
+    target = tmp_path / "r.yaml"
+    result = run("extract", str(path), "-o", str(target), "--no-builtin", "--catalog",
+                 str(metrics_catalog))
+    assert (result.code, result.out) == (0, "")
+    assert result.err == (f"esgcmp: warning: {path}:2:2: row not read (2 cells for 3 years "
+                          "(2020 2021 2022)): Gas m3 5 6\n")
+    draft = target.read_text(encoding="utf-8")
+    assert ('      # unreadable: page 2, line 2: 2 cells for 3 years (2020 2021 2022): '
+            '"Gas m3 5 6"\n') in draft
+    assert "        source: r\n        page: 1\n        line: 2\n" in draft
