@@ -6,7 +6,7 @@ on that page.
 :func:`read_pages`, so that a line number means the same line to each of them. A page's
 lines are made from where its characters are drawn, as ``pdftotext -layout`` makes them:
 the characters on one baseline are a line, top of the page first; a gap between two is a
-space, a wide gap (between the cells of a table) several. PDFium's own text joins a cell
+space, a wide gap (between the cells of a table) two to four. PDFium's own text joins a cell
 of one character to the cell before it (``排放量噸``) and puts a line out of order.
 
 A PDF is a program's input that someone else made: it is read in a child process with a
@@ -113,7 +113,7 @@ def _page_lines(textpage: object) -> list[str]:
     for row in rows:
         base, _left, _right, height, _character = max(row, key=itemgetter(3))
         raised, small = base + _RAISED * height, 0.85 * height
-        wide, space, column = _WIDE_GAP * height, _SPACE_GAP * height, 0.4 * height
+        wide, space, column = _WIDE_GAP * height, _SPACE_GAP * height, height
         row.sort(key=itemgetter(1))
         pieces: list[str] = []
         end = row[0][1]
@@ -122,7 +122,10 @@ def _page_lines(textpage: object) -> list[str]:
             if size < small and bottom > raised and character.isdigit():
                 character = character.translate(_SUPERSCRIPTS)
             elif gap > space:
-                pieces.append(" " * min(40, max(2, round(gap / column))) if gap >= wide
+                # a wide gap is two spaces or more, as between -layout text's cells, but
+                # at most four: a table's heading may stretch over the page's width and
+                # still be read as one (its label part is at most 50 characters)
+                pieces.append(" " * min(4, max(2, round(gap / column))) if gap >= wide
                               else " ")
             pieces.append(character)
             if right > end:

@@ -412,3 +412,20 @@ def test_a_row_not_read_is_said_with_its_page_and_line(run, tmp_path: Path,
     assert ('      # unreadable: page 2, line 2: 2 cells for 3 years (2020 2021 2022): '
             '"Gas m3 5 6"\n') in draft
     assert "        source: r\n        page: 1\n        line: 2\n" in draft
+
+
+def test_a_table_stretched_over_the_page_width_is_read() -> None:
+    from fpdf import FPDF
+
+    page = FPDF(orientation="landscape", format="A3")
+    page.add_page()
+    page.set_font("helvetica", size=9)
+    for y, cells in ((20, ("Indicator", "Unit", "2022", "2023")),
+                     (26, ("Electricity consumption", "MWh", "1,250", "1,310"))):
+        for x, cell in zip((10, 190, 300, 380), cells):  # cells far apart, as a wide page sets them
+            page.text(x, y, cell)
+    read = pdf.read_pages(bytes(page.output()))
+    assert read[0][0] == "Indicator    Unit    2022    2023"
+    assert _values(pdf.extract_pages(read).values) == [
+        (1, 2, "Electricity consumption", "MWh", 2022, "1250"),
+        (1, 2, "Electricity consumption", "MWh", 2023, "1310")]
