@@ -27,6 +27,12 @@ scale      generated catalogs (benchmarks/generate_catalog.py) of 100, 1,000 and
            DuckDB is installed (``duckdb`` on PATH, or importable by this Python or by
            ``--duckdb-python``), DuckDB reading the same values as one CSV (written by
            ``esgcmp export``) against the warm run (esgcmp faster: ratio < 1).
+pdf        ``esgcmp extract report.pdf -f csv`` on a 300-page report (benchmarks/generate_pdf.py:
+           a table on every fifth page, prose on the others, a header and a footer on every
+           page; 1.4 million characters), against PDFium's own text of every page read by
+           pypdfium2 in one process (the least any reader of the PDF does); target: the
+           median CPU time under 10 s (the wall time too on an idle machine; on a shared
+           one it waits for a core), the ratios reported.
 per-value  normalising 1,000,000 values in-process, converting once per distinct printed
            unit with ``esgcmp.units.conversion`` (<= 2 s), against a plain loop multiplying
            1,000,000 Decimals by a constant.
@@ -585,6 +591,46 @@ def duckdb(runner: Runner, directory: Path, cache: Path, expect: dict[str, str],
     return [row]
 
 
+# ---- pdf ------------------------------------------------------------------------------
+
+# PDFium's own text of every page of a PDF, in one process: the floor of reading a PDF.
+PDF_FLOOR = r"""
+import sys
+import pypdfium2
+document = pypdfium2.PdfDocument(sys.argv[1])
+print(sum(len(page.get_textpage().get_text_bounded()) for page in document))
+"""
+
+
+def pdf_report(runner: Runner, repeat: int, pages: int = 300) -> list[Row]:
+    """``esgcmp extract`` of a report-sized PDF, against PDFium's own text of its pages."""
+    runner.log("pdf:")
+    row = Row("pdf", f"extract a {pages}-page PDF -f csv", None, Series("extract"),
+              Series("pypdfium2 text of every page"), note="target: median CPU under 10 s")
+    try:
+        import generate_pdf
+
+        DATA.mkdir(exist_ok=True)
+        digest = hashlib.sha256((BENCH / "generate_pdf.py").read_bytes()).hexdigest()[:12]
+        report = DATA / f"report-{pages}p-{digest}.pdf"
+        if not report.exists():
+            generate_pdf.write(report, pages)
+        cache = runner.new_cache()
+        expect: dict[str, str] = {}
+        command = esgcmp("extract", str(report), "-f", "csv")
+        runner.run(command, cache, expect=expect)  # warm-up, and the output to match
+        floor_cmd = [sys.executable, "-c", PDF_FLOOR, str(report)]
+    except Exception as exc:  # noqa: BLE001
+        row.error = f"{type(exc).__name__}: {exc}"
+        return [row]
+    pairs(runner, row, lambda: runner.run(command, cache, expect=expect),
+          lambda: runner.run(floor_cmd, cache), repeat)
+    median = row.series.median("cpu") if row.series else None
+    if median is not None and median >= 10:
+        row.error = f"{median:.2f} s of CPU: over 10 s"
+    return [row]
+
+
 # ---- per value --------------------------------------------------------------------------
 
 def per_value(runner: Runner, repeat: int, count: int = 1_000_000) -> list[Row]:
@@ -700,15 +746,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="pairs of first and edited runs (default 3; --quick 2)")
     parser.add_argument("--markdown", type=Path, default=None,
                         help="also write the table as Markdown to this file")
-    parser.add_argument("--only", default="startup,scale,per-value",
+    parser.add_argument("--only", default="startup,scale,pdf,per-value",
                         help="comma-separated sections to run: startup, growth (the warm "
                              "run at each size), scale (growth, then first and edited runs, "
-                             "path spelling, cache size, DuckDB), per-value (default: all)")
+                             "path spelling, cache size, DuckDB), pdf, per-value (default: "
+                             "all)")
     parser.add_argument("--duckdb-python", default=None,
                         help="a Python that can import duckdb (for the optional DuckDB step)")
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = sections - {"startup", "growth", "scale", "per-value"}
+    unknown = sections - {"startup", "growth", "scale", "pdf", "per-value"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     repeat = args.repeat or (3 if args.quick else 9)
@@ -733,6 +780,8 @@ def main(argv: list[str] | None = None) -> int:
         if "scale" in sections:
             rows += scale(runner, CatalogSpec(sizes[-1]), scale_repeat, repeat, info,
                           args.duckdb_python)
+        if "pdf" in sections:
+            rows += pdf_report(runner, 3)
         if "per-value" in sections:
             rows += per_value(runner, 3)
     info.append(f"total benchmark time: {time.perf_counter() - began:.0f} s")

@@ -171,7 +171,7 @@ def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     checked = 0
     read: set[str] = set()
     for obs in catalog.observations.values():
-        for file, _line, _value, _printed in cited_places(obs):
+        for file, _line, _value, _printed, _page in cited_places(obs):
             if files.has(file):
                 checked += 1
                 read.add(file)

@@ -495,7 +495,7 @@ class ExtractFormat(str, Enum):
 def extract(
     options: Options,
     report: Annotated[str, typer.Argument(
-        help="The report as plain text (UTF-8), e.g. from 'pdftotext -layout report.pdf'.",
+        help="The report: its PDF, or its text (UTF-8) as a converter or a web page gives it.",
         show_default=False)],
     company: Annotated[Optional[str], typer.Option(
         "--company", "-c", help="Id of the company the draft is for (lower-case letters, "
@@ -526,9 +526,9 @@ def extract(
         show_default=False, min=1900, max=2099)] = None,
 ) -> None:
     """Read a report's KPI tables (and with --prose its sentences) into a draft catalog, every value
-    with its line.
+    with its line (in a PDF, its page and its line on that page).
 
-    Example: esgcmp extract acme-esg-2020.txt --company acme --name "Acme Telecom" -o acme.yaml
+    Example: esgcmp extract acme-esg-2020.pdf --company acme --name "Acme Telecom" -o acme.yaml
     """
     from . import api, draftfile
 

@@ -19,7 +19,7 @@ from msgspec import field
 
 from .catalog import Catalog
 from .errors import UnitError
-from .extract import Extraction, Found, has_chinese, label_name, nfkc
+from .extract import Extraction, Found, Unreadable, has_chinese, label_name, nfkc
 from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
@@ -59,6 +59,19 @@ class Proposal(msgspec.Struct):
     name_zh: str = ""
     signed: bool = False
     why: str = ""
+    page: int = 0  # a PDF's page the line is on
+
+
+def where(found: Found | Unreadable | Proposal) -> str:
+    """Where a value is printed, as a reader finds it: ``line 12``, or in a PDF ``page 3,
+    line 12``."""
+    return f"page {found.page}, line {found.line}" if found.page else f"line {found.line}"
+
+
+def shown(item: Unreadable) -> str:
+    """An unreadable row's text as a message quotes it: a PDF's line with its cells'
+    runs of spaces as one (they are its layout, and would take the message's room)."""
+    return " ".join(item.text.split()) if item.page else item.text
 
 
 class Draft(msgspec.Struct):
@@ -159,14 +172,14 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
                        for text in (metric.id, metric.name, metric.name_zh, *metric.aliases)
                        if text)
     _read_scopes(extraction, draft)
-    chosen: dict[tuple[int, str, str], _Choice] = {}
+    chosen: dict[tuple[int, int, str, str], _Choice] = {}
     # (printed row, metric) -> the metric proposed for the row's values that metric
     # cannot take; the proposal's reason is the first one found
-    diverted: dict[tuple[tuple[int, str, str], str], Proposal] = {}
+    diverted: dict[tuple[tuple[int, int, str, str], str], Proposal] = {}
     given: dict[tuple[str, int], Row] = {}
     for found in extraction.values:
         # a row's values share its metric, even when each cell is on a line of its own
-        key = (found.row or found.line, found.label, found.unit)
+        key = (found.page, found.row or found.line, found.label, found.unit)
         if key not in chosen:
             chosen[key] = _assign(found, index, catalog, draft)
         metric, new, note, unit, match, basis = chosen[key]
@@ -186,12 +199,13 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
                 f"a negative value ({found.year}), which '{metric}' cannot have")
         while (metric, found.year) in given:
             first = given[metric, found.year]
-            if first.found.line != found.line and _same(first, found, unit):
+            if (first.found.page, first.found.line) != (found.page, found.line) and _same(
+                    first, found, unit):
                 also_of = first
                 break
             metric, new, note, unit, match, basis = divert(
-                f"'{metric}' {found.year} is {_number(first.found.value)} {first.unit} on line "
-                f"{first.found.line}; this row prints {_number(found.value)} "
+                f"'{metric}' {found.year} is {_number(first.found.value)} {first.unit} on "
+                f"{where(first.found)}; this row prints {_number(found.value)} "
                 f"{found.unit}".rstrip())
         target, density = (draft.proposals[metric].unit, "") if new else _unit_of(metric, catalog)
         try:
@@ -366,7 +380,8 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
 def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal:
     name = found.name or found.label
     base = _slug(name) if not has_chinese(name) else ""
-    base = base if base[:1].isalpha() else f"kpi_line_{found.line}"
+    base = base if base[:1].isalpha() else (
+        f"kpi_page_{found.page}_line_{found.line}" if found.page else f"kpi_line_{found.line}")
     metric_id, suffix = base, 2
     while _taken(metric_id, catalog, draft):
         metric_id, suffix = f"{base}_{suffix}", suffix + 1
@@ -375,7 +390,7 @@ def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal
     if _taken(name, catalog, draft):
         name = f"{name} (line {found.line})"
     proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
-                        name_zh=name if has_chinese(name) else "", why=why)
+                        name_zh=name if has_chinese(name) else "", why=why, page=found.page)
     draft.proposals[metric_id] = proposal
     draft.taken.update(fold(text) for text in (metric_id, proposal.name, proposal.name_zh) if text)
     return proposal
@@ -431,7 +446,7 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
         "# Review before use: every value against its line, and every entry marked",
         "# 'review' (a proposed metric, a unit esgcmp cannot read). docs/extract.md says how.",
         f"# {plural(len(draft.rows), 'value')} on "
-        f"{plural(len({r.found.line for r in draft.rows}), 'line')}; "
+        f"{plural(len({(r.found.page, r.found.line) for r in draft.rows}), 'line')}; "
         f"{plural(len(extraction.unreadable), 'row')} unreadable; "
         f"{plural(len(draft.proposals), 'proposed metric')}.",
         "schema: 1",
@@ -455,7 +470,7 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
             fields += [f"category: {proposal.category}", f"unit: {_quoted(proposal.unit)}"]
             if proposal.signed:
                 fields.append("signed: true")
-            out.append(f"  # review: proposed from line {proposal.line}: {proposal.why}; "
+            out.append(f"  # review: proposed from {where(proposal)}: {proposal.why}; "
                        "category and unit are read from the row")
             out.append(f"  {proposal.id}: {{{', '.join(fields)}}}")
         out.append("")
@@ -479,39 +494,41 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
     for row in draft.rows:
         if not row.metric and "prose" in row.found.flags:
             found = row.found
-            out.append(f"      # prose, line {found.line}: {_quoted(found.label)}: "
+            out.append(f"      # prose, {where(found)}: {_quoted(found.label)}: "
                        f"{_number(found.value)} {found.unit} ({found.year})")
     for found, why in draft.unloadable:
-        out.append(f"      # review: line {found.line} '{found.label}': {why}; its values are in "
+        out.append(f"      # review: {where(found)} '{found.label}': {why}; its values are in "
                    "the csv and json output")
     for item in extraction.unreadable:
-        out.append(f"      # unreadable: line {item.line}: {item.why}: "
-                   f"{_quoted(item.text[:120])}")
+        out.append(f"      # unreadable: {where(item)}: {item.why}: "
+                   f"{_quoted(shown(item)[:120])}")
     return "\n".join(out) + "\n"
 
 
 def _entries(rows: list[Row]) -> list[list[Row]]:
     """Rows grouped into kpi entries: one per printed row (line, label, metric)."""
-    grouped: dict[tuple[int, str, str], list[Row]] = {}
+    grouped: dict[tuple[int, int, str, str], list[Row]] = {}
     for row in rows:
         if row.metric and row.also_of is None:
-            grouped.setdefault((row.found.line, row.found.label, row.metric), []).append(row)
+            grouped.setdefault((row.found.page, row.found.line, row.found.label, row.metric),
+                               []).append(row)
     return list(grouped.values())
 
 
 def _also_yaml(entry: list[Row], rows: list[Row], source_id: str) -> list[str]:
     """The second printings of an entry's figures, one ``also`` item per printed row."""
     mine = {id(row) for row in entry}
-    cited: dict[tuple[int, str], list[Row]] = {}
+    cited: dict[tuple[int, int, str], list[Row]] = {}
     for row in rows:
         if row.also_of is not None and id(row.also_of) in mine:
-            cited.setdefault((row.found.line, row.found.label), []).append(row)
+            cited.setdefault((row.found.page, row.found.line, row.found.label), []).append(row)
     if not cited:
         return []
     lines = ["        also:"]
     for group in cited.values():
         found = group[0].found
-        lines.append(f"          - {{source: {source_id}, line: {found.line}, "
+        page = f"page: {found.page}, " if found.page else ""
+        lines.append(f"          - {{source: {source_id}, {page}line: {found.line}, "
                      f"label: {_quoted(found.label)}, unit: {_quoted(group[0].unit)}, "
                      f"values: {_values_yaml(group)}}}")
     return lines
@@ -529,6 +546,8 @@ def _kpi_yaml(rows: list[Row], source_id: str) -> list[str]:
     lines.append(f"        unit: {_quoted(rows[0].unit)}")
     lines.append(f"        values: {_values_yaml(rows)}")
     lines.append(f"        source: {source_id}")
+    if first.page:
+        lines.append(f"        page: {first.page}")
     lines.append(f"        line: {first.line}")
     if rows[0].basis:
         lines.append("        basis: {" + ", ".join(f"{aspect}: {_quoted(text)}"

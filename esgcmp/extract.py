@@ -126,6 +126,7 @@ class Found(msgspec.Struct, frozen=True):
     # the line the row starts on, when its cells are on lines of their own (a page that
     # prints a cell a line); 0: the row is on ``line``
     row: int = 0
+    page: int = 0  # a PDF's page the line is on (its line then counts on that page); 0: text
 
     @property
     def name(self) -> str:
@@ -138,6 +139,7 @@ class Unreadable(msgspec.Struct, frozen=True):
     line: int
     text: str
     why: str
+    page: int = 0  # as Found's
 
 
 class Extraction(msgspec.Struct):

@@ -160,9 +160,10 @@ class Source(msgspec.Struct, frozen=True):
         """What people call the report: its short name, else its title, else its file."""
         return self.short or self.title or self.file
 
-    def cite(self, line: int) -> str:
-        """A line of the report as people read it: ``CU CSR 2020, line 4299``."""
-        return f"{self.name}, line {line}"
+    def cite(self, line: int, page: int | None = None) -> str:
+        """A line of the report as people read it: ``CU CSR 2020, line 4299``; in a PDF,
+        ``Acme ESG 2022, page 31, line 12``."""
+        return f"{self.name}, page {page}, line {line}" if page else f"{self.name}, line {line}"
 
 
 class Company(msgspec.Struct, frozen=True):
@@ -187,6 +188,7 @@ class Citation(msgspec.Struct, frozen=True):
     normalized: Decimal | None = None  # in the metric's unit
     approx: bool = False  # this printing hedges the figure
     notes: str = ""
+    page: int | None = None  # a PDF's page the line is on (the line counts on that page)
 
 
 class Observation(msgspec.Struct, frozen=True):
@@ -208,6 +210,7 @@ class Observation(msgspec.Struct, frozen=True):
     conversion_note: str = ""
     also: tuple[Citation, ...] = field(default=())
     basis: tuple[tuple[str, str], ...] = ()  # what it counts and where (BASIS_ASPECTS)
+    page: int | None = None  # a PDF's page the line is on (the line counts on that page)
 
     @property
     def normalized(self) -> Decimal:

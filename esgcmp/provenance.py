@@ -40,7 +40,7 @@ def printed_on(line: str, value: Decimal | None, printed: str | None) -> bool:
 class Miss(msgspec.Struct, frozen=True):
     """A value that is not on its cited line."""
 
-    where: str  # file:line of the source
+    where: str  # file:line of the source (file:page:line in a PDF)
     catalog: str  # catalog file:line
     expected: str
     line_text: str
@@ -53,31 +53,51 @@ MAX_LINE_CHARS = 100_000  # a longer line is not searched for numbers
 class SourceFiles:
     """Source files by name, read once, from one directory. A citation names a file inside
     that directory: a name that leads outside it (``../``, an absolute path, a symbolic
-    link) is a problem, never read."""
+    link) is a problem, never read. A PDF is read as ``esgcmp extract`` reads it, page by
+    page: its lines are cited with their page."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.root = directory.resolve()
-        self._lines: dict[str, list[str] | None] = {}
+        # a file's pages, each a list of lines; a text file is one page, cited without one
+        self._pages: dict[str, list[list[str]] | None] = {}
+        self._pdf: set[str] = set()
         self.problems: dict[str, str] = {}  # file -> why it cannot be read
 
     def has(self, file: str) -> bool:
-        self.line(file, 1)
-        return self._lines[file] is not None
+        if file not in self._pages:
+            self._pages[file] = self._read(file)
+        return self._pages[file] is not None
+
+    def is_pdf(self, file: str) -> bool:
+        return self.has(file) and file in self._pdf
 
     def missing(self, file: str) -> bool:
         """Whether the file is simply not in the directory (rather than unreadable)."""
         return not self.has(file) and file not in self.problems
 
-    def line(self, file: str, number: int) -> str | None:
-        if file not in self._lines:
-            self._lines[file] = self._read(file)
-        lines = self._lines[file]
-        if lines is None or not 1 <= number <= len(lines):
+    def line(self, file: str, number: int, page: int | None = None) -> str | None:
+        """The text of a line: of a page of a PDF, or of a text file (cited without a
+        page); None when there is no such line."""
+        if not self.has(file) or (page is not None) != (file in self._pdf):
+            return None
+        pages = self._pages[file] or []
+        if not 1 <= (page or 1) <= len(pages):
+            return None
+        lines = pages[(page or 1) - 1]
+        if not 1 <= number <= len(lines):
             return None
         return lines[number - 1]
 
-    def _read(self, file: str) -> list[str] | None:
+    def no_line(self, file: str, number: int, page: int | None) -> str:
+        """Why a file at hand has no cited line: a PDF cited without a page, a text
+        cited with one, or no such line (on that page)."""
+        if (page is not None) != self.is_pdf(file):
+            return ("is a PDF: the citation names no page" if page is None
+                    else "is not a PDF: the citation names a page")
+        return f"has no line {number}" + (f" on page {page}" if page else "")
+
+    def _read(self, file: str) -> list[list[str]] | None:
         if "\0" in file:  # no file system has such a name (and os calls raise on it)
             self.problems[file] = "is not a file name (it holds a NUL character)"
             return None
@@ -95,6 +115,18 @@ class SourceFiles:
         except (OSError, RuntimeError) as exc:  # a name too long, a symbolic-link loop
             self.problems[file] = f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
             return None
+        from .pdf import is_pdf
+
+        if is_pdf(raw):
+            from .pdf import PdfProblem, read_pages
+
+            try:
+                pages = read_pages(raw)
+            except PdfProblem as exc:
+                self.problems[file] = f"cannot be read: {exc.why}"
+                return None
+            self._pdf.add(file)
+            return pages
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -102,15 +134,22 @@ class SourceFiles:
             self.problems[file] = (f"is not UTF-8 (byte 0x{raw[exc.start]:02x} on line {line}); "
                                    "convert it to UTF-8 (iconv -t UTF-8)")
             return None
-        return text.split("\n")
+        return [text.split("\n")]
 
 
-def cited_places(observation: Observation) -> list[tuple[str, int, Decimal, str | None]]:
-    """Where a value is cited with a figure: (file, line, value, printed), its own place
-    first, then its other citations that give the figure."""
-    places: list[tuple[str, int, Decimal, str | None]] = [
-        (observation.source.file, observation.line, observation.value, observation.printed)]
-    places += [(c.source.file, c.line, c.value, c.printed) for c in observation.also
+def place(file: str, line: int, page: int | None) -> str:
+    """A cited line as ``file:line``, or in a PDF ``file:page:line``."""
+    return f"{file}:{page}:{line}" if page else f"{file}:{line}"
+
+
+def cited_places(observation: Observation
+                 ) -> list[tuple[str, int, Decimal, str | None, int | None]]:
+    """Where a value is cited with a figure: (file, line, value, printed, page), its own
+    place first, then its other citations that give the figure."""
+    places: list[tuple[str, int, Decimal, str | None, int | None]] = [
+        (observation.source.file, observation.line, observation.value, observation.printed,
+         observation.page)]
+    places += [(c.source.file, c.line, c.value, c.printed, c.page) for c in observation.also
                if c.value is not None]
     return places
 
@@ -120,15 +159,21 @@ def check_observation(observation: Observation, files: SourceFiles) -> list[Miss
     at hand: a citation of a file that is absent or unreadable is the caller's to report
     (``files.has``)."""
     misses = []
-    for file, number, value, printed in cited_places(observation):
+    for file, number, value, printed, page in cited_places(observation):
         if not files.has(file):
             continue
-        text = files.line(file, number)
+        text = files.line(file, number, page)
         expected = printed or f"{value.normalize():f}"
+        where = place(file, number, page)
         if text is not None and len(text) > MAX_LINE_CHARS:
-            misses.append(Miss(f"{file}:{number}", str(observation.origin), expected,
+            misses.append(Miss(where, str(observation.origin), expected,
                                f"(a line of {len(text):,} characters, too long to search)"))
-        elif text is None or not printed_on(text, value, printed):
-            misses.append(Miss(f"{file}:{number}", str(observation.origin), expected,
-                               "(no such line)" if text is None else text.strip()[:200]))
+        elif text is None:
+            wrong_kind = (page is not None) != files.is_pdf(file)
+            misses.append(Miss(where, str(observation.origin), expected,
+                               f"({files.no_line(file, number, page)})" if wrong_kind
+                               else "(no such line)"))
+        elif not printed_on(text, value, printed):
+            misses.append(Miss(where, str(observation.origin), expected, text.strip()[:200]))
     return misses
+

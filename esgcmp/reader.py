@@ -222,7 +222,7 @@ class Reader:
             convert = conversion(unit, metric.unit, metric.density)
         except UnitError as exc:
             raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix, key="unit") from None
-        source, line = self._citation_place(entry, sources, what)
+        source, line, page = self._citation_place(entry, sources, what)
         label = self.text(entry, "label", what)
         entry_flags = self._flags(entry, what)
         entry_basis = self._basis(entry, what)
@@ -272,10 +272,10 @@ class Reader:
                 company_id, metric_id, year, number, unit, label, source, line,
                 convert.factor, origin, printed, flags,
                 f"{notes}; {note}" if notes and note else notes or note, convert.note,
-                cited, basis)
+                cited, basis, page)
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
-                        what: str) -> tuple[Source, int]:
+                        what: str) -> tuple[Source, int, int | None]:
         source_id = node.get("source")
         if not isinstance(source_id, str) or source_id not in sources:
             known = ", ".join(sorted(sources)) or "none"
@@ -287,7 +287,11 @@ class Reader:
         if isinstance(line, bool) or not isinstance(line, int) or line < 1:
             raise self.error(f"{what}: 'line' must be a positive whole number (the line in the "
                              f"source file), not {line!r}", node, key="line")
-        return sources[source_id], line
+        page = node.get("page")
+        if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+            raise self.error(f"{what}: 'page' must be a positive whole number (the page of the "
+                             f"PDF the line is on), not {page!r}", node, key="page")
+        return sources[source_id], line, page
 
     def _also(self, entry: LineDict, sources: dict[str, Source], metric: Metric,
               what: str) -> list[tuple[int | None, Citation, Decimal]]:
@@ -299,7 +303,7 @@ class Reader:
         citations: list[tuple[int | None, Citation, Decimal]] = []
         for item in raw:
             item = self.mapping(item, f"{what}: each 'also'", entry, "also")
-            source, line = self._citation_place(item, sources, f"{what} also")
+            source, line, page = self._citation_place(item, sources, f"{what} also")
             label = self.text(item, "label", what)
             unit = self.text(item, "unit", what) or self.text(entry, "unit", what)
             try:
@@ -314,13 +318,13 @@ class Reader:
             notes = self.text(item, "notes", what)
             if not values:
                 citations.append((None, Citation(source, line, label, unit, None, approx=approx,
-                                                 notes=notes), factor))
+                                                 notes=notes, page=page), factor))
             for year, raw_value in values.items():
                 year = self._year(year, values, what)
                 number, printed, _flags, _note, _basis = self._value(raw_value, values,
                                                                      f"{what} {year}")
                 citations.append((year, Citation(source, line, label, unit, number, printed,
-                                                 number * factor, approx, notes), factor))
+                                                 number * factor, approx, notes, page), factor))
         return citations
 
     def _year(self, year: Any, node: LineDict, what: str) -> int:

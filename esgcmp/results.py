@@ -194,6 +194,7 @@ class Quote(msgspec.Struct, frozen=True):
     context: list[tuple[int, str]] | None  # (line number, text); None: not read
     found: bool | None  # the value is on the line; None: not read
     problem: str = ""  # why the report could not be read
+    page: int | None = None  # a PDF's page the line is on
 
 
 class Quotes(Result, frozen=True):

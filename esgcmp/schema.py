@@ -65,7 +65,7 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("kpis", "no", "the values: a list of KPI entries (below)"),
     ),
     "source": (
-        Key("file", "yes", "the report's text file name, as cited"),
+        Key("file", "yes", "the report's file name, as cited: its text, or its PDF"),
         Key("title", "no", "the report's title"),
         Key("short", "no", "a short name people read in tables, e.g. `CU CSR 2020`; "
                            "default: the title, else the file"),
@@ -80,6 +80,8 @@ LEVELS: dict[str, tuple[Key, ...]] = {
                              "`*10,000 tons`); a value may be a mapping (below)"),
         Key("source", "yes", "the source id the values are printed in"),
         Key("line", "yes", "the 1-based line of the source file the values are printed on"),
+        Key("page", "for a PDF", "the 1-based page of a PDF source the line is on; `line` then "
+                                 "counts the lines of that page ([extract.md](extract.md#pdf))"),
         Key("label", "no", "the row label as printed, footnote markers included"),
         Key("approx", "no", "`true` when the report says approximately / over / 約 / 餘"),
         Key("flags", "no", "a list of flags (below)"),
@@ -91,6 +93,7 @@ LEVELS: dict[str, tuple[Key, ...]] = {
     "also": (
         Key("source", "yes", "the source id of the other printing"),
         Key("line", "yes", "its 1-based line"),
+        Key("page", "for a PDF", "its 1-based page, in a PDF source"),
         Key("label", "no", "the label printed there"),
         Key("unit", "no", "the unit printed there, if it differs from the entry's"),
         Key("values", "no", "`{year: value}` as printed there; left out when the line only "

@@ -447,12 +447,14 @@ def source_reports(result: Quotes) -> list[Report]:
                 emphasis[len(rows)] = quote.expected
             rows.append({**base, "mark": ">" if number == quote.line else "", "number": number,
                          "text": text.rstrip(), "cited": number == quote.line})
-        notes = ([f"{quote.expected} is not on line {quote.line}."] if quote.found is False
-                 else [])
+        on_page = f" of page {quote.page}" if quote.page else ""
+        notes = ([f"{quote.expected} is not on line {quote.line}{on_page}."]
+                 if quote.found is False else [])
         reports.append(Report(
             rows=rows, columns=SOURCE_COLUMNS,
             display=[("mark", ""), ("number", "Line"), ("text", "Text")],
-            title=f"{quote.source.cite(quote.line)} ({quote.source.file}): {quote.what} "
+            title=f"{quote.source.cite(quote.line, quote.page)} ({quote.source.file}): "
+                  f"{quote.what} "
                   f"{value.year}, printed {quote.expected}", notes=notes,
             align_right=("number",), emphasis=emphasis))
     name = result.metric.name
@@ -615,7 +617,7 @@ def check_report(result: CheckResult) -> Report:
 # The contract of `extract` CSV/JSON: these columns, in this order, first.
 EXTRACT_COLUMNS = ["line", "label", "unit", "year", "value", "metric", "flags",
                    "normalized_value", "normalized_unit"]
-EXTRACT_EXTRA = ["printed", "footnote", "notes", "period", "match"]
+EXTRACT_EXTRA = ["printed", "footnote", "notes", "page", "period", "match"]
 
 
 def extract_report(draft: Draft, report: str) -> Report:
@@ -636,7 +638,7 @@ def extract_report(draft: Draft, report: str) -> Report:
                      "flags": flags, "normalized_value": row.normalized,
                      "normalized_unit": row.normalized_unit or None,
                      "printed": found.printed, "footnote": found.footnote or None,
-                     "notes": notes or None, "period": found.period or None,
-                     "match": row.match or None})
+                     "notes": notes or None, "page": found.page or None,
+                     "period": found.period or None, "match": row.match or None})
     return Report(rows=rows, columns=EXTRACT_COLUMNS + EXTRACT_EXTRA,
                   display=[(c, c) for c in EXTRACT_COLUMNS], title=f"Values read from {report}")

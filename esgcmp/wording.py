@@ -181,7 +181,7 @@ def and_(items: list[str]) -> str:
 
 
 def cite(observation: Any) -> str:
-    return observation.source.cite(observation.line)
+    return observation.source.cite(observation.line, observation.page)
 
 
 def source_legend(values: list[Value]) -> list[str]:

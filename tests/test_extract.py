@@ -313,7 +313,7 @@ def test_a_second_printing_of_the_same_figure_is_a_citation(run, tmp_path: Path,
 
 
 @pytest.mark.parametrize("args, message", [
-    (["missing.txt"], "missing.txt: report not found; give the text file pdftotext made"),
+    (["missing.txt"], "missing.txt: report not found; give the report's PDF or text file"),
     (["{report}", "-f", "yaml", "--bom"], "--bom applies to CSV and TSV only, not to yaml output"),
     (["{report}", "--year", "2020"], "--year applies with --prose only"),
     (["{report}", "--force"], "--force applies with --output only"),
@@ -361,7 +361,7 @@ def test_no_table_is_said_on_stderr(run, tmp_path: Path) -> None:
     result = run("extract", str(path), "-f", "csv")
     assert result.code == 0
     assert result.out == ("line,label,unit,year,value,metric,flags,normalized_value,"
-                          "normalized_unit,printed,footnote,notes,period,match\n")
+                          "normalized_unit,printed,footnote,notes,page,period,match\n")
     assert "no values found" in result.err
 
 
@@ -442,11 +442,11 @@ def test_an_unknown_unit_and_prose_figures_are_comments_in_the_draft(
     rows = run("extract", str(path), "--prose", "-f", "csv", "--no-builtin", "--catalog",
                str(metrics_catalog)).out.splitlines()
     assert rows[1:3] == ["2,用水量,立方碼,2019,1,,unit_unknown,,,,,unknown unit '立方碼' "
-                         "(cannot read '立方碼'),,",
+                         "(cannot read '立方碼'),,,",
                          "2,用水量,立方碼,2020,2,,unit_unknown,,,,,unknown unit '立方碼' "
-                         "(cannot read '立方碼'),,"]
+                         "(cannot read '立方碼'),,,"]
     assert rows[3] == ("3,the Group planted about 300 trees in,cities,2020,3,,prose,,,,,"
-                       "prose: no metric of the vocabulary has this label,,")
+                       "prose: no metric of the vocabulary has this label,,,")
 
 
 # ---- line numbers -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from esgcmp.cli import app
 
 COMMANDS = [info.callback.__name__ for info in app.registered_commands]
 
-# The report extract's example names, as pdftotext would give it: a table under a line of
+# The report extract's example names, a PDF written from these lines: a table under a line of
 # years, one row a catalog metric (electricity), one not (a proposed metric).
 ACME_REPORT = """\
 Acme Telecom ESG Report 2020
@@ -49,12 +49,15 @@ def test_the_example_runs_on_the_built_in_catalog(run, command: str) -> None:
 
 def test_the_extract_example_writes_its_draft(run, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "acme-esg-2020.txt").write_text(ACME_REPORT, encoding="utf-8")
+    from tests.pdfs import write_pdf
+
+    (tmp_path / "acme-esg-2020.pdf").write_bytes(write_pdf([ACME_REPORT.splitlines()]))
     args = _example(run, "extract")
-    assert args == ["extract", "acme-esg-2020.txt", "--company", "acme", "--name",
+    assert args == ["extract", "acme-esg-2020.pdf", "--company", "acme", "--name",
                     "Acme Telecom", "-o", "acme.yaml"]
     result = run(*args)
     assert (result.code, result.out, result.err) == (0, "", "")
     draft = (tmp_path / "acme.yaml").read_text(encoding="utf-8")
     assert '  acme:\n    name: "Acme Telecom"' in draft
-    assert "        values: {2019: 12000, 2020: 13500}\n" in draft
+    assert "        values: {2019: 12000, 2020: 13500}\n        source: acme-esg-2020\n" \
+           "        page: 1\n        line: 4\n" in draft
