@@ -254,6 +254,19 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+# What a YAML stream may not hold (DEL, C1 controls, U+FFFE, a lone CR) and the line breaks
+# YAML 1.1 counts besides LF (NEL, U+2028, U+2029): a report's text can hold any of them.
+_NOT_YAML = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                       "|[\u2028\u2029]")
+
+
+def _yaml_safe(text: str) -> str:
+    """The draft with every character YAML refuses or breaks a line at written as its
+    escape: inside a double-quoted scalar the escape means the character itself, in a
+    comment it is text, so the draft always loads and every line stays where it is."""
+    return _NOT_YAML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _number(value: Decimal) -> str:
     return format(value, "f")
 
@@ -338,7 +351,7 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
     for item in extraction.unreadable:
         out.append(f"      # unreadable: line {item.line}: {item.why}: "
                    f"{_quoted(item.text[:120])}")
-    return "\n".join(out) + "\n"
+    return _yaml_safe("\n".join(out) + "\n")
 
 
 def _entries(rows: list[Row]) -> list[list[Row]]:

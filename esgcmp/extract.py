@@ -24,6 +24,7 @@ from functools import lru_cache
 import msgspec
 from msgspec import field
 
+from .decimals import LIMITS, read_number
 from .errors import UnitError
 from .names import plural
 from .units import parse_printed
@@ -222,7 +223,9 @@ def read_cell(token: str) -> Cell | None:
     match = _CELL.match(normal)
     if match is None or bool(match.group("open")) != bool(match.group("close")):
         return None
-    number = Decimal(match.group("number").replace(",", ""))
+    number = read_number(match.group("number").replace(",", ""))
+    if number is None:  # beyond what a catalog holds: a draft must load
+        return None
     negative = bool(match.group("open")) or bool(match.group("sign"))
     if negative:
         number = -number
@@ -268,8 +271,11 @@ def split_glued(token: str) -> list[Cell] | None:
         numbers = _glued_commas(normal)
         if numbers is None:
             return None
+        values = [read_number(n.replace(",", "")) for n in numbers]
+        if None in values:
+            return None
         why = f"printed '{token}', read as {' | '.join(numbers)}"
-        return [Cell(Decimal(n.replace(",", "")), token, artefact=why) for n in numbers]
+        return [Cell(value, token, artefact=why) for value in values]
     if not _GLUED.match(normal):
         return None
     decimals = len(normal.rsplit(".", 1)[1])
@@ -281,8 +287,11 @@ def split_glued(token: str) -> list[Cell] | None:
             return None
         cells.append(match.group(0))
         rest = rest[match.end():]
+    values = [read_number(c) for c in cells]
+    if None in values:
+        return None
     why = f"printed '{token}', read as {' | '.join(cells)}"
-    return [Cell(Decimal(c), token, artefact=why) for c in cells]
+    return [Cell(value, token, artefact=why) for value in values]
 
 
 def label_name(label: str, unit: str = "") -> str:
@@ -384,9 +393,11 @@ def _space_grouped(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str
         return [], start, (f"numbers with spaces between their thousands that do not split "
                            f"one way into {plural(wanted, 'cell')}: "
                            f"'{' '.join(tokens[start:])}'")
-    cells = [Cell(Decimal(number.replace(" ", "")), number,
-                  artefact=f"printed '{number}': spaces between the thousands")
-             for number in readings[0]]
+    values = [read_number(number.replace(" ", "")) for number in readings[0]]
+    if None in values:
+        return None
+    cells = [Cell(value, number, artefact=f"printed '{number}': spaces between the thousands")
+             for value, number in zip(values, readings[0])]
     return cells, start, ""
 
 
@@ -425,6 +436,10 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
                     nfkc(token).count(".") > 1 or re.search(r",\d{4}", nfkc(token))):
                 return cells, index, (f"cells glued together ('{token}') that do not split "
                                       "one way into numbers with thousands separators")
+            whole = _CELL.match(nfkc(token))
+            if whole and read_number(whole.group("number").replace(",", "")) is None:
+                return cells, index, (f"the number '{token}' is beyond what a catalog holds "
+                                      f"({LIMITS})")
             break
         cells[0:0] = glued
         index -= 1
@@ -705,7 +720,9 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
             if not label:
                 continue
             approx = bool(_HEDGE_BEFORE.search(before)) or bool(match.group("after"))
-            value = Decimal(match.group("number").replace(",", ""))
+            value = read_number(match.group("number").replace(",", ""))
+            if value is None:
+                continue
             printed = _printed(match)
             found.append(Found(number, label, unit, the_year, value, printed,
                                ("prose",) + (("approx",) if approx else ())))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import schema
+from .decimals import LIMITS, out_of_bounds
 from .errors import CatalogError, UnitError
 from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, LineDict,
                     Metric, Observation, Origin, Parts, Source, basis_of)
@@ -239,16 +240,16 @@ class Reader:
             year = self._year(year, values, what)
             if type(raw) is Decimal or type(raw) is int:  # the common case, checked cheaply
                 number: Decimal = raw if type(raw) is Decimal else Decimal(raw)
+                if out_of_bounds(number):
+                    raise self.error(f"{what} {year}: value {number} is outside what esgcmp "
+                                     f"reads ({LIMITS})", values,
+                                     fix="check the number against the report")
                 printed, flags, note, basis = None, entry_flags, "", entry_basis
             else:
                 number, printed, value_flags, note, value_basis = self._value(
                     raw, values, f"{what} {year}")
                 flags = tuple(dict.fromkeys(entry_flags + value_flags))
                 basis = basis_of({**dict(entry_basis), **dict(value_basis)})
-            if number and not -20 <= number.adjusted() < 20 or len(number.as_tuple().digits) > 20:
-                raise self.error(f"{what} {year}: value {number} is outside what esgcmp reads "
-                                 "(at most 20 significant digits, between 1e-20 and 1e20)",
-                                 values, fix="check the number against the report")
             if number < 0 and not metric.signed:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
@@ -352,7 +353,11 @@ class Reader:
             if not math.isfinite(raw):
                 raise self.error(f"{what}: value {raw} is not a finite number", node)
             raw = Decimal(repr(raw))
-        return raw if isinstance(raw, Decimal) else Decimal(raw), printed, flags, note, basis
+        number = raw if isinstance(raw, Decimal) else Decimal(raw)
+        if out_of_bounds(number):
+            raise self.error(f"{what}: value {number} is outside what esgcmp reads ({LIMITS})",
+                             node, fix="check the number against the report")
+        return number, printed, flags, note, basis
 
     def _basis(self, node: LineDict, what: str) -> Basis:
         """The ``basis:`` mapping of an entry or a year: known aspects, each a text."""

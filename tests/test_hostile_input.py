@@ -1,0 +1,161 @@
+"""Hostile input inside the documented limits: numbers at the edges of what esgcmp reads,
+unit texts with look-alike characters, catalogs whose structure contradicts itself, and
+report texts that a text conversion can produce. Each answers rightly, or says why in one
+line with a documented exit code (docs/security.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from esgcmp.errors import ExitCode
+from esgcmp.load import load_files
+
+# Values at both ends of the limits (1e-20 to 1e20, multipliers to 1e15): 1e19 萬億噸 is
+# 1e31 t, a change from 1e-20 t to 1e19 t is 1e41 %, a Scope 2 of 1e10 t over 1e-20 kWh is
+# an emission factor of 1e33 t/MWh. Every command computes with them.
+EXTREMES = """
+schema: 1
+metrics:
+  ghg: {name: GHG, category: environmental, unit: tCO2e}
+  electricity: {name: Electricity, category: environmental, unit: MWh}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+  ghg_intensity: {name: GHG per revenue, category: environmental, unit: tCO2e/(10^6 CNY), ratio_of: [ghg, revenue]}
+companies:
+  huge:
+    name: Huge
+    sources: {s: {file: s.txt}}
+    kpis:
+      - {metric: ghg, unit: 萬億噸, values: {2019: 1e-20, 2020: 1e19}, source: s, line: 1}
+      - {metric: ghg_intensity, unit: tCO2e/RMB million, values: {2020: 1e-20}, source: s, line: 2}
+  tiny:
+    name: Tiny
+    sources: {s: {file: s.txt}}
+    kpis:
+      - {metric: ghg, unit: t, values: {2019: 1e-20, 2020: 1e10}, source: s, line: 1}
+      - {metric: electricity, unit: kWh, values: {2020: 1e-20}, source: s, line: 2}
+"""
+
+
+@pytest.fixture
+def extremes(write) -> tuple[str, ...]:
+    return ("--no-builtin", "--catalog", str(write("extremes.yaml", EXTREMES)))
+
+
+@pytest.mark.parametrize("command", [
+    ("show", "huge", "2020"), ("show", "tiny", "2020"), ("compare", "ghg"),
+    ("compare", "ghg", "--per", "electricity"), ("compare", "ghg", "--per", "revenue"),
+    ("compare", "ghg_intensity", "--unit", "kgCO2e/CNY"), ("trend", "ghg"),
+    ("trend", "ghg", "--from", "2019"), ("trend", "ghg", "--per", "electricity"), ("check",),
+    ("export", "-f", "json"), ("export", "-f", "csv")])
+def test_numbers_at_the_limits_answer(run, extremes, command) -> None:
+    result = run(*command, *extremes)
+    assert result.code in (ExitCode.OK, ExitCode.FINDINGS), result
+    assert "internal error" not in result.err
+
+
+def test_the_largest_values_keep_every_digit(run, extremes) -> None:
+    result = run("compare", "ghg", "-f", "csv", *extremes)
+    rows = {row["company"]: row for row in csv.DictReader(io.StringIO(result.out))}
+    assert rows["huge"]["value"] == "1" + "0" * 31
+    assert rows["tiny"]["value"] == "10000000000"
+
+
+def test_a_change_across_forty_orders_of_magnitude(run, extremes) -> None:
+    result = run("trend", "ghg", "-c", "tiny", "-f", "json", *extremes)
+    assert result.code == 0, result
+    rows = json.loads(result.out)
+    assert [(row["year"], row["change_pct"]) for row in rows] == [
+        (2019, None), (2020, 10**32 - 100)]
+
+
+def test_an_emission_factor_of_1e33(run, extremes) -> None:
+    result = run("check", "-f", "json", *extremes)
+    findings = [f for f in json.loads(result.out) if f["check"] == "emission_factor"]
+    assert [(f["company"], f["found"]) for f in findings] == [("tiny", 10**33)]
+
+
+@pytest.mark.parametrize(("number", "shown"), [
+    ("0e999999999", "0E+999999999"), ("0e-99", "0E-99"), ("1e20", "1E+20"),
+    ("9.99e-21", "9.99E-21"), ("123456789012345678901", "123456789012345678901")])
+def test_a_number_beyond_the_limits_is_one_line(run, write, number, shown) -> None:
+    catalog = write("edge.yaml", EXTREMES.replace("2019: 1e-20, 2020: 1e10",
+                                                  f"2019: {number}, 2020: 1e10"))
+    result = run("show", "tiny", "2020", "--no-builtin", "--catalog", str(catalog))
+    assert (result.code, result.out) == (ExitCode.CATALOG, "")
+    assert result.err == (f"esgcmp: error: {catalog}:18: kpi 'ghg' 2019: value {shown} is "
+                          "outside what esgcmp reads (at most 20 significant digits, between "
+                          "1e-20 and 1e20); check the number against the report\n")
+
+
+def test_a_zero_printed_to_places_is_read(run, write) -> None:
+    catalog = write("zero.yaml", EXTREMES.replace("2019: 1e-20, 2020: 1e10",
+                                                  "2019: 0.000, 2020: 1e10"))
+    result = run("show", "tiny", "2019", "-f", "csv", "--no-builtin", "--catalog", str(catalog))
+    assert result.code == 0, result
+    assert [row["value"] for row in csv.DictReader(io.StringIO(result.out))
+            if row["metric"] == "ghg"] == ["0"]
+
+
+def test_an_option_beyond_the_limits_is_a_usage_error(run, extremes) -> None:
+    result = run("check", "--jump", "1e-99", *extremes)
+    assert result.code == ExitCode.USAGE
+    assert result.err == ("esgcmp: error: Invalid value for '--jump': 1e-99 is outside what "
+                          "esgcmp reads (at most 20 significant digits, between 1e-20 and "
+                          "1e20) (see 'esgcmp check --help')\n")
+
+
+# ---- extract: numbers beyond the limits, characters a YAML stream cannot hold ------------
+
+METRICS = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions, category: environmental, unit: tCO2e}
+companies: {}
+"""
+
+
+@pytest.fixture
+def metrics(write) -> Path:
+    return write("metrics.yaml", METRICS)
+
+
+def _extract(run, tmp_path: Path, metrics: Path, text: str, *options: str):
+    report = tmp_path / "acme.txt"
+    report.write_bytes(text.encode("utf-8"))
+    draft = tmp_path / "draft.yaml"
+    result = run("extract", str(report), "-o", str(draft), "--force", "--no-builtin",
+                 "--catalog", str(metrics), *options)
+    return result, draft
+
+
+def test_a_cell_beyond_the_limits_makes_its_row_unreadable(run, tmp_path, metrics) -> None:
+    result, draft = _extract(run, tmp_path, metrics,
+                             "Indicator 2019 2020\nGreenhouse gas emissions (t) 700 800\n"
+                             "Waste (t) 1234567890123456789012345 5\n")
+    assert result.code == 0, result
+    assert result.err == (
+        f"esgcmp: warning: {tmp_path / 'acme.txt'}:3: row not read (the number "
+        "'1234567890123456789012345' is beyond what a catalog holds (at most 20 significant "
+        "digits, between 1e-20 and 1e20)): Waste (t) 1234567890123456789012345 5\n")
+    catalog = load_files([metrics, draft])
+    assert {(o.metric, o.year, o.value) for o in catalog.observations.values()} == {
+        ("ghg", 2019, 700), ("ghg", 2020, 800)}
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x80", "\x9b", "\ufffe", "\x1b", "\U0010fffe"])
+def test_a_draft_with_any_character_loads_and_keeps_it(run, tmp_path, metrics, char) -> None:
+    label = f"Widgets{char} made"
+    result, draft = _extract(run, tmp_path, metrics,
+                             f"Indicator 2019 2020\n{label} (t) 7 8\nGHG emissions (t) 1 2\n")
+    assert result.code == 0, result
+    catalog = load_files([metrics, draft])
+    rows = sorted((o.line, o.label, o.year, o.value) for o in catalog.observations.values())
+    assert rows == [(2, f"{label} (t)", 2019, Decimal(7)), (2, f"{label} (t)", 2020, Decimal(8)),
+                    (3, "GHG emissions (t)", 2019, Decimal(1)),
+                    (3, "GHG emissions (t)", 2020, Decimal(2))]
