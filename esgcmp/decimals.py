@@ -56,6 +56,14 @@ def out_of_bounds(number: Decimal) -> bool:
     return len(digits) > MAX_DIGITS or not MIN_ADJUSTED <= number.adjusted() <= MAX_ADJUSTED
 
 
+def entered(number: Decimal) -> Decimal | None:
+    """A number as esgcmp keeps it, or None when it lies outside LIMITS: a zero is never
+    negative (``-0.0`` is the zero 0.0; a sign on nothing is no figure)."""
+    if out_of_bounds(number):
+        return None
+    return number.copy_abs() if not number and number.is_signed() else number
+
+
 def read_number(text: str) -> Decimal | None:
     """The number a plain text writes (``1234.5``, ``-0.3``, ``1e5``), or None when it is not
     one or lies outside LIMITS: the one reading of a number from text (a report's cell, an
@@ -64,7 +72,7 @@ def read_number(text: str) -> Decimal | None:
         number = Decimal(text)
     except (InvalidOperation, ValueError):
         return None
-    return None if out_of_bounds(number) else number
+    return entered(number)
 
 
 install()

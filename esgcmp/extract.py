@@ -227,7 +227,7 @@ def read_cell(token: str) -> Cell | None:
     if number is None:  # beyond what a catalog holds: a draft must load
         return None
     negative = bool(match.group("open")) or bool(match.group("sign"))
-    if negative:
+    if negative and number:  # (0) and -0 are the zero
         number = -number
     digits = ("-" if match.group("sign") else "") + match.group("number").replace(",", "")
     plain = token == normal and normal.replace(",", "") == digits

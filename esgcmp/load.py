@@ -56,8 +56,10 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
         path = Path(name).expanduser()
         try:
             if path.is_dir():
+                # every entry named *.yaml but a folder: a dangling link or a FIFO is
+                # refused by name when it is read, never skipped without a word
                 files = sorted(p for p in path.iterdir()
-                               if p.suffix in (".yaml", ".yml") and p.is_file())
+                               if p.suffix in (".yaml", ".yml") and not p.is_dir())
                 if not files:
                     raise CatalogError("directory holds no .yaml catalog files",
                                        file=str(path))
@@ -195,6 +197,15 @@ def check_references(parts: Parts) -> None:
         if company.parent and company.parent not in parts.companies:
             raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
                                file=company.origin.file, line=company.origin.line)
+        chain = [company.id]
+        while parts.companies.get(chain[-1]) and parts.companies[chain[-1]].parent:
+            chain.append(parts.companies[chain[-1]].parent)
+            if chain[-1] in chain[:-1]:
+                raise CatalogError(
+                    f"company '{company.id}': its parents make a cycle "
+                    f"({' -> '.join(chain[chain.index(chain[-1]):])})",
+                    file=company.origin.file, line=company.origin.line,
+                    fix="a company's parent is the group it belongs to; remove one 'parent'")
 
 
 # ---- loading through the cache ----------------------------------------------------------

@@ -159,3 +159,147 @@ def test_a_draft_with_any_character_loads_and_keeps_it(run, tmp_path, metrics, c
     assert rows == [(2, f"{label} (t)", 2019, Decimal(7)), (2, f"{label} (t)", 2020, Decimal(8)),
                     (3, "GHG emissions (t)", 2019, Decimal(1)),
                     (3, "GHG emissions (t)", 2020, Decimal(2))]
+
+
+# ---- units: prefixed powers, look-alikes, '#' ---------------------------------------------
+
+@pytest.mark.parametrize(("printed", "target", "factor"), [
+    ("km2", "m2", Decimal("1000000")), ("km²", "m2", Decimal("1000000")),
+    ("km³", "m3", Decimal("1000000000")), ("㎢", "m2", Decimal("1000000")),
+    ("mm2", "m2", Decimal("0.000001")), ("Mm3", "m3", Decimal("1000000")),
+    ("m2", "m2", Decimal(1)), ("m³", "m3", Decimal(1)), ("萬m3", "m3", Decimal(10000)),
+    ("ｔ", "t", Decimal(1)), ("ｋｇ／ｔ", "kg/t", Decimal(1))])
+def test_a_prefixed_power_and_a_full_width_unit_read_as_their_plain_forms(
+        printed, target, factor) -> None:
+    from esgcmp.units import conversion
+
+    assert conversion(printed, target).factor == factor
+
+
+@pytest.mark.parametrize(("printed", "message"), [
+    ("ｍｔ", "unit 'ｍｔ': 'mt' is ambiguous (metric tons or megatonnes, read as millitonnes "
+            "by unit libraries)"),
+    ("𝐦𝐭", "unit '𝐦𝐭': 'mt' is ambiguous (metric tons or megatonnes, read as millitonnes "
+          "by unit libraries)"),
+    ("ｔ＊＊99999999", "unit 'ｔ＊＊99999999': the power '99999999' is not a whole number from "
+                     "-4 to 4"),
+    ("t＾9", "unit 't＾9': the power '9' is not a whole number from -4 to 4"),
+    ("t**٣", "unit 't**٣': the power '٣' is not a whole number from -4 to 4"),
+    ("（（（（t））））", "unit '（（（（t））））' nests parentheses deeper than 3"),
+    ("t#x", "unit 't#x': '#' is not part of a unit"),
+    ("萬/t#", "unit '萬/t#': '#' is not part of a unit"),
+    ("t＃\x1b[2J", "unit 't＃\x1b[2J': '#' is not part of a unit")])
+def test_a_look_alike_fails_the_check_its_plain_form_fails(printed, message) -> None:
+    from esgcmp.errors import UnitError
+    from esgcmp.units import parse_printed, parse_target
+
+    for parse in (parse_printed, parse_target):
+        with pytest.raises(UnitError) as caught:
+            parse(printed)
+        assert caught.value.message == message
+
+
+def test_a_hash_in_a_catalog_unit_is_one_escaped_line(run, write) -> None:
+    catalog = write("hash.yaml", EXTREMES.replace('unit: kWh', 'unit: "萬/t#\\e[31m"'))
+    result = run("show", "tiny", "2020", "--no-builtin", "--catalog", str(catalog))
+    assert (result.code, result.out) == (ExitCode.CATALOG, "")
+    assert result.err == (f"esgcmp: error: {catalog}:19: kpi 'electricity': unit "
+                          "'萬/t#\\x1b[31m': '#' is not part of a unit; give the unit as "
+                          "printed, e.g. '萬噸' or 'tons'\n")
+
+
+def test_extract_leaves_a_unit_with_a_hash_unread(run, tmp_path, metrics) -> None:
+    result, draft = _extract(run, tmp_path, metrics,
+                             "Indicator 2019 2020\nWater (萬/t#) 1 2\nLand (km2) 3 4\n")
+    assert result.code == 0, result
+    catalog = load_files([metrics, draft])
+    assert {(o.label, o.unit, o.year, o.normalized) for o in catalog.observations.values()} == {
+        ("Water (萬/t#)", "count", 2019, 1), ("Water (萬/t#)", "count", 2020, 2),
+        ("Land (km2)", "km2", 2019, 3), ("Land (km2)", "km2", 2020, 4)}
+    assert catalog.metrics["land"].unit == "km**2"
+
+
+# ---- catalog semantics ---------------------------------------------------------------------
+
+def _groups(parents: dict[str, str]) -> str:
+    lines = ["schema: 1", "metrics:", "  m: {name: M, category: environmental, unit: t}",
+             "companies:"]
+    for company in ("a-co", "b-co", "c-co"):
+        lines += [f"  {company}:", f"    name: {company.upper()}"]
+        if company in parents:
+            lines.append(f"    parent: {parents[company]}")
+        lines += ["    sources: {s: {file: s.txt}}",
+                  "    kpis: [{metric: m, unit: t, values: {2020: 1}, source: s, line: 1}]"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("parents", "line", "cycle"), [
+    ({"a-co": "a-co"}, 6, "a-co -> a-co"),
+    ({"a-co": "b-co", "b-co": "a-co"}, 6, "a-co -> b-co -> a-co"),
+    ({"a-co": "b-co", "b-co": "c-co", "c-co": "b-co"}, 6, "b-co -> c-co -> b-co")])
+def test_a_cycle_of_parents_is_refused(run, write, parents, line, cycle) -> None:
+    catalog = write("cycle.yaml", _groups(parents))
+    result = run("companies", "--no-builtin", "--catalog", str(catalog))
+    assert (result.code, result.out) == (ExitCode.CATALOG, "")
+    assert result.err == (f"esgcmp: error: {catalog}:{line}: company 'a-co': its parents make "
+                          f"a cycle ({cycle}); a company's parent is the group it belongs to; "
+                          "remove one 'parent'\n")
+
+
+def test_a_chain_of_parents_is_read(run, write) -> None:
+    catalog = write("chain.yaml", _groups({"a-co": "b-co", "b-co": "c-co"}))
+    result = run("companies", "-f", "csv", "--no-builtin", "--catalog", str(catalog))
+    assert result.code == 0, result
+    assert [(row["company"], row["parent"]) for row in csv.DictReader(io.StringIO(result.out))
+            ] == [("a-co", "b-co"), ("b-co", "c-co"), ("c-co", "")]
+
+
+@pytest.mark.parametrize("key", ["parent: b-co", "aliases: [ac]", "name_zh: 甲", "entity: x"])
+def test_a_file_adding_to_a_company_cannot_redefine_it(run, write, key) -> None:
+    first = write("first.yaml", _groups({}))
+    second = write("second.yaml", "schema: 1\ncompanies:\n  a-co:\n"
+                   f"    {key}\n    sources: {{t: {{file: t.txt}}}}\n    kpis: []\n")
+    result = run("companies", "--no-builtin", "--catalog", str(first), "--catalog", str(second))
+    assert (result.code, result.out) == (ExitCode.CATALOG, "")
+    name = key.split(":")[0]
+    assert result.err == (f"esgcmp: error: {second}:4: company 'a-co': '{name}' can be given "
+                          f"only where the company is defined ({first}:6), not in a file that "
+                          f"adds to it; give '{name}' in the company's definition\n")
+
+
+def test_ids_that_fold_alike_are_each_reached_by_their_own(run, write) -> None:
+    catalog = write("fold.yaml", _groups({}).replace("b-co:", "a_co:").replace("B-CO", "Other"))
+    for wanted, name in (("a-co", "A-CO"), ("a_co", "Other")):
+        result = run("show", wanted, "2020", "-f", "json", "--no-builtin", "--catalog",
+                     str(catalog))
+        assert result.code == 0, result
+        assert json.loads(result.out)[0]["company"] == wanted
+    assert run("show", "A Co", "2020", "--no-builtin", "--catalog", str(catalog)).code == \
+        ExitCode.NOT_FOUND
+
+
+def test_a_negative_zero_is_zero(run, write) -> None:
+    catalog = write("zero.yaml", _groups({}).replace("2020: 1}", "2020: -0.0}", 1))
+    result = run("show", "a-co", "2020", "-f", "csv", "--no-builtin", "--catalog", str(catalog))
+    assert result.code == 0, result
+    row = next(csv.DictReader(io.StringIO(result.out)))
+    assert (row["value"], row["reported_value"]) == ("0", "0")
+    plain = run("show", "a-co", "2020", "-f", "plain", "--no-builtin", "--catalog", str(catalog))
+    assert "-0" not in plain.out
+
+
+@pytest.mark.parametrize("kind", ["dangling", "fifo"])
+def test_a_catalog_folder_names_what_it_cannot_read(run, tmp_path, kind) -> None:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(_groups({}), encoding="utf-8")
+    odd = folder / "b.yaml"
+    if kind == "dangling":
+        odd.symlink_to(tmp_path / "gone.yaml")
+    else:
+        import os
+        os.mkfifo(odd)
+    result = run("companies", "--no-builtin", "--catalog", str(folder))
+    assert (result.code, result.out) == (ExitCode.CATALOG, "")
+    assert result.err.startswith(f"esgcmp: error: {odd}: ")
+    assert result.err.count("\n") == 1
