@@ -61,6 +61,9 @@ class Draft(msgspec.Struct):
     rows: list[Row] = field(default_factory=list)
     proposals: dict[str, Proposal] = field(default_factory=dict)
     unloadable: list[tuple[Found, str]] = field(default_factory=list)  # (first value, why)
+    # the next number to try after an id proposed already: many rows of one label would
+    # otherwise try _2, _3, ... again each, quadratic in the rows
+    suffixes: dict[str, int] = field(default_factory=dict)
 
 
 def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
@@ -238,9 +241,10 @@ def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal
     name = found.name or found.label
     base = _slug(name) if not has_chinese(name) else ""
     base = base if base[:1].isalpha() else f"kpi_line_{found.line}"
-    metric_id, suffix = base, 2
+    metric_id, suffix = base, draft.suffixes.get(base, 2)
     while metric_id in catalog.metrics or metric_id in draft.proposals:
         metric_id, suffix = f"{base}_{suffix}", suffix + 1
+    draft.suffixes[base] = suffix
     proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
                         name_zh=name if has_chinese(name) else "", why=why)
     draft.proposals[metric_id] = proposal
@@ -337,9 +341,10 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
     entries = _entries(draft.rows)
     if not entries:
         out[-1] = "    kpis: []"
+    seconds = _second_printings(draft.rows)
     for rows in entries:
         out.extend(_kpi_yaml(rows, source_id))
-        out.extend(_also_yaml(rows, draft.rows, source_id))
+        out.extend(_also_yaml(rows, seconds, source_id))
     for row in draft.rows:
         if not row.metric and "prose" in row.found.flags:
             found = row.found
@@ -363,13 +368,23 @@ def _entries(rows: list[Row]) -> list[list[Row]]:
     return list(grouped.values())
 
 
-def _also_yaml(entry: list[Row], rows: list[Row], source_id: str) -> list[str]:
+def _second_printings(rows: list[Row]) -> dict[int, list[tuple[int, Row]]]:
+    """The rows that print a figure again, by the row they print again (its id), with
+    their place in the draft: asked once, not once per entry (which was quadratic)."""
+    seconds: dict[int, list[tuple[int, Row]]] = {}
+    for place, row in enumerate(rows):
+        if row.also_of is not None:
+            seconds.setdefault(id(row.also_of), []).append((place, row))
+    return seconds
+
+
+def _also_yaml(entry: list[Row], seconds: dict[int, list[tuple[int, Row]]],
+               source_id: str) -> list[str]:
     """The second printings of an entry's figures, one ``also`` item per printed row."""
-    mine = {id(row) for row in entry}
     cited: dict[tuple[int, str], list[Row]] = {}
-    for row in rows:
-        if row.also_of is not None and id(row.also_of) in mine:
-            cited.setdefault((row.found.line, row.found.label), []).append(row)
+    for _place, row in sorted((item for first in entry for item in seconds.get(id(first), [])),
+                              key=lambda item: item[0]):
+        cited.setdefault((row.found.line, row.found.label), []).append(row)
     if not cited:
         return []
     lines = ["        also:"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
@@ -74,6 +75,10 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT_MARKER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
+# A figure in a sentence is read from the characters around it only (its unit after it;
+# its label, hedge and year before it): reading the whole line for each figure was
+# quadratic, minutes for one long sentence.
+PROSE_WINDOW = 400
 MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
 MAX_LABEL_LINE_CHARS = 100  # a longer line is prose: it ends a table
 MAX_GAP_LINES = 12  # non-empty lines without a row after which a table has ended
@@ -210,7 +215,20 @@ def read_heading(text: str) -> Heading | None:
     spread = max(years) - min(years)
     if spread > 3 * len(years):  # 1990 2020: not a run of reporting years
         return None
+    if not _HEADING_WORDS.search(before) and _row_like(before, years):
+        return None
     return Heading(years, periods, before, extra)
+
+
+def _row_like(before: str, years: tuple[int, ...]) -> bool:
+    """Whether years after a text that names no column are a row's values: the text ends
+    in a unit (GHG (tonnes) 2031 2033), or the years skip (2031 2033 2037), where the
+    columns of a report are a run of years."""
+    steps = {later - earlier for earlier, later in zip(years, years[1:])}
+    if steps and not (steps == {1} or steps == {-1}):
+        return True
+    unit = _TRAILING_UNIT.search(before)
+    return bool(unit) and _is_unit(unit.group(1).strip())
 
 
 def read_cell(token: str) -> Cell | None:
@@ -436,6 +454,10 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
                     nfkc(token).count(".") > 1 or re.search(r",\d{4}", nfkc(token))):
                 return cells, index, (f"cells glued together ('{token}') that do not split "
                                       "one way into numbers with thousands separators")
+            marker = _SUPERSCRIPT_MARKER.search(token)
+            if marker and read_cell(token[:marker.start()]) is not None:
+                return cells, index, (f"a footnote marker on the number '{token}': whether it "
+                                      "is a cell or ends the label cannot be told")
             whole = _CELL.match(nfkc(token))
             if whole and read_number(whole.group("number").replace(",", "")) is None:
                 return cells, index, (f"the number '{token}' is beyond what a catalog holds "
@@ -446,7 +468,23 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
     if len(cells) > wanted:
         return cells, index, (f"{len(cells)} cells for {plural(wanted, 'year')} (cells glued "
                               "together by the text conversion)")
+    if _ends_in_number_word(tokens[:index]) and cells and not cells[0].artefact:
+        return cells[1:], index + 1, (
+            f"'{tokens[index - 1]} {tokens[index]}' belongs to the label, which leaves "
+            f"{plural(len(cells) - 1, 'cell')} for {plural(wanted, 'column')}")
     return cells, index, ""
+
+
+# Words a label's own number follows (Employees under 30, Scope 1, aged 50): a number
+# after one is the label's, not a cell; "30 or under", "50 and above" end a label whole.
+_NUMBER_WORDS = re.compile(r"under|over|above|below|aged?|than|between|within|top|first|last"
+                           r"|past|scope|tier|level|grade|category|class|phase|no\.?", re.I)
+
+
+def _ends_in_number_word(label_tokens: list[str]) -> bool:
+    if not label_tokens or not _NUMBER_WORDS.fullmatch(nfkc(label_tokens[-1])):
+        return False
+    return len(label_tokens) < 2 or nfkc(label_tokens[-2]).lower() not in ("or", "and")
 
 
 def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], str]:
@@ -541,7 +579,7 @@ def read_tables(lines: list[str]) -> Extraction:
     table: _Table | None = None
     pending: list[tuple[int, str]] = []  # label lines waiting for their values
     section = ""
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in _pieces(lines):
         text = raw.strip()
         if not text or _PIPE_RULE.match(text):
             continue
@@ -700,11 +738,11 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
                 after_year = text[match.end():match.end() + 1]
                 if after_year in ("年", "", " ", ",", ".") and "." not in match.group("number"):
                     continue
-            unit = _prose_unit(text[match.end():], match.group("magnitude") or "",
-                               match.group("currency") or "")
+            unit = _prose_unit(text[match.end():match.end() + PROSE_WINDOW],
+                               match.group("magnitude") or "", match.group("currency") or "")
             if not unit:
                 continue
-            before = text[:match.start()]
+            before = text[max(0, match.start() - PROSE_WINDOW):match.start()]
             value_year = _YEAR_COLON.search(before)
             if value_year:
                 the_year = int(value_year.group(1))
@@ -745,6 +783,22 @@ def report_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line.removesuffix("\r").replace("\f", " ") for line in lines]
+
+
+# Breaks inside a line as check --sources counts them: a lone CR, VT, FS/GS/RS, NEL, U+2028
+# and U+2029 end a row for an editor or a converter, but not a line for a citation.
+_INLINE_BREAK = re.compile("[\r\v\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _pieces(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """Each line's pieces between its inline breaks, with the line's number: the rows a
+    lone CR or a NEL separates are read apart and cited on the line that holds them."""
+    for number, line in enumerate(lines, start=1):
+        if _INLINE_BREAK.search(line):
+            for piece in _INLINE_BREAK.split(line):
+                yield number, piece
+        else:
+            yield number, line
 
 
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:
