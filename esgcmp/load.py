@@ -193,19 +193,27 @@ def check_references(parts: Parts) -> None:
                 raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",
                                    file=metric.origin.file, line=metric.origin.line,
                                    fix=f"did you mean '{close[0]}'?" if close else "")
+    settled: set[str] = set()  # companies whose chain of parents ends: each walked once
     for company in parts.companies.values():
         if company.parent and company.parent not in parts.companies:
             raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
                                file=company.origin.file, line=company.origin.line)
-        chain = [company.id]
-        while parts.companies.get(chain[-1]) and parts.companies[chain[-1]].parent:
-            chain.append(parts.companies[chain[-1]].parent)
-            if chain[-1] in chain[:-1]:
+        chain, seen = [company.id], {company.id}
+        while chain[-1] not in settled:
+            above = parts.companies.get(chain[-1])
+            if above is None or not above.parent:
+                break
+            if above.parent in seen:
+                cycle = chain[chain.index(above.parent):] + [above.parent]
+                shown = cycle if len(cycle) <= 8 else cycle[:3] + [
+                    f"... {len(cycle) - 5} more ..."] + cycle[-2:]
                 raise CatalogError(
-                    f"company '{company.id}': its parents make a cycle "
-                    f"({' -> '.join(chain[chain.index(chain[-1]):])})",
+                    f"company '{company.id}': its parents make a cycle ({' -> '.join(shown)})",
                     file=company.origin.file, line=company.origin.line,
                     fix="a company's parent is the group it belongs to; remove one 'parent'")
+            chain.append(above.parent)
+            seen.add(above.parent)
+        settled.update(chain)
 
 
 # ---- loading through the cache ----------------------------------------------------------

@@ -391,3 +391,25 @@ def test_long_inputs_take_linear_time(run, tmp_path, metrics) -> None:
         assert result.code == 0, result
         # quadratic passes took 15 s and 8 s of CPU time on these; linear ones under 2
         assert time.process_time() - started < 6
+
+
+def test_a_long_chain_of_parents_is_checked_in_linear_time() -> None:
+    import time
+
+    from esgcmp.errors import CatalogError
+    from esgcmp.load import check_references
+    from esgcmp.model import Company, Origin, Parts
+
+    size = 20_000
+    companies = {f"c{n}": Company(f"c{n}", f"C{n}", Origin("chain.yaml", n + 3),
+                                  parent=f"c{n + 1}" if n + 1 < size else "")
+                 for n in range(size)}
+    started = time.process_time()
+    check_references(Parts(companies=companies))
+    # walking every company's parents anew took 200 million steps here
+    assert time.process_time() - started < 2
+    companies["c19999"] = Company("c19999", "C19999", Origin("chain.yaml", 20002), parent="c0")
+    with pytest.raises(CatalogError) as caught:
+        check_references(Parts(companies=companies))
+    assert caught.value.message == ("company 'c0': its parents make a cycle (c0 -> c1 -> c2 -> "
+                                    "... 19996 more ... -> c19999 -> c0)")
