@@ -1,5 +1,7 @@
 """esgcmp: compare companies' ESG KPIs from a sourced, unit-normalised catalog."""
 
+from . import decimals  # noqa: F401  (installs the one decimal context before any number)
+
 
 def run() -> None:
     """The ``esgcmp`` command (console script and ``python -m esgcmp``).

@@ -101,6 +101,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
 
     # --- name resolution -------------------------------------------------------------
     def resolve_company(self, wanted: str) -> Company:
+        if wanted in self.companies:  # an id as written: china_unicom beside china-unicom
+            return self.companies[wanted]
         names: dict[str, set[str]] = {}
         for company in self.companies.values():
             for name in (company.id, company.name, company.name_zh, *company.aliases):
@@ -112,6 +114,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         """A metric by name, or every metric tagged with a framework code (A1.2, 305-1,
         "GRI 305-1"), an HKEX aspect (A1: A1.1, A1.2, ...) or a GRI standard (GRI 305:
         305-1, 305-2, ...)."""
+        if wanted in self.metrics:
+            return [self.metrics[wanted]]
         code = fold(wanted)
         if code in self._metric_names:  # a name comes before a code
             return [self.resolve_metric(wanted)]
@@ -125,6 +129,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         return tagged or [self.resolve_metric(wanted)]
 
     def resolve_metric(self, wanted: str) -> Metric:
+        if wanted in self.metrics:  # an id as written, before ids that fold like it
+            return self.metrics[wanted]
         return self.metrics[_resolve("metric", wanted, self._metric_names,
                                      list(self.metrics))]
 

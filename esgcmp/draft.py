@@ -86,6 +86,9 @@ class Draft(msgspec.Struct):
     scope_figures: dict[tuple[int, str], list[tuple[Decimal, Decimal]]] = field(
         default_factory=dict)
     printed_rows: dict[tuple[int, str, str], list[Found]] = field(default_factory=dict)
+    # the next number to try after an id proposed already: many rows of one label would
+    # otherwise try _2, _3, ... again each, quadratic in the rows
+    suffixes: dict[str, int] = field(default_factory=dict)
 
 
 def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
@@ -382,9 +385,10 @@ def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal
     base = _slug(name) if not has_chinese(name) else ""
     base = base if base[:1].isalpha() else (
         f"kpi_page_{found.page}_line_{found.line}" if found.page else f"kpi_line_{found.line}")
-    metric_id, suffix = base, 2
+    metric_id, suffix = base, draft.suffixes.get(base, 2)
     while _taken(metric_id, catalog, draft):
         metric_id, suffix = f"{base}_{suffix}", suffix + 1
+    draft.suffixes[base] = suffix
     # a proposal named as an existing metric would make that name ambiguous in every
     # command that resolves it ('revenue' naming two metrics): its name says its line
     if _taken(name, catalog, draft):
@@ -407,6 +411,19 @@ def _taken(name: str, catalog: Catalog, draft: Draft) -> bool:
 def _quoted(text: str) -> str:
     """A YAML double-quoted scalar (JSON's string syntax is YAML's)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+# What a YAML stream may not hold (DEL, C1 controls, U+FFFE, a lone CR) and the line breaks
+# YAML 1.1 counts besides LF (NEL, U+2028, U+2029): a report's text can hold any of them.
+_NOT_YAML = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+                       "|[\u2028\u2029]")
+
+
+def _yaml_safe(text: str) -> str:
+    """The draft with every character YAML refuses or breaks a line at written as its
+    escape: inside a double-quoted scalar the escape means the character itself, in a
+    comment it is text, so the draft always loads and every line stays where it is."""
+    return _NOT_YAML.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _number(value: Decimal) -> str:
@@ -488,9 +505,10 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
     entries = _entries(draft.rows)
     if not entries:
         out[-1] = "    kpis: []"
+    seconds = _second_printings(draft.rows)
     for rows in entries:
         out.extend(_kpi_yaml(rows, source_id))
-        out.extend(_also_yaml(rows, draft.rows, source_id))
+        out.extend(_also_yaml(rows, seconds, source_id))
     for row in draft.rows:
         if not row.metric and "prose" in row.found.flags:
             found = row.found
@@ -502,7 +520,7 @@ def draft_yaml(draft: Draft, *, report: Path, company: str, company_name: str | 
     for item in extraction.unreadable:
         out.append(f"      # unreadable: {where(item)}: {item.why}: "
                    f"{_quoted(shown(item)[:120])}")
-    return "\n".join(out) + "\n"
+    return _yaml_safe("\n".join(out) + "\n")
 
 
 def _entries(rows: list[Row]) -> list[list[Row]]:
@@ -515,13 +533,23 @@ def _entries(rows: list[Row]) -> list[list[Row]]:
     return list(grouped.values())
 
 
-def _also_yaml(entry: list[Row], rows: list[Row], source_id: str) -> list[str]:
+def _second_printings(rows: list[Row]) -> dict[int, list[tuple[int, Row]]]:
+    """The rows that print a figure again, by the row they print again (its id), with
+    their place in the draft: asked once, not once per entry (which was quadratic)."""
+    seconds: dict[int, list[tuple[int, Row]]] = {}
+    for place, row in enumerate(rows):
+        if row.also_of is not None:
+            seconds.setdefault(id(row.also_of), []).append((place, row))
+    return seconds
+
+
+def _also_yaml(entry: list[Row], seconds: dict[int, list[tuple[int, Row]]],
+               source_id: str) -> list[str]:
     """The second printings of an entry's figures, one ``also`` item per printed row."""
-    mine = {id(row) for row in entry}
     cited: dict[tuple[int, int, str], list[Row]] = {}
-    for row in rows:
-        if row.also_of is not None and id(row.also_of) in mine:
-            cited.setdefault((row.found.page, row.found.line, row.found.label), []).append(row)
+    for _place, row in sorted((item for first in entry for item in seconds.get(id(first), [])),
+                              key=lambda item: item[0]):
+        cited.setdefault((row.found.page, row.found.line, row.found.label), []).append(row)
     if not cited:
         return []
     lines = ["        also:"]

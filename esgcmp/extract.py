@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 
 import msgspec
 from msgspec import field
 
+from .decimals import LIMITS, read_number
 from .errors import UnitError
 from .names import plural
 from .units import parse_printed
@@ -96,6 +98,10 @@ _SECTION_PREFIX = re.compile(
     r"|Supply Chain Management|Product Responsibility|Anti-corruption|Community Investment)"
     r"[:：]?\s+(?=[A-Z0-9]\S*\s+\S)")
 
+# A figure in a sentence is read from the characters around it only (its unit after it;
+# its label, hedge and year before it): reading the whole line for each figure was
+# quadratic, minutes for one long sentence.
+PROSE_WINDOW = 400
 MAX_LABEL_LINES = 4  # a label wrapped over more lines than this is not a table row
 MAX_LABEL_LINE_CHARS = 100  # a longer line is prose: it ends a table
 MAX_GAP_LINES = 12  # non-empty lines without a row after which a table has ended
@@ -243,7 +249,20 @@ def read_heading(text: str) -> Heading | None:
     spread = max(years) - min(years)
     if spread > 3 * len(years):  # 1990 2020: not a run of reporting years
         return None
+    if not _HEADING_WORDS.search(before) and _row_like(before, years):
+        return None
     return Heading(years, periods, before, extra)
+
+
+def _row_like(before: str, years: tuple[int, ...]) -> bool:
+    """Whether years after a text that names no column are a row's values: the text ends
+    in a unit (GHG (tonnes) 2031 2033), or the years skip (2031 2033 2037), where the
+    columns of a report are a run of years."""
+    steps = {later - earlier for earlier, later in zip(years, years[1:])}
+    if steps and not (steps == {1} or steps == {-1}):
+        return True
+    unit = _TRAILING_UNIT.search(before)
+    return bool(unit) and _is_unit(unit.group(1).strip())
 
 
 def read_cell(token: str) -> Cell | None:
@@ -256,9 +275,11 @@ def read_cell(token: str) -> Cell | None:
     match = _CELL.match(normal)
     if match is None or bool(match.group("open")) != bool(match.group("close")):
         return None
-    number = Decimal(match.group("number").replace(",", ""))
+    number = read_number(match.group("number").replace(",", ""))
+    if number is None:  # beyond what a catalog holds: a draft must load
+        return None
     negative = bool(match.group("open")) or bool(match.group("sign"))
-    if negative:
+    if negative and number:  # (0) and -0 are the zero
         number = -number
     digits = ("-" if match.group("sign") else "") + match.group("number").replace(",", "")
     plain = token == normal and normal.replace(",", "") == digits
@@ -302,8 +323,11 @@ def split_glued(token: str) -> list[Cell] | None:
         numbers = _glued_commas(normal)
         if numbers is None:
             return None
+        values = [read_number(n.replace(",", "")) for n in numbers]
+        if None in values:
+            return None
         why = f"printed '{token}', read as {' | '.join(numbers)}"
-        return [Cell(Decimal(n.replace(",", "")), token, artefact=why) for n in numbers]
+        return [Cell(value, token, artefact=why) for value in values]
     if not _GLUED.match(normal):
         return None
     decimals = len(normal.rsplit(".", 1)[1])
@@ -315,8 +339,11 @@ def split_glued(token: str) -> list[Cell] | None:
             return None
         cells.append(match.group(0))
         rest = rest[match.end():]
+    values = [read_number(c) for c in cells]
+    if None in values:
+        return None
     why = f"printed '{token}', read as {' | '.join(cells)}"
-    return [Cell(Decimal(c), token, artefact=why) for c in cells]
+    return [Cell(value, token, artefact=why) for value in values]
 
 
 def label_name(label: str, unit: str = "") -> str:
@@ -420,9 +447,11 @@ def _space_grouped(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str
         return [], start, (f"numbers with spaces between their thousands that do not split "
                            f"one way into {plural(wanted, 'cell')}: "
                            f"'{' '.join(tokens[start:])}'")
-    cells = [Cell(Decimal(number.replace(" ", "")), number,
-                  artefact=f"printed '{number}': spaces between the thousands")
-             for number in readings[0]]
+    values = [read_number(number.replace(" ", "")) for number in readings[0]]
+    if None in values:
+        return None
+    cells = [Cell(value, number, artefact=f"printed '{number}': spaces between the thousands")
+             for value, number in zip(values, readings[0])]
     return cells, start, ""
 
 
@@ -461,12 +490,26 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
                     nfkc(token).count(".") > 1 or re.search(r",\d{4}", nfkc(token))):
                 return cells, index, (f"cells glued together ('{token}') that do not split "
                                       "one way into numbers with thousands separators")
+            marker = _SUPERSCRIPT_MARKER.search(token)
+            if marker and read_cell(token[:marker.start()]) is not None:
+                return cells, index, (f"a footnote marker on the number '{token}': whether it "
+                                      "is a cell or ends the label cannot be told")
+            whole = _CELL.match(nfkc(token))
+            if whole and read_number(whole.group("number").replace(",", "")) is None:
+                return cells, index, (f"the number '{token}' is beyond what a catalog holds "
+                                      f"({LIMITS})")
             break
         cells[0:0] = glued
         index -= 1
     if len(cells) > wanted:
         return cells, index, (f"{len(cells)} cells for {plural(wanted, 'year')} (cells glued "
                               "together by the text conversion)")
+    if _ends_in_number_word(tokens[:index]) and cells and not cells[0].artefact:
+        if len(cells) == 1:  # "Scope 1" alone: a label (a section's name), no cell
+            return [], index + 1, ""
+        return cells[1:], index + 1, (
+            f"'{tokens[index - 1]} {tokens[index]}' belongs to the label, which leaves "
+            f"{plural(len(cells) - 1, 'cell')} for {plural(wanted, 'column')}")
     return cells, index, ""
 
 
@@ -484,6 +527,18 @@ def _one_unit(tokens: list[str]) -> bool:
 def _unit_text(text: str) -> str:
     """A printed unit with the subscripts a converter spaced out joined (``tCO 2 e``)."""
     return _SPACED_SUBSCRIPT.sub(r"\1", text.strip())
+
+
+# Words a label's own number follows (Employees under 30, Scope 1, aged 50): a number
+# after one is the label's, not a cell; "30 or under", "50 and above" end a label whole.
+_NUMBER_WORDS = re.compile(r"under|over|above|below|aged?|than|between|within|top|first|last"
+                           r"|past|scope|tier|level|grade|category|class|phase|no\.?", re.I)
+
+
+def _ends_in_number_word(label_tokens: list[str]) -> bool:
+    if not label_tokens or not _NUMBER_WORDS.fullmatch(nfkc(label_tokens[-1])):
+        return False
+    return len(label_tokens) < 2 or nfkc(label_tokens[-2]).lower() not in ("or", "and")
 
 
 def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], str]:
@@ -588,7 +643,7 @@ def read_tables(lines: list[str]) -> Extraction:
     table: _Table | None = None
     pending: list[tuple[int, str]] = []  # label lines waiting for their values
     section = ""
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in _pieces(lines):
         text = raw.strip()
         if not text or _PIPE_RULE.match(text):
             continue
@@ -1045,11 +1100,11 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
                 after_year = text[match.end():match.end() + 1]
                 if after_year in ("年", "", " ", ",", ".") and "." not in match.group("number"):
                     continue
-            unit = _prose_unit(text[match.end():], match.group("magnitude") or "",
-                               match.group("currency") or "")
+            unit = _prose_unit(text[match.end():match.end() + PROSE_WINDOW],
+                               match.group("magnitude") or "", match.group("currency") or "")
             if not unit:
                 continue
-            before = text[:match.start()]
+            before = text[max(0, match.start() - PROSE_WINDOW):match.start()]
             value_year = _YEAR_COLON.search(before)
             if value_year:
                 the_year = int(value_year.group(1))
@@ -1065,7 +1120,9 @@ def read_prose(lines: list[str], year: int | None, skip: set[int]) -> list[Found
             if not label:
                 continue
             approx = bool(_HEDGE_BEFORE.search(before)) or bool(match.group("after"))
-            value = Decimal(match.group("number").replace(",", ""))
+            value = read_number(match.group("number").replace(",", ""))
+            if value is None:
+                continue
             printed = _printed(match)
             found.append(Found(number, label, unit, the_year, value, printed,
                                ("prose",) + (("approx",) if approx else ())))
@@ -1088,6 +1145,22 @@ def report_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line.removesuffix("\r").replace("\f", " ") for line in lines]
+
+
+# Breaks inside a line as check --sources counts them: a lone CR, VT, FS/GS/RS, NEL, U+2028
+# and U+2029 end a row for an editor or a converter, but not a line for a citation.
+_INLINE_BREAK = re.compile("[\r\v\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _pieces(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """Each line's pieces between its inline breaks, with the line's number: the rows a
+    lone CR or a NEL separates are read apart and cited on the line that holds them."""
+    for number, line in enumerate(lines, start=1):
+        if _INLINE_BREAK.search(line):
+            for piece in _INLINE_BREAK.split(line):
+                yield number, piece
+        else:
+            yield number, line
 
 
 def extract(text: str, prose: bool = False, year: int | None = None) -> Extraction:

@@ -56,8 +56,10 @@ def catalog_paths(user_paths: Iterable[str | Path] = (), use_env: bool = True,
         path = Path(name).expanduser()
         try:
             if path.is_dir():
+                # every entry named *.yaml but a folder: a dangling link or a FIFO is
+                # refused by name when it is read, never skipped without a word
                 files = sorted(p for p in path.iterdir()
-                               if p.suffix in (".yaml", ".yml") and p.is_file())
+                               if p.suffix in (".yaml", ".yml") and not p.is_dir())
                 if not files:
                     raise CatalogError("directory holds no .yaml catalog files",
                                        file=str(path))
@@ -191,10 +193,27 @@ def check_references(parts: Parts) -> None:
                 raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",
                                    file=metric.origin.file, line=metric.origin.line,
                                    fix=f"did you mean '{close[0]}'?" if close else "")
+    settled: set[str] = set()  # companies whose chain of parents ends: each walked once
     for company in parts.companies.values():
         if company.parent and company.parent not in parts.companies:
             raise CatalogError(f"company '{company.id}': unknown parent '{company.parent}'",
                                file=company.origin.file, line=company.origin.line)
+        chain, seen = [company.id], {company.id}
+        while chain[-1] not in settled:
+            above = parts.companies.get(chain[-1])
+            if above is None or not above.parent:
+                break
+            if above.parent in seen:
+                cycle = chain[chain.index(above.parent):] + [above.parent]
+                shown = cycle if len(cycle) <= 8 else cycle[:3] + [
+                    f"... {len(cycle) - 5} more ..."] + cycle[-2:]
+                raise CatalogError(
+                    f"company '{company.id}': its parents make a cycle ({' -> '.join(shown)})",
+                    file=company.origin.file, line=company.origin.line,
+                    fix="a company's parent is the group it belongs to; remove one 'parent'")
+            chain.append(above.parent)
+            seen.add(above.parent)
+        settled.update(chain)
 
 
 # ---- loading through the cache ----------------------------------------------------------

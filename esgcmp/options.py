@@ -22,6 +22,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from .decimals import LIMITS, out_of_bounds
 from .errors import UsageError
 from .model import ElectricityBasis
 from .output import Format
@@ -74,6 +75,9 @@ def decimal(text: str, option: str, low: Decimal | None = None,
         raise typer.BadParameter(f"'{text}' is not a finite number", param_hint=option)
     if low is not None and high is not None and not low < number < high:
         raise typer.BadParameter(f"{text} is not between {low} and {high}", param_hint=option)
+    if out_of_bounds(number):
+        raise typer.BadParameter(f"{text} is outside what esgcmp reads ({LIMITS})",
+                                 param_hint=option)
     return number
 
 

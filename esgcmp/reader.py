@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import schema
+from .decimals import LIMITS, entered
 from .errors import CatalogError, UnitError
 from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, LineDict,
                     Metric, Observation, Origin, Parts, Source, basis_of)
@@ -175,6 +176,13 @@ class Reader:
         elif existing is None:
             raise self.error(f"company '{company_id}' has no 'name' and is not defined in an "
                              "earlier catalog", node, fix="add 'name:' to define it")
+        else:
+            for key in ("parent", "aliases", "name_zh", "entity"):
+                if key in node:  # they belong to the definition; here they would be lost
+                    raise self.error(f"{what}: '{key}' can be given only where the company is "
+                                     f"defined ({existing.origin}), not in a file that adds "
+                                     "to it", node, key=key,
+                                     fix=f"give '{key}' in the company's definition")
         sources = self._sources(company_id, node)
         kpis = node.get("kpis") or []
         if not isinstance(kpis, list):
@@ -238,17 +246,17 @@ class Reader:
         for year, raw in values.items():
             year = self._year(year, values, what)
             if type(raw) is Decimal or type(raw) is int:  # the common case, checked cheaply
-                number: Decimal = raw if type(raw) is Decimal else Decimal(raw)
+                number = entered(raw if type(raw) is Decimal else Decimal(raw))
+                if number is None:
+                    raise self.error(f"{what} {year}: value {raw} is outside what esgcmp "
+                                     f"reads ({LIMITS})", values,
+                                     fix="check the number against the report")
                 printed, flags, note, basis = None, entry_flags, "", entry_basis
             else:
                 number, printed, value_flags, note, value_basis = self._value(
                     raw, values, f"{what} {year}")
                 flags = tuple(dict.fromkeys(entry_flags + value_flags))
                 basis = basis_of({**dict(entry_basis), **dict(value_basis)})
-            if number and not -20 <= number.adjusted() < 20 or len(number.as_tuple().digits) > 20:
-                raise self.error(f"{what} {year}: value {number} is outside what esgcmp reads "
-                                 "(at most 20 significant digits, between 1e-20 and 1e20)",
-                                 values, fix="check the number against the report")
             if number < 0 and not metric.signed:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
@@ -356,7 +364,11 @@ class Reader:
             if not math.isfinite(raw):
                 raise self.error(f"{what}: value {raw} is not a finite number", node)
             raw = Decimal(repr(raw))
-        return raw if isinstance(raw, Decimal) else Decimal(raw), printed, flags, note, basis
+        number = entered(raw if isinstance(raw, Decimal) else Decimal(raw))
+        if number is None:
+            raise self.error(f"{what}: value {raw} is outside what esgcmp reads ({LIMITS})",
+                             node, fix="check the number against the report")
+        return number, printed, flags, note, basis
 
     def _basis(self, node: LineDict, what: str) -> Basis:
         """The ``basis:`` mapping of an entry or a year: known aspects, each a text."""

@@ -103,25 +103,37 @@ _EXPONENT = re.compile(r"(\w*)\s*(?:\*\*|\^)\s*(\(?\s*[-+]?[^\s)*/]*\)?)")
 _MILLITONNE = re.compile(r"(?<![A-Za-z_])mt(?![A-Za-z_])")
 
 
+def _fold(text: str) -> str:
+    """A unit's text as it is read: compatibility forms folded to their plain ones (NFKC:
+    full-width ``ｍｔ`` and ``＊＊``, mathematical letters, ``m²``), each slash a ``/``.
+    Every check and every reading sees this text, so that a look-alike cannot pass a
+    check its plain form fails."""
+    return unicodedata.normalize("NFKC", text).translate(_SLASHES)
+
+
 def _bounded(text: str) -> None:
     """Refuse a unit text that esgcmp will not hand to pint: too long, nested too deep, a
-    power that is not a small whole number, or ``mt`` (which reports use for metric tons
-    or Mt, and pint reads as a millitonne)."""
-    if len(text) > MAX_UNIT_CHARS:
+    power that is not a small whole number, a ``#`` (pint reads the rest as a comment), or
+    ``mt`` (which reports use for metric tons or Mt, and pint reads as a millitonne)."""
+    if len(text) > MAX_UNIT_CHARS or len(_fold(text)) > MAX_UNIT_CHARS:
         raise UnitError(f"unit '{text[:20]}...' is longer than {MAX_UNIT_CHARS} characters",
                         fix="give the unit as printed, e.g. '萬噸' or 'tons'")
+    folded = _fold(text)
+    if "#" in folded:
+        raise UnitError(f"unit '{text}': '#' is not part of a unit",
+                        fix="give the unit as printed, e.g. '萬噸' or 'tons'")
     depth = 0
-    for char in text:
+    for char in folded:
         depth += (char in "(（") - (char in ")）")
         if depth > MAX_PARENTHESES:
             raise UnitError(f"unit '{text}' nests parentheses deeper than {MAX_PARENTHESES}")
-    for match in _EXPONENT.finditer(text):
+    for match in _EXPONENT.finditer(folded):
         power = match.group(2).strip("() ")
         most = 15 if match.group(1) == "10" else MAX_EXPONENT  # 10^4 CNY
-        if not re.fullmatch(r"[-+]?\d{1,2}", power) or abs(int(power)) > most:
+        if not re.fullmatch(r"[-+]?[0-9]{1,2}", power) or abs(int(power)) > most:
             raise UnitError(f"unit '{text}': the power '{match.group(2)}' is not a whole "
                             f"number from -{most} to {most}")
-    if _MILLITONNE.search(text):
+    if _MILLITONNE.search(folded):
         raise UnitError(f"unit '{text}': 'mt' is ambiguous (metric tons or megatonnes, read "
                         "as millitonnes by unit libraries)", fix="write t or Mt")
 
@@ -135,8 +147,13 @@ def _scaled(text: str, scale: Decimal) -> Decimal:
     return scale
 
 
+# A prefixed length squared or cubed: pint reads km2 as k x m2 (1,000 m2), not (km)2.
+# Mm3 stays as it is: reports print it for a million m3, which is what pint reads
+_PREFIXED_POWER = re.compile(r"(?<![A-Za-z_])([km]m)([23])(?![A-Za-z0-9_])")
+
+
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_SLASHES)
+    text = _PREFIXED_POWER.sub(r"\1**\2", _fold(text))
     text = re.sub(r"\s+", " ", text).strip()
     while len(text) > 1 and text[0] == "(" and _closing(text) == len(text) - 1:
         text = text[1:-1].strip()
