@@ -30,7 +30,7 @@ from .names import fold
 from .model import Change, Kind, Metric, Missing, Value, Why
 from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverage, Export,
                       Extracted, Intensities, IntensityTrend, KpiCoverage, Metrics, Quote,
-                      Quotes, Show, Trend)
+                      Quotes, Ranking, Show, Trend)
 from .store import Store, default_root
 from .values import (change_for, change_since, changes, convert,
                      mark_unlike_each_year, series, value_of, years_available)
@@ -164,6 +164,42 @@ def intensity(catalog: Catalog, metric: str, per: str, year: int | None = None,
                                          in zip(result.rows, flagged[:count],
                                                 flagged[count:])]))
     return Intensities(out)
+
+
+def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None = None,
+         companies: list[str] | None = None, peers: str | None = None,
+         unit: str | None = None, basis: EnergyBasis = EnergyBasis(),
+         include_flagged: bool = False) -> Ranking:
+    """The companies (those named, or a peer group's) in order of the metric's polarity
+    (or of an intensity's, with ``per``), in one year chosen as ``compare`` chooses it;
+    rows that cannot be ranked fairly after them with the reason (esgcmp.rank)."""
+    from .rank import order, peers as peer_members
+    from .vocabulary import terms
+
+    if peers is not None:
+        companies = [*(companies or []), *peer_members(catalog, peers)]
+    found = catalog.resolve_metric(metric)
+    if per is not None:
+        result = intensity(catalog, found.id, per, year=year, companies=companies, unit=unit,
+                           basis=basis).comparisons[0]
+        figures = [(item.numerator.company, item.numerator.year, item.value, item.flags)
+                   for item in result.rows]
+        choice, missing, shown_unit, denominator = (result.year, result.missing, result.unit,
+                                                    result.per)
+    else:
+        compared = compare(catalog, found.id, year=year, companies=companies, unit=unit,
+                           basis=basis).comparisons[0]
+        figures = [(v.company, v.year, v.value, v.flags) for v in compared.values]
+        choice, missing, shown_unit, denominator = (compared.year, compared.missing,
+                                                    compared.unit, None)
+    latest = max((year for _c, year, _v, _f in figures), default=None)
+    figures = [(company, year, value, flags + (("year_differs",) if year != latest else ()))
+               for company, year, value, flags in figures]
+    term = terms().get(found.id)
+    polarity = term.polarity if term is not None else "neither"
+    entries, spread = order(figures, polarity, include_flagged)
+    return Ranking(found, denominator, shown_unit, choice, polarity, entries, spread, missing,
+                   include_flagged, peers or "")
 
 
 def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, per: str,
@@ -531,6 +567,8 @@ def to_rows(result: Any, catalog: Catalog, exact: bool = False) -> list[dict[str
         reports = [views.check_report(result)]
     elif isinstance(result, Coverage):
         reports = [views.coverage_report(result)]
+    elif isinstance(result, Ranking):
+        reports = [views.rank_report(result)]
     else:
         raise TypeError(f"to_rows takes a result of esgcmp.api, not {type(result).__name__}")
     return [{column: _plain(row.get(column), exact) for column in report.columns}

@@ -215,6 +215,52 @@ def compare(
 
 
 @app.command()
+@shared_options(basis=True)
+def rank(
+    options: Options,
+    metric: Annotated[str, typer.Argument(
+        help="The metric (id, name or alias).", show_default=False,
+        autocompletion=completion.metric)],
+    per: Annotated[Optional[str], typer.Option(
+        "--per", "-p", help="Rank the intensity: the metric divided by this one (revenue, "
+                            "employees, ...).", show_default=False,
+        autocompletion=completion.metric)] = None,
+    year: Annotated[Optional[int], typer.Option(
+        "--year", "-y", help="Year to rank; default: the latest year that every ranked "
+                             "company reported.", show_default=False)] = None,
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", "-c", help="Only these companies (repeatable).", show_default=False,
+        autocompletion=completion.company)] = None,
+    peers: Annotated[Optional[str], typer.Option(
+        "--peers", help="A peer group's companies (peers.toml; the built-in group is "
+                        "cn-telecoms).", show_default=False)] = None,
+    unit: Annotated[Optional[str], typer.Option(
+        "--unit", "-u", help="Convert to this unit (same dimension).",
+        show_default=False)] = None,
+    include_flagged: Annotated[bool, typer.Option(
+        "--include-flagged", help="Rank the rows that cannot be ranked fairly too (a basis "
+                                  "that differs, a figure in doubt, another year), marked "
+                                  "*.")] = False,
+) -> None:
+    """Companies in order of a metric (or an intensity) by its polarity, lower or higher
+    is better, with rank, percentile, quartile and distance from the median; rows that
+    cannot be ranked fairly listed after them with the reason.
+
+    Example: esgcmp rank ghg --per revenue --peers cn-telecoms --include-flagged
+    """
+    from . import api
+    from .views import rank_report
+
+    chosen = options.output_format()
+    energy_basis = options.energy_basis()
+    data = options.catalog()
+    options.basis_applies(data, [metric] + ([per] if per else []))
+    result = api.rank(data, metric, per=per, year=year, companies=company, peers=peers,
+                      unit=unit, basis=energy_basis, include_flagged=include_flagged)
+    options.emit(rank_report(result), chosen)
+
+
+@app.command()
 @shared_options(wide=True, basis=True)
 def trend(
     options: Options,

@@ -115,6 +115,51 @@ class Comparisons(Result, frozen=True):
     comparisons: list[Comparison]
 
 
+# ---- rankings ---------------------------------------------------------------------------
+
+class Entry(msgspec.Struct, frozen=True):
+    """One company's figure in a ranking."""
+
+    company: str
+    year: int
+    value: Decimal
+    flags: tuple[str, ...]
+    rank: int | None = None  # None: not ranked (see ``reasons``)
+    percentile: Decimal | None = None
+    quartile: int | None = None
+    from_median: Decimal | None = None
+    from_median_pct: Decimal | None = None
+    reasons: tuple[str, ...] = ()  # why it is not ranked, or why it is marked
+
+
+class Spread(msgspec.Struct, frozen=True):
+    """The ranked figures taken together."""
+
+    count: int
+    median: Decimal
+    low_quartile: Decimal
+    high_quartile: Decimal
+    minimum: Decimal
+    maximum: Decimal
+
+
+
+class Ranking(Result, frozen=True):
+    """`rank`: the companies in order of the metric's polarity (esgcmp.rank), those that
+    cannot be ranked fairly after them, and the spread of the ranked figures."""
+
+    metric: Metric
+    per: Metric | None
+    unit: str
+    year: YearChoice
+    polarity: str  # "lower", "higher" or "neither" (docs/vocabulary.md)
+    entries: list[Entry]
+    spread: Spread | None
+    missing: list[Missing]
+    include_flagged: bool = False
+    peers: str = ""  # the peer group asked for, if any
+
+
 class Intensities(Result, frozen=True):
     """`compare --per`: one intensity comparison per metric a name stands for."""
 

@@ -11,17 +11,18 @@ from .model import Change, Framework, Kind, Missing, Value
 from .names import plural
 from .output import Report, number_text
 from .units import format_decimal
-from .wording import (base_notes, basis_label, basis_note, basis_text, change_note, cite,
-                      defined_at, density_note, derivation_notes, describe_input, flag_notes,
-                      inconsistent_notes, intensity_findings, intensity_notes, not_comparable,
-                      overlap_notes, reason, source_legend, sources_note, year_note)
+from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis_text,
+                      change_note, cite, defined_at, density_note, derivation_notes,
+                      describe_input, flag_notes, inconsistent_notes, intensity_findings,
+                      intensity_notes, not_comparable, overlap_notes, reason, source_legend,
+                      sources_note, year_note)
 
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .draft import Draft
     from .results import (CheckResult, Companies, Comparison, Coverage, Export,
                           IntensityChange, IntensityComparison, IntensityTrend, Metrics,
-                          Quotes, Show, Trend)
+                          Quotes, Ranking, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -515,6 +516,69 @@ def wide_report(reports: list[Report], across: str, title: str, value: str = "va
                            ("flags", "Flags")],
                   title=title, notes=list(dict.fromkeys(notes)), align_right=tuple(headings),
                   stacked=("flags",))
+
+
+RANK_COLUMNS = ["rank", "company", "year", "metric", "per", "value", "unit", "percentile",
+                "quartile", "from_median", "from_median_pct", "ranked", "flags", "reasons"]
+
+
+def rank_report(result: Ranking) -> Report:
+    """The ranked companies, then those that could not be ranked fairly with the reason;
+    the polarity in the title, the group's spread under the table."""
+    metric = result.metric
+    subject = f"{metric.id} per {result.per.id}" if result.per else metric.id
+    rows = []
+    for entry in result.entries:
+        ranked = entry.rank is not None
+        rows.append({"rank": entry.rank, "company": entry.company, "year": entry.year,
+                     "metric": metric.id, "per": result.per.id if result.per else None,
+                     "value": entry.value, "unit": result.unit,
+                     "percentile": entry.percentile, "quartile": entry.quartile,
+                     "from_median": entry.from_median,
+                     "from_median_pct": entry.from_median_pct, "ranked": ranked,
+                     "flags": list(entry.flags),
+                     "reasons": list(entry.reasons),
+                     "shown_rank": (str(entry.rank) + ("*" if entry.reasons else "")
+                                    if ranked else "not ranked"),
+                     "shown_quartile": f"Q{entry.quartile}" if entry.quartile else ""})
+    rows += [{"rank": None, "company": m.company, "year": None, "metric": metric.id,
+              "per": result.per.id if result.per else None, "value": None,
+              "unit": result.unit, "ranked": False, "flags": [], "reasons": [reason(m)],
+              "shown_rank": "missing", "shown_quartile": ""} for m in result.missing]
+    notes = []
+    spread = result.spread
+    if spread is not None:
+        notes.append(f"{spread.count} {'company' if spread.count == 1 else 'companies'} ranked: median "
+                     f"{number_text(spread.median)}, quartiles "
+                     f"{number_text(spread.low_quartile)}-{number_text(spread.high_quartile)}, "
+                     f"min {number_text(spread.minimum)}, max {number_text(spread.maximum)} "
+                     f"{result.unit}.")
+    else:
+        notes.append("No company could be ranked fairly: each row below says why "
+                     "(--include-flagged ranks them, marked *).")
+    held = [e for e in result.entries if e.rank is None]
+    if held and spread is not None:
+        notes.append(f"Not ranked, as unlike the others: "
+                     + "; ".join(f"{e.company} ({', '.join(e.reasons)})" for e in held) + ".")
+    if result.include_flagged and any(e.reasons for e in result.entries if e.rank):
+        notes.append("* ranked though flagged (--include-flagged): "
+                     + "; ".join(f"{e.company} ({', '.join(e.reasons)})"
+                                 for e in result.entries if e.rank and e.reasons) + ".")
+    notes.append("Rank 1 is the best; ties share a rank. Percentile: the share of the other "
+                 "ranked companies it does better than (ties count half); Q1 is the best "
+                 "quarter (docs/rank.md).")
+    title = (f"{metric.name} ({subject}), {result.unit}, {result.year.year}: "
+             f"{POLARITY_WORDS[result.polarity]}"
+             + (f"; peers '{result.peers}'" if result.peers else ""))
+    return Report(rows=rows, columns=RANK_COLUMNS,
+                  display=[("shown_rank", "Rank"), ("company", "Company"), ("year", "Year"),
+                           ("value", f"Value ({result.unit})"), ("percentile", "Percentile"),
+                           ("shown_quartile", "Quartile"), ("from_median", "From median"),
+                           ("from_median_pct", "From median %"), ("flags", "Flags"),
+                           ("reasons", "Unlike because")],
+                  title=title, notes=notes,
+                  align_right=("value", "percentile", "from_median", "from_median_pct",
+                               "year"))
 
 
 def metrics_report(result: Metrics, framework: Framework | None = None) -> Report:

@@ -47,6 +47,10 @@ def basis_label(basis: Basis) -> str:
     return "; ".join(f"{aspect}: {text}" for aspect, text in basis)
 
 
+POLARITY_WORDS = {"lower": "lower is better", "higher": "higher is better",
+                  "neither": "neither direction is better: ranked largest first"}
+
+
 def density_note(metric_unit: str, unit: str, density: str) -> list[str]:
     """What a --unit conversion through a density assumed (water held in t, shown in m3)."""
     if not density:

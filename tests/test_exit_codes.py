@@ -45,9 +45,9 @@ USAGE = [
     (["compare", "ghg", "--from", "2019"], "--from applies with --change only; add --change"),
     (["trend"], "Missing argument 'METRIC'"),
     (["trend", "ghg", "--year", "2020"], "--year does not apply to 'esgcmp trend' (it is an "
-                                         "option of compare, coverage, export, extract)"),
+                                         "option of compare, coverage, export, extract, rank)"),
     (["show", "tiny", "2020", "--unit", "kt"], "--unit does not apply to 'esgcmp show' (it is "
-                                               "an option of compare, trend)"),
+                                               "an option of compare, rank, trend)"),
     (["check", "--sources", "/nonexistent"], "'/nonexistent' does not exist"),
     (["check", "--jump", "nan"], "'nan' is not a finite number"),
     (["compare", "ghg", "--bom", "-f", "json"], "--bom applies to CSV and TSV only"),

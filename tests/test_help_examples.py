@@ -35,7 +35,7 @@ def _example(run, command: str) -> list[str]:
 
 
 def test_every_command_has_an_example() -> None:
-    assert COMMANDS == ["show", "compare", "trend", "metrics", "companies", "coverage", "source",
+    assert COMMANDS == ["show", "compare", "rank", "trend", "metrics", "companies", "coverage", "source",
                         "export", "check", "extract"]
 
 

@@ -1,0 +1,148 @@
+"""Companies in order of a metric's polarity, and the rows that cannot be ranked fairly.
+
+A ranking takes one comparison (one metric, or one intensity, in one year) and orders
+the companies whose figures can be set side by side: lower first for what is better low
+(emissions, energy, water, waste, their intensities), higher first for what is better
+high (training, women in management). A row flagged as unlike the others
+(``UNRANKABLE``) is never ranked silently: it is listed with its reason, or, when asked,
+ranked and marked. The group's median, quartiles, minimum and maximum are those of the
+ranked rows.
+
+Ranks are competition ranks (1, 2, 2, 4: tied values share the better rank). The
+percentile is the share of the other ranked companies a company does better than, ties
+counting half: 100 for the sole best, 0 for the sole worst, 50 for a company alone or
+in the middle; its quartile is 1 (the best quarter, 75 and above) to 4 (below 25).
+Median and quartiles are the inclusive quantiles (``statistics.quantiles`` with
+``method="inclusive"``, as a spreadsheet's QUARTILE.INC), which stay inside the values
+of a small group.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .results import Entry, Spread
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+# Flags that make a row unlike the others: a basis that differs, a figure in doubt, a sum
+# of fewer components than the company reports, a year not the others', a change of
+# definition. The reason is said beside the row.
+UNRANKABLE = {
+    "basis_differs": "on another basis than the others",
+    "inconsistent": "the figure is in doubt (a check fails on it)",
+    "partial": "a sum of fewer components than the company reports",
+    "year_differs": "of another year than the others",
+    "not_comparable": "the company says it is not comparable with earlier figures",
+}
+
+
+def reasons(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """Why a row with these flags cannot be ranked fairly (nothing: it can)."""
+    return tuple(f"{flag}: {UNRANKABLE[flag]}" for flag in flags if flag in UNRANKABLE)
+
+
+def order(figures: list[tuple[str, int, Decimal, tuple[str, ...]]], polarity: str,
+          include_flagged: bool = False) -> tuple[list[Entry], Spread | None]:
+    """The figures (company, year, value, flags) ranked by ``polarity``; the unrankable
+    ones after them, unranked unless ``include_flagged`` (then ranked, their reasons
+    kept as marks). The spread of the ranked values, or None without any."""
+    rankable = [f for f in figures if include_flagged or not reasons(f[3])]
+    held_back = [f for f in figures if not (include_flagged or not reasons(f[3]))]
+    better_low = polarity == "lower"
+    rankable.sort(key=lambda f: (f[2] if better_low else -f[2], f[0]))
+    values = [f[2] for f in rankable]
+    spread = _spread(values)
+    entries = []
+    for company, year, value, flags in rankable:
+        better = sum(1 for v in values if (v < value if better_low else v > value))
+        worse = sum(1 for v in values if (v > value if better_low else v < value))
+        tied = len(values) - better - worse - 1
+        rank = better + 1
+        others = len(values) - 1
+        percentile = (Decimal(50) if others == 0 else
+                      ((Decimal(100) * worse + Decimal(50) * tied) / others
+                       ).quantize(Decimal("0.1")))
+        quartile = 1 if percentile >= 75 else 2 if percentile >= 50 else 3 if percentile >= 25 \
+            else 4
+        assert spread is not None
+        distance = value - spread.median
+        pct = ((distance / abs(spread.median) * 100).quantize(Decimal("0.1"))
+               if spread.median else None)
+        entries.append(Entry(company, year, value, flags, rank, percentile, quartile,
+                             distance, pct, reasons(flags)))
+    entries += [Entry(company, year, value, flags, reasons=reasons(flags))
+                for company, year, value, flags in sorted(held_back, key=lambda f: f[0])]
+    return entries, spread
+
+
+def _spread(values: list[Decimal]) -> Spread | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        low = high = ordered[0]
+    else:
+        low, _middle, high = statistics.quantiles(ordered, n=4, method="inclusive")
+    return Spread(len(ordered), statistics.median(ordered), low, high, ordered[0], ordered[-1])
+
+
+# ---- peer groups ----------------------------------------------------------------------
+
+def peers_file() -> Path:
+    """The user's peer groups: ESGCMP_PEERS, else peers.toml in esgcmp's configuration
+    folder ($XDG_CONFIG_HOME/esgcmp, else ~/.config/esgcmp)."""
+    named = os.environ.get("ESGCMP_PEERS")
+    if named:
+        return Path(named)
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(home) / "esgcmp" / "peers.toml"
+
+
+def peer_groups() -> dict[str, tuple[list[str], str]]:
+    """Every peer group by name: its members as written and where it is defined (the
+    user's file over the built-in one)."""
+    import tomllib
+
+    from .errors import CatalogError
+    from .files import packaged, packaged_toml, read_regular_file
+
+    groups = {name: (list(group["members"]), str(packaged("peers.toml")))
+              for name, group in packaged_toml("peers.toml").get("groups", {}).items()}
+    path = peers_file()
+    if not path.exists():
+        return groups
+    raw = read_regular_file(path, 1 << 20, "peer groups file")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"not a peer groups file ({exc})", file=str(path),
+                           fix="see docs/rank.md for its form") from None
+    found = data.get("groups", {})
+    if not isinstance(found, dict):
+        raise CatalogError("'groups' must be a table of groups", file=str(path))
+    for name, group in found.items():
+        members = group.get("members") if isinstance(group, dict) else None
+        if (not isinstance(members, list) or not members
+                or not all(isinstance(m, str) and m.strip() for m in members)):
+            raise CatalogError(f"group '{name}' needs 'members', a list of company names",
+                               file=str(path), fix='members = ["china-unicom", "..."]')
+        groups[name] = (members, str(path))
+    return groups
+
+
+def peers(catalog: Catalog, name: str) -> list[str]:
+    """The company ids of a peer group, or NotFoundError naming the groups there are."""
+    from .errors import NotFoundError
+
+    groups = peer_groups()
+    if name not in groups:
+        raise NotFoundError("peer group", name, sorted(groups),
+                            hint=f"groups are defined in {peers_file()} (docs/rank.md)")
+    members, _where = groups[name]
+    return list(dict.fromkeys(catalog.resolve_company(member).id for member in members))
