@@ -125,8 +125,23 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         return tagged or [self.resolve_metric(wanted)]
 
     def resolve_metric(self, wanted: str) -> Metric:
+        """A metric by its id, name (either script) or alias. A name several metrics share
+        is settled in this order: the metric whose id it is; else the built-in catalog's
+        metric, so that a metric a user's catalog adds can never make a built-in one's
+        name ambiguous (a draft's proposal named "Revenue" beside the built-in
+        ``revenue``). Two metrics of the user's catalogs that share a name stay
+        ambiguous: only their ids tell them apart."""
+        matches = self._metric_names.get(fold(wanted), set())
+        if len(matches) > 1:
+            matches = ({wanted_id for wanted_id in matches if fold(wanted_id) == fold(wanted)}
+                       or {m for m in matches if self._builtin(self.metrics[m])} or matches)
+            if len(matches) == 1:
+                return self.metrics[next(iter(matches))]
         return self.metrics[_resolve("metric", wanted, self._metric_names,
                                      list(self.metrics))]
+
+    def _builtin(self, metric: Metric) -> bool:
+        return metric.origin.file == _builtin_file()
 
     @cached_property
     def _metric_names(self) -> dict[str, set[str]]:
@@ -137,6 +152,11 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
                 if name:
                     names.setdefault(fold(name), set()).add(metric.id)
         return names
+
+
+def _builtin_file() -> str:
+    """The built-in catalog's file as a metric's origin names it."""
+    return str(builtin_catalog_path())
 
 
 _TICKER = re.compile(r"^\d{3,6}\.[A-Za-z]{1,3}$")
