@@ -1,7 +1,8 @@
 """Derived and implied values, by the rules in esgcmp/derive.toml.
 
 - A **derived** total: a company that prints no energy total but prints its components
-  gets one, with the GB/T 2589 coefficients, never from a partial set of components.
+  gets one, with the GB/T 2589 coefficients, never from a partial set of components; one
+  that prints Scope 1 and Scope 2 but no GHG total gets their sum, never a scope alone.
 - An **implied** value: a denominator a company does not print, but which its reported
   ratio and numerator imply (China Comservice's revenue = energy / energy per revenue).
 
@@ -53,8 +54,16 @@ class EnergyRules(msgspec.Struct, frozen=True):
     required: tuple[str, ...]  # a sum without one of these is not a total
 
 
+class GhgRules(msgspec.Struct, frozen=True):
+    standard: str
+    target: str  # the metric a derivation yields
+    components: tuple[str, ...]  # every one required, the same year
+    scopes: str  # the scopes the sum covers, as a basis states them
+
+
 class Rules(msgspec.Struct, frozen=True):
     energy: EnergyRules
+    ghg: GhgRules
     intensity_per: dict[str, str]  # denominator unit -> the amount an intensity is per
 
 
@@ -72,6 +81,9 @@ def rules() -> Rules:
                                        spec.get("note", ""))
                              for metric, spec in energy["components"].items()),
             required=tuple(energy["required"])),
+        ghg=GhgRules(standard=data["ghg"]["standard"], target=data["ghg"]["target"],
+                     components=tuple(data["ghg"]["components"]),
+                     scopes=data["ghg"]["scopes"]),
         intensity_per=dict(data["intensity"]["per"]))
 
 
@@ -204,6 +216,13 @@ def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str,
 
 def _derived_basis(parts: list[Basis], basis: EnergyBasis) -> Basis:
     """The electricity basis of a derived total, and what its components state alike."""
+    stated = _common_basis(parts)
+    stated["electricity"] = f"{basis.electricity.value}-equivalent"
+    return basis_of(stated)
+
+
+def _common_basis(parts: list[Basis]) -> dict[str, str]:
+    """What the components of a total state alike, and "mixed: ..." where they differ."""
     stated: dict[str, str] = {}
     for aspect in BASIS_ASPECTS:
         texts = {dict(part).get(aspect, NOT_STATED) for part in parts}
@@ -211,16 +230,79 @@ def _derived_basis(parts: list[Basis], basis: EnergyBasis) -> Basis:
             stated[aspect] = texts.pop()
         elif texts - {NOT_STATED}:
             stated[aspect] = "mixed: " + ", ".join(sorted(texts))
-    stated["electricity"] = f"{basis.electricity.value}-equivalent"
-    return basis_of(stated)
+    return stated
+
+
+def derive_ghg(catalog: Catalog, company: str, year: int) -> Value | Missing | None:
+    """Total GHG (Scope 1 + 2) from the two scopes of the year; why not when the company
+    reports one scope but not both that year; None when it reports neither in any year
+    (then the total is simply not reported)."""
+    ghg = rules().ghg
+    known = [m for m in ghg.components if m in catalog.metrics]
+    if len(known) < len(ghg.components) or ghg.target not in catalog.metrics:
+        return None
+    ever = [m for m in known if catalog.reports(company, m)]
+    if not ever:
+        return None
+    if len(ever) < len(known):
+        return Missing(company, Why.lacks_part, year,
+                       absent=tuple(m for m in known if m not in ever))
+    observations = [catalog.get(company, m, year) for m in known]
+    absent = tuple(m for m, o in zip(known, observations) if o is None)
+    if absent:
+        return Missing(company, Why.components_missing, year, absent=absent)
+    target = catalog.metrics[ghg.target]
+    inputs = []
+    for observation in observations:
+        assert observation is not None  # checked above
+        metric_unit = catalog.metrics[observation.metric].unit
+        inputs.append(Input(observation, metric_unit, "1",
+                            observation.normalized * target_factor(metric_unit, target.unit)))
+    how = Derivation(standard=ghg.standard, electricity=None, components=known,
+                     unreported=())
+    stated = _common_basis([i.observation.basis for i in inputs])
+    stated["scopes"] = ghg.scopes
+    # only Scope 2 has a method: the total's is the one its Scope 2 states
+    methods = {dict(i.observation.basis).get("scope2_method") for i in inputs} - {None}
+    stated.pop("scope2_method", None)
+    if len(methods) == 1:
+        stated["scope2_method"] = methods.pop()
+    return Value(company=company, metric=target.id, year=year,
+                 value=sum((i.contribution for i in inputs), Decimal(0)), unit=target.unit,
+                 kind=Kind.derived, how=how, inputs=tuple(inputs),
+                 flags=("derived",) + inherited(*(i.observation.flags for i in inputs)),
+                 basis=basis_of(stated))
+
+
+def derive(catalog: Catalog, company: str, metric: str, year: int,
+           basis: EnergyBasis) -> Value | Missing | None:
+    """A derivable metric's total of the year (see :func:`is_derivable`), or why not;
+    None where the rule has nothing to say (a GHG total of a company that reports no
+    scope)."""
+    if metric == rules().ghg.target:
+        return derive_ghg(catalog, company, year)
+    return derive_energy(catalog, company, year, basis)
 
 
 def is_derivable(metric: str) -> bool:
+    """Whether esgcmp derives the metric's total where a company prints only its parts."""
+    return metric in (rules().energy.target, rules().ghg.target)
+
+
+def takes_energy_basis(metric: str) -> bool:
+    """Whether the energy basis options (--basis, --kgce-per-kwh, --partial) change the
+    metric's derived total."""
     return metric == rules().energy.target
 
 
-def derivable_years(catalog: Catalog, company: str) -> set[int]:
-    """The years in which the company reports every component it ever reports."""
+def derivable_years(catalog: Catalog, company: str, metric: str) -> set[int]:
+    """The years in which the company reports every component of the metric's total
+    it ever reports (energy), or every one the total requires (GHG)."""
+    if metric == rules().ghg.target:
+        known = [m for m in rules().ghg.components if m in catalog.metrics]
+        if not known or not all(catalog.reports(company, m) for m in known):
+            return set()
+        return set.intersection(*(set(catalog.years(company, m)) for m in known))
     components = derivable_components(catalog, company)
     if not components:
         return set()

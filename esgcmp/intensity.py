@@ -133,7 +133,7 @@ def intensity_changes(comparisons: list[IntensityComparison]
 
 
 # reasons true of any year: a figure never reported
-_NEVER = (Why.not_reported, Why.no_components, Why.partial)
+_NEVER = (Why.not_reported, Why.no_components, Why.partial, Why.lacks_part)
 
 
 def never_both(comparisons: list[IntensityComparison]) -> list[Missing]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -122,3 +124,95 @@ def test_energy_numbers_are_the_totals_value_of_gives(catalog, write, basis) -> 
     assert of_mine(2019) == {"halfco": halfco}
     # halfco's diesel is missing in 2020; dieselco never gives electricity
     assert of_mine(2020) == ({"dieselco": D(43713)} if basis.partial else {})
+
+
+# Scope 1 and Scope 2 without a total: scopeco both in 2022 (its Scope 2 market-based),
+# Scope 1 alone in 2023; halfco Scope 1 only; totalco prints its total beside the scopes.
+SCOPES = """
+schema: 1
+metrics:
+  ghg: {name: Greenhouse gas emissions (Scope 1 + 2), category: environmental, unit: tCO2e, parts: [ghg_scope1, ghg_scope2]}
+  ghg_scope1: {name: Direct GHG emissions (Scope 1), category: environmental, unit: tCO2e}
+  ghg_scope2: {name: Energy indirect GHG emissions (Scope 2), category: environmental, unit: tCO2e}
+companies:
+  scopeco:
+    name: Scope Co
+    sources:
+      r: {file: scope.txt}
+    kpis:
+      - {metric: ghg_scope1, label: Scope 1, unit: tCO2e, values: {2022: 1234.5, 2023: 1300}, source: r, line: 1}
+      - {metric: ghg_scope2, label: Scope 2 (market-based), unit: 千噸二氧化碳當量, values: {2022: 5.6}, source: r, line: 2, basis: {scope2_method: market-based}, approx: true}
+  halfco:
+    name: Half Co
+    sources:
+      r: {file: half.txt}
+    kpis:
+      - {metric: ghg_scope1, label: Scope 1, unit: tCO2e, values: {2022: 70}, source: r, line: 1}
+  totalco:
+    name: Total Co
+    sources:
+      r: {file: total.txt}
+    kpis:
+      - {metric: ghg, label: Total GHG, unit: tCO2e, values: {2022: 9000}, source: r, line: 1}
+      - {metric: ghg_scope1, label: Scope 1, unit: tCO2e, values: {2022: 3000}, source: r, line: 2}
+      - {metric: ghg_scope2, label: Scope 2, unit: tCO2e, values: {2022: 6000}, source: r, line: 3}
+"""
+
+
+@pytest.fixture
+def scopes(write):
+    path = write("scopes.yaml", SCOPES)
+    return load_files(catalog_paths([path], use_env=False, builtin=False))
+
+
+def test_ghg_is_derived_from_scope_1_and_scope_2(scopes) -> None:
+    value = value_of(scopes, "scopeco", "ghg", 2022, EnergyBasis())
+    assert isinstance(value, Value)
+    assert (value.kind, value.value, value.unit) == ("derived", D("6834.5"), "tCO2e")
+    assert [(i.observation.metric, i.contribution, i.observation.line)
+            for i in value.inputs] == [("ghg_scope1", D("1234.5"), 1),
+                                       ("ghg_scope2", D("5600"), 2)]
+    assert value.flags == ("derived", "approx")
+    assert value.basis == (("scopes", "1+2"), ("scope2_method", "market-based"))
+    assert basis_text(value) == "GHG Protocol Corporate Standard; sum of ghg_scope1, ghg_scope2"
+
+
+def test_a_scope_alone_is_never_the_ghg_total(scopes) -> None:
+    lacking_year = value_of(scopes, "scopeco", "ghg", 2023, EnergyBasis(partial=True))
+    assert isinstance(lacking_year, Missing)
+    assert reason(lacking_year) == ("no total reported; cannot derive 2023: ghg_scope2 not "
+                                    "reported for 2023")
+    never = value_of(scopes, "halfco", "ghg", 2022, EnergyBasis(partial=True))
+    assert isinstance(never, Missing)
+    assert (never.why, never.absent) == (Why.lacks_part, ("ghg_scope2",))
+    assert reason(never) == ("no total reported; cannot derive one: ghg_scope2 never reported "
+                             "(a part alone is not the total)")
+
+
+def test_a_printed_ghg_total_wins_over_its_scopes(scopes) -> None:
+    value = value_of(scopes, "totalco", "ghg", 2022, EnergyBasis())
+    assert isinstance(value, Value)
+    assert (value.kind, value.value, value.observation.line) == ("reported", D(9000), 1)
+
+
+def test_compare_ghg_lists_the_derived_total_with_its_inputs(run, write) -> None:
+    path = write("scopes.yaml", SCOPES)
+    result = run("compare", "ghg", "-y", "2022", "-f", "csv", "--no-builtin",
+                 "--catalog", str(path))
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [(r["company"], r["value"], r["kind"], r["flags"]) for r in rows] == [
+        ("totalco", "9000", "reported", "basis_differs"),
+        ("scopeco", "6834.5", "derived", "derived;approx;basis_differs"),
+        ("halfco", "", "missing", "")]
+    assert rows[1]["derivation"] == "GHG Protocol Corporate Standard; sum of ghg_scope1, ghg_scope2"
+    assert rows[2]["notes"] == ("no total reported; cannot derive one: ghg_scope2 never "
+                                "reported (a part alone is not the total)")
+
+
+def test_the_energy_basis_options_stay_refused_for_ghg(run, write) -> None:
+    path = write("scopes.yaml", SCOPES)
+    result = run("compare", "ghg", "--partial", "--no-builtin", "--catalog", str(path))
+    assert result.code == 2
+    assert result.err == ("esgcmp: error: --partial changes derived energy totals only; ghg is "
+                          "not one; leave out --partial\n")
