@@ -12,6 +12,7 @@ Both say how they were made (:class:`~esgcmp.model.Derivation`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ from .errors import UsageError
 from .files import packaged_toml
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
                     Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
+from .names import fold
 from .precision import quotient
 from .units import format_decimal, target_factor
 
@@ -33,6 +35,7 @@ class Component(msgspec.Struct, frozen=True):
     coefficient: str  # as the rules print it: "0.1229 kgce/kWh"
     carrier: str = ""
     note: str = ""
+    names: tuple[str, ...] = ()  # what reports call the carrier, beside its metric's names
 
     @property
     def amount(self) -> Decimal:
@@ -52,6 +55,8 @@ class EnergyRules(msgspec.Struct, frozen=True):
     generation_unit: str
     components: tuple[Component, ...]
     required: tuple[str, ...]  # a sum without one of these is not a total
+    other_carriers: tuple[str, ...]  # carriers with no component: printed, no total
+    usage_words: tuple[str, ...]  # words a carrier's name may carry ("consumption")
 
 
 class GhgRules(msgspec.Struct, frozen=True):
@@ -78,9 +83,11 @@ def rules() -> Rules:
             electricity=energy["electricity"], generation_range=(Decimal(low), Decimal(high)),
             generation_unit=energy["generation_unit"],
             components=tuple(Component(metric, spec["coefficient"], spec.get("carrier", ""),
-                                       spec.get("note", ""))
+                                       spec.get("note", ""), tuple(spec.get("names", ())))
                              for metric, spec in energy["components"].items()),
-            required=tuple(energy["required"])),
+            required=tuple(energy["required"]),
+            other_carriers=tuple(energy["other_carriers"]),
+            usage_words=tuple(energy["usage_words"])),
         ghg=GhgRules(standard=data["ghg"]["standard"], target=data["ghg"]["target"],
                      components=tuple(data["ghg"]["components"]),
                      scopes=data["ghg"]["scopes"]),
@@ -144,6 +151,9 @@ def derive_energy(catalog: Catalog, company: str, year: int,
         observation = catalog.get(company, component.metric, year)
         assert observation is not None  # checked above
         factor, text = _coefficient(catalog, component, basis)
+        if observation.conversion_note.startswith("volume read as mass"):
+            # a fuel printed in litres: the density is as much a coefficient as the other
+            text = f"{text} ({observation.conversion_note})"
         metric_unit = catalog.metrics[component.metric].unit
         inputs.append(Input(observation, metric_unit, text, observation.normalized * factor))
     total = sum((i.contribution for i in inputs), Decimal(0))
@@ -166,6 +176,10 @@ def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
     components = derivable_components(catalog, company)
     if not components:
         return Missing(company, Why.no_components, year)
+    elsewhere = tuple(m for m in _carriers_elsewhere(_metric_names(catalog))
+                      if catalog.reports(company, m))
+    if elsewhere:
+        return Missing(company, Why.carrier_elsewhere, year, absent=elsewhere)
     absent = tuple(c.metric for c in components if not given(c.metric))
     if absent:
         return Missing(company, Why.components_missing, year, absent=absent)
@@ -174,6 +188,52 @@ def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
     if lacking and not basis.partial:
         return Missing(company, Why.partial, year, absent=lacking)
     return components, lacking
+
+
+MetricNames = tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, unit, names) a metric
+
+
+def _metric_names(catalog: Catalog) -> MetricNames:
+    return tuple((m.id, m.unit, (m.name, m.name_zh, *m.aliases))
+                 for m in catalog.metrics.values())
+
+
+@lru_cache(maxsize=8)
+def _carriers_elsewhere(metrics: MetricNames) -> tuple[str, ...]:
+    """The metrics that hold an energy carrier outside the components' own metrics: a
+    component's carrier under another name (a draft's ``petrol`` beside ``gasoline``), or
+    a carrier esgcmp has no coefficient for (LPG, kerosene). A company that prints one
+    has a total the components cannot make."""
+    energy = rules().energy
+    own = {c.metric for c in energy.components} | {energy.target}
+    carriers = {_bare(name) for name in energy.other_carriers}
+    for component in energy.components:
+        carriers |= {_bare(name) for name in component.names}
+    for metric_id, _unit, names in metrics:
+        if metric_id in own and metric_id != energy.target:
+            carriers |= {_bare(name) for name in names if name}
+    carriers.discard("")
+    return tuple(metric_id for metric_id, unit, names in metrics
+                 if metric_id not in own and "/" not in unit and unit not in _NOT_AMOUNTS
+                 and any(_bare(name) in carriers for name in names if name))
+
+
+_NOT_AMOUNTS = ("percent", "points", "ratio")
+_BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
+
+
+def _bare(name: str) -> str:
+    """A carrier's name as compared: folded, without what is in brackets and without the
+    words that say it was used ("Diesel consumption (vehicles)": "diesel")."""
+    text = _BRACKETED.sub(" ", name)
+    words = sorted((fold(w) for w in rules().energy.usage_words), key=len, reverse=True)
+    folded = fold(text)
+    for word in words:
+        if folded.endswith(word) and folded != word:
+            folded = folded[: -len(word)]
+        if folded.startswith(word) and folded != word:
+            folded = folded[len(word):]
+    return folded
 
 
 def _coefficient(catalog: Catalog, component: Component,

@@ -30,6 +30,10 @@ def reason(missing: Missing) -> str:
     elif missing.why is Why.partial:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
                 "reported (--partial sums the rest)")
+    elif missing.why is Why.carrier_elsewhere:
+        text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} "
+                f"{'holds an energy carrier' if len(missing.absent) == 1 else 'hold energy carriers'}"
+                " that no component sums (put a component's figure under its metric)")
     elif missing.why is Why.lacks_part:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
                 "reported (a part alone is not the total)")

@@ -216,3 +216,71 @@ def test_the_energy_basis_options_stay_refused_for_ghg(run, write) -> None:
     assert result.code == 2
     assert result.err == ("esgcmp: error: --partial changes derived energy totals only; ghg is "
                           "not one; leave out --partial\n")
+
+
+# A new company's fuels as a draft leaves them: diesel in litres under the component (its
+# metric has a density), petrol in litres under a proposed metric of its own.
+FUELS = """
+schema: 1
+metrics:
+  energy: {name: Total energy consumption, category: environmental, unit: tce}
+  electricity: {name: Electricity consumption, category: environmental, unit: MWh}
+  diesel: {name: Diesel consumption, name_zh: 柴油消耗量, category: environmental, unit: t, density: 0.8275 kg/L}
+  gasoline: {name: Gasoline consumption, name_zh: 汽油消耗量, category: environmental, unit: t, density: 0.7475 kg/L}
+  petrol: {name: Petrol, category: environmental, unit: L}
+  lpg_used: {name: LPG consumption, category: environmental, unit: kg}
+  diesel_per_vehicle: {name: Diesel, category: environmental, unit: L/count}
+companies:
+  litreco:
+    name: Litre Co
+    sources:
+      r: {file: litre.txt}
+    kpis:
+      - {metric: electricity, label: Electricity, unit: MWh, values: {2023: 1000}, source: r, line: 1}
+      - {metric: diesel, label: Diesel, unit: litres, values: {2023: 40000}, source: r, line: 2}
+      - {metric: diesel_per_vehicle, label: Diesel, unit: L/count, values: {2023: 900}, source: r, line: 3}
+  petrolco:
+    name: Petrol Co
+    sources:
+      r: {file: petrol.txt}
+    kpis:
+      - {metric: electricity, label: Electricity, unit: MWh, values: {2023: 1000}, source: r, line: 1}
+      - {metric: petrol, label: Petrol, unit: litres, values: {2023: 10000}, source: r, line: 2}
+  lpgco:
+    name: LPG Co
+    sources:
+      r: {file: lpg.txt}
+    kpis:
+      - {metric: electricity, label: Electricity, unit: MWh, values: {2023: 1000}, source: r, line: 1}
+      - {metric: lpg_used, label: LPG, unit: kg, values: {2023: 500}, source: r, line: 2}
+"""
+
+
+@pytest.fixture
+def fuels(write):
+    path = write("fuels.yaml", FUELS)
+    return load_files(catalog_paths([path], use_env=False, builtin=False))
+
+
+def test_diesel_in_litres_counts_at_its_stated_density(fuels) -> None:
+    value = value_of(fuels, "litreco", "energy", 2023, EnergyBasis())
+    assert isinstance(value, Value)
+    # 1,000 MWh x 0.1229 kgce/kWh + 40,000 L x 0.8275 kg/L = 33.1 t x 1.4571 kgce/kg
+    assert value.value == D("122.9") + D("33.1") * D("1.4571") == D("171.13001")
+    assert [(i.observation.metric, i.coefficient) for i in value.inputs] == [
+        ("electricity", "0.1229 kgce/kWh"),
+        ("diesel", "1.4571 kgce/kg (volume read as mass at 0.8275 kg/L)")]
+    assert "partial" not in value.flags
+
+
+@pytest.mark.parametrize(("company", "why"), [
+    ("petrolco", "petrol holds an energy carrier"),
+    ("lpgco", "lpg_used holds an energy carrier")])
+def test_a_carrier_under_another_metric_stops_the_total(fuels, company, why) -> None:
+    for basis in (EnergyBasis(), EnergyBasis(partial=True)):
+        result = value_of(fuels, company, "energy", 2023, basis)
+        assert isinstance(result, Missing)
+        assert reason(result) == (f"no total reported; cannot derive one: {why} that no "
+                                  "component sums (put a component's figure under its metric)")
+    from esgcmp.derive import energy_numbers
+    assert energy_numbers(fuels, 2023, EnergyBasis(partial=True)) == {"litreco": D("171.13001")}
