@@ -250,6 +250,13 @@ def _coefficient(catalog: Catalog, component: Component,
             text)
 
 
+def component_factors(catalog: Catalog, basis: EnergyBasis) -> dict[str, Decimal]:
+    """What one unit of each energy component the catalog defines (in its metric's unit)
+    adds to the total (in the total's unit), on ``basis``."""
+    return {c.metric: _coefficient(catalog, c, basis)[0] for c in rules().energy.components
+            if c.metric in catalog.metrics}
+
+
 def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str, Decimal]:
     """Each company's total energy of a year, the number ``value_of`` gives (reported,
     else derived from every component the company reports), from the stored numbers
