@@ -284,3 +284,13 @@ def test_a_carrier_under_another_metric_stops_the_total(fuels, company, why) -> 
                                   "component sums (put a component's figure under its metric)")
     from esgcmp.derive import energy_numbers
     assert energy_numbers(fuels, 2023, EnergyBasis(partial=True)) == {"litreco": D("171.13001")}
+
+
+def test_export_derived_lists_the_ghg_total_beside_the_scopes(run, write) -> None:
+    path = write("scopes.yaml", SCOPES)
+    result = run("export", "--derived", "-c", "scopeco", "--no-builtin", "--catalog", str(path))
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [(r["metric"], r["year"], r["value"], r["kind"]) for r in rows] == [
+        ("ghg", "2022", "6834.5", "derived"), ("ghg_scope1", "2022", "1234.5", "reported"),
+        ("ghg_scope1", "2023", "1300", "reported"), ("ghg_scope2", "2022", "5600", "reported")]
