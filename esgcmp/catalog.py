@@ -143,6 +143,11 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
     def _builtin(self, metric: Metric) -> bool:
         return metric.origin.file == _builtin_file()
 
+    @property
+    def metric_names(self) -> dict[str, set[str]]:
+        """The metrics each folded id, name and alias names (made once a catalog)."""
+        return self._metric_names
+
     @cached_property
     def _metric_names(self) -> dict[str, set[str]]:
         """The metrics each folded id, name and alias names."""

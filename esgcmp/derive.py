@@ -141,7 +141,8 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     """Total energy from components, never silently partial."""
     energy = rules().energy
     summed = _summed(catalog, company, year, basis,
-                     lambda metric: catalog.get(company, metric, year) is not None)
+                     lambda metric: catalog.get(company, metric, year) is not None,
+                     carriers_elsewhere(catalog))
     if isinstance(summed, Missing):
         return summed
     components, lacking = summed
@@ -169,17 +170,18 @@ def derive_energy(catalog: Catalog, company: str, year: int,
 
 
 def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
-            given: Callable[[str], bool]) -> tuple[list[Component], tuple[str, ...]] | Missing:
+            given: Callable[[str], bool],
+            elsewhere: tuple[str, ...]) -> tuple[list[Component], tuple[str, ...]] | Missing:
     """The components a company's total of the year sums (every one it reports in any
     year, each ``given`` that year) and the required ones it never reports (a partial sum,
-    only with ``basis.partial``); or why there is no total."""
+    only with ``basis.partial``); or why there is no total (one of the metrics
+    ``elsewhere``, holding a carrier no component sums, is one the company reports)."""
     components = derivable_components(catalog, company)
     if not components:
         return Missing(company, Why.no_components, year)
-    elsewhere = tuple(m for m in _carriers_elsewhere(_metric_names(catalog))
-                      if catalog.reports(company, m))
-    if elsewhere:
-        return Missing(company, Why.carrier_elsewhere, year, absent=elsewhere)
+    held = tuple(m for m in elsewhere if catalog.reports(company, m))
+    if held:
+        return Missing(company, Why.carrier_elsewhere, year, absent=held)
     absent = tuple(c.metric for c in components if not given(c.metric))
     if absent:
         return Missing(company, Why.components_missing, year, absent=absent)
@@ -190,50 +192,57 @@ def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
     return components, lacking
 
 
-MetricNames = tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, unit, names) a metric
-
-
-def _metric_names(catalog: Catalog) -> MetricNames:
-    return tuple((m.id, m.unit, (m.name, m.name_zh, *m.aliases))
-                 for m in catalog.metrics.values())
-
-
-@lru_cache(maxsize=8)
-def _carriers_elsewhere(metrics: MetricNames) -> tuple[str, ...]:
+def carriers_elsewhere(catalog: Catalog) -> tuple[str, ...]:
     """The metrics that hold an energy carrier outside the components' own metrics: a
     component's carrier under another name (a draft's ``petrol`` beside ``gasoline``), or
     a carrier esgcmp has no coefficient for (LPG, kerosene). A company that prints one
     has a total the components cannot make."""
     energy = rules().energy
     own = {c.metric for c in energy.components} | {energy.target}
-    carriers = {_bare(name) for name in energy.other_carriers}
-    for component in energy.components:
-        carriers |= {_bare(name) for name in component.names}
-    for metric_id, _unit, names in metrics:
-        if metric_id in own and metric_id != energy.target:
-            carriers |= {_bare(name) for name in names if name}
+    names = catalog.metric_names  # folded name -> metric ids
+    components = tuple(sorted(name for name, ids in names.items()
+                              if ids & own and energy.target not in ids))
+    found = {metric_id for name in _carrier_names(tuple(names), components)
+             for metric_id in names[name] if metric_id not in own}
+    found = {m for m in found if _amount(catalog.metrics[m].unit)}
+    if not found:
+        return ()
+    order = {metric_id: i for i, metric_id in enumerate(catalog.metrics)}
+    return tuple(sorted(found, key=order.__getitem__))
+
+
+@lru_cache(maxsize=8)
+def _carrier_names(folded: tuple[str, ...], components: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of the ``folded`` names that name an energy carrier: a component's (its
+    metric's own ``components`` names, or the rules' names of it) or one of the rules'
+    other carriers."""
+    energy = rules().energy
+    words = sorted({fold(w) for w in energy.usage_words}, key=len, reverse=True)
+    carriers = {_bare(fold(name), words) for name in energy.other_carriers}
+    carriers |= {_bare(fold(name), words) for c in energy.components for name in c.names}
+    carriers |= {_bare(name, words) for name in components}
     carriers.discard("")
-    return tuple(metric_id for metric_id, unit, names in metrics
-                 if metric_id not in own and "/" not in unit and unit not in _NOT_AMOUNTS
-                 and any(_bare(name) in carriers for name in names if name))
+    return tuple(name for name in folded if _bare(name, words) in carriers)
 
 
-_NOT_AMOUNTS = ("percent", "points", "ratio")
-_BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
+def _amount(unit: str) -> bool:
+    """Whether a metric's unit is an amount of something, not a ratio or a share."""
+    return "/" not in unit and unit not in ("percent", "points", "ratio")
 
 
-def _bare(name: str) -> str:
-    """A carrier's name as compared: folded, without what is in brackets and without the
-    words that say it was used ("Diesel consumption (vehicles)": "diesel")."""
-    text = _BRACKETED.sub(" ", name)
-    words = sorted((fold(w) for w in rules().energy.usage_words), key=len, reverse=True)
-    folded = fold(text)
+_BRACKETED = re.compile(r"[(\[【].*?[)\]】]")  # after folding: full-width brackets are ASCII
+
+
+def _bare(folded: str, words: list[str]) -> str:
+    """A carrier's folded name as compared: without what is in brackets and without the
+    folded ``words`` that say it was used ("Diesel consumption (vehicles)": "diesel")."""
+    text = _BRACKETED.sub("", folded)
     for word in words:
-        if folded.endswith(word) and folded != word:
-            folded = folded[: -len(word)]
-        if folded.startswith(word) and folded != word:
-            folded = folded[len(word):]
-    return folded
+        if text.endswith(word) and text != word:
+            text = text[: -len(word)]
+        if text.startswith(word) and text != word:
+            text = text[len(word):]
+    return text
 
 
 def _coefficient(catalog: Catalog, component: Component,
@@ -267,9 +276,11 @@ def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str,
     known = [c for c in energy.components if c.metric in catalog.metrics]
     columns = {c.metric: catalog.normalized(c.metric, year) for c in known}
     factors: dict[str, Decimal] = {}
+    elsewhere = carriers_elsewhere(catalog)
     for company in {c for column in columns.values() for c in column} - totals.keys():
         summed = _summed(catalog, company, year, basis,
-                         lambda metric: company in columns[metric])  # noqa: B023 - at once
+                         lambda metric: company in columns[metric],  # noqa: B023 - at once
+                         elsewhere)
         if isinstance(summed, Missing):
             continue
         components = summed[0]
