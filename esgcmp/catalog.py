@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -101,11 +101,17 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
 
     # --- name resolution -------------------------------------------------------------
     def resolve_company(self, wanted: str) -> Company:
+        """A company by its id, name, Chinese name, alias or ticker; a name several
+        companies share is settled as a metric's is (:meth:`resolve_metric`)."""
         names: dict[str, set[str]] = {}
         for company in self.companies.values():
             for name in (company.id, company.name, company.name_zh, *company.aliases):
                 if name:
                     names.setdefault(fold(name), set()).add(company.id)
+        chosen = _preferred(wanted, names.get(fold(wanted), set()),
+                            lambda company_id: self.companies[company_id].origin.file)
+        if chosen is not None:
+            return self.companies[chosen]
         return self.companies[_resolve("company", wanted, names, sorted(self.companies))]
 
     def resolve_metrics(self, wanted: str) -> list[Metric]:
@@ -131,17 +137,12 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         name ambiguous (a draft's proposal named "Revenue" beside the built-in
         ``revenue``). Two metrics of the user's catalogs that share a name stay
         ambiguous: only their ids tell them apart."""
-        matches = self._metric_names.get(fold(wanted), set())
-        if len(matches) > 1:
-            matches = ({wanted_id for wanted_id in matches if fold(wanted_id) == fold(wanted)}
-                       or {m for m in matches if self._builtin(self.metrics[m])} or matches)
-            if len(matches) == 1:
-                return self.metrics[next(iter(matches))]
+        chosen = _preferred(wanted, self._metric_names.get(fold(wanted), set()),
+                            lambda metric_id: self.metrics[metric_id].origin.file)
+        if chosen is not None:
+            return self.metrics[chosen]
         return self.metrics[_resolve("metric", wanted, self._metric_names,
                                      list(self.metrics))]
-
-    def _builtin(self, metric: Metric) -> bool:
-        return metric.origin.file == _builtin_file()
 
     @property
     def metric_names(self) -> dict[str, set[str]]:
@@ -159,9 +160,14 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         return names
 
 
-def _builtin_file() -> str:
-    """The built-in catalog's file as a metric's origin names it."""
-    return str(builtin_catalog_path())
+def _preferred(wanted: str, matches: set[str], defined_in: Callable[[str], str]) -> str | None:
+    """Of several ids a name matches, the one it settles on: the id the name is, else the
+    only one the built-in catalog defines; None when there is no such one."""
+    if len(matches) < 2:
+        return None
+    chosen = ({found for found in matches if fold(found) == fold(wanted)}
+              or {found for found in matches if defined_in(found) == str(builtin_catalog_path())})
+    return next(iter(chosen)) if len(chosen) == 1 else None
 
 
 _TICKER = re.compile(r"^\d{3,6}\.[A-Za-z]{1,3}$")

@@ -334,8 +334,9 @@ def derive_ghg(catalog: Catalog, company: str, year: int) -> Value | Missing | N
     for observation in observations:
         assert observation is not None  # checked above
         metric_unit = catalog.metrics[observation.metric].unit
-        inputs.append(Input(observation, metric_unit, "1",
-                            observation.normalized * target_factor(metric_unit, target.unit)))
+        factor = target_factor(metric_unit, target.unit)  # 1 where the units are one
+        inputs.append(Input(observation, metric_unit, format_decimal(factor),
+                            observation.normalized * factor))
     how = Derivation(standard=ghg.standard, electricity=None, components=known,
                      unreported=())
     stated = _common_basis([i.observation.basis for i in inputs])

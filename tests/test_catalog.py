@@ -267,3 +267,26 @@ def test_a_draft_metric_named_revenue_leaves_per_revenue_working(run, write) -> 
     assert result.code == 0, result.err
     assert result.out.splitlines()[0].startswith("company,year,")
     assert "ambiguous" not in result.err
+
+
+def test_a_user_company_named_like_a_builtin_one_leaves_the_builtin_name(write) -> None:
+    path = write("draft.yaml", """
+        schema: 1
+        companies:
+          unicom-hk:
+            name: China Unicom
+            aliases: [unicom, cu-hk]
+            sources: {s: {file: s.txt}}
+          unicom-sz:
+            name: Unicom Shenzhen
+            aliases: [cu-hk]
+            sources: {s: {file: s.txt}}
+        """)
+    catalog = load(path)
+    assert catalog.resolve_company("Unicom").id == "china-unicom"
+    assert catalog.resolve_company("china unicom").id == "china-unicom"
+    assert catalog.resolve_company("unicom-hk").id == "unicom-hk"
+    with pytest.raises(NotFoundError) as info:
+        catalog.resolve_company("CU-HK")
+    assert str(info.value) == ("company 'CU-HK' is ambiguous: it names 'unicom-hk', "
+                               "'unicom-sz'; give one of these ids")
