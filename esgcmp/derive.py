@@ -21,7 +21,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from .catalog import Catalog
-from .errors import UsageError
+from .errors import EsgcmpError, UsageError
 from .files import packaged_toml
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
                     Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
@@ -225,9 +225,19 @@ def _carrier_names(folded: tuple[str, ...], components: tuple[str, ...]) -> tupl
     return tuple(name for name in folded if _bare(name, words) in carriers)
 
 
+@lru_cache(maxsize=64)
 def _amount(unit: str) -> bool:
-    """Whether a metric's unit is an amount of something, not a ratio or a share."""
-    return "/" not in unit and unit not in ("percent", "points", "ratio")
+    """Whether a metric's unit is an amount a carrier is printed in: energy, mass or
+    volume (not a ratio or a share, nor power: "Power" in MW is a capacity)."""
+    if "/" in unit:
+        return False
+    for dimension in ("J", "kg", "m3"):
+        try:
+            target_factor(unit, dimension)
+        except EsgcmpError:
+            continue
+        return True
+    return False
 
 
 _BRACKETED = re.compile(r"[(\[【].*?[)\]】]")  # after folding: full-width brackets are ASCII

@@ -230,6 +230,7 @@ metrics:
   petrol: {name: Petrol, category: environmental, unit: L}
   lpg_used: {name: LPG consumption, category: environmental, unit: kg}
   diesel_per_vehicle: {name: Diesel, category: environmental, unit: L/count}
+  power: {name: Power, category: environmental, unit: MW}
 companies:
   litreco:
     name: Litre Co
@@ -239,6 +240,7 @@ companies:
       - {metric: electricity, label: Electricity, unit: MWh, values: {2023: 1000}, source: r, line: 1}
       - {metric: diesel, label: Diesel, unit: litres, values: {2023: 40000}, source: r, line: 2}
       - {metric: diesel_per_vehicle, label: Diesel, unit: L/count, values: {2023: 900}, source: r, line: 3}
+      - {metric: power, label: Power (installed), unit: MW, values: {2023: 2}, source: r, line: 4}
   petrolco:
     name: Petrol Co
     sources:
