@@ -217,12 +217,11 @@ def _carrier_names(folded: tuple[str, ...], components: tuple[str, ...]) -> tupl
     metric's own ``components`` names, or the rules' names of it) or one of the rules'
     other carriers."""
     energy = rules().energy
-    words = sorted({fold(w) for w in energy.usage_words}, key=len, reverse=True)
-    carriers = {_bare(fold(name), words) for name in energy.other_carriers}
-    carriers |= {_bare(fold(name), words) for c in energy.components for name in c.names}
-    carriers |= {_bare(name, words) for name in components}
+    carriers = {_bare(fold(name)) for name in energy.other_carriers}
+    carriers |= {_bare(fold(name)) for c in energy.components for name in c.names}
+    carriers |= {_bare(name) for name in components}
     carriers.discard("")
-    return tuple(name for name in folded if _bare(name, words) in carriers)
+    return tuple(name for name in folded if _bare(name) in carriers)
 
 
 @lru_cache(maxsize=64)
@@ -243,16 +242,20 @@ def _amount(unit: str) -> bool:
 _BRACKETED = re.compile(r"[(\[【].*?[)\]】]")  # after folding: full-width brackets are ASCII
 
 
-def _bare(folded: str, words: list[str]) -> str:
+@lru_cache(maxsize=1)
+def _usage() -> re.Pattern[str]:
+    """A folded name: a word that says it was used before it, its carrier, one after."""
+    words = "|".join(re.escape(w) for w in sorted({fold(w) for w in rules().energy.usage_words},
+                                                  key=len, reverse=True))
+    return re.compile(rf"(?:{words})?(.*?)(?:{words})?")
+
+
+def _bare(folded: str) -> str:
     """A carrier's folded name as compared: without what is in brackets and without the
-    folded ``words`` that say it was used ("Diesel consumption (vehicles)": "diesel")."""
+    words that say it was used ("Diesel consumption (vehicles)": "diesel")."""
     text = _BRACKETED.sub("", folded)
-    for word in words:
-        if text.endswith(word) and text != word:
-            text = text[: -len(word)]
-        if text.startswith(word) and text != word:
-            text = text[len(word):]
-    return text
+    match = _usage().fullmatch(text)
+    return (match.group(1) if match else "") or text
 
 
 def _coefficient(catalog: Catalog, component: Component,
