@@ -64,6 +64,7 @@ class GhgRules(msgspec.Struct, frozen=True):
     target: str  # the metric a derivation yields
     components: tuple[str, ...]  # every one required, the same year
     scopes: str  # the scopes the sum covers, as a basis states them
+    totals: tuple[str, ...]  # what a total is called, under another metric: no derivation
 
 
 class Rules(msgspec.Struct, frozen=True):
@@ -90,7 +91,7 @@ def rules() -> Rules:
             usage_words=tuple(energy["usage_words"])),
         ghg=GhgRules(standard=data["ghg"]["standard"], target=data["ghg"]["target"],
                      components=tuple(data["ghg"]["components"]),
-                     scopes=data["ghg"]["scopes"]),
+                     scopes=data["ghg"]["scopes"], totals=tuple(data["ghg"]["totals"])),
         intensity_per=dict(data["intensity"]["per"]))
 
 
@@ -209,6 +210,41 @@ def carriers_elsewhere(catalog: Catalog) -> tuple[str, ...]:
         return ()
     order = {metric_id: i for i, metric_id in enumerate(catalog.metrics)}
     return tuple(sorted(found, key=order.__getitem__))
+
+
+def totals_elsewhere(catalog: Catalog) -> tuple[str, ...]:
+    """The metrics that hold a GHG total beside the target's own: a company that prints
+    one has a total the scopes may not make."""
+    ghg = rules().ghg
+    names = catalog.metric_names
+    own = tuple(sorted(name for name, ids in names.items() if ghg.target in ids))
+    found = {metric_id for name in _total_names(tuple(names), own)
+             for metric_id in names[name]
+             if metric_id != ghg.target and metric_id not in ghg.components}
+    found = {m for m in found if _emissions(catalog.metrics[m].unit)}
+    order = {metric_id: i for i, metric_id in enumerate(catalog.metrics)} if found else {}
+    return tuple(sorted(found, key=order.__getitem__))
+
+
+@lru_cache(maxsize=8)
+def _total_names(folded: tuple[str, ...], own: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of the ``folded`` names that name a GHG total (one of the rules' names, or of
+    the target's ``own``)."""
+    totals = {_bare(fold(name)) for name in rules().ghg.totals} | {_bare(n) for n in own}
+    totals.discard("")
+    return tuple(name for name in folded if _bare(name) in totals)
+
+
+@lru_cache(maxsize=64)
+def _emissions(unit: str) -> bool:
+    """Whether a metric's unit is an amount of emissions (CO2e, or a plain mass)."""
+    for dimension in ("tCO2e", "kg"):
+        try:
+            target_factor(unit, dimension)
+        except EsgcmpError:
+            continue
+        return "/" not in unit
+    return False
 
 
 @lru_cache(maxsize=8)
@@ -338,6 +374,9 @@ def derive_ghg(catalog: Catalog, company: str, year: int) -> Value | Missing | N
     if len(ever) < len(known):
         return Missing(company, Why.lacks_part, year,
                        absent=tuple(m for m in known if m not in ever))
+    held = tuple(m for m in totals_elsewhere(catalog) if catalog.reports(company, m))
+    if held:
+        return Missing(company, Why.total_elsewhere, year, absent=held)
     observations = [catalog.get(company, m, year) for m in known]
     absent = tuple(m for m, o in zip(known, observations) if o is None)
     if absent:

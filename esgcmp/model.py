@@ -245,6 +245,7 @@ class Why(StrEnum):
     components_missing = "components_missing"  # some components lack the year (``absent``)
     partial = "partial"  # components the total requires are never reported (``absent``)
     carrier_elsewhere = "carrier_elsewhere"  # a carrier under another metric (``absent``)
+    total_elsewhere = "total_elsewhere"  # a total under another metric (``absent``)
     lacks_part = "lacks_part"  # as partial, for a total never summed in part (GHG scopes)
     zero_denominator = "zero_denominator"  # an intensity's denominator is 0
 

@@ -34,6 +34,10 @@ def reason(missing: Missing) -> str:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} "
                 f"{'holds an energy carrier' if len(missing.absent) == 1 else 'hold energy carriers'}"
                 " that no component sums (put a component's figure under its metric)")
+    elif missing.why is Why.total_elsewhere:
+        text = (f"no total reported; not derived from the scopes: "
+                f"{', '.join(missing.absent)} {'holds' if len(missing.absent) == 1 else 'hold'}"
+                " a GHG total the company prints (put it under ghg if it is Scope 1 + 2)")
     elif missing.why is Why.lacks_part:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
                 "reported (a part alone is not the total)")

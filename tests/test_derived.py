@@ -296,3 +296,29 @@ def test_export_derived_lists_the_ghg_total_beside_the_scopes(run, write) -> Non
     assert [(r["metric"], r["year"], r["value"], r["kind"]) for r in rows] == [
         ("ghg", "2022", "6834.5", "derived"), ("ghg_scope1", "2022", "1234.5", "reported"),
         ("ghg_scope1", "2023", "1300", "reported"), ("ghg_scope2", "2022", "5600", "reported")]
+
+
+def test_a_ghg_total_under_another_metric_stops_the_derivation(write) -> None:
+    # a draft left the printed total beside the scopes it placed: 4.89 + 1,201.48 is the
+    # 2023 total, but 2.94 + 1,153.7 is not 2024's (a Scope 1 row was not placed)
+    path = write("printed.yaml", SCOPES.replace("companies:", """  total_ghg_emission: {name: Total GHG Emission, category: environmental, unit: tCO2e}
+  ghg_per_employee: {name: GHG emissions, category: environmental, unit: tCO2e/persons}
+companies:
+  printedco:
+    name: Printed Co
+    sources:
+      r: {file: printed.txt}
+    kpis:
+      - {metric: ghg_scope1, label: Scope 1 - Vehicles, unit: tCO2e, values: {2023: 4.89, 2024: 2.94}, source: r, line: 1}
+      - {metric: ghg_scope2, label: Scope 2, unit: tCO2e, values: {2023: 1201.48, 2024: 1153.7}, source: r, line: 2}
+      - {metric: total_ghg_emission, label: Total GHG Emission, unit: tCO2e, values: {2023: 1206.37, 2024: 1288.26}, source: r, line: 3}
+      - {metric: ghg_per_employee, label: GHG emissions, unit: tCO2e/persons, values: {2024: 2.1}, source: r, line: 4}"""))
+    catalog = load_files(catalog_paths([path], use_env=False, builtin=False))
+    result = value_of(catalog, "printedco", "ghg", 2024, EnergyBasis())
+    assert isinstance(result, Missing)
+    assert (result.why, result.absent) == (Why.total_elsewhere, ("total_ghg_emission",))
+    assert reason(result) == ("no total reported; not derived from the scopes: "
+                              "total_ghg_emission holds a GHG total the company prints (put "
+                              "it under ghg if it is Scope 1 + 2)")
+    # an intensity named like the total is no total; the other companies keep theirs
+    assert isinstance(value_of(catalog, "scopeco", "ghg", 2022, EnergyBasis()), Value)
