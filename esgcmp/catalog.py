@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -101,6 +101,8 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
 
     # --- name resolution -------------------------------------------------------------
     def resolve_company(self, wanted: str) -> Company:
+        """A company by its id, name, Chinese name, alias or ticker; a name several
+        companies share is settled as a metric's is (:meth:`resolve_metric`)."""
         if wanted in self.companies:  # an id as written: china_unicom beside china-unicom
             return self.companies[wanted]
         names: dict[str, set[str]] = {}
@@ -108,6 +110,10 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
             for name in (company.id, company.name, company.name_zh, *company.aliases):
                 if name:
                     names.setdefault(fold(name), set()).add(company.id)
+        chosen = _preferred(wanted, names.get(fold(wanted), set()),
+                            lambda company_id: self.companies[company_id].origin.file)
+        if chosen is not None:
+            return self.companies[chosen]
         return self.companies[_resolve("company", wanted, names, sorted(self.companies))]
 
     def resolve_metrics(self, wanted: str) -> list[Metric]:
@@ -129,10 +135,25 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
         return tagged or [self.resolve_metric(wanted)]
 
     def resolve_metric(self, wanted: str) -> Metric:
+        """A metric by its id, name (either script) or alias. A name several metrics share
+        is settled in this order: the metric whose id it is; else the built-in catalog's
+        metric, so that a metric a user's catalog adds can never make a built-in one's
+        name ambiguous (a draft's proposal named "Revenue" beside the built-in
+        ``revenue``). Two metrics of the user's catalogs that share a name stay
+        ambiguous: only their ids tell them apart."""
         if wanted in self.metrics:  # an id as written, before ids that fold like it
             return self.metrics[wanted]
+        chosen = _preferred(wanted, self._metric_names.get(fold(wanted), set()),
+                            lambda metric_id: self.metrics[metric_id].origin.file)
+        if chosen is not None:
+            return self.metrics[chosen]
         return self.metrics[_resolve("metric", wanted, self._metric_names,
                                      list(self.metrics))]
+
+    @property
+    def metric_names(self) -> dict[str, set[str]]:
+        """The metrics each folded id, name and alias names (made once a catalog)."""
+        return self._metric_names
 
     @cached_property
     def _metric_names(self) -> dict[str, set[str]]:
@@ -143,6 +164,16 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
                 if name:
                     names.setdefault(fold(name), set()).add(metric.id)
         return names
+
+
+def _preferred(wanted: str, matches: set[str], defined_in: Callable[[str], str]) -> str | None:
+    """Of several ids a name matches, the one it settles on: the id the name is, else the
+    only one the built-in catalog defines; None when there is no such one."""
+    if len(matches) < 2:
+        return None
+    chosen = ({found for found in matches if fold(found) == fold(wanted)}
+              or {found for found in matches if defined_in(found) == str(builtin_catalog_path())})
+    return next(iter(chosen)) if len(chosen) == 1 else None
 
 
 _TICKER = re.compile(r"^\d{3,6}\.[A-Za-z]{1,3}$")

@@ -207,7 +207,15 @@ def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
           lambda f: (f"{f.metric} {format_decimal(f.found)} % lies outside the range of its "
                      f"sub-rates {', '.join(f.details['parts'])} "
                      f"({format_decimal(f.details['low'])}-{format_decimal(f.details['high'])} "
-                     "%)")))
+                     "%)")),
+    Check("energy_sum", "warning", "a printed energy total against the components the "
+          "company prints beside it, each converted with the GB/T 2589 coefficients on the "
+          "calorific-equivalent basis (the lowest any basis gives), as ranges: a total "
+          "below what its printed components alone make",
+          lambda f: (f"{f.metric} {format_decimal(f.found)} {f.unit} is less than "
+                     f"{' + '.join(f.details['parts'])} alone make on the "
+                     "calorific-equivalent basis (the parts as printed convert to "
+                     f"{_range(f.details['range'])} {f.unit})")))
 def check_sums(catalog: Catalog, wanted: Wanted = None,
                years: Years = None) -> Iterator[Finding]:
     """A total against the sum of its parts; a rate against the range of its sub-rates;
@@ -242,6 +250,36 @@ def check_sums(catalog: Catalog, wanted: Wanted = None,
                 yield Finding(Severity.warning, "sum", company, year, metric.id, expected,
                               total.normalized, metric.unit, _refs(total, *present),
                               {"parts": metric.parts, "range": summed}, names)
+    yield from _energy_sums(catalog, wanted, years)
+
+
+def _energy_sums(catalog: Catalog, wanted: Wanted, years: Years) -> Iterator[Finding]:
+    """A printed energy total that is less than the components printed beside it make.
+    Only this side is certain: a total may hold carriers it does not print apart, or
+    count electricity on the generation-equivalent basis, and so be larger."""
+    from .derive import EnergyBasis, component_factors, rules
+
+    target = rules().energy.target
+    if target not in catalog.metrics:
+        return
+    factors = component_factors(catalog, EnergyBasis())
+    if not _about(wanted, target, *factors):
+        return
+    unit = catalog.metrics[target].unit
+    for company, year, total in _values(catalog, target, years):
+        parts = [observation for metric in factors
+                 if (observation := catalog.get(company, metric, year)) is not None]
+        if not parts:
+            continue
+        ranges = [span(p).scaled(factors[p.metric]) for p in parts]
+        summed = sum(ranges[1:], ranges[0])
+        if span(total).high < summed.low:
+            expected = sum((p.normalized * factors[p.metric] for p in parts), Decimal(0))
+            yield Finding(Severity.warning, "energy_sum", company, year, target,
+                          expected.quantize(Decimal("0.0001")), total.normalized, unit,
+                          _refs(total, *parts),
+                          {"parts": tuple(p.metric for p in parts), "range": summed},
+                          tuple(_key(o) for o in (total, *parts)))
 
 
 @declares(

@@ -467,7 +467,8 @@ def export(
         "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
     derived: Annotated[bool, typer.Option(
         "--derived", help="Also the totals esgcmp derives (energy where only components "
-                          "are printed), each of kind 'derived'.")] = False,
+                          "are printed, GHG where only Scope 1 and 2 are), each of kind "
+                          "'derived'.")] = False,
     fmt: Annotated[ExportFormat, typer.Option(
         "--format", "-f", help="csv, tsv, xlsx or json.",
         case_sensitive=False)] = ExportFormat.csv,

@@ -1,7 +1,8 @@
 """Derived and implied values, by the rules in esgcmp/derive.toml.
 
 - A **derived** total: a company that prints no energy total but prints its components
-  gets one, with the GB/T 2589 coefficients, never from a partial set of components.
+  gets one, with the GB/T 2589 coefficients, never from a partial set of components; one
+  that prints Scope 1 and Scope 2 but no GHG total gets their sum, never a scope alone.
 - An **implied** value: a denominator a company does not print, but which its reported
   ratio and numerator imply (China Comservice's revenue = energy / energy per revenue).
 
@@ -11,6 +12,7 @@ Both say how they were made (:class:`~esgcmp.model.Derivation`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
@@ -19,10 +21,11 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from .catalog import Catalog
-from .errors import UsageError
+from .errors import EsgcmpError, UsageError
 from .files import packaged_toml
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
                     Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
+from .names import fold
 from .precision import quotient
 from .units import format_decimal, target_factor
 
@@ -32,6 +35,7 @@ class Component(msgspec.Struct, frozen=True):
     coefficient: str  # as the rules print it: "0.1229 kgce/kWh"
     carrier: str = ""
     note: str = ""
+    names: tuple[str, ...] = ()  # what reports call the carrier, beside its metric's names
 
     @property
     def amount(self) -> Decimal:
@@ -51,10 +55,21 @@ class EnergyRules(msgspec.Struct, frozen=True):
     generation_unit: str
     components: tuple[Component, ...]
     required: tuple[str, ...]  # a sum without one of these is not a total
+    other_carriers: tuple[str, ...]  # carriers with no component: printed, no total
+    usage_words: tuple[str, ...]  # words a carrier's name may carry ("consumption")
+
+
+class GhgRules(msgspec.Struct, frozen=True):
+    standard: str
+    target: str  # the metric a derivation yields
+    components: tuple[str, ...]  # every one required, the same year
+    scopes: str  # the scopes the sum covers, as a basis states them
+    totals: tuple[str, ...]  # what a total is called, under another metric: no derivation
 
 
 class Rules(msgspec.Struct, frozen=True):
     energy: EnergyRules
+    ghg: GhgRules
     intensity_per: dict[str, str]  # denominator unit -> the amount an intensity is per
 
 
@@ -69,9 +84,14 @@ def rules() -> Rules:
             electricity=energy["electricity"], generation_range=(Decimal(low), Decimal(high)),
             generation_unit=energy["generation_unit"],
             components=tuple(Component(metric, spec["coefficient"], spec.get("carrier", ""),
-                                       spec.get("note", ""))
+                                       spec.get("note", ""), tuple(spec.get("names", ())))
                              for metric, spec in energy["components"].items()),
-            required=tuple(energy["required"])),
+            required=tuple(energy["required"]),
+            other_carriers=tuple(energy["other_carriers"]),
+            usage_words=tuple(energy["usage_words"])),
+        ghg=GhgRules(standard=data["ghg"]["standard"], target=data["ghg"]["target"],
+                     components=tuple(data["ghg"]["components"]),
+                     scopes=data["ghg"]["scopes"], totals=tuple(data["ghg"]["totals"])),
         intensity_per=dict(data["intensity"]["per"]))
 
 
@@ -122,7 +142,8 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     """Total energy from components, never silently partial."""
     energy = rules().energy
     summed = _summed(catalog, company, year, basis,
-                     lambda metric: catalog.get(company, metric, year) is not None)
+                     lambda metric: catalog.get(company, metric, year) is not None,
+                     carriers_elsewhere(catalog))
     if isinstance(summed, Missing):
         return summed
     components, lacking = summed
@@ -132,6 +153,9 @@ def derive_energy(catalog: Catalog, company: str, year: int,
         observation = catalog.get(company, component.metric, year)
         assert observation is not None  # checked above
         factor, text = _coefficient(catalog, component, basis)
+        if observation.conversion_note.startswith("volume read as mass"):
+            # a fuel printed in litres: the density is as much a coefficient as the other
+            text = f"{text} ({observation.conversion_note})"
         metric_unit = catalog.metrics[component.metric].unit
         inputs.append(Input(observation, metric_unit, text, observation.normalized * factor))
     total = sum((i.contribution for i in inputs), Decimal(0))
@@ -147,13 +171,18 @@ def derive_energy(catalog: Catalog, company: str, year: int,
 
 
 def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
-            given: Callable[[str], bool]) -> tuple[list[Component], tuple[str, ...]] | Missing:
+            given: Callable[[str], bool],
+            elsewhere: tuple[str, ...]) -> tuple[list[Component], tuple[str, ...]] | Missing:
     """The components a company's total of the year sums (every one it reports in any
     year, each ``given`` that year) and the required ones it never reports (a partial sum,
-    only with ``basis.partial``); or why there is no total."""
+    only with ``basis.partial``); or why there is no total (one of the metrics
+    ``elsewhere``, holding a carrier no component sums, is one the company reports)."""
     components = derivable_components(catalog, company)
     if not components:
         return Missing(company, Why.no_components, year)
+    held = tuple(m for m in elsewhere if catalog.reports(company, m))
+    if held:
+        return Missing(company, Why.carrier_elsewhere, year, absent=held)
     absent = tuple(c.metric for c in components if not given(c.metric))
     if absent:
         return Missing(company, Why.components_missing, year, absent=absent)
@@ -162,6 +191,107 @@ def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
     if lacking and not basis.partial:
         return Missing(company, Why.partial, year, absent=lacking)
     return components, lacking
+
+
+def carriers_elsewhere(catalog: Catalog) -> tuple[str, ...]:
+    """The metrics that hold an energy carrier outside the components' own metrics: a
+    component's carrier under another name (a draft's ``petrol`` beside ``gasoline``), or
+    a carrier esgcmp has no coefficient for (LPG, kerosene). A company that prints one
+    has a total the components cannot make."""
+    energy = rules().energy
+    own = {c.metric for c in energy.components} | {energy.target}
+    names = catalog.metric_names  # folded name -> metric ids
+    components = tuple(sorted(name for name, ids in names.items()
+                              if ids & own and energy.target not in ids))
+    found = {metric_id for name in _carrier_names(tuple(names), components)
+             for metric_id in names[name] if metric_id not in own}
+    found = {m for m in found if _amount(catalog.metrics[m].unit)}
+    if not found:
+        return ()
+    order = {metric_id: i for i, metric_id in enumerate(catalog.metrics)}
+    return tuple(sorted(found, key=order.__getitem__))
+
+
+def totals_elsewhere(catalog: Catalog) -> tuple[str, ...]:
+    """The metrics that hold a GHG total beside the target's own: a company that prints
+    one has a total the scopes may not make."""
+    ghg = rules().ghg
+    names = catalog.metric_names
+    own = tuple(sorted(name for name, ids in names.items() if ghg.target in ids))
+    found = {metric_id for name in _total_names(tuple(names), own)
+             for metric_id in names[name]
+             if metric_id != ghg.target and metric_id not in ghg.components}
+    found = {m for m in found if _emissions(catalog.metrics[m].unit)}
+    order = {metric_id: i for i, metric_id in enumerate(catalog.metrics)} if found else {}
+    return tuple(sorted(found, key=order.__getitem__))
+
+
+@lru_cache(maxsize=8)
+def _total_names(folded: tuple[str, ...], own: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of the ``folded`` names that name a GHG total (one of the rules' names, or of
+    the target's ``own``)."""
+    totals = {_bare(fold(name)) for name in rules().ghg.totals} | {_bare(n) for n in own}
+    totals.discard("")
+    return tuple(name for name in folded if _bare(name) in totals)
+
+
+@lru_cache(maxsize=64)
+def _emissions(unit: str) -> bool:
+    """Whether a metric's unit is an amount of emissions (CO2e, or a plain mass)."""
+    for dimension in ("tCO2e", "kg"):
+        try:
+            target_factor(unit, dimension)
+        except EsgcmpError:
+            continue
+        return "/" not in unit
+    return False
+
+
+@lru_cache(maxsize=8)
+def _carrier_names(folded: tuple[str, ...], components: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of the ``folded`` names that name an energy carrier: a component's (its
+    metric's own ``components`` names, or the rules' names of it) or one of the rules'
+    other carriers."""
+    energy = rules().energy
+    carriers = {_bare(fold(name)) for name in energy.other_carriers}
+    carriers |= {_bare(fold(name)) for c in energy.components for name in c.names}
+    carriers |= {_bare(name) for name in components}
+    carriers.discard("")
+    return tuple(name for name in folded if _bare(name) in carriers)
+
+
+@lru_cache(maxsize=64)
+def _amount(unit: str) -> bool:
+    """Whether a metric's unit is an amount a carrier is printed in: energy, mass or
+    volume (not a ratio or a share, nor power: "Power" in MW is a capacity)."""
+    if "/" in unit:
+        return False
+    for dimension in ("J", "kg", "m3"):
+        try:
+            target_factor(unit, dimension)
+        except EsgcmpError:
+            continue
+        return True
+    return False
+
+
+_BRACKETED = re.compile(r"[(\[【].*?[)\]】]")  # after folding: full-width brackets are ASCII
+
+
+@lru_cache(maxsize=1)
+def _usage() -> re.Pattern[str]:
+    """A folded name: a word that says it was used before it, its carrier, one after."""
+    words = "|".join(re.escape(w) for w in sorted({fold(w) for w in rules().energy.usage_words},
+                                                  key=len, reverse=True))
+    return re.compile(rf"(?:{words})?(.*?)(?:{words})?")
+
+
+def _bare(folded: str) -> str:
+    """A carrier's folded name as compared: without what is in brackets and without the
+    words that say it was used ("Diesel consumption (vehicles)": "diesel")."""
+    text = _BRACKETED.sub("", folded)
+    match = _usage().fullmatch(text)
+    return (match.group(1) if match else "") or text
 
 
 def _coefficient(catalog: Catalog, component: Component,
@@ -178,6 +308,13 @@ def _coefficient(catalog: Catalog, component: Component,
             text)
 
 
+def component_factors(catalog: Catalog, basis: EnergyBasis) -> dict[str, Decimal]:
+    """What one unit of each energy component the catalog defines (in its metric's unit)
+    adds to the total (in the total's unit), on ``basis``."""
+    return {c.metric: _coefficient(catalog, c, basis)[0] for c in rules().energy.components
+            if c.metric in catalog.metrics}
+
+
 def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str, Decimal]:
     """Each company's total energy of a year, the number ``value_of`` gives (reported,
     else derived from every component the company reports), from the stored numbers
@@ -188,9 +325,11 @@ def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str,
     known = [c for c in energy.components if c.metric in catalog.metrics]
     columns = {c.metric: catalog.normalized(c.metric, year) for c in known}
     factors: dict[str, Decimal] = {}
+    elsewhere = carriers_elsewhere(catalog)
     for company in {c for column in columns.values() for c in column} - totals.keys():
         summed = _summed(catalog, company, year, basis,
-                         lambda metric: company in columns[metric])  # noqa: B023 - at once
+                         lambda metric: company in columns[metric],  # noqa: B023 - at once
+                         elsewhere)
         if isinstance(summed, Missing):
             continue
         components = summed[0]
@@ -204,6 +343,13 @@ def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str,
 
 def _derived_basis(parts: list[Basis], basis: EnergyBasis) -> Basis:
     """The electricity basis of a derived total, and what its components state alike."""
+    stated = _common_basis(parts)
+    stated["electricity"] = f"{basis.electricity.value}-equivalent"
+    return basis_of(stated)
+
+
+def _common_basis(parts: list[Basis]) -> dict[str, str]:
+    """What the components of a total state alike, and "mixed: ..." where they differ."""
     stated: dict[str, str] = {}
     for aspect in BASIS_ASPECTS:
         texts = {dict(part).get(aspect, NOT_STATED) for part in parts}
@@ -211,16 +357,83 @@ def _derived_basis(parts: list[Basis], basis: EnergyBasis) -> Basis:
             stated[aspect] = texts.pop()
         elif texts - {NOT_STATED}:
             stated[aspect] = "mixed: " + ", ".join(sorted(texts))
-    stated["electricity"] = f"{basis.electricity.value}-equivalent"
-    return basis_of(stated)
+    return stated
+
+
+def derive_ghg(catalog: Catalog, company: str, year: int) -> Value | Missing | None:
+    """Total GHG (Scope 1 + 2) from the two scopes of the year; why not when the company
+    reports one scope but not both that year; None when it reports neither in any year
+    (then the total is simply not reported)."""
+    ghg = rules().ghg
+    known = [m for m in ghg.components if m in catalog.metrics]
+    if len(known) < len(ghg.components) or ghg.target not in catalog.metrics:
+        return None
+    ever = [m for m in known if catalog.reports(company, m)]
+    if not ever:
+        return None
+    if len(ever) < len(known):
+        return Missing(company, Why.lacks_part, year,
+                       absent=tuple(m for m in known if m not in ever))
+    held = tuple(m for m in totals_elsewhere(catalog) if catalog.reports(company, m))
+    if held:
+        return Missing(company, Why.total_elsewhere, year, absent=held)
+    observations = [catalog.get(company, m, year) for m in known]
+    absent = tuple(m for m, o in zip(known, observations) if o is None)
+    if absent:
+        return Missing(company, Why.components_missing, year, absent=absent)
+    target = catalog.metrics[ghg.target]
+    inputs = []
+    for observation in observations:
+        assert observation is not None  # checked above
+        metric_unit = catalog.metrics[observation.metric].unit
+        factor = target_factor(metric_unit, target.unit)  # 1 where the units are one
+        inputs.append(Input(observation, metric_unit, format_decimal(factor),
+                            observation.normalized * factor))
+    how = Derivation(standard=ghg.standard, electricity=None, components=known,
+                     unreported=())
+    stated = _common_basis([i.observation.basis for i in inputs])
+    stated["scopes"] = ghg.scopes
+    # only Scope 2 has a method: the total's is the one its Scope 2 states
+    methods = {dict(i.observation.basis).get("scope2_method") for i in inputs} - {None}
+    stated.pop("scope2_method", None)
+    if len(methods) == 1:
+        stated["scope2_method"] = methods.pop()
+    return Value(company=company, metric=target.id, year=year,
+                 value=sum((i.contribution for i in inputs), Decimal(0)), unit=target.unit,
+                 kind=Kind.derived, how=how, inputs=tuple(inputs),
+                 flags=("derived",) + inherited(*(i.observation.flags for i in inputs)),
+                 basis=basis_of(stated))
+
+
+def derive(catalog: Catalog, company: str, metric: str, year: int,
+           basis: EnergyBasis) -> Value | Missing | None:
+    """A derivable metric's total of the year (see :func:`is_derivable`), or why not;
+    None where the rule has nothing to say (a GHG total of a company that reports no
+    scope)."""
+    if metric == rules().ghg.target:
+        return derive_ghg(catalog, company, year)
+    return derive_energy(catalog, company, year, basis)
 
 
 def is_derivable(metric: str) -> bool:
+    """Whether esgcmp derives the metric's total where a company prints only its parts."""
+    return metric in (rules().energy.target, rules().ghg.target)
+
+
+def takes_energy_basis(metric: str) -> bool:
+    """Whether the energy basis options (--basis, --kgce-per-kwh, --partial) change the
+    metric's derived total."""
     return metric == rules().energy.target
 
 
-def derivable_years(catalog: Catalog, company: str) -> set[int]:
-    """The years in which the company reports every component it ever reports."""
+def derivable_years(catalog: Catalog, company: str, metric: str) -> set[int]:
+    """The years in which the company reports every component of the metric's total
+    it ever reports (energy), or every one the total requires (GHG)."""
+    if metric == rules().ghg.target:
+        known = [m for m in rules().ghg.components if m in catalog.metrics]
+        if not known or not all(catalog.reports(company, m) for m in known):
+            return set()
+        return set.intersection(*(set(catalog.years(company, m)) for m in known))
     components = derivable_components(catalog, company)
     if not components:
         return set()

@@ -165,7 +165,8 @@ def intensity_since(comparisons: list[IntensityComparison], first: int
 
 
 # reasons true of any year: a figure never reported
-_NEVER = (Why.not_reported, Why.no_components, Why.partial)
+_NEVER = (Why.not_reported, Why.no_components, Why.partial, Why.lacks_part,
+          Why.total_elsewhere, Why.carrier_elsewhere)
 
 
 def never_both(comparisons: list[IntensityComparison]) -> list[Missing]:

@@ -247,6 +247,9 @@ class Why(StrEnum):
     no_components = "no_components"  # no total, and none of the components to derive one
     components_missing = "components_missing"  # some components lack the year (``absent``)
     partial = "partial"  # components the total requires are never reported (``absent``)
+    carrier_elsewhere = "carrier_elsewhere"  # a carrier under another metric (``absent``)
+    total_elsewhere = "total_elsewhere"  # a total under another metric (``absent``)
+    lacks_part = "lacks_part"  # as partial, for a total never summed in part (GHG scopes)
     zero_denominator = "zero_denominator"  # an intensity's denominator is 0
 
 
@@ -271,11 +274,11 @@ class Input(msgspec.Struct, frozen=True):
 
 
 class Derivation(msgspec.Struct, frozen=True):
-    """How a derived total was made: the standard, the electricity basis, the components
-    summed and those the company never reports."""
+    """How a derived total was made: the standard, the electricity basis (of an energy
+    total), the components summed and those the company never reports."""
 
     standard: str
-    electricity: ElectricityBasis
+    electricity: ElectricityBasis | None  # an energy total's; None for a sum of one kind
     components: tuple[str, ...]
     unreported: tuple[str, ...]
 

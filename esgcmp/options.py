@@ -157,12 +157,12 @@ def basis_applies(data: Any, names: list[str], basis: ElectricityBasis,
                   coefficient: str | None, partial: bool) -> None:
     """--basis, --kgce-per-kwh and --partial change derived energy totals only: with
     metrics of which none is one, they would be ignored, so they are refused."""
-    from .derive import is_derivable
+    from .derive import takes_energy_basis
 
     if basis is ElectricityBasis.calorific and coefficient is None and not partial:
         return
     metrics = [m.id for name in names for m in data.resolve_metrics(name)]
-    if not any(is_derivable(m) for m in metrics):
+    if not any(takes_energy_basis(m) for m in metrics):
         given = [option for option, used in (("--basis", basis is not ElectricityBasis.calorific),
                                              ("--kgce-per-kwh", coefficient is not None),
                                              ("--partial", partial)) if used]

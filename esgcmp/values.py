@@ -13,7 +13,7 @@ from decimal import Decimal
 from msgspec.structs import replace
 
 from .catalog import Catalog
-from .derive import (EnergyBasis, derivable_years, derive_energy, is_derivable, reported)
+from .derive import EnergyBasis, derivable_years, derive, is_derivable, reported
 from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
                     YearChoice, YearRule, basis_differences)
@@ -28,7 +28,9 @@ def value_of(catalog: Catalog, company: str, metric: str, year: int,
     if found is not None:
         return found
     if is_derivable(metric):
-        return derive_energy(catalog, company, year, basis)
+        derived = derive(catalog, company, metric, year, basis)
+        if derived is not None:
+            return derived
     years = tuple(catalog.years(company, metric))
     if years:
         return Missing(company, Why.not_for_year, year, years=years)
@@ -38,7 +40,7 @@ def value_of(catalog: Catalog, company: str, metric: str, year: int,
 def years_available(catalog: Catalog, company: str, metric: str) -> list[int]:
     years = catalog.years(company, metric)
     if is_derivable(metric):
-        return sorted(derivable_years(catalog, company).union(years))
+        return sorted(derivable_years(catalog, company, metric).union(years))
     return years
 
 

@@ -30,6 +30,17 @@ def reason(missing: Missing) -> str:
     elif missing.why is Why.partial:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
                 "reported (--partial sums the rest)")
+    elif missing.why is Why.carrier_elsewhere:
+        text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} "
+                f"{'holds an energy carrier' if len(missing.absent) == 1 else 'hold energy carriers'}"
+                " that no component sums (put a component's figure under its metric)")
+    elif missing.why is Why.total_elsewhere:
+        text = (f"no total reported; not derived from the scopes: "
+                f"{', '.join(missing.absent)} {'holds' if len(missing.absent) == 1 else 'hold'}"
+                " a GHG total the company prints (put it under ghg if it is Scope 1 + 2)")
+    elif missing.why is Why.lacks_part:
+        text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
+                "reported (a part alone is not the total)")
     elif missing.why is Why.not_for_year:
         text = (f"not reported for {missing.year if missing.year else 'those years'} "
                 f"(reported: {', '.join(map(str, missing.years))})")
@@ -82,8 +93,8 @@ def basis_text(value: Value) -> str:
     """How a derived or implied value was made, in a line; '' for a reported one."""
     how = value.how
     if isinstance(how, Derivation):
-        text = (f"{how.standard}, {ELECTRICITY[how.electricity]}; sum of "
-                f"{', '.join(how.components)}")
+        on = f", {ELECTRICITY[how.electricity]}" if how.electricity is not None else ""
+        text = f"{how.standard}{on}; sum of {', '.join(how.components)}"
         if how.unreported:
             text += f" ({', '.join(how.unreported)}: not reported by the company)"
         return text

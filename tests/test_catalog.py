@@ -207,3 +207,86 @@ def test_an_ambiguous_name_lists_the_candidates(write) -> None:
         load(path).resolve_company("TWIN")
     assert str(info.value) == ("company 'TWIN' is ambiguous: it names 'twin-a', 'twin-b'; "
                                "give one of these ids")
+
+
+# A draft's proposal named like a built-in metric, and two of the user's metrics that
+# share an alias: the first must never break a name of the built-in catalog, the second
+# stays for the user to settle with an id.
+NAMED_LIKE_BUILTIN = """
+schema: 1
+metrics:
+  revenue_2: {name: Revenue, category: economic, unit: CNY}
+  energy_total_2: {name: Total energy consumption, category: environmental, unit: tce}
+  cups: {name: Cups, category: economic, unit: count, aliases: [vessels]}
+  mugs: {name: Mugs, category: economic, unit: count, aliases: [vessels]}
+companies:
+  new-co:
+    name: New Co
+    sources:
+      r: {file: new.txt}
+    kpis:
+      - {metric: revenue_2, label: Revenue, unit: CNY, values: {2020: 5000000}, source: r, line: 1}
+      - {metric: energy_total_2, label: Total energy, unit: tce, values: {2020: 120}, source: r, line: 2}
+"""
+
+
+@pytest.mark.parametrize(("wanted", "found"), [
+    ("revenue", "revenue"), ("Revenue", "revenue"), ("营业收入", "revenue"),
+    ("Total energy consumption", "energy"), ("revenue_2", "revenue_2"),
+    ("energy_total_2", "energy_total_2"), ("cups", "cups")])
+def test_a_user_metric_named_like_a_builtin_one_leaves_the_builtin_name(write, wanted,
+                                                                        found) -> None:
+    catalog = load(write("draft.yaml", NAMED_LIKE_BUILTIN))
+    assert catalog.resolve_metric(wanted).id == found
+
+
+def test_two_user_metrics_with_one_alias_stay_ambiguous(write) -> None:
+    catalog = load(write("draft.yaml", NAMED_LIKE_BUILTIN))
+    with pytest.raises(NotFoundError) as info:
+        catalog.resolve_metric("Vessels")
+    assert str(info.value) == ("metric 'Vessels' is ambiguous: it names 'cups', 'mugs'; "
+                               "give one of these ids")
+
+
+def test_without_the_builtin_catalog_an_id_still_beats_a_name(write) -> None:
+    path = write("mine.yaml", """
+        schema: 1
+        metrics:
+          revenue: {name: Turnover, category: economic, unit: CNY}
+          sales: {name: Revenue, category: economic, unit: CNY}
+        """)
+    catalog = load_files(catalog_paths([path], use_env=False, builtin=False))
+    assert catalog.resolve_metric("REVENUE").id == "revenue"
+    assert catalog.resolve_metric("turnover").id == "revenue"
+
+
+def test_a_draft_metric_named_revenue_leaves_per_revenue_working(run, write) -> None:
+    path = write("draft.yaml", NAMED_LIKE_BUILTIN)
+    result = run("compare", "ghg", "--per", "Revenue", "-y", "2020", "-f", "csv",
+                 "--catalog", str(path))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0].startswith("company,year,")
+    assert "ambiguous" not in result.err
+
+
+def test_a_user_company_named_like_a_builtin_one_leaves_the_builtin_name(write) -> None:
+    path = write("draft.yaml", """
+        schema: 1
+        companies:
+          unicom-hk:
+            name: China Unicom
+            aliases: [unicom, cu-hk]
+            sources: {s: {file: s.txt}}
+          unicom-sz:
+            name: Unicom Shenzhen
+            aliases: [cu-hk]
+            sources: {s: {file: s.txt}}
+        """)
+    catalog = load(path)
+    assert catalog.resolve_company("Unicom").id == "china-unicom"
+    assert catalog.resolve_company("china unicom").id == "china-unicom"
+    assert catalog.resolve_company("unicom-hk").id == "unicom-hk"
+    with pytest.raises(NotFoundError) as info:
+        catalog.resolve_company("CU-HK")
+    assert str(info.value) == ("company 'CU-HK' is ambiguous: it names 'unicom-hk', "
+                               "'unicom-sz'; give one of these ids")

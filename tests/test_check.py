@@ -515,8 +515,8 @@ def test_every_check_is_declared_once_with_its_wording_in_the_order_of_the_docs(
     from esgcmp.results import WORDING
 
     assert [c.name for c in CHECKS] == [
-        "schema", "source_line", "sum", "rate_range", "ratio", "ratio_unit", "emission_factor",
-        "emission_per_energy", "subsidiary", "jump"]
+        "schema", "source_line", "sum", "rate_range", "energy_sum", "ratio", "ratio_unit",
+        "emission_factor", "emission_per_energy", "subsidiary", "jump"]
     assert list(WORDING) == [c.name for c in CHECKS]
 
 
@@ -529,3 +529,41 @@ def test_a_catalog_that_does_not_load_is_one_worded_finding() -> None:
     assert (finding.severity, finding.check, finding.sources) == ("error", "schema",
                                                                    ("mine.yaml:7",))
     assert finding.message == "unknown key 'valeus'; did you mean 'values'?"
+
+
+# A printed energy total beside its printed components: 1,000 MWh of electricity alone
+# is 122.9 tce on the calorific-equivalent basis (999.5-1,000.5 MWh as printed:
+# 122.8385-122.9615 tce), and 10 t of diesel 14.571 tce (9.5-10.5 t: 13.84245-15.29955).
+ENERGY_TOTALS = """
+schema: 1
+metrics:
+  energy: {name: Total energy consumption, category: environmental, unit: tce}
+  electricity: {name: Electricity consumption, category: environmental, unit: MWh}
+  diesel: {name: Diesel consumption, category: environmental, unit: t}
+companies:
+  co:
+    name: Co
+    sources:
+      s: {file: s.txt}
+    kpis:
+      - {metric: energy, unit: tce, values: {2021: 130, 2022: 137, 2023: 500}, source: s, line: 1}
+      - {metric: electricity, unit: MWh, values: {2021: 1000, 2022: 1000, 2023: 1000}, source: s, line: 2}
+      - {metric: diesel, unit: t, values: {2021: 10, 2022: 10}, source: s, line: 3}
+"""
+
+
+def test_a_printed_energy_total_below_its_printed_components(write) -> None:
+    path = write("energy.yaml", ENERGY_TOTALS)
+    catalog = load_files(catalog_paths([path], use_env=False, builtin=False))
+    findings = list(check_sums(catalog))
+    # 2021: 130 tce is below 136.68-138.26; 2022: 137 (136.5-137.5) can be the sum; 2023:
+    # 500 may hold what is not printed apart
+    assert [(f.check, f.year, f.expected, f.found, f.sources) for f in findings] == [
+        ("energy_sum", 2021, Decimal("137.471"), Decimal(130), ("s.txt:1", "s.txt:2", "s.txt:3"))]
+    assert findings[0].message == (
+        "energy 130 tce is less than electricity + diesel alone make on the "
+        "calorific-equivalent basis (the parts as printed convert to 136.681-138.261 tce)")
+    assert findings[0].names == (("co", "energy", 2021), ("co", "electricity", 2021),
+                                 ("co", "diesel", 2021))
+    assert list(check_sums(catalog, wanted={"water"})) == []
+    assert [f.year for f in check_sums(catalog, wanted={"diesel"}, years={2021, 2022})] == [2021]
