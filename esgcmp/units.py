@@ -135,9 +135,31 @@ def _scaled(text: str, scale: Decimal) -> Decimal:
     return scale
 
 
+# A mass of CO2 or CO2-equivalent as reports spell it: "tCO 2 e" (a subscript set apart
+# by a PDF converter), "tonne of CO2-e", "t CO2-eq.", "kt CO2 eq", "t-CO2" are all tCO2e
+# (or kt..., kg...); CO2 alone is counted as CO2e, as units.txt defines tCO2.
+_CO2E = re.compile(r"\b(kg|kt|t|tons?|tonnes?|metric tons?|metric tonnes?)\s*(?:of\s+)?-?\s*"
+                   r"co\s?2(?:\s*-?\s*(?:eq\b\.?|equivalent\b|e\b)|\b)", re.I)
+_CO2E_MASS = {"kg": "kg", "kt": "kt"}
+# "000 kWh", "'000 kWh": a heading's thousands before the unit, as "kWh'000" after it
+_LEADING_THOUSANDS = re.compile(r"^['\u2018\u2019]?000\s*(?=[^\d\s,.])")
+# what a currency divides: "HKD'000 revenue", "US$ million sales" are amounts of revenue
+_OF_REVENUE = re.compile(r"\s+(?:of\s+)?(?:revenue|revenues|sales|turnover)$", re.I)
+
+
+# "tonnes per sq.m.", "kWh per employee" are ratios; "per cent" is a percentage
+_PER = re.compile(r"\s+per\s+(?!cent\b)", re.I)
+
+
+def _co2e(match: re.Match[str]) -> str:
+    return f"{_CO2E_MASS.get(match.group(1).lower(), 't')}CO2e"
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_SLASHES)
     text = re.sub(r"\s+", " ", text).strip()
+    text = _CO2E.sub(_co2e, text)
+    text = _PER.sub("/", text)
     while len(text) > 1 and text[0] == "(" and _closing(text) == len(text) - 1:
         text = text[1:-1].strip()
     return re.sub(r"\s*/\s*", "/", text)
@@ -166,6 +188,7 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     """One side of a ratio: leading magnitudes, then a unit word."""
     scale = ONE
     rest = term.strip().lstrip("*").strip()
+    rest = _LEADING_THOUSANDS.sub("thousand ", _OF_REVENUE.sub("", rest))
     words = vocabulary().words
     currency = _CURRENCY_WITH_NUMBER.match(rest)
     if currency:  # "RMB10,000", "HK$1,000": a currency amount used as a unit

@@ -121,6 +121,30 @@ def test_vocabulary_doc_is_current() -> None:
     ("Female employees", "employees_female", "label alias"),
     ("Energy Electricity consumption", "electricity", "label alias after the section's name"),
     ("Waste Hazardous waste", "waste_hazardous", "label alias after the section's name"),
+    # an abbreviation after the words it abbreviates is no part of the name
+    ("Nitrogen oxides (NOx)", "nox", "label alias"),
+    ("Total greenhouse gas (GHG) emissions (Scope 1 and 2)", "ghg", "scope words 1+2"),
+    # "air", "exhaust gas" and plurals are filler; a section's name before any label
+    ("Particulate matters (PM) air emissions", "particulate_matter",
+     "label without filler words"),
+    ("Emissions - Sulphur dioxide (SO2)", "so2", "label alias after the section's name"),
+    ("Emissions - Sulphur dioxides (SO2)", "so2", "label without filler words"),
+    # characters a converter set apart are one Chinese word
+    ("外購 電力", "electricity", "label alias"),
+    # a bracket saying how the figure is computed is not read
+    ("Total water consumption (total water withdrawal - total water discharges)", "water",
+     "label alias"),
+    # market- and location-based are Scope 2's methods
+    ("Market based", "ghg_scope2", "scope 2 method words"),
+    ("Location-based emissions", "ghg_scope2", "scope 2 method words"),
+    # what Scope 1 and Scope 2 are may be said around them
+    ("Indirect emissions from electricity consumption (Scope 2)", "ghg_scope2",
+     "scope words 2"),
+    ("Scope 1: Direct emissions - Combustion of fossil fuels", "ghg_scope1", "scope words 1"),
+    ("Scope 3 - Other indirect emissions", "ghg_scope3", "scope words 3"),
+    # what a bracket says is not included is not read: Category 3, not Scope 1 + 2
+    ("• Category 3: Fuel-and-energy-related activities (not included in scope 1 or scope 2)",
+     "ghg_scope3_cat3", "label alias"),
 ])
 def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: str) -> None:
     placed = place(label)
@@ -151,6 +175,24 @@ def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: st
     ("Widgets shipped", "no metric of the vocabulary has this label"),
     ("Water discharge",
      "a part or another quantity (the label names a source, a site, a group, a kind or a flow)"),
+    # one source of Scope 3 after a dash is a part, never total Scope 3
+    ("Scope 3 GHG Emission - Paper Consumption",
+     "names one source of scope 3 ('paper'), not the total"),
+    ("Scope 3 Other Indirect GHG emission - Business air travel",
+     "names one source of scope 3 ('business air travel'), not the total"),
+    # a parenthesis saying what is not included does not make the row that
+    ("Scope 3 (not included in scope 1 or scope 2) - Paper",
+     "names one source of scope 3 ('paper'), not the total"),
+    # a word of a part (a business, a region) before the scopes: never the total
+    ("Hong Kong Town Gas production scope 1 and 2 emissions",
+     "names scope 1+2 of something it names ('hong kong town production'): a part, not the "
+     "company's total"),
+    ("Scope 1 carbon emissions (Asia emissions)",
+     "names scope 1 of something it names ('asia'): a part, not the company's total"),
+    ("Market share",
+     "a ratio or an intensity, on a denominator the label does not name as the metric's"),
+    ("Nitrogen oxides (NOx) emissions per MJ of town gas",
+     "a ratio or an intensity, on a denominator the label does not name as the metric's"),
 ])
 def test_a_label_that_is_a_part_a_ratio_or_a_change_gets_no_metric(label: str,
                                                                    why: str) -> None:
@@ -184,6 +226,10 @@ def test_the_key_leaves_out_units_in_brackets_and_footnote_markers() -> None:
     assert key("Total water consumption*") == "total water consumption"
     assert key("Total water consumption (in m³)") == "total water consumption"
     assert key("電力(單位：千瓦時)") == "电力"
+    assert key("Nitrogen oxides (NOx)") == "nitrogen oxides"
+    assert key("Electricity (HQ)") == "electricity hq"  # not an abbreviation of a pollutant
+    assert key("平均每位僱員所產生溫室 氣體排放密度") == "平均每位雇员所产生温室气体排放密度"
+    assert key("Scope 1 (excluding refrigerants)") == "scope 1"
 
 
 # ---- extract: rows placed, with the reason ---------------------------------------------
@@ -349,6 +395,29 @@ def test_a_ghg_total_that_names_no_scope_is_scope_1_and_2_only_when_it_is_their_
          "GHG emissions that do not say which scopes they total"),
         ("5", "2022", "total_carbon_emissions", "proposed",
          "GHG emissions that do not say which scopes they total")]
+
+
+def test_a_method_row_under_a_heading_of_scopes_1_and_2_is_their_total(run, write) -> None:
+    # "Market based" alone is Scope 2; under a heading of Scope 1 and 2 it is their total
+    rows = _rows(run, write, "GHG emissions Unit 2022 2023\n範疇一及範疇二\n"
+                             "Market based tCO2e 9 10\n")
+    assert [(r["metric"], r["match"]) for r in rows] == [
+        ("ghg", "scope words 1+2 of the section '範疇一及範疇二'")] * 2
+    rows = _rows(run, write, "GHG emissions Unit 2022 2023\nMarket based tCO2e 9 10\n")
+    assert [(r["metric"], r["match"]) for r in rows] == [
+        ("ghg_scope2", "scope 2 method words")] * 2
+
+
+def test_an_intensity_unit_without_its_denominator_takes_the_labels(run, write) -> None:
+    rows = _rows(run, write, "Indicator 2023\n"
+                             "GHG emissions intensity per million RMB revenue (tonnes) 2\n"
+                             "GHG emissions intensity per employee (tonnes) 3\n"
+                             "GHG emissions intensity per million HKD revenue (tonnes) 4\n")
+    assert [(r["metric"], r["match"], r["normalized_value"]) for r in rows] == [
+        ("ghg_intensity_revenue", "label alias, unit per the label", "2"),
+        ("ghg_intensity_employee", "label alias, unit per the label", "3"),
+        # another currency: never converted to the metric's CNY
+        ("ghg_emissions_intensity_per_million_hkd_revenue", "proposed", "4")]
 
 
 def test_rows_under_a_scopes_heading_take_its_scope(run, write) -> None:
