@@ -311,12 +311,14 @@ def _by_scope(text: str, head: str, tail: str = "") -> Placement | None:
     if other:
         return Placement("", match, f"names scope {words} of something it names ('{other}'): "
                                     "a part, not the company's total")
-    # one source after the dash is a part; a list of them says what the total holds
+    # one source after the dash is a part ("Scope 3 GHG Emission - Paper Consumption",
+    # "GHG Emission (Scope 1) - Mobile"); a list of them says what the total holds
     # ("Scope III - business air travel, paper consumption")
     listed = re.search(r",|、|\band\b|&", tail)
-    source = _other_words(key(tail)) if named == {3} and not listed else ""
+    source = _other_words(key(tail)) if not listed else ""
     if source:
-        return Placement("", match, f"names one source of scope 3 ('{source}'), not the total")
+        return Placement("", match, f"names one source of scope {words} ('{source}'), "
+                                    "not the total")
     metric = {frozenset({1}): "ghg_scope1", frozenset({2}): "ghg_scope2",
               frozenset({3}): "ghg_scope3", frozenset({1, 2}): "ghg",
               frozenset({1, 2, 3}): "ghg_scope1_2_3"}.get(named, "")

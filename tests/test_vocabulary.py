@@ -142,6 +142,7 @@ def test_vocabulary_doc_is_current() -> None:
      "scope words 2"),
     ("Scope 1: Direct emissions - Combustion of fossil fuels", "ghg_scope1", "scope words 1"),
     ("Scope 3 - Other indirect emissions", "ghg_scope3", "scope words 3"),
+    ("Scope 2 GHG emissions - Purchased electricity", "ghg_scope2", "scope words 2"),
     # what a bracket says is not included is not read: Category 3, not Scope 1 + 2
     ("• Category 3: Fuel-and-energy-related activities (not included in scope 1 or scope 2)",
      "ghg_scope3_cat3", "label alias"),
@@ -180,6 +181,9 @@ def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: st
      "names one source of scope 3 ('paper'), not the total"),
     ("Scope 3 Other Indirect GHG emission - Business air travel",
      "names one source of scope 3 ('business air travel'), not the total"),
+    ("Scope 1 emissions - Vehicles", "names one source of scope 1 ('vehicles'), not the total"),
+    ("Scope 1 + 2 emissions - Data centres",
+     "names one source of scope 1+2 ('data centres'), not the total"),
     # a parenthesis saying what is not included does not make the row that
     ("Scope 3 (not included in scope 1 or scope 2) - Paper",
      "names one source of scope 3 ('paper'), not the total"),
@@ -462,3 +466,45 @@ def test_any_label_is_placed_or_refused_with_a_reason(label: str) -> None:
             "ghg_scope1", "ghg_scope2", "ghg_scope3", "ghg", "ghg_scope1_2_3"):
         assert {"ghg_scope1": {1}, "ghg_scope2": {2}, "ghg_scope3": {3}, "ghg": {1, 2},
                 "ghg_scope1_2_3": {1, 2, 3}}[placed.metric] == set(named)
+
+
+# A report laid out as pdftotext gives an HKEX issuer's table: CO2e with its subscript set
+# apart, energy in thousands printed before the unit, water in m³, a section's name before
+# the label, market-based Scope 2 under its own words, one Scope 3 source after a dash.
+UNSEEN_UNITS = """Environmental KPIs Unit 2022 2023
+Emissions - Nitrogen oxides (NOx) kg 120 110
+Scope 1: Direct emissions - Combustion of fossil fuels tonne of CO2-e 410.5 388.2
+Scope 2: Energy indirect emissions - Purchased electricity tonne of CO2-e 2210 2105.4
+Total GHG emissions (Scope 1 and 2) tCO 2 e 2620.5 2493.6
+Scope 3 GHG Emission - Paper Consumption tCO 2 e 12.5 11.9
+Market based tCO 2 e 1990 1902
+Purchased electricity consumed '000 kWh 3650 3480
+Total water consumption m³ 25010 24870
+"""
+
+
+def test_a_report_in_units_as_printed_joins_the_comparisons_at_once(run, tmp_path) -> None:
+    report = tmp_path / "harbour-2023.txt"
+    report.write_text(UNSEEN_UNITS, encoding="utf-8")
+    draft = tmp_path / "harbour.yaml"
+    assert run("extract", str(report), "-c", "harbour", "--name", "Harbour Holdings",
+               "-o", str(draft)).code == 0
+    got = {}
+    for metric in ("ghg", "ghg_scope1", "electricity", "water"):
+        result = run("compare", metric, "--catalog", str(draft), "-y", "2023", "-f", "csv")
+        assert result.code == 0, (metric, result)
+        rows = {r["company"]: r for r in csv.DictReader(io.StringIO(result.out))}
+        got[metric] = (rows["harbour"]["value"], rows["harbour"]["line"])
+    assert got == {"ghg": ("2493.6", "5"), "ghg_scope1": ("388.2", "3"),
+                   "electricity": ("3480", "8"), "water": ("24870", "9")}
+    rows = list(csv.DictReader(io.StringIO(
+        run("extract", str(report), "-c", "harbour", "-f", "csv").out)))
+    placed = {(r["line"], r["metric"], r["match"]) for r in rows}
+    assert placed == {
+        ("2", "nox", "label alias after the section's name"),
+        ("3", "ghg_scope1", "scope words 1"), ("4", "ghg_scope2", "scope words 2"),
+        ("5", "ghg", "scope words 1+2"),
+        ("6", "scope_3_ghg_emission_paper_consumption", "proposed"),
+        # a second Scope 2 of the same years (the market-based one): for review
+        ("7", "market_based", "proposed"),
+        ("8", "electricity", "label alias"), ("9", "water", "catalog label")}
