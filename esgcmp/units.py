@@ -151,6 +151,9 @@ _OF_REVENUE = re.compile(r"\s+(?:of\s+)?(?:revenue|revenues|sales|turnover)$", r
 _PER = re.compile(r"\s+per\s+(?!cent\b)", re.I)
 
 
+_CURRENCIES = frozenset({"CNY", "HKD", "USD"})
+
+
 def _co2e(match: re.Match[str]) -> str:
     return f"{_CO2E_MASS.get(match.group(1).lower(), 't')}CO2e"
 
@@ -188,7 +191,14 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     """One side of a ratio: leading magnitudes, then a unit word."""
     scale = ONE
     rest = term.strip().lstrip("*").strip()
-    rest = _LEADING_THOUSANDS.sub("thousand ", _OF_REVENUE.sub("", rest))
+    revenue = _OF_REVENUE.sub("", rest)
+    if revenue != rest:  # "HKD'000 revenue": an amount of money, or no unit at all
+        scale, unit, generic = _parse_term(revenue, printed)
+        if unit not in _CURRENCIES:
+            raise UnitError(f"unknown unit '{printed}' (cannot read '{rest}': revenue in no "
+                            "currency)", fix="name the currency, e.g. RMB million revenue")
+        return scale, unit, generic
+    rest = _LEADING_THOUSANDS.sub("thousand ", rest)
     words = vocabulary().words
     currency = _CURRENCY_WITH_NUMBER.match(rest)
     if currency:  # "RMB10,000", "HK$1,000": a currency amount used as a unit

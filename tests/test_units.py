@@ -183,3 +183,11 @@ def test_a_leading_000_is_thousands_never_zero() -> None:
     assert parse_printed("000 kWh").scale == Decimal(1000)
     with pytest.raises(UnitError):
         parse_printed("0 kWh")
+
+
+def test_revenue_in_no_currency_is_no_unit() -> None:
+    # "tCO2e/million revenue" is not a count of anything: read as one, a label saying
+    # "per employee" would take it for persons
+    with pytest.raises(UnitError, match="revenue in no currency"):
+        parse_printed("tCO2e/million revenue")
+    assert parse_printed("tCO2e/RMB million revenue").expr == "tCO2e / (CNY)"

@@ -424,6 +424,14 @@ def test_an_intensity_unit_without_its_denominator_takes_the_labels(run, write) 
         ("ghg_emissions_intensity_per_million_hkd_revenue", "proposed", "4")]
 
 
+def test_a_label_per_employee_with_a_unit_per_revenue_gets_no_metric(run, write) -> None:
+    rows = _rows(run, write, "Indicator 2023\n"
+                             "GHG emissions per employee (tCO2e/million revenue) 2\n")
+    # the bracket is no unit esgcmp reads, so it stays in the label, which is proposed
+    assert [(r["metric"], r["match"], r["unit"]) for r in rows] == [
+        ("ghg_emissions_per_employee_tco2e_million_revenue", "proposed", "")]
+
+
 def test_rows_under_a_scopes_heading_take_its_scope(run, write) -> None:
     rows = _rows(run, write, "GHG emissions Unit 2022 2023\nScope 1\nTotal tCO2e 5 6\n"
                              "Stationary combustion tCO2e 3 4\nScope 2\n"
