@@ -74,6 +74,8 @@ PRINTED_FORMS = [
     ("kWh per employee", "kWh/person", "1"),
     ("per cent", "percent", "1"),
     ("m³", "m3", "1"),
+    ("千公噸", "t", "1000"),  # 公噸, 公吨: the metric tonne
+    ("公吨", "t", "1"),
 ]
 
 
