@@ -89,7 +89,7 @@ _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _PUNCTUATION = re.compile(r"[^\w%/]+")
 # Abbreviations a label prints after the words they abbreviate ("Nitrogen oxides (NOx)",
 # "greenhouse gas (GHG)"): the words say it already, so the bracket is no part of the name.
-_ABBREVIATIONS = frozenset({"nox", "nox", "sox", "so2", "pm", "pm10", "pm2.5", "rsp", "ghg",
+_ABBREVIATIONS = frozenset({"nox", "sox", "so2", "pm", "pm10", "pm2.5", "rsp", "ghg",
                             "ghgs", "co2", "co2e", "voc", "vocs"})
 # A bracket saying what a row leaves out or how it is computed ("(not included in scope 1
 # or scope 2)", "(total water withdrawal - total water discharges)") does not make the row
