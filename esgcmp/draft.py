@@ -23,8 +23,8 @@ from .extract import Extraction, Found, Unreadable, has_chinese, label_name, nfk
 from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
-from .vocabulary import (UNSCOPED_GHG, Term, key, place, ratios_of, scopes, taken_names,
-                         terms)
+from .vocabulary import (METHOD_ONLY, UNSCOPED_GHG, Term, key, place, ratios_of, scopes,
+                         taken_names, terms)
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -280,6 +280,7 @@ def _same(first: Row, found: Found, unit: str) -> bool:
     return found.value * factor == first.normalized
 
 
+_LABEL_PER = re.compile(r"\bper\s+([^()]+?)\s*$", re.IGNORECASE)
 _Choice = tuple[str, bool, str, str, str, tuple[tuple[str, str], ...]]
 # metric, proposed, note, unit the draft writes, how it was matched, basis the label states
 
@@ -329,9 +330,10 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         why = f"the label names several metrics: {', '.join(matches)}"
     else:
         placed = place(found.name, found.unit)
-        if not placed.metric and not placed.match and scopes(key(found.section)):
+        if ((not placed.metric and not placed.match or placed.match == METHOD_ONLY)
+                and scopes(key(found.section))):
             # rows under a scope's own heading ("Scope 2" / "Market based"): the label
-            # with the heading's words
+            # with the heading's words, which say which scopes a method's figure totals
             under = place(f"{found.section} {found.name}", found.unit)
             if under.metric or under.match:
                 placed = msgspec.structs.replace(
@@ -369,6 +371,17 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
         if len(fitting) == 1:
             return _placed(found, fitting[0].id, f"{match}, unit dimension", basis, catalog,
                            draft)
+        # an intensity whose unit column prints the numerator only, the label saying what
+        # it is per ("GHG emissions intensity per million RMB revenue" in tonnes)
+        per = _LABEL_PER.search(found.name)
+        if found.unit and "/" not in found.unit and per:
+            completed = f"{found.unit}/{per.group(1)}"
+            if _converts(completed, target, density):
+                if metric not in catalog.metrics:
+                    draft.vocabulary.setdefault(metric, terms()[metric])
+                return (metric, False, f"unit '{found.unit}' read per the label's "
+                        f"'{per.group(1)}': {completed}", completed,
+                        f"{match}, unit per the label", basis)
         if not found.unit:
             return (f"the label names '{metric}' ({match}), but prints no unit, and its unit "
                     f"is {target}")

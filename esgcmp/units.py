@@ -150,11 +150,34 @@ def _scaled(text: str, scale: Decimal) -> Decimal:
 # A prefixed length squared or cubed: pint reads km2 as k x m2 (1,000 m2), not (km)2.
 # Mm3 stays as it is: reports print it for a million m3, which is what pint reads
 _PREFIXED_POWER = re.compile(r"(?<![A-Za-z_])([km]m)([23])(?![A-Za-z0-9_])")
+# A mass of CO2 or CO2-equivalent as reports spell it: "tCO 2 e" (a subscript set apart
+# by a PDF converter), "tonne of CO2-e", "t CO2-eq.", "kt CO2 eq", "t-CO2" are all tCO2e
+# (or kt..., kg...); CO2 alone is counted as CO2e, as units.txt defines tCO2.
+_CO2E = re.compile(r"\b(kg|kt|t|tons?|tonnes?|metric tons?|metric tonnes?)\s*(?:of\s+)?-?\s*"
+                   r"co\s?2(?:\s*-?\s*(?:eq\b\.?|equivalent\b|e\b)|\b)", re.I)
+_CO2E_MASS = {"kg": "kg", "kt": "kt"}
+# "000 kWh", "'000 kWh": a heading's thousands before the unit, as "kWh'000" after it
+_LEADING_THOUSANDS = re.compile(r"^['\u2018\u2019]?000\s*(?=[^\d\s,.])")
+# what a currency divides: "HKD'000 revenue", "US$ million sales" are amounts of revenue
+_OF_REVENUE = re.compile(r"\s+(?:of\s+)?(?:revenue|revenues|sales|turnover)$", re.I)
+
+
+# "tonnes per sq.m.", "kWh per employee" are ratios; "per cent" is a percentage
+_PER = re.compile(r"\s+per\s+(?!cent\b)", re.I)
+
+
+_CURRENCIES = frozenset({"CNY", "HKD", "USD"})
+
+
+def _co2e(match: re.Match[str]) -> str:
+    return f"{_CO2E_MASS.get(match.group(1).lower(), 't')}CO2e"
 
 
 def _clean(text: str) -> str:
     text = _PREFIXED_POWER.sub(r"\1**\2", _fold(text))
     text = re.sub(r"\s+", " ", text).strip()
+    text = _CO2E.sub(_co2e, text)
+    text = _PER.sub("/", text)
     while len(text) > 1 and text[0] == "(" and _closing(text) == len(text) - 1:
         text = text[1:-1].strip()
     return re.sub(r"\s*/\s*", "/", text)
@@ -183,6 +206,14 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     """One side of a ratio: leading magnitudes, then a unit word."""
     scale = ONE
     rest = term.strip().lstrip("*").strip()
+    revenue = _OF_REVENUE.sub("", rest)
+    if revenue != rest:  # "HKD'000 revenue": an amount of money, or no unit at all
+        scale, unit, generic = _parse_term(revenue, printed)
+        if unit not in _CURRENCIES:
+            raise UnitError(f"unknown unit '{printed}' (cannot read '{rest}': revenue in no "
+                            "currency)", fix="name the currency, e.g. RMB million revenue")
+        return scale, unit, generic
+    rest = _LEADING_THOUSANDS.sub("thousand ", rest)
     words = vocabulary().words
     currency = _CURRENCY_WITH_NUMBER.match(rest)
     if currency:  # "RMB10,000", "HK$1,000": a currency amount used as a unit

@@ -29,6 +29,7 @@ from .t2s import SIMPLIFIED, TRADITIONAL
 
 POLARITIES = ("lower", "higher", "neither")
 UNSCOPED_GHG = "GHG emissions that do not say which scopes they total"
+METHOD_ONLY = "scope 2 method words"  # a label that says only market- or location-based
 _T2S = str.maketrans(TRADITIONAL, SIMPLIFIED)
 
 
@@ -86,6 +87,17 @@ _SCOPE_CN = re.compile(r"(?:范畴|范围)\s*([一二三123])")
 _SCOPE_ROMAN = re.compile(r"\bscope\s+(iii|ii|i)\b")
 _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _PUNCTUATION = re.compile(r"[^\w%/]+")
+# Abbreviations a label prints after the words they abbreviate ("Nitrogen oxides (NOx)",
+# "greenhouse gas (GHG)"): the words say it already, so the bracket is no part of the name.
+_ABBREVIATIONS = frozenset({"nox", "sox", "so2", "pm", "pm10", "pm2.5", "rsp", "ghg",
+                            "ghgs", "co2", "co2e", "voc", "vocs"})
+# A bracket saying what a row leaves out or how it is computed ("(not included in scope 1
+# or scope 2)", "(total water withdrawal - total water discharges)") does not make the row
+# what it names: its words are not read.
+_ASIDE = re.compile(r"^\s*(?:not included|not including|excluding|excludes|excl\b|exclusive of"
+                    r"|不包括|不包含|不含|未包括)|\w\s+[-–—]\s+\w")
+# pdftotext sets characters of a Chinese label apart ("外購 電力", "溫室 氣體"): no word ends there
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
 @lru_cache(maxsize=1)
@@ -108,12 +120,21 @@ def key(label: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
     text = _NOTE.sub(" ", text)
     # a bracket holding a unit is the unit, not the label; any other bracket is words
-    text = _BRACKETED.sub(lambda m: " " if _is_unit(_IN_UNIT.sub("", m.group(1)))
-                          else f" {m.group(1)} ", text)
+    text = _BRACKETED.sub(_bracket, text)
+    text = _CJK_GAP.sub("", text)
     text = _SCOPE_CN.sub(lambda m: f" scope {_CHINESE_NUMERALS[m.group(1)]} ", text)
     text = _SCOPE_ROMAN.sub(lambda m: f"scope {_ROMAN[m.group(1)]}", text)
     text = _PUNCTUATION.sub(" ", text.replace("_", " "))
     return " ".join(text.split())
+
+
+def _bracket(match: re.Match[str]) -> str:
+    """A bracket of a label: a unit, an abbreviation or an aside goes; other words stay."""
+    inside = match.group(1)
+    if (_is_unit(_IN_UNIT.sub("", inside)) or inside.strip() in _ABBREVIATIONS
+            or _ASIDE.search(inside)):
+        return " "
+    return f" {inside} "
 
 
 @lru_cache(maxsize=1)
@@ -129,11 +150,16 @@ def _aliases() -> dict[str, frozenset[str]]:
 
 _FILLER = re.compile(
     r"\b(?:total|consumption|consumed|consumptions|usage|use|used|amount|volume|quantity"
-    r"|the|of|annual|overall|in total|group|s)\b|总|消耗|耗用|用量|数量|总量|量$")
+    r"|the|of|annual|overall|in total|group|s|air|exhaust gas)\b|总|消耗|耗用|用量|数量|总量|量$")
+
+
+def _singular(word: str) -> str:
+    # "particulate matters", "oxides": a plural names what the singular names
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def _core(text: str) -> str:
-    return " ".join(_FILLER.sub(" ", text).split())
+    return " ".join(_singular(word) for word in _FILLER.sub(" ", text).split())
 
 
 @lru_cache(maxsize=1)
@@ -205,6 +231,29 @@ _SECTION = re.compile(
 _GHG_WORDS = re.compile(r"\b(?:ghg|greenhouse|emission|emissions|co2e?|carbon)\b|温室|排放|碳")
 
 
+# The words a GHG label may print around its scopes and still be the whole of them; any
+# other word before a dash names what the figure is of ("Hong Kong Town Gas production
+# scope 1 and 2 emissions", "Scope 1 carbon emissions (Asia emissions)"): a part.
+_AROUND_SCOPES = re.compile(
+    r"\b(?:scopes?|and|or|to|plus|direct|indirect|energy|other|emission|emissions|ghg|ghgs"
+    r"|greenhouse|gas|gases|carbon|co2|co2e|dioxide|equivalent|total|gross|the|of|in|from"
+    r"|location|market|based|method|equity|share|operational|financial|control|approach"
+    r"|chart|pie|figure|graph|table|tonnes|tons|t|tco2e|\d"
+    # what Scope 1 and Scope 2 are: fuel burnt, electricity and heat bought
+    r"|electricity|purchased|consumption|heat|steam|combustion|fossil|fuel|fuels)\b")
+
+# a label that says only which method: "Market based", "Location-based emissions"
+_METHOD_ONLY = re.compile(r"(?:(?:total|ghg|scope 2|carbon|co2e?|emissions?)\s)*"
+                          r"(?:market|location)\s?based(?:\s(?:method|ghg|carbon|co2e?"
+                          r"|emissions?|total))*")
+
+
+def _other_words(text: str) -> str:
+    """The ASCII words of a key that are not what a GHG total of some scopes prints."""
+    rest = _AROUND_SCOPES.sub(" ", text)
+    return " ".join(word for word in rest.split() if word.isascii())
+
+
 def scopes(text: str) -> frozenset[int]:
     """The GHG scopes a key names: ``scope 1 2 and 3``, ``scope 1 scope 2``, ``scopes 1 to
     3``."""
@@ -230,8 +279,9 @@ def _basis(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(basis)
 
 
-def _by_scope(text: str, head: str) -> Placement | None:
-    """The GHG metric the scopes of a label give, or why none; None without scope words."""
+def _by_scope(text: str, head: str, tail: str = "") -> Placement | None:
+    """The GHG metric the scopes of a label give, or why none; None without scope words.
+    ``head``: the key of the label before a dash; ``tail``: the label after it, as printed."""
     named = scopes(text)
     if not named:
         return None
@@ -257,6 +307,18 @@ def _by_scope(text: str, head: str) -> Placement | None:
     if part:
         return Placement("", match, f"names scope {words} but only a part of it "
                                     f"('{part.group(0)}')")
+    other = _other_words(head)
+    if other:
+        return Placement("", match, f"names scope {words} of something it names ('{other}'): "
+                                    "a part, not the company's total")
+    # one source after the dash is a part ("Scope 3 GHG Emission - Paper Consumption",
+    # "GHG Emission (Scope 1) - Mobile"); a list of them says what the total holds
+    # ("Scope III - business air travel, paper consumption")
+    listed = re.search(r",|、|\band\b|&", tail)
+    source = _other_words(key(tail)) if not listed else ""
+    if source:
+        return Placement("", match, f"names one source of scope {words} ('{source}'), "
+                                    "not the total")
     metric = {frozenset({1}): "ghg_scope1", frozenset({2}): "ghg_scope2",
               frozenset({3}): "ghg_scope3", frozenset({1, 2}): "ghg",
               frozenset({1, 2, 3}): "ghg_scope1_2_3"}.get(named, "")
@@ -276,10 +338,15 @@ def place(label: str, unit: str = "") -> Placement:
     text = key(label)
     if not text:
         return Placement("", "", "the label is empty once its unit and markers are left out")
-    by_scope = _by_scope(text, key(_DASH.split(label)[0]))
+    head, *tails = _DASH.split(label)
+    by_scope = _by_scope(text, key(head), " ".join(tails))
     if by_scope is not None:
         return by_scope
     basis = _basis(text)
+    if _METHOD_ONLY.fullmatch(text):
+        # a market- or location-based figure is a Scope 2 figure: the GHG Protocol has the
+        # two methods for Scope 2 only
+        return Placement("ghg_scope2", METHOD_ONLY, basis=basis)
     named = _aliases().get(text, frozenset())
     if len(named) == 1:
         return Placement(next(iter(named)), "label alias", basis=basis)
@@ -292,6 +359,7 @@ def place(label: str, unit: str = "") -> Placement:
         if len(named) == 1:
             return Placement(next(iter(named)), "label alias after the section's name",
                              basis=basis)
+        text = text[section.end():]  # the section's words name no metric of the row
     for pattern, why in _NOT_THE_WHOLE:
         if pattern.search(text):
             return Placement("", "", why)

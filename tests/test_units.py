@@ -53,6 +53,29 @@ PRINTED_FORMS = [
     ("Gbps", "Gbps", "1"),
     ("車次", "vehicle_times", "1"),
     ("台次", "unit_times", "1"),
+    # CO2-equivalent as reports spell it, a PDF converter's subscript set apart included
+    ("tCO 2 e", "tCO2e", "1"),
+    ("tonne of CO2-e", "tCO2e", "1"),
+    ("tonne of CO₂e", "tCO2e", "1"),
+    ("kt CO₂-eq.", "tCO2e", "1000"),
+    ("tCO2eq", "tCO2e", "1"),
+    ("t-CO2", "tCO2e", "1"),
+    ("kg CO2e", "tCO2e", "0.001"),
+    # a heading's thousands before the unit
+    ("000 kWh", "MWh", "1"),
+    ("'000 kWh", "MWh", "1"),
+    ("GJ'000", "GJ", "1000"),
+    # denominators as printed
+    ("tCO 2 e/person", "tCO2e/person", "1"),
+    ("tCO2e/full-time employee", "tCO2e/person", "1"),
+    ("MWh/number of full-time employee", "MWh/person", "1"),
+    ("tonne of CO₂e/ RMB10000", "tCO2e/(10^4 CNY)", "1"),
+    ("tonnes of CO2e per sq.m.", "tCO2e/m2", "1"),
+    ("kWh per employee", "kWh/person", "1"),
+    ("per cent", "percent", "1"),
+    ("m³", "m3", "1"),
+    ("千公噸", "t", "1000"),  # 公噸, 公吨: the metric tonne
+    ("公吨", "t", "1"),
 ]
 
 
@@ -146,3 +169,27 @@ def test_unit_option_refuses_another_currency(run) -> None:
     assert result.err == ("esgcmp: error: cannot convert 'CNY' to 'HKD': CNY is not HKD, and "
                           "esgcmp never converts one currency into another (that takes an "
                           "exchange rate); give a unit in CNY\n")
+
+
+def test_revenue_in_another_currency_is_read_but_never_converted_to_cny() -> None:
+    # HKD'000 revenue is HKD: read, so that the row is placed by its dimension, and refused
+    # by a metric per CNY, as no exchange rate is stated
+    assert parse_printed("tCO2e/HKD'000 revenue").expr == "tCO2e / (HKD)"
+    assert parse_printed("t CO₂-eq. / US$ million sales").scale == Decimal("0.000001")
+    with pytest.raises(UnitError):
+        conversion("tCO2e/HKD'000 revenue", "tCO2e/(10^6 CNY)")
+
+
+def test_a_leading_000_is_thousands_never_zero() -> None:
+    # before: '000 kWh' read the number 000 and failed on a multiplier of 0
+    assert parse_printed("000 kWh").scale == Decimal(1000)
+    with pytest.raises(UnitError):
+        parse_printed("0 kWh")
+
+
+def test_revenue_in_no_currency_is_no_unit() -> None:
+    # "tCO2e/million revenue" is not a count of anything: read as one, a label saying
+    # "per employee" would take it for persons
+    with pytest.raises(UnitError, match="revenue in no currency"):
+        parse_printed("tCO2e/million revenue")
+    assert parse_printed("tCO2e/RMB million revenue").expr == "tCO2e / (CNY)"

@@ -121,6 +121,31 @@ def test_vocabulary_doc_is_current() -> None:
     ("Female employees", "employees_female", "label alias"),
     ("Energy Electricity consumption", "electricity", "label alias after the section's name"),
     ("Waste Hazardous waste", "waste_hazardous", "label alias after the section's name"),
+    # an abbreviation after the words it abbreviates is no part of the name
+    ("Nitrogen oxides (NOx)", "nox", "label alias"),
+    ("Total greenhouse gas (GHG) emissions (Scope 1 and 2)", "ghg", "scope words 1+2"),
+    # "air", "exhaust gas" and plurals are filler; a section's name before any label
+    ("Particulate matters (PM) air emissions", "particulate_matter",
+     "label without filler words"),
+    ("Emissions - Sulphur dioxide (SO2)", "so2", "label alias after the section's name"),
+    ("Emissions - Sulphur dioxides (SO2)", "so2", "label without filler words"),
+    # characters a converter set apart are one Chinese word
+    ("外購 電力", "electricity", "label alias"),
+    # a bracket saying how the figure is computed is not read
+    ("Total water consumption (total water withdrawal - total water discharges)", "water",
+     "label alias"),
+    # market- and location-based are Scope 2's methods
+    ("Market based", "ghg_scope2", "scope 2 method words"),
+    ("Location-based emissions", "ghg_scope2", "scope 2 method words"),
+    # what Scope 1 and Scope 2 are may be said around them
+    ("Indirect emissions from electricity consumption (Scope 2)", "ghg_scope2",
+     "scope words 2"),
+    ("Scope 1: Direct emissions - Combustion of fossil fuels", "ghg_scope1", "scope words 1"),
+    ("Scope 3 - Other indirect emissions", "ghg_scope3", "scope words 3"),
+    ("Scope 2 GHG emissions - Purchased electricity", "ghg_scope2", "scope words 2"),
+    # what a bracket says is not included is not read: Category 3, not Scope 1 + 2
+    ("• Category 3: Fuel-and-energy-related activities (not included in scope 1 or scope 2)",
+     "ghg_scope3_cat3", "label alias"),
 ])
 def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: str) -> None:
     placed = place(label)
@@ -151,6 +176,27 @@ def test_a_label_that_states_a_metric_gets_it(label: str, metric: str, match: st
     ("Widgets shipped", "no metric of the vocabulary has this label"),
     ("Water discharge",
      "a part or another quantity (the label names a source, a site, a group, a kind or a flow)"),
+    # one source of Scope 3 after a dash is a part, never total Scope 3
+    ("Scope 3 GHG Emission - Paper Consumption",
+     "names one source of scope 3 ('paper'), not the total"),
+    ("Scope 3 Other Indirect GHG emission - Business air travel",
+     "names one source of scope 3 ('business air travel'), not the total"),
+    ("Scope 1 emissions - Vehicles", "names one source of scope 1 ('vehicles'), not the total"),
+    ("Scope 1 + 2 emissions - Data centres",
+     "names one source of scope 1+2 ('data centres'), not the total"),
+    # a parenthesis saying what is not included does not make the row that
+    ("Scope 3 (not included in scope 1 or scope 2) - Paper",
+     "names one source of scope 3 ('paper'), not the total"),
+    # a word of a part (a business, a region) before the scopes: never the total
+    ("Hong Kong Town Gas production scope 1 and 2 emissions",
+     "names scope 1+2 of something it names ('hong kong town production'): a part, not the "
+     "company's total"),
+    ("Scope 1 carbon emissions (Asia emissions)",
+     "names scope 1 of something it names ('asia'): a part, not the company's total"),
+    ("Market share",
+     "a ratio or an intensity, on a denominator the label does not name as the metric's"),
+    ("Nitrogen oxides (NOx) emissions per MJ of town gas",
+     "a ratio or an intensity, on a denominator the label does not name as the metric's"),
 ])
 def test_a_label_that_is_a_part_a_ratio_or_a_change_gets_no_metric(label: str,
                                                                    why: str) -> None:
@@ -184,6 +230,10 @@ def test_the_key_leaves_out_units_in_brackets_and_footnote_markers() -> None:
     assert key("Total water consumption*") == "total water consumption"
     assert key("Total water consumption (in m³)") == "total water consumption"
     assert key("電力(單位：千瓦時)") == "电力"
+    assert key("Nitrogen oxides (NOx)") == "nitrogen oxides"
+    assert key("Electricity (HQ)") == "electricity hq"  # not an abbreviation of a pollutant
+    assert key("平均每位僱員所產生溫室 氣體排放密度") == "平均每位雇员所产生温室气体排放密度"
+    assert key("Scope 1 (excluding refrigerants)") == "scope 1"
 
 
 # ---- extract: rows placed, with the reason ---------------------------------------------
@@ -351,6 +401,37 @@ def test_a_ghg_total_that_names_no_scope_is_scope_1_and_2_only_when_it_is_their_
          "GHG emissions that do not say which scopes they total")]
 
 
+def test_a_method_row_under_a_heading_of_scopes_1_and_2_is_their_total(run, write) -> None:
+    # "Market based" alone is Scope 2; under a heading of Scope 1 and 2 it is their total
+    rows = _rows(run, write, "GHG emissions Unit 2022 2023\n範疇一及範疇二\n"
+                             "Market based tCO2e 9 10\n")
+    assert [(r["metric"], r["match"]) for r in rows] == [
+        ("ghg", "scope words 1+2 of the section '範疇一及範疇二'")] * 2
+    rows = _rows(run, write, "GHG emissions Unit 2022 2023\nMarket based tCO2e 9 10\n")
+    assert [(r["metric"], r["match"]) for r in rows] == [
+        ("ghg_scope2", "scope 2 method words")] * 2
+
+
+def test_an_intensity_unit_without_its_denominator_takes_the_labels(run, write) -> None:
+    rows = _rows(run, write, "Indicator 2023\n"
+                             "GHG emissions intensity per million RMB revenue (tonnes) 2\n"
+                             "GHG emissions intensity per employee (tonnes) 3\n"
+                             "GHG emissions intensity per million HKD revenue (tonnes) 4\n")
+    assert [(r["metric"], r["match"], r["normalized_value"]) for r in rows] == [
+        ("ghg_intensity_revenue", "label alias, unit per the label", "2"),
+        ("ghg_intensity_employee", "label alias, unit per the label", "3"),
+        # another currency: never converted to the metric's CNY
+        ("ghg_emissions_intensity_per_million_hkd_revenue", "proposed", "4")]
+
+
+def test_a_label_per_employee_with_a_unit_per_revenue_gets_no_metric(run, write) -> None:
+    rows = _rows(run, write, "Indicator 2023\n"
+                             "GHG emissions per employee (tCO2e/million revenue) 2\n")
+    # the bracket is no unit esgcmp reads, so it stays in the label, which is proposed
+    assert [(r["metric"], r["match"], r["unit"]) for r in rows] == [
+        ("ghg_emissions_per_employee_tco2e_million_revenue", "proposed", "")]
+
+
 def test_rows_under_a_scopes_heading_take_its_scope(run, write) -> None:
     rows = _rows(run, write, "GHG emissions Unit 2022 2023\nScope 1\nTotal tCO2e 5 6\n"
                              "Stationary combustion tCO2e 3 4\nScope 2\n"
@@ -393,3 +474,45 @@ def test_any_label_is_placed_or_refused_with_a_reason(label: str) -> None:
             "ghg_scope1", "ghg_scope2", "ghg_scope3", "ghg", "ghg_scope1_2_3"):
         assert {"ghg_scope1": {1}, "ghg_scope2": {2}, "ghg_scope3": {3}, "ghg": {1, 2},
                 "ghg_scope1_2_3": {1, 2, 3}}[placed.metric] == set(named)
+
+
+# A report laid out as pdftotext gives an HKEX issuer's table: CO2e with its subscript set
+# apart, energy in thousands printed before the unit, water in m³, a section's name before
+# the label, market-based Scope 2 under its own words, one Scope 3 source after a dash.
+UNSEEN_UNITS = """Environmental KPIs Unit 2022 2023
+Emissions - Nitrogen oxides (NOx) kg 120 110
+Scope 1: Direct emissions - Combustion of fossil fuels tonne of CO2-e 410.5 388.2
+Scope 2: Energy indirect emissions - Purchased electricity tonne of CO2-e 2210 2105.4
+Total GHG emissions (Scope 1 and 2) tCO 2 e 2620.5 2493.6
+Scope 3 GHG Emission - Paper Consumption tCO 2 e 12.5 11.9
+Market based tCO 2 e 1990 1902
+Purchased electricity consumed '000 kWh 3650 3480
+Total water consumption m³ 25010 24870
+"""
+
+
+def test_a_report_in_units_as_printed_joins_the_comparisons_at_once(run, tmp_path) -> None:
+    report = tmp_path / "harbour-2023.txt"
+    report.write_text(UNSEEN_UNITS, encoding="utf-8")
+    draft = tmp_path / "harbour.yaml"
+    assert run("extract", str(report), "-c", "harbour", "--name", "Harbour Holdings",
+               "-o", str(draft)).code == 0
+    got = {}
+    for metric in ("ghg", "ghg_scope1", "electricity", "water"):
+        result = run("compare", metric, "--catalog", str(draft), "-y", "2023", "-f", "csv")
+        assert result.code == 0, (metric, result)
+        rows = {r["company"]: r for r in csv.DictReader(io.StringIO(result.out))}
+        got[metric] = (rows["harbour"]["value"], rows["harbour"]["line"])
+    assert got == {"ghg": ("2493.6", "5"), "ghg_scope1": ("388.2", "3"),
+                   "electricity": ("3480", "8"), "water": ("24870", "9")}
+    rows = list(csv.DictReader(io.StringIO(
+        run("extract", str(report), "-c", "harbour", "-f", "csv").out)))
+    placed = {(r["line"], r["metric"], r["match"]) for r in rows}
+    assert placed == {
+        ("2", "nox", "label alias after the section's name"),
+        ("3", "ghg_scope1", "scope words 1"), ("4", "ghg_scope2", "scope words 2"),
+        ("5", "ghg", "scope words 1+2"),
+        ("6", "scope_3_ghg_emission_paper_consumption", "proposed"),
+        # a second Scope 2 of the same years (the market-based one): for review
+        ("7", "market_based", "proposed"),
+        ("8", "electricity", "label alias"), ("9", "water", "catalog label")}

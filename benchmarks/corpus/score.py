@@ -138,11 +138,14 @@ def score_table(path: Path, meta: dict, metrics: set[str]) -> Tally:
 def label_splits(labels: list[dict]) -> list[str]:
     """Each label's split: its table's, for a label of a corpus table; for a label of
     another page, the rule the tables follow, applied to those pages' addresses sorted
-    (every third, starting with the first, is ``heldout``)."""
+    (every third, starting with the first, is ``heldout``). A label added after that
+    first split names its own (``split``), so that adding pages never moves the others."""
     tables = {f"{path.parent.name}/{meta['file']}": meta["split"] for path, meta in metas(None)}
-    pages = sorted({entry["source"] for entry in labels if "where" not in entry})
+    pages = sorted({entry["source"] for entry in labels
+                    if "where" not in entry and "split" not in entry})
     page_split = {page: "heldout" if i % 3 == 0 else "tune" for i, page in enumerate(pages)}
-    return [tables[entry["where"].split(":")[0]] if "where" in entry
+    return [entry["split"] if "split" in entry
+            else tables[entry["where"].split(":")[0]] if "where" in entry
             else page_split[entry["source"]] for entry in labels]
 
 
@@ -159,7 +162,10 @@ def label_metrics(labels: list[dict]) -> list[str]:
     got = []
     for entry in labels:
         label, unit = entry["label"], entry.get("unit", "")
-        row = f"{label} ({unit})" if unit and unit not in label else label
+        # a label that prints its unit already keeps it; a unit that is only a substring
+        # of the label's words ("t" in "Nitrogen") is still added
+        printed = unit and (f"({unit})" in label or label.rstrip().endswith(unit))
+        row = f"{label} ({unit})" if unit and not printed else label
         draft = make_draft(extract(f"Indicator 2023\n{row} 1\n"), catalog)
         if not draft.rows:
             got.append("(not read)")
