@@ -69,23 +69,34 @@ def output_path(output: str | None, force: bool, report: Path) -> Path | None:
             raise UsageError("--force applies with --output only",
                              fix="add --output FILE, or leave out --force")
         return None
-    if not output.strip():
-        raise typer.BadParameter("'' names no file", param_hint="'--output'")
-    target = Path(output)
+    target = output_file(output)
     try:
-        if target.is_dir():
-            raise typer.BadParameter(f"'{output}' is a folder", param_hint="'--output'")
         if target.exists() and report.exists() and target.samefile(report):
             raise typer.BadParameter(f"'{output}' is the report itself",
                                      param_hint="'--output'")
         if target.exists() and not force:
             raise typer.BadParameter(f"'{output}' exists; add --force to replace it",
                                      param_hint="'--output'")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot use '{output}' ({exc.strerror})",
+                                 param_hint="'--output'") from None
+    return target
+
+
+def output_file(text: str) -> Path:
+    """An --output file, checked before any work: a name, not a folder, in a folder that
+    exists (whether it may be replaced is the command's to say)."""
+    if not text.strip():
+        raise typer.BadParameter("'' names no file", param_hint="'--output'")
+    target = Path(text)
+    try:
+        if target.is_dir():
+            raise typer.BadParameter(f"'{text}' is a folder", param_hint="'--output'")
         if not target.parent.is_dir():
             raise typer.BadParameter(f"folder '{target.parent}' does not exist",
                                      param_hint="'--output'")
     except OSError as exc:
-        raise typer.BadParameter(f"cannot use '{output}' ({exc.strerror})",
+        raise typer.BadParameter(f"cannot use '{text}' ({exc.strerror})",
                                  param_hint="'--output'") from None
     return target
 

@@ -113,24 +113,6 @@ def by_suffix(name: str) -> Format | None:
         (f for f in Format if f.value == suffix and f is not Format.table), None)
 
 
-def output_file(text: str) -> Path:
-    """The --output file, checked before any work: a name, not a folder, in a folder
-    that exists."""
-    if not text.strip():
-        raise typer.BadParameter("'' names no file", param_hint="'--output'")
-    target = Path(text)
-    try:
-        if target.is_dir():
-            raise typer.BadParameter(f"'{text}' is a folder", param_hint="'--output'")
-        if not target.parent.is_dir():
-            raise typer.BadParameter(f"folder '{target.parent}' does not exist",
-                                     param_hint="'--output'")
-    except OSError as exc:
-        raise typer.BadParameter(f"cannot use '{text}' ({exc.strerror})",
-                                 param_hint="'--output'") from None
-    return target
-
-
 def chart_for(chart: bool, chosen: Format) -> None:
     """--chart draws in the human formats only."""
     if chart and not chosen.for_people:
@@ -243,6 +225,8 @@ class Options:
             requested = by_suffix(self.output)
         chosen = output_format(requested or self.format, self.bom)
         if self.output is not None:
+            from .draftfile import output_file
+
             self.run.output.target = output_file(self.output)
         elif chosen is Format.xlsx and pager.terminal():
             raise UsageError("xlsx is a binary file, not for a terminal",
