@@ -429,8 +429,7 @@ def source(
     from .views import missing_message, source_reports
 
     chosen = options.output_format()
-    folder = folder_from(sources if sources is not None else os.environ.get("ESGCMP_SOURCES")
-                         or None, "'--sources'" if sources is not None else "ESGCMP_SOURCES")
+    folder = sources_folder(sources)
     energy_basis = options.energy_basis()
     data = options.catalog()
     options.basis_applies(data, [metric])
@@ -497,8 +496,8 @@ def export(
 def check(
     options: Options,
     sources: Annotated[Optional[str], typer.Option(
-        "--sources", help="Folder of the source report files: also re-find every value on "
-                          "its cited line.", show_default=False)] = None,
+        "--sources", help="Folder of the source report files (also ESGCMP_SOURCES): also "
+                          "re-find every value on its cited line.", show_default=False)] = None,
     jump: Annotated[str, typer.Option(
         "--jump", help="Flag year-over-year changes larger than this fraction.",
         metavar="FRACTION")] = "0.5",
@@ -519,7 +518,7 @@ def check(
     if threshold < 0:
         raise typer.BadParameter(f"{jump} is negative; give a fraction such as 0.5",
                                  param_hint="'--jump'")
-    folder = folder_from(sources, "'--sources'")
+    folder = sources_folder(sources)
     session = options.session()
     with reading(session), suppress(CatalogError):  # api.check reports a failed load
         session.catalog
@@ -617,6 +616,14 @@ def extract(
         draftfile.write_new(target, text, force)
     for warning in result.warnings:
         warn(warning)
+
+
+def sources_folder(sources: str | None) -> Path | None:
+    """The folder of the report files: --sources, else ESGCMP_SOURCES (set once for
+    `source` and `check`), else none."""
+    if sources is not None:
+        return folder_from(sources, "'--sources'")
+    return folder_from(os.environ.get("ESGCMP_SOURCES") or None, "ESGCMP_SOURCES")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ catalog's own counted and left out (shown with --all)."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 import io
 import re
 
@@ -71,3 +72,14 @@ def test_a_total_above_every_grid_factor_is_not_said_to_be_within_them(run, writ
         "ghg / electricity = 1600 tCO2e/MWh, above the plausible grid factors 0.5-0.9 (")
     assert factor["message"].endswith(": a total holds Scope 1 too, so not less than the "
                                       "electricity alone would emit")
+
+
+def test_check_re_finds_the_sources_in_the_folder_set_once(run, on_groups, groups: Path,
+                                                           monkeypatch) -> None:
+    monkeypatch.setenv("ESGCMP_SOURCES", str(groups.parent / "src"))
+    plain = run("check", *on_groups, "-f", "plain").out
+    assert "cited figures re-found on their lines" in plain
+    monkeypatch.setenv("ESGCMP_SOURCES", str(groups.parent / "nowhere"))
+    result = run("check", *on_groups)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("esgcmp: error: Invalid value for ESGCMP_SOURCES: ")
