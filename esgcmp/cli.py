@@ -17,7 +17,7 @@ import os
 from contextlib import suppress
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -30,7 +30,6 @@ from .options import is_range, years as years_from
 from .output import Format
 from .pager import terminal, write
 from .runner import Run, execute, reading, warn
-from .svgchart import chart_path
 
 app = typer.Typer(
     name="esgcmp",
@@ -74,7 +73,18 @@ def _main(
     run.output.pager_off = run.output.pager_off or no_pager
 
 
-def _draw(options: Options, data, target: Path, reports: list, kind: str, key: str) -> None:
+def _chart_target(chart_file: str | None) -> Path | None:
+    """The --chart-file, checked before any work (svgchart loads only when one is asked
+    for: the commands' start-up is measured)."""
+    if chart_file is None:
+        return None
+    from .svgchart import chart_path
+
+    return chart_path(chart_file)
+
+
+def _draw(options: Options, data: Any, target: Path, reports: list[Any], kind: str,
+          key: str) -> None:
     """The chart of the reports, written to --chart-file when the command succeeds."""
     from .svgchart import chart_svg
 
@@ -157,8 +167,8 @@ def compare(
                         "with --year).", show_default=False, metavar="YEARS")] = None,
     chart_file: Annotated[Optional[str], typer.Option(
         "--chart-file", help="Also draw the values into this SVG file (replaced if it "
-                             "exists): bars, one per company (with --per the intensity), the flags on the bars they apply to, the "
-                             "sources in a caption.", show_default=False,
+                             "exists): a bar per company (with --per, the intensity), "
+                             "flags marked, sources in the caption.", show_default=False,
         metavar="FILE.svg")] = None,
 ) -> None:
     """One row per company for a metric, in one unit, largest first (with --per, smallest intensity
@@ -171,7 +181,7 @@ def compare(
 
     chosen = options.output_format()
     chart_for(chart, chosen)
-    target = chart_path(chart_file) if chart_file is not None else None
+    target = _chart_target(chart_file)
     if per is not None and change:
         raise UsageError("--change does not apply to an intensity (--per)",
                          fix="leave out --change, or --per")
@@ -233,7 +243,7 @@ def compare(
         reports = [wide_report(reports, across, f"{', '.join(names)}, one row per company")]
     options.emit_all(reports, chosen)
     if target is not None:
-        _draw(options, data, target, drawn, "bars", "intensity" if per is not None else "value")
+        _draw(options, data, target, drawn, "bars", "value" if per is None else "intensity")
     for warning in dict.fromkeys(warnings):
         warn(warning)
 
@@ -267,8 +277,8 @@ def rank(
                                   "*.")] = False,
     chart_file: Annotated[Optional[str], typer.Option(
         "--chart-file", help="Also draw the values into this SVG file (replaced if it "
-                             "exists): bars in rank order, the rows not ranked marked, the flags on the bars they apply to, the "
-                             "sources in a caption.", show_default=False,
+                             "exists): bars in rank order, flags marked, the reasons in "
+                             "the caption.", show_default=False,
         metavar="FILE.svg")] = None,
 ) -> None:
     """Companies in order of a metric (or an intensity) by its polarity, lower or higher
@@ -281,7 +291,7 @@ def rank(
     from .views import rank_report
 
     chosen = options.output_format()
-    target = chart_path(chart_file) if chart_file is not None else None
+    target = _chart_target(chart_file)
     energy_basis = options.energy_basis()
     data = options.catalog()
     options.basis_applies(data, [metric] + ([per] if per else []))
@@ -323,8 +333,8 @@ def trend(
                         "terminal table always has them).")] = False,
     chart_file: Annotated[Optional[str], typer.Option(
         "--chart-file", help="Also draw the values into this SVG file (replaced if it "
-                             "exists): a line per company over the years, the flags on the bars they apply to, the "
-                             "sources in a caption.", show_default=False,
+                             "exists): a line per company over the years, flags marked, "
+                             "sources in the caption.", show_default=False,
         metavar="FILE.svg")] = None,
 ) -> None:
     """A metric over all reported years for every company (or those named with -c), with
@@ -338,7 +348,7 @@ def trend(
 
     chosen = options.output_format()
     chart_for(chart, chosen)
-    target = chart_path(chart_file) if chart_file is not None else None
+    target = _chart_target(chart_file)
     if len(names) > 1 and company:
         raise UsageError("name the companies either with -c or before the metric, not both",
                          fix=f"esgcmp trend {names[-1]} -c ...")
@@ -375,7 +385,8 @@ def trend(
     report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,
                           ascii_chart=chosen is not Format.table)
     if target is not None:
-        _draw(options, data, target, [trend_report(result, data, chart=False)], "lines", "value")
+        _draw(options, data, target, [trend_report(result, data, chart=False)], "lines",
+              "value")
     if options.wide:
         from .views import wide_report
 

@@ -174,3 +174,38 @@ def test_a_missing_folder_is_a_usage_error(run, on_charts, tmp_path) -> None:
 ])
 def test_ticks_are_round_numbers_covering_the_values(low, high, ticks) -> None:
     assert [format(t, "f") for t in nice_ticks(Decimal(low), Decimal(high))] == ticks
+
+
+def test_trend_per_draws_the_intensity_over_the_years(run, on_intensities, tmp_path) -> None:
+    target = tmp_path / "trend-per.svg"
+    result = run("trend", "ghg", "--per", "revenue", *on_intensities,
+                 "--chart-file", str(target), "-f", "csv")
+    assert result.code == 0, result
+    rows = [row for row in csv.DictReader(io.StringIO(result.out)) if row["intensity"]]
+    assert len({row["year"] for row in rows}) > 1
+    root = _svg(target)
+    text = _text(root)
+    for row in rows:
+        assert f"{row['year']}: {row['intensity']} {row['intensity_unit']}" in text
+    lines = list(root.iter(f"{SVG}polyline"))
+    assert sorted(len(line.get("points").split()) for line in lines) == sorted(
+        [sum(1 for row in rows if row["company"] == company)
+         for company in dict.fromkeys(row["company"] for row in rows)])
+
+
+def test_negative_values_and_characters_xml_cannot_hold() -> None:
+    from esgcmp.output import Report
+    from esgcmp.svgchart import chart_svg
+
+    report = Report(rows=[{"company": "a", "year": 2020, "value": Decimal("-30"),
+                           "unit": "t", "flags": []},
+                          {"company": "b", "year": 2020, "value": Decimal("60"),
+                           "unit": "t", "flags": ["approx"]}],
+                    columns=[], display=[], title="Net \x01water")
+    root = ET.fromstring(chart_svg([report], "bars", names={"a": "A\x07co", "b": "B"}))
+    text = _text(root)
+    assert "Net water" in text and "Aco" in text and "-30" in text and "approx" in text
+    bars = [element for element in root.iter(f"{SVG}rect") if element.get("class") == "bar"]
+    assert float(bars[1].get("width")) / float(bars[0].get("width")) == pytest.approx(2)
+    assert float(bars[0].get("x")) + float(bars[0].get("width")) == pytest.approx(
+        float(bars[1].get("x")), abs=0.02)  # both start at zero, one on each side
