@@ -159,6 +159,18 @@ def test_a_failed_command_writes_no_chart(run, on_charts, tmp_path) -> None:
     assert list(tmp_path.glob(".esgcmp-*")) == []
 
 
+def test_an_existing_chart_is_kept_by_a_failed_command_and_replaced_by_one_that_succeeds(
+        run, on_charts, tmp_path) -> None:
+    target = tmp_path / "kept.svg"
+    target.write_text("old", encoding="utf-8")
+    failed = run("rank", "water", "--year", "1999", *on_charts, "--chart-file", str(target))
+    assert failed.code == 3
+    assert target.read_text(encoding="utf-8") == "old"
+    done = run("rank", "water", "--year", "2020", *on_charts, "--chart-file", str(target))
+    assert done.code == 0, done
+    assert _svg(target).tag == f"{SVG}svg"
+
+
 def test_a_missing_folder_is_a_usage_error(run, on_charts, tmp_path) -> None:
     result = run("trend", "water", *on_charts, "--chart-file", str(tmp_path / "no" / "t.svg"))
     assert result.code == 2
