@@ -17,7 +17,7 @@ import os
 from contextlib import suppress
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -71,6 +71,27 @@ def _main(
     run = ctx.ensure_object(Run)
     run.debug = run.debug or debug
     run.output.pager_off = run.output.pager_off or no_pager
+
+
+def _chart_target(chart_file: str | None) -> Path | None:
+    """The --chart-file, checked before any work (svgchart loads only when one is asked
+    for: the commands' start-up is measured)."""
+    if chart_file is None:
+        return None
+    from .svgchart import chart_path
+
+    return chart_path(chart_file)
+
+
+def _draw(options: Options, data: Any, target: Path, reports: list[Any], kind: str,
+          key: str) -> None:
+    """The chart of the reports, written to --chart-file when the command succeeds."""
+    from .svgchart import chart_svg
+
+    units = [str(next((row.get(f"{key}_unit") or row.get("unit") for row in report.rows
+                       if row.get(f"{key}_unit") or row.get("unit")), "")) for report in reports]
+    names = {company_id: company.name for company_id, company in data.companies.items()}
+    options.run.output.chart = (target, chart_svg(reports, kind, key, units, names))
 
 
 @app.command()
@@ -144,6 +165,11 @@ def compare(
         "--years", help="Several years: a range 2018-2024 (the years in it that have "
                         "values; the others are named on stderr) or a list 2018,2020 (not "
                         "with --year).", show_default=False, metavar="YEARS")] = None,
+    chart_file: Annotated[Optional[str], typer.Option(
+        "--chart-file", help="Also draw the values into this SVG file (replaced if it "
+                             "exists): a bar per company (with --per, the intensity), "
+                             "flags marked, sources in the caption.", show_default=False,
+        metavar="FILE.svg")] = None,
 ) -> None:
     """One row per company for a metric, in one unit, largest first (with --per, smallest intensity
     first); companies that did not report it are listed as such.
@@ -155,6 +181,7 @@ def compare(
 
     chosen = options.output_format()
     chart_for(chart, chosen)
+    target = _chart_target(chart_file)
     if per is not None and change:
         raise UsageError("--change does not apply to an intensity (--per)",
                          fix="leave out --change, or --per")
@@ -174,18 +201,20 @@ def compare(
     data = options.catalog()
     options.basis_applies(data, names + ([per] if per else []))
     ascii_chart = chosen is not Format.table
-    reports, warnings = [], []
+    reports, warnings, drawn = [], [], []
     absent: dict[str, list[int]] = {}  # years of a --years range a metric has no value in
     for name in names:
         for one_year in chosen_years:
             try:
                 if per is not None:
+                    ratios = api.intensity(data, name, per, year=one_year, companies=company,
+                                           unit=unit, basis=energy_basis).comparisons
                     reports += [intensity_report(result, data, chart=chart,
                                                  ascii_chart=ascii_chart,
                                                  for_people=chosen.for_people)
-                                for result in api.intensity(
-                                    data, name, per, year=one_year, companies=company,
-                                    unit=unit, basis=energy_basis).comparisons]
+                                for result in ratios]
+                    if target is not None:  # drawn from what a person's table shows
+                        drawn += [intensity_report(result, data) for result in ratios]
                     continue
                 compared = api.compare(data, name, year=one_year, companies=company,
                                        unit=unit, basis=energy_basis, with_changes=change,
@@ -201,6 +230,9 @@ def compare(
             reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
                                        since=since, for_people=chosen.for_people)
                         for result in compared.comparisons]
+            if target is not None:
+                drawn += [compare_report(result, data, since=since)
+                          for result in compared.comparisons]
     for name, missing_years in absent.items():
         warnings.append(f"--years {years.strip()}: no '{name}' values in "
                         f"{', '.join(map(str, missing_years))}; those years left out")
@@ -210,6 +242,8 @@ def compare(
         across = "year" if len(names) == 1 and len(chosen_years) > 1 else "metric"
         reports = [wide_report(reports, across, f"{', '.join(names)}, one row per company")]
     options.emit_all(reports, chosen)
+    if target is not None:
+        _draw(options, data, target, drawn, "bars", "value" if per is None else "intensity")
     for warning in dict.fromkeys(warnings):
         warn(warning)
 
@@ -241,6 +275,11 @@ def rank(
         "--include-flagged", help="Rank the rows that cannot be ranked fairly too (a basis "
                                   "that differs, a figure in doubt, another year), marked "
                                   "*.")] = False,
+    chart_file: Annotated[Optional[str], typer.Option(
+        "--chart-file", help="Also draw the values into this SVG file (replaced if it "
+                             "exists): bars in rank order, flags marked, the reasons in "
+                             "the caption.", show_default=False,
+        metavar="FILE.svg")] = None,
 ) -> None:
     """Companies in order of a metric (or an intensity) by its polarity, lower or higher
     is better, with rank, percentile, quartile and distance from the median; rows that
@@ -252,12 +291,16 @@ def rank(
     from .views import rank_report
 
     chosen = options.output_format()
+    target = _chart_target(chart_file)
     energy_basis = options.energy_basis()
     data = options.catalog()
     options.basis_applies(data, [metric] + ([per] if per else []))
     result = api.rank(data, metric, per=per, year=year, companies=company, peers=peers,
                       unit=unit, basis=energy_basis, include_flagged=include_flagged)
-    options.emit(rank_report(result), chosen)
+    report = rank_report(result)
+    options.emit(report, chosen)
+    if target is not None:
+        _draw(options, data, target, [report], "bars", "value")
 
 
 @app.command()
@@ -288,6 +331,11 @@ def trend(
     chart: Annotated[bool, typer.Option(
         "--chart", help="Draw the values as bars in plain and markdown output too (a "
                         "terminal table always has them).")] = False,
+    chart_file: Annotated[Optional[str], typer.Option(
+        "--chart-file", help="Also draw the values into this SVG file (replaced if it "
+                             "exists): a line per company over the years, flags marked, "
+                             "sources in the caption.", show_default=False,
+        metavar="FILE.svg")] = None,
 ) -> None:
     """A metric over all reported years for every company (or those named with -c), with
     year-over-year change, bars on a terminal, and with --from the change since a base year and
@@ -300,6 +348,7 @@ def trend(
 
     chosen = options.output_format()
     chart_for(chart, chosen)
+    target = _chart_target(chart_file)
     if len(names) > 1 and company:
         raise UsageError("name the companies either with -c or before the metric, not both",
                          fix=f"esgcmp trend {names[-1]} -c ...")
@@ -321,6 +370,8 @@ def trend(
         report = intensity_trend_report(api.intensity_trend(
             data, names[:-1] or company, names[-1], per, unit=unit, basis=energy_basis,
             first=first, last=last), data)
+        if target is not None:
+            _draw(options, data, target, [report], "lines", "intensity")
         if options.wide:
             from .views import wide_report
 
@@ -333,6 +384,9 @@ def trend(
                        first=first, last=last)
     report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,
                           ascii_chart=chosen is not Format.table)
+    if target is not None:
+        _draw(options, data, target, [trend_report(result, data, chart=False)], "lines",
+              "value")
     if options.wide:
         from .views import wide_report
 

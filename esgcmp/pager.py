@@ -99,6 +99,7 @@ class Output:
         self.target: Any = None  # --output: the file (a Path) the output is written to
         self.filed: list[str] = []  # text for the --output file, written when the run ends
         self.sheets: list[Report] = []  # xlsx: the reports, one workbook when the run ends
+        self.chart: Any = None  # --chart-file: (the file, its SVG text), written at the end
 
     def pager(self) -> str | None:
         """The pager command for this output, or None: standard output is not a terminal,
@@ -158,7 +159,13 @@ class Output:
     def finish(self) -> str | None:
         """The run has succeeded: write the --output file or the workbook, else show
         what the pager holds (and say why the pager could not be used, if it could
-        not)."""
+        not). A --chart-file is written first, whole or not at all."""
+        if self.chart is not None:
+            from .draftfile import write_new
+
+            target, text = self.chart
+            self.chart = None
+            write_new(target, text, force=True)
         if self.sheets:
             from .workbook import to_xlsx
 
