@@ -744,6 +744,21 @@ def read_tables(lines: list[str]) -> Extraction:
     pending: list[tuple[int, str]] = []  # label lines waiting for their values
     section = ""
     pieces = list(_pieces(lines))
+    document: list[str] = []  # the whole text's convention, asked when a table tells none
+
+    def convention_at(at: int) -> str:
+        """A table's convention; when its own cells do not tell, the whole text's, if
+        that tells one way only (a report prints its numbers one way throughout: the
+        '0,24' of one table, the '3,2 %' of a sentence say how '29.609' of another is
+        meant)."""
+        found = _table_convention(pieces, at)
+        if found != UNKNOWN:
+            return found
+        if not document:
+            document.append(number_convention(token for _n, raw in pieces
+                                              for token in raw.split()))
+        return document[0] if document[0] in (COMMA, POINT) else UNKNOWN
+
     for at, (number, raw) in enumerate(pieces):
         text = raw.strip()
         if not text or _PIPE_RULE.match(text):
@@ -756,7 +771,7 @@ def read_tables(lines: list[str]) -> Extraction:
                 new_table.pipe_unit = next(
                     (i for i, cell in enumerate(cells[:-len(new_table.years)])
                      if i and _UNIT_HEADING.fullmatch(nfkc(cell).strip())), -1)
-                new_table.convention = _table_convention(pieces, at)
+                new_table.convention = convention_at(at)
                 table, pending, section = new_table, [], new_table.section
                 continue
             if table is not None and table.pipe_columns:
@@ -779,7 +794,7 @@ def read_tables(lines: list[str]) -> Extraction:
         if new_table is not None:
             if table is not None and new_table.years == table.years and not new_table.section:
                 new_table.unit_column = table.unit_column  # a heading repeated on a new page
-            new_table.convention = _table_convention(pieces, at)
+            new_table.convention = convention_at(at)
             table, pending = new_table, []
             section = new_table.section
             continue

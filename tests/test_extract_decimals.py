@@ -181,3 +181,16 @@ def test_a_zero_before_a_comma_is_a_decimal_comma_never_thousands() -> None:
     assert str(read_cell("0,047", COMMA).value) == "0.047"
     assert read("Indicator 2021 2022\nParticulate matter (kg) 0,047 0,045\n") == [
         (2, 2021, "0.047", "0,047", ()), (2, 2022, "0.045", "0,045", ())]
+
+
+def test_a_table_that_tells_nothing_takes_the_convention_of_the_whole_text() -> None:
+    text = ("Emissions fell 3,2 % on the year before.\n"
+            "Emissions 2022 2021\nScope 1 (tCO2e) 29.609 33.668\n\n"
+            "Ratios 2022 2021\nIntensity (tCO2e/t) 0,24 0,23\n")
+    assert read(text)[:2] == [(3, 2022, "29609", "29.609", ()), (3, 2021, "33668", "33.668", ())]
+    # a text that tells both ways settles nothing: the cell is read the usual way, flagged
+    mixed = text + "Revenue (EUR) 2022 2021\nSales 1,234 1,500\n"
+    assert read(mixed)[0] == (3, 2022, "29.609", None, ("separator_ambiguous",))
+    # and one that tells nothing either
+    assert read("Emissions 2022 2021\nScope 1 (tCO2e) 29.609 33.668\n")[0] == (
+        2, 2022, "29.609", None, ("separator_ambiguous",))
