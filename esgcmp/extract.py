@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 
@@ -113,6 +113,9 @@ class Cell(msgspec.Struct, frozen=True):
     approx: bool = False
     artefact: str = ""  # how the converter damaged it, when it did
     percent: bool = False
+    # the other reading of a cell whose value depends on the table's decimal separator,
+    # when the table does not tell which it uses ("" when it does, or it does not matter)
+    ambiguous: str = ""
 
 
 class Found(msgspec.Struct, frozen=True):
@@ -240,7 +243,9 @@ def read_heading(text: str) -> Heading | None:
     years = tuple(year for _start, year, _period in reversed(found))
     periods = tuple(period for _start, _year, period in reversed(found))
     before = normal[:end].strip()
-    if len(set(years)) != len(years) or re.search(r"\d", before):
+    # a number of its own before the years is a row's (Scope 1 2021 2022); a digit inside
+    # a unit (tCO2e) is not one
+    if len(set(years)) != len(years) or re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", before):
         return None
     if len(years) == 1 and not _HEADING_WORDS.search(before):
         return None
@@ -261,19 +266,78 @@ def _row_like(before: str, years: tuple[int, ...]) -> bool:
     steps = {later - earlier for earlier, later in zip(years, years[1:])}
     if steps and not (steps == {1} or steps == {-1}):
         return True
+    if len(years) >= 3:  # three years in a row after a unit are a heading's columns
+        return False
     unit = _TRAILING_UNIT.search(before)
     return bool(unit) and _is_unit(unit.group(1).strip())
 
 
-def read_cell(token: str) -> Cell | None:
-    """A table cell, or None when the token is not one."""
+# ---- decimal points and decimal commas --------------------------------------------------
+# A table prints thousands and decimals one way: 1,234.5 (a decimal point) or 1.234,5 (a
+# decimal comma, as much of Europe does). Which, its own cells tell.
+POINT, COMMA, UNKNOWN, CONFLICT = "point", "comma", "unknown", "conflict"
+_NUMBER_TOKEN = re.compile(r"^[(\-~≈>約约逾近]*(?P<number>\d[\d.,]*\d|\d)[)%]?$")
+# 0,24  12,5  0,047  1.234.567  1.234,5: only a decimal comma reads these
+_COMMA_EVIDENCE = re.compile(r"^(?:\d+,\d{1,2}|0,\d+|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"
+                             r"|\d{1,3}(?:\.\d{3})+,\d+)$")
+# 1,234  12.5  0.1234  1,234.5: only a decimal point reads these
+_POINT_EVIDENCE = re.compile(r"^(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+\.(?:\d{1,2}|\d{4,}))$")
+# 285.868: 285.868 with a decimal point, 285868 with a decimal comma
+_POINT_THREE = re.compile(r"^[1-9]\d{0,2}\.\d{3}$")
+_COMMA_THREE = re.compile(r"^[1-9]\d{0,2},\d{3}$")  # 1,234: 1234, or 1.234
+_SWAP = str.maketrans(".,", ",.")
+
+
+def number_convention(tokens: Iterable[str]) -> str:
+    """How a table's cells separate decimals: COMMA when some cell reads only with a
+    decimal comma (``0,24``, ``1.234.567``) and none only with a decimal point; POINT in
+    the other case; CONFLICT when both are printed; UNKNOWN when no cell tells."""
+    comma = point = False
+    for token in tokens:
+        match = _NUMBER_TOKEN.match(nfkc(token))
+        if match is None:
+            continue
+        number = match.group("number")
+        comma = comma or bool(_COMMA_EVIDENCE.match(number))
+        point = point or bool(_POINT_EVIDENCE.match(number))
+        if comma and point:
+            return CONFLICT
+    return COMMA if comma else POINT if point else UNKNOWN
+
+
+def _other_reading(normal: str, convention: str) -> str:
+    """What a cell read with a decimal point would be with a decimal comma, when its table
+    does not settle which it uses and the two readings differ; "" otherwise."""
+    if convention not in (UNKNOWN, CONFLICT):
+        return ""
+    match = _NUMBER_TOKEN.match(normal)
+    if match is None:
+        return ""
+    number = match.group("number")
+    if _POINT_THREE.match(number) or (convention == CONFLICT and _COMMA_THREE.match(number)):
+        other = number.replace(",", "").replace(".", "") if "." in number \
+            else number.replace(",", ".")
+        return (f"separator ambiguous: printed '{number}', read with a decimal point; the "
+                f"table does not tell its decimal separator, and with a decimal comma it is "
+                f"{other}")
+    return ""
+
+
+def read_cell(token: str, convention: str = POINT) -> Cell | None:
+    """A table cell, or None when the token is not one; ``convention`` is its table's
+    (``number_convention``): with COMMA, ``285.868`` is 285868 and ``0,24`` is 0.24."""
     if _SUPERSCRIPT_MARKER.search(token):  # Scope 1³: a footnote marker, never a number
         return None
     normal = nfkc(token)
     if normal in _NOT_DISCLOSED:
         return Cell(None, token)
+    if convention == COMMA and ("," in normal or "." in normal):
+        cell = read_cell(normal.translate(_SWAP))
+        return None if cell is None else msgspec.structs.replace(cell, printed=token)
     match = _CELL.match(normal)
     if match is None or bool(match.group("open")) != bool(match.group("close")):
+        return None
+    if match.group("number").startswith("0,"):  # 0,047: no thousands; a decimal comma's
         return None
     number = read_number(match.group("number").replace(",", ""))
     if number is None:  # beyond what a catalog holds: a draft must load
@@ -285,7 +349,8 @@ def read_cell(token: str) -> Cell | None:
     plain = token == normal and normal.replace(",", "") == digits
     return Cell(number, token if not plain else "",
                 approx=bool(match.group("hedge") or match.group("after")),
-                percent=bool(match.group("percent")))
+                percent=bool(match.group("percent")),
+                ambiguous=_other_reading(normal, convention))
 
 
 def _glued_commas(normal: str) -> list[str] | None:
@@ -396,6 +461,8 @@ class _Table(msgspec.Struct):
     gap: int = 0
     periods: tuple[str, ...] = ()
     extra: int = 0  # columns after the years that hold no values
+    # the table's number convention, from its own cells (``number_convention``)
+    convention: str = POINT
     pipe_columns: int = 0  # a Markdown pipe table: its number of columns
     pipe_unit: int = -1  # and the column of its units, -1 for none
 
@@ -423,20 +490,27 @@ def _partitions(groups: list[str], wanted: int) -> list[list[str]]:
     return found
 
 
-def _space_grouped(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str] | None:
+def _space_grouped(tokens: list[str], wanted: int,
+                   convention: str = POINT) -> tuple[list[Cell], int, str] | None:
     """The cells of a row that separates thousands with spaces (``16 114 297  19 186 337``),
     read only when its run of digit groups splits into ``wanted`` numbers one way; None
     when the row prints no such number."""
+    # with a decimal comma (16 114 297,5) the groups are read as if with a point
+    comma = convention == COMMA
     start = len(tokens)
-    while start > 0 and re.fullmatch(r"\d{1,3}(?:\.\d+)?", nfkc(tokens[start - 1])):
+    while start > 0 and re.fullmatch(r"\d{1,3}(?:[.,]\d+)?" if comma else r"\d{1,3}(?:\.\d+)?",
+                                     nfkc(tokens[start - 1])):
         start -= 1
-    groups = [nfkc(token) for token in tokens[start:]]
+    groups = [nfkc(token).translate(_SWAP) if comma else nfkc(token) for token in tokens[start:]]
+    if comma and any("," in group for group in groups):
+        return None
     if len(groups) <= wanted:
         return None
     last = groups[-wanted:]
     before = groups[-wanted - 1]
     # only a three-digit cell after a short group can be the end of a spaced number
-    if not any(_GROUP_TAIL.match(g) and "." not in g for g in last) or "." in before:
+    if not any(_GROUP_TAIL.match(g) and "." not in g for g in last) or (
+            "." in before and len(groups) - wanted < 2):
         return None
     # a label may end in one number (Scope 1, Fortune Global 500); two digit groups before
     # the cells, or a cell with a leading zero (062), print spaces between thousands
@@ -450,22 +524,25 @@ def _space_grouped(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str
     values = [read_number(number.replace(" ", "")) for number in readings[0]]
     if None in values:
         return None
+    printed = [number.translate(_SWAP) if comma else number for number in readings[0]]
     cells = [Cell(value, number, artefact=f"printed '{number}': spaces between the thousands")
-             for value, number in zip(values, readings[0])]
+             for value, number in zip(values, printed)]
     return cells, start, ""
 
 
-def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
+def _cells(tokens: list[str], wanted: int,
+           convention: str = POINT) -> tuple[list[Cell], int, str]:
     """The cells that end a row (at most ``wanted``, or more when one token was glued),
-    the number of tokens they take, and why the row cannot be read ("" when it can)."""
-    spaced = _space_grouped(tokens, wanted)
+    the number of tokens they take, and why the row cannot be read ("" when it can), in
+    the table's number ``convention``."""
+    spaced = _space_grouped(tokens, wanted, convention)
     if spaced is not None:
         return spaced
     cells: list[Cell] = []
     index = len(tokens)
     while index > 0 and len(cells) < wanted:
         token = tokens[index - 1]
-        cell = read_cell(token)
+        cell = read_cell(token, convention)
         if cell is not None:
             before = tokens[index - 2] if index >= 2 else ""
             if (_THREE_DIGITS.match(nfkc(token)) and _BROKEN_THOUSANDS.match(nfkc(before))
@@ -481,6 +558,13 @@ def _cells(tokens: list[str], wanted: int) -> tuple[list[Cell], int, str]:
             cells.insert(0, cell)
             index -= 1
             continue
+        if convention == CONFLICT and _COMMA_EVIDENCE.match(nfkc(token).rstrip("%")):
+            return cells, index, (f"'{token}' reads only with a decimal comma, and other cells "
+                                  "of the table only with a decimal point")
+        if convention == COMMA and re.fullmatch(r"\d[\d.,]*", nfkc(token)):
+            # glued cells are split by the separators of a decimal point only
+            return cells, index, (f"'{token}' is not one number with a decimal comma, as the "
+                                  "table's other cells print them")
         glued = split_glued(token)
         if glued is None:
             if _GLUED.match(nfkc(token)):
@@ -584,8 +668,11 @@ def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
             flags.append("approx")
         if cell.artefact:
             flags.append("artefact")
+        if cell.ambiguous:
+            flags.append("separator_ambiguous")
         values.append(Found(line, label, unit, year, cell.value, cell.printed or None,
-                            tuple(flags), footnote, cell.artefact, section, period))
+                            tuple(flags), footnote, cell.artefact or cell.ambiguous, section,
+                            period))
     return values
 
 
@@ -627,7 +714,7 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
                           "may have moved left")
     read: list[Cell] = []
     for printed in cells[first:first + len(table.years)]:
-        cell = Cell(None, printed) if not printed else read_cell(printed)
+        cell = Cell(None, printed) if not printed else read_cell(printed, table.convention)
         if cell is None:
             return Unreadable(number, " | ".join(cells),
                               f"'{printed}' is not a number in a year column")
@@ -637,13 +724,42 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
     return _found(number, label, unit, table, read, section)
 
 
+def _table_convention(pieces: list[tuple[int, str]], at: int) -> str:
+    """The number convention of the table whose heading is ``pieces[at]``: from the cells
+    of the lines under it, up to the next heading."""
+    tokens: list[str] = []
+    for _number, raw in pieces[at + 1:]:
+        text = raw.strip()
+        cells = pipe_cells(text)
+        if read_heading(" ".join(cells) if cells is not None else text) is not None:
+            break
+        tokens.extend(cells if cells is not None else text.split())
+    return number_convention(tokens)
+
+
 def read_tables(lines: list[str]) -> Extraction:
     """Every table row under a year heading, with its line."""
     result = Extraction()
     table: _Table | None = None
     pending: list[tuple[int, str]] = []  # label lines waiting for their values
     section = ""
-    for number, raw in _pieces(lines):
+    pieces = list(_pieces(lines))
+    document: list[str] = []  # the whole text's convention, asked when a table tells none
+
+    def convention_at(at: int) -> str:
+        """A table's convention; when its own cells do not tell, the whole text's, if
+        that tells one way only (a report prints its numbers one way throughout: the
+        '0,24' of one table, the '3,2 %' of a sentence say how '29.609' of another is
+        meant)."""
+        found = _table_convention(pieces, at)
+        if found != UNKNOWN:
+            return found
+        if not document:
+            document.append(number_convention(token for _n, raw in pieces
+                                              for token in raw.split()))
+        return document[0] if document[0] in (COMMA, POINT) else UNKNOWN
+
+    for at, (number, raw) in enumerate(pieces):
         text = raw.strip()
         if not text or _PIPE_RULE.match(text):
             continue
@@ -655,6 +771,7 @@ def read_tables(lines: list[str]) -> Extraction:
                 new_table.pipe_unit = next(
                     (i for i, cell in enumerate(cells[:-len(new_table.years)])
                      if i and _UNIT_HEADING.fullmatch(nfkc(cell).strip())), -1)
+                new_table.convention = convention_at(at)
                 table, pending, section = new_table, [], new_table.section
                 continue
             if table is not None and table.pipe_columns:
@@ -677,15 +794,17 @@ def read_tables(lines: list[str]) -> Extraction:
         if new_table is not None:
             if table is not None and new_table.years == table.years and not new_table.section:
                 new_table.unit_column = table.unit_column  # a heading repeated on a new page
+            new_table.convention = convention_at(at)
             table, pending = new_table, []
             section = new_table.section
             continue
         if table is None:
             continue
         tokens = text.split()
-        cells, start, why = _cells(tokens, len(table.years) + table.extra)
+        cells, start, why = _cells(tokens, len(table.years) + table.extra, table.convention)
         label_tokens = tokens[:start]
-        if cells and label_tokens and all(read_cell(t) is not None for t in label_tokens):
+        if cells and label_tokens and all(read_cell(t, table.convention) is not None
+                                          for t in label_tokens):
             # a line of numbers only (a page-number strip, a chart's data labels) has more
             # cells than the table has columns: no label, no row
             why = (f"{plural(len(cells) + len(label_tokens), 'cell')} for "
