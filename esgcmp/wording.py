@@ -199,6 +199,11 @@ def cite(observation: Any) -> str:
     return observation.source.cite(observation.line, observation.page)
 
 
+# The start of the note that says which file each report is: the key to the citations,
+# so a terminal table keeps it whole as it keeps its references (output.briefly).
+LEGEND = "Reports: "
+
+
 def source_legend(values: list[Value]) -> list[str]:
     """Under a table: which file each report named in it is, with its title."""
     sources: dict[str, Any] = {}
@@ -212,7 +217,7 @@ def source_legend(values: list[Value]) -> list[str]:
                     sources.setdefault(cited.source.file, cited.source)
     if not sources:
         return []
-    return ["Reports: " + "; ".join(
+    return [LEGEND + "; ".join(
         f"{s.name} = {s.file}" + (f" ({s.title})" if s.title and s.title != s.name else "")
         for s in sorted(sources.values(), key=lambda s: s.name)) + "."]
 
