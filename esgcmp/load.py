@@ -187,7 +187,9 @@ def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Part
 def check_references(parts: Parts) -> None:
     """Metrics named by other metrics, and company parents, must exist."""
     for metric in parts.metrics.values():
-        for other in metric.parts + (metric.ratio_of or ()):
+        named = metric.parts + (metric.ratio_of or ()) + ((metric.change_of,)
+                                                         if metric.change_of else ())
+        for other in named:
             if other not in parts.metrics:
                 close = difflib.get_close_matches(other, list(parts.metrics), n=1)
                 raise CatalogError(f"metric '{metric.id}' refers to unknown metric '{other}'",

@@ -145,6 +145,7 @@ class Metric(msgspec.Struct, frozen=True):
     parts: tuple[str, ...] = ()  # metrics that add up to this one (or, for rates, bound it)
     ratio_of: tuple[str, str] | None = None  # (numerator, denominator) of a reported ratio
     density: str = ""  # mass per volume, for a substance reported either way: "1 t/m3"
+    change_of: str = ""  # the metric whose change from the year before this one is
 
 
 class Source(msgspec.Struct, frozen=True):
@@ -262,6 +263,9 @@ class Missing(msgspec.Struct, frozen=True):
     years: tuple[int, ...] = ()  # the years it does report
     absent: tuple[str, ...] = ()  # components without a value for the year
     per: str = ""  # set when what is missing is an intensity's denominator
+    # what the company printed instead: its change from the year before, under a metric
+    # that declares ``change_of`` this one
+    change: Value | None = None
 
 
 class Input(msgspec.Struct, frozen=True):

@@ -17,6 +17,7 @@ import inspect
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -59,6 +60,15 @@ CoefficientOption = Annotated[Optional[str], typer.Option(
 WideOption = Annotated[bool, typer.Option(
     "--wide", help="One row per company, a column per year (or per metric), units in the "
                    "headings: for a spreadsheet.")]
+class NotesShown(str, Enum):
+    brief = "brief"
+    all = "all"
+
+
+NotesOption = Annotated[NotesShown, typer.Option(
+    "--notes", help="The notes under a terminal table: brief (each cut to a line) or all "
+                    "(whole, as plain and markdown output give them).",
+    case_sensitive=False)]
 PartialOption = Annotated[bool, typer.Option(
     "--partial", help="Derive an energy total even when a component it requires "
                       "(electricity) is never reported; such a sum is flagged partial.")]
@@ -205,8 +215,9 @@ class Options:
                  fmt: Format | None = None, bom: bool = False, wide: bool = False,
                  basis: ElectricityBasis = ElectricityBasis.calorific,
                  kgce_per_kwh: str | None = None, partial: bool = False,
-                 output: str | None = None) -> None:
+                 output: str | None = None, notes: NotesShown = NotesShown.brief) -> None:
         self.run = run
+        run.output.whole_notes = notes is NotesShown.all
         self.output = output
         self.catalogs = catalog
         self.no_builtin = no_builtin
@@ -260,7 +271,7 @@ class Options:
 # The shared options in the order every command lists them, after its own: the name of
 # the command's parameter (and of Options' argument), its type and option, its default.
 _WIDE = [("wide", WideOption, False)]
-_FORMAT = [("fmt", FormatOption, None)]
+_FORMAT = [("fmt", FormatOption, None), ("notes", NotesOption, NotesShown.brief)]
 _OUTPUT = [("output", OutputOption, None)]
 _BASIS = [("basis", BasisOption, ElectricityBasis.calorific),
           ("kgce_per_kwh", CoefficientOption, None), ("partial", PartialOption, False)]
@@ -272,7 +283,7 @@ def shared_options(*, wide: bool = False, fmt: bool = True, basis: bool = False,
                    output: bool | None = None) -> Callable[[Callable[..., Any]],
                                                            Callable[..., Any]]:
     """Add the shared options to a command (--bom, --catalog and --no-builtin always;
-    --wide, --format and the energy basis when asked) and hand it one Options object as
+    --wide, --format (with --notes) and the energy basis when asked) and hand it one Options object as
     its parameter ``options``. --output comes with --format unless ``output`` says."""
     output = fmt if output is None else output
     added = [*(_WIDE if wide else []), *(_FORMAT if fmt else []),

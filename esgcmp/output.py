@@ -438,7 +438,7 @@ def _compact(report: Report, also: tuple[str, ...] = (),
     return _layout(shown), [f"[{n}] {terminal_text(said)}" for said, n in numbers.items()]
 
 
-def print_table(report: Report, console: Any) -> None:
+def print_table(report: Report, console: Any, whole_notes: bool = False) -> None:
     """The terminal table: every cell whole, no line wider than the terminal. Text wraps
     at spaces (and beside CJK characters); numbers, ids, units, citations and flags are
     never broken. When the columns do not fit side by side unwrapped, the long ones (as
@@ -501,7 +501,37 @@ def print_table(report: Report, console: Any) -> None:
             for line in _hanging(reference, console.width)))
         console.print()
     if report.notes:  # at once: a print per line costs more than the lines
-        console.print(Text("\n").join(Text(terminal_text(note)) for note in report.notes))
+        notes = [terminal_text(note) for note in report.notes]
+        if not whole_notes:
+            notes = briefly(notes, console.width)
+        console.print(Text("\n").join(Text(note) for note in notes))
+
+
+def briefly(notes: list[str], width: int) -> list[str]:
+    """Each note on one line of ``width`` cells: a longer one cut at a word (or beside a
+    CJK character) and ended with '…', and a last line saying how many were cut and how
+    to see them whole. A terminal table's notes are read at a glance; the whole text
+    stays in --notes all, plain, markdown and the CSV/JSON columns. The legend of the
+    reports stays whole."""
+    from .wording import LEGEND
+
+    shown: list[str] = []
+    cut = 0
+    for note in notes:
+        if note.startswith(LEGEND) or ("\n" not in note and cell_len(note) <= width):
+            shown.append(note)
+            continue
+        flat = " ".join(note.split())  # a note of several lines (a derivation's inputs)
+        if cell_len(flat) <= width:
+            shown.append(flat)
+            continue
+        cut += 1
+        first = wrap(flat, max(width - 1, 1))[0]
+        shown.append(first.rstrip(" ,;:") + "…")
+    if cut:
+        shown.append(f"{cut} notes cut to a line; --notes all shows them whole." if cut > 1
+                     else "1 note cut to a line; --notes all shows it whole.")
+    return shown
 
 
 def _height(layout: _Layout, widths: list[int]) -> int:
@@ -581,8 +611,9 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any,
 
 
 def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,
-           bom: bool = False) -> None:
-    """Write the report to ``stream`` in ``fmt`` (table needs the rich ``console``)."""
+           bom: bool = False, whole_notes: bool = False) -> None:
+    """Write the report to ``stream`` in ``fmt`` (table needs the rich ``console``; its
+    notes are cut to a line each unless ``whole_notes``, --notes all)."""
     if fmt is Format.csv:
         stream.write(to_csv(report, bom=bom))
     elif fmt is Format.tsv:
@@ -594,4 +625,4 @@ def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,
     elif fmt is Format.plain:
         stream.write(to_tabulate(report, "simple"))
     else:
-        print_table(report, console)
+        print_table(report, console, whole_notes)

@@ -100,6 +100,7 @@ class Output:
         self.filed: list[str] = []  # text for the --output file, written when the run ends
         self.sheets: list[Report] = []  # xlsx: the reports, one workbook when the run ends
         self.chart: Any = None  # --chart-file: (the file, its SVG text), written at the end
+        self.whole_notes = False  # --notes all: a table's notes whole, not a line each
 
     def pager(self) -> str | None:
         """The pager command for this output, or None: standard output is not a terminal,
@@ -120,7 +121,7 @@ class Output:
             from rich.console import Console
 
             render(report, fmt, stream, bom=bom and not self.filed,
-                   console=Console(file=stream, highlight=False, markup=False, emoji=False,
+                   whole_notes=self.whole_notes, console=Console(file=stream, highlight=False, markup=False, emoji=False,
                                    width=_FILE_WIDTH))
             self.filed.append(before + stream.getvalue())
             return
@@ -139,7 +140,8 @@ class Output:
             console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
         with writing():
             stream.write(before)
-            render(report, fmt, stream, console=console, bom=bom)
+            render(report, fmt, stream, console=console, bom=bom,
+                   whole_notes=self.whole_notes)
             if paged:
                 self.held.append(stream.getvalue())
             else:

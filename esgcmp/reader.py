@@ -133,7 +133,7 @@ class Reader:
             gri=self.codes(node, "gri", what), description=self.text(node, "description", what),
             aliases=self.string_list(node, "aliases", what), signed=signed,
             parts=self.string_list(node, "parts", what), ratio_of=self._ratio_of(node, what),
-            density=self._density(node, what))
+            density=self._density(node, what), change_of=self.text(node, "change_of", what))
 
     def _density(self, node: LineDict, what: str) -> str:
         """A mass per volume (``1 t/m3``), or ''."""

@@ -52,6 +52,9 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("density", "no", "mass per volume of what the metric measures, so that a value "
                              "printed as a volume counts as its mass (or the other way): "
                              "`1 t/m3` for water ([units.md](units.md#water))"),
+        Key("change_of", "no", "metric id whose change from the year before this metric is, "
+                               "for a company that prints only the change: where the other "
+                               "metric has no value, the reason says what was printed"),
     ),
     "company": (
         Key("name", "yes (to define)", "legal or common English name"),

@@ -44,7 +44,7 @@ import msgspec
 
 from .rows import Unit, head_decoder
 
-FORMAT = 2  # the database's user_version: bump when a table changes
+FORMAT = 3  # the database's user_version: bump when a table changes
 APPLICATION_ID = 0x65736763  # "esgc", in the database header: a file of another program is not read
 KEEP = 8  # catalogs kept; the least recently used are removed
 MAX_STORE_MB = 1024  # the most the cache keeps, unless ESGCMP_CACHE_MB says

@@ -32,9 +32,22 @@ def value_of(catalog: Catalog, company: str, metric: str, year: int,
         if derived is not None:
             return derived
     years = tuple(catalog.years(company, metric))
+    change = printed_change(catalog, company, metric, year)
     if years:
-        return Missing(company, Why.not_for_year, year, years=years)
-    return Missing(company, Why.not_reported, year)
+        return Missing(company, Why.not_for_year, year, years=years, change=change)
+    return Missing(company, Why.not_reported, year, change=change)
+
+
+def printed_change(catalog: Catalog, company: str, metric: str, year: int) -> Value | None:
+    """The company's change of the metric from the year before, as it printed it, under a
+    metric that declares ``change_of`` this one (China Telecom prints a decrease of its
+    water, not the water)."""
+    for other in catalog.metrics.values():
+        if other.change_of == metric:
+            found = reported(catalog, company, other.id, year)
+            if found is not None:
+                return found
+    return None
 
 
 def years_available(catalog: Catalog, company: str, metric: str) -> list[int]:

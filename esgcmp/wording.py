@@ -46,7 +46,20 @@ def reason(missing: Missing) -> str:
                 f"(reported: {', '.join(map(str, missing.years))})")
     else:
         text = "not reported"
+    if missing.change is not None:
+        text = f"{text}; {printed_change(missing.change)}"
     return f"{missing.per}: {text}" if missing.per else text
+
+
+def printed_change(change: Value) -> str:
+    """What a company printed instead of a value: its change from the year before, as
+    printed, and where: ``printed only a change from 2019: 5.66 million tons
+    (water_consumption_decrease, CT CSR 2020, line 2653)``."""
+    obs = change.observation
+    if obs is None:  # a change is a reported value; none is derived
+        return f"printed only a change from {change.year - 1} ({change.metric})"
+    printed = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
+    return f"printed only a change from {change.year - 1}: {printed} ({change.metric}, {cite(obs)})"
 
 
 ELECTRICITY = {ElectricityBasis.calorific: "electricity on the calorific-equivalent basis",
@@ -199,6 +212,11 @@ def cite(observation: Any) -> str:
     return observation.source.cite(observation.line, observation.page)
 
 
+# The start of the note that says which file each report is: the key to the citations,
+# so a terminal table keeps it whole as it keeps its references (output.briefly).
+LEGEND = "Reports: "
+
+
 def source_legend(values: list[Value]) -> list[str]:
     """Under a table: which file each report named in it is, with its title."""
     sources: dict[str, Any] = {}
@@ -212,7 +230,7 @@ def source_legend(values: list[Value]) -> list[str]:
                     sources.setdefault(cited.source.file, cited.source)
     if not sources:
         return []
-    return ["Reports: " + "; ".join(
+    return [LEGEND + "; ".join(
         f"{s.name} = {s.file}" + (f" ({s.title})" if s.title and s.title != s.name else "")
         for s in sorted(sources.values(), key=lambda s: s.name)) + "."]
 

@@ -89,7 +89,9 @@ def test_compare_json_has_numbers_and_the_same_keys(run) -> None:
 def test_compare_lists_companies_that_did_not_report(run) -> None:
     data = rows(run("compare", "water", "-f", "csv").out)
     telecom = next(r for r in data if r["company"] == "china-telecom")
-    assert (telecom["kind"], telecom["value"], telecom["notes"]) == ("missing", "", "not reported")
+    assert (telecom["kind"], telecom["value"], telecom["notes"]) == (
+        "missing", "", "not reported; printed only a change from 2019: 5.66 million tons "
+                       "(water_consumption_decrease, CT CSR 2020, line 2653)")
 
 
 def test_compare_converts_with_unit(run, on_groups) -> None:

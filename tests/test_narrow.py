@@ -58,6 +58,16 @@ def test_narrow_output_within_half_again_the_wide(run, monkeypatch, command) -> 
         assert len(narrow) <= 1.5 * wide, (width, len(narrow), wide)
 
 
+def test_show_within_half_again_the_wide_from_100_columns(run, monkeypatch) -> None:
+    """On the built-in catalog, with the notes a line each. At 80 columns show's table
+    itself (a row and a reference for each of 164 metrics) is still more than 1.5x."""
+    wide = len(_lines(run, monkeypatch, 200, "show", "china-unicom", "2020"))
+    for width in (100, 120):
+        narrow = _lines(run, monkeypatch, width, "show", "china-unicom", "2020")
+        assert max(map(cell_len, narrow)) <= width
+        assert len(narrow) <= 1.5 * wide, (width, len(narrow), wide)
+
+
 def test_chart_bars_on_consecutive_lines_at_80(run, monkeypatch) -> None:
     lines = _lines(run, monkeypatch, 80, "compare", "ghg", "--chart")
     bars = [n for n, line in enumerate(lines) if re.search("[▏▎▍▌▋▊▉█]", line)]
@@ -136,3 +146,58 @@ def test_in_a_real_80_column_terminal(on_groups) -> None:
     row = next(line for line in lines if line.startswith("  north-mobile"))
     assert row.split() == ["north-mobile", "2020", "14,230,000", "basis_differs", "[1]"]
     assert "[1] 14.23 百萬噸, North 2020, line 1" in lines
+
+
+def test_notes_under_a_narrow_table_are_a_line_each(run, monkeypatch, on_groups) -> None:
+    lines = _lines(run, monkeypatch, 60, "compare", "ghg", "--year", "2020", *on_groups)
+    assert lines[lines.index("Year 2020."):] == [
+        "Year 2020.",
+        "Bases differ (flag basis_differs), compare with care…",
+        "Note: south-services is part of south-telecom; its figures…",
+        "north-mobile ghg 2020: mass read as CO2e",
+        "south-telecom ghg 2020: mass read as CO2e",
+        "south-services ghg 2020: mass read as CO2e",
+        "south-telecom ghg 2020 is inconsistent (emission_factor)…",
+        "Reports: North 2020 = north.txt (North Mobile CSR 2020); ",
+        "Services 2020 = services.txt (South Services ESG 2020); ",
+        "South 2020 = south.txt (South Telecom CSR 2020).",
+        "3 notes cut to a line; --notes all shows them whole."]
+
+
+def test_notes_all_shows_them_whole(run, monkeypatch, on_groups) -> None:
+    lines = _lines(run, monkeypatch, 60, "compare", "ghg", "--year", "2020", *on_groups,
+                   "--notes", "all")
+    assert max(map(cell_len, lines)) <= 60
+    text = " ".join(" ".join(lines[lines.index("Year 2020."):]).split())
+    assert ("Note: south-services is part of south-telecom; its figures are included in "
+            "south-telecom's. Do not add them up.") in text
+    assert not any("cut to a line" in line for line in lines)
+
+
+def test_a_note_longer_than_the_line_is_cut_at_a_word(run, monkeypatch, on_groups) -> None:
+    lines = _lines(run, monkeypatch, 200, "compare", "ghg", "--year", "2020", *on_groups)
+    assert lines[-1] == "2 notes cut to a line; --notes all shows them whole."
+    assert lines[-2] == ("Reports: North 2020 = north.txt (North Mobile CSR 2020); Services "
+                         "2020 = services.txt (South Services ESG 2020); South 2020 = "
+                         "south.txt (South Telecom CSR 2020).")
+    from esgcmp.output import briefly
+
+    assert briefly(["short", "a note of several words", "二氧化碳排放量"], 12) == [
+        "short", "a note of…", "二氧化碳排…",
+        "2 notes cut to a line; --notes all shows them whole."]
+    assert briefly(["one line\nand its detail"], 40) == ["one line and its detail"]
+    assert briefly(["one line\nand its detail"], 20) == [
+        "one line and its…", "1 note cut to a line; --notes all shows it whole."]
+
+
+def test_plain_output_keeps_the_notes_whole(run, on_groups) -> None:
+    result = run("compare", "ghg", "--year", "2020", *on_groups, "-f", "plain")
+    assert ("Note: south-services is part of south-telecom; its figures are included in "
+            "south-telecom's. Do not add them up.\n") in result.out
+    assert "cut to a line" not in result.out
+
+
+def test_notes_is_refused_unless_brief_or_all(run, on_groups) -> None:
+    result = run("compare", "ghg", *on_groups, "--notes", "some")
+    assert result.code == 2
+    assert "Invalid value for '--notes': 'some' is not one of 'brief', 'all'." in result.err

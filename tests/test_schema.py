@@ -110,6 +110,14 @@ def test_a_misspelt_flag_is_suggested(write) -> None:
     assert caught.value.fix.startswith("did you mean 'restated'? flags: approx, restated,")
 
 
+def test_an_unknown_metric_in_change_of_is_suggested(write) -> None:
+    path = write("cat.yaml", HEAD.replace("unit: t}", "unit: t, change_of: watr}"))
+    with pytest.raises(CatalogError) as caught:
+        load_files([path])
+    assert caught.value.message == "metric 'water' refers to unknown metric 'watr'"
+    assert caught.value.fix == "did you mean 'water'?"
+
+
 def test_an_unknown_metric_in_parts_is_suggested(write) -> None:
     path = write("cat.yaml", HEAD.replace("unit: t}", "unit: t, parts: [watr]}"))
     with pytest.raises(CatalogError) as caught:

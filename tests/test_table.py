@@ -90,10 +90,11 @@ def test_show_table_at_200_columns(run, monkeypatch) -> None:
     index = next(i for i, line in enumerate(lines) if "(electricity_cost_saved) " in line)
     assert "CU CSR 2020, line 2425" in lines[index]
     assert "CU CSR 2020 (EN), line 432" in lines[index + 1]
-    # which file each report is, under the table
-    assert lines[-1] == ("Reports: CU CSR 2020 = 004_74dae4d02e57c763.txt (2020 社會責任報告); "
-                         "CU CSR 2020 (EN) = 003_256ee34aaebd3d54.txt (Corporate Social "
-                         "Responsibility Report 2020 (English excerpt)).")
+    # which file each report is, under the table; then how many longer notes were cut
+    assert lines[-2:] == ["Reports: CU CSR 2020 = 004_74dae4d02e57c763.txt (2020 社會責任報告); "
+                          "CU CSR 2020 (EN) = 003_256ee34aaebd3d54.txt (Corporate Social "
+                          "Responsibility Report 2020 (English excerpt)).",
+                          "6 notes cut to a line; --notes all shows them whole."]
 
 
 def test_show_table_keeps_the_category_column_in_plain_and_markdown(run) -> None:
