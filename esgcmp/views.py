@@ -157,7 +157,9 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
         notes += derivation_notes(comparison.values)
         notes += flag_notes(comparison.values)
         notes += base_notes(rows)
-        notes += source_legend(comparison.values)
+        # a missing row that says what was printed instead cites its report too
+        notes += source_legend(comparison.values + [m.change for m in comparison.missing
+                                                    if m.change is not None])
     display = [("company", "Company"), ("year", "Year"), ("value", f"Value ({comparison.unit})")]
     if chart:
         display.append(("chart", ""))

@@ -69,3 +69,9 @@ def test_the_built_in_decrease_of_water_is_a_change_of_water(run) -> None:
     telecom = next(line for line in result.out.splitlines() if line.startswith("china-telecom,"))
     assert ("not reported; printed only a change from 2019: 5.66 million tons "
             "(water_consumption_decrease, CT CSR 2020, line 2653)") in telecom
+
+
+def test_the_report_of_a_printed_change_is_in_the_legend(run, on_changes) -> None:
+    plain = run("compare", "water", "--year", "2020", *on_changes, "-f", "plain").out
+    assert ("Reports: East CSR 2020 = east.txt; West CSR 2020 = west.txt."
+            in plain.splitlines())
