@@ -3,14 +3,13 @@ reported."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from msgspec.structs import replace
 
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Implication, Metric, Missing, Value, Why
+from .model import Implication, Metric, Missing, Value, Why, cagr_pct, change_pct
 from .precision import quotient
 from .units import parse_target, target_factor
 from .results import Intensity, IntensityChange, IntensityComparison
@@ -109,6 +108,19 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
     return IntensityComparison(metric, per, unit, choice, rows, missing)
 
 
+def _against(then: Intensity, now: Intensity, years: int | None = None) -> IntensityChange:
+    """An intensity against an earlier one of the same company: its change and per cent
+    (with ``years``, the compound annual rate too), none when the numerator or the
+    denominator changed basis between the two years."""
+    moves = (changes([then.numerator, now.numerator])[1],
+             changes([then.denominator, now.denominator])[1])
+    if not all(move.comparable for move in moves):
+        return IntensityChange(then, moves, None, None)
+    change = now.value - then.value
+    return IntensityChange(then, moves, change, change_pct(then.value, change),
+                           cagr_pct(then.value, now.value, years) if years else None)
+
+
 def intensity_changes(comparisons: list[IntensityComparison]
                       ) -> dict[tuple[str, int], IntensityChange]:
     """Each company's intensity against its previous year with one, by (company, year),
@@ -118,18 +130,9 @@ def intensity_changes(comparisons: list[IntensityComparison]
     for item in sorted((item for result in comparisons for item in result.rows),
                        key=lambda item: (item.numerator.company, item.numerator.year)):
         by_company.setdefault(item.numerator.company, []).append(item)
-    found: dict[tuple[str, int], IntensityChange] = {}
-    for company, items in by_company.items():
-        for then, now in zip(items, items[1:]):
-            moves = (changes([then.numerator, now.numerator])[1],
-                     changes([then.denominator, now.denominator])[1])
-            change = pct = None
-            if all(move.comparable for move in moves):
-                change = now.value - then.value
-                pct = ((change / abs(then.value) * 100).quantize(Decimal("0.01"))
-                       if then.value else None)
-            found[(company, now.numerator.year)] = IntensityChange(then, moves, change, pct)
-    return found
+    return {(company, now.numerator.year): _against(then, now)
+            for company, items in by_company.items()
+            for then, now in zip(items, items[1:])}
 
 
 def intensity_since(comparisons: list[IntensityComparison], first: int
@@ -143,24 +146,10 @@ def intensity_since(comparisons: list[IntensityComparison], first: int
     for result in comparisons:
         for now in result.rows:
             company, year = now.numerator.company, now.numerator.year
-            if year <= first:
-                continue
-            then = base.get(company)
-            if then is None:
-                found[(company, year)] = None
-                continue
-            moves = (changes([then.numerator, now.numerator])[1],
-                     changes([then.denominator, now.denominator])[1])
-            change = pct = cagr = None
-            if all(move.comparable for move in moves):
-                change = now.value - then.value
-                pct = ((change / abs(then.value) * 100).quantize(Decimal("0.01"))
-                       if then.value else None)
-                if then.value > 0 and now.value > 0:
-                    ratio = now.value / then.value
-                    cagr = ((ratio ** (Decimal(1) / (year - first)) - 1) * 100
-                            ).quantize(Decimal("0.01"))
-            found[(company, year)] = IntensityChange(then, moves, change, pct, cagr)
+            if year > first:
+                then = base.get(company)
+                found[(company, year)] = (None if then is None
+                                          else _against(then, now, year - first))
     return found
 
 

@@ -317,6 +317,19 @@ class Value(msgspec.Struct, frozen=True):
     findings: tuple[Any, ...] = ()  # the check warnings and errors that name it (check.Finding)
 
 
+def change_pct(before: Decimal, change: Decimal) -> Decimal | None:
+    """A change in per cent of the value before it, to 2 decimals; None from zero."""
+    return (change / abs(before) * 100).quantize(Decimal("0.01")) if before else None
+
+
+def cagr_pct(before: Decimal, after: Decimal, years: int) -> Decimal | None:
+    """The compound annual growth rate, in per cent to 2 decimals:
+    (after / before) ** (1 / years) - 1; None unless both values are above 0."""
+    if before <= 0 or after <= 0:
+        return None
+    return (((after / before) ** (Decimal(1) / years) - 1) * 100).quantize(Decimal("0.01"))
+
+
 class Change(msgspec.Struct, frozen=True):
     """A value against the previous year the company reported."""
 
@@ -335,13 +348,11 @@ class Change(msgspec.Struct, frozen=True):
 
     @property
     def cagr_pct(self) -> Decimal | None:
-        """The compound annual growth rate, in per cent to 2 decimals:
-        (value / previous) ** (1 / years) - 1; None unless both values are above 0."""
-        if self.previous is None or self.previous.value <= 0 or self.value.value <= 0:
+        """The compound annual growth rate since the previous value (:func:`cagr_pct`)."""
+        if self.previous is None:
             return None
-        years = self.value.year - self.previous.year
-        ratio = self.value.value / self.previous.value
-        return ((ratio ** (Decimal(1) / years) - 1) * 100).quantize(Decimal("0.01"))
+        return cagr_pct(self.previous.value, self.value.value,
+                        self.value.year - self.previous.year)
 
     @property
     def gap(self) -> bool:

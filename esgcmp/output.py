@@ -103,6 +103,14 @@ def _csv_number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value != 0 else "0"
 
 
+def listed(items: list[Any] | tuple[Any, ...], separator: str) -> str:
+    """A list as one cell: derivation inputs by their sentences ("; " between them),
+    anything else item by item with ``separator``."""
+    if items and isinstance(items, list) and isinstance(items[0], dict):
+        return "; ".join(str(item.get("text", "")) for item in items)
+    return separator.join(map(str, items))
+
+
 def _csv_cell(value: Any) -> Any:
     if type(value) is str:  # the common cases first: text, nothing, a list (mostly empty)
         return "'" + value if value.startswith(_FORMULA_START) else value
@@ -111,10 +119,7 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         if not value:
             return ""
-        if isinstance(value, list) and isinstance(value[0], dict):  # derivation inputs
-            value = "; ".join(item.get("text", "") for item in value)
-        else:
-            value = ";".join(map(str, value))
+        value = listed(value, ";")
     elif isinstance(value, Decimal):
         return _csv_number(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):

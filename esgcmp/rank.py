@@ -52,16 +52,19 @@ def order(figures: list[tuple[str, int, Decimal, tuple[str, ...]]], polarity: st
     """The figures (company, year, value, flags) ranked by ``polarity``; the unrankable
     ones after them, unranked unless ``include_flagged`` (then ranked, their reasons
     kept as marks). The spread of the ranked values, or None without any."""
-    rankable = [f for f in figures if include_flagged or not reasons(f[3])]
-    held_back = [f for f in figures if not (include_flagged or not reasons(f[3]))]
-    better_low = polarity == "lower"
-    rankable.sort(key=lambda f: (f[2] if better_low else -f[2], f[0]))
+    rankable: list[tuple[str, int, Decimal, tuple[str, ...]]] = []
+    held_back: list[tuple[str, int, Decimal, tuple[str, ...]]] = []
+    for figure in figures:
+        (rankable if include_flagged or not reasons(figure[3]) else held_back).append(figure)
+    sign = 1 if polarity == "lower" else -1  # a score that is lower for the better value
+    rankable.sort(key=lambda f: (sign * f[2], f[0]))
     values = [f[2] for f in rankable]
+    scores = [sign * v for v in values]
     spread = _spread(values)
     entries = []
     for company, year, value, flags in rankable:
-        better = sum(1 for v in values if (v < value if better_low else v > value))
-        worse = sum(1 for v in values if (v > value if better_low else v < value))
+        better = sum(1 for score in scores if score < sign * value)
+        worse = sum(1 for score in scores if score > sign * value)
         tied = len(values) - better - worse - 1
         rank = better + 1
         others = len(values) - 1

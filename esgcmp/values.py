@@ -8,7 +8,6 @@ a change names the flags that make it meaningless, a year says how it was chosen
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from msgspec.structs import replace
 
@@ -16,7 +15,7 @@ from .catalog import Catalog
 from .derive import EnergyBasis, derivable_years, derive, is_derivable, reported
 from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
-                    YearChoice, YearRule, basis_differences)
+                    YearChoice, YearRule, basis_differences, change_pct)
 from .results import Comparison
 from .units import by_density, target_factor
 
@@ -87,8 +86,7 @@ def changes(values: list[Value]) -> list[Change]:
             out.append(Change(value, None, None, None))
         else:
             change = value.value - previous.value
-            pct = (change / abs(previous.value) * 100).quantize(Decimal("0.01")) \
-                if previous.value else None
+            pct = change_pct(previous.value, change)
             flags = tuple(f for f in NO_TREND_FLAGS if f in value.flags)
             moved = tuple(basis_differences(previous.basis, value.basis))
             out.append(Change(value, previous, change, pct, flags, moved))

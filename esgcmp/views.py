@@ -313,9 +313,7 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
             row["change_pct"] = change.change_pct
             row["change_note"] = "" if row["year"] - before == 1 else f"against {before}"
         else:
-            row["change_note"] = "not meaningful: " + "; ".join(
-                f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
-                for why in not_comparable(move))
+            row["change_note"] = _not_meaningful(change)
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
     if result.base is not None and result.first is not None:
         for row in rows:
@@ -347,6 +345,13 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
                                                    "base_change", "cagr_pct"))
 
 
+def _not_meaningful(change: IntensityChange) -> str:
+    """Why an intensity's change says nothing: the numerator's or denominator's move."""
+    return "not meaningful: " + "; ".join(
+        f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
+        for why in not_comparable(move))
+
+
 def _add_intensity_base(row: dict[str, Any], change: IntensityChange | None,
                         first: int) -> None:
     """An intensity's change since the base year and its CAGR, or why there is none."""
@@ -358,9 +363,7 @@ def _add_intensity_base(row: dict[str, Any], change: IntensityChange | None,
     elif change is None:
         row["base_note"] = f"no intensity for {first}"
     elif not change.comparable:
-        row["base_note"] = "not meaningful: " + "; ".join(
-            f"{move.value.metric}: {why}" for move in change.moves if not move.comparable
-            for why in not_comparable(move))
+        row["base_note"] = _not_meaningful(change)
         if "change_not_comparable" not in row["flags"]:
             row["flags"] = list(row["flags"]) + ["change_not_comparable"]
     else:

@@ -13,7 +13,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from .output import Report, cell_len
+from .output import Report, cell_len, listed
 
 # a value column and the column naming its unit, row by row
 UNIT_OF = {"value": "unit", "reported_value": "reported_unit", "per_value": "per_unit",
@@ -48,9 +48,7 @@ def cell(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, (list, tuple)):
-        if value and isinstance(value[0], dict):  # derivation inputs: their sentences
-            return "; ".join(str(item.get("text", "")) for item in value)
-        return ", ".join(map(str, value))
+        return listed(value, ", ")
     return str(value)
 
 
