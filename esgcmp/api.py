@@ -29,8 +29,8 @@ from .load import Progress, catalog_paths, load
 from .names import fold
 from .model import Change, Kind, Metric, Missing, Value, Why
 from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverage, Export,
-                      Extracted, Intensities, IntensityTrend, KpiCoverage, Metrics, Quote,
-                      Quotes, Ranking, Show, Trend)
+                      Extracted, Intensities, IntensityTrend, KpiCoverage, Metrics, Page,
+                      Quote, Quotes, Ranking, Section, Show, Trend)
 from .store import Store, default_root
 from .values import (change_for, change_since, changes, convert,
                      mark_unlike_each_year, series, value_of, years_available)
@@ -265,6 +265,85 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
                 for found_changes in by_company.values() for c in found_changes}
     bridged = found.density if unit and units.by_density(found.unit, unit, found.density) else ""
     return Trend(found, unit or found.unit, by_company, missing, base, first, density=bridged)
+
+
+# What `esgcmp report` shows when no metric is named: the totals an analyst compares
+# first, their scopes, the two denominators and the two intensities most reports print.
+REPORT_METRICS = ("energy", "electricity", "ghg", "ghg_scope1", "ghg_scope2", "water",
+                  "revenue", "employees", "ghg_intensity_revenue", "energy_intensity_revenue")
+
+
+def report(catalog: Catalog, companies: list[str] | None = None,
+           metrics: list[str] | None = None, per: str | None = None,
+           year: int | None = None, peers: str | None = None,
+           basis: EnergyBasis = EnergyBasis(), include_flagged: bool = False) -> Page:
+    """Each metric's comparison, trend and ranking (of the intensity, with ``per``) for
+    the companies named and the peer group's (or every company): the page of `esgcmp
+    report`. Without ``metrics``, those of REPORT_METRICS the catalog defines (else every
+    metric it defines). A metric none of the companies reports, or not in ``year``, gets
+    a section that says so; a page without a single comparison is the error its first
+    metric met."""
+    from .rank import peers as peer_members
+
+    named = list(companies or [])
+    if peers is not None:
+        named += peer_members(catalog, peers)
+    chosen = _companies(catalog, named)
+    denominator = catalog.resolve_metric(per) if per is not None else None
+    left_out: tuple[str, ...] = ()
+    if metrics:
+        found = [m for name in metrics for m in catalog.resolve_metrics(name)]
+    else:
+        found = [catalog.metrics[m] for m in REPORT_METRICS if m in catalog.metrics]
+        left_out = tuple(m for m in REPORT_METRICS if m not in catalog.metrics)
+        if not found:
+            found, left_out = list(catalog.metrics.values()), ()
+    sections, warnings, errors = [], [], []
+    for metric in dict.fromkeys(found):
+        if denominator is not None and metric.id == denominator.id:
+            sections.append(Section(metric, None, None, None, (
+                f"'{metric.id}' is the denominator (--per): not divided by itself",)))
+            continue
+        parts: list[Any] = []
+        failed: dict[str, list[str]] = {}  # a message, and the parts that failed with it
+        for part in ("comparison", "trend", "ranking"):
+            try:
+                parts.append(_report_part(catalog, part, metric, denominator, year, chosen,
+                                          basis, include_flagged, peers))
+            except (NoDataError, NotFoundError) as exc:
+                parts.append(None)
+                failed.setdefault(str(exc), []).append(part)
+                errors.append(exc)
+        problems = [message if len(failures) == 3 else f"{' and '.join(failures)}: {message}"
+                    for message, failures in failed.items()]
+        comparison, trend_result, ranking = parts
+        if isinstance(comparison, Comparisons):
+            warnings += comparison.warnings
+            comparison = comparison.comparisons[0]
+        sections.append(Section(metric, comparison, trend_result, ranking, tuple(problems)))
+    if errors and not any(s.comparison for s in sections):
+        raise errors[0]  # nothing to compare (a year no metric has): as compare says it
+    warnings += [f"{s.metric.id}: {problem}" for s in sections for problem in s.problems]
+    return Page(sections, chosen or list(catalog.companies), denominator, peers or "",
+                left_out, warnings=tuple(dict.fromkeys(warnings)))
+
+
+def _report_part(catalog: Catalog, part: str, metric: Metric, per: Metric | None,
+                 year: int | None, companies: list[str] | None, basis: EnergyBasis,
+                 include_flagged: bool, peers: str | None) -> Any:
+    """One part of a report's section: the answer the command of its name gives."""
+    if part == "comparison":
+        if per is None:
+            return compare(catalog, metric.id, year=year, companies=companies, basis=basis)
+        return intensity(catalog, metric.id, per.id, year=year, companies=companies,
+                         basis=basis).comparisons[0]
+    if part == "trend":
+        if per is None:
+            return trend(catalog, companies, metric.id, basis=basis)
+        return intensity_trend(catalog, companies, metric.id, per.id, basis=basis)
+    return rank(catalog, metric.id, per=per.id if per else None, year=year,
+                companies=companies, basis=basis, include_flagged=include_flagged,
+                peers=peers)
 
 
 def _why_missing(catalog: Catalog, company: str, metric: Metric, basis: EnergyBasis,

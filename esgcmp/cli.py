@@ -395,6 +395,69 @@ def trend(
 
 
 @app.command()
+@shared_options(fmt=False, basis=True)
+def report(
+    options: Options,
+    company: Annotated[Optional[list[str]], typer.Option(
+        "--company", "-c", help="The companies (repeatable); default: every company, or "
+                                "with --peers the group's.", show_default=False,
+        autocompletion=completion.company)] = None,
+    peers: Annotated[Optional[str], typer.Option(
+        "--peers", help="A peer group's companies (peers.toml; the built-in group is "
+                        "cn-telecoms), with those of -c.", show_default=False)] = None,
+    metric: Annotated[Optional[list[str]], typer.Option(
+        "--metric", "-m", help="The metrics, ids, names or framework codes (repeatable); "
+                               "default: energy, electricity, ghg, ghg_scope1, ghg_scope2, "
+                               "water, revenue, employees, ghg_intensity_revenue, "
+                               "energy_intensity_revenue (those the catalog defines).",
+        show_default=False, autocompletion=completion.metric)] = None,
+    per: Annotated[Optional[str], typer.Option(
+        "--per", "-p", help="Show each metric divided by this one (revenue, employees, "
+                            "...), as compare --per does.", show_default=False,
+        autocompletion=completion.metric)] = None,
+    year: Annotated[Optional[int], typer.Option(
+        "--year", "-y", help="Year of the comparisons and rankings; default: as compare "
+                             "chooses it (the trends show every year).",
+        show_default=False)] = None,
+    include_flagged: Annotated[bool, typer.Option(
+        "--include-flagged", help="Rank the rows that cannot be ranked fairly too, marked "
+                                  "*.")] = False,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Write the page to this file (replaced if it exists, written "
+                               "whole or not at all); '-' or none: standard output.",
+        show_default=False, metavar="FILE.html")] = None,
+) -> None:
+    """One self-contained HTML page to send by email: for each metric the comparison, the
+    trend chart and the ranking, every flag with its meaning and every value's citation;
+    nothing fetched from anywhere (docs/report.md).
+
+    Example: esgcmp report -c china-unicom -c china-telecom -m ghg -m energy -o report.html
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import api
+    from .htmlreport import page_html
+
+    if output is not None and output != "-":
+        from .draftfile import output_file
+
+        options.run.output.target = output_file(output)
+    energy_basis = options.energy_basis()
+    data = options.catalog()
+    options.basis_applies(data, list(metric or [m for m in api.REPORT_METRICS
+                                                 if m in data.metrics]) + ([per] if per else []))
+    result = api.report(data, company, metric, per=per, year=year, peers=peers,
+                        basis=energy_basis, include_flagged=include_flagged)
+    try:
+        number = version("esgcmp")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        number = "unknown"
+    options.run.output.emit_document(page_html(result, data, number))
+    for warning in result.warnings:
+        warn(warning)
+
+
+@app.command()
 @shared_options()
 def metrics(
     options: Options,

@@ -158,6 +158,15 @@ class Output:
                         display=reports[0].display)
         self.emit(merged, fmt, bom)
 
+    def emit_document(self, text: str) -> None:
+        """A whole document (`report`'s HTML page): into the --output file when the run
+        ends, else straight to standard output, never through the pager (it is not for
+        reading on a terminal)."""
+        if self.target is not None:
+            self.filed.append(text)
+        else:
+            write(text)
+
     def finish(self) -> str | None:
         """The run has succeeded: write the --output file or the workbook, else show
         what the pager holds (and say why the pager could not be used, if it could

@@ -188,6 +188,29 @@ class IntensityTrend(Result, frozen=True):
     first: int | None = None  # the base year
 
 
+class Section(msgspec.Struct, frozen=True):
+    """One metric of `esgcmp report`: its comparison, its trend and its ranking (each of
+    the intensity, with ``per``); a part that has no values is None and ``problems`` says
+    why, as the command of its own would."""
+
+    metric: Metric
+    comparison: Comparison | IntensityComparison | None
+    trend: Trend | IntensityTrend | None
+    ranking: Ranking | None
+    problems: tuple[str, ...] = ()
+
+
+class Page(Result, frozen=True):
+    """`report`: one section per metric, for the companies named (or a peer group's, or
+    every company's)."""
+
+    sections: list[Section]
+    companies: list[str]  # ids, in the order named (every company's, when none is)
+    per: Metric | None = None
+    peers: str = ""
+    left_out: tuple[str, ...] = ()  # default metrics the catalog does not define
+
+
 class Metrics(Result, frozen=True):
     """`metrics`: the metrics asked for, each with how many companies report it."""
 

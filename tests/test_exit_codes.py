@@ -45,7 +45,8 @@ USAGE = [
     (["compare", "ghg", "--from", "2019"], "--from applies with --change only; add --change"),
     (["trend"], "Missing argument 'METRIC'"),
     (["trend", "ghg", "--year", "2020"], "--year does not apply to 'esgcmp trend' (it is an "
-                                         "option of compare, coverage, export, extract, rank)"),
+                                         "option of compare, coverage, export, extract, rank, "
+                                         "report)"),
     (["show", "tiny", "2020", "--unit", "kt"], "--unit does not apply to 'esgcmp show' (it is "
                                                "an option of compare, rank, trend)"),
     (["check", "--sources", "/nonexistent"], "'/nonexistent' does not exist"),

@@ -35,11 +35,11 @@ def _example(run, command: str) -> list[str]:
 
 
 def test_every_command_has_an_example() -> None:
-    assert COMMANDS == ["show", "compare", "rank", "trend", "metrics", "companies", "coverage", "source",
-                        "export", "check", "extract"]
+    assert COMMANDS == ["show", "compare", "rank", "trend", "report", "metrics", "companies",
+                        "coverage", "source", "export", "check", "extract"]
 
 
-@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "extract"])
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c not in ("extract", "report")])
 def test_the_example_runs_on_the_built_in_catalog(run, command: str) -> None:
     args = _example(run, command)
     result = run(*args, "--format", "csv") if command != "export" else run(*args)
@@ -61,3 +61,13 @@ def test_the_extract_example_writes_its_draft(run, tmp_path, monkeypatch) -> Non
     assert '  acme:\n    name: "Acme Telecom"' in draft
     assert "        values: {2019: 12000, 2020: 13500}\n        source: acme-esg-2020\n" \
            "        page: 1\n        line: 4\n" in draft
+
+
+def test_the_report_example_writes_its_page(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = _example(run, "report")
+    assert args[-2:] == ["-o", "report.html"]
+    result = run(*args)
+    assert (result.code, result.out, result.err) == (0, "", "")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count('<section id="m-') == 2

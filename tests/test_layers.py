@@ -30,3 +30,9 @@ def test_views_and_wording_import_records_never_the_modules_that_make_them() -> 
 def test_results_stand_on_the_ground_floor() -> None:
     # draft and extract only name the records an extraction holds, for the annotations
     assert imported("results") == {"draft", "errors", "extract", "model"}
+
+
+def test_the_html_page_is_a_view() -> None:
+    # it reads records and the reports views make of them; svgchart draws its charts
+    assert imported("htmlreport") == {"catalog", "model", "output", "results", "svgchart",
+                                      "units", "views", "wording"}
