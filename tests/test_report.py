@@ -296,3 +296,16 @@ def test_each_section_holds_the_answers_of_compare_trend_and_rank(tmp_path) -> N
         assert per.sections[0].comparison == api.intensity(catalog, "ghg", "revenue"
                                                            ).comparisons[0]
         assert per.sections[0].ranking == api.rank(catalog, "ghg", per="revenue")
+
+
+def test_include_flagged_ranks_the_unlike_rows_marked(run, tmp_path, on_intensities) -> None:
+    _html, page = _page(run, tmp_path, "-m", "ghg", "--year", "2020", "--include-flagged",
+                        *on_intensities)
+    ranking = [row[:2] for row in page.tables[1][1:]]
+    expected = run("rank", "ghg", "--year", "2020", "--include-flagged", *on_intensities,
+                   "-f", "csv")
+    ranks = [(row["rank"], row["company"])
+             for row in csv.DictReader(io.StringIO(expected.out))]
+    assert all(rank for rank, _company in ranks)  # every row ranked
+    assert [company for _rank, company in ranks] == [company for _rank, company in ranking]
+    assert any(rank.endswith("*") for rank, _company in ranking)
