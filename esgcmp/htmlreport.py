@@ -34,6 +34,11 @@ _OTHER_FLAGS = {
 }
 
 
+# Columns whose cells are never broken across lines (an id, a rank): the table scrolls
+# in its box instead.
+_WHOLE = ("company", "shown_rank", "metric", "year")
+
+
 def _lines(value: Any) -> list[str]:
     """A cell as the lines a person reads: numbers as the tables print them, a list an
     item a line."""
@@ -60,7 +65,8 @@ def _table(report: Report, flagged_column: str = "flags") -> dict[str, Any]:
     rows = []
     for row in report.rows:
         cells = [{"lines": _lines(row.get(column)), "right": column in right,
-                  "flags": column == flagged_column} for column in columns]
+                  "flags": column == flagged_column, "whole": column in _WHOLE}
+                 for column in columns]
         rows.append({"cells": cells, "flagged": bool(row.get(flagged_column))})
     return {"title": report.title,
             "headings": [{"text": heading or column, "right": column in right}
