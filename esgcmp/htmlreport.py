@@ -207,7 +207,7 @@ def page_html(page: Page, catalog: Catalog, version: str = "") -> str:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = environment.get_template("report.html.j2")
     return template.render(
-        title=f"ESG KPIs: {subject}", page=page, companies=companies, sections=sections,
+        title=f"ESG KPIs: {subject}", companies=companies, sections=sections,
         flags=_flag_meanings(shown, reasons),
         citations=_citations(values, order, metric_order), version=version,
         per=page.per, peers=page.peers, left_out=list(page.left_out)) + "\n"
