@@ -35,8 +35,8 @@ def _example(run, command: str) -> list[str]:
 
 
 def test_every_command_has_an_example() -> None:
-    assert COMMANDS == ["show", "compare", "rank", "trend", "metrics", "companies", "coverage", "source",
-                        "export", "check", "extract"]
+    assert COMMANDS == ["show", "compare", "rank", "trend", "metrics", "companies", "peers",
+                        "coverage", "source", "export", "check", "extract"]
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c != "extract"])
