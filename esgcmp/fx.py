@@ -75,9 +75,11 @@ def _currency(code: str, where: str) -> str:
 def _rate(source: str, target: str, number: str, date: str | datetime.date, cited: str,
           where: str, error: type[UsageError] | type[CatalogError],
           file: str | None = None, line: int | None = None) -> Rate:
-    def fail(message: str, fix: str = _EXAMPLE) -> Exception:
-        return (UsageError(f"{where}: {message}", fix=fix) if error is UsageError
-                else CatalogError(f"{where}: {message}", file=file, line=line, fix=fix))
+    def fail(message: str, fix: str = "") -> Exception:
+        if error is UsageError:
+            return UsageError(f"{where}: {message}", fix=fix or _EXAMPLE)
+        return CatalogError(f"{where}: {message}", file=file, line=line,
+                            fix=fix or 'e.g. rate = "0.8912", date = 2020-12-31')
 
     if source == target:
         raise fail(f"a rate from {source} to itself", "give two different currencies")
@@ -132,7 +134,8 @@ def read_rates(path: Path) -> list[Rate]:
                            fix="see docs/rank.md#currencies for its form") from None
     lines = [number for number, line in enumerate(text.splitlines(), 1) if _TABLE.match(line)]
     found = data.get("rate")
-    if not isinstance(found, list) or not found or set(data) != {"rate"}:
+    if (not isinstance(found, list) or not found or set(data) != {"rate"}
+            or not all(isinstance(entry, dict) for entry in found)):
         raise CatalogError("a rates file holds [[rate]] tables only, at least one",
                            file=str(path), fix="see docs/rank.md#currencies for its form")
     out = []
@@ -151,6 +154,11 @@ def read_rates(path: Path) -> list[Rate]:
         if unknown:
             raise CatalogError(f"{where}: unknown key {unknown[0]!r}", file=str(path), line=line,
                                fix="a rate has from, to, rate, date and source")
+        texts = [key for key in ("from", "to", "source") if not isinstance(entry[key], str)]
+        if texts or isinstance(entry["rate"], bool):
+            raise CatalogError(f"{where}: {(texts or ['rate'])[0]!r} must be "
+                               f"{'text' if texts else 'a number'}", file=str(path), line=line,
+                               fix='e.g. from = "HKD", to = "CNY", rate = "0.8912"')
         try:
             source = _currency(str(entry["from"]), where)
             target = _currency(str(entry["to"]), where)
@@ -158,8 +166,8 @@ def read_rates(path: Path) -> list[Rate]:
             raise CatalogError(exc.message, file=str(path), line=line, fix=exc.fix) from None
         date = entry["date"]
         if isinstance(date, datetime.datetime) or not isinstance(date, (str, datetime.date)):
-            raise CatalogError(f"{where}: date {date!r} is not a date as YYYY-MM-DD",
-                               file=str(path), line=line)
+            raise CatalogError(f"{where}: date {date} is not a date as YYYY-MM-DD",
+                               file=str(path), line=line, fix="e.g. date = 2020-12-31")
         out.append(_rate(source, target, str(entry["rate"]), date,
                          f"{str(entry['source']).strip()}, {place}", where, CatalogError,
                          str(path), line))

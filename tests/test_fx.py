@@ -229,3 +229,38 @@ def test_show_gives_the_change_in_the_currency_printed(run, catalog) -> None:
     assert result.code == 0, result
     assert [(r["value"], r["unit"], r["change"], r["change_pct"]) for r in rows(result.out)
             if r["metric"] == "revenue"] == [("500000000", "HKD", "100000000", "25")]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('rate = [1, 2]\n', "{path}: a rates file holds [[rate]] tables only, at least one; see "
+                        "docs/rank.md#currencies for its form"),
+    ('[[rate]\n', "{path}: not a rates file (Expected ']]' at the end of an array declaration "
+                  "(at line 1, column 7)); see docs/rank.md#currencies for its form"),
+    ('[[rate]]\nfrom = "HKD"\nto = "CNY"\nrate = 0.8\ndate = 2020-12-31\nsource = "x"\n'
+     'note = "y"\n', "{path}:1: rate 1: unknown key 'note'; a rate has from, to, rate, date "
+                     "and source"),
+    ('[[rate]]\nfrom = "EUR"\nto = "CNY"\nrate = 7.8\ndate = 2020-12-31\nsource = "x"\n',
+     "{path}:1: rate 1: unknown currency 'EUR'; esgcmp knows CNY, HKD, USD"),
+    ('[[rate]]\nfrom = "HKD"\nto = "CNY"\nrate = true\ndate = 2020-12-31\nsource = "x"\n',
+     "{path}:1: rate 1: 'rate' must be a number; e.g. from = \"HKD\", to = \"CNY\", rate = "
+     "\"0.8912\""),
+    ('[[rate]]\nfrom = "HKD"\nto = "CNY"\nrate = 0.8\ndate = 2020-12-31T00:00:00\n'
+     'source = "x"\n', "{path}:1: rate 1: date 2020-12-31 00:00:00 is not a date as "
+                       "YYYY-MM-DD; e.g. date = 2020-12-31"),
+    ('[[rate]]\nfrom = "HKD"\nto = "CNY"\nrate = -0.8\ndate = 2020-12-31\nsource = "x"\n',
+     "{path}:1: rate 1: rate '-0.8' is not a number above 0 (at most 20 significant digits, "
+     "between 1e-20 and 1e20); e.g. rate = \"0.8912\", date = 2020-12-31"),
+])
+def test_a_rates_file_that_is_not_one_is_a_catalog_error(run, catalog, tmp_path, text,
+                                                           message) -> None:
+    path = tmp_path / "rates.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("compare", "revenue", *catalog, "--fx-file", str(path))
+    assert (result.code, result.out) == (4, "")
+    assert result.err == f"esgcmp: error: {message.format(path=path)}\n"
+
+
+def test_a_rates_file_that_is_not_there(run, catalog, tmp_path) -> None:
+    result = run("compare", "revenue", *catalog, "--fx-file", str(tmp_path / "none.toml"))
+    assert (result.code, result.out) == (4, "")
+    assert result.err == f"esgcmp: error: {tmp_path / 'none.toml'}: rates file not found\n"
