@@ -353,8 +353,11 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
         display += [("base_change", f"Since {result.first}"), ("cagr_pct", "CAGR %")]
     display += [pair for pair in first.display
                 if pair[0] not in ("company", "year", "intensity", "chart")]
-    return Report(rows=rows, columns=first.columns + CHANGE_COLUMNS + ["change_note"]
-                  + (BASE_COLUMNS if result.first is not None else []),
+    # fx after the others, whichever year's rows were converted
+    own = [column for column in first.columns if column != "fx"]
+    return Report(rows=rows, columns=with_fx(own + CHANGE_COLUMNS + ["change_note"]
+                                             + (BASE_COLUMNS if result.first is not None
+                                                else []), rows),
                   display=display, title=first.title.replace(
                       f", {results[0].unit}", f" over the years, {results[0].unit}"),
                   notes=notes, group_by="company",

@@ -264,3 +264,14 @@ def test_a_rates_file_that_is_not_there(run, catalog, tmp_path) -> None:
     result = run("compare", "revenue", *catalog, "--fx-file", str(tmp_path / "none.toml"))
     assert (result.code, result.out) == (4, "")
     assert result.err == f"esgcmp: error: {tmp_path / 'none.toml'}: rates file not found\n"
+
+
+def test_an_intensity_trend_across_currencies(run, catalog) -> None:
+    result = run("trend", "ghg", "--per", "revenue", *catalog, "--fx", RATE_2020, "-f", "csv")
+    assert result.code == 0, result
+    assert [(r["company"], r["year"], r["intensity"], r["fx"]) for r in rows(result.out)] == [
+        ("harbour", "2020", "3", "revenue: HKD→CNY 0.8 @2020-12-31 (--fx)"),
+        ("mainland", "2019", "5", ""), ("mainland", "2020", "5", "")]
+    assert result.err == ("esgcmp: warning: harbour revenue 2019 left out: printed in HKD, not "
+                          "converted to CNY: no HKD→CNY rate for 2019 (give --fx "
+                          "HKD:CNY=RATE@2019-12-31)\n")
