@@ -30,9 +30,9 @@ from .names import fold
 from .model import Change, Kind, Metric, Missing, Value, Why
 from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverage, Export,
                       Extracted, Intensities, IntensityTrend, KpiCoverage, Metrics, Page,
-                      Quote, Quotes, Ranking, Section, Show, Trend)
+                      PeerGroup, PeerGroups, Quote, Quotes, Ranking, Section, Show, Trend)
 from .store import Store, default_root
-from .values import (change_for, change_since, changes, convert,
+from .values import (change_for, change_since, changes, convert, listed_value,
                      mark_unlike_each_year, series, value_of, years_available)
 from .values import compare as compare_values
 from .values import show as show_values
@@ -184,12 +184,16 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
                            basis=basis).comparisons[0]
         figures = [(item.numerator.company, item.numerator.year, item.value, item.flags)
                    for item in result.rows]
+        converted = {item.numerator.company: "; ".join(
+            f"{v.metric}: {v.fx}" for v in (item.numerator, item.denominator) if v.fx)
+            for item in result.rows if item.numerator.fx or item.denominator.fx}
         choice, missing, shown_unit, denominator = (result.year, result.missing, result.unit,
                                                     result.per)
     else:
         compared = compare(catalog, found.id, year=year, companies=companies, unit=unit,
                            basis=basis).comparisons[0]
         figures = [(v.company, v.year, v.value, v.flags) for v in compared.values]
+        converted = {v.company: v.fx for v in compared.values if v.fx}
         choice, missing, shown_unit, denominator = (compared.year, compared.missing,
                                                     compared.unit, None)
     latest = max((year for _c, year, _v, _f in figures), default=None)
@@ -199,7 +203,7 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
     polarity = term.polarity if term is not None else "neither"
     entries, spread = order(figures, polarity, include_flagged)
     return Ranking(found, denominator, shown_unit, choice, polarity, entries, spread, missing,
-                   include_flagged, peers or "")
+                   include_flagged, peers or "", converted)
 
 
 def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, per: str,
@@ -225,7 +229,9 @@ def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, 
                                            basis=basis).comparisons]
     base = intensity_since(comparisons, first) if first is not None else None
     return IntensityTrend(comparisons, intensity_changes(comparisons), never_both(comparisons),
-                          base, first)
+                          base, first, warnings=unconverted(catalog, chosen,
+                                                            [numerator, denominator], basis,
+                                                            first, last))
 
 
 def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str | None = None,
@@ -264,7 +270,30 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
         base = {(c.value.company, c.value.year): change_since(catalog, c.value, first, basis)
                 for found_changes in by_company.values() for c in found_changes}
     bridged = found.density if unit and units.by_density(found.unit, unit, found.density) else ""
-    return Trend(found, unit or found.unit, by_company, missing, base, first, density=bridged)
+    return Trend(found, unit or found.unit, by_company, missing, base, first, density=bridged,
+                 warnings=unconverted(catalog, list(by_company), [found], basis, first, last))
+
+
+def unconverted(catalog: Catalog, companies: list[str], metrics: list[Metric],
+                basis: EnergyBasis, first: int | None = None,
+                last: int | None = None) -> tuple[str, ...]:
+    """A line for each value printed in another currency than its metric's that a series
+    leaves out for want of a rate for its year (esgcmp.fx), saying which --fx to give."""
+    from .wording import reason
+
+    said = []
+    for company in companies:
+        for metric in metrics:
+            for year in catalog.years(company, metric.id):
+                observation = catalog.get(company, metric.id, year)
+                if (observation is None or not observation.currency
+                        or (first is not None and year < first)
+                        or (last is not None and year > last)):
+                    continue
+                found = value_of(catalog, company, metric.id, year, basis)
+                if isinstance(found, Missing):
+                    said.append(f"{company} {metric.id} {year} left out: {reason(found)}")
+    return tuple(said)
 
 
 # What `esgcmp report` shows when no metric is named: the totals an analyst compares
@@ -366,7 +395,7 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
 
     found_company = catalog.resolve_company(company)
     found_metric = catalog.resolve_metric(metric)
-    result = value_of(catalog, found_company.id, found_metric.id, year, basis)
+    result = listed_value(catalog, found_company.id, found_metric.id, year, basis)
     if not isinstance(result, Value):
         return Quotes(found_metric, result, [], directory, exit_code=ExitCode.NOT_FOUND)
     observations = ([(found_metric.id, result.observation)] if result.observation else
@@ -420,7 +449,7 @@ def export(catalog: Catalog, companies: list[str] | None = None,
                          else catalog.years(company, metric)):
                 if years and year not in years:
                     continue
-                found = value_of(catalog, company, metric, year, basis)
+                found = listed_value(catalog, company, metric, year, basis)
                 if isinstance(found, Value):
                     values.append(found)
     if not values:
@@ -466,6 +495,26 @@ def companies(catalog: Catalog) -> Companies:
                                    catalog.value_count(company.id),
                                    [s.file for s in catalog.sources.get(company.id, {}).values()])
                       for company in catalog.companies.values()])
+
+
+def peers(catalog: Catalog) -> PeerGroups:
+    """Every peer group --peers can name: peers.toml's (built-in and the user's) and the
+    catalog's ``groups:``, with where each is defined. A group with a member that names no
+    company is listed without its companies: a catalog's with the error as a warning (exit
+    3); a peers.toml group may name companies of catalogs not read now."""
+    from .rank import peer_groups, peers as peer_members
+
+    listed, warnings = [], []
+    for name, (members, where) in sorted(peer_groups(catalog).items()):
+        try:
+            found = tuple(peer_members(catalog, name))
+        except NotFoundError as exc:
+            found = ()
+            if name in catalog.groups:
+                warnings.append(str(exc))
+        listed.append(PeerGroup(name, tuple(members), found, where))
+    return PeerGroups(listed, warnings=tuple(warnings),
+                      exit_code=ExitCode.NOT_FOUND if warnings else ExitCode.OK)
 
 
 def coverage(catalog: Catalog, companies: list[str] | None = None,

@@ -19,7 +19,7 @@ from msgspec import field
 
 from .errors import NotFoundError
 from .files import packaged
-from .model import Company, Metric, Observation, Shard, Source
+from .model import Company, Group, Metric, Observation, Shard, Source
 from .names import fold
 
 def builtin_catalog_path() -> Path:
@@ -43,6 +43,7 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
     sources: dict[str, dict[str, Source]]  # by company
     files: tuple[str, ...]
     values: Mapping[str, Shard] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)  # peer groups (groups:)
 
     # --- queries -------------------------------------------------------------------
     def shard(self, metric: str) -> Shard:

@@ -133,7 +133,7 @@ def show(
 
 
 @app.command()
-@shared_options(wide=True, basis=True)
+@shared_options(wide=True, basis=True, fx=True)
 def compare(
     options: Options,
     metric: Annotated[str, typer.Argument(help="Metric id, name or framework code, e.g. "
@@ -249,7 +249,7 @@ def compare(
 
 
 @app.command()
-@shared_options(basis=True)
+@shared_options(basis=True, fx=True)
 def rank(
     options: Options,
     metric: Annotated[str, typer.Argument(
@@ -304,7 +304,7 @@ def rank(
 
 
 @app.command()
-@shared_options(wide=True, basis=True)
+@shared_options(wide=True, basis=True, fx=True)
 def trend(
     options: Options,
     names: Annotated[list[str], typer.Argument(
@@ -367,9 +367,9 @@ def trend(
                              fix="leave out --per, or --chart")
         from .views import intensity_trend_report
 
-        report = intensity_trend_report(api.intensity_trend(
-            data, names[:-1] or company, names[-1], per, unit=unit, basis=energy_basis,
-            first=first, last=last), data)
+        over_years = api.intensity_trend(data, names[:-1] or company, names[-1], per,
+                                         unit=unit, basis=energy_basis, first=first, last=last)
+        report = intensity_trend_report(over_years, data)
         if target is not None:
             _draw(options, data, target, [report], "lines", "intensity")
         if options.wide:
@@ -378,6 +378,8 @@ def trend(
             report = wide_report([report], "year", report.title, value="intensity",
                                  unit="intensity_unit")
         options.emit(report, chosen)
+        for warning in over_years.warnings:
+            warn(warning)
         return
     wide = options.wide
     result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
@@ -392,6 +394,8 @@ def trend(
 
         report = wide_report([report], "year", report.title)
     options.emit(report, chosen)
+    for warning in result.warnings:
+        warn(warning)
 
 
 @app.command()
@@ -495,6 +499,26 @@ def companies(options: Options) -> None:
 
     chosen = options.output_format()
     options.emit(companies_report(api.companies(options.catalog())), chosen)
+
+
+@app.command()
+@shared_options()
+def peers(options: Options) -> None:
+    """The peer groups --peers can name: the built-in one, those of peers.toml and those of
+    the catalogs (groups:), with their companies and where each is defined.
+
+    Example: esgcmp peers --format csv
+    """
+    from . import api
+    from .views import peers_report
+
+    chosen = options.output_format()
+    result = api.peers(options.catalog())
+    options.emit(peers_report(result), chosen)
+    for warning in result.warnings:
+        warn(warning)
+    if result.exit_code != ExitCode.OK:  # a group with a member that names no company
+        raise typer.Exit(result.exit_code)
 
 
 @app.command()

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import msgspec
 from msgspec.structs import force_setattr
@@ -28,6 +29,9 @@ from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBas
 from .names import fold
 from .precision import quotient
 from .units import format_decimal, target_factor
+
+if TYPE_CHECKING:
+    from .fx import Rate
 
 
 class Component(msgspec.Struct, frozen=True):
@@ -103,6 +107,10 @@ class EnergyBasis(msgspec.Struct, frozen=True):
     electricity: ElectricityBasis = ElectricityBasis.calorific
     kgce_per_kwh: Decimal | None = None  # the user's coefficient for "generation"
     partial: bool = False  # sum what there is when a required component is never reported
+    # the exchange rates the user gave (--fx): a value printed in another currency than
+    # its metric's is made in the metric's with them (esgcmp.fx); these travel with the
+    # energy basis because they too decide how a value is made from what was printed
+    rates: tuple[Rate, ...] = ()
 
     def __post_init__(self) -> None:
         basis = ElectricityBasis(self.electricity)  # also accepts the plain name
@@ -456,7 +464,8 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
         ratio_obs = catalog.get(company, ratio.id, year)
         numerator_metric = catalog.metrics[ratio.ratio_of[0]]
         numerator = value_of(catalog, company, numerator_metric.id, year, basis)
-        if ratio_obs is None or not isinstance(numerator, Value) or ratio_obs.normalized == 0:
+        if (ratio_obs is None or not isinstance(numerator, Value) or ratio_obs.normalized == 0
+                or ratio_obs.currency):  # a ratio per another currency implies no amount
             continue
         factor = target_factor(f"({numerator_metric.unit}) / ({ratio.unit})", metric.unit)
         implied = quotient(numerator.value / ratio_obs.normalized * factor)

@@ -84,7 +84,8 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
             continue
         if not isinstance(denominator, Value):
             missing.append(Missing(company, denominator.why, denominator.year,
-                                   denominator.years, denominator.absent, per=per.id))
+                                   denominator.years, denominator.absent, per=per.id,
+                                   currency=denominator.currency))
             continue
         if denominator.value == 0:
             missing.append(Missing(company, Why.zero_denominator, wanted, per=per.id))

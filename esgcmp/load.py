@@ -116,6 +116,21 @@ def parse_catalog_text(raw: bytes, file: str) -> LineDict:
     return document
 
 
+def _group_lines(parts: Parts, raw: bytes, file: str) -> None:
+    """The groups ``file`` defines, each at its own line (the reader knows only the line of
+    the ``groups:`` mapping), so that an unknown member can be said where it is written."""
+    from msgspec.structs import replace
+
+    from .model import Origin
+    from .yamlload import key_line
+
+    for name, group in parts.groups.items():
+        if group.origin.file == file:
+            line = key_line(_decode(raw, file), group.origin.line or 0, name)
+            if line is not None:
+                parts.groups[name] = replace(group, origin=Origin(file, line))
+
+
 def _placed(error: CatalogError, raw: bytes) -> CatalogError:
     """The error at the line of the key it is about, when it names one (the reader knows
     only the line of the mapping that holds the key)."""
@@ -163,6 +178,7 @@ def load_files(paths: Iterable[Path]) -> Catalog:
 
 def _catalog(parts: Parts) -> Catalog:
     return Catalog(metrics=parts.metrics, companies=parts.companies, sources=parts.sources,
+                   groups=parts.groups,
                    files=tuple(parts.files), values=parts.shards)
 
 
@@ -178,6 +194,7 @@ def _build(contents: list[tuple[str, bytes]], progress: Progress | None) -> Part
             Reader(parts, file).read(parse_catalog_text(raw, file))
         except CatalogError as exc:
             raise _placed(exc, raw) from None
+        _group_lines(parts, raw, file)
     if progress is not None:
         progress(len(contents), len(contents), "")
     check_references(parts)
@@ -250,6 +267,10 @@ class _Merged:
                 raise _Conflict(company_id)
             known.update(given.pop(company_id))
         parts.sources.update(given)
+        groups = unit.groups()
+        if not groups.keys().isdisjoint(parts.groups):
+            raise _Conflict(next(g for g in groups if g in parts.groups))
+        parts.groups.update(groups)
         for company_id in unit.uses["companies"]:
             for earlier in self.holders.get(company_id, ()):
                 for metric_id in set(unit.with_values()) & set(earlier.with_values()):
@@ -294,11 +315,13 @@ def _read_unit(raw: bytes, file: str, env: Parts) -> Unit:
 
     document = parse_catalog_text(raw, file)
     seeded = Parts(metrics=dict(env.metrics), companies=dict(env.companies),
-                   sources={c: dict(s) for c, s in env.sources.items()})
+                   sources={c: dict(s) for c, s in env.sources.items()},
+                   groups=dict(env.groups))
     try:
         Reader(seeded, file).read(document)
     except CatalogError as exc:
         raise _placed(exc, raw) from None
+    _group_lines(seeded, raw, file)
     mentioned = list(document.get("companies") or ())
     del document
     own = Parts(
@@ -306,7 +329,8 @@ def _read_unit(raw: bytes, file: str, env: Parts) -> Unit:
         companies={k: v for k, v in seeded.companies.items() if k not in env.companies},
         sources={c: {k: v for k, v in seeded.sources[c].items()
                      if k not in env.sources.get(c, {})} for c in mentioned},
-        shards=seeded.shards)
+        shards=seeded.shards,
+        groups={k: v for k, v in seeded.groups.items() if k not in env.groups})
     uses = {"metrics": sorted({m for m in own.shards if m not in own.metrics}),
             "companies": [c for c in mentioned if c not in own.companies]}
     return build_unit(own, file, uses, _deps(env, uses) or "")

@@ -66,10 +66,12 @@ FLAGS: dict[str, str] = {
     "basis_differs": "in a comparison (in a trend, among the companies of a year): the value "
                      "is on another basis than the others",
     "partial": "a derived total from fewer components than the total requires (asked for)",
+    "fx": "printed in another currency than the metric's and converted at a rate the user "
+          "gave (--fx); the note names the rate, its date and its source",
 }
 # Flags esgcmp sets itself; a catalog may not.
 COMPUTED_FLAGS = ("derived", "implied", "sources_disagree", "inconsistent", "basis_differs",
-                  "partial")
+                  "partial", "fx")
 # Flags after which a change between years says nothing about the company.
 NO_TREND_FLAGS = ("not_comparable",)
 
@@ -212,6 +214,10 @@ class Observation(msgspec.Struct, frozen=True):
     also: tuple[Citation, ...] = field(default=())
     basis: tuple[tuple[str, str], ...] = ()  # what it counts and where (BASIS_ASPECTS)
     page: int | None = None  # a PDF's page the line is on (the line counts on that page)
+    # the currency of an amount printed in another than the metric's: "HKD" (an amount),
+    # "/HKD" (per an amount); then ``normalized`` is in the metric's unit with this
+    # currency in the place of the metric's, until a rate the user gives converts it
+    currency: str = ""
 
     @property
     def normalized(self) -> Decimal:
@@ -227,6 +233,14 @@ class Observation(msgspec.Struct, frozen=True):
 Shard = dict[str, dict[int, Observation]]  # company -> year -> value, for one metric
 
 
+class Group(msgspec.Struct, frozen=True):
+    """A named peer group a catalog defines (``groups:``), for ``--peers``."""
+
+    id: str
+    members: tuple[str, ...]  # company ids, names, aliases or tickers, as written
+    origin: Origin
+
+
 class Parts(msgspec.Struct):
     """What catalog files define, in layering order: what the reader builds, the store
     keeps and a Catalog is made of."""
@@ -236,6 +250,7 @@ class Parts(msgspec.Struct):
     sources: dict[str, dict[str, Source]] = field(default_factory=dict)  # by company
     shards: dict[str, Shard] = field(default_factory=dict)  # by metric
     files: list[str] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)  # peer groups, by name
 
 
 # ---- computed records: what the core returns -------------------------------------------
@@ -252,6 +267,7 @@ class Why(StrEnum):
     total_elsewhere = "total_elsewhere"  # a total under another metric (``absent``)
     lacks_part = "lacks_part"  # as partial, for a total never summed in part (GHG scopes)
     zero_denominator = "zero_denominator"  # an intensity's denominator is 0
+    no_rate = "no_rate"  # printed in another currency, and no rate for its year (``currency``)
 
 
 class Missing(msgspec.Struct, frozen=True):
@@ -266,6 +282,8 @@ class Missing(msgspec.Struct, frozen=True):
     # what the company printed instead: its change from the year before, under a metric
     # that declares ``change_of`` this one
     change: Value | None = None
+    # (from, to): the currencies of the exchange rate the value needs (Why.no_rate)
+    currency: tuple[str, ...] = ()
 
 
 class Input(msgspec.Struct, frozen=True):
@@ -315,6 +333,7 @@ class Value(msgspec.Struct, frozen=True):
     notes: str = ""
     basis: Basis = ()
     findings: tuple[Any, ...] = ()  # the check warnings and errors that name it (check.Finding)
+    fx: str = ""  # the rate it was converted at from the currency printed (esgcmp.fx)
 
 
 def change_pct(before: Decimal, change: Decimal) -> Decimal | None:

@@ -73,6 +73,16 @@ PartialOption = Annotated[bool, typer.Option(
     "--partial", help="Derive an energy total even when a component it requires "
                       "(electricity) is never reported; such a sum is flagged partial.")]
 
+FxOption = Annotated[Optional[list[str]], typer.Option(
+    "--fx", help="An exchange rate, for amounts printed in another currency than their "
+                 "metric: FROM:TO=RATE@DATE, e.g. HKD:CNY=0.8912@2020-12-31 (1 HKD = "
+                 "0.8912 CNY), used for the values of the year of its date (repeatable; "
+                 "esgcmp holds no rate of its own).", show_default=False, metavar="RATE")]
+FxFileOption = Annotated[Optional[list[Path]], typer.Option(
+    "--fx-file", help="A TOML file of exchange rates: from, to, rate, date and the source "
+                      "that published it, for each (repeatable).", show_default=False,
+    metavar="FILE")]
+
 
 def decimal(text: str, option: str, low: Decimal | None = None,
             high: Decimal | None = None) -> Decimal:
@@ -215,7 +225,8 @@ class Options:
                  fmt: Format | None = None, bom: bool = False, wide: bool = False,
                  basis: ElectricityBasis = ElectricityBasis.calorific,
                  kgce_per_kwh: str | None = None, partial: bool = False,
-                 output: str | None = None, notes: NotesShown = NotesShown.brief) -> None:
+                 output: str | None = None, notes: NotesShown = NotesShown.brief,
+                 fx: list[str] | None = None, fx_file: list[Path] | None = None) -> None:
         self.run = run
         run.output.whole_notes = notes is NotesShown.all
         self.output = output
@@ -227,6 +238,8 @@ class Options:
         self.basis = basis
         self.kgce_per_kwh = kgce_per_kwh
         self.partial = partial
+        self.fx = fx
+        self.fx_file = fx_file
 
     def output_format(self, requested: Format | None = None) -> Format:
         """--format (or the format a command takes in its own option), else a table on a
@@ -245,7 +258,14 @@ class Options:
         return chosen
 
     def energy_basis(self):  # -> derive.EnergyBasis
-        return energy_basis(self.basis, self.kgce_per_kwh, self.partial)
+        basis = energy_basis(self.basis, self.kgce_per_kwh, self.partial)
+        if not self.fx and not self.fx_file:
+            return basis
+        from msgspec.structs import replace
+
+        from .fx import rates
+
+        return replace(basis, rates=rates(self.fx, self.fx_file))
 
     def basis_applies(self, data: Any, names: list[str]) -> None:
         basis_applies(data, names, self.basis, self.kgce_per_kwh, self.partial)
@@ -275,19 +295,22 @@ _FORMAT = [("fmt", FormatOption, None), ("notes", NotesOption, NotesShown.brief)
 _OUTPUT = [("output", OutputOption, None)]
 _BASIS = [("basis", BasisOption, ElectricityBasis.calorific),
           ("kgce_per_kwh", CoefficientOption, None), ("partial", PartialOption, False)]
+_FX = [("fx", FxOption, None), ("fx_file", FxFileOption, None)]
 _ALWAYS = [("bom", BomOption, False), ("catalog", CatalogOption, None),
            ("no_builtin", NoBuiltinOption, False)]
 
 
 def shared_options(*, wide: bool = False, fmt: bool = True, basis: bool = False,
-                   output: bool | None = None) -> Callable[[Callable[..., Any]],
-                                                           Callable[..., Any]]:
+                   output: bool | None = None, fx: bool = False
+                   ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add the shared options to a command (--bom, --catalog and --no-builtin always;
-    --wide, --format (with --notes) and the energy basis when asked) and hand it one Options object as
-    its parameter ``options``. --output comes with --format unless ``output`` says."""
+    --wide, --format (with --notes), the energy basis and the exchange rates (--fx,
+    --fx-file) when asked) and hand it one Options object as its parameter ``options``.
+    --output comes with --format unless ``output`` says."""
     output = fmt if output is None else output
     added = [*(_WIDE if wide else []), *(_FORMAT if fmt else []),
-             *(_OUTPUT if output else []), *(_BASIS if basis else []), *_ALWAYS]
+             *(_OUTPUT if output else []), *(_BASIS if basis else []), *(_FX if fx else []),
+             *_ALWAYS]
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(command)

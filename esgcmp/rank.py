@@ -107,45 +107,70 @@ def peers_file() -> Path:
     return Path(home) / "esgcmp" / "peers.toml"
 
 
-def peer_groups() -> dict[str, tuple[list[str], str]]:
-    """Every peer group by name: its members as written and where it is defined (the
-    user's file over the built-in one)."""
+def peer_groups(catalog: Catalog | None = None) -> dict[str, tuple[list[str], str]]:
+    """Every peer group by name: its members as written and where it is defined: the
+    built-in peers.toml, the user's peers.toml (a group of the same name replaces the
+    built-in one), then the catalog's ``groups:``. A catalog group of a name peers.toml
+    defines with other members is a catalog error naming both places (exit 4); with the
+    same members, as written, it is the same group."""
     import tomllib
 
     from .errors import CatalogError
-    from .files import packaged, packaged_toml, read_regular_file
+    from .catalog import builtin_catalog_path
+    from .files import packaged_toml, read_regular_file
 
-    groups = {name: (list(group["members"]), str(packaged("peers.toml")))
+    # the built-in files by their names, not the path they are installed at
+    groups = {name: (list(group["members"]), "builtin:peers.toml")
               for name, group in packaged_toml("peers.toml").get("groups", {}).items()}
     path = peers_file()
-    if not path.exists():
-        return groups
-    raw = read_regular_file(path, 1 << 20, "peer groups file")
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CatalogError(f"not a peer groups file ({exc})", file=str(path),
-                           fix="see docs/rank.md for its form") from None
-    found = data.get("groups", {})
-    if not isinstance(found, dict):
-        raise CatalogError("'groups' must be a table of groups", file=str(path))
-    for name, group in found.items():
-        members = group.get("members") if isinstance(group, dict) else None
-        if (not isinstance(members, list) or not members
-                or not all(isinstance(m, str) and m.strip() for m in members)):
-            raise CatalogError(f"group '{name}' needs 'members', a list of company names",
-                               file=str(path), fix='members = ["china-unicom", "..."]')
-        groups[name] = (members, str(path))
+    if path.exists():
+        raw = read_regular_file(path, 1 << 20, "peer groups file")
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise CatalogError(f"not a peer groups file ({exc})", file=str(path),
+                               fix="see docs/rank.md for its form") from None
+        found = data.get("groups", {})
+        if not isinstance(found, dict):
+            raise CatalogError("'groups' must be a table of groups", file=str(path))
+        for name, group in found.items():
+            members = group.get("members") if isinstance(group, dict) else None
+            if (not isinstance(members, list) or not members
+                    or not all(isinstance(m, str) and m.strip() for m in members)):
+                raise CatalogError(f"group '{name}' needs 'members', a list of company names",
+                                   file=str(path), fix='members = ["china-unicom", "..."]')
+            groups[name] = (members, str(path))
+    for name, defined in (catalog.groups if catalog is not None else {}).items():
+        members, where = list(defined.members), str(defined.origin)
+        if defined.origin.file == str(builtin_catalog_path()):
+            where = f"builtin:kpi_catalog.yaml:{defined.origin.line}"
+        if name in groups and groups[name][0] != members:
+            raise CatalogError(f"group '{name}' is defined here and in {groups[name][1]}, "
+                               "with other members", file=defined.origin.file,
+                               line=defined.origin.line,
+                               fix="rename one of them, or give both the same members")
+        groups[name] = (members, where)
     return groups
 
 
 def peers(catalog: Catalog, name: str) -> list[str]:
-    """The company ids of a peer group, or NotFoundError naming the groups there are."""
+    """The company ids of a peer group, or NotFoundError naming the groups there are (or,
+    for a member no company is, the group's file and line)."""
     from .errors import NotFoundError
 
-    groups = peer_groups()
+    groups = peer_groups(catalog)
     if name not in groups:
         raise NotFoundError("peer group", name, sorted(groups),
-                            hint=f"groups are defined in {peers_file()} (docs/rank.md)")
-    members, _where = groups[name]
-    return list(dict.fromkeys(catalog.resolve_company(member).id for member in members))
+                            hint=f"groups are defined in {peers_file()} and in catalogs' "
+                                 "groups: (docs/rank.md)")
+    members, where = groups[name]
+    found = []
+    for member in members:
+        try:
+            found.append(catalog.resolve_company(member).id)
+        except NotFoundError as exc:
+            if exc.ambiguous:
+                raise
+            raise NotFoundError(exc.kind, exc.wanted, exc.known, exc.suggestions,
+                                hint=f"a member of peer group '{name}' ({where})") from None
+    return list(dict.fromkeys(found))

@@ -16,10 +16,11 @@ from typing import Any
 from . import schema
 from .decimals import LIMITS, entered
 from .errors import CatalogError, UnitError
-from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, LineDict,
-                    Metric, Observation, Origin, Parts, Source, basis_of)
+from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, Group,
+                    LineDict, Metric, Observation, Origin, Parts, Source, basis_of)
 from .precision import printed_range
-from .units import conversion, is_density, parse_target
+from .units import (Conversion, InOtherCurrency, conversion, in_other_currency, is_density,
+                    parse_target)
 
 SCHEMA_VERSION = 1
 YEAR_RANGE = (1900, 2100)
@@ -104,7 +105,24 @@ class Reader:
         companies = document.get("companies") or LineDict()
         for company_id, node in self.mapping(companies, "'companies'", document).items():
             self.read_company(company_id, node, companies)
+        groups = document.get("groups") or LineDict()
+        for name, members in self.mapping(groups, "'groups'", document).items():
+            self.read_group(name, members, groups)
         self.parts.files.append(self.file)
+
+    def read_group(self, name: Any, members: Any, parent: LineDict) -> None:
+        name = self.check_id(name, "group", parent)
+        if name in self.parts.groups:
+            raise self.error(f"group '{name}' is defined twice (first at "
+                             f"{self.parts.groups[name].origin})", parent, key=name)
+        if (not isinstance(members, list) or not members
+                or not all(isinstance(m, str) and m.strip() for m in members)):
+            raise self.error(f"group '{name}' must be a list of companies (ids, names, aliases "
+                             "or tickers)", parent, key=name,
+                             fix=f"{name}: [china-unicom, china-telecom]")
+        # the mapping's line; esgcmp.load puts the group's own line in its place
+        self.parts.groups[name] = Group(name, tuple(m.strip() for m in members),
+                                        self.origin(parent))
 
     def read_metric(self, metric_id: Any, node: Any, parent: LineDict) -> None:
         metric_id = self.check_id(metric_id, "metric", parent)
@@ -226,10 +244,16 @@ class Reader:
                              key="metric")
         what = f"kpi '{metric_id}'"
         unit = self.text(entry, "unit", what, required=True)
+        currency = ""
         try:
             convert = conversion(unit, metric.unit, metric.density)
         except UnitError as exc:
-            raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix, key="unit") from None
+            # an amount in another currency is kept in its own (docs/units.md#currencies)
+            other = _in_other_currency(unit, metric.unit)
+            if other is None:
+                raise self.error(f"{what}: {exc.message}", entry, fix=exc.fix,
+                                 key="unit") from None
+            convert, currency = Conversion(other.factor), other.currency
         source, line, page = self._citation_place(entry, sources, what)
         label = self.text(entry, "label", what)
         entry_flags = self._flags(entry, what)
@@ -280,7 +304,7 @@ class Reader:
                 company_id, metric_id, year, number, unit, label, source, line,
                 convert.factor, origin, printed, flags,
                 f"{notes}; {note}" if notes and note else notes or note, convert.note,
-                cited, basis, page)
+                cited, basis, page, currency)
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int, int | None]:
@@ -317,8 +341,11 @@ class Reader:
             try:
                 factor = conversion(unit, metric.unit, metric.density).factor
             except UnitError as exc:
-                raise self.error(f"{what} also: {exc.message}", item, fix=exc.fix,
-                                 key="unit") from None
+                other = _in_other_currency(unit, metric.unit)
+                if other is None:
+                    raise self.error(f"{what} also: {exc.message}", item, fix=exc.fix,
+                                     key="unit") from None
+                factor = other.factor
             values = item.get("values") or LineDict()
             if not isinstance(values, LineDict):
                 raise self.error(f"{what}: 'also' values must be a mapping of year: value", item)
@@ -406,3 +433,12 @@ def _type_name(value: Any) -> str:
             int: "a number", float: "a number", Decimal: "a number",
             bool: "true/false"}.get(type(value),
                                                                       type(value).__name__)
+
+
+def _in_other_currency(printed: str, target: str) -> InOtherCurrency | None:
+    """An amount printed in another currency than the metric's, or None (also when the
+    printed unit cannot be read: the conversion's error says why)."""
+    try:
+        return in_other_currency(printed, target)
+    except UnitError:
+        return None

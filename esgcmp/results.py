@@ -158,6 +158,7 @@ class Ranking(Result, frozen=True):
     missing: list[Missing]
     include_flagged: bool = False
     peers: str = ""  # the peer group asked for, if any
+    fx: dict[str, str] = {}  # company: the rate its figure was converted at (esgcmp.fx)
 
 
 class Intensities(Result, frozen=True):
@@ -229,6 +230,22 @@ class CompanyFacts(msgspec.Struct, frozen=True):
 
 class Companies(Result, frozen=True):
     companies: list[CompanyFacts]  # in the catalog's order
+
+
+class PeerGroup(msgspec.Struct, frozen=True):
+    """A named peer group: its members as written, the companies they name (ids) and
+    where it is defined (a peers.toml file, or a catalog's file and line)."""
+
+    name: str
+    members: tuple[str, ...]
+    companies: tuple[str, ...]
+    where: str
+
+
+class PeerGroups(Result, frozen=True):
+    """`peers`: every peer group --peers can name (esgcmp.rank)."""
+
+    groups: list[PeerGroup]  # by name
 
 
 class KpiCoverage(msgspec.Struct, frozen=True):

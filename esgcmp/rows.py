@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 import msgspec
 
 from .errors import EsgcmpError, ExitCode
-from .model import Citation, Company, Metric, Observation, Origin, Parts, Shard, Source
+from .model import (Citation, Company, Group, Metric, Observation, Origin, Parts, Shard,
+                    Source)
 
 if TYPE_CHECKING:
     from .store import Store, StoreReader
@@ -86,7 +87,8 @@ def _head_type() -> Any:
         ("metrics", list[codec(Metric).row]), ("companies", list[codec(Company).row]),
         ("sources", list[tuple[str, list[codec(Source).row]]]),
         ("values", dict[str, list[int]]),  # metric -> the years the file gives
-        ("uses", dict[str, list[str]])])
+        ("uses", dict[str, list[str]]),
+        ("groups", list[codec(Group).row], [])])
 
 
 @lru_cache(maxsize=None)
@@ -132,6 +134,10 @@ class Unit:
         decode = codec(Source).decode
         return [(company, {row.id: decode(row, self.file, {}) for row in rows})
                 for company, rows in self.head.sources]
+
+    def groups(self) -> dict[str, Group]:
+        decode = codec(Group).decode
+        return {row.id: decode(row, self.file, {}) for row in self.head.groups}
 
     def with_values(self) -> list[str]:
         return list(self.head.values)
@@ -200,7 +206,8 @@ def build_unit(own: Parts, file: str, uses: dict[str, list[str]], deps: str) -> 
         companies=[codec(Company).encode(c) for c in own.companies.values()],
         sources=[(company, [codec(Source).encode(s) for s in known.values()])
                  for company, known in own.sources.items()],
-        values=given, uses=uses)
+        values=given, uses=uses,
+        groups=[codec(Group).encode(g) for g in own.groups.values()])
     return Unit(file, head, deps, years, blocks)
 
 

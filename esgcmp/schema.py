@@ -29,6 +29,8 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("schema", "yes", "the format version: `1`"),
         Key("metrics", "no", "metric id: metric definition (below)"),
         Key("companies", "no", "company id: company entry (below)"),
+        Key("groups", "no", "peer group name: a list of its companies (ids, names, aliases "
+                            "or tickers), for `--peers` ([rank.md](rank.md#peer-groups))"),
     ),
     "metric": (
         Key("name", "yes", "English name"),

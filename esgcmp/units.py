@@ -405,6 +405,59 @@ def conversion(printed: str, target_text: str, density: str = "") -> Conversion:
                            "(docs/units.md#currencies)")
 
 
+class InOtherCurrency(msgspec.Struct, frozen=True):
+    """A printed amount in another currency than the metric's: the factor to the metric's
+    unit with the printed currency in the place of the metric's, the printed currency
+    ("HKD"; "/HKD" for an amount per HKD) and the metric's ("CNY")."""
+
+    factor: Decimal
+    currency: str
+    metric_currency: str
+
+
+@lru_cache(maxsize=256)
+def in_other_currency(printed: str, target_text: str) -> InOtherCurrency | None:
+    """How a value printed in ``printed`` is in ``target_text`` but for its currency, or
+    None when the two differ in more than one currency (or not in currency at all).
+
+    esgcmp holds no exchange rate: such a value is kept in its own currency and converted
+    only with a rate the user gives (esgcmp.fx); the catalog holds what was printed.
+    """
+    ureg = registry()
+    source, target = parse_printed(printed), parse_target(target_text)
+    have = dict(ureg.Quantity(1, source.expr).dimensionality)
+    want = dict(ureg.Quantity(1, target.expr).dimensionality)
+    held, wanted = _currencies(have), _currencies(want)
+    if len(held) != 1 or len(wanted) != 1 or held == wanted:
+        return None
+    held_dimension = "[currency]" if held[0] == "CNY" else f"[currency_{held[0]}]"
+    power = have[held_dimension]
+    if power not in (1, -1):
+        return None
+    # the printed currency's names in the expression (HKD, hong_kong_dollar) become the
+    # metric's currency, so that only the rate is left to apply
+    swapped = re.sub(r"[A-Za-z_]\w*", lambda name: wanted[0] if dict(
+        ureg.Quantity(1, name.group()).dimensionality) == {held_dimension: 1}
+        else name.group(), source.expr)
+    try:
+        factor = _pint_factor(swapped, target)
+    except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
+        return None
+    return InOtherCurrency(source.scale * factor, held[0] if power == 1 else f"/{held[0]}",
+                           wanted[0])
+
+
+def currency_of(target_text: str) -> str:
+    """The currency a comparison unit is in ("CNY" for ``tCO2e/(10^6 CNY)``), or ''."""
+    found = _currencies(registry().Quantity(1, parse_target(target_text).expr).dimensionality)
+    return found[0] if len(found) == 1 else ""
+
+
+def currencies() -> frozenset[str]:
+    """The currencies esgcmp reads amounts in (units.txt), by their codes."""
+    return _CURRENCIES
+
+
 def _dimension_error(from_text: str, from_expr: str, to_text: str, to_expr: str,
                      fix: str, currency_fix: str = "") -> UnitError:
     ureg = registry()

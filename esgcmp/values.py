@@ -17,13 +17,18 @@ from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
                     YearChoice, YearRule, basis_differences, change_pct)
 from .results import Comparison
-from .units import by_density, target_factor
+from .units import by_density, currency_of, target_factor
 
 
 def value_of(catalog: Catalog, company: str, metric: str, year: int,
              basis: EnergyBasis) -> Value | Missing:
     """The reported value, else a derived one, else why there is none."""
     found = reported(catalog, company, metric, year)
+    if found is not None and found.observation is not None and found.observation.currency:
+        from .fx import in_metric_currency  # only for an amount in another currency
+
+        return in_metric_currency(found, currency_of(catalog.metrics[metric].unit),
+                                  basis.rates)
     if found is not None:
         return found
     if is_derivable(metric):
@@ -35,6 +40,21 @@ def value_of(catalog: Catalog, company: str, metric: str, year: int,
     if years:
         return Missing(company, Why.not_for_year, year, years=years, change=change)
     return Missing(company, Why.not_reported, year, change=change)
+
+
+def listed_value(catalog: Catalog, company: str, metric: str, year: int,
+                 basis: EnergyBasis) -> Value | Missing:
+    """:func:`value_of`, but a value printed in another currency than its metric's with no
+    rate for its year in its own currency: what ``show`` and ``export`` list, which
+    compare nothing."""
+    result = value_of(catalog, company, metric, year, basis)
+    if isinstance(result, Missing) and result.why is Why.no_rate:
+        from .fx import in_own_currency
+
+        own = reported(catalog, company, metric, year)
+        assert own is not None  # only a reported value is in another currency
+        return in_own_currency(own)
+    return result
 
 
 def printed_change(catalog: Catalog, company: str, metric: str, year: int) -> Value | None:
@@ -98,7 +118,13 @@ def change_for(catalog: Catalog, value: Value, basis: EnergyBasis = EnergyBasis(
     """The change of one value against the company's previous reported year, in the
     value's unit."""
     metric = catalog.metrics[value.metric]
-    history = [convert(v, value.unit) for v in series(catalog, value.company, metric, basis)]
+    found = series(catalog, value.company, metric, basis)
+    if value.observation is not None and value.observation.currency and not value.fx:
+        # listed in the currency it was printed in (show): so are the years before it
+        found = [v for year in years_available(catalog, value.company, metric.id)
+                 if isinstance(v := listed_value(catalog, value.company, metric.id, year,
+                                                 basis), Value)]
+    history = [convert(v, value.unit) for v in found]
     return next(c for c in changes(history) if c.value.year == value.year)
 
 
@@ -209,7 +235,7 @@ def show(catalog: Catalog, company: str, year: int,
     wanted |= {m for m in catalog.metrics if is_derivable(m)}
     values: list[Value] = []
     for metric_id in sorted(wanted, key=order.__getitem__):
-        result = value_of(catalog, company, metric_id, year, basis)
+        result = listed_value(catalog, company, metric_id, year, basis)
         if isinstance(result, Value):
             values.append(result)
     category = {c: i for i, c in enumerate(CATEGORIES)}

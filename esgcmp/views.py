@@ -13,7 +13,8 @@ from .output import Report, number_text
 from .units import format_decimal
 from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis_text,
                       change_note, cite, defined_at, density_note, derivation_notes,
-                      describe_input, flag_notes, inconsistent_notes, intensity_findings,
+                      describe_input, flag_notes, fx_notes, inconsistent_notes,
+                      intensity_findings,
                       intensity_notes, not_comparable, overlap_notes, reason, source_legend,
                       sources_note, year_note)
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # only for the annotations: a command loads only what it need
     from .draft import Draft
     from .results import (CheckResult, Companies, Comparison, Coverage, Export,
                           IntensityChange, IntensityComparison, IntensityTrend, Metrics,
-                          Quotes, Ranking, Show, Trend)
+                          PeerGroups, Quotes, Ranking, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -67,6 +68,11 @@ def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
 
 
+def with_fx(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
+    """The columns, and ``fx`` (the rate a value was converted at) when a row has one."""
+    return columns + ["fx"] if any(row.get("fx") for row in rows) else columns
+
+
 def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
     """Every column of one value: the machine ones, and unless ``for_people`` is False
     the ones only a person's formats show (as printed, where, in words)."""
@@ -92,6 +98,8 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
         "also": [f"{c.source.file}:{c.line}" for c in obs.also] if obs and obs.also else [],
         "notes": value.notes or None,
     }
+    if value.fx:  # a column only where a value was converted (with_fx)
+        row["fx"] = value.fx
     if not for_people:
         return row
     if obs:
@@ -156,6 +164,7 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
         notes += overlap_notes([v.company for v in comparison.values], catalog)
         notes += derivation_notes(comparison.values)
         notes += flag_notes(comparison.values)
+        notes += fx_notes(comparison.values)
         notes += base_notes(rows)
         # a missing row that says what was printed instead cites its report too
         notes += source_legend(comparison.values + [m.change for m in comparison.missing
@@ -170,9 +179,11 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
     display += [("kind", "Kind"), ("as_printed", "As printed"), ("where", "Source"),
                 ("flags", "Flags")]
     return Report(
-        rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
-        + VALUE_EXTRA + (["change_note"] if changes is not None else [])
-        + (BASE_COLUMNS if comparison.base is not None else []),
+        rows=rows, columns=with_fx(VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
+                                   + VALUE_EXTRA + (["change_note"] if changes is not None
+                                                    else [])
+                                   + (BASE_COLUMNS if comparison.base is not None else []),
+                                   rows),
         display=display, title=f"{metric.name} ({metric.id}), {comparison.unit}",
         notes=notes, align_right=("value", "year", "change", "change_pct", "base_change",
                                   "cagr_pct"))
@@ -198,6 +209,9 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                                   if item.reported and item.reported.observation
                                                   else None),
                     "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
+        converted = [f"{v.metric}: {v.fx}" for v in (item.numerator, denominator) if v.fx]
+        if converted:
+            row["fx"] = "; ".join(converted)
         rows.append(row)
         if not for_people:
             continue
@@ -226,10 +240,11 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                 ("kinds", "Kinds"), ("where", "Sources"), ("flags", "Flags")]
     return Report(
         rows=rows,
-        columns=VALUE_COLUMNS + INTENSITY_COLUMNS + ["per_kind", "per_source",
-                                                     "reported_intensity",
-                                                     "reported_intensity_source",
-                                                     "intensity_diff_pct"] + VALUE_EXTRA,
+        columns=with_fx(VALUE_COLUMNS + INTENSITY_COLUMNS + ["per_kind", "per_source",
+                                                             "reported_intensity",
+                                                             "reported_intensity_source",
+                                                             "intensity_diff_pct"]
+                        + VALUE_EXTRA, rows),
         display=display,
         title=f"{result.metric.name} per {result.per.name.lower()} "
               f"({result.metric.id} --per {result.per.id}), {result.unit}",
@@ -271,7 +286,7 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
         if len(restated) > 1:
             notes.append(f"{company} {', '.join(restated)}: restated onto one basis by the "
                          "report, so the changes between them are comparable.")
-    notes += inconsistent_notes(values)
+    notes += inconsistent_notes(values) + fx_notes(values)
     notes += [f"{c.value.company} {c.value.year}: change {change_note(c)}." for changes in
               series_by_company.values() for c in changes if not c.comparable]
     notes += base_notes(rows)
@@ -286,8 +301,10 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
     if result.base is not None:
         display += [("base_change", f"Since {result.first}"), ("cagr_pct", "CAGR %")]
     display += [("kind", "Kind"), ("where", "Source"), ("flags", "Flags")]
-    return Report(rows=rows, columns=VALUE_COLUMNS + CHANGE_COLUMNS + VALUE_EXTRA
-                  + ["change_note"] + (BASE_COLUMNS if result.base is not None else []),
+    return Report(rows=rows, columns=with_fx(VALUE_COLUMNS + CHANGE_COLUMNS + VALUE_EXTRA
+                                             + ["change_note"]
+                                             + (BASE_COLUMNS if result.base is not None
+                                                else []), rows),
                   display=display, title=f"{metric.name} ({metric.id}), {unit}",
                   notes=notes, group_by="company",
                   align_right=("value", "change", "change_pct", "year", "base_change",
@@ -336,8 +353,11 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
         display += [("base_change", f"Since {result.first}"), ("cagr_pct", "CAGR %")]
     display += [pair for pair in first.display
                 if pair[0] not in ("company", "year", "intensity", "chart")]
-    return Report(rows=rows, columns=first.columns + CHANGE_COLUMNS + ["change_note"]
-                  + (BASE_COLUMNS if result.first is not None else []),
+    # fx after the others, whichever year's rows were converted
+    own = [column for column in first.columns if column != "fx"]
+    return Report(rows=rows, columns=with_fx(own + CHANGE_COLUMNS + ["change_note"]
+                                             + (BASE_COLUMNS if result.first is not None
+                                                else []), rows),
                   display=display, title=first.title.replace(
                       f", {results[0].unit}", f" over the years, {results[0].unit}"),
                   notes=notes, group_by="company",
@@ -546,6 +566,8 @@ def rank_report(result: Ranking) -> Report:
                      "shown_rank": (str(entry.rank) + ("*" if entry.reasons else "")
                                     if ranked else "not ranked"),
                      "shown_quartile": f"Q{entry.quartile}" if entry.quartile else ""})
+        if entry.company in result.fx:
+            rows[-1]["fx"] = result.fx[entry.company]
     rows += [{"rank": None, "company": m.company, "year": None, "metric": metric.id,
               "per": result.per.id if result.per else None, "value": None,
               "unit": result.unit, "ranked": False, "flags": [], "reasons": [reason(m)],
@@ -569,13 +591,14 @@ def rank_report(result: Ranking) -> Report:
         notes.append("* ranked though flagged (--include-flagged): "
                      + "; ".join(f"{e.company} ({', '.join(e.reasons)})"
                                  for e in result.entries if e.rank and e.reasons) + ".")
+    notes += [f"{company} converted: {rate}." for company, rate in result.fx.items()]
     notes.append("Rank 1 is the best; ties share a rank. Percentile: the share of the other "
                  "ranked companies it does better than (ties count half); Q1 is the best "
                  "quarter (docs/rank.md).")
     title = (f"{metric.name} ({subject}), {result.unit}, {result.year.year}: "
              f"{POLARITY_WORDS[result.polarity]}"
              + (f"; peers '{result.peers}'" if result.peers else ""))
-    return Report(rows=rows, columns=RANK_COLUMNS,
+    return Report(rows=rows, columns=with_fx(RANK_COLUMNS, rows),
                   display=[("shown_rank", "Rank"), ("company", "Company"), ("year", "Year"),
                            ("value", f"Value ({result.unit})"), ("percentile", "Percentile"),
                            ("shown_quartile", "Quartile"), ("from_median", "From median"),
@@ -627,6 +650,19 @@ def companies_report(result: Companies) -> Report:
                            ("sources", "Sources")],
                   title="Companies", notes=notes, align_right=("values",),
                   whole=("name_zh",))
+
+
+def peers_report(result: PeerGroups) -> Report:
+    """The peer groups, each with its companies and where it is defined."""
+    rows = [{"group": g.name, "companies": list(g.companies), "members": list(g.members),
+             "defined_at": g.where} for g in result.groups]
+    return Report(rows=rows, columns=["group", "companies", "members", "defined_at"],
+                  display=[("group", "Group"), ("companies", "Companies"),
+                           ("defined_at", "Defined at")],
+                  title="Peer groups (--peers)",
+                  notes=[f"{g.name}: a member names no company of the catalogs read."
+                         for g in result.groups if not g.companies]
+                  + ["A group in a catalog (groups:) or in peers.toml: docs/rank.md."])
 
 
 def coverage_report(result: Coverage) -> Report:

@@ -41,6 +41,10 @@ def reason(missing: Missing) -> str:
     elif missing.why is Why.lacks_part:
         text = (f"no total reported; cannot derive one: {', '.join(missing.absent)} never "
                 "reported (a part alone is not the total)")
+    elif missing.why is Why.no_rate:
+        source, target = missing.currency
+        text = (f"printed in {source}, not converted to {target}: no {source}→{target} rate "
+                f"for {missing.year} (give --fx {source}:{target}=RATE@{missing.year}-12-31)")
     elif missing.why is Why.not_for_year:
         text = (f"not reported for {missing.year if missing.year else 'those years'} "
                 f"(reported: {', '.join(map(str, missing.years))})")
@@ -172,6 +176,14 @@ def flag_notes(values: list[Value]) -> list[str]:
     notes = [f"{v.company} {v.metric} {v.year}: {v.notes}" for v in values
              if v.notes and v.kind is Kind.reported and set(v.flags) - {"approx"}]
     return notes + inconsistent_notes(values)
+
+
+def fx_notes(values: list[Value]) -> list[str]:
+    """A line per value converted from the currency it was printed in (flag fx): the rate,
+    its date and its source."""
+    return [f"{v.company} {v.metric} {v.year} converted from "
+            f"{v.observation.unit if v.observation else 'its currency'}: {v.fx}."
+            for v in values if v.fx]
 
 
 def inconsistent_notes(values: list[Value]) -> list[str]:
@@ -322,7 +334,7 @@ def intensity_findings(items: list[Intensity], metric: str, per: str, catalog: C
                          f"{format_decimal(item.reported.value)} {item.unit}, recomputed "
                          f"{short(item.value)} ({item.difference_pct:+} %).")
     notes += derivation_notes(numerators + denominators)
-    notes += inconsistent_notes(numerators + denominators)
+    notes += inconsistent_notes(numerators + denominators) + fx_notes(numerators + denominators)
     notes += source_legend(numerators + denominators
                            + [r.reported for r in items if r.reported is not None])
     return notes

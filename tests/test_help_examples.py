@@ -36,7 +36,7 @@ def _example(run, command: str) -> list[str]:
 
 def test_every_command_has_an_example() -> None:
     assert COMMANDS == ["show", "compare", "rank", "trend", "report", "metrics", "companies",
-                        "coverage", "source", "export", "check", "extract"]
+                        "peers", "coverage", "source", "export", "check", "extract"]
 
 
 @pytest.mark.parametrize("command", [c for c in COMMANDS if c not in ("extract", "report")])

@@ -173,16 +173,17 @@ companies:
 """
 
 
-def test_a_hong_kong_dollar_figure_under_a_yuan_metric_is_refused(run, write) -> None:
+def test_a_hong_kong_dollar_figure_under_a_yuan_metric_needs_a_rate(run, write) -> None:
+    # kept in its own currency, never mixed with yuan: converted only at a rate the user
+    # gives (tests/test_fx.py)
     path = write("hk.yaml", HONG_KONG.replace("metric: revenue_hkd, label", "metric: revenue, "
                                               "label"))
-    result = run("compare", "revenue", "--catalog", str(path))
-    assert (result.code, result.out) == (4, "")
-    assert result.err == (
-        f"esgcmp: error: {path}:10: kpi 'revenue': cannot convert 'HK$ million' to 'CNY': "
-        "HKD is not CNY, and esgcmp never converts one currency into another (that takes an "
-        "exchange rate); enter HKD figures under a metric in HKD "
-        "(docs/units.md#currencies)\n")
+    result = run("compare", "revenue", "--catalog", str(path), "-c", "harbour", "-f", "csv")
+    assert result.code == 0, result
+    assert [(r["company"], r["value"], r["kind"], r["notes"])
+            for r in csv.DictReader(io.StringIO(result.out))] == [
+        ("harbour", "", "missing", "printed in HKD, not converted to CNY: no HKD→CNY rate for "
+                                   "2020 (give --fx HKD:CNY=RATE@2020-12-31)")]
 
 
 def test_a_metric_in_hong_kong_dollars_compares_in_them(run, write, groups) -> None:
