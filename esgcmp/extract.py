@@ -211,6 +211,14 @@ class Heading(msgspec.Struct, frozen=True):
     extra: int = 0  # columns after the years whose cells are not values (Report Pages)
 
 
+_HEADING_MARKER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s*(?:\d{1,2}\)|\(\d{1,2}\))$")
+# Page references printed two or more in a page column: "43, 48"
+_PAGE_LIST = re.compile(r"^\d{1,4},$")
+# The heading of a table whose columns are not years ("2021 年能源統計項目 國泰建築經理
+# 國泰健康管理事業"): its rows are not the rows of the year table above it.
+_COLUMN_NAMES = re.compile(r"項目|项目|\bitems?\b|\bindicators?\b|指標|指标", re.I)
+
+
 def read_heading(text: str) -> Heading | None:
     """A table heading: the years of its columns, the text before them and the columns
     after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
@@ -244,8 +252,10 @@ def read_heading(text: str) -> Heading | None:
     periods = tuple(period for _start, _year, period in reversed(found))
     before = normal[:end].strip()
     # a number of its own before the years is a row's (Scope 1 2021 2022); a digit inside
-    # a unit (tCO2e) is not one
-    if len(set(years)) != len(years) or re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", before):
+    # a unit (tCO2e) is not one, nor a footnote marker that ends the heading's first cell
+    # ("Waste and water 1)")
+    if len(set(years)) != len(years) or re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])",
+                                                  _HEADING_MARKER.sub("", before)):
         return None
     if len(years) == 1 and not _HEADING_WORDS.search(before):
         return None
@@ -737,6 +747,14 @@ def _table_convention(pieces: list[tuple[int, str]], at: int) -> str:
     return number_convention(tokens)
 
 
+def _other_heading(tokens: list[str]) -> bool:
+    """Whether a line without cells is the heading of a table whose columns are named,
+    not years: a word that names the label column, then three or more column names."""
+    at = next((i for i, token in enumerate(tokens[:2]) if _COLUMN_NAMES.search(token)), None)
+    return (at is not None and len(tokens) - at >= 4
+            and not any(read_cell(token) is not None for token in tokens[at:]))
+
+
 def read_tables(lines: list[str]) -> Extraction:
     """Every table row under a year heading, with its line."""
     result = Extraction()
@@ -801,6 +819,9 @@ def read_tables(lines: list[str]) -> Extraction:
         if table is None:
             continue
         tokens = text.split()
+        if table.extra:
+            while len(tokens) > 2 and _PAGE_LIST.match(tokens[-2]) and tokens[-1].isdigit():
+                del tokens[-2]  # "43, 48": two pages of one column, not two cells
         cells, start, why = _cells(tokens, len(table.years) + table.extra, table.convention)
         label_tokens = tokens[:start]
         if cells and label_tokens and all(read_cell(t, table.convention) is not None
@@ -843,7 +864,7 @@ def read_tables(lines: list[str]) -> Extraction:
             result.unreadable.append(Unreadable(number, text, reason))
             table.gap, pending = 0, []
             continue
-        if len(text) > MAX_LABEL_LINE_CHARS:
+        if len(text) > MAX_LABEL_LINE_CHARS or (not cells and _other_heading(tokens)):
             table, pending = None, []
             continue
         table.gap += 1

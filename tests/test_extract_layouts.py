@@ -350,3 +350,37 @@ def test_a_line_longer_than_check_searches_is_not_read_as_a_page() -> None:
     row = "Water (m³) 12 13 "
     text = "Indicator 2020 2021 " + row * (MAX_LINE_CHARS // len(row) + 1) + "\n"
     assert extract(text).values == [] and extract(text[:MAX_LINE_CHARS] + "\n").values
+
+
+# ---- headings and page columns of web editions (corpus batch 2) ---------------------------
+
+def test_a_footnote_marker_at_the_end_of_a_pipe_heading_cell_keeps_it_a_heading() -> None:
+    text = ("Waste and water 1) | 2023 | 2022 |\n---|---|---|\n"
+            "Total waste in '000 kg | 57,598 | 54,855 |\n"
+            "1) New and extended scope from 2022. |\n")
+    assert values(text) == [
+        (3, 2023, "57598", "Total waste in '000 kg", ""),
+        (3, 2022, "54855", "Total waste in '000 kg", ""),
+    ]
+
+
+def test_two_pages_in_the_page_column_are_not_two_cells() -> None:
+    text = ("Indicator Unit 2022 2023 Report Pages\n"
+            "Nitrogen Oxides kg 6.943 3.484 43, 48\n"
+            "Sulphur Oxides kg 0.395 0.221 48\n")
+    assert values(text) == [
+        (2, 2022, "6.943", "Nitrogen Oxides", "kg"),
+        (2, 2023, "3.484", "Nitrogen Oxides", "kg"),
+        (3, 2022, "0.395", "Sulphur Oxides", "kg"),
+        (3, 2023, "0.221", "Sulphur Oxides", "kg"),
+    ]
+
+
+def test_a_heading_of_named_columns_ends_the_year_table_above_it() -> None:
+    text = ("年份 2019年 2020年 2021年\n"
+            "總能源使用量(GJ) 3,016 2,816 2,567\n"
+            "註1:能源使用數據涵蓋率達100%\n"
+            "2021 年能源統計項目 國泰建築經理 國泰健康管理事業 國泰飯店觀光事業\n"
+            "總能源使用量(GJ) 109 1,339 15,947\n")
+    assert [(line, year, value) for line, year, value, _l, _u in values(text)] == [
+        (2, 2019, "3016"), (2, 2020, "2816"), (2, 2021, "2567")]
