@@ -475,6 +475,10 @@ class _Table(msgspec.Struct):
     convention: str = POINT
     pipe_columns: int = 0  # a Markdown pipe table: its number of columns
     pipe_unit: int = -1  # and the column of its units, -1 for none
+    # a pipe table whose years head groups of columns (``_spread_heading``): the column of
+    # each year's value, and the share (%) columns beside them
+    value_columns: tuple[int, ...] = ()
+    share_columns: tuple[int, ...] = ()
 
 
 _GROUP_HEAD = re.compile(r"^(?:0|[1-9]\d{0,2})$")  # 062 is no number's first group
@@ -734,6 +738,90 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
     return _found(number, label, unit, table, read, section)
 
 
+_SPACED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")  # 43 601
+
+
+def _spread_heading(pieces: list[tuple[int, str]], at: int,
+                    cells: list[str]) -> _Table | None:
+    """A pipe table whose heading a web page broke over lines: its years printed a cell a
+    line above a row of column names (``2023 |`` / ``23 vs 22 |`` / ``2022 |``, then ``|
+    SCOPE | EMISSION SOURCE | t | % | % | t | %``). Each year heads a group of columns: its
+    value (a unit other than %) and shares (%). Read only when the value columns are as
+    many as the years, in their order; else no table."""
+    printed: list[str] = []
+    for _number, raw in reversed(pieces[max(0, at - 8):at]):
+        text = raw.strip()
+        if not text or not text.strip("|"):
+            continue
+        if text.count("|") != 1 or not text.endswith("|"):
+            break
+        printed.insert(0, text[:-1].strip())
+    periods = [period_of(text) for text in printed]
+    found = [period for period in periods if period is not None]
+    years = tuple(year for year, _period in found)
+    if len(years) < 2 or len(set(years)) != len(years) or len(printed) - len(found) > len(found):
+        return None
+    if any(read_cell(cell) is not None for cell in cells if cell):
+        return None
+    first = next((i for i, cell in enumerate(cells) if cell and _is_unit(cell)), None)
+    if not first:  # no unit column, or no label column before the units
+        return None
+    value_columns = tuple(i for i in range(first, len(cells)) if cells[i] != "%")
+    share_columns = tuple(i for i in range(first, len(cells)) if cells[i] == "%")
+    if len(value_columns) != len(years) or not all(cells[i] for i in value_columns):
+        return None
+    return _Table(years, False, "", periods=tuple(period for _year, period in found),
+                  pipe_columns=len(cells), pipe_unit=value_columns[0],
+                  value_columns=value_columns, share_columns=share_columns)
+
+
+def _share_cell(text: str, convention: str) -> bool:
+    """Whether a cell fits a share (%) column: empty, not disclosed, a percentage, or a
+    number no greater than 100 printed without its sign."""
+    if not text:
+        return True
+    cell = read_cell(text, convention)
+    return cell is not None and (cell.value is None or cell.percent or abs(cell.value) <= 100)
+
+
+def _spread_row(number: int, cells: list[str], table: _Table,
+                heading: list[str]) -> list[Found] | Unreadable | None:
+    """A row of a ``_spread_heading`` table. A row whose label fills one column of two
+    prints its cells one column to the left and ends in an empty cell (``| TOTAL | 43 601 |
+    100% | -8% | 47 593 | 100% | |``); its shares must still fall in share columns, or
+    which cell is whose cannot be told. None for a row with no number."""
+    labels = table.value_columns[0] - sum(1 for i in table.share_columns
+                                          if i < table.value_columns[0])
+    shift = 0
+    if (labels > 1 and not cells[-1] and cells[labels - 1]
+            and read_cell(cells[labels - 1].replace(" ", ""), table.convention) is not None):
+        shift = labels - 1  # the label took one column: every cell moved left
+    label = " ".join(cell for cell in cells[:labels - shift] if cell)
+
+    def cell_at(column: int) -> str:
+        text = cells[column - shift] if column - shift < len(cells) else ""
+        return text.replace(" ", "") if _SPACED_THOUSANDS.match(text) else text
+
+    numbers = [read_cell(cell.replace(" ", "") if _SPACED_THOUSANDS.match(cell) else cell,
+                         table.convention) for cell in cells[1:] if cell]
+    if not any(cell is not None and cell.value is not None and not cell.percent
+               for cell in numbers):
+        return None  # dashes and shares only ("| - | 0,0% | - | 0,0% |"): no value to read
+    read: list[Cell] = []
+    for column in table.value_columns:
+        text = cell_at(column)
+        cell = Cell(None, text) if not text else read_cell(text, table.convention)
+        if cell is None or cell.percent:
+            return Unreadable(number, " | ".join(cells),
+                              f"'{text}' is not a value in the {heading[column]} column")
+        read.append(cell)
+    if not all(_share_cell(cell_at(i), table.convention) for i in table.share_columns):
+        return Unreadable(number, " | ".join(cells),
+                          "cells that do not fall in their columns (a value where a share "
+                          "is printed): which year each is cannot be told")
+    return _found(number, label, heading[table.value_columns[0]], table, read, "")
+
+
 def _table_convention(pieces: list[tuple[int, str]], at: int) -> str:
     """The number convention of the table whose heading is ``pieces[at]``: from the cells
     of the lines under it, up to the next heading."""
@@ -763,6 +851,7 @@ def read_tables(lines: list[str]) -> Extraction:
     section = ""
     pieces = list(_pieces(lines))
     document: list[str] = []  # the whole text's convention, asked when a table tells none
+    spread_names: list[str] = []  # the column names of a ``_spread_heading`` table
 
     def convention_at(at: int) -> str:
         """A table's convention; when its own cells do not tell, the whole text's, if
@@ -783,6 +872,19 @@ def read_tables(lines: list[str]) -> Extraction:
             continue
         cells = pipe_cells(text)
         if cells is not None:
+            if table is not None and table.value_columns:
+                if len(cells) == table.pipe_columns and cells[0]:
+                    row = _spread_row(number, cells, table, spread_names)
+                    if isinstance(row, Unreadable):
+                        result.unreadable.append(row)
+                    elif row:
+                        result.values.extend(row)
+                continue
+            spread = _spread_heading(pieces, at, cells) if len(cells) >= 4 else None
+            if spread is not None:
+                spread.convention = convention_at(at)
+                table, pending, section, spread_names = spread, [], "", cells
+                continue
             new_table = _heading(" ".join(cells))
             if new_table is not None and len(cells) > len(new_table.years) + new_table.extra:
                 new_table.pipe_columns = len(cells)

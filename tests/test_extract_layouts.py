@@ -384,3 +384,41 @@ def test_a_heading_of_named_columns_ends_the_year_table_above_it() -> None:
             "總能源使用量(GJ) 109 1,339 15,947\n")
     assert [(line, year, value) for line, year, value, _l, _u in values(text)] == [
         (2, 2019, "3016"), (2, 2020, "2816"), (2, 2021, "2567")]
+
+
+SPREAD = """\
+GHG emissions
+2023 |
+23 vs 22 |
+2022 |
+||||
+| SCOPE | SOURCE | t | % | % | t | % |
+| TOTAL | 43 601 | 100% | -8% | 47 593 | 100% | |
+| SCOPE 1 | Gas/fuel consumption | 125 | 0,3% | -29% | 176 | 0,4% |
+| Intensity | Scope 1 & 2 (t/M€) | 19,8 | - | -22% | 25,4 | - |
+| Upstream leased assets | - | 0,0% | - | 0,0% | ||
+| Construction | 16 324 | 5 441 | ||||
+"""
+
+
+def test_a_pipe_heading_broken_over_lines_gives_each_year_its_value_column() -> None:
+    # the years head groups of columns (t and % of 2023, the change, t and % of 2022); a
+    # row whose label fills one column of two prints its cells one column to the left
+    assert values(SPREAD) == [
+        (7, 2023, "43601", "TOTAL", "t"),
+        (7, 2022, "47593", "TOTAL", "t"),
+        (8, 2023, "125", "SCOPE 1 Gas/fuel consumption", "t"),
+        (8, 2022, "176", "SCOPE 1 Gas/fuel consumption", "t"),
+        (9, 2023, "19.8", "Intensity Scope 1 & 2 (t/M€)", "t"),
+        (9, 2022, "25.4", "Intensity Scope 1 & 2 (t/M€)", "t"),
+    ]
+    # a value where a share column is: which year each cell is cannot be told
+    assert unreadable(SPREAD) == [
+        (11, "cells that do not fall in their columns (a value where a share is printed): "
+             "which year each is cannot be told")]
+
+
+def test_a_broken_heading_with_fewer_value_columns_than_years_is_no_table() -> None:
+    text = SPREAD.replace("| SCOPE | SOURCE | t | % | % | t | % |",
+                          "| SCOPE | SOURCE | t | % | % | % | % |")
+    assert values(text) == []
