@@ -985,6 +985,9 @@ def read_tables(lines: list[str]) -> Extraction:
 # then each row's label, its unit and one line per year (``|1,44,997``, ``|NA``).
 
 
+_TARGET_COLUMN = re.compile(r"(?:年度|年|annual\s+)?(?:目標|目标|targets?|goals?)(?:值)?", re.I)
+
+
 def _cell_line(text: str) -> str:
     """A line of a one-cell-a-line page without the bar some pages print before a cell."""
     return text.strip().strip("|").strip()
@@ -1012,6 +1015,9 @@ def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, i
     return Heading(tuple(years), tuple(periods), "", extra), index
 
 
+MAX_CELL_TABLE_LINES = 400  # the lines of a cell-a-line table its number convention is read from
+
+
 def read_cell_lines(lines: list[str]) -> Extraction:
     """The tables a page prints a cell a line, under a heading a year a line."""
     result = Extraction()
@@ -1023,8 +1029,19 @@ def read_cell_lines(lines: list[str]) -> Extraction:
         if found is None:
             index += 1
             continue
+        # a target column named before the years ("年度目標 |" / "實際達成值 |" / "2021年 |"):
+        # its cell comes first in each row, and is not a year's value
+        lead = sum(1 for _n, raw in texts[max(0, index - 3):index]
+                   if _TARGET_COLUMN.fullmatch(nfkc(_cell_line(raw))))
         heading, index = found
         table = _Table(heading.years, False, "", periods=heading.periods, extra=heading.extra)
+        # the table's number convention, from its cells up to the next heading
+        following: list[str] = []
+        for _n, raw in texts[index:index + MAX_CELL_TABLE_LINES]:
+            if _YEARISH.search(raw) and period_of(_cell_line(raw)) is not None:
+                break
+            following.append(_cell_line(raw))
+        table.convention = number_convention(following)
         wanted = len(heading.years) + heading.extra
         labels: list[tuple[int, str]] = []
         while index < len(texts):
@@ -1036,7 +1053,7 @@ def read_cell_lines(lines: list[str]) -> Extraction:
                 break
             cells: list[tuple[int, Cell]] = []
             while index < len(texts):
-                cell = read_cell(_cell_line(texts[index][1]))
+                cell = read_cell(_cell_line(texts[index][1]), table.convention)
                 if cell is None:
                     break
                 cells.append((texts[index][0], cell))
@@ -1047,6 +1064,8 @@ def read_cell_lines(lines: list[str]) -> Extraction:
                 if len(labels) > MAX_GAP_LINES:
                     break
                 continue
+            if lead and len(cells) == wanted + lead and labels:
+                cells = cells[lead:]
             if len(cells) != wanted or not labels:
                 why = (f"{plural(len(cells), 'cell')} for {plural(len(heading.years), 'year')}"
                        + (f" and {plural(heading.extra, 'column')} after them"
@@ -1086,13 +1105,17 @@ MAX_FLAT_LINE_CHARS = 100_000
 _TITLE_UNIT = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*$")
 
 
-def _flat_cells(tokens: list[str], at: int) -> tuple[list[Cell], int]:
-    """The cells of the run of cell tokens from ``tokens[at]``, and the index after it."""
+def _flat_cells(tokens: list[str], at: int,
+                convention: str = POINT) -> tuple[list[Cell], int]:
+    """The cells of the run of cell tokens from ``tokens[at]``, and the index after it,
+    in the page's number ``convention``."""
     cells: list[Cell] = []
     index = at
     while index < len(tokens):
-        cell = read_cell(tokens[index])
-        glued = None if cell is not None else split_glued(tokens[index])
+        cell = read_cell(tokens[index], convention)
+        # glued cells are split by the separators of a decimal point only
+        glued = (None if cell is not None or convention == COMMA
+                 else split_glued(tokens[index]))
         if cell is None and glued is None:
             break
         cells.extend([cell] if cell is not None else glued or [])
@@ -1120,6 +1143,7 @@ def read_flat(number: int, text: str) -> Extraction:
     """The tables of a page a converter ran into the one line ``text`` (line ``number``)."""
     result = Extraction()
     tokens = text.split()
+    convention = number_convention(tokens)  # a page prints its numbers one way
     table: _Table | None = None
     label: list[str] = []
     title_unit = ""
@@ -1141,7 +1165,13 @@ def read_flat(number: int, text: str) -> Extraction:
             label = (label + [tokens[index]])[-8:]
             index += 1
             continue
-        cells, after = _flat_cells(tokens, index)
+        cells, after = _flat_cells(tokens, index, convention)
+        if (len(cells) == len(table.years) + 1 and label and _ends_in_number_word(label)
+                and re.fullmatch(r"\d{1,2}", tokens[index])):
+            # "Scope 1 265.12 300.75 271.75": the first number is the label's
+            label.append(tokens[index])
+            index += 1
+            continue
         if not cells or (len(cells) == 1 and len(table.years) > 1):
             label.append(tokens[index])
             index = max(after, index + 1)

@@ -422,3 +422,27 @@ def test_a_broken_heading_with_fewer_value_columns_than_years_is_no_table() -> N
     text = SPREAD.replace("| SCOPE | SOURCE | t | % | % | t | % |",
                           "| SCOPE | SOURCE | t | % | % | % | % |")
     assert values(text) == []
+
+
+def test_a_target_column_named_before_the_years_of_a_cell_a_line_table_is_not_a_year() -> None:
+    text = ("年度目標 |\n實際達成值 |\n2021年 |\n2022年 |\n2023年 |\n"
+            "節電率(%) |\n1.0% |\n1.05% |\n1.22% |\n3.22% |\n")
+    assert values(text) == [
+        (8, 2021, "1.05", "節電率(%)", "%"),
+        (9, 2022, "1.22", "節電率(%)", "%"),
+        (10, 2023, "3.22", "節電率(%)", "%"),
+    ]
+
+
+def test_decimal_commas_in_a_cell_a_line_table_and_in_a_page_run_into_one_line() -> None:
+    cells = ("Indicatore\n|2022\n|2021\nEnergia elettrica\n|MWh\n|1.095,13\n|19,8\n"
+             "Acqua\n|m3\n|0,047\n|2.968,7\n")
+    assert [(line, year, value) for line, year, value, _l, _u in values(cells)] == [
+        (6, 2022, "1095.13"), (7, 2021, "19.8"), (10, 2022, "0.047"), (11, 2021, "2968.7")]
+    flat = ("EMISSIONI CO2 [tCO2e] 2022 2021 2020 Scope 1 265,12 300,75 271,75 "
+            "Scope 2 499,97 794,38 461,08 " + "testo " * 20)
+    assert values(flat) == [
+        (1, 2022, "265.12", "Scope 1", "tCO2e"), (1, 2021, "300.75", "Scope 1", "tCO2e"),
+        (1, 2020, "271.75", "Scope 1", "tCO2e"), (1, 2022, "499.97", "Scope 2", "tCO2e"),
+        (1, 2021, "794.38", "Scope 2", "tCO2e"), (1, 2020, "461.08", "Scope 2", "tCO2e"),
+    ]
