@@ -1172,6 +1172,15 @@ def read_flat(number: int, text: str) -> Extraction:
             label.append(tokens[index])
             index += 1
             continue
+        if len(cells) > len(table.years):  # 1 012 1 023: spaces between thousands
+            spaced = _space_grouped(tokens[index:after], len(table.years), convention)
+            if spaced is not None and spaced[1] == 0:
+                if spaced[2]:
+                    result.unreadable.append(Unreadable(number, " ".join(
+                        label[-12:] + tokens[index:after]), spaced[2]))
+                    index, label = after, []
+                    continue
+                cells = spaced[0]
         if not cells or (len(cells) == 1 and len(table.years) > 1):
             label.append(tokens[index])
             index = max(after, index + 1)

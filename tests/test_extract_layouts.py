@@ -446,3 +446,14 @@ def test_decimal_commas_in_a_cell_a_line_table_and_in_a_page_run_into_one_line()
         (1, 2020, "271.75", "Scope 1", "tCO2e"), (1, 2022, "499.97", "Scope 2", "tCO2e"),
         (1, 2021, "794.38", "Scope 2", "tCO2e"), (1, 2020, "461.08", "Scope 2", "tCO2e"),
     ]
+
+
+def test_spaces_between_thousands_in_a_page_run_into_one_line() -> None:
+    text = ("Water 2019/20 2020/21 Total water (Mm3) 1 012 1 023 Per person (litres) 128 130 "
+            + "word " * 40)
+    assert [(f.year, str(f.value), f.label, f.period) for f in extract(text).values] == [
+        (2020, "1012", "Total water (Mm3)", "2019/20"),
+        (2021, "1023", "Total water (Mm3)", "2020/21"),
+        (2020, "128", "Per person (litres)", "2019/20"),
+        (2021, "130", "Per person (litres)", "2020/21"),
+    ]
