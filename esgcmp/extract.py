@@ -219,6 +219,7 @@ _PAGE_LIST = re.compile(r"^\d{1,4},$")
 _COLUMN_NAMES = re.compile(r"項目|项目|\bitems?\b|\bindicators?\b|指標|指标", re.I)
 
 
+@lru_cache(maxsize=4096)
 def read_heading(text: str) -> Heading | None:
     """A table heading: the years of its columns, the text before them and the columns
     after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
