@@ -260,7 +260,7 @@ def read_heading(text: str) -> Heading | None:
         return None
     if len(years) == 1 and not _HEADING_WORDS.search(before):
         return None
-    if len(before) > MAX_LABEL_LINE_CHARS // 2:
+    if len(" ".join(before.split())) > MAX_LABEL_LINE_CHARS // 2:  # -layout pads with spaces
         return None
     spread = max(years) - min(years)
     if spread > 3 * len(years):  # 1990 2020: not a run of reporting years

@@ -457,3 +457,10 @@ def test_spaces_between_thousands_in_a_page_run_into_one_line() -> None:
         (2020, "128", "Per person (litres)", "2019/20"),
         (2021, "130", "Per person (litres)", "2020/21"),
     ]
+
+
+def test_a_layout_heading_padded_with_spaces_before_its_page_column_is_a_heading() -> None:
+    heading = f"{'Indicator':<60}{'Unit':<28}{'2022':>10}{'2023':>12}{'Report Pages':>16}"
+    row = f"{'Nitrogen Oxides':<60}{'kg':<28}{'6.943':>10}{'3.484':>12}{'43, 48':>16}"
+    assert values(f"{heading}\n{row}\n") == [
+        (2, 2022, "6.943", "Nitrogen Oxides", "kg"), (2, 2023, "3.484", "Nitrogen Oxides", "kg")]
