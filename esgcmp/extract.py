@@ -986,6 +986,9 @@ def read_tables(lines: list[str]) -> Extraction:
 # then each row's label, its unit and one line per year (``|1,44,997``, ``|NA``).
 
 
+# the words a web table may print before a column's year: "Current Year 2022-23"
+_YEAR_NAMED = re.compile(r"^(?:(?:current|previous|prior|this|last|reporting|financial|fiscal)"
+                         r"\s+(?:year|period)|year\s+ended|for\s+the\s+year)\s*[:：]?\s*", re.I)
 _TARGET_COLUMN = re.compile(r"(?:年度|年|annual\s+)?(?:目標|目标|targets?|goals?)(?:值)?", re.I)
 
 
@@ -1001,7 +1004,7 @@ def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, i
     periods: list[str] = []
     index = at
     while index < len(lines):
-        text = _cell_line(lines[index][1])
+        text = _YEAR_NAMED.sub("", _cell_line(lines[index][1]))  # Current Year 2022-23
         period = period_of(text) if len(text) < 20 and _YEARISH.search(text) else None
         if period is None or period[0] in years:
             break

@@ -464,3 +464,10 @@ def test_a_layout_heading_padded_with_spaces_before_its_page_column_is_a_heading
     row = f"{'Nitrogen Oxides':<60}{'kg':<28}{'6.943':>10}{'3.484':>12}{'43, 48':>16}"
     assert values(f"{heading}\n{row}\n") == [
         (2, 2022, "6.943", "Nitrogen Oxides", "kg"), (2, 2023, "3.484", "Nitrogen Oxides", "kg")]
+
+
+def test_a_cell_a_line_heading_that_names_its_years_current_and_previous() -> None:
+    text = ("|Particulars\n|Current Year 2022-23\n|Previous Year 2021-22\n"
+            "|Electricity (kWh)\n|1,44,997\n|NA\n")
+    assert [(f.line, f.year, str(f.value), f.label, f.period) for f in extract(text).values] \
+        == [(5, 2023, "144997", "Electricity (kWh)", "2022-23")]
