@@ -211,6 +211,15 @@ class Heading(msgspec.Struct, frozen=True):
     extra: int = 0  # columns after the years whose cells are not values (Report Pages)
 
 
+_HEADING_MARKER = re.compile(r"(?<=[A-Za-z\u3400-\u9fff])\s*(?:\d{1,2}\)|\(\d{1,2}\))$")
+# Page references printed two or more in a page column: "43, 48"
+_PAGE_LIST = re.compile(r"^\d{1,4},$")
+# The heading of a table whose columns are not years ("2021 年能源統計項目 國泰建築經理
+# 國泰健康管理事業"): its rows are not the rows of the year table above it.
+_COLUMN_NAMES = re.compile(r"項目|项目|\bitems?\b|\bindicators?\b|指標|指标", re.I)
+
+
+@lru_cache(maxsize=4096)
 def read_heading(text: str) -> Heading | None:
     """A table heading: the years of its columns, the text before them and the columns
     after them that hold no values (``Indicator Unit 2021/22 2022/23 Report Pages``);
@@ -244,12 +253,14 @@ def read_heading(text: str) -> Heading | None:
     periods = tuple(period for _start, _year, period in reversed(found))
     before = normal[:end].strip()
     # a number of its own before the years is a row's (Scope 1 2021 2022); a digit inside
-    # a unit (tCO2e) is not one
-    if len(set(years)) != len(years) or re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])", before):
+    # a unit (tCO2e) is not one, nor a footnote marker that ends the heading's first cell
+    # ("Waste and water 1)")
+    if len(set(years)) != len(years) or re.search(r"(?<![A-Za-z])\d+(?![A-Za-z\d])",
+                                                  _HEADING_MARKER.sub("", before)):
         return None
     if len(years) == 1 and not _HEADING_WORDS.search(before):
         return None
-    if len(before) > MAX_LABEL_LINE_CHARS // 2:
+    if len(" ".join(before.split())) > MAX_LABEL_LINE_CHARS // 2:  # -layout pads with spaces
         return None
     spread = max(years) - min(years)
     if spread > 3 * len(years):  # 1990 2020: not a run of reporting years
@@ -465,6 +476,10 @@ class _Table(msgspec.Struct):
     convention: str = POINT
     pipe_columns: int = 0  # a Markdown pipe table: its number of columns
     pipe_unit: int = -1  # and the column of its units, -1 for none
+    # a pipe table whose years head groups of columns (``_spread_heading``): the column of
+    # each year's value, and the share (%) columns beside them
+    value_columns: tuple[int, ...] = ()
+    share_columns: tuple[int, ...] = ()
 
 
 _GROUP_HEAD = re.compile(r"^(?:0|[1-9]\d{0,2})$")  # 062 is no number's first group
@@ -724,6 +739,90 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
     return _found(number, label, unit, table, read, section)
 
 
+_SPACED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+(?:[.,]\d+)?$")  # 43 601
+
+
+def _spread_heading(pieces: list[tuple[int, str]], at: int,
+                    cells: list[str]) -> _Table | None:
+    """A pipe table whose heading a web page broke over lines: its years printed a cell a
+    line above a row of column names (``2023 |`` / ``23 vs 22 |`` / ``2022 |``, then ``|
+    SCOPE | EMISSION SOURCE | t | % | % | t | %``). Each year heads a group of columns: its
+    value (a unit other than %) and shares (%). Read only when the value columns are as
+    many as the years, in their order; else no table."""
+    printed: list[str] = []
+    for _number, raw in reversed(pieces[max(0, at - 8):at]):
+        text = raw.strip()
+        if not text or not text.strip("|"):
+            continue
+        if text.count("|") != 1 or not text.endswith("|"):
+            break
+        printed.insert(0, text[:-1].strip())
+    periods = [period_of(text) for text in printed]
+    found = [period for period in periods if period is not None]
+    years = tuple(year for year, _period in found)
+    if len(years) < 2 or len(set(years)) != len(years) or len(printed) - len(found) > len(found):
+        return None
+    if any(read_cell(cell) is not None for cell in cells if cell):
+        return None
+    first = next((i for i, cell in enumerate(cells) if cell and _is_unit(cell)), None)
+    if not first:  # no unit column, or no label column before the units
+        return None
+    value_columns = tuple(i for i in range(first, len(cells)) if cells[i] != "%")
+    share_columns = tuple(i for i in range(first, len(cells)) if cells[i] == "%")
+    if len(value_columns) != len(years) or not all(cells[i] for i in value_columns):
+        return None
+    return _Table(years, False, "", periods=tuple(period for _year, period in found),
+                  pipe_columns=len(cells), pipe_unit=value_columns[0],
+                  value_columns=value_columns, share_columns=share_columns)
+
+
+def _share_cell(text: str, convention: str) -> bool:
+    """Whether a cell fits a share (%) column: empty, not disclosed, a percentage, or a
+    number no greater than 100 printed without its sign."""
+    if not text:
+        return True
+    cell = read_cell(text, convention)
+    return cell is not None and (cell.value is None or cell.percent or abs(cell.value) <= 100)
+
+
+def _spread_row(number: int, cells: list[str], table: _Table,
+                heading: list[str]) -> list[Found] | Unreadable | None:
+    """A row of a ``_spread_heading`` table. A row whose label fills one column of two
+    prints its cells one column to the left and ends in an empty cell (``| TOTAL | 43 601 |
+    100% | -8% | 47 593 | 100% | |``); its shares must still fall in share columns, or
+    which cell is whose cannot be told. None for a row with no number."""
+    labels = table.value_columns[0] - sum(1 for i in table.share_columns
+                                          if i < table.value_columns[0])
+    shift = 0
+    if (labels > 1 and not cells[-1] and cells[labels - 1]
+            and read_cell(cells[labels - 1].replace(" ", ""), table.convention) is not None):
+        shift = labels - 1  # the label took one column: every cell moved left
+    label = " ".join(cell for cell in cells[:labels - shift] if cell)
+
+    def cell_at(column: int) -> str:
+        text = cells[column - shift] if column - shift < len(cells) else ""
+        return text.replace(" ", "") if _SPACED_THOUSANDS.match(text) else text
+
+    numbers = [read_cell(cell.replace(" ", "") if _SPACED_THOUSANDS.match(cell) else cell,
+                         table.convention) for cell in cells[1:] if cell]
+    if not any(cell is not None and cell.value is not None and not cell.percent
+               for cell in numbers):
+        return None  # dashes and shares only ("| - | 0,0% | - | 0,0% |"): no value to read
+    read: list[Cell] = []
+    for column in table.value_columns:
+        text = cell_at(column)
+        cell = Cell(None, text) if not text else read_cell(text, table.convention)
+        if cell is None or cell.percent:
+            return Unreadable(number, " | ".join(cells),
+                              f"'{text}' is not a value in the {heading[column]} column")
+        read.append(cell)
+    if not all(_share_cell(cell_at(i), table.convention) for i in table.share_columns):
+        return Unreadable(number, " | ".join(cells),
+                          "cells that do not fall in their columns (a value where a share "
+                          "is printed): which year each is cannot be told")
+    return _found(number, label, heading[table.value_columns[0]], table, read, "")
+
+
 def _table_convention(pieces: list[tuple[int, str]], at: int) -> str:
     """The number convention of the table whose heading is ``pieces[at]``: from the cells
     of the lines under it, up to the next heading."""
@@ -737,6 +836,14 @@ def _table_convention(pieces: list[tuple[int, str]], at: int) -> str:
     return number_convention(tokens)
 
 
+def _other_heading(tokens: list[str]) -> bool:
+    """Whether a line without cells is the heading of a table whose columns are named,
+    not years: a word that names the label column, then three or more column names."""
+    at = next((i for i, token in enumerate(tokens[:2]) if _COLUMN_NAMES.search(token)), None)
+    return (at is not None and len(tokens) - at >= 4
+            and not any(read_cell(token) is not None for token in tokens[at:]))
+
+
 def read_tables(lines: list[str]) -> Extraction:
     """Every table row under a year heading, with its line."""
     result = Extraction()
@@ -745,6 +852,7 @@ def read_tables(lines: list[str]) -> Extraction:
     section = ""
     pieces = list(_pieces(lines))
     document: list[str] = []  # the whole text's convention, asked when a table tells none
+    spread_names: list[str] = []  # the column names of a ``_spread_heading`` table
 
     def convention_at(at: int) -> str:
         """A table's convention; when its own cells do not tell, the whole text's, if
@@ -765,6 +873,19 @@ def read_tables(lines: list[str]) -> Extraction:
             continue
         cells = pipe_cells(text)
         if cells is not None:
+            if table is not None and table.value_columns:
+                if len(cells) == table.pipe_columns and cells[0]:
+                    row = _spread_row(number, cells, table, spread_names)
+                    if isinstance(row, Unreadable):
+                        result.unreadable.append(row)
+                    elif row:
+                        result.values.extend(row)
+                continue
+            spread = _spread_heading(pieces, at, cells) if len(cells) >= 4 else None
+            if spread is not None:
+                spread.convention = convention_at(at)
+                table, pending, section, spread_names = spread, [], "", cells
+                continue
             new_table = _heading(" ".join(cells))
             if new_table is not None and len(cells) > len(new_table.years) + new_table.extra:
                 new_table.pipe_columns = len(cells)
@@ -801,6 +922,9 @@ def read_tables(lines: list[str]) -> Extraction:
         if table is None:
             continue
         tokens = text.split()
+        if table.extra:
+            while len(tokens) > 2 and _PAGE_LIST.match(tokens[-2]) and tokens[-1].isdigit():
+                del tokens[-2]  # "43, 48": two pages of one column, not two cells
         cells, start, why = _cells(tokens, len(table.years) + table.extra, table.convention)
         label_tokens = tokens[:start]
         if cells and label_tokens and all(read_cell(t, table.convention) is not None
@@ -843,7 +967,7 @@ def read_tables(lines: list[str]) -> Extraction:
             result.unreadable.append(Unreadable(number, text, reason))
             table.gap, pending = 0, []
             continue
-        if len(text) > MAX_LABEL_LINE_CHARS:
+        if len(text) > MAX_LABEL_LINE_CHARS or (not cells and _other_heading(tokens)):
             table, pending = None, []
             continue
         table.gap += 1
@@ -862,6 +986,12 @@ def read_tables(lines: list[str]) -> Extraction:
 # then each row's label, its unit and one line per year (``|1,44,997``, ``|NA``).
 
 
+# the words a web table may print before a column's year: "Current Year 2022-23"
+_YEAR_NAMED = re.compile(r"^(?:(?:current|previous|prior|this|last|reporting|financial|fiscal)"
+                         r"\s+(?:year|period)|year\s+ended|for\s+the\s+year)\s*[:：]?\s*", re.I)
+_TARGET_COLUMN = re.compile(r"(?:年度|年|annual\s+)?(?:目標|目标|targets?|goals?)(?:值)?", re.I)
+
+
 def _cell_line(text: str) -> str:
     """A line of a one-cell-a-line page without the bar some pages print before a cell."""
     return text.strip().strip("|").strip()
@@ -874,7 +1004,7 @@ def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, i
     periods: list[str] = []
     index = at
     while index < len(lines):
-        text = _cell_line(lines[index][1])
+        text = _YEAR_NAMED.sub("", _cell_line(lines[index][1]))  # Current Year 2022-23
         period = period_of(text) if len(text) < 20 and _YEARISH.search(text) else None
         if period is None or period[0] in years:
             break
@@ -889,6 +1019,9 @@ def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, i
     return Heading(tuple(years), tuple(periods), "", extra), index
 
 
+MAX_CELL_TABLE_LINES = 400  # the lines of a cell-a-line table its number convention is read from
+
+
 def read_cell_lines(lines: list[str]) -> Extraction:
     """The tables a page prints a cell a line, under a heading a year a line."""
     result = Extraction()
@@ -900,8 +1033,19 @@ def read_cell_lines(lines: list[str]) -> Extraction:
         if found is None:
             index += 1
             continue
+        # a target column named before the years ("年度目標 |" / "實際達成值 |" / "2021年 |"):
+        # its cell comes first in each row, and is not a year's value
+        lead = sum(1 for _n, raw in texts[max(0, index - 3):index]
+                   if _TARGET_COLUMN.fullmatch(nfkc(_cell_line(raw))))
         heading, index = found
         table = _Table(heading.years, False, "", periods=heading.periods, extra=heading.extra)
+        # the table's number convention, from its cells up to the next heading
+        following: list[str] = []
+        for _n, raw in texts[index:index + MAX_CELL_TABLE_LINES]:
+            if _YEARISH.search(raw) and period_of(_cell_line(raw)) is not None:
+                break
+            following.append(_cell_line(raw))
+        table.convention = number_convention(following)
         wanted = len(heading.years) + heading.extra
         labels: list[tuple[int, str]] = []
         while index < len(texts):
@@ -913,7 +1057,7 @@ def read_cell_lines(lines: list[str]) -> Extraction:
                 break
             cells: list[tuple[int, Cell]] = []
             while index < len(texts):
-                cell = read_cell(_cell_line(texts[index][1]))
+                cell = read_cell(_cell_line(texts[index][1]), table.convention)
                 if cell is None:
                     break
                 cells.append((texts[index][0], cell))
@@ -924,6 +1068,8 @@ def read_cell_lines(lines: list[str]) -> Extraction:
                 if len(labels) > MAX_GAP_LINES:
                     break
                 continue
+            if lead and len(cells) == wanted + lead and labels:
+                cells = cells[lead:]
             if len(cells) != wanted or not labels:
                 why = (f"{plural(len(cells), 'cell')} for {plural(len(heading.years), 'year')}"
                        + (f" and {plural(heading.extra, 'column')} after them"
@@ -963,13 +1109,17 @@ MAX_FLAT_LINE_CHARS = 100_000
 _TITLE_UNIT = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*$")
 
 
-def _flat_cells(tokens: list[str], at: int) -> tuple[list[Cell], int]:
-    """The cells of the run of cell tokens from ``tokens[at]``, and the index after it."""
+def _flat_cells(tokens: list[str], at: int,
+                convention: str = POINT) -> tuple[list[Cell], int]:
+    """The cells of the run of cell tokens from ``tokens[at]``, and the index after it,
+    in the page's number ``convention``."""
     cells: list[Cell] = []
     index = at
     while index < len(tokens):
-        cell = read_cell(tokens[index])
-        glued = None if cell is not None else split_glued(tokens[index])
+        cell = read_cell(tokens[index], convention)
+        # glued cells are split by the separators of a decimal point only
+        glued = (None if cell is not None or convention == COMMA
+                 else split_glued(tokens[index]))
         if cell is None and glued is None:
             break
         cells.extend([cell] if cell is not None else glued or [])
@@ -997,6 +1147,7 @@ def read_flat(number: int, text: str) -> Extraction:
     """The tables of a page a converter ran into the one line ``text`` (line ``number``)."""
     result = Extraction()
     tokens = text.split()
+    convention = number_convention(tokens)  # a page prints its numbers one way
     table: _Table | None = None
     label: list[str] = []
     title_unit = ""
@@ -1018,7 +1169,22 @@ def read_flat(number: int, text: str) -> Extraction:
             label = (label + [tokens[index]])[-8:]
             index += 1
             continue
-        cells, after = _flat_cells(tokens, index)
+        cells, after = _flat_cells(tokens, index, convention)
+        if (len(cells) == len(table.years) + 1 and label and _ends_in_number_word(label)
+                and re.fullmatch(r"\d{1,2}", tokens[index])):
+            # "Scope 1 265.12 300.75 271.75": the first number is the label's
+            label.append(tokens[index])
+            index += 1
+            continue
+        if len(cells) > len(table.years):  # 1 012 1 023: spaces between thousands
+            spaced = _space_grouped(tokens[index:after], len(table.years), convention)
+            if spaced is not None and spaced[1] == 0:
+                if spaced[2]:
+                    result.unreadable.append(Unreadable(number, " ".join(
+                        label[-12:] + tokens[index:after]), spaced[2]))
+                    index, label = after, []
+                    continue
+                cells = spaced[0]
         if not cells or (len(cells) == 1 and len(table.years) > 1):
             label.append(tokens[index])
             index = max(after, index + 1)

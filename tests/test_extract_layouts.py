@@ -350,3 +350,124 @@ def test_a_line_longer_than_check_searches_is_not_read_as_a_page() -> None:
     row = "Water (m³) 12 13 "
     text = "Indicator 2020 2021 " + row * (MAX_LINE_CHARS // len(row) + 1) + "\n"
     assert extract(text).values == [] and extract(text[:MAX_LINE_CHARS] + "\n").values
+
+
+# ---- headings and page columns of web editions (corpus batch 2) ---------------------------
+
+def test_a_footnote_marker_at_the_end_of_a_pipe_heading_cell_keeps_it_a_heading() -> None:
+    text = ("Waste and water 1) | 2023 | 2022 |\n---|---|---|\n"
+            "Total waste in '000 kg | 57,598 | 54,855 |\n"
+            "1) New and extended scope from 2022. |\n")
+    assert values(text) == [
+        (3, 2023, "57598", "Total waste in '000 kg", ""),
+        (3, 2022, "54855", "Total waste in '000 kg", ""),
+    ]
+
+
+def test_two_pages_in_the_page_column_are_not_two_cells() -> None:
+    text = ("Indicator Unit 2022 2023 Report Pages\n"
+            "Nitrogen Oxides kg 6.943 3.484 43, 48\n"
+            "Sulphur Oxides kg 0.395 0.221 48\n")
+    assert values(text) == [
+        (2, 2022, "6.943", "Nitrogen Oxides", "kg"),
+        (2, 2023, "3.484", "Nitrogen Oxides", "kg"),
+        (3, 2022, "0.395", "Sulphur Oxides", "kg"),
+        (3, 2023, "0.221", "Sulphur Oxides", "kg"),
+    ]
+
+
+def test_a_heading_of_named_columns_ends_the_year_table_above_it() -> None:
+    text = ("年份 2019年 2020年 2021年\n"
+            "總能源使用量(GJ) 3,016 2,816 2,567\n"
+            "註1:能源使用數據涵蓋率達100%\n"
+            "2021 年能源統計項目 國泰建築經理 國泰健康管理事業 國泰飯店觀光事業\n"
+            "總能源使用量(GJ) 109 1,339 15,947\n")
+    assert [(line, year, value) for line, year, value, _l, _u in values(text)] == [
+        (2, 2019, "3016"), (2, 2020, "2816"), (2, 2021, "2567")]
+
+
+SPREAD = """\
+GHG emissions
+2023 |
+23 vs 22 |
+2022 |
+||||
+| SCOPE | SOURCE | t | % | % | t | % |
+| TOTAL | 43 601 | 100% | -8% | 47 593 | 100% | |
+| SCOPE 1 | Gas/fuel consumption | 125 | 0,3% | -29% | 176 | 0,4% |
+| Intensity | Scope 1 & 2 (t/M€) | 19,8 | - | -22% | 25,4 | - |
+| Upstream leased assets | - | 0,0% | - | 0,0% | ||
+| Construction | 16 324 | 5 441 | ||||
+"""
+
+
+def test_a_pipe_heading_broken_over_lines_gives_each_year_its_value_column() -> None:
+    # the years head groups of columns (t and % of 2023, the change, t and % of 2022); a
+    # row whose label fills one column of two prints its cells one column to the left
+    assert values(SPREAD) == [
+        (7, 2023, "43601", "TOTAL", "t"),
+        (7, 2022, "47593", "TOTAL", "t"),
+        (8, 2023, "125", "SCOPE 1 Gas/fuel consumption", "t"),
+        (8, 2022, "176", "SCOPE 1 Gas/fuel consumption", "t"),
+        (9, 2023, "19.8", "Intensity Scope 1 & 2 (t/M€)", "t"),
+        (9, 2022, "25.4", "Intensity Scope 1 & 2 (t/M€)", "t"),
+    ]
+    # a value where a share column is: which year each cell is cannot be told
+    assert unreadable(SPREAD) == [
+        (11, "cells that do not fall in their columns (a value where a share is printed): "
+             "which year each is cannot be told")]
+
+
+def test_a_broken_heading_with_fewer_value_columns_than_years_is_no_table() -> None:
+    text = SPREAD.replace("| SCOPE | SOURCE | t | % | % | t | % |",
+                          "| SCOPE | SOURCE | t | % | % | % | % |")
+    assert values(text) == []
+
+
+def test_a_target_column_named_before_the_years_of_a_cell_a_line_table_is_not_a_year() -> None:
+    text = ("年度目標 |\n實際達成值 |\n2021年 |\n2022年 |\n2023年 |\n"
+            "節電率(%) |\n1.0% |\n1.05% |\n1.22% |\n3.22% |\n")
+    assert values(text) == [
+        (8, 2021, "1.05", "節電率(%)", "%"),
+        (9, 2022, "1.22", "節電率(%)", "%"),
+        (10, 2023, "3.22", "節電率(%)", "%"),
+    ]
+
+
+def test_decimal_commas_in_a_cell_a_line_table_and_in_a_page_run_into_one_line() -> None:
+    cells = ("Indicatore\n|2022\n|2021\nEnergia elettrica\n|MWh\n|1.095,13\n|19,8\n"
+             "Acqua\n|m3\n|0,047\n|2.968,7\n")
+    assert [(line, year, value) for line, year, value, _l, _u in values(cells)] == [
+        (6, 2022, "1095.13"), (7, 2021, "19.8"), (10, 2022, "0.047"), (11, 2021, "2968.7")]
+    flat = ("EMISSIONI CO2 [tCO2e] 2022 2021 2020 Scope 1 265,12 300,75 271,75 "
+            "Scope 2 499,97 794,38 461,08 " + "testo " * 20)
+    assert values(flat) == [
+        (1, 2022, "265.12", "Scope 1", "tCO2e"), (1, 2021, "300.75", "Scope 1", "tCO2e"),
+        (1, 2020, "271.75", "Scope 1", "tCO2e"), (1, 2022, "499.97", "Scope 2", "tCO2e"),
+        (1, 2021, "794.38", "Scope 2", "tCO2e"), (1, 2020, "461.08", "Scope 2", "tCO2e"),
+    ]
+
+
+def test_spaces_between_thousands_in_a_page_run_into_one_line() -> None:
+    text = ("Water 2019/20 2020/21 Total water (Mm3) 1 012 1 023 Per person (litres) 128 130 "
+            + "word " * 40)
+    assert [(f.year, str(f.value), f.label, f.period) for f in extract(text).values] == [
+        (2020, "1012", "Total water (Mm3)", "2019/20"),
+        (2021, "1023", "Total water (Mm3)", "2020/21"),
+        (2020, "128", "Per person (litres)", "2019/20"),
+        (2021, "130", "Per person (litres)", "2020/21"),
+    ]
+
+
+def test_a_layout_heading_padded_with_spaces_before_its_page_column_is_a_heading() -> None:
+    heading = f"{'Indicator':<60}{'Unit':<28}{'2022':>10}{'2023':>12}{'Report Pages':>16}"
+    row = f"{'Nitrogen Oxides':<60}{'kg':<28}{'6.943':>10}{'3.484':>12}{'43, 48':>16}"
+    assert values(f"{heading}\n{row}\n") == [
+        (2, 2022, "6.943", "Nitrogen Oxides", "kg"), (2, 2023, "3.484", "Nitrogen Oxides", "kg")]
+
+
+def test_a_cell_a_line_heading_that_names_its_years_current_and_previous() -> None:
+    text = ("|Particulars\n|Current Year 2022-23\n|Previous Year 2021-22\n"
+            "|Electricity (kWh)\n|1,44,997\n|NA\n")
+    assert [(f.line, f.year, str(f.value), f.label, f.period) for f in extract(text).values] \
+        == [(5, 2023, "144997", "Electricity (kWh)", "2022-23")]

@@ -17,7 +17,7 @@ labels.toml, each label is read alone as a one-row table (``Indicator 2023`` / `
 table, or for a page not in the corpus the split its address gets by the tables' rule.
 
 Usage: python benchmarks/corpus/score.py [--split tune|heldout] [--files] [--check]
-                                         [--labels]
+                                         [--labels] [--batch 1|2]
 --check only verifies the annotations: every expected value is printed on its line.
 """
 
@@ -40,11 +40,14 @@ HERE = Path(__file__).resolve().parent
 Key = tuple[int, int, Decimal]  # line, year, number
 
 
-def metas(split: str | None) -> list[tuple[Path, dict]]:
+def metas(split: str | None, batch: int | None = None) -> list[tuple[Path, dict]]:
+    """The tables' meta files, of one split and one batch when given (a table without a
+    ``batch`` key is of the first)."""
     found = []
     for path in sorted(HERE.glob("*/*.meta.toml")):
         meta = tomllib.loads(path.read_text(encoding="utf-8"))
-        if split is None or meta["split"] == split:
+        if (split is None or meta["split"] == split) and (
+                batch is None or meta.get("batch", 1) == batch):
             found.append((path, meta))
     return found
 
@@ -220,8 +223,10 @@ def main() -> int:
     parser.add_argument("--files", action="store_true", help="one line per table too")
     parser.add_argument("--check", action="store_true", help="only check the annotations")
     parser.add_argument("--labels", action="store_true", help="also score labels.toml")
+    parser.add_argument("--batch", type=int, choices=(1, 2),
+                        help="only the tables of one batch (2: those added second)")
     args = parser.parse_args()
-    found = metas(args.split)
+    found = metas(args.split, args.batch)
     if args.check:
         return check(found)
     metrics = vocabulary_metrics()
