@@ -61,6 +61,9 @@ class Report(msgspec.Struct):
     # and its reference starts with the ``id`` cell ("Metric": the name, the id below)
     narrow_label: tuple[str, str, str] | None = None
     whole: tuple[str, ...] = ()  # never wrapped either (a company's name in Chinese)
+    # columns JSON adds after ``columns``: [low, high] ranges, which a CSV cell cannot
+    # hold as one number (docs/output.md#digits)
+    json_columns: list[str] = field(default_factory=list)
 
 
 def number_text(value: Any, grouped: bool = True) -> str:
@@ -192,7 +195,8 @@ def to_tsv(report: Report, bom: bool = False) -> str:
 def to_json(report: Report) -> str:
     numbers: list[str] = []
     mark = os.urandom(8).hex()
-    rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns}
+    rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns
+             + report.json_columns}
             for row in report.rows]
     import json
 
