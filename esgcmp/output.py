@@ -66,6 +66,19 @@ class Report(msgspec.Struct):
     json_columns: list[str] = field(default_factory=list)
 
 
+class Printed(Decimal):
+    """A number exactly as its report prints it (``45.40``, ``690.0``): CSV and JSON write
+    every digit, trailing zeros included, where a computed Decimal is written without its
+    trailing zeros (docs/output.md#digits)."""
+
+    __slots__ = ()
+
+
+def _digits_kept(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    return isinstance(value, Printed) and isinstance(exponent, int) and exponent < 0
+
+
 def number_text(value: Any, grouped: bool = True) -> str:
     """A number for people: no exponent, thousands grouped, whole units from 100,000 up,
     else at most 4 decimals (6 significant digits below 1). CSV/JSON keep every digit."""
@@ -96,13 +109,18 @@ def json_number(value: Decimal) -> str:
     the nearest one."""
     if not value.is_finite():
         raise ValueError(f"{value} has no JSON number")  # the reader refuses such values
+    if _digits_kept(value):
+        return format(value, "f")
     if value == value.to_integral_value():
         return str(int(value))
     return str(value.normalize())
 
 
 def _csv_number(value: Decimal) -> str:
-    """Every digit; quotients are already a double's digits."""
+    """Every digit; computed figures already have the digits their inputs allow, and a
+    number as printed keeps its trailing zeros."""
+    if _digits_kept(value):
+        return format(value, "f")
     return format(value.normalize(), "f") if value != 0 else "0"
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Change, Framework, Implication, Kind, Missing, Value
 from .names import plural
-from .output import Report, number_text
+from .output import Printed, Report, number_text
 from .precision import ends
 from .units import format_decimal
 from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis_text,
@@ -76,7 +76,7 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
     row: dict[str, Any] = {
         "company": value.company, "year": value.year, "metric": value.metric,
         "value": value.value, "unit": value.unit,
-        "reported_value": obs.value if obs else None,
+        "reported_value": Printed(obs.value) if obs else None,
         "reported_unit": obs.unit if obs else None,
         "kind": value.kind,
         "source": obs.source.file if obs else None,

@@ -98,6 +98,19 @@ def test_json_gives_the_ranges_of_an_intensity_and_of_an_implied_denominator() -
     assert "intensity_range" not in out  # a CSV cell holds one number
 
 
+def test_csv_and_json_write_a_reported_value_with_every_printed_digit() -> None:
+    rows = _csv(["trend", "ghg", "-c", "china-telecom"])
+    # CT CSR 2020 prints 690.0: the value in tCO2e is a whole number, the printing is not
+    assert [(r["value"], r["reported_value"]) for r in rows] == [
+        ("6900000", "690.0"), ("7665000", "766.5"), ("8866000", "886.6")]
+    code, out, _ = run_quietly(["trend", "ghg_intensity_revenue", "-c", "china-unicom", "-f",
+                                "json"])
+    assert code == 0
+    assert '"reported_value": 45.40,' in out and '"reported_value": 45.13,' in out
+    assert [r["reported_value"] for r in json.loads(out, parse_float=D)] == [
+        D("45.13"), D("45.40"), D("46.6")]
+
+
 # ---- the property: generated catalogs --------------------------------------------------
 
 # a figure as a report prints it: 1.2E+3 is printed 1200, four digits
