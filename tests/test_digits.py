@@ -111,6 +111,20 @@ def test_csv_and_json_write_a_reported_value_with_every_printed_digit() -> None:
         D("45.13"), D("45.40"), D("46.6")]
 
 
+def test_a_median_and_quartiles_have_the_last_digit_of_the_least_precise_figure() -> None:
+    from esgcmp.rank import _spread
+
+    spread = _spread([D("70"), D("61.91")])
+    assert spread is not None
+    assert (spread.median, spread.low_quartile, spread.high_quartile) == (
+        D("66"), D("64"), D("68"))  # 65.955, 63.9325, 67.9775
+    code, out, _ = run_quietly(["rank", "ghg", "--per", "revenue", "--include-flagged", "-f",
+                                "plain"])
+    assert code == 0
+    assert ("3 companies ranked: median 18.62, quartiles 11.58-32.72, min 4.53, max 46.83 "
+            "tCO2e/(10^6 CNY).") in out.splitlines()
+
+
 # ---- the property: generated catalogs --------------------------------------------------
 
 # a figure as a report prints it: 1.2E+3 is printed 1200, four digits
