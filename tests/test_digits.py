@@ -172,6 +172,14 @@ def test_no_computed_number_has_more_digits_than_its_inputs_allow(g0, g1, r0, r1
                                           r1=f"{r1:f}"), encoding="utf-8")
         intensities = _json(["trend", "ghg", "--per", "revenue", "--from", "2018"], catalog)
         values = _json(["trend", "ghg", "--from", "2018"], catalog)
+        table = _csv(["trend", "ghg", "--per", "revenue", "--from", "2018", "--no-builtin",
+                      "--catalog", str(catalog)])
+    # CSV writes the very numbers JSON does, digit for digit
+    computed = ("intensity", "change", "change_pct", "base_change", "base_change_pct",
+                "cagr_pct", "intensity_diff_pct")
+    assert [[row[c] for c in computed] for row in table] == [
+        ["" if row[c] is None else f"{row[c].normalize():f}" if row[c] else "0"
+         for c in computed] for row in intensities]
     ghg = {2018: printed_range(g0), 2020: printed_range(g1)}
     revenue = {2018: printed_range(r0), 2020: printed_range(r1)}
     # t per 億元 in tCO2e per 10^6 CNY
