@@ -10,9 +10,10 @@ places (``quantize``) fits, and its exponents reach far beyond them, so that no 
 number can make arithmetic fail: the bounds are checked once, where numbers enter
 (:func:`read_number`, :func:`out_of_bounds`), not at each of the places that compute.
 
-Quotients that are shown are cut to a double's digits (``precision.quotient``), and a
-figure for people is rounded to at most 4 places, so the wider precision changes no figure
-the documented commands print for the built-in catalog; a product of many digits (20 of a
+Quotients that are shown are cut to a double's digits (``precision.quotient``), then to
+the digits their printed inputs allow (``precision.shown``), and a figure for people is
+rounded to at most 4 places, so the wider precision changes no figure the documented
+commands print for the built-in catalog; a product of many digits (20 of a
 value times 15 of a factor) now keeps all of them in CSV and JSON, where 28 had been kept.
 """
 

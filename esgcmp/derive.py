@@ -25,9 +25,10 @@ from .catalog import Catalog
 from .errors import EsgcmpError, UsageError
 from .files import packaged_toml
 from .model import (BASIS_ASPECTS, NOT_STATED, Basis, Derivation, ElectricityBasis,
-                    Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited)
+                    Implication, Input, Kind, Metric, Missing, Value, Why, basis_of, inherited,
+                    value_digits, value_range)
 from .names import fold
-from .precision import quotient
+from .precision import printed_range, quotient, shown, significant
 from .units import format_decimal, target_factor
 
 if TYPE_CHECKING:
@@ -468,7 +469,18 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
                 or ratio_obs.currency):  # a ratio per another currency implies no amount
             continue
         factor = target_factor(f"({numerator_metric.unit}) / ({ratio.unit})", metric.unit)
-        implied = quotient(numerator.value / ratio_obs.normalized * factor)
+        implied = full = quotient(numerator.value / ratio_obs.normalized * factor)
+        # the implied value's digits: those its numerator's and ratio's printings allow
+        # (docs/output.md#digits), never a double's worth from "approximately 172,000"
+        numerator_span = value_range(numerator)
+        ratio_span = printed_range(ratio_obs.value, "approx" in ratio_obs.flags,
+                                   ratio_obs.factor)
+        span = None if numerator_span is None else numerator_span.over(ratio_span)
+        if span is not None:
+            span = span.scaled(factor)
+            implied = shown(implied, span, min(
+                significant(ratio_obs.value, "approx" in ratio_obs.flags),
+                value_digits(numerator)))
         references = [ratio_obs.reference]
         if numerator.observation is not None:
             references.insert(0, numerator.observation.reference)
@@ -476,7 +488,8 @@ def implied_value(catalog: Catalog, company: str, metric: Metric, year: int,
         how = Implication(numerator_metric=numerator_metric.id, numerator_value=numerator.value,
                           numerator_unit=numerator_metric.unit, ratio_metric=ratio.id,
                           ratio_value=ratio_obs.normalized, ratio_unit=ratio.unit,
-                          references=tuple(dict.fromkeys(references)))
+                          references=tuple(dict.fromkeys(references)), span=span,
+                          full=full)
         return Value(company=company, metric=metric.id, year=year, value=implied,
                      unit=metric.unit, kind=Kind.implied, how=how, flags=flags,
                      basis=numerator.basis)

@@ -3,14 +3,16 @@ reported."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 
 from msgspec.structs import replace
 
 from .catalog import Catalog
 from .derive import EnergyBasis, implied_value, rules
 from .errors import NoDataError
-from .model import Implication, Metric, Missing, Value, Why, cagr_pct, change_pct
-from .precision import quotient
+from .model import (Implication, Metric, Missing, Value, Why, cagr_pct, change_of, change_pct,
+                    value_digits, value_range)
+from .precision import Range, quotient, shown
 from .units import parse_target, target_factor
 from .results import Intensity, IntensityChange, IntensityComparison
 from .values import changes, choose_year, convert, mark_unlike, value_of, years_available
@@ -98,15 +100,40 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
                              and denominator.how.ratio_metric == ratio.id)
             if isinstance(found, Value) and not implied_by_it:
                 reported = convert(found, unit)
-        rows.append(Intensity(numerator, denominator,
-                              quotient(numerator.value / denominator.value * factor), unit,
-                              reported))
+            elif isinstance(found, Value):  # the intensity is the ratio it was implied by
+                own = convert(found, unit)
+                rows.append(Intensity(numerator, denominator, own.value, unit, None,
+                                      value_range(own)))
+                continue
+        value, span, full = ratio_of(numerator, denominator, factor)
+        rows.append(Intensity(numerator, denominator, value, unit, reported, span, full))
     numerators = mark_unlike([r.numerator for r in rows])
     denominators = mark_unlike([r.denominator for r in rows])
     rows = [replace(r, numerator=n, denominator=d)
             for r, n, d in zip(rows, numerators, denominators)]
     rows.sort(key=lambda r: (r.value, r.numerator.company))
     return IntensityComparison(metric, per, unit, choice, rows, missing)
+
+
+def ratio_of(numerator: Value, denominator: Value, factor: Decimal
+             ) -> tuple[Decimal, Range | None, Decimal]:
+    """numerator / denominator x factor to the digits their printed ranges allow
+    (docs/output.md#digits), the range it stands for (None when either is unknown) and
+    the quotient before its digits were cut."""
+    spans = (value_range(numerator), value_range(denominator))
+    how = denominator.how
+    # an implied denominator divides at its full quotient, so that its cut digits do
+    # not move the intensity off the middle of its range
+    below = how.full if isinstance(how, Implication) and how.full else denominator.value
+    value = quotient(numerator.value / below * factor)
+    if spans[0] is None or spans[1] is None:
+        return value, None, value
+    span = spans[0].over(spans[1])
+    if span is None:
+        return value, None, value
+    span = span.scaled(factor)
+    digits = min(value_digits(numerator), value_digits(denominator))
+    return shown(value, span, digits), span, value
 
 
 def _against(then: Intensity, now: Intensity, years: int | None = None) -> IntensityChange:
@@ -117,9 +144,12 @@ def _against(then: Intensity, now: Intensity, years: int | None = None) -> Inten
              changes([then.denominator, now.denominator])[1])
     if not all(move.comparable for move in moves):
         return IntensityChange(then, moves, None, None)
-    change = now.value - then.value
-    return IntensityChange(then, moves, change, change_pct(then.value, change),
-                           cagr_pct(then.value, now.value, years) if years else None)
+    spans = (then.span, now.span)
+    # from the full quotients: two intensities cut to 0.1 may differ by 20 %
+    before, after = then.full or then.value, now.full or now.value
+    return IntensityChange(then, moves, change_of(before, after, spans),
+                           change_pct(before, after - before, spans),
+                           cagr_pct(before, after, years, spans) if years else None)
 
 
 def intensity_changes(comparisons: list[IntensityComparison]

@@ -9,6 +9,9 @@ from typing import Any
 import msgspec
 from msgspec import field
 
+from .precision import (Range, cagr_range, change_pct_range, difference, exact, printed_range,
+                        shown, significant)
+
 
 class LineDict(dict):
     """A dict that knows the 1-based line of the mapping it was loaded from."""
@@ -315,6 +318,8 @@ class Implication(msgspec.Struct, frozen=True):
     ratio_value: Decimal
     ratio_unit: str
     references: tuple[str, ...]
+    span: Range | None = None  # the range the printed numerator and ratio allow the value
+    full: Decimal | None = None  # the quotient before its digits were cut, to compute with
 
 
 class Value(msgspec.Struct, frozen=True):
@@ -336,17 +341,78 @@ class Value(msgspec.Struct, frozen=True):
     fx: str = ""  # the rate it was converted at from the currency printed (esgcmp.fx)
 
 
-def change_pct(before: Decimal, change: Decimal) -> Decimal | None:
-    """A change in per cent of the value before it, to 2 decimals; None from zero."""
-    return (change / abs(before) * 100).quantize(Decimal("0.01")) if before else None
+def value_range(value: Value) -> Range | None:
+    """The range a value stands for (docs/output.md#digits): a reported value's printed
+    range in the value's unit, a derived total's the sum of its components', an implied
+    value's the one its numerator and ratio allow; None when not known."""
+    observation = value.observation
+    if value.kind is Kind.reported and observation is not None:
+        scale = value.value / observation.value if observation.value else observation.factor
+        return printed_range(observation.value, "approx" in observation.flags, scale)
+    if value.kind is Kind.derived and value.inputs:
+        total = exact(Decimal(0))
+        for item in value.inputs:
+            printed = item.observation.value
+            total = total + (printed_range(printed, "approx" in item.observation.flags,
+                                           item.contribution / printed)
+                             if printed else exact(item.contribution))
+        return total
+    if isinstance(value.how, Implication):
+        return value.how.span
+    return None
 
 
-def cagr_pct(before: Decimal, after: Decimal, years: int) -> Decimal | None:
-    """The compound annual growth rate, in per cent to 2 decimals:
-    (after / before) ** (1 / years) - 1; None unless both values are above 0."""
+def value_digits(value: Value) -> int:
+    """The significant digits a value has: a reported one's printed digits
+    (:func:`precision.significant`), a computed one's as many as its range allows (to the
+    place of its width); a double's 15 when exact."""
+    observation = value.observation
+    if value.kind is Kind.reported and observation is not None:
+        return significant(observation.value, "approx" in observation.flags)
+    if isinstance(value.how, Implication) and value.how.span is not None:
+        return len(value.value.as_tuple().digits)  # cut to its inputs' digits already
+    span = value_range(value)
+    if span is None or span.high == span.low or not value.value:
+        return 15
+    return max(1, value.value.adjusted() - (span.high - span.low).adjusted() + 1)
+
+
+def _per_cent(number: Decimal, span: Range | None) -> Decimal:
+    """A figure in per cent to the digits its range allows, never past 2 decimals."""
+    number = shown(number, span)
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return number.quantize(Decimal("0.01")) if exponent < -2 else number
+
+
+def change_pct(before: Decimal, change: Decimal, spans: tuple[Range | None, Range | None]
+               = (None, None)) -> Decimal | None:
+    """A change in per cent of the value before it, to the digits the printed ranges of
+    the two values (``spans``: before, after) allow, at most 2 decimals; None from zero."""
+    if not before:
+        return None
+    span = change_pct_range(*spans) if None not in spans else None
+    return _per_cent(change / abs(before) * 100, span)
+
+
+def cagr_pct(before: Decimal, after: Decimal, years: int,
+             spans: tuple[Range | None, Range | None] = (None, None)) -> Decimal | None:
+    """The compound annual growth rate, in per cent: (after / before) ** (1 / years) - 1,
+    to the digits the printed ranges of the two values allow, at most 2 decimals; None
+    unless both values are above 0."""
     if before <= 0 or after <= 0:
         return None
-    return (((after / before) ** (Decimal(1) / years) - 1) * 100).quantize(Decimal("0.01"))
+    first, last = spans
+    span = cagr_range(first, last, years) if first is not None and last is not None else None
+    return _per_cent(((after / before) ** (Decimal(1) / years) - 1) * 100, span)
+
+
+def change_of(before: Decimal, after: Decimal,
+              spans: tuple[Range | None, Range | None] = (None, None)) -> Decimal:
+    """``after - before`` to the decimal place the printed ranges of the two allow."""
+    first, last = spans
+    return shown(after - before,
+                 difference(last, first) if first is not None and last is not None else None)
 
 
 class Change(msgspec.Struct, frozen=True):
@@ -371,7 +437,8 @@ class Change(msgspec.Struct, frozen=True):
         if self.previous is None:
             return None
         return cagr_pct(self.previous.value, self.value.value,
-                        self.value.year - self.previous.year)
+                        self.value.year - self.previous.year,
+                        (value_range(self.previous), value_range(self.value)))
 
     @property
     def gap(self) -> bool:

@@ -61,6 +61,22 @@ class Report(msgspec.Struct):
     # and its reference starts with the ``id`` cell ("Metric": the name, the id below)
     narrow_label: tuple[str, str, str] | None = None
     whole: tuple[str, ...] = ()  # never wrapped either (a company's name in Chinese)
+    # columns JSON adds after ``columns``: [low, high] ranges, which a CSV cell cannot
+    # hold as one number (docs/output.md#digits)
+    json_columns: list[str] = field(default_factory=list)
+
+
+class Printed(Decimal):
+    """A number exactly as its report prints it (``45.40``, ``690.0``): CSV and JSON write
+    every digit, trailing zeros included, where a computed Decimal is written without its
+    trailing zeros (docs/output.md#digits)."""
+
+    __slots__ = ()
+
+
+def _digits_kept(value: Decimal) -> bool:
+    exponent = value.as_tuple().exponent
+    return isinstance(value, Printed) and isinstance(exponent, int) and exponent < 0
 
 
 def number_text(value: Any, grouped: bool = True) -> str:
@@ -93,13 +109,18 @@ def json_number(value: Decimal) -> str:
     the nearest one."""
     if not value.is_finite():
         raise ValueError(f"{value} has no JSON number")  # the reader refuses such values
+    if _digits_kept(value):
+        return format(value, "f")
     if value == value.to_integral_value():
         return str(int(value))
     return str(value.normalize())
 
 
 def _csv_number(value: Decimal) -> str:
-    """Every digit; quotients are already a double's digits."""
+    """Every digit; computed figures already have the digits their inputs allow, and a
+    number as printed keeps its trailing zeros."""
+    if _digits_kept(value):
+        return format(value, "f")
     return format(value.normalize(), "f") if value != 0 else "0"
 
 
@@ -192,7 +213,8 @@ def to_tsv(report: Report, bom: bool = False) -> str:
 def to_json(report: Report) -> str:
     numbers: list[str] = []
     mark = os.urandom(8).hex()
-    rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns}
+    rows = [{c: _json_cell(row.get(c), numbers, mark) for c in report.columns
+             + report.json_columns}
             for row in report.rows]
     import json
 

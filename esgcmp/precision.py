@@ -10,7 +10,7 @@ a unit of its last non-zero digit either side (8550-8650).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import msgspec
 
@@ -72,3 +72,82 @@ def quotient(value: Decimal) -> Decimal:
     shortest digits that read back as the same double: 28 digits of a division are noise,
     while a printed or summed value keeps every digit it has."""
     return Decimal(repr(float(value)))
+
+
+# ---- the digits of a computed figure (docs/output.md#digits) -----------------------------
+
+def significant(number: Decimal, approx: bool = False) -> int:
+    """The significant digits of a printed figure: from its first non-zero digit to its
+    last printed one (to its last non-zero one when hedged: 約 172000 has 3); 1 for a zero."""
+    if not number:
+        return 1
+    return max(1, number.adjusted() - (half_unit(number, approx) * 2).adjusted() + 1)
+
+
+def shown(number: Decimal, span: Range | None, digits: int | None = None) -> Decimal:
+    """A computed figure to the digits its inputs allow, the one rule of docs/output.md:
+    rounded at the decimal place of the width of ``span`` (the range the inputs' printed
+    ranges allow it: the first digit rounding can change), and to no more than ``digits``
+    significant digits (a quotient's: those of its least precise input) while that stays
+    inside ``span``; a digit finer when rounding would leave ``span``, and never fewer than
+    one significant digit (a range wider than the figure rounds nothing away to 0).
+    Unchanged when ``span`` is None or a point (exact inputs: nothing to round away)."""
+    if span is None or not number.is_finite():
+        return number
+    width = span.high - span.low
+    if not width:
+        return number
+    place = width.adjusted()
+    if number:  # at least its first digit: a change of 20 % is never shown as 0
+        place = min(place, number.adjusted())
+    if digits is not None and number:
+        coarser = number.adjusted() - digits + 1
+        if coarser > place:
+            rounded = number.quantize(Decimal(1).scaleb(coarser))
+            if span.low <= rounded <= span.high:
+                return rounded
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)
+    while place > exponent:
+        rounded = number.quantize(Decimal(1).scaleb(place))
+        if span.low <= rounded <= span.high:
+            return rounded
+        place -= 1
+    return number
+
+
+def difference(after: Range, before: Range) -> Range:
+    """The range of ``after - before``."""
+    return Range(after.low - before.high, after.high - before.low)
+
+
+def change_pct_range(before: Range, after: Range) -> Range | None:
+    """The range of a change from ``before`` to ``after`` in per cent of ``|before|``, or
+    None when ``before`` may be 0."""
+    if before.low <= 0 <= before.high:
+        return None
+    size = before if before.low > 0 else Range(-before.high, -before.low)
+    ratio = after.over(size)
+    assert ratio is not None
+    sign = Decimal(-1) if before.low > 0 else Decimal(1)  # (after - before) / |before|
+    return Range((ratio.low + sign) * 100, (ratio.high + sign) * 100)
+
+
+def cagr_range(before: Range, after: Range, years: int) -> Range | None:
+    """The range of a compound annual rate in per cent, or None unless both ranges lie
+    above 0 (the rate grows with ``after`` and falls with ``before``)."""
+    if before.low <= 0 or after.low <= 0:
+        return None
+    root = Decimal(1) / years
+    return Range(((after.low / before.high) ** root - 1) * 100,
+                 ((after.high / before.low) ** root - 1) * 100)
+
+
+def ends(span: Range, like: Decimal) -> list[Decimal]:
+    """A range's ends for people and files: rounded outwards at the last digit of
+    ``like`` (the figure it is the range of), so that it still holds the whole range."""
+    exponent = like.as_tuple().exponent
+    assert isinstance(exponent, int)
+    unit = Decimal(1).scaleb(exponent)
+    return [span.low.quantize(unit, rounding=ROUND_FLOOR),
+            span.high.quantize(unit, rounding=ROUND_CEILING)]

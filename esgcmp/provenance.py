@@ -37,6 +37,28 @@ def printed_on(line: str, value: Decimal | None, printed: str | None) -> bool:
     return value is not None and value.normalize() in numbers_on(line)
 
 
+def digits_on(line: str, value: Decimal, printed: str | None) -> bool:
+    """Whether a value is written with the digits the line prints it with: 45.40 where
+    the line prints ``45.40`` (45.4 is the same number but claims ten times less
+    precision). A ``printed`` text that holds no number equal to the value (a number in
+    words) says nothing about digits."""
+    text = printed or line
+    same = [number for number in _numbers(text) if number == value]
+    return (bool(printed) and not same) or any(
+        number.as_tuple() == value.as_tuple() for number in same)
+
+
+def _numbers(text: str) -> list[Decimal]:
+    """The numbers a text prints, with their digits, thousands separators removed."""
+    found = []
+    for token in _NUMBER.findall(text):
+        try:
+            found.append(Decimal(token.replace(",", "")))
+        except InvalidOperation:
+            continue
+    return found
+
+
 class Miss(msgspec.Struct, frozen=True):
     """A value that is not on its cited line."""
 

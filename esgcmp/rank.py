@@ -92,7 +92,18 @@ def _spread(values: list[Decimal]) -> Spread | None:
         low = high = ordered[0]
     else:
         low, _middle, high = statistics.quantiles(ordered, n=4, method="inclusive")
-    return Spread(len(ordered), statistics.median(ordered), low, high, ordered[0], ordered[-1])
+    # to the last digit of the least precise figure (docs/output.md#digits): a mean of
+    # 4.53 and 18.62 is 11.58, not 11.575
+    last = Decimal(1).scaleb(max(_exponent(value) for value in ordered))
+    median, low, high = (Decimal(x).quantize(last) for x in (statistics.median(ordered),
+                                                             low, high))
+    return Spread(len(ordered), median, low, high, ordered[0], ordered[-1])
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite figures only
+    return exponent
 
 
 # ---- peer groups ----------------------------------------------------------------------

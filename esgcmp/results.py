@@ -19,7 +19,9 @@ import msgspec
 from msgspec import field
 
 from .errors import ExitCode
-from .model import Change, Company, Kind, Metric, Missing, Source, Value, YearChoice, inherited
+from .model import (Change, Company, Kind, Metric, Missing, Source, Value, YearChoice,
+                    change_pct, inherited, value_range)
+from .precision import Range
 
 if TYPE_CHECKING:  # only for the annotations: extract loads only for `esgcmp extract`
     from .draft import Draft
@@ -57,16 +59,19 @@ class Intensity(msgspec.Struct, frozen=True):
     value: Decimal
     unit: str
     reported: Value | None = None  # the company's own figure for the same ratio
+    span: Range | None = None  # the range the printed numerator and denominator allow value
+    full: Decimal | None = None  # the quotient before its digits were cut, to compute with
 
     @property
     def difference_pct(self) -> Decimal | None:
-        """Recomputed against reported, in percent of the reported figure (none when the
-        denominator is implied by a reported ratio: they agree by construction)."""
+        """Recomputed against reported, in percent of the reported figure, to the digits
+        the printed ranges allow (none when the denominator is implied by a reported
+        ratio: they agree by construction)."""
         if (self.reported is None or self.reported.value == 0
                 or self.denominator.kind is Kind.implied):
             return None
-        return ((self.value - self.reported.value) / self.reported.value * 100).quantize(
-            Decimal("0.01"))
+        return change_pct(self.reported.value, (self.full or self.value) - self.reported.value,
+                          (value_range(self.reported), self.span))
 
     @property
     def flags(self) -> tuple[str, ...]:

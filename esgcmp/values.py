@@ -14,8 +14,9 @@ from msgspec.structs import replace
 from .catalog import Catalog
 from .derive import EnergyBasis, derivable_years, derive, is_derivable, reported
 from .errors import NoDataError, NotFoundError
-from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
-                    YearChoice, YearRule, basis_differences, change_pct)
+from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Implication, Metric, Missing,
+                    Value, Why, YearChoice, YearRule, basis_differences, change_of,
+                    change_pct, value_range)
 from .results import Comparison
 from .units import by_density, currency_of, target_factor
 
@@ -94,7 +95,11 @@ def convert(value: Value, unit: str | None, density: str = "") -> Value:
         return value
     factor = target_factor(value.unit, unit, density)
     inputs = tuple(replace(i, contribution=i.contribution * factor) for i in value.inputs)
-    return replace(value, value=value.value * factor, unit=unit, inputs=inputs)
+    how = value.how
+    if isinstance(how, Implication) and how.span is not None:
+        how = replace(how, span=how.span.scaled(factor),
+                      full=None if how.full is None else how.full * factor)
+    return replace(value, value=value.value * factor, unit=unit, inputs=inputs, how=how)
 
 
 def changes(values: list[Value]) -> list[Change]:
@@ -105,8 +110,9 @@ def changes(values: list[Value]) -> list[Change]:
         if previous is None:
             out.append(Change(value, None, None, None))
         else:
-            change = value.value - previous.value
-            pct = change_pct(previous.value, change)
+            spans = (value_range(previous), value_range(value))
+            change = change_of(previous.value, value.value, spans)
+            pct = change_pct(previous.value, value.value - previous.value, spans)
             flags = tuple(f for f in NO_TREND_FLAGS if f in value.flags)
             moved = tuple(basis_differences(previous.basis, value.basis))
             out.append(Change(value, previous, change, pct, flags, moved))

@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import Change, Framework, Kind, Missing, Value
+from .model import Change, Framework, Implication, Kind, Missing, Value
 from .names import plural
-from .output import Report, number_text
+from .output import Printed, Report, number_text
+from .precision import ends
 from .units import format_decimal
 from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis_text,
                       change_note, cite, defined_at, density_note, derivation_notes,
@@ -31,6 +32,7 @@ VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
 VALUE_EXTRA = ["label", "basis", "part_of", "derivation", "inputs", "also", "notes"]
 INTENSITY_COLUMNS = ["per", "per_value", "per_unit", "intensity", "intensity_unit"]
 CHANGE_COLUMNS = ["change", "change_pct"]
+INTENSITY_RANGES = ["intensity_range", "per_value_range"]  # JSON only
 BASE_COLUMNS = ["base_year", "base_change", "base_change_pct", "cagr_pct", "base_note"]
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
@@ -80,7 +82,7 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
     row: dict[str, Any] = {
         "company": value.company, "year": value.year, "metric": value.metric,
         "value": value.value, "unit": value.unit,
-        "reported_value": obs.value if obs else None,
+        "reported_value": Printed(obs.value) if obs else None,
         "reported_unit": obs.unit if obs else None,
         "kind": value.kind,
         "source": obs.source.file if obs else None,
@@ -208,7 +210,9 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                     "reported_intensity_source": (item.reported.observation.reference
                                                   if item.reported and item.reported.observation
                                                   else None),
-                    "intensity_diff_pct": item.difference_pct, "flags": list(item.flags)})
+                    "intensity_diff_pct": item.difference_pct, "flags": list(item.flags),
+                    "intensity_range": ends(item.span, item.value) if item.span else None,
+                    "per_value_range": _implied_range(denominator)})
         converted = [f"{v.metric}: {v.fx}" for v in (item.numerator, denominator) if v.fx]
         if converted:
             row["fx"] = "; ".join(converted)
@@ -245,11 +249,19 @@ def intensity_report(result: IntensityComparison, catalog: Catalog, chart: bool 
                                                              "reported_intensity_source",
                                                              "intensity_diff_pct"]
                         + VALUE_EXTRA, rows),
-        display=display,
+        json_columns=INTENSITY_RANGES, display=display,
         title=f"{result.metric.name} per {result.per.name.lower()} "
               f"({result.metric.id} --per {result.per.id}), {result.unit}",
         notes=said, align_right=("value", "per_value", "intensity", "reported_intensity",
                                   "intensity_diff_pct"))
+
+
+def _implied_range(value: Value) -> list[Decimal] | None:
+    """An implied value's range, its ends at its last digit; None for any other."""
+    how = value.how
+    if isinstance(how, Implication) and how.span is not None:
+        return ends(how.span, value.value)
+    return None
 
 
 def _listed(cell: Any) -> list[Any]:
@@ -358,7 +370,7 @@ def intensity_trend_report(result: IntensityTrend, catalog: Catalog) -> Report:
     return Report(rows=rows, columns=with_fx(own + CHANGE_COLUMNS + ["change_note"]
                                              + (BASE_COLUMNS if result.first is not None
                                                 else []), rows),
-                  display=display, title=first.title.replace(
+                  json_columns=INTENSITY_RANGES, display=display, title=first.title.replace(
                       f", {results[0].unit}", f" over the years, {results[0].unit}"),
                   notes=notes, group_by="company",
                   align_right=first.align_right + ("change", "change_pct", "year",

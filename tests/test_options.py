@@ -53,13 +53,16 @@ def test_trend_from_to_gives_the_change_since_the_base_year_and_the_cagr(run, on
             r["cagr_pct"], r["base_note"]) for r in _rows(result.out)]
     assert got == [
         ("north-mobile", "2018", "2018", "", "", "", "the base year"),
-        ("north-mobile", "2019", "2018", "70000", "0.53", "0.53", ""),
+        # 13.13 to 13.2 百萬噸 is 0.53 %, and 0.11 % to 0.95 % as printed: one decimal
+        ("north-mobile", "2019", "2018", "70000", "0.5", "0.5", ""),
         # (14,230,000 / 13,130,000) ** (1/2) - 1 = 4.104 %
-        ("north-mobile", "2020", "2018", "1100000", "8.38", "4.1", ""),
+        ("north-mobile", "2020", "2018", "1100000", "8.4", "4.1", ""),
         ("south-telecom", "2018", "2018", "", "", "", "the base year"),
-        ("south-telecom", "2019", "2018", "765000", "11.09", "11.09", ""),
+        # this fixture prints 690, not 690.0: 766.5 - 690 to the place of 1 (*10,000 t)
+        ("south-telecom", "2019", "2018", "760000", "11.1", "11.1", ""),
         # (8,866,000 / 6,900,000) ** (1/2) - 1 = 13.354 %
-        ("south-telecom", "2020", "2018", "1966000", "28.49", "13.35", ""),
+        # 886.6 - 690 *10,000 t to the place of 1: 197 (196.6 +- 0.55)
+        ("south-telecom", "2020", "2018", "1970000", "28.5", "13.35", ""),
     ]
 
 
@@ -74,8 +77,8 @@ def test_compare_change_from_a_base_year_for_every_company(run, on_groups) -> No
     got = {r["company"]: (r["base_change"], r["base_change_pct"], r["cagr_pct"], r["base_note"])
            for r in _rows(result.out)}
     # 14.23 / 13.13 million t over two years: (14.23 / 13.13) ** 0.5 = 1.0410
-    assert got == {"north-mobile": ("1100000", "8.38", "4.1", ""),
-                   "south-telecom": ("1966000", "28.49", "13.35", ""),
+    assert got == {"north-mobile": ("1100000", "8.4", "4.1", ""),
+                   "south-telecom": ("1970000", "28.5", "13.35", ""),
                    "south-services": ("", "", "", "no value for 2018")}
     plain = run("compare", "ghg", "--change", "--from", "2018", *on_groups, "-f", "plain").out
     assert "south-services 2020: since 2018, no value for 2018." in plain
@@ -199,11 +202,11 @@ def test_trend_per_gives_the_intensity_over_the_years(run, on_intensities) -> No
     result = run("trend", "ghg", "--per", "revenue", "-c", "north", *on_intensities, "-f", "csv")
     assert result.code == 0, result
     rows = _rows(result.out)
-    # 13.13 million t / 2,908.8 x 10^8 CNY = 45.1389 t per RMB million
-    assert [(r["year"], f"{float(r['intensity']):.4f}", r["reported_intensity"], r["change_pct"])
-            for r in rows] == [("2018", "45.1389", "45.13", ""),
-                               ("2019", "45.4373", "45.4", "0.66"),
-                               ("2020", "46.8339", "46.6", "3.07")]
+    # 13.13 million t / 2,908.8 x 10^8 CNY = 45.1389 t per RMB million: 13.13's 4 digits
+    assert [(r["year"], r["intensity"], r["reported_intensity"], r["change_pct"])
+            for r in rows] == [("2018", "45.14", "45.13", ""),
+                               ("2019", "45.4", "45.4", "0.7"),  # 13.2: 3 digits
+                               ("2020", "46.83", "46.6", "3.1")]
     assert run("trend", "ghg", "--per", "revenue", "--chart", *on_intensities).code == 2
 
 
@@ -229,9 +232,9 @@ def test_trend_per_says_each_thing_once_under_the_table(run, on_intensities) -> 
         "(south-services); definition 'operating revenue' (north-mobile) vs ")
     assert bases[1].endswith(" vs 'main business income' (south-telecom).")
     assert [n for n in notes if ", recomputed " in n] == [
-        "north-mobile 2018: reported 45.13 tCO2e/(10^6 CNY), recomputed 45.1389 (+0.02 %).",
-        "north-mobile 2019: reported 45.4 tCO2e/(10^6 CNY), recomputed 45.4373 (+0.08 %).",
-        "north-mobile 2020: reported 46.6 tCO2e/(10^6 CNY), recomputed 46.8339 (+0.50 %)."]
+        "north-mobile 2018: reported 45.13 tCO2e/(10^6 CNY), recomputed 45.14 (+0.02 %).",
+        "north-mobile 2019: reported 45.4 tCO2e/(10^6 CNY), recomputed 45.4 (+0.08 %).",
+        "north-mobile 2020: reported 46.6 tCO2e/(10^6 CNY), recomputed 46.83 (+0.5 %)."]
     assert [n[:n.index(" is ")] for n in notes if "is implied" in n] == [
         "south-services revenue 2019", "south-services revenue 2020"]
     assert [n for n in notes if n.startswith("Note:")] == [
@@ -417,9 +420,10 @@ def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) ->
     assert [(r["company"], r["year"], r["kind"], r["intensity"], r["change"], r["change_pct"],
              r["change_note"], r["flags"], r["per_source"]) for r in _rows(result.out)] == [
         ("co", "2016", "reported", "0", "", "", "", "", "r.txt:2"),
+        # 10, 12 and 15 t per 1 億元: one digit each, the changes from the full quotients
         ("co", "2017", "reported", "0.1", "0.1", "", "", "", "r.txt:2"),
-        ("co", "2018", "reported", "0.12", "0.02", "20", "", "", "r.txt:2"),
-        ("co", "2020", "reported", "0.15", "0.03", "25", "against 2018", "", "r.txt:2"),
+        ("co", "2018", "reported", "0.1", "0.02", "20", "", "", "r.txt:2"),
+        ("co", "2020", "reported", "0.2", "0.03", "20", "against 2018", "", "r.txt:2"),
         ("co", "2021", "reported", "0.3", "", "",
          "not meaningful: ghg: not_comparable; revenue: not_comparable",
          "not_comparable;change_not_comparable", "r.txt:2"),
@@ -436,7 +440,7 @@ def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) ->
         "co 2021: change not meaningful: ghg: not_comparable; revenue: not_comparable.",
         "Reports: r.txt = r.txt."]
     assert plain[-5].split()[:2] == ["other", "missing:"]
-    assert plain[5].split()[:7] == ["co", "2018", "0.12", "0.02", "20", "12", "100,000,000"]
+    assert plain[5].split()[:7] == ["co", "2018", "0.1", "0.02", "20", "12", "100,000,000"]
     # one year only
     single = run(*args, "--to", "2016", "-f", "plain")
     assert single.code == 0, single
@@ -515,7 +519,9 @@ def test_trend_on_the_generation_basis_gives_compare_s_values(run) -> None:
     compare = _rows(run("compare", "energy", "--years", "2018-2020", *basis).out)
     assert [r["value"] for r in trend] == [r["value"] for r in compare] == [
         "4685848.08336", "4901138.28055", "5264925.2689"]
-    assert [r["base_change"] for r in trend] == ["", "215290.19719", "579077.18554"]
+    # (215,290.19719 and 579,077.18554 tce, to the thousands the components' printed
+    # ranges allow: docs/output.md#digits)
+    assert [r["base_change"] for r in trend] == ["", "215000", "579000"]
 
 
 def test_trend_chart_in_plain_output_is_drawn_in_ascii(run) -> None:

@@ -74,7 +74,8 @@ def test_intensity_trend_since_a_base_year_with_its_cagr(run, write) -> None:
     assert rows[("co", "2017")]["base_note"] == "the base year"
     assert [rows[("co", y)][c] for y in ("2018", "2020") for c in
             ("base_year", "base_change", "base_change_pct", "cagr_pct")] == [
-        "2017", "0.02", "20", "20", "2017", "0.05", "50", "14.47"]  # 1.5 ** (1/3) - 1
+        # 1.5 ** (1/3) - 1 = 14.47 %, to the digit revenue's printed 1 億元 allows
+        "2017", "0.02", "20", "20", "2017", "0.05", "50", "10"]
     broken = rows[("co", "2021")]
     assert (broken["base_change"], broken["cagr_pct"]) == ("", "")
     assert broken["base_note"] == ("not meaningful: ghg: not_comparable; revenue: "
@@ -96,4 +97,5 @@ def test_intensity_trend_wide(run, write) -> None:
     assert lines[0] == ("company,2016 (tCO2e/(10^6 CNY)),2017 (tCO2e/(10^6 CNY)),"
                         "2018 (tCO2e/(10^6 CNY)),2020 (tCO2e/(10^6 CNY)),"
                         "2021 (tCO2e/(10^6 CNY)),flags")
-    assert lines[1].startswith("co,0,0.1,0.12,0.15,0.3,")
+    # 12 t / 1 億元 is 0.12 to 0.24: one digit (docs/output.md#digits)
+    assert lines[1].startswith("co,0,0.1,0.1,0.2,0.3,")

@@ -10,7 +10,7 @@ from esgcmp.catalog import builtin_catalog_path
 from esgcmp.load import load_files
 from esgcmp.model import Citation, Observation, Origin, Source
 from esgcmp.provenance import (MAX_LINE_CHARS, Miss, SourceFiles, check_observation,
-                               numbers_on)
+                               cited_places, digits_on, numbers_on)
 
 from .conftest import seeds_dir
 
@@ -28,6 +28,29 @@ def test_every_builtin_value_is_on_its_cited_line(files: SourceFiles) -> None:
     assert len(catalog.observations) > 300
     misses = [m for obs in catalog.observations.values() for m in check_observation(obs, files)]
     assert misses == []
+
+
+def test_every_builtin_value_keeps_its_printed_digits(files: SourceFiles) -> None:
+    """45.40 printed is 45.40 in the catalog, not 45.4: the rounding range check uses
+    (precision.printed_range) is half a unit of the last digit written."""
+    catalog = load_files([builtin_catalog_path()])
+    lost = [(str(obs.origin), obs.year, f"{value}")
+            for obs in catalog.observations.values()
+            for file, number, value, printed, page in cited_places(obs)
+            if files.has(file) and not digits_on(files.line(file, number, page) or "",
+                                                 value, printed)]
+    assert lost == []
+
+
+def test_digits_on_tells_a_lost_trailing_zero() -> None:
+    line = "碳排放強度 噸╱百萬元 45.13 45.40 46.6"
+    assert digits_on(line, Decimal("45.40"), None)
+    assert not digits_on(line, Decimal("45.4"), None)
+    assert digits_on("Call drop rate 1,250.0 and ２.5", Decimal("1250.0"), None)
+    assert digits_on("", Decimal("２.5"), "２.5")  # full-width digits read as digits
+    assert not digits_on("男女員工比例 1.50：1", Decimal("1.5"), "1.50：1")
+    assert digits_on("男女員工比例 1.50：1", Decimal("1.50"), "1.50：1")
+    assert digits_on("Nine data centres", Decimal("9"), "Nine")  # words: no digits to keep
 
 
 def test_every_source_file_of_the_catalog_exists(files: SourceFiles) -> None:
