@@ -381,13 +381,23 @@ def relations(catalog: Catalog, company: str, year: int) -> list[Relation]:
 def cleared(catalog: Catalog, company: str, year: int, failing: str,
             reads: Iterable[str]) -> dict[str, str]:
     """Of the figures a failing ratio or sum (``failing``) reads, those the company's other
-    figures of the year clear, each with why: another ratio or sum with it holds, or the
+    figures of the year clear, each with why: the printed ratio is restated and the term
+    is not (they are on different scopes), another ratio or sum with it holds, or the
     failing ratios that share it would each need a different value of it (so no single
     correction of it reconciles them)."""
     known = relations(catalog, company, year)
     this = next((r for r in known if r.metric == failing), None)
+    printed = catalog.get(company, failing, year)
+    restated = printed is not None and "restated" in printed.flags
     out: dict[str, str] = {}
     for metric in reads:
+        term = catalog.get(company, metric, year)
+        if (this is not None and metric in this.needs and restated and term is not None
+                and "restated" not in term.flags):
+            # the report restated the ratio's scope and not this term's: the ratio was
+            # not computed from the term as printed, and its failure says nothing of it
+            out[metric] = f"{failing} is restated, {metric} is not"
+            continue
         holding = [r.metric for r in known
                    if r.holds and r.metric != failing and metric in r.reads]
         if holding:

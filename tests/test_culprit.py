@@ -169,3 +169,20 @@ def test_a_factor_move_of_a_quarter_with_energy_steady_is_reported(write) -> Non
     assert finding.names == (("co", "ghg", 2020),)
     assert finding.message == ("ghg per energy moved from 2.5667 to 3.2233 tCO2e/tce from "
                                "2019 to 2020 while energy moved only 6.2 %")
+
+
+def test_a_term_of_a_restated_ratio_that_is_not_restated_is_cleared(write) -> None:
+    # the report restated the intensity's scope, not the water total's: the failing ratio
+    # suspects the intensity alone (China Unicom's 耗水密度5 beside 水資源消耗量)
+    kpis = RATIOS.replace("GHG", "10").replace(
+        "      - {metric: water_intensity, unit: t/百萬元, values: {2020: WATER}, source: s, "
+        "line: 7}\n",
+        "      - {metric: water_intensity, unit: t/百萬元, values: {2020: 60}, source: s, "
+        "line: 7, flags: [restated]}\n")
+    (finding,) = check_ratios(_catalog(write, kpis))
+    assert finding.names == (("co", "water_intensity", 2020),)
+    assert finding.involved == (("co", "water", 2020), ("co", "revenue", 2020))
+    # the same ratio unmarked suspects the water total with it
+    (finding,) = check_ratios(_catalog(write, RATIOS.replace("GHG", "10").replace(
+        "WATER", "60"), "plain.yaml"))
+    assert finding.names == (("co", "water_intensity", 2020), ("co", "water", 2020))
