@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal as D
 
 from esgcmp import api
@@ -186,3 +187,25 @@ def test_a_term_of_a_restated_ratio_that_is_not_restated_is_cleared(write) -> No
     (finding,) = check_ratios(_catalog(write, RATIOS.replace("GHG", "10").replace(
         "WATER", "60"), "plain.yaml"))
     assert finding.names == (("co", "water_intensity", 2020), ("co", "water", 2020))
+
+
+def test_check_csv_and_json_list_what_a_finding_suspects_and_what_it_read(run,
+                                                                         write) -> None:
+    catalog = _staff(write, "2018: 1000, 2019: 200, 2020: 900")
+    path = write("jumps.yaml", METRICS + """  co:
+    name: Co
+    sources: {s: {file: c.txt}}
+    kpis:
+      - {metric: staff, unit: persons, values: {2018: 1000, 2019: 200, 2020: 900}, source: s, line: 1}
+""")
+    assert len(list(check_jumps(catalog))) == 2
+    result = run("check", "--no-builtin", "--catalog", str(path), "-f", "csv")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert lines[0].endswith(",message,sources,suspected,involved")
+    assert [line.rsplit(",", 2)[1:] for line in lines[1:]] == [
+        ["staff 2019", "staff 2018"], ["staff 2019", "staff 2020"]]
+    found = json.loads(run("check", "--no-builtin", "--catalog", str(path), "-f",
+                           "json").out)
+    assert [(f["year"], f["suspected"], f["involved"]) for f in found] == [
+        (2019, ["staff 2019"], ["staff 2018"]), (2020, ["staff 2019"], ["staff 2020"])]
