@@ -62,7 +62,8 @@ FLAGS: dict[str, str] = {
     "derived": "computed by esgcmp from other catalog values",
     "implied": "implied by a reported ratio and a total; never reported",
     "sources_disagree": "two printings differ by more than their printed precision explains",
-    "inconsistent": "`esgcmp check` names the value in a warning or error",
+    "inconsistent": "a warning or error of `esgcmp check` suspects the value (not one it "
+                    "only read: docs/checks.md)",
     "basis_differs": "in a comparison (in a trend, among the companies of a year): the value "
                      "is on another basis than the others",
     "partial": "a derived total from fewer components than the total requires (asked for)",
