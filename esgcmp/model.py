@@ -64,8 +64,8 @@ FLAGS: dict[str, str] = {
     "sources_disagree": "two printings differ by more than their printed precision explains",
     "inconsistent": "a warning or error of `esgcmp check` suspects the value (not one it "
                     "only read: docs/checks.md)",
-    "basis_differs": "in a comparison (in a trend, among the companies of a year): the value "
-                     "is on another basis than the others",
+    "basis_differs": "in a comparison (in a trend, among the companies of a year): the value's "
+                     "basis differs from another value's",
     "partial": "a derived total from fewer components than the total requires (asked for)",
 }
 # Flags esgcmp sets itself; a catalog may not.
