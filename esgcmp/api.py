@@ -43,15 +43,21 @@ def flag_inconsistent(catalog: Catalog, values: list[Value]) -> list[Value]:
     carrying those findings, so that the analyst sees them where they look."""
     from .check import inconsistent
 
-    named = inconsistent(catalog, {v.metric for v in values}, {v.year for v in values})
-    if not named:
+    named, involved = inconsistent(catalog, {v.metric for v in values},
+                                   {v.year for v in values}, with_involved=True)
+    if not named and not involved:
         return values
     out = []
     for value in values:
-        found = named.get((value.company, value.metric, value.year), [])
-        if found and value.kind is Kind.reported:
+        key = (value.company, value.metric, value.year)
+        found = named.get(key, [])
+        if value.kind is not Kind.reported:
+            pass
+        elif found:
             value = replace(value, flags=value.flags + ("inconsistent",),
-                            findings=tuple(found))
+                            findings=tuple(found + involved.get(key, [])))
+        elif key in involved:  # an input of a finding that suspects no value: not flagged
+            value = replace(value, findings=tuple(involved[key]))
         out.append(value)
     return out
 
@@ -592,7 +598,8 @@ def _about_user_catalogs(finding: Any, catalog: Catalog, builtin: str) -> bool:
     if (company is not None and company.origin.file != builtin) or (
             metric is not None and metric.origin.file != builtin):
         return True
-    keys = finding.names or ((finding.company, finding.metric, finding.year),)
+    keys = (finding.names + finding.involved) or ((finding.company, finding.metric,
+                                                    finding.year),)
     for key_company, key_metric, key_year in keys:
         if key_year is None:
             continue

@@ -13,11 +13,11 @@ are data: esgcmp/checks.toml.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -242,14 +242,16 @@ def check_sums(catalog: Catalog, wanted: Wanted = None,
                     yield Finding(Severity.warning, "rate_range", company, year, metric.id, None,
                                   total.normalized, "percent", _refs(total, *present),
                                   {"parts": metric.parts, "low": low.normalized,
-                                   "high": high.normalized}, names)
+                                   "high": high.normalized},
+                                  *_culprits(catalog, company, year, metric.id, names))
                 continue
             expected = sum((p.normalized for p in present), Decimal(0))
             summed = sum((span(p) for p in present[1:]), span(present[0]))
             if not span(total).meets(summed):
                 yield Finding(Severity.warning, "sum", company, year, metric.id, expected,
                               total.normalized, metric.unit, _refs(total, *present),
-                              {"parts": metric.parts, "range": summed}, names)
+                              {"parts": metric.parts, "range": summed},
+                              *_culprits(catalog, company, year, metric.id, names))
     yield from _energy_sums(catalog, wanted, years)
 
 
@@ -324,7 +326,100 @@ def check_ratios(catalog: Catalog, wanted: Wanted = None,
                           metric.unit, _refs(reported, numerator, denominator),
                           {"numerator": numerator_id, "denominator": denominator_id,
                            "range": recomputed},
-                          tuple(_key(o) for o in (reported, numerator, denominator)))
+                          *_culprits(catalog, company, year, metric.id,
+                                     tuple(_key(o) for o in (reported, numerator, denominator))))
+
+
+class Relation(NamedTuple):
+    """A ratio or a sum of one company-year as the catalog holds it: the metric checked,
+    the metrics it reads (itself first), whether it holds (as ranges), and for a ratio
+    the range each term would need to have for it to hold."""
+
+    metric: str
+    reads: tuple[str, ...]
+    holds: bool
+    needs: dict[str, Range]
+
+
+def relations(catalog: Catalog, company: str, year: int) -> list[Relation]:
+    """Every ratio (`ratio_of`) and sum (`parts`, not of rates) a company-year gives all the
+    figures of."""
+    found: list[Relation] = []
+    for metric in catalog.metrics.values():
+        if metric.ratio_of is not None:
+            terms = [catalog.get(company, m, year) for m in (metric.id, *metric.ratio_of)]
+            reported, numerator, denominator = terms
+            if reported is None or numerator is None or denominator is None:
+                continue
+            try:
+                factor = target_factor(f"({catalog.metrics[numerator.metric].unit}) / "
+                                       f"({catalog.metrics[denominator.metric].unit})",
+                                       metric.unit)
+            except EsgcmpError:
+                continue
+            quotient = span(numerator).over(span(denominator))
+            needed = span(numerator).scaled(factor).over(span(reported))
+            if quotient is None or needed is None:
+                continue
+            ends = [a * b / factor for a in (span(reported).low, span(reported).high)
+                    for b in (span(denominator).low, span(denominator).high)]
+            found.append(Relation(metric.id, (metric.id, *metric.ratio_of),
+                                  span(reported).meets(quotient.scaled(factor)),
+                                  {metric.ratio_of[0]: Range(min(ends), max(ends)),
+                                   metric.ratio_of[1]: needed}))
+        elif metric.parts and metric.unit != "percent":
+            terms = [catalog.get(company, m, year) for m in (metric.id, *metric.parts)]
+            if any(term is None for term in terms):
+                continue
+            total, *parts = [term for term in terms if term is not None]
+            summed = sum((span(p) for p in parts[1:]), span(parts[0]))
+            found.append(Relation(metric.id, (metric.id, *metric.parts),
+                                  span(total).meets(summed), {}))
+    return found
+
+
+def cleared(catalog: Catalog, company: str, year: int, failing: str,
+            reads: Iterable[str]) -> dict[str, str]:
+    """Of the figures a failing ratio or sum (``failing``) reads, those the company's other
+    figures of the year clear, each with why: the printed ratio is restated and the term
+    is not (they are on different scopes), another ratio or sum with it holds, or the
+    failing ratios that share it would each need a different value of it (so no single
+    correction of it reconciles them)."""
+    known = relations(catalog, company, year)
+    this = next((r for r in known if r.metric == failing), None)
+    printed = catalog.get(company, failing, year)
+    restated = printed is not None and "restated" in printed.flags
+    out: dict[str, str] = {}
+    for metric in reads:
+        term = catalog.get(company, metric, year)
+        if (this is not None and metric in this.needs and restated and term is not None
+                and "restated" not in term.flags):
+            # the report restated the ratio's scope and not this term's: the ratio was
+            # not computed from the term as printed, and its failure says nothing of it
+            out[metric] = f"{failing} is restated, {metric} is not"
+            continue
+        holding = [r.metric for r in known
+                   if r.holds and r.metric != failing and metric in r.reads]
+        if holding:
+            out[metric] = f"{holding[0]} holds with it"
+            continue
+        if this is None or metric not in this.needs:
+            continue
+        apart = [r.metric for r in known if not r.holds and r.metric != failing
+                 and metric in r.needs and not r.needs[metric].meets(this.needs[metric])]
+        if apart:
+            out[metric] = f"{apart[0]} would need another {metric}"
+    return out
+
+
+def _culprits(catalog: Catalog, company: str, year: int, failing: str,
+              names: tuple[Key, ...]) -> tuple[tuple[Key, ...], tuple[Key, ...]]:
+    """A failing ratio's or sum's values split into those it suspects and its other
+    inputs: a figure that another reconciling ratio or sum of the year clears is not
+    suspected; when every figure is cleared, none is (all are involved)."""
+    clear = cleared(catalog, company, year, failing, [key[1] for key in names])
+    suspects = tuple(key for key in names if key[1] not in clear)
+    return suspects, tuple(key for key in names if key[1] in clear)
 
 
 def _emission_factor_message(finding: Finding) -> str:
@@ -384,7 +479,28 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
                       _refs(emissions, electricity),
                       {"inside": plausible, "low": low, "high": high, "of_total": of_total,
                        "reference": known["reference"], "electricity": electricity_id},
-                      () if plausible else (_key(emissions), _key(electricity)))
+                      *(((), ()) if plausible
+                        else _factor_culprit(catalog, emissions, electricity)))
+
+
+def _factor_culprit(catalog: Catalog, emissions: Observation,
+                    electricity: Observation) -> tuple[tuple[Key, ...], tuple[Key, ...]]:
+    """The figure of an implausible factor that the company's other figures of the year
+    contradict (a ratio or sum with it fails, while one with the other holds, or none reads
+    the other); none when nothing tells them apart: both are then involved."""
+    known = relations(catalog, emissions.company, emissions.year)
+
+    def standing(observation: Observation) -> tuple[bool, bool]:
+        reading = [r for r in known if observation.metric in r.reads]
+        return any(r.holds for r in reading), any(not r.holds for r in reading)
+
+    (held_e, failed_e), (held_x, failed_x) = standing(emissions), standing(electricity)
+    pair = (_key(emissions), _key(electricity))
+    if failed_e and not held_e and not failed_x:
+        return (pair[0],), (pair[1],)
+    if failed_x and not held_x and not failed_e:
+        return (pair[1],), (pair[0],)
+    return (), pair
 
 
 @declares(Check(
@@ -468,7 +584,9 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
                               unit, sources,
                               {"from": y0, "to": y1, "energy_change": energy_change,
                                "energy": energy_id},
-                              (_key(g0), _key(g1)))
+                              (_key(g1),),
+                              tuple(dict.fromkeys(_key(o) for o in (
+                                  g0, *[o for e in (e0, e1) for o in _observations(e)]))))
 
 
 def _pairs(held: list[int], present: Callable[[int], bool],
@@ -571,12 +689,32 @@ def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = 
                 change = (new - old) / abs(old)
                 if set(NO_TREND_FLAGS) & set(after.flags) or before.basis != after.basis:
                     continue  # explained: the basis changed
+                suspect, other = ((before, after) if _outlier(held, year_before, new, limit)
+                                  else (after, before))
                 yield Finding(Severity.info if economic else Severity.warning, "jump",
                               company, after.year, metric_id, old, new,
                               catalog.metrics[metric_id].unit,
                               _refs(before, after),
                               {"change": change, "from": before.year, "to": after.year},
-                              () if economic else (_key(before), _key(after)))
+                              () if economic else (_key(suspect),),
+                              () if economic else (_key(other),))
+
+
+def _outlier(held: Mapping[int, Observation], year: int, after: Decimal,
+             limit: Decimal) -> bool:
+    """Whether the value of ``year`` is itself the odd one out of a jump to ``after`` (the
+    next year's number): it jumped from the year before it too, the other way, on the
+    same basis, while that year and ``after`` lie within ``limit`` of each other (11.04,
+    then 2.23, then 6.37: the 2.23 is suspect, not the 6.37)."""
+    earlier = [y for y in held if y < year]
+    if not earlier:
+        return False
+    previous, this = held[max(earlier)], held[year]
+    first, middle = previous.normalized, this.normalized
+    if (not first or set(NO_TREND_FLAGS) & set(this.flags) or previous.basis != this.basis
+            or abs(middle - first) <= limit * abs(first)):
+        return False
+    return (middle - first) * (after - middle) < 0 and abs(after - first) <= limit * abs(first)
 
 
 def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
@@ -613,15 +751,22 @@ def ordered(findings: list[Finding]) -> list[Finding]:
                                            f.year or 0, f.check))
 
 
-def inconsistent(catalog: Catalog, metrics: set[str],
-                 years: Years = None) -> dict[Key, list[Finding]]:
-    """The values of these metrics (and years) that a warning or an error names, with the
-    findings."""
+def inconsistent(catalog: Catalog, metrics: set[str], years: Years = None,
+                 with_involved: bool = False) -> Any:
+    """The values of these metrics (and years) that a warning or an error suspects, with
+    the findings; with ``with_involved``, also the inputs of the findings that suspect
+    none of their values (an implied factor nothing tells apart), which are shown with
+    the finding but not flagged."""
     named: dict[Key, list[Finding]] = {}
+    involved: dict[Key, list[Finding]] = {}
     for finding in run_checks(catalog, wanted=metrics, years=years):
         if finding.severity is Severity.info:
             continue
         for key in finding.names:
             if key[1] in metrics:
                 named.setdefault(key, []).append(finding)
-    return named
+        if not finding.names:
+            for key in finding.involved:
+                if key[1] in metrics:
+                    involved.setdefault(key, []).append(finding)
+    return (named, involved) if with_involved else named

@@ -65,9 +65,10 @@ FLAGS: dict[str, str] = {
     "derived": "computed by esgcmp from other catalog values",
     "implied": "implied by a reported ratio and a total; never reported",
     "sources_disagree": "two printings differ by more than their printed precision explains",
-    "inconsistent": "`esgcmp check` names the value in a warning or error",
-    "basis_differs": "in a comparison (in a trend, among the companies of a year): the value "
-                     "is on another basis than the others",
+    "inconsistent": "a warning or error of `esgcmp check` suspects the value (not one it "
+                    "only read: docs/checks.md)",
+    "basis_differs": "in a comparison (in a trend, among the companies of a year): the value's "
+                     "basis differs from another value's",
     "partial": "a derived total from fewer components than the total requires (asked for)",
     "fx": "printed in another currency than the metric's and converted at a rate the user "
           "gave (--fx); the note names the rate, its date and its source",

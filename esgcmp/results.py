@@ -332,7 +332,8 @@ class Finding(msgspec.Struct, frozen=True):
     unit: str = ""
     sources: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
-    names: tuple[Key, ...] = ()  # the values it is about
+    names: tuple[Key, ...] = ()  # the values it suspects (flagged ``inconsistent``)
+    involved: tuple[Key, ...] = ()  # its other inputs: listed with it, never flagged
 
     @property
     def message(self) -> str:

@@ -14,7 +14,7 @@ from msgspec.structs import replace
 from .catalog import Catalog
 from .derive import EnergyBasis, derivable_years, derive, is_derivable, reported
 from .errors import NoDataError, NotFoundError
-from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Implication, Metric, Missing,
+from .model import (CATEGORIES, NO_TREND_FLAGS, Change, Implication, Metric, Missing,
                     Value, Why, YearChoice, YearRule, basis_differences, change_of,
                     change_pct, value_range)
 from .results import Comparison
@@ -152,18 +152,14 @@ def change_since(catalog: Catalog, value: Value, base_year: int,
 
 
 def mark_unlike(values: list[Value]) -> list[Value]:
-    """The values, those on another basis than the rest flagged ``basis_differs``: when
-    one basis is held by more values than any other, the values not on it; when none
-    is, every value."""
-    counts: dict[Basis, int] = {}
-    for value in values:
-        counts[value.basis] = counts.get(value.basis, 0) + 1
-    if len(counts) < 2:
+    """The values, each whose basis differs from that of another value shown flagged
+    ``basis_differs`` (the note under the table says what differs, and whose). No vote
+    for a usual basis: a majority would make a company's flag depend on how many other
+    companies share its basis, so that adding one on its basis could clear the flag of
+    another on a different one."""
+    if len({value.basis for value in values}) < 2:
         return values
-    ranked = sorted(counts.values(), reverse=True)
-    usual = (max(counts, key=counts.__getitem__) if ranked[0] > ranked[1] else None)
-    return [value if value.basis == usual
-            else replace(value, flags=value.flags + ("basis_differs",)) for value in values]
+    return [replace(value, flags=value.flags + ("basis_differs",)) for value in values]
 
 
 def mark_unlike_each_year(values: list[Value]) -> list[Value]:

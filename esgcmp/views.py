@@ -22,9 +22,9 @@ from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
     from .draft import Draft
-    from .results import (CheckResult, Companies, Comparison, Coverage, Export,
-                          IntensityChange, IntensityComparison, IntensityTrend, Metrics,
-                          PeerGroups, Quotes, Ranking, Show, Trend)
+    from .results import (CheckResult, Companies, Comparison, Coverage, Export, Finding,
+                          IntensityChange, IntensityComparison, IntensityTrend, Key,
+                          Metrics, PeerGroups, Quotes, Ranking, Show, Trend)
 
 # The contract of `show` and `compare` CSV/JSON: these columns, in this order, first.
 VALUE_COLUMNS = ["company", "year", "metric", "value", "unit", "reported_value",
@@ -597,7 +597,7 @@ def rank_report(result: Ranking) -> Report:
                      "(--include-flagged ranks them, marked *).")
     held = [e for e in result.entries if e.rank is None]
     if held and spread is not None:
-        notes.append(f"Not ranked, as unlike the others: "
+        notes.append("Not ranked, as unlike the others: "
                      + "; ".join(f"{e.company} ({', '.join(e.reasons)})" for e in held) + ".")
     if result.include_flagged and any(e.reasons for e in result.entries if e.rank):
         notes.append("* ranked though flagged (--include-flagged): "
@@ -706,7 +706,9 @@ def check_report(result: CheckResult) -> Report:
                      "metric": finding.metric or None, "expected": finding.expected,
                      "found": finding.found, "difference": finding.difference,
                      "difference_pct": finding.difference_pct, "unit": finding.unit or None,
-                     "message": finding.message, "sources": list(finding.sources)})
+                     "message": finding.message, "sources": list(finding.sources),
+                     "suspected": _finding_values(finding, finding.names),
+                     "involved": _finding_values(finding, finding.involved)})
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     summary = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
                f"{counts['info']} info "
@@ -721,7 +723,8 @@ def check_report(result: CheckResult) -> Report:
     return Report(
         rows=rows,
         columns=["severity", "check", "company", "year", "metric", "expected", "found",
-                 "difference", "difference_pct", "unit", "message", "sources"],
+                 "difference", "difference_pct", "unit", "message", "sources", "suspected",
+                 "involved"],
         display=[("severity", "Severity"), ("check", "Check"), ("company", "Company"),
                  ("year", "Year"), ("metric", "Metric"), ("expected", "Expected"),
                  ("found", "Found"), ("unit", "Unit"), ("difference_pct", "Diff %"),
@@ -729,6 +732,13 @@ def check_report(result: CheckResult) -> Report:
                  ("sources", "Sources")],
         title="Catalog check", notes=notes,
         align_right=("expected", "found", "difference_pct"))
+
+
+def _finding_values(finding: Finding, keys: tuple[Key, ...]) -> list[str]:
+    """The values a finding suspects or involves, as ``metric year`` (with the company
+    first when it is not the finding's)."""
+    return [f"{metric} {year}" if company == finding.company
+            else f"{company} {metric} {year}" for company, metric, year in keys]
 
 
 # The contract of `extract` CSV/JSON: these columns, in this order, first.

@@ -187,8 +187,9 @@ def fx_notes(values: list[Value]) -> list[str]:
 
 
 def inconsistent_notes(values: list[Value]) -> list[str]:
-    """A line per finding about the values shown, naming every one of them it flags (a
-    ratio that does not hold flags its numerator and its denominator alike)."""
+    """A line per finding about the values shown, naming those of them it suspects (flagged
+    ``inconsistent``); a finding that suspects none of its values (nothing tells them
+    apart) names those shown as involved."""
     flagged: dict[tuple[Any, ...], tuple[Finding, str, list[Value]]] = {}
     for value in values:
         for finding in value.findings:
@@ -196,7 +197,8 @@ def inconsistent_notes(values: list[Value]) -> list[str]:
             key = (finding.check, finding.company, finding.year, finding.metric,
                    finding.sources, message)
             flagged.setdefault(key, (finding, message, []))[2].append(value)
-    return [f"{named(flags)} {'is' if len(flags) == 1 else 'are'} inconsistent "
+    return [f"{named(flags)} {'is' if len(flags) == 1 else 'are'} "
+            f"{'inconsistent' if finding.names else 'involved, not suspected'} "
             f"({finding.check}): {message}." for finding, message, flags in flagged.values()]
 
 

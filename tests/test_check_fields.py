@@ -182,7 +182,9 @@ def test_a_total_per_electricity_below_any_grid_factor_is_a_warning(totals) -> N
         "ghg / electricity = 0.45 tCO2e/MWh: the electricity alone would emit more at any "
         "plausible grid factor (0.5-0.9: regional grid averages 0.53-0.88, national "
         "0.5366-0.6101); emissions or electricity are incomplete, or another factor was used")
-    assert found[1].names == (("group", "ghg", 2020), ("group", "electricity", 2020))
+    # nothing else the group gives reads either figure: neither is suspected, both involved
+    assert (found[1].names, found[1].involved) == (
+        (), (("group", "ghg", 2020), ("group", "electricity", 2020)))
     assert found[0].names == ()  # info names no value
 
 
@@ -213,4 +215,6 @@ def test_emissions_per_energy_that_move_while_energy_stands_still(write) -> None
     (finding,) = check_emission_per_energy(catalog)
     assert finding.message == ("ghg per energy moved from 2.9524 to 4 tCO2e/tce from "
                                         "2019 to 2020 while energy moved only 4.8 %")
-    assert finding.names == (("co", "ghg", 2019), ("co", "ghg", 2020))
+    # the later year is suspected; the earlier and the energy it is measured by are inputs
+    assert finding.names == (("co", "ghg", 2020),)
+    assert finding.involved == (("co", "ghg", 2019), ("co", "energy", 2019), ("co", "energy", 2020))

@@ -83,3 +83,21 @@ def test_check_re_finds_the_sources_in_the_folder_set_once(run, on_groups, group
     result = run("check", *on_groups)
     assert (result.code, result.out) == (2, "")
     assert result.err.startswith("esgcmp: error: Invalid value for ESGCMP_SOURCES: ")
+
+
+def test_a_finding_that_only_reads_a_users_value_is_the_users(run, write) -> None:
+    # the user's 2017 donations start a jump to the built-in 2018 figure: the jump suspects
+    # the 2018 figure and only reads the user's, and is still about the user's catalog
+    mine = write("earlier.yaml", """
+        schema: 1
+        companies:
+          china-unicom:
+            sources:
+              x: {file: x.txt}
+            kpis:
+              - {metric: donations, label: Donations, unit: 萬元, values: {2017: 100}, source: x, line: 3}
+        """)
+    found = _findings(run("check", "--catalog", str(mine), "-f", "csv").out)
+    assert [(f["check"], f["year"], f["metric"], f["suspected"], f["involved"])
+            for f in found] == [("jump", "2018", "donations", "donations 2018",
+                                 "donations 2017")]

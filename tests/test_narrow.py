@@ -157,7 +157,7 @@ def test_notes_under_a_narrow_table_are_a_line_each(run, monkeypatch, on_groups)
         "north-mobile ghg 2020: mass read as CO2e",
         "south-telecom ghg 2020: mass read as CO2e",
         "south-services ghg 2020: mass read as CO2e",
-        "south-telecom ghg 2020 is inconsistent (emission_factor)…",
+        "south-telecom ghg 2020 is involved, not suspected…",
         "Reports: North 2020 = north.txt (North Mobile CSR 2020); ",
         "Services 2020 = services.txt (South Services ESG 2020); ",
         "South 2020 = south.txt (South Telecom CSR 2020).",

@@ -242,7 +242,10 @@ def test_trend_per_says_each_thing_once_under_the_table(run, on_intensities) -> 
         "south-telecom's. Do not add them up."]
     # a finding once, naming each value shown that it flags
     assert [n.split(" inconsistent (")[0] for n in notes if " inconsistent (" in n] == [
-        "north-mobile ghg and revenue 2020 are", "south-telecom ghg 2020 is"]
+        "north-mobile ghg and revenue 2020 are"]
+    # an implied factor that nothing tells apart suspects neither of its figures
+    assert [n.split(" (")[0] for n in notes if " involved, " in n] == [
+        "south-telecom ghg 2020 is involved, not suspected"]
     assert notes[-1] == (
         "Reports: North 2020 = north.txt (North Mobile CSR 2020); Services 2020 = services.txt "
         "(South Services ESG 2020); South 2020 = south.txt (South Telecom CSR 2020).")
