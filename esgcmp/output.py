@@ -386,6 +386,10 @@ def _layout(report: Report) -> _Layout:
     return _Layout(columns, headings, rows, groups, False, group_first)
 
 
+# The widths a crowded table is laid out denser at (_crowded): a narrow terminal, 80
+# columns or a split window; from 100 columns the compact layout holds its rows.
+CROWDED_BELOW = 100
+
 # Columns a narrow terminal moves out of the table into numbered references under it:
 # long, and read after the company, the year, the value and the flags.
 REFERENCED = ("kind", "kinds", "as_printed", "where")
@@ -452,8 +456,10 @@ def _compact(report: Report, also: tuple[str, ...] = (), headed: bool = False,
     return _layout(shown), references
 
 
-# A citation as wording.cite makes it: "CU CSR 2020, line 4299" (in a PDF, with its page)
-_CITATION = re.compile(r"(?P<report>.+), (?P<at>(?:page \d+, )?line (?P<line>\d+))")
+# A citation as wording.cite makes it: "CU CSR 2020, line 4299" (in a PDF, with its page);
+# not one an intensity's row names its metric in ("ghg: CU CSR 2020, line 4299")
+_CITATION = re.compile(r"(?![\w.-]+: )(?P<report>.+?), "
+                       r"(?P<at>(?:page \d+, )?line (?P<line>\d+))")
 
 
 def _most_cited(report: Report) -> str:
@@ -510,8 +516,9 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
         # the group (trend's company) on a line of its own; an intensity's inputs last
         ratio = any(column == "per_value" for column, _h in report.display)
         chosen: tuple[tuple[str, ...], bool] | None = None
-        for also, headed in (((), False), (("flags",), False), (("flags",), True),
-                             *([(("flags", "value", "per_value"), True)] if ratio else [])):
+        tried = (((), False), (("flags",), False), (("flags",), True),
+                 *([(("flags", "value", "per_value"), True)] if ratio else []))
+        for also, headed in tried:
             compact = _compact(report, also, headed)
             if compact is None:
                 break
@@ -523,10 +530,13 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
             if lines is None or height < lines:
                 layout, widths, rigid, references = narrow, narrow_widths, narrow_rigid, said
                 lines, chosen = height, (also, headed)
-        if chosen is not None and widths is not None and lines is not None \
-                and lines - len(references) > 1.5 * len(layout.rows):
-            denser = _crowded(report, console.width, *chosen)
-            if denser is not None and denser[-1] < lines:
+        # crowded, in a narrow terminal: the rows still wrap to more than a line and a
+        # half each, or even the compact layouts cannot fit (stacked records take more)
+        if console.width < CROWDED_BELOW and (widths is None or (
+                chosen is not None and lines is not None
+                and lines - len(references) > 1.5 * len(layout.rows))):
+            denser = _crowded(report, console.width, *(chosen or tried[-1]))
+            if denser is not None and (lines is None or denser[-1] < lines):
                 layout, widths, rigid, references, lines = denser
                 crowded = True
     right = [column in report.align_right for column in layout.columns]

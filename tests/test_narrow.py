@@ -232,13 +232,29 @@ def test_a_crowded_show_at_80(run, monkeypatch) -> None:
 
 
 def test_a_table_that_is_not_crowded_keeps_its_edge_and_citations(run, monkeypatch) -> None:
-    """At 100 columns show's rows wrap to less than a line and a half each: the compact
-    layout as it is, each reference naming its report."""
+    """From 100 columns the compact layout as it is, each reference naming its report
+    (show china-telecom 2020 --change at 120 has rows wrapping to more than a line and a
+    half each, and is not laid out denser)."""
     lines = _lines(run, monkeypatch, 100, "show", "china-unicom", "2020")
     assert lines[3].split() == ["Metric", "Value", "Unit"]
     assert lines[3].startswith("  Metric")
     assert "[7] ghg, 14.23 百萬噸, CU CSR 2020, line 4299, Flags: inconsistent" in lines
     assert not any(line.startswith("Lines of ") for line in lines)
+    lines = _lines(run, monkeypatch, 120, "show", "china-telecom", "2020", "--change")
+    assert lines[3].startswith("  Metric")
+    assert ("[2] electricity, 249.4 hundred million kWh, CT CSR 2020, line 4848, Flags: "
+            "inconsistent") in lines
+    assert not any(line.startswith("Lines of ") for line in lines)
+
+
+def test_a_crowded_table_fits_where_it_was_stacked_records(run, monkeypatch) -> None:
+    """show ccs 2020 at 60 columns: a table with no edge, not a record per metric."""
+    lines = _lines(run, monkeypatch, 60, "show", "ccs", "2020")
+    assert max(map(cell_len, lines)) <= 60
+    assert lines[3].split() == ["Metric", "Value", "Unit"]  # under a title of two lines
+    assert lines[3].startswith("Metric")
+    assert any(line.startswith("Greenhouse gas emissions") and "554,400" in line
+               for line in lines)
 
 
 def test_crowded_pieces() -> None:
