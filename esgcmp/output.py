@@ -452,7 +452,8 @@ def _compact(report: Report, also: tuple[str, ...] = (), headed: bool = False,
               for row, mark in zip(report.rows, marks)])
     references = [f"[{n}] {terminal_text(said)}" for said, n in numbers.items()]
     if cited:
-        references.insert(0, terminal_text(f"Lines of {cited} unless another report is named:"))
+        references.insert(0, terminal_text(
+            f"Lines of {cited} unless another report is named:"))
     return _layout(shown), references
 
 
@@ -469,8 +470,8 @@ def _most_cited(report: Report) -> str:
     for row in report.rows:
         where = row.get("where")
         if isinstance(where, (list, tuple)):
-            for name in dict.fromkeys(m.group("report") for m in map(_CITATION.fullmatch,
-                                                                      map(str, where)) if m):
+            found = (_CITATION.fullmatch(str(citation)) for citation in where)
+            for name in dict.fromkeys(m.group("report") for m in found if m):
                 counts[name] = counts.get(name, 0) + 1
     name, count = max(counts.items(), key=lambda item: item[1], default=("", 0))
     return name if count > 1 else ""
@@ -580,11 +581,12 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
 
 def _crowded(report: Report, width: int, also: tuple[str, ...],
              headed: bool) -> tuple[_Layout, list[int], list[bool], list[str], int] | None:
-    """The compact layout of a table whose rows still wrap to more than a line and a half
-    each (``show`` at 80 columns): no blank edge around the table, the report most cited
-    named once above the references, and a long unit broken after a '/' when the room it
-    gives a wrapped column saves lines. The layout, its widths, its rigid columns, the references and the lines they
-    take; None when it cannot fit."""
+    """The compact layout of a crowded table (its rows still wrap to more than a line and
+    a half each, as ``show``'s at 80 columns, or it would be stacked records): no blank
+    edge around the table, the report most cited named once above the references, and a
+    long unit broken after a '/' when the room it gives a wrapped column saves lines.
+    The layout, its widths, its rigid columns, the references and the lines they take;
+    None when it cannot fit."""
     compact = _compact(report, also, headed, _most_cited(report))
     if compact is None:
         return None

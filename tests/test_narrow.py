@@ -316,7 +316,8 @@ def test_the_targets_in_real_terminals(run) -> None:
             assert len(lines) <= 1.5 * at_200[command], (width, command, len(lines))
             if command == ("compare", "ghg") and width < 120:
                 for row in compared:
-                    line = next(line for line in lines if line.split()[:1] == [row["company"]])
+                    line = next(line for line in lines
+                                if line.split()[:1] == [row["company"]])
                     assert line.split()[:3] == [row["company"], row["year"],
                                                 number_text(Decimal(row["value"]))]
                     flags = line.split("   ")[-2].strip()  # before the reference
