@@ -541,6 +541,7 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
                 layout, widths, rigid, references, lines = denser
                 crowded = True
     right = [column in report.align_right for column in layout.columns]
+    fold = _balanced if crowded else wrap
     if widths is None:
         _print_records(layout, rigid, console, report.emphasis)
     else:
@@ -561,7 +562,7 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
             elif layout.group_first:
                 shown[0] = ""  # the group's name on its first row only
             previous = group
-            table.add_row(*[_emphasised("\n".join(wrap(cell, width)),
+            table.add_row(*[_emphasised("\n".join(fold(cell, width)),
                                         report.emphasis.get(index))
                             for cell, width in zip(shown, widths)])
         console.print(table)
@@ -600,6 +601,24 @@ def _crowded(report: Report, width: int, also: tuple[str, ...],
         if best is None or height < best[-1]:
             best = (layout, widths, rigid, said, height)
     return best
+
+
+def _balanced(text: str, width: int) -> list[str]:
+    """A cell wrapped to as few lines as at ``width``, each as short as that allows, so
+    that a crowded table's label does not leave a word or two on a line of their own
+    (``Greenhouse gas emissions`` above ``(Scope 1 + 2)``, not ``... (Scope 1 +`` above
+    ``2)``)."""
+    lines = wrap(text, width)
+    if len(lines) < 2:
+        return lines
+    least, most = max(piece_width(text), 1), width  # the narrowest as few lines fit in
+    while least < most:
+        middle = (least + most) // 2
+        if _lines_of(text, middle) > len(lines):
+            least = middle + 1
+        else:
+            most = middle
+    return wrap(text, least)
 
 
 def _units_broken(layout: _Layout) -> _Layout:

@@ -208,8 +208,8 @@ def test_notes_is_refused_unless_brief_or_all(run, on_groups) -> None:
 
 def test_a_crowded_show_at_80(run, monkeypatch) -> None:
     """show on the built-in catalog at 80 columns: no blank edge, a long unit broken after
-    its '/', the report most cited named once above the references, its lines together,
-    and a note said of several values said once."""
+    its '/', a label's lines balanced, the report most cited named once above the
+    references, its lines together, and a note said of several values said once."""
     lines = _lines(run, monkeypatch, 80, "show", "china-unicom", "2020")
     assert max(map(cell_len, lines)) <= 80
     assert lines[2].split() == ["Metric", "Value", "Unit"]
@@ -217,8 +217,12 @@ def test_a_crowded_show_at_80(run, monkeypatch) -> None:
     at = next(n for n, line in enumerate(lines)
               if line.startswith("Customer appeal rate, monthly"))
     assert lines[at].split()[-3:] == ["11.84", "person_times/", "[37]"]
-    assert lines[at + 1].split() == ["(per", "million", "users)", "(10^6", "persons)"]
+    assert lines[at + 1].split() == ["average", "(per", "million", "users)", "(10^6",
+                                     "persons)"]
     assert lines[at].index("person_times/") == lines[at + 1].index("(10^6 persons)")
+    at = lines.index("Greenhouse gas                               14,230,000   tCO2e"
+                     "            [7]  ")
+    assert lines[at + 1].rstrip() == "emissions (Scope 1 + 2)"  # not "... (Scope 1 +", "2)"
     start = lines.index("Lines of CU CSR 2020 unless another report is named:")
     assert lines[start + 1:start + 3] == [
         "[1] energy, derived from 5 components, inputs listed below, Flags: derived,",
@@ -253,8 +257,7 @@ def test_a_crowded_table_fits_where_it_was_stacked_records(run, monkeypatch) -> 
     assert max(map(cell_len, lines)) <= 60
     assert lines[3].split() == ["Metric", "Value", "Unit"]  # under a title of two lines
     assert lines[3].startswith("Metric")
-    assert any(line.startswith("Greenhouse gas emissions") and "554,400" in line
-               for line in lines)
+    assert any(line.startswith("Greenhouse gas") and "554,400" in line for line in lines)
 
 
 def test_crowded_pieces() -> None:
@@ -346,3 +349,24 @@ def test_chinese_names_of_the_builtin_catalog_whole(run, monkeypatch, width) -> 
     assert missing == [], width
     text = _lines(run, monkeypatch, width, "show", "中國聯通", "2020")
     assert text[0] == "China Unicom (Hong Kong) Limited (china-unicom), 2020"
+
+
+def test_a_crowded_table_with_notes_all_says_each_note_whole(run, monkeypatch) -> None:
+    """--notes all: the notes as they are, each value's own (none said once for several)."""
+    lines = _lines(run, monkeypatch, 80, "show", "china-unicom", "2020", "--notes", "all")
+    assert max(map(cell_len, lines)) <= 80
+    assert "Lines of CU CSR 2020 unless another report is named:" in lines
+    assert "china-unicom gasoline 2020: Label carries footnote 5: " in lines
+    assert not any(" more 2020: " in line for line in lines)
+    assert not any("cut to a line" in line for line in lines)
+
+
+def test_balanced_lines() -> None:
+    from esgcmp.output import _balanced
+
+    assert _balanced("Greenhouse gas emissions (Scope 1 + 2)", 35) == [
+        "Greenhouse gas", "emissions (Scope 1 + 2)"]
+    assert _balanced("Greenhouse gas emissions (Scope 1 + 2)", 40) == [
+        "Greenhouse gas emissions (Scope 1 + 2)"]
+    assert _balanced("aa bb cc dd", 9) == ["aa bb", "cc dd"]  # not "aa bb cc", "dd"
+    assert _balanced("", 9) == [""]
