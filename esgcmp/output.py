@@ -8,6 +8,7 @@ subset with numbers grouped for reading. Only this module and the CLI write outp
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import os
@@ -308,6 +309,7 @@ def pieces(word: str) -> list[str]:
     return re.findall(_PIECES, word)
 
 
+@functools.lru_cache(maxsize=4096)  # a cell is measured in each layout a table is tried in
 def piece_width(text: str) -> int:
     """The widest unbreakable piece of a text: the least width that wraps it whole."""
     return max((cell_len(piece) for word in text.split() for piece in pieces(word)),
@@ -406,22 +408,27 @@ def _layout(report: Report) -> _Layout:
     return _Layout(columns, headings, rows, groups, False, group_first)
 
 
+# The widths a crowded table is laid out denser at (_crowded): a narrow terminal, 80
+# columns or a split window; from 100 columns the compact layout holds its rows.
+CROWDED_BELOW = 100
+
 # Columns a narrow terminal moves out of the table into numbered references under it:
 # long, and read after the company, the year, the value and the flags.
 REFERENCED = ("kind", "kinds", "as_printed", "where")
 
 
-def _sized(layout: _Layout, report: Report, width: int,
-           whole: tuple[str, ...] = _WHOLE) -> tuple[list[int] | None, bool, list[bool]]:
+def _sized(layout: _Layout, report: Report, width: int, whole: tuple[str, ...] = _WHOLE,
+           edge: bool = True) -> tuple[list[int] | None, bool, list[bool]]:
     """The layout's column widths on a terminal ``width`` wide (None: they cannot fit),
     whether every column is as wide as its widest cell (nothing wraps), and which
-    columns are rigid (those aligned right, and the ``whole`` ones)."""
+    columns are rigid (those aligned right, and the ``whole`` ones). Without ``edge`` the
+    table has no blank edge around it (4 cells more for the columns)."""
     right = [column in report.align_right for column in layout.columns]
     rigid = [r or column in whole or column in report.whole
              for r, column in zip(right, layout.columns)]
     minimums = [max([piece_width(row[i]) for row in layout.rows]
                     + [piece_width(layout.headings[i])]) for i in range(len(layout.columns))]
-    room = width - 3 * len(layout.columns) - 1  # padding, gaps and edges
+    room = width - 3 * len(layout.columns) - (1 if edge else -3)  # padding, gaps, edges
     sized = layout.rows + ([[str(g)] + [""] * (len(layout.columns) - 1)
                             for g in dict.fromkeys(layout.groups)]
                            if layout.named_groups else [])
@@ -433,12 +440,13 @@ def _sized(layout: _Layout, report: Report, width: int,
     return widths, natural, rigid
 
 
-def _compact(report: Report, also: tuple[str, ...] = (),
-             headed: bool = False) -> tuple[_Layout, list[str]] | None:
+def _compact(report: Report, also: tuple[str, ...] = (), headed: bool = False,
+             cited: str = "") -> tuple[_Layout, list[str]] | None:
     """The report with its REFERENCED columns (and ``also`` these) moved into numbered
     references (a row's cells there, joined; rows that cite alike share a number) and its
     lists on one line: the layout, and the references in order. None when the report
-    has no such column."""
+    has no such column. With ``cited``, a report's name, the references name that
+    report once, above them, and cite its lines alone (``lines 4339, 2027``)."""
     moved = [c for c, _h in report.display if c in REFERENCED or c in also]
     if not any(c in REFERENCED for c in moved):
         return None
@@ -451,7 +459,9 @@ def _compact(report: Report, also: tuple[str, ...] = (),
         parts = [str(row[ident])] if label and row.get(ident) else []
         for column in moved:
             value = row.get(column)
-            if isinstance(value, (list, tuple)):  # citations hold commas; flags do not
+            if cited and column == "where" and isinstance(value, (list, tuple)):
+                value = _lines_cited(value, cited)
+            elif isinstance(value, (list, tuple)):  # citations hold commas; flags do not
                 value = (", " if column == "flags" else "; ").join(str(v) for v in value)
             text = number_text(value)
             if text and not (column == "kind" and text == "reported"):
@@ -462,7 +472,49 @@ def _compact(report: Report, also: tuple[str, ...] = (),
         report, display=[*kept, ("ref", "")], stacked=(), headed=report.headed or headed,
         rows=[{**row, "ref": mark, **({label: row.get(short)} if label else {})}
               for row, mark in zip(report.rows, marks)])
-    return _layout(shown), [f"[{n}] {terminal_text(said)}" for said, n in numbers.items()]
+    references = [f"[{n}] {terminal_text(said)}" for said, n in numbers.items()]
+    if cited:
+        references.insert(0, terminal_text(
+            f"Lines of {cited} unless another report is named:"))
+    return _layout(shown), references
+
+
+# A citation as wording.cite makes it: "CU CSR 2020, line 4299" (in a PDF, with its page);
+# not one an intensity's row names its metric in ("ghg: CU CSR 2020, line 4299")
+_CITATION = re.compile(r"(?![\w.-]+: )(?P<report>.+?), "
+                       r"(?P<at>(?:page \d+, )?line (?P<line>\d+))")
+
+
+def _most_cited(report: Report) -> str:
+    """The report the most rows cite (in the ``where`` column), or "" when none is cited
+    by more than one row: a crowded table names it once, above its references."""
+    counts: dict[str, int] = {}
+    for row in report.rows:
+        where = row.get("where")
+        if isinstance(where, (list, tuple)):
+            found = (_CITATION.fullmatch(str(citation)) for citation in where)
+            for name in dict.fromkeys(m.group("report") for m in found if m):
+                counts[name] = counts.get(name, 0) + 1
+    name, count = max(counts.items(), key=lambda item: item[1], default=("", 0))
+    return name if count > 1 else ""
+
+
+def _lines_cited(where: list[Any] | tuple[Any, ...], cited: str) -> str:
+    """A row's citations with the lines of one report together (``CU CSR 2020 (EN),
+    lines 412, 23``), and those of ``cited`` without its name (``line 4299``)."""
+    by_report: dict[str, list[str]] = {}
+    for citation in map(str, where):
+        found = _CITATION.fullmatch(citation)
+        if found is None or found.group("at") != f"line {found.group('line')}":
+            by_report.setdefault(citation, [])  # a page, or a text: as it is
+        else:
+            by_report.setdefault(found.group("report"), []).append(found.group("line"))
+    said = []
+    for name, lines in by_report.items():
+        at = (f"line {lines[0]}" if len(lines) == 1 else f"lines {', '.join(lines)}"
+              if lines else "")
+        said.append(at if name == cited and at else ", ".join(filter(None, (name, at))))
+    return "; ".join(said)
 
 
 def print_table(report: Report, console: Any, whole_notes: bool = False) -> None:
@@ -477,6 +529,7 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
     from rich.text import Text
 
     _print_title(report, console)
+    crowded = False  # the rows wrap even in the compact layout: _crowded's layout
     layout = _layout(report)
     widths, natural, rigid = _sized(layout, report, console.width)
     references: list[str] = []
@@ -485,8 +538,10 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
         # the flags too, where a row would wrap with them;
         # the group (trend's company) on a line of its own; an intensity's inputs last
         ratio = any(column == "per_value" for column, _h in report.display)
-        for also, headed in (((), False), (("flags",), False), (("flags",), True),
-                             *([(("flags", "value", "per_value"), True)] if ratio else [])):
+        chosen: tuple[tuple[str, ...], bool] | None = None
+        tried = (((), False), (("flags",), False), (("flags",), True),
+                 *([(("flags", "value", "per_value"), True)] if ratio else []))
+        for also, headed in tried:
             compact = _compact(report, also, headed)
             if compact is None:
                 break
@@ -497,12 +552,23 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
             height = _height(narrow, narrow_widths) + len(said)
             if lines is None or height < lines:
                 layout, widths, rigid, references = narrow, narrow_widths, narrow_rigid, said
-                lines = height
+                lines, chosen = height, (also, headed)
+        # crowded, in a narrow terminal: the rows still wrap to more than a line and a
+        # half each, or even the compact layouts cannot fit (stacked records take more)
+        if console.width < CROWDED_BELOW and (widths is None or (
+                chosen is not None and lines is not None
+                and lines - len(references) > 1.5 * len(layout.rows))):
+            denser = _crowded(report, console.width, *(chosen or tried[-1]))
+            if denser is not None and (lines is None or denser[-1] < lines):
+                layout, widths, rigid, references, lines = denser
+                crowded = True
     right = [column in report.align_right for column in layout.columns]
+    fold = _balanced if crowded else wrap
     if widths is None:
         _print_records(layout, rigid, console, report.emphasis)
     else:
-        table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=False)
+        table = Table(box=box.SIMPLE_HEAVY, header_style="bold", expand=False,
+                      show_edge=not crowded, pad_edge=not crowded)
         for heading, width, r in zip(layout.headings, widths, right):
             table.add_column("\n".join(wrap(heading, width)), width=width, no_wrap=True,
                              justify="right" if r else "left")
@@ -518,20 +584,128 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
             elif layout.group_first:
                 shown[0] = ""  # the group's name on its first row only
             previous = group
-            table.add_row(*[_emphasised("\n".join(wrap(cell, width)),
+            table.add_row(*[_emphasised("\n".join(fold(cell, width)),
                                         report.emphasis.get(index))
                             for cell, width in zip(shown, widths)])
         console.print(table)
     if references:
         console.print(Text("\n").join(
             Text(line) for reference in references
-            for line in _hanging(reference, console.width)))
+            for line in (_hanging(reference, console.width) if reference.startswith("[")
+                         else wrap(reference, console.width))))
         console.print()
     if report.notes:  # at once: a print per line costs more than the lines
         notes = [terminal_text(note) for note in report.notes]
         if not whole_notes:
-            notes = briefly(notes, console.width)
+            notes = briefly(_said_once(notes, console.width) if crowded
+                            else notes, console.width)
         console.print(Text("\n").join(Text(note) for note in notes))
+
+
+def _crowded(report: Report, width: int, also: tuple[str, ...],
+             headed: bool) -> tuple[_Layout, list[int], list[bool], list[str], int] | None:
+    """The compact layout of a crowded table (its rows still wrap to more than a line and
+    a half each, as ``show``'s at 80 columns, or it would be stacked records): no blank
+    edge around the table, the report most cited named once above the references, and a
+    long unit broken after a '/' when the room it gives a wrapped column saves lines.
+    The layout, its widths, its rigid columns, the references and the lines they take;
+    None when it cannot fit."""
+    compact = _compact(report, also, headed, _most_cited(report))
+    if compact is None:
+        return None
+    narrow, said = compact
+    best = None
+    for layout in (narrow, _units_broken(narrow)):
+        widths, _natural, rigid = _sized(layout, report, width, edge=False)
+        if widths is None:
+            continue
+        height = _height(layout, widths) + len(said)
+        if best is None or height < best[-1]:
+            best = (layout, widths, rigid, said, height)
+    return best
+
+
+def _balanced(text: str, width: int) -> list[str]:
+    """A cell wrapped to as few lines as at ``width``, each as short as that allows, so
+    that a crowded table's label does not leave a word or two on a line of their own
+    (``Greenhouse gas emissions`` above ``(Scope 1 + 2)``, not ``... (Scope 1 +`` above
+    ``2)``)."""
+    lines = wrap(text, width)
+    if len(lines) < 2:
+        return lines
+    least, most = max(piece_width(text), 1), width  # the narrowest as few lines fit in
+    while least < most:
+        middle = (least + most) // 2
+        if _lines_of(text, middle) > len(lines):
+            least = middle + 1
+        else:
+            most = middle
+    return wrap(text, least)
+
+
+def _units_broken(layout: _Layout) -> _Layout:
+    """The layout with each unit wider than the widest part of any unit between slashes
+    (``person_times/``, ``(10^6 persons)``) broken after a '/', as a long address is."""
+    if "unit" not in layout.columns:
+        return layout
+    at = layout.columns.index("unit")
+    least = max((cell_len(part) for row in layout.rows
+                 for part in re.findall(r"[^/]*/|[^/]+", row[at])),
+                default=0)
+    least = max(least, piece_width(layout.headings[at]))
+    rows = [[*row[:at], _broken_after_slashes(row[at], least), *row[at + 1:]]
+            for row in layout.rows]
+    return msgspec.structs.replace(layout, rows=rows)
+
+
+def _broken_after_slashes(unit: str, width: int) -> str:
+    """A unit on lines of at most ``width`` cells, broken only after a '/'."""
+    lines = [""]
+    for part in re.findall(r"[^/]*/|[^/]+", unit):
+        if lines[-1] and cell_len(lines[-1] + part) > width:
+            lines.append(part)
+        else:
+            lines[-1] += part
+    return "\n".join(lines)
+
+
+# A note about one value: "china-unicom coal 2020: Label carries footnote 5: ..."
+_VALUE_NOTE = re.compile(r"(?P<company>\S+) (?P<metric>\S+) (?P<year>\d{4}): (?P<text>.+)",
+                         re.DOTALL)
+
+
+def _said_once(notes: list[str], width: int) -> list[str]:
+    """The notes with those that say the same of several values of one company and year
+    made one, naming the values (``china-unicom gasoline, diesel and coal 2020: ...``),
+    or the first and how many more where their names would take over half the line (a
+    brief note is cut to the line: its text, not a list of names, is what it says)."""
+    from .wording import and_
+
+    metrics: dict[tuple[str, str, str], list[str]] = {}
+    for note in notes:
+        found = _VALUE_NOTE.fullmatch(note)
+        if found is not None:
+            key = (found.group("company"), found.group("year"), found.group("text"))
+            metrics.setdefault(key, []).append(found.group("metric"))
+    said: list[str] = []
+    for note in notes:
+        found = _VALUE_NOTE.fullmatch(note)
+        if found is None:
+            said.append(note)
+            continue
+        company, year, text = key = (found.group("company"), found.group("year"),
+                                     found.group("text"))
+        named = metrics[key]
+        if len(named) == 1:
+            said.append(note)
+            continue
+        if named[0] != found.group("metric"):  # said where it is first said
+            continue
+        values = and_(named)
+        if cell_len(f"{company} {values} {year}: ") > width // 2:
+            values = f"{named[0]} and {len(named) - 1} more"
+        said.append(f"{company} {values} {year}: {text}")
+    return said
 
 
 def briefly(notes: list[str], width: int) -> list[str]:
@@ -563,9 +737,22 @@ def briefly(notes: list[str], width: int) -> list[str]:
 
 def _height(layout: _Layout, widths: list[int]) -> int:
     """The lines a table of this layout takes at these widths (its rows, wrapped)."""
-    return sum(max(len(wrap(cell, width)) if cell else 1 for cell, width in zip(row, widths))
+    return sum(max(_lines_of(cell, width) for cell, width in zip(row, widths))
                for row in layout.rows) + (len(set(layout.groups)) if layout.named_groups
                                           else 0)
+
+
+def _lines_of(cell: str, width: int) -> int:
+    """The lines a cell takes wrapped to ``width``: most fit on one and are not wrapped
+    (the layouts a table is tried in hold the same cells: the others are counted once)."""
+    if "\n" not in cell and cell_len(cell) <= width:
+        return 1
+    return _wrapped_lines(cell, width)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped_lines(cell: str, width: int) -> int:
+    return len(wrap(cell, width))
 
 
 def _hanging(text: str, width: int) -> list[str]:

@@ -4,6 +4,8 @@ pseudo-terminal."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import pty
 import re
@@ -58,11 +60,12 @@ def test_narrow_output_within_half_again_the_wide(run, monkeypatch, command) -> 
         assert len(narrow) <= 1.5 * wide, (width, len(narrow), wide)
 
 
-def test_show_within_half_again_the_wide_from_100_columns(run, monkeypatch) -> None:
-    """On the built-in catalog, with the notes a line each. At 80 columns show's table
-    itself (a row and a reference for each of 164 metrics) is still more than 1.5x."""
+def test_show_within_half_again_the_wide(run, monkeypatch) -> None:
+    """On the built-in catalog, with the notes a line each: at 80 columns the table is
+    crowded (its rows would wrap to more than a line and a half each) and takes its
+    denser layout."""
     wide = len(_lines(run, monkeypatch, 200, "show", "china-unicom", "2020"))
-    for width in (100, 120):
+    for width in (80, 100, 120):
         narrow = _lines(run, monkeypatch, width, "show", "china-unicom", "2020")
         assert max(map(cell_len, narrow)) <= width
         assert len(narrow) <= 1.5 * wide, (width, len(narrow), wide)
@@ -201,3 +204,169 @@ def test_notes_is_refused_unless_brief_or_all(run, on_groups) -> None:
     result = run("compare", "ghg", *on_groups, "--notes", "some")
     assert result.code == 2
     assert "Invalid value for '--notes': 'some' is not one of 'brief', 'all'." in result.err
+
+
+def test_a_crowded_show_at_80(run, monkeypatch) -> None:
+    """show on the built-in catalog at 80 columns: no blank edge, a long unit broken after
+    its '/', a label's lines balanced, the report most cited named once above the
+    references, its lines together, and a note said of several values said once."""
+    lines = _lines(run, monkeypatch, 80, "show", "china-unicom", "2020")
+    assert max(map(cell_len, lines)) <= 80
+    assert lines[2].split() == ["Metric", "Value", "Unit"]
+    assert lines[2].startswith("Metric")  # no edge: the table starts where the title does
+    at = next(n for n, line in enumerate(lines)
+              if line.startswith("Customer appeal rate, monthly"))
+    assert lines[at].split()[-3:] == ["11.84", "person_times/", "[37]"]
+    assert lines[at + 1].split() == ["average", "(per", "million", "users)", "(10^6",
+                                     "persons)"]
+    assert lines[at].index("person_times/") == lines[at + 1].index("(10^6 persons)")
+    at = lines.index("Greenhouse gas                               14,230,000   tCO2e"
+                     "            [7]  ")
+    assert lines[at + 1].rstrip() == "emissions (Scope 1 + 2)"  # not "... (Scope 1 +", "2)"
+    start = lines.index("Lines of CU CSR 2020 unless another report is named:")
+    assert lines[start + 1:start + 3] == [
+        "[1] energy, derived from 5 components, inputs listed below, Flags: derived,",
+        "    restated"]
+    assert "[7] ghg, 14.23 百萬噸, line 4299, Flags: inconsistent" in lines
+    assert "[28] donations, 637.4 萬元, lines 4339, 2027, 2073, Flags: inconsistent" in lines
+    assert "[22] sim_cards_recycled, 80 萬張, line 2486; CU CSR 2020 (EN), line 538" in lines
+    assert ("china-unicom electricity and 7 more 2020: Label carries footnote 5: "
+            "2018–2020年…") in lines
+    assert lines[-1] == "21 notes cut to a line; --notes all shows them whole."
+
+
+def test_a_table_that_is_not_crowded_keeps_its_edge_and_citations(run, monkeypatch) -> None:
+    """From 100 columns the compact layout as it is, each reference naming its report
+    (show china-telecom 2020 --change at 120 has rows wrapping to more than a line and a
+    half each, and is not laid out denser)."""
+    lines = _lines(run, monkeypatch, 100, "show", "china-unicom", "2020")
+    assert lines[3].split() == ["Metric", "Value", "Unit"]
+    assert lines[3].startswith("  Metric")
+    assert "[7] ghg, 14.23 百萬噸, CU CSR 2020, line 4299, Flags: inconsistent" in lines
+    assert not any(line.startswith("Lines of ") for line in lines)
+    lines = _lines(run, monkeypatch, 120, "show", "china-telecom", "2020", "--change")
+    assert lines[3].startswith("  Metric")
+    assert ("[2] electricity, 249.4 hundred million kWh, CT CSR 2020, line 4848, Flags: "
+            "inconsistent") in lines
+    assert not any(line.startswith("Lines of ") for line in lines)
+
+
+def test_a_crowded_table_fits_where_it_was_stacked_records(run, monkeypatch) -> None:
+    """show ccs 2020 at 60 columns: a table with no edge, not a record per metric."""
+    lines = _lines(run, monkeypatch, 60, "show", "ccs", "2020")
+    assert max(map(cell_len, lines)) <= 60
+    assert lines[3].split() == ["Metric", "Value", "Unit"]  # under a title of two lines
+    assert lines[3].startswith("Metric")
+    assert any(line.startswith("Greenhouse gas") and "554,400" in line for line in lines)
+
+
+def test_crowded_pieces() -> None:
+    from esgcmp.output import (Report, _broken_after_slashes, _lines_cited, _most_cited,
+                               _said_once)
+
+    assert _broken_after_slashes("tCO2e/(10^6 CNY)", 14) == "tCO2e/\n(10^6 CNY)"
+    assert _broken_after_slashes("tCO2e/(10^6 CNY)", 16) == "tCO2e/(10^6 CNY)"
+    assert _broken_after_slashes("kgce/TB", 5) == "kgce/\nTB"
+    assert _broken_after_slashes("t/km/(10^6 CNY)", 5) == "t/km/\n(10^6 CNY)"
+    where = ["A 2020, line 4", "A 2020, line 9", "B 2020, line 1", "A 2020, page 3, line 7",
+             "B 2020, line 2"]
+    assert _lines_cited(where, "A 2020") == (
+        "lines 4, 9; B 2020, lines 1, 2; A 2020, page 3, line 7")
+    assert _lines_cited(where, "B 2020") == (
+        "A 2020, lines 4, 9; lines 1, 2; A 2020, page 3, line 7")
+    rows = [{"where": ["A 2020, line 4"]}, {"where": ["B 2020, line 1", "A 2020, line 2"]},
+            {"where": "inputs listed below"}, {"where": ["B 2020, line 5"]},
+            {"where": ["B 2020, line 6"]}]
+    report = Report(rows=rows, columns=["where"], display=[("where", "Source")])
+    assert _most_cited(report) == "B 2020"
+    assert _most_cited(Report(rows=rows[:1] + rows[2:3], columns=["where"],
+                              display=[("where", "Source")])) == ""
+    notes = ["co a 2020: Same.", "co b 2020: Same.", "co c 2020: Other.", "co d 2019: Same.",
+             "co a 2020 is inconsistent (jump): a changed.", "co e 2020: Same."]
+    assert _said_once(notes, 80) == [
+        "co a, b and e 2020: Same.", "co c 2020: Other.", "co d 2019: Same.",
+        "co a 2020 is inconsistent (jump): a changed."]
+    assert _said_once(notes, 20)[0] == "co a and 2 more 2020: Same."
+
+
+def _terminal_lines(columns: int, *args: str) -> list[str]:
+    text = _in_a_terminal(columns, *args)
+    return [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).rstrip("\r")
+            for line in text.splitlines()]
+
+
+@pytest.mark.slow
+def test_the_targets_in_real_terminals(run) -> None:
+    """The issue's targets on the built-in catalog, in pseudo-terminals 80, 100, 120 and
+    200 columns wide: no line wider; compare ghg's rows a line each (company, value and
+    flags together) at 80 and 100; compare ghg, show china-unicom 2020 and trend ghg
+    within 1.5x their lines at 200; --chart's bars on consecutive lines; every company's
+    Chinese name whole on one line from 100 columns."""
+    from decimal import Decimal
+
+    from esgcmp.output import number_text
+
+    compared = list(csv.DictReader(io.StringIO(run("compare", "ghg", "-f", "csv").out)))
+    names_zh = [row["name_zh"] for row in
+                csv.DictReader(io.StringIO(run("companies", "-f", "csv").out))]
+    assert len(compared) == 3 and all(names_zh)
+    commands = [("compare", "ghg"), ("show", "china-unicom", "2020"), ("trend", "ghg")]
+    at_200 = {command: len(_terminal_lines(200, *command)) for command in commands}
+    for width in (80, 100, 120):
+        for command in commands:
+            lines = _terminal_lines(width, *command)
+            assert max(map(cell_len, lines)) <= width, (width, command)
+            assert len(lines) <= 1.5 * at_200[command], (width, command, len(lines))
+            if command == ("compare", "ghg") and width < 120:
+                for row in compared:
+                    line = next(line for line in lines
+                                if line.split()[:1] == [row["company"]])
+                    assert line.split()[:3] == [row["company"], row["year"],
+                                                number_text(Decimal(row["value"]))]
+                    flags = line.split("   ")[-2].strip()  # before the reference
+                    assert flags == ", ".join(row["flags"].split(";")), (width, line)
+        chart = _terminal_lines(width, "compare", "ghg", "--chart")
+        bars = [n for n, line in enumerate(chart) if re.search("[▏▎▍▌▋▊▉█]", line)]
+        assert bars == list(range(bars[0], bars[0] + 3)), width
+    for width in (100, 120, 200):
+        lines = _terminal_lines(width, "companies")
+        assert max(map(cell_len, lines)) <= width
+        for name in names_zh:
+            assert any(name in line for line in lines), (width, name)
+
+
+@pytest.mark.parametrize("width", [100, 120])
+def test_chinese_names_of_the_builtin_catalog_whole(run, monkeypatch, width) -> None:
+    """companies, metrics and show on the built-in catalog: each Chinese name on one line
+    (in a table or a stacked record)."""
+    companies = list(csv.DictReader(io.StringIO(run("companies", "-f", "csv").out)))
+    metrics = list(csv.DictReader(io.StringIO(run("metrics", "-f", "csv").out)))
+    text = _lines(run, monkeypatch, width, "companies")
+    assert all(any(row["name_zh"] in line for line in text) for row in companies), width
+    text = _lines(run, monkeypatch, width, "metrics")
+    missing = [row["name_zh"] for row in metrics
+               if row["name_zh"] and not any(row["name_zh"] in line for line in text)]
+    assert missing == [], width
+    text = _lines(run, monkeypatch, width, "show", "中國聯通", "2020")
+    assert text[0] == "China Unicom (Hong Kong) Limited (china-unicom), 2020"
+
+
+def test_a_crowded_table_with_notes_all_says_each_note_whole(run, monkeypatch) -> None:
+    """--notes all: the notes as they are, each value's own (none said once for several)."""
+    lines = _lines(run, monkeypatch, 80, "show", "china-unicom", "2020", "--notes", "all")
+    assert max(map(cell_len, lines)) <= 80
+    assert "Lines of CU CSR 2020 unless another report is named:" in lines
+    assert "china-unicom gasoline 2020: Label carries footnote 5: " in lines
+    assert not any(" more 2020: " in line for line in lines)
+    assert not any("cut to a line" in line for line in lines)
+
+
+def test_balanced_lines() -> None:
+    from esgcmp.output import _balanced
+
+    assert _balanced("Greenhouse gas emissions (Scope 1 + 2)", 35) == [
+        "Greenhouse gas", "emissions (Scope 1 + 2)"]
+    assert _balanced("Greenhouse gas emissions (Scope 1 + 2)", 40) == [
+        "Greenhouse gas emissions (Scope 1 + 2)"]
+    assert _balanced("aa bb cc dd", 9) == ["aa bb", "cc dd"]  # not "aa bb cc", "dd"
+    assert _balanced("", 9) == [""]
