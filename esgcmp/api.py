@@ -192,9 +192,6 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
         figures = [(v.company, v.year, v.value, v.flags) for v in compared.values]
         choice, missing, shown_unit, denominator = (compared.year, compared.missing,
                                                     compared.unit, None)
-    latest = max((year for _c, year, _v, _f in figures), default=None)
-    figures = [(company, year, value, flags + (("year_differs",) if year != latest else ()))
-               for company, year, value, flags in figures]
     term = terms().get(found.id)
     polarity = term.polarity if term is not None else "neither"
     entries, spread = order(figures, polarity, include_flagged)

@@ -13,7 +13,8 @@ from .model import Implication, Metric, Missing, Value, Why, cagr_pct, change_pc
 from .precision import quotient
 from .units import parse_target, target_factor
 from .results import Intensity, IntensityChange, IntensityComparison
-from .values import changes, choose_year, convert, mark_unlike, value_of, years_available
+from .values import (changes, choose_year, convert, mark_unlike, mark_years, value_of,
+                     years_available)
 
 
 def ratio_metric(catalog: Catalog, numerator: str, denominator: str) -> Metric | None:
@@ -100,7 +101,8 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
         rows.append(Intensity(numerator, denominator,
                               quotient(numerator.value / denominator.value * factor), unit,
                               reported))
-    numerators = mark_unlike([r.numerator for r in rows])
+    # a year that differs is said once, on the numerator: the intensity inherits it
+    numerators = mark_years(mark_unlike([r.numerator for r in rows]))
     denominators = mark_unlike([r.denominator for r in rows])
     rows = [replace(r, numerator=n, denominator=d)
             for r, n, d in zip(rows, numerators, denominators)]

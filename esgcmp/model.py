@@ -66,10 +66,12 @@ FLAGS: dict[str, str] = {
     "basis_differs": "in a comparison (in a trend, among the companies of a year): the value "
                      "is on another basis than the others",
     "partial": "a derived total from fewer components than the total requires (asked for)",
+    "year_differs": "in a comparison with no year common to every company (each company's "
+                    "latest is shown): the value is of another year than the others",
 }
 # Flags esgcmp sets itself; a catalog may not.
 COMPUTED_FLAGS = ("derived", "implied", "sources_disagree", "inconsistent", "basis_differs",
-                  "partial")
+                  "partial", "year_differs")
 # Flags after which a change between years says nothing about the company.
 NO_TREND_FLAGS = ("not_comparable",)
 

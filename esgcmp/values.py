@@ -134,6 +134,20 @@ def mark_unlike(values: list[Value]) -> list[Value]:
             else replace(value, flags=value.flags + ("basis_differs",)) for value in values]
 
 
+def mark_years(values: list[Value]) -> list[Value]:
+    """The values, those of another year than the others flagged ``year_differs``: the
+    others' year is the one most values are of (of years held as often, the latest), so
+    that a row says on itself, in every format, that it is not of the year beside it."""
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value.year] = counts.get(value.year, 0) + 1
+    if len(counts) < 2:
+        return values
+    usual = max(counts, key=lambda year: (counts[year], year))
+    return [value if value.year == usual
+            else replace(value, flags=value.flags + ("year_differs",)) for value in values]
+
+
 def mark_unlike_each_year(values: list[Value]) -> list[Value]:
     """The values of one metric over several years (a company's once a year), each year's
     marked by :func:`mark_unlike` among the values of that year, in the order given."""
@@ -184,7 +198,7 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
             values.append(convert(result, unit, metric.density))
         else:
             missing.append(result)
-    values = mark_unlike(values)
+    values = mark_years(mark_unlike(values))
     values.sort(key=lambda v: (-v.value, v.company))
     found = ({v.company: change_for(catalog, v, basis) for v in values} if with_changes
              else None)

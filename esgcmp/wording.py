@@ -154,7 +154,8 @@ def year_note(choice: YearChoice, having: str, missing: list[Missing] = ()) -> s
         return f"Year {choice.year}: the latest year {having} every company that has it{among}"
     if choice.rule is YearRule.any:
         return (f"No year is {having} every company that has it{among}: each company's "
-                f"latest year is shown")
+                f"latest year is shown, and a row of another year than the others is flagged "
+                f"year_differs")
     return f"Year {choice.year}"
 
 

@@ -186,7 +186,34 @@ def test_with_no_common_year_each_company_shows_its_latest(run, on_groups) -> No
     assert years == {"north-mobile": "2020", "south-telecom": "2020", "south-services": "2024"}
     plain = run("compare", "fatalities", *on_groups, "-f", "plain").out
     assert ("No year is reported by every company that has it: each company's latest year is "
-            "shown.") in plain
+            "shown, and a row of another year than the others is flagged year_differs.") in plain
+
+
+def test_a_row_of_another_year_says_so_on_itself_in_every_format(run, on_groups) -> None:
+    result = run("compare", "fatalities", *on_groups, "-f", "csv")
+    assert result.code == 0
+    flags = {r["company"]: r["flags"] for r in rows(result.out)}
+    # two companies in 2020, one in 2024: the 2024 row is the one of another year
+    assert flags == {"north-mobile": "", "south-telecom": "", "south-services": "year_differs"}
+    shown = json.loads(run("compare", "fatalities", *on_groups, "-f", "json").out)
+    assert {r["company"]: r["flags"] for r in shown} == {
+        "north-mobile": [], "south-telecom": [], "south-services": ["year_differs"]}
+    table = run("compare", "fatalities", *on_groups, "-f", "plain").out
+    assert [line.split()[-1] for line in table.splitlines() if "south-services" in line
+            and "2024" in line] == ["year_differs"]
+
+
+def test_of_two_years_held_as_often_the_earlier_is_the_one_that_differs() -> None:
+    from esgcmp.model import Kind, Value
+    from esgcmp.values import mark_years
+
+    def value(company: str, year: int) -> Value:
+        return Value(company, "m", year, D(1), "t", Kind.reported)
+
+    marked = mark_years([value("a", 2020), value("b", 2024)])
+    assert [(v.company, v.flags) for v in marked] == [("a", ("year_differs",)), ("b", ())]
+    marked = mark_years([value("a", 2020), value("b", 2020)])
+    assert [(v.company, v.flags) for v in marked] == [("a", ()), ("b", ())]
 
 
 def test_the_year_is_chosen_among_the_companies_that_report_the_metric(run, on_groups) -> None:
