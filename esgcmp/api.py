@@ -33,7 +33,7 @@ from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverag
                       Quotes, Ranking, Show, Trend)
 from .store import Store, default_root
 from .values import (change_for, change_since, changes, convert,
-                     mark_unlike_each_year, series, value_of, years_available)
+                     mark_unlike_each_year, series, value_of, with_entity, years_available)
 from .values import compare as compare_values
 from .values import show as show_values
 
@@ -251,8 +251,8 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
                           f"'{found.id}' ({found.name}){span}")
     # in each year, the values on another basis than the other companies' flagged (as
     # compare flags them); then every company's values in one pass of the checks
-    values = mark_unlike_each_year([c.value for found_changes in by_company.values()
-                                    for c in found_changes])
+    values = mark_unlike_each_year(with_entity(catalog, found, [
+        c.value for found_changes in by_company.values() for c in found_changes]))
     flagged = iter(flag_inconsistent(catalog, values))
     by_company = {company: [replace(c, value=next(flagged)) for c in found_changes]
                   for company, found_changes in by_company.items()}

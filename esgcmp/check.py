@@ -26,7 +26,7 @@ from .errors import CatalogError, EsgcmpError
 from .files import packaged_toml
 from .model import NO_TREND_FLAGS, Observation, Value
 from .precision import Range, exact, printed_range
-from .provenance import SourceFiles, check_observation, cited_places
+from .provenance import SourceFiles, check_claims, check_observation, cited_places, claim_places
 from .results import WORDING, Finding, Key, Severity, SourceLines
 from .units import format_decimal, target_factor
 
@@ -158,7 +158,8 @@ def _source_line_message(finding: Finding) -> str:
 
 @declares(Check(
     "source_line", "error", "with `--sources DIR`: each value (and each `also` citation) is "
-    "printed on its cited line; a source file not in DIR is reported as info",
+    "printed on its cited line, and so are the words each cited basis aspect and "
+    "`shared_with` quote; a source file not in DIR is reported as info",
     _source_line_message), run=False)
 def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     """Every value re-found on its cited line of the source files in ``directory``, and on
@@ -170,19 +171,37 @@ def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     findings = []
     checked = 0
     read: set[str] = set()
-    for obs in catalog.observations.values():
-        for file, _line, _value, _printed, _page in cited_places(obs):
+    claimed: set[tuple[str, int, str, int | None]] = set()  # a claim of several years once
+
+    def tally_places(places: list[str]) -> None:
+        nonlocal checked
+        for file in places:
             if files.has(file):
                 checked += 1
                 read.add(file)
             else:
                 tally = absent if files.missing(file) else unreadable
                 tally[file] = tally.get(file, 0) + 1
-        misses = check_observation(obs, files)
+
+    for obs in catalog.observations.values():
+        claims = [c for c in claim_places(obs) if c not in claimed]
+        claimed.update(claims)
+        tally_places([file for file, *_rest in cited_places(obs)]
+                     + [file for file, *_rest in claims])
+        misses = check_observation(obs, files) + check_claims(claims, str(obs.origin), files)
         findings += [Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
                              sources=(miss.where, miss.catalog),
                              details={"expected": miss.expected, "where": miss.where,
                                       "line_text": miss.line_text}) for miss in misses]
+    for company in catalog.companies.values():  # what a company states of itself (its entity)
+        claims = [(file, line, words, page or None)
+                  for _aspect, file, line, page, words in company.stated]
+        tally_places([file for file, *_rest in claims])
+        findings += [Finding(Severity.error, "source_line", company.id,
+                             sources=(miss.where, miss.catalog),
+                             details={"expected": miss.expected, "where": miss.where,
+                                      "line_text": miss.line_text})
+                     for miss in check_claims(claims, str(company.origin), files)]
     missed = len(findings)  # one a place not found
     findings += [Finding(Severity.error, "source_line", sources=(file,),
                          details={"unreadable": file, "why": files.problems[file],

@@ -15,7 +15,8 @@ from .catalog import Catalog
 from .derive import EnergyBasis, derivable_years, derive, is_derivable, reported
 from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Basis, Change, Metric, Missing, Value, Why,
-                    YearChoice, YearRule, basis_differences, change_pct)
+                    YearChoice, YearRule, basis_differences, basis_of, change_pct,
+                    entity_matters)
 from .results import Comparison
 from .units import by_density, target_factor
 
@@ -134,6 +135,33 @@ def mark_unlike(values: list[Value]) -> list[Value]:
             else replace(value, flags=value.flags + ("basis_differs",)) for value in values]
 
 
+def with_entity(catalog: Catalog, metric: Metric, values: list[Value]) -> list[Value]:
+    """The values, each total given its company's entity (``basis: {entity: ...}`` on the
+    company) as an aspect of its basis, so that a group parent's total and a listed
+    company's are compared as unlike; a rate, ratio or rank is left as it is, and so is a
+    value that states its own entity."""
+    if not entity_matters(metric.unit):
+        return values
+    out = []
+    for value in values:
+        entity = dict(catalog.companies[value.company].basis).get("entity")
+        stated = dict(value.basis)
+        if entity and "entity" not in stated:
+            value = replace(value, basis=basis_of({**stated, "entity": entity}))
+        out.append(value)
+    return out
+
+
+def mark_shared(values: list[Value]) -> list[Value]:
+    """The values, each that counts the same figure as another company's shown beside it
+    (``shared_with:``) flagged ``shared``, so that no one adds the two up."""
+    shown = {value.company for value in values}
+    return [replace(value, flags=value.flags + ("shared",))
+            if value.observation is not None
+            and any(other in shown for other, *_cited in value.observation.shared)
+            else value for value in values]
+
+
 def mark_years(values: list[Value]) -> list[Value]:
     """The values, those of another year than the others flagged ``year_differs``: the
     others' year is the one most values are of (of years held as often, the latest), so
@@ -198,7 +226,7 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
             values.append(convert(result, unit, metric.density))
         else:
             missing.append(result)
-    values = mark_years(mark_unlike(values))
+    values = mark_shared(mark_years(mark_unlike(with_entity(catalog, metric, values))))
     values.sort(key=lambda v: (-v.value, v.company))
     found = ({v.company: change_for(catalog, v, basis) for v in values} if with_changes
              else None)
