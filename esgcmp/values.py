@@ -113,6 +113,11 @@ def change_since(catalog: Catalog, value: Value, base_year: int,
     base = next((v for v in history if v.year == base_year), None)
     if base is None or base_year >= value.year:
         return None
+    entity = dict(value.basis).get("entity")
+    if entity is not None and "entity" not in dict(base.basis):
+        # a compared value carries its company's entity (with_entity), which is the same
+        # in every year: not a change of basis
+        base = replace(base, basis=basis_of({**dict(base.basis), "entity": entity}))
     change = changes([base, value])[1]
     between = tuple(f for v in history if base_year < v.year < value.year
                     for f in NO_TREND_FLAGS if f in v.flags)

@@ -281,3 +281,12 @@ def test_a_user_catalog_without_findings_says_how_many_built_in_ones_were_left_o
         "0 errors, 0 warnings, 0 info in 2 catalog files.",
         f"Only the findings about your catalogs are shown: {left_out} findings about the "
         "built-in catalog alone left out (esgcmp check --all shows them)."]
+
+
+def test_a_change_since_a_year_is_not_made_incomparable_by_the_entity(run, tmp_path) -> None:
+    text = LEVELS.replace("values: {2020: 9000}", "values: {2019: 8000, 2020: 9000}")
+    on = only(write_catalog(tmp_path, text))
+    result = run("compare", "revenue", "--change", "--from", "2019", *on, "-f", "json")
+    assert result.code == 0, result.err
+    parent = next(r for r in json.loads(result.out) if r["company"] == "parent-co")
+    assert (parent["base_change"], parent["flags"]) == (1000, ["basis_differs"])
