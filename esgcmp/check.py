@@ -598,6 +598,39 @@ def check_jumps(catalog: Catalog, jump: Decimal | None = None, wanted: Wanted = 
                               () if economic else (_key(before), _key(after)))
 
 
+@declares(Check(
+    "basis_cited", "info", "each aspect of a basis (a value's, or a company's entity) cites the "
+    "line of the report that states it (`{{value: ..., line: N}}`): one given as plain text is "
+    "a claim without a source; cite the line, or write it in `notes`, which makes no flag",
+    lambda f: (f"{f.metric or 'the company'} basis '{f.details['aspect']}' "
+               f"('{f.details['text']}') cites no line of the report: cite the line that "
+               "states it, or write it in notes")), run=False)
+def check_basis_cited(catalog: Catalog) -> Iterator[Finding]:
+    """Each aspect of a basis given as plain text, once per KPI entry (or company): only
+    ``esgcmp check`` runs it, since it reads every value's record."""
+    for company in sorted(catalog.companies.values(), key=lambda c: c.id):
+        stated = {aspect for aspect, *_cited in company.stated}
+        for aspect, text in company.basis:
+            if aspect not in stated:
+                yield Finding(Severity.info, "basis_cited", company.id,
+                              sources=(str(company.origin),),
+                              details={"aspect": aspect, "text": text})
+    said: set[tuple[str, str, str]] = set()  # an entry's aspect once, however many years
+    for metric_id in catalog.metrics_with_values():
+        for company_id, held in sorted(catalog.shard(metric_id).items()):
+            for observation in (held[year] for year in sorted(held)):
+                stated = {aspect for aspect, *_cited in observation.stated}
+                for aspect, text in observation.basis:
+                    place = (str(observation.origin), aspect, text)
+                    if aspect in stated or place in said:
+                        continue
+                    said.add(place)
+                    yield Finding(Severity.info, "basis_cited", company_id, None, metric_id,
+                                  sources=(str(observation.origin),),
+                                  details={"aspect": aspect, "text": text},
+                                  names=(_key(observation),))
+
+
 def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
     """Each year of ``held`` (sorted) with the next; with ``years``, only the pairs with
     one of those years."""

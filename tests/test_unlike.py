@@ -290,3 +290,24 @@ def test_a_change_since_a_year_is_not_made_incomparable_by_the_entity(run, tmp_p
     assert result.code == 0, result.err
     parent = next(r for r in json.loads(result.out) if r["company"] == "parent-co")
     assert (parent["base_change"], parent["flags"]) == (1000, ["basis_differs"])
+
+
+def test_check_names_each_basis_that_cites_no_line_once_as_info(run, write) -> None:
+    mine = write("plain.yaml", """
+        schema: 1
+        companies:
+          acme:
+            name: Acme
+            basis: {entity: listed company}
+            sources: {a: {file: a.txt}}
+            kpis:
+              - {metric: revenue, unit: yuan, values: {2019: 900, 2020: 1000}, source: a, line: 1, basis: {definition: sales}}
+        """)
+    result = run("check", "--catalog", str(mine), "-f", "csv")
+    assert (result.code, result.err) == (0, "")
+    assert [(f["severity"], f["check"], f["company"], f["year"], f["metric"], f["message"])
+            for f in _csv(result.out)] == [
+        ("info", "basis_cited", "acme", "", "", "the company basis 'entity' ('listed company') "
+         "cites no line of the report: cite the line that states it, or write it in notes"),
+        ("info", "basis_cited", "acme", "", "revenue", "revenue basis 'definition' ('sales') "
+         "cites no line of the report: cite the line that states it, or write it in notes")]
