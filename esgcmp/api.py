@@ -33,7 +33,7 @@ from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverag
                       PeerGroup, PeerGroups, Quote, Quotes, Ranking, Section, Show, Trend)
 from .store import Store, default_root
 from .values import (change_for, change_since, changes, convert, listed_value,
-                     mark_unlike_each_year, series, value_of, years_available)
+                     mark_unlike_each_year, series, value_of, with_entity, years_available)
 from .values import compare as compare_values
 from .values import show as show_values
 
@@ -202,9 +202,6 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
         converted = {v.company: v.fx for v in compared.values if v.fx}
         choice, missing, shown_unit, denominator = (compared.year, compared.missing,
                                                     compared.unit, None)
-    latest = max((year for _c, year, _v, _f in figures), default=None)
-    figures = [(company, year, value, flags + (("year_differs",) if year != latest else ()))
-               for company, year, value, flags in figures]
     term = terms().get(found.id)
     polarity = term.polarity if term is not None else "neither"
     entries, spread = order(figures, polarity, include_flagged)
@@ -266,8 +263,8 @@ def trend(catalog: Catalog, companies: list[str] | None, metric: str, unit: str 
                           f"'{found.id}' ({found.name}){span}")
     # in each year, the values on another basis than the other companies' flagged (as
     # compare flags them); then every company's values in one pass of the checks
-    values = mark_unlike_each_year([c.value for found_changes in by_company.values()
-                                    for c in found_changes])
+    values = mark_unlike_each_year(with_entity(catalog, found, [
+        c.value for found_changes in by_company.values() for c in found_changes]))
     flagged = iter(flag_inconsistent(catalog, values))
     by_company = {company: [replace(c, value=next(flagged)) for c in found_changes]
                   for company, found_changes in by_company.items()}
@@ -563,7 +560,8 @@ def check(session: Session, sources: Path | None = None,
     company, metric or value they define), and the others counted, unless
     ``everything``."""
     from .catalog import builtin_catalog_path
-    from .check import check_source_lines, load_failure, ordered, run_checks
+    from .check import (check_basis_cited, check_source_lines, load_failure, ordered,
+                        run_checks)
 
     files = [str(p) for p in session.paths]
     lines = None
@@ -573,7 +571,7 @@ def check(session: Session, sources: Path | None = None,
     except CatalogError as exc:
         findings = [load_failure(exc)]
     else:
-        findings = run_checks(catalog, jump)
+        findings = ordered(run_checks(catalog, jump) + list(check_basis_cited(catalog)))
         if sources is not None:
             lines = check_source_lines(catalog, sources)
             findings = ordered(findings + lines.findings)

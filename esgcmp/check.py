@@ -26,7 +26,7 @@ from .errors import CatalogError, EsgcmpError
 from .files import packaged_toml
 from .model import NO_TREND_FLAGS, Observation, Value
 from .precision import Range, exact, printed_range
-from .provenance import SourceFiles, check_observation, cited_places
+from .provenance import SourceFiles, check_claims, check_observation, cited_places, claim_places
 from .results import WORDING, Finding, Key, Severity, SourceLines
 from .units import format_decimal, target_factor
 
@@ -158,7 +158,8 @@ def _source_line_message(finding: Finding) -> str:
 
 @declares(Check(
     "source_line", "error", "with `--sources DIR`: each value (and each `also` citation) is "
-    "printed on its cited line; a source file not in DIR is reported as info",
+    "printed on its cited line, and so are the words each cited basis aspect and "
+    "`shared_with` quote; a source file not in DIR is reported as info",
     _source_line_message), run=False)
 def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     """Every value re-found on its cited line of the source files in ``directory``, and on
@@ -170,19 +171,37 @@ def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     findings = []
     checked = 0
     read: set[str] = set()
-    for obs in catalog.observations.values():
-        for file, _line, _value, _printed, _page in cited_places(obs):
+    claimed: set[tuple[str, int, str, int | None]] = set()  # a claim of several years once
+
+    def tally_places(places: list[str]) -> None:
+        nonlocal checked
+        for file in places:
             if files.has(file):
                 checked += 1
                 read.add(file)
             else:
                 tally = absent if files.missing(file) else unreadable
                 tally[file] = tally.get(file, 0) + 1
-        misses = check_observation(obs, files)
+
+    for obs in catalog.observations.values():
+        claims = [c for c in claim_places(obs) if c not in claimed]
+        claimed.update(claims)
+        tally_places([file for file, *_rest in cited_places(obs)]
+                     + [file for file, *_rest in claims])
+        misses = check_observation(obs, files) + check_claims(claims, str(obs.origin), files)
         findings += [Finding(Severity.error, "source_line", obs.company, obs.year, obs.metric,
                              sources=(miss.where, miss.catalog),
                              details={"expected": miss.expected, "where": miss.where,
                                       "line_text": miss.line_text}) for miss in misses]
+    for company in catalog.companies.values():  # what a company states of itself (its entity)
+        claims = [(file, line, words, page or None)
+                  for _aspect, file, line, page, words in company.stated]
+        tally_places([file for file, *_rest in claims])
+        findings += [Finding(Severity.error, "source_line", company.id,
+                             sources=(miss.where, miss.catalog),
+                             details={"expected": miss.expected, "where": miss.where,
+                                      "line_text": miss.line_text})
+                     for miss in check_claims(claims, str(company.origin), files)]
     missed = len(findings)  # one a place not found
     findings += [Finding(Severity.error, "source_line", sources=(file,),
                          details={"unreadable": file, "why": files.problems[file],
@@ -715,6 +734,39 @@ def _outlier(held: Mapping[int, Observation], year: int, after: Decimal,
             or abs(middle - first) <= limit * abs(first)):
         return False
     return (middle - first) * (after - middle) < 0 and abs(after - first) <= limit * abs(first)
+
+
+@declares(Check(
+    "basis_cited", "info", "each aspect of a basis (a value's, or a company's entity) cites the "
+    "line of the report that states it (`{{value: ..., line: N}}`): one given as plain text is "
+    "a claim without a source; cite the line, or write it in `notes`, which makes no flag",
+    lambda f: (f"{f.metric or 'the company'} basis '{f.details['aspect']}' "
+               f"('{f.details['text']}') cites no line of the report: cite the line that "
+               "states it, or write it in notes")), run=False)
+def check_basis_cited(catalog: Catalog) -> Iterator[Finding]:
+    """Each aspect of a basis given as plain text, once per KPI entry (or company): only
+    ``esgcmp check`` runs it, since it reads every value's record."""
+    for company in sorted(catalog.companies.values(), key=lambda c: c.id):
+        stated = {aspect for aspect, *_cited in company.stated}
+        for aspect, text in company.basis:
+            if aspect not in stated:
+                yield Finding(Severity.info, "basis_cited", company.id,
+                              sources=(str(company.origin),),
+                              details={"aspect": aspect, "text": text})
+    said: set[tuple[str, str, str]] = set()  # an entry's aspect once, however many years
+    for metric_id in catalog.metrics_with_values():
+        for company_id, held in sorted(catalog.shard(metric_id).items()):
+            for observation in (held[year] for year in sorted(held)):
+                stated = {aspect for aspect, *_cited in observation.stated}
+                for aspect, text in observation.basis:
+                    place = (str(observation.origin), aspect, text)
+                    if aspect in stated or place in said:
+                        continue
+                    said.add(place)
+                    yield Finding(Severity.info, "basis_cited", company_id, None, metric_id,
+                                  sources=(str(observation.origin),),
+                                  details={"aspect": aspect, "text": text},
+                                  names=(_key(observation),))
 
 
 def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:

@@ -15,7 +15,8 @@ from .model import (Implication, Metric, Missing, Value, Why, cagr_pct, change_o
 from .precision import Range, quotient, shown
 from .units import parse_target, target_factor
 from .results import Intensity, IntensityChange, IntensityComparison
-from .values import changes, choose_year, convert, mark_unlike, value_of, years_available
+from .values import (changes, choose_year, convert, mark_unlike, mark_years, value_of,
+                     years_available)
 
 
 def ratio_metric(catalog: Catalog, numerator: str, denominator: str) -> Metric | None:
@@ -107,7 +108,8 @@ def compare_intensity(catalog: Catalog, metric: Metric, per: Metric, year: int |
                 continue
         value, span, full = ratio_of(numerator, denominator, factor)
         rows.append(Intensity(numerator, denominator, value, unit, reported, span, full))
-    numerators = mark_unlike([r.numerator for r in rows])
+    # a year that differs is said once, on the numerator: the intensity inherits it
+    numerators = mark_years(mark_unlike([r.numerator for r in rows]))
     denominators = mark_unlike([r.denominator for r in rows])
     rows = [replace(r, numerator=n, denominator=d)
             for r, n, d in zip(rows, numerators, denominators)]

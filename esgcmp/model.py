@@ -72,10 +72,14 @@ FLAGS: dict[str, str] = {
     "partial": "a derived total from fewer components than the total requires (asked for)",
     "fx": "printed in another currency than the metric's and converted at a rate the user "
           "gave (--fx); the note names the rate, its date and its source",
+    "year_differs": "in a comparison with no year common to every company (each company's "
+                    "latest is shown): the value is of another year than the others",
+    "shared": "in a comparison: another company shown counts the same figure (a network two "
+              "operators built and share, `shared_with:`); one count, never to be added up",
 }
 # Flags esgcmp sets itself; a catalog may not.
 COMPUTED_FLAGS = ("derived", "implied", "sources_disagree", "inconsistent", "basis_differs",
-                  "partial", "fx")
+                  "partial", "fx", "year_differs", "shared")
 # Flags after which a change between years says nothing about the company.
 NO_TREND_FLAGS = ("not_comparable",)
 
@@ -90,12 +94,32 @@ BASIS_ASPECTS: dict[str, str] = {
                   "only\", \"applications filed\")",
     "electricity": "how electricity counts in an energy total (`calorific-equivalent`, "
                    "`generation-equivalent`)",
+    "entity": "what entity the figures are of (`group parent (unlisted)`, `listed company`): "
+              "stated once on the company, it is part of the basis of each total it is compared "
+              "on (not of a ratio, rate or rank)",
 }
 Basis = tuple[tuple[str, str], ...]  # (aspect, text) pairs in BASIS_ASPECTS order
 NOT_STATED = "not stated"
 # What an aspect a value leaves out means: a boundary is stated only where it is narrower
 # than the entity the company is.
 UNSTATED = {"boundary": "the whole entity"}
+
+
+# A basis aspect cited as a value is: (aspect, source file, line, page or 0, the words
+# printed there that state it). An aspect given as plain text cites nothing.
+Stated = tuple[str, str, int, int, str]
+# Another company that counts the same figure (a network two operators built and share):
+# (company, source file, line, page or 0, the words printed there that say so).
+Shared = tuple[str, str, int, int, str]
+# Units of figures that are not totals of what an entity holds or does: a group parent's
+# figure and a listed company's are unlike when they are totals (revenue, emissions,
+# employees), not when they are rates, ratios or ranks.
+NOT_TOTAL_UNITS = ("percent", "points", "ratio", "rank")
+
+
+def entity_matters(unit: str) -> bool:
+    """Whether figures in this unit are totals, whose entity makes two companies' unlike."""
+    return unit not in NOT_TOTAL_UNITS and "/" not in unit
 
 
 def unstated(aspect: str) -> str:
@@ -181,6 +205,8 @@ class Company(msgspec.Struct, frozen=True):
     aliases: tuple[str, ...] = ()
     parent: str = ""
     entity: str = ""
+    basis: tuple[tuple[str, str], ...] = ()  # the company's own aspects (its entity)
+    stated: tuple[Stated, ...] = ()  # where its report states them
 
 
 class Citation(msgspec.Struct, frozen=True):
@@ -222,6 +248,8 @@ class Observation(msgspec.Struct, frozen=True):
     # "/HKD" (per an amount); then ``normalized`` is in the metric's unit with this
     # currency in the place of the metric's, until a rate the user gives converts it
     currency: str = ""
+    stated: tuple[Stated, ...] = ()  # where the report states the aspects of ``basis``
+    shared: tuple[Shared, ...] = ()  # other companies that count the same figure
 
     @property
     def normalized(self) -> Decimal:

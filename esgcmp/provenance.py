@@ -199,3 +199,33 @@ def check_observation(observation: Observation, files: SourceFiles) -> list[Miss
             misses.append(Miss(where, str(observation.origin), expected, text.strip()[:200]))
     return misses
 
+
+
+def claim_places(observation: Observation) -> list[tuple[str, int, str, int | None]]:
+    """Where the catalog cites a claim about a value rather than the value: each aspect of
+    its basis that cites a line, and each company it says shares the figure, as (file,
+    line, the words printed there, page)."""
+    return ([(file, line, words, page or None)
+             for _aspect, file, line, page, words in observation.stated]
+            + [(file, line, words, page or None)
+               for _company, file, line, page, words in observation.shared])
+
+
+def check_claims(places: list[tuple[str, int, str, int | None]], origin: str,
+                 files: SourceFiles) -> list[Miss]:
+    """The claims whose words are not on their cited line, in the files at hand (a file
+    that is absent or unreadable is the caller's to report)."""
+    misses = []
+    for file, number, words, page in places:
+        if not files.has(file):
+            continue
+        text = files.line(file, number, page)
+        where = place(file, number, page)
+        if text is None:
+            misses.append(Miss(where, origin, words, "(no such line)"))
+        elif len(text) > MAX_LINE_CHARS:
+            misses.append(Miss(where, origin, words,
+                               f"(a line of {len(text):,} characters, too long to search)"))
+        elif words not in text:
+            misses.append(Miss(where, origin, words, text.strip()[:200]))
+    return misses

@@ -16,8 +16,12 @@ from typing import Any
 from . import schema
 from .decimals import LIMITS, entered
 from .errors import CatalogError, UnitError
-from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Basis, Citation, Company, Group,
-                    LineDict, Metric, Observation, Origin, Parts, Source, basis_of)
+from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Citation, Company, Group,
+                    LineDict, Metric, Observation, Origin, Parts, Shared, Source, Stated,
+                    basis_of)
+
+# An aspect of a basis as read: its text, and where the report states it (None: uncited).
+Aspects = dict[str, tuple[str, Stated | None]]
 from .precision import printed_range
 from .units import (Conversion, InOtherCurrency, conversion, in_other_currency, is_density,
                     parse_target)
@@ -32,6 +36,9 @@ class Reader:
     def __init__(self, parts: Parts, file: str) -> None:
         self.parts = parts
         self.file = file
+        # the companies ``shared_with:`` names, each with its mapping: known once the file
+        # is read (a company may share a figure with one defined further down)
+        self.sharers: list[tuple[str, LineDict]] = []
 
     def error(self, message: str, node: Any = None, line: int | None = None,
               fix: str = "", key: str | None = None) -> CatalogError:
@@ -108,6 +115,12 @@ class Reader:
         groups = document.get("groups") or LineDict()
         for name, members in self.mapping(groups, "'groups'", document).items():
             self.read_group(name, members, groups)
+        for company_id, spec in self.sharers:
+            if company_id not in self.parts.companies:
+                close = difflib.get_close_matches(company_id, list(self.parts.companies), n=1)
+                raise self.error(f"shared_with: unknown company '{company_id}'", spec,
+                                 key="company", fix=f"did you mean '{close[0]}'?" if close
+                                 else "name a company defined in this file or an earlier one")
         self.parts.files.append(self.file)
 
     def read_group(self, name: Any, members: Any, parent: LineDict) -> None:
@@ -186,22 +199,26 @@ class Reader:
                 raise self.error(f"company '{company_id}' is defined twice (first at "
                                  f"{existing.origin})", parent, key=company_id,
                                  fix="to add data to it, leave out 'name' in this file")
+            sources = self._sources(company_id, node)
+            own = self._company_basis(node, what, sources)
             self.parts.companies[company_id] = Company(
                 id=company_id, name=self.text(node, "name", what, required=True),
                 origin=self.origin(node), name_zh=self.text(node, "name_zh", what),
                 aliases=self.string_list(node, "aliases", what),
-                parent=self.text(node, "parent", what), entity=self.text(node, "entity", what))
+                parent=self.text(node, "parent", what), entity=self.text(node, "entity", what),
+                basis=basis_of({a: text for a, (text, _s) in own.items()}),
+                stated=tuple(s for _t, s in own.values() if s is not None))
         elif existing is None:
             raise self.error(f"company '{company_id}' has no 'name' and is not defined in an "
                              "earlier catalog", node, fix="add 'name:' to define it")
         else:
-            for key in ("parent", "aliases", "name_zh", "entity"):
+            for key in ("parent", "aliases", "name_zh", "entity", "basis"):
                 if key in node:  # they belong to the definition; here they would be lost
                     raise self.error(f"{what}: '{key}' can be given only where the company is "
                                      f"defined ({existing.origin}), not in a file that adds "
                                      "to it", node, key=key,
                                      fix=f"give '{key}' in the company's definition")
-        sources = self._sources(company_id, node)
+            sources = self._sources(company_id, node)
         kpis = node.get("kpis") or []
         if not isinstance(kpis, list):
             raise self.error(f"{what}: 'kpis' must be a list, not {_type_name(kpis)}", node,
@@ -257,7 +274,8 @@ class Reader:
         source, line, page = self._citation_place(entry, sources, what)
         label = self.text(entry, "label", what)
         entry_flags = self._flags(entry, what)
-        entry_basis = self._basis(entry, what)
+        entry_aspects = self._basis(entry, what, sources, source, page)
+        entry_shared = self._shared(entry, what, sources, source, page)
         notes = self.text(entry, "notes", what)
         also = self._also(entry, sources, metric, what)
         values = entry.get("values")
@@ -275,12 +293,18 @@ class Reader:
                     raise self.error(f"{what} {year}: value {raw} is outside what esgcmp "
                                      f"reads ({LIMITS})", values,
                                      fix="check the number against the report")
-                printed, flags, note, basis = None, entry_flags, "", entry_basis
+                printed, flags, note, aspects = None, entry_flags, "", entry_aspects
+                shared = entry_shared
             else:
-                number, printed, value_flags, note, value_basis = self._value(
-                    raw, values, f"{what} {year}")
+                number, printed, value_flags, note, value_aspects = self._value(
+                    raw, values, f"{what} {year}", (sources, source, page))
                 flags = tuple(dict.fromkeys(entry_flags + value_flags))
-                basis = basis_of({**dict(entry_basis), **dict(value_basis)})
+                aspects = {**entry_aspects, **value_aspects}
+                shared = (self._shared(raw, f"{what} {year}", sources, source, page)
+                          if isinstance(raw, LineDict) and "shared_with" in raw
+                          else entry_shared)
+            basis = basis_of({aspect: text for aspect, (text, _s) in aspects.items()})
+            stated = tuple(s for _t, s in aspects.values() if s is not None)
             if number < 0 and not metric.signed:
                 raise self.error(f"{what} {year}: negative value {number} for a metric that "
                                  "cannot be negative", values,
@@ -304,7 +328,7 @@ class Reader:
                 company_id, metric_id, year, number, unit, label, source, line,
                 convert.factor, origin, printed, flags,
                 f"{notes}; {note}" if notes and note else notes or note, convert.note,
-                cited, basis, page, currency)
+                cited, basis, page, currency, stated, shared)
 
     def _citation_place(self, node: LineDict, sources: dict[str, Source],
                         what: str) -> tuple[Source, int, int | None]:
@@ -370,16 +394,20 @@ class Reader:
                              node)
         return year
 
-    def _value(self, raw: Any, node: LineDict,
-               what: str) -> tuple[Decimal, str | None, tuple[str, ...], str, Basis]:
-        printed, flags, note, basis = None, (), "", ()
+    def _value(self, raw: Any, node: LineDict, what: str,
+               cite: tuple[dict[str, Source], Source, int | None] | None = None
+               ) -> tuple[Decimal, str | None, tuple[str, ...], str, Aspects]:
+        """A value as printed; ``cite`` (the company's sources, the entry's source and
+        page) reads the citations of its basis, which only a KPI entry's values have."""
+        printed, flags, note, basis = None, (), "", {}
         if isinstance(raw, LineDict):
             self.known_keys(raw, "value", what)
             node = raw
             printed = self.text(raw, "printed", what) or None
             flags = self._flags(raw, what)
             note = self.text(raw, "notes", what)
-            basis = self._basis(raw, what)
+            if cite is not None:
+                basis = self._basis(raw, what, *cite)
             raw = raw.get("value")
         if raw is None:
             raise self.error(f"{what}: no value (a '—' in a report means not disclosed: leave "
@@ -397,14 +425,80 @@ class Reader:
                              node, fix="check the number against the report")
         return number, printed, flags, note, basis
 
-    def _basis(self, node: LineDict, what: str) -> Basis:
-        """The ``basis:`` mapping of an entry or a year: known aspects, each a text."""
+    def _basis(self, node: LineDict, what: str, sources: dict[str, Source], source: Source,
+               page: int | None) -> Aspects:
+        """The ``basis:`` mapping of an entry, a year or a company: known aspects, each a
+        text (a claim that cites nothing) or a mapping that cites the line stating it
+        (``{value: ..., line: ...}``, in the entry's source unless it names another)."""
         raw = node.get("basis")
         if raw is None:
-            return ()
+            return {}
         basis = self.mapping(raw, f"{what}: 'basis'", node, "basis")
-        return basis_of({aspect: self.text(basis, aspect, f"{what} basis")
-                         for aspect in basis})
+        aspects: Aspects = {}
+        for aspect, spec in basis.items():
+            if not isinstance(spec, LineDict):
+                aspects[aspect] = (self.text(basis, aspect, f"{what} basis"), None)
+                continue
+            where = f"{what} basis '{aspect}'"
+            self.known_keys(spec, "stated", where)
+            text = self.text(spec, "value", where, required=True)
+            cited, line, cited_page = self._cited_line(spec, sources, source, page, where)
+            aspects[aspect] = (text, (aspect, cited.file, line, cited_page or 0,
+                                      self.text(spec, "printed", where) or text))
+        return aspects
+
+    def _company_basis(self, node: LineDict, what: str, sources: dict[str, Source]) -> Aspects:
+        """A company's own basis: its entity, each aspect citing its source by id."""
+        if node.get("basis") is None:
+            return {}
+        raw = self.mapping(node["basis"], f"{what}: 'basis'", node, "basis")
+        for aspect, spec in raw.items():
+            if aspect != "entity":
+                raise self.error(f"{what}: 'basis' of a company states its 'entity' only, not "
+                                 f"{_quoted(aspect)}", raw, key=str(aspect),
+                                 fix="state other aspects on the values they apply to")
+            if isinstance(spec, LineDict) and "source" not in spec:
+                raise self.error(f"{what} basis 'entity': 'source' is required (the source id "
+                                 "of the report that states it)", spec)
+        return self._basis(node, what, sources, Source("", "", Origin(self.file)), None)
+
+    def _cited_line(self, spec: LineDict, sources: dict[str, Source], source: Source,
+                    page: int | None, what: str) -> tuple[Source, int, int | None]:
+        """The source, line and page a basis aspect or a shared figure cites: the entry's
+        source and page unless ``source`` names another of the company's."""
+        if "source" in spec:
+            return self._citation_place(spec, sources, what)
+        line = spec.get("line")
+        if line is None:
+            raise self.error(f"{what}: 'line' is required (the line that states it)", spec)
+        if isinstance(line, bool) or not isinstance(line, int) or line < 1:
+            raise self.error(f"{what}: 'line' must be a positive whole number (the line in the "
+                             f"source file), not {line!r}", spec, key="line")
+        cited_page = spec.get("page", page)
+        if cited_page is not None and (isinstance(cited_page, bool)
+                                       or not isinstance(cited_page, int) or cited_page < 1):
+            raise self.error(f"{what}: 'page' must be a positive whole number, not "
+                             f"{cited_page!r}", spec, key="page")
+        return source, line, cited_page
+
+    def _shared(self, node: LineDict, what: str, sources: dict[str, Source], source: Source,
+                page: int | None) -> tuple[Shared, ...]:
+        """``shared_with:``: the other companies that count the same figure, each citing the
+        line that says the figure is shared."""
+        raw = node.get("shared_with")
+        if raw is None:
+            return ()
+        items = raw if isinstance(raw, list) else [raw]
+        shared: list[Shared] = []
+        for item in items:
+            spec = self.mapping(item, f"{what}: 'shared_with'", node, "shared_with")
+            where = f"{what} shared_with"
+            company = self.text(spec, "company", where, required=True)
+            self.sharers.append((company, spec))
+            printed = self.text(spec, "printed", where, required=True)
+            cited, line, cited_page = self._cited_line(spec, sources, source, page, where)
+            shared.append((company, cited.file, line, cited_page or 0, printed))
+        return tuple(shared)
 
     def _flags(self, node: LineDict, what: str) -> tuple[str, ...]:
         flags = list(self.string_list(node, "flags", what))

@@ -66,6 +66,10 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("parent", "no", "id of the group the company belongs to: its figures are included "
                             "in the parent's"),
         Key("entity", "no", "one sentence on what entity the figures cover"),
+        Key("basis", "no", "`{entity: ...}`: the entity level its figures are of (`group parent "
+                           "(unlisted)`, `listed company`), citing the line of its report that "
+                           "states it (below); a comparison of totals flags companies of "
+                           "unlike levels"),
         Key("sources", "to cite values", "source id: source (below), for each report cited"),
         Key("kpis", "no", "the values: a list of KPI entries (below)"),
     ),
@@ -91,7 +95,11 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("approx", "no", "`true` when the report says approximately / over / 約 / 餘"),
         Key("flags", "no", "a list of flags (below)"),
         Key("basis", "no", "what the values count and where, where the report says: a "
-                           "mapping of aspects (below); `compare` flags rows on unlike bases"),
+                           "mapping of aspects (below), each citing the line that states it; "
+                           "`compare` flags rows on unlike bases"),
+        Key("shared_with", "no", "another company that counts the same figure (a network two "
+                                 "operators built and share), citing the line that says so "
+                                 "(below); or a list of them"),
         Key("notes", "no", "anything a reader needs: basis, contradictions, what was left out"),
         Key("also", "no", "other places the same figure is printed: a list of entries (below)"),
     ),
@@ -114,9 +122,26 @@ LEVELS: dict[str, tuple[Key, ...]] = {
         Key("flags", "no", "flags for this year only"),
         Key("basis", "no", "aspects of the basis for this year only (they replace the "
                            "entry's)"),
+        Key("shared_with", "no", "as the entry's, for this year only"),
         Key("notes", "no", "a note for this year only"),
     ),
     "basis": tuple(Key(aspect, "no", meaning) for aspect, meaning in BASIS_ASPECTS.items()),
+    "stated": (
+        Key("value", "yes", "the aspect as the catalog words it (two values are on one basis "
+                            "when they word it alike)"),
+        Key("line", "yes", "the 1-based line of the report that states it"),
+        Key("printed", "no", "the words printed on that line that state it; default: `value`"),
+        Key("source", "no (yes on a company)", "the source id of the report that states it; "
+                                               "default: the entry's"),
+        Key("page", "for a PDF", "the 1-based page of a PDF source the line is on"),
+    ),
+    "shared_with": (
+        Key("company", "yes", "the id of the other company that counts the same figure"),
+        Key("line", "yes", "the 1-based line of the report that says the figure is shared"),
+        Key("printed", "yes", "the words printed on that line that say so"),
+        Key("source", "no", "the source id of that report; default: the entry's"),
+        Key("page", "for a PDF", "the 1-based page of a PDF source the line is on"),
+    ),
 }
 
 ALLOWED: dict[str, frozenset[str]] = {level: frozenset(k.name for k in keys)

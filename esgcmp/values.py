@@ -15,8 +15,8 @@ from .catalog import Catalog
 from .derive import EnergyBasis, derivable_years, derive, is_derivable, reported
 from .errors import NoDataError, NotFoundError
 from .model import (CATEGORIES, NO_TREND_FLAGS, Change, Implication, Metric, Missing,
-                    Value, Why, YearChoice, YearRule, basis_differences, change_of,
-                    change_pct, value_range)
+                    Value, Why, YearChoice, YearRule, basis_differences, basis_of, change_of,
+                    change_pct, entity_matters, value_range)
 from .results import Comparison
 from .units import by_density, currency_of, target_factor
 
@@ -144,6 +144,11 @@ def change_since(catalog: Catalog, value: Value, base_year: int,
     base = next((v for v in history if v.year == base_year), None)
     if base is None or base_year >= value.year:
         return None
+    entity = dict(value.basis).get("entity")
+    if entity is not None and "entity" not in dict(base.basis):
+        # a compared value carries its company's entity (with_entity), which is the same
+        # in every year: not a change of basis
+        base = replace(base, basis=basis_of({**dict(base.basis), "entity": entity}))
     change = changes([base, value])[1]
     between = tuple(f for v in history if base_year < v.year < value.year
                     for f in NO_TREND_FLAGS if f in v.flags)
@@ -160,6 +165,47 @@ def mark_unlike(values: list[Value]) -> list[Value]:
     if len({value.basis for value in values}) < 2:
         return values
     return [replace(value, flags=value.flags + ("basis_differs",)) for value in values]
+
+
+def with_entity(catalog: Catalog, metric: Metric, values: list[Value]) -> list[Value]:
+    """The values, each total given its company's entity (``basis: {entity: ...}`` on the
+    company) as an aspect of its basis, so that a group parent's total and a listed
+    company's are compared as unlike; a rate, ratio or rank is left as it is, and so is a
+    value that states its own entity."""
+    if not entity_matters(metric.unit):
+        return values
+    out = []
+    for value in values:
+        entity = dict(catalog.companies[value.company].basis).get("entity")
+        stated = dict(value.basis)
+        if entity and "entity" not in stated:
+            value = replace(value, basis=basis_of({**stated, "entity": entity}))
+        out.append(value)
+    return out
+
+
+def mark_shared(values: list[Value]) -> list[Value]:
+    """The values, each that counts the same figure as another company's shown beside it
+    (``shared_with:``) flagged ``shared``, so that no one adds the two up."""
+    shown = {value.company for value in values}
+    return [replace(value, flags=value.flags + ("shared",))
+            if value.observation is not None
+            and any(other in shown for other, *_cited in value.observation.shared)
+            else value for value in values]
+
+
+def mark_years(values: list[Value]) -> list[Value]:
+    """The values, those of another year than the others flagged ``year_differs``: the
+    others' year is the one most values are of (of years held as often, the latest), so
+    that a row says on itself, in every format, that it is not of the year beside it."""
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value.year] = counts.get(value.year, 0) + 1
+    if len(counts) < 2:
+        return values
+    usual = max(counts, key=lambda year: (counts[year], year))
+    return [value if value.year == usual
+            else replace(value, flags=value.flags + ("year_differs",)) for value in values]
 
 
 def mark_unlike_each_year(values: list[Value]) -> list[Value]:
@@ -212,7 +258,7 @@ def compare(catalog: Catalog, metric: Metric, year: int | None = None,
             values.append(convert(result, unit, metric.density))
         else:
             missing.append(result)
-    values = mark_unlike(values)
+    values = mark_shared(mark_years(mark_unlike(with_entity(catalog, metric, values))))
     values.sort(key=lambda v: (-v.value, v.company))
     found = ({v.company: change_for(catalog, v, basis) for v in values} if with_changes
              else None)

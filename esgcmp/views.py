@@ -15,9 +15,8 @@ from .units import format_decimal
 from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis_text,
                       change_note, cite, defined_at, density_note, derivation_notes,
                       describe_input, flag_notes, fx_notes, inconsistent_notes,
-                      intensity_findings,
-                      intensity_notes, not_comparable, overlap_notes, reason, source_legend,
-                      sources_note, year_note)
+                      intensity_findings, intensity_notes, not_comparable, overlap_notes,
+                      reason, shared_notes, source_legend, sources_note, year_note)
 
 if TYPE_CHECKING:  # only for the annotations: a command loads only what it needs
     from .catalog import Catalog
@@ -164,6 +163,7 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
         notes += density_note(metric.unit, comparison.unit, comparison.density)
         notes += [text for text in [basis_note(comparison.values)] if text]
         notes += overlap_notes([v.company for v in comparison.values], catalog)
+        notes += shared_notes(comparison.values)
         notes += derivation_notes(comparison.values)
         notes += flag_notes(comparison.values)
         notes += fx_notes(comparison.values)

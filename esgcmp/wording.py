@@ -158,7 +158,8 @@ def year_note(choice: YearChoice, having: str, missing: list[Missing] = ()) -> s
         return f"Year {choice.year}: the latest year {having} every company that has it{among}"
     if choice.rule is YearRule.any:
         return (f"No year is {having} every company that has it{among}: each company's "
-                f"latest year is shown")
+                f"latest year is shown, and a row of another year than the others is flagged "
+                f"year_differs")
     return f"Year {choice.year}"
 
 
@@ -293,6 +294,29 @@ def base_notes(rows: list[dict[str, Any]]) -> list[str]:
     notes += [f"{row['company']} {row['year']}: since {row['base_year']}, {row['base_note']}."
               for row in rows if row.get("base_note") and row["base_note"] != "the base year"]
     return notes
+
+
+def shared_notes(values: list[Value]) -> list[str]:
+    """One line per figure that two companies shown count alike (``shared_with:``), with
+    the lines that say it is shared: said once, for the pair."""
+    shown = {value.company: value for value in values}
+    notes: dict[frozenset[str], str] = {}
+    for value in values:
+        if value.observation is None:
+            continue
+        for other, file, line, page, printed in value.observation.shared:
+            pair = frozenset((value.company, other))
+            if other not in shown or pair in notes:
+                continue
+            places = [f"{value.company}: '{printed}', {file}:{f'{page}:' if page else ''}{line}"]
+            partner = shown[other].observation
+            places += [f"{other}: '{said}', {at}:{f'{on}:' if on else ''}{number}"
+                       for back, at, number, on, said in (partner.shared if partner else ())
+                       if back == value.company]
+            notes[pair] = (f"Shared (flag shared): {value.company} and {other} count the same "
+                           f"{value.metric} ({'; '.join(places)}): one count, not two; do not "
+                           "add them up.")
+    return list(notes.values())
 
 
 def overlap_notes(companies: list[str], catalog: Catalog) -> list[str]:

@@ -182,10 +182,13 @@ def test_partial_is_an_option_of_the_commands_that_derive(run, write) -> None:
     asked = rows(run("compare", "energy", "--partial", "--catalog", str(path), "-f",
                      "csv").out)
     mine = next(r for r in asked if r["company"] == "diesel-only")
-    # on the calorific basis like the other derived totals; flagged basis_differs, as
-    # every row is, because china-comservice's total states no electricity basis
-    assert (mine["kind"], mine["value"], mine["flags"]) == ("derived", "21856.5",
-                                                            "derived;partial;basis_differs")
+    # on the calorific basis like the other derived totals; flagged basis_differs only for
+    # the entity it does not state beside the built-in companies, which state theirs
+    assert (mine["kind"], mine["value"], mine["flags"], mine["basis"]) == (
+        "derived", "21856.5", "derived;partial;basis_differs",
+        "electricity: calorific-equivalent")
+    unicom = next(r for r in asked if r["company"] == "china-unicom")
+    assert unicom["basis"] == "electricity: calorific-equivalent; entity: listed company"
 
 
 def test_with_no_common_year_each_company_shows_its_latest(run, on_groups) -> None:
@@ -194,7 +197,34 @@ def test_with_no_common_year_each_company_shows_its_latest(run, on_groups) -> No
     assert years == {"north-mobile": "2020", "south-telecom": "2020", "south-services": "2024"}
     plain = run("compare", "fatalities", *on_groups, "-f", "plain").out
     assert ("No year is reported by every company that has it: each company's latest year is "
-            "shown.") in plain
+            "shown, and a row of another year than the others is flagged year_differs.") in plain
+
+
+def test_a_row_of_another_year_says_so_on_itself_in_every_format(run, on_groups) -> None:
+    result = run("compare", "fatalities", *on_groups, "-f", "csv")
+    assert result.code == 0
+    flags = {r["company"]: r["flags"] for r in rows(result.out)}
+    # two companies in 2020, one in 2024: the 2024 row is the one of another year
+    assert flags == {"north-mobile": "", "south-telecom": "", "south-services": "year_differs"}
+    shown = json.loads(run("compare", "fatalities", *on_groups, "-f", "json").out)
+    assert {r["company"]: r["flags"] for r in shown} == {
+        "north-mobile": [], "south-telecom": [], "south-services": ["year_differs"]}
+    table = run("compare", "fatalities", *on_groups, "-f", "plain").out
+    assert [line.split()[-1] for line in table.splitlines() if "south-services" in line
+            and "2024" in line] == ["year_differs"]
+
+
+def test_of_two_years_held_as_often_the_earlier_is_the_one_that_differs() -> None:
+    from esgcmp.model import Kind, Value
+    from esgcmp.values import mark_years
+
+    def value(company: str, year: int) -> Value:
+        return Value(company, "m", year, D(1), "t", Kind.reported)
+
+    marked = mark_years([value("a", 2020), value("b", 2024)])
+    assert [(v.company, v.flags) for v in marked] == [("a", ("year_differs",)), ("b", ())]
+    marked = mark_years([value("a", 2020), value("b", 2020)])
+    assert [(v.company, v.flags) for v in marked] == [("a", ()), ("b", ())]
 
 
 def test_the_year_is_chosen_among_the_companies_that_report_the_metric(run, on_groups) -> None:
@@ -266,6 +296,7 @@ def test_builtin_comparisons_of_unlike_bases_are_flagged(builtin) -> None:
 
     assert flagged("ghg") == {"china-unicom": True, "china-telecom": True,
                               "china-comservice": True}
+    # three bases: the group parent's, a listed company's, and one of another boundary
     assert flagged("energy") == {"china-telecom": True, "china-unicom": True,
                                  "china-comservice": True}
     assert flagged("revenue") == {"china-telecom": True, "china-unicom": True}
@@ -274,8 +305,13 @@ def test_builtin_comparisons_of_unlike_bases_are_flagged(builtin) -> None:
                                           "china-comservice": True}
     assert flagged("broadband_coverage_villages") == {"china-telecom": True,
                                                       "china-unicom": True}
-    assert flagged("base_stations_5g") == {"china-telecom": False, "china-unicom": False}
-    assert flagged("electricity") == {"china-telecom": False, "china-unicom": False}
+    # a group parent's totals beside a listed company's: unlike entities (docs/catalog.md)
+    assert flagged("base_stations_5g") == {"china-telecom": True, "china-unicom": True}
+    assert flagged("electricity") == {"china-telecom": True, "china-unicom": True}
+    # a rate is the company's own ratio, which the entity does not make unlike
+    assert flagged("employee_turnover_rate") == {"china-telecom": False, "china-unicom": False}
+    assert flagged("cities_5g_coverage", year=2020) == {"china-telecom": True,
+                                                        "china-unicom": True}
 
 
 def test_builtin_check_findings_beyond_rounding(run) -> None:

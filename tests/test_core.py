@@ -137,7 +137,7 @@ def test_choose_year_rules() -> None:
         "Year 2020: the latest year reported by every company that has it"
     assert year_note(YearChoice(2021, YearRule.any), "reported by") == \
         ("No year is reported by every company that has it: each company's latest year is "
-         "shown")
+         "shown, and a row of another year than the others is flagged year_differs")
     assert year_note(YearChoice(2018, YearRule.requested), "reported by") == "Year 2018"
     absent = [Missing("x-co", Why.not_reported, 2020), Missing("y-co", Why.not_for_year, 2020,
                                                                years=(2019,))]
