@@ -179,7 +179,7 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
     """The companies (those named, or a peer group's) in order of the metric's polarity
     (or of an intensity's, with ``per``), in one year chosen as ``compare`` chooses it;
     rows that cannot be ranked fairly after them with the reason (esgcmp.rank)."""
-    from .rank import order, peers as peer_members
+    from .rank import basis_detail, order, peers as peer_members
     from .vocabulary import terms
 
     if peers is not None:
@@ -195,6 +195,12 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
             for item in result.rows if item.numerator.fx or item.denominator.fx}
         choice, missing, shown_unit, denominator = (result.year, result.missing, result.unit,
                                                     result.per)
+        numerators = basis_detail([item.numerator for item in result.rows], f"{found.id} ")
+        denominators = basis_detail([item.denominator for item in result.rows],
+                                    f"{result.per.id} ")
+        details = {company: "; ".join(text for text in (numerators.get(company),
+                                                        denominators.get(company)) if text)
+                   for company in {*numerators, *denominators}}
     else:
         compared = compare(catalog, found.id, year=year, companies=companies, unit=unit,
                            basis=basis).comparisons[0]
@@ -202,9 +208,10 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
         converted = {v.company: v.fx for v in compared.values if v.fx}
         choice, missing, shown_unit, denominator = (compared.year, compared.missing,
                                                     compared.unit, None)
+        details = basis_detail(compared.values)
     term = terms().get(found.id)
     polarity = term.polarity if term is not None else "neither"
-    entries, spread = order(figures, polarity, include_flagged)
+    entries, spread = order(figures, polarity, include_flagged, details)
     return Ranking(found, denominator, shown_unit, choice, polarity, entries, spread, missing,
                    include_flagged, peers or "", converted)
 

@@ -23,8 +23,9 @@ import os
 import statistics
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
+from .model import Value, basis_differences
 from .results import Entry, Spread
 
 if TYPE_CHECKING:
@@ -42,16 +43,39 @@ UNRANKABLE = {
 }
 
 
-def reasons(flags: tuple[str, ...]) -> tuple[str, ...]:
-    """Why a row with these flags cannot be ranked fairly (nothing: it can)."""
-    return tuple(f"{flag}: {UNRANKABLE[flag]}" for flag in flags if flag in UNRANKABLE)
+def reasons(flags: tuple[str, ...], detail: str = "") -> tuple[str, ...]:
+    """Why a row with these flags cannot be ranked fairly (nothing: it can); ``detail``
+    says how its basis differs, in the place of the general words."""
+    return tuple(f"{flag}: {detail if flag == 'basis_differs' and detail else UNRANKABLE[flag]}"
+                 for flag in flags if flag in UNRANKABLE)
+
+
+def basis_detail(values: Sequence[Value], label: str = "") -> dict[str, str]:
+    """For each company whose value is flagged basis_differs, how its basis differs from
+    the other companies' (``boundary 'A' vs 'B' (c1, c2)``), ``label`` before each."""
+    said: dict[str, dict[tuple[str, str, str], list[str]]] = {}
+    for value in values:
+        if "basis_differs" not in value.flags:
+            continue
+        parts = said.setdefault(value.company, {})
+        for other in values:
+            if other.company != value.company:
+                for difference in basis_differences(value.basis, other.basis):
+                    parts.setdefault(difference, []).append(other.company)
+    return {company: "; ".join(
+        f"{label}{aspect} '{mine}' vs '{theirs}' ({', '.join(sorted(others))})"
+        for (aspect, mine, theirs), others in parts.items())
+            for company, parts in said.items() if parts}
 
 
 def order(figures: list[tuple[str, int, Decimal, tuple[str, ...]]], polarity: str,
-          include_flagged: bool = False) -> tuple[list[Entry], Spread | None]:
+          include_flagged: bool = False, details: dict[str, str] | None = None
+          ) -> tuple[list[Entry], Spread | None]:
     """The figures (company, year, value, flags) ranked by ``polarity``; the unrankable
     ones after them, unranked unless ``include_flagged`` (then ranked, their reasons
-    kept as marks). The spread of the ranked values, or None without any."""
+    kept as marks; ``details``: how a company's basis differs, from basis_detail). The
+    spread of the ranked values, or None without any."""
+    details = details or {}
     rankable: list[tuple[str, int, Decimal, tuple[str, ...]]] = []
     held_back: list[tuple[str, int, Decimal, tuple[str, ...]]] = []
     for figure in figures:
@@ -78,8 +102,9 @@ def order(figures: list[tuple[str, int, Decimal, tuple[str, ...]]], polarity: st
         pct = ((distance / abs(spread.median) * 100).quantize(Decimal("0.1"))
                if spread.median else None)
         entries.append(Entry(company, year, value, flags, rank, percentile, quartile,
-                             distance, pct, reasons(flags)))
-    entries += [Entry(company, year, value, flags, reasons=reasons(flags))
+                             distance, pct, reasons(flags, details.get(company, ""))))
+    entries += [Entry(company, year, value, flags,
+                       reasons=reasons(flags, details.get(company, "")))
                 for company, year, value, flags in sorted(held_back, key=lambda f: f[0])]
     return entries, spread
 

@@ -108,3 +108,39 @@ def test_the_built_in_peer_group(run, monkeypatch, tmp_path: Path) -> None:
     rows = _rows(run("rank", "ghg", "--per", "revenue", "--peers", "cn-telecoms", "-f", "csv"))
     assert sorted(r["company"] for r in rows) == ["china-comservice", "china-telecom",
                                                   "china-unicom"]
+
+
+BASES = """
+schema: 1
+metrics:
+  water: {name: Water consumption, category: environmental, unit: t}
+  revenue: {name: Revenue, category: economic, unit: CNY}
+companies:
+  a: {name: A, sources: {s: {file: s.txt}}, kpis: [
+      {metric: water, unit: t, values: {2020: 100}, source: s, line: 1,
+       basis: {boundary: offices only}},
+      {metric: revenue, unit: CNY, values: {2020: 1000}, source: s, line: 2}]}
+  b: {name: B, sources: {s: {file: s.txt}}, kpis: [
+      {metric: water, unit: t, values: {2020: 300}, source: s, line: 1},
+      {metric: revenue, unit: CNY, values: {2020: 1000}, source: s, line: 2}]}
+  c: {name: C, sources: {s: {file: s.txt}}, kpis: [
+      {metric: water, unit: t, values: {2020: 200}, source: s, line: 1},
+      {metric: revenue, unit: CNY, values: {2020: 1000}, source: s, line: 2,
+       basis: {definition: operating revenue}}]}
+"""
+
+
+def test_a_row_held_back_for_its_basis_says_which_aspect_differs_from_whom(run,
+                                                                            write) -> None:
+    catalog = ("--no-builtin", "--catalog", str(write("bases.yaml", BASES)))
+    rows = _rows(run("rank", "water", *catalog, "-f", "csv"))
+    assert [(r["company"], r["reasons"]) for r in rows if r["company"] == "a"] == [
+        ("a", "basis_differs: boundary 'offices only' vs 'the whole entity' (b, c)")]
+    per = _rows(run("rank", "water", "--per", "revenue", *catalog, "-f", "csv"))
+    assert {r["company"]: r["reasons"] for r in per} == {
+        "a": "basis_differs: water boundary 'offices only' vs 'the whole entity' (b, c); "
+             "revenue definition 'not stated' vs 'operating revenue' (c)",
+        "b": "basis_differs: water boundary 'the whole entity' vs 'offices only' (a); "
+             "revenue definition 'not stated' vs 'operating revenue' (c)",
+        "c": "basis_differs: water boundary 'the whole entity' vs 'offices only' (a); "
+             "revenue definition 'operating revenue' vs 'not stated' (a, b)"}

@@ -139,11 +139,13 @@ def test_the_ranking_lists_who_cannot_be_ranked_and_why(run, tmp_path,
     assert ranking[0][:2] == ["Rank", "Company"]
     by_company = {row[1]: row for row in ranking[1:]}
     assert by_company["south-services"][0] == "not ranked"
-    assert "basis_differs: on another basis than the others" in by_company["south-services"][-1]
+    assert by_company["south-services"][-1].startswith(
+        "basis_differs: boundary 'Group and certain large-scale subsidiaries' vs "
+        "'the whole entity' (north-mobile, south-telecom)")
     # every flag on the page is explained under Flags, in the notes' words
     flags = re.search(r'<dl class="flags">(.*?)</dl>', html, re.S).group(1)
     assert "<dt>basis_differs</dt>\n<dd>in a comparison (in a trend, among the companies " \
-           "of a year): the value is on another basis than the others</dd>" in flags
+           "of a year): the value&#39;s basis differs from another value&#39;s</dd>" in flags
     assert "<dt>scope</dt>\n<dd>the value covers only part of the company</dd>" in flags
 
 
