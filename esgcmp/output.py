@@ -549,7 +549,7 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
             narrow_widths, _natural, narrow_rigid = _sized(narrow, report, console.width)
             if narrow_widths is None:
                 continue
-            height = _height(narrow, narrow_widths) + len(said)
+            height = _height(narrow, narrow_widths) + _reference_lines(said, console.width)
             if lines is None or height < lines:
                 layout, widths, rigid, references = narrow, narrow_widths, narrow_rigid, said
                 lines, chosen = height, (also, headed)
@@ -619,7 +619,7 @@ def _crowded(report: Report, width: int, also: tuple[str, ...],
         widths, _natural, rigid = _sized(layout, report, width, edge=False)
         if widths is None:
             continue
-        height = _height(layout, widths) + len(said)
+        height = _height(layout, widths) + _reference_lines(said, width)
         if best is None or height < best[-1]:
             best = (layout, widths, rigid, said, height)
     return best
@@ -753,6 +753,13 @@ def _lines_of(cell: str, width: int) -> int:
 @functools.lru_cache(maxsize=4096)
 def _wrapped_lines(cell: str, width: int) -> int:
     return len(wrap(cell, width))
+
+
+def _reference_lines(references: list[str], width: int) -> int:
+    """The lines the references take under a table ``width`` wide, as printed: a layout
+    that moves the flags into its references pays for the lines they wrap to."""
+    return sum(len(_hanging(r, width)) if r.startswith("[") else len(wrap(r, width))
+               for r in references)
 
 
 def _hanging(text: str, width: int) -> list[str]:
