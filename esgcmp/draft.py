@@ -24,7 +24,7 @@ from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
 from .vocabulary import (METHOD_ONLY, UNSCOPED_GHG, Term, key, place, ratios_of, scopes,
-                         taken_names, terms)
+                         taken_names, terms, variants_of)
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -363,6 +363,13 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
     try:
         conversion(unit, target, density)
     except UnitError:
+        # a ratio per revenue printed in another currency: the metric's variant in that
+        # currency, when the vocabulary has one (a currency is never converted into another)
+        currency = [term for term in variants_of(metric) if found.unit and _converts(
+            found.unit, term.unit, term.density)] if metric in terms() else []
+        if len(currency) == 1:
+            return _placed(found, currency[0].id, f"{match}, the unit's currency", basis,
+                           catalog, draft)
         # the label names a quantity and the unit divides it: its ratio, when exactly one
         # ratio of the vocabulary has that unit's dimension (kWh/person: electricity per
         # employee); never the quantity itself

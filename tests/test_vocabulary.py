@@ -14,7 +14,7 @@ from esgcmp.load import load_files
 from esgcmp.model import CATEGORIES
 from esgcmp.names import fold
 from esgcmp.units import parse_target
-from esgcmp.vocabulary import POLARITIES, hkex_kpis, key, place, scopes, terms
+from esgcmp.vocabulary import POLARITIES, Placement, hkex_kpis, key, place, scopes, terms
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -311,6 +311,76 @@ def test_a_metric_of_the_vocabulary_the_catalog_lacks_is_defined_by_the_draft(
     assert loaded.get("acme", "ghg_scope2", 2023).basis == (("scope2_method", "market-based"),)
     assert str(loaded.get("acme", "ghg_scope3", 2022).normalized) == "30"
     assert loaded.get("acme", "ghg", 2022) is None
+
+
+@pytest.mark.parametrize("label, unit, metric, match", [
+    ("GHG Emission Intensity", "tCO2e/Employee", "ghg_intensity_employee",
+     "label alias, per employee from the unit"),
+    ("Energy Consumption Intensity", "kWh/Employee", "energy_intensity_employee",
+     "label without filler words, per employee from the unit"),
+    ("Total GHG Emission Intensity", "tonnes of CO2e per sq.m.", "ghg_intensity_floor_area",
+     "label without filler words, per floor area from the unit"),
+    ("Total GHG Emissions (Scope 1 & 2) Intensity", "tCO2e/m2", "ghg_intensity_floor_area",
+     "scope words 1+2, per floor area from the unit"),
+])
+def test_an_intensity_takes_the_denominator_its_unit_names(label: str, unit: str,
+                                                          metric: str, match: str) -> None:
+    assert place(label, unit) == Placement(metric, match)
+
+
+@pytest.mark.parametrize("label, unit", [
+    # a unit cell of two units, and a denominator that is no metric's
+    ("GHG emissions intensity", "tCO₂e/million revenue, tCO₂e/m²"),
+    ("GHG emissions intensity", "tonne CO2e/tonne of MSW processed"),
+    ("Hazardous waste intensity", "tonnes/million revenue"),
+    # the label's own denominator wins over the unit's: per employee stays per employee
+    ("GHG emissions per employee", "tCO2e/HK$ million"),
+])
+def test_an_intensity_whose_unit_names_no_one_metrics_denominator_is_refused(
+        label: str, unit: str) -> None:
+    placed = place(label, unit)
+    assert placed.metric != "ghg_intensity_revenue" and (
+        placed.metric == "" or placed.metric == "ghg_intensity_employee")
+
+
+def test_a_bracket_saying_what_a_total_is_mostly_made_of_is_not_read() -> None:
+    assert place("Non-hazardous waste generated (mainly dewatered sludge)") == Placement(
+        "waste_non_hazardous", "label alias")
+    assert place("總取水量(ML)").metric == ""  # withdrawal is not consumption
+
+
+def test_a_ratio_per_revenue_in_another_currency_gets_its_currencys_variant(
+        run, write, tmp_path: Path) -> None:
+    report = write("acme.txt", "Indicator 2022 2023\n"
+                               "GHG emission intensity in revenue (tCO2e/HKD'000 revenue) 2 3\n"
+                               "Carbon emissions intensity (Scope 1 and Scope 2) "
+                               "(t CO2e / US$ million sales) 4 5\n")
+    rows = _rows(run, write, report.read_text(encoding="utf-8"))
+    assert [(r["metric"], r["match"], r["normalized_value"], r["normalized_unit"])
+            for r in rows[::2]] == [
+        ("ghg_intensity_revenue_hkd", "label alias, the unit's currency", "2000",
+         "tCO2e/(10^6 HKD)"),
+        ("ghg_intensity_revenue_usd",
+         "scope words 1+2, per revenue from the unit, the unit's currency", "4",
+         "tCO2e/(10^6 USD)")]
+    draft = tmp_path / "acme.yaml"
+    assert run("extract", str(report), "-c", "acme", "--name", "Acme", "-o",
+               str(draft)).code == 0
+    loaded = load_files([builtin_catalog_path(), draft])
+    assert loaded.get("acme", "ghg_intensity_revenue_hkd", 2023).normalized == 3000
+    assert loaded.get("acme", "ghg_intensity_revenue", 2023) is None
+
+
+def test_every_currency_variant_is_its_metrics_unit_in_another_currency() -> None:
+    variants = [term for term in terms().values() if term.variant_of]
+    assert sorted(term.id for term in variants) == [
+        f"{base}_intensity_revenue_{currency}" for base in ("energy", "ghg", "water")
+        for currency in ("hkd", "usd")]
+    for term in variants:
+        base = terms()[term.variant_of]
+        assert (term.numerator, term.hkex, term.labels) == (base.numerator, base.hkex, ())
+        currency = term.id.rsplit("_", 1)[1].upper()
+        assert term.unit.endswith(f"(10^6 {currency})"), term.unit
 
 
 def test_a_unit_column_does_not_take_the_labels_last_word(run, write) -> None:
