@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from esgcmp.catalog import builtin_catalog_path
+from esgcmp.errors import CatalogError
 from esgcmp.load import load_files
 from esgcmp.model import CATEGORIES
 from esgcmp.names import fold
@@ -452,6 +453,36 @@ def test_a_draft_of_an_unseen_report_joins_the_comparisons_with_its_figures(
     assert "      - metric: ghg_intensity_employee\n" in text
     assert "      - metric: water_intensity_employee\n" in text
     assert "      - metric: waste_hazardous\n" in text
+
+
+def test_two_drafts_that_define_the_same_vocabulary_metric_load_together(
+        run, tmp_path: Path) -> None:
+    drafts = []
+    for company, figures in (("acme", "30 31"), ("beta", "40 42")):
+        report = tmp_path / f"{company}.txt"
+        report.write_text(f"Indicator Unit 2022 2023\nScope 3 emissions tCO2e {figures}\n"
+                          "Hazardous waste tonnes 1 2\n", encoding="utf-8")
+        draft = tmp_path / f"{company}.yaml"
+        assert run("extract", str(report), "-c", company, "--name", company.title(), "-o",
+                   str(draft)).code == 0
+        assert "  ghg_scope3: {name: " in draft.read_text(encoding="utf-8")
+        drafts += ["--catalog", str(draft)]
+    result = run("compare", "ghg_scope3", *drafts, "-y", "2023", "-f", "csv")
+    assert result.code == 0, result
+    assert [(r["company"], r["value"]) for r in csv.DictReader(io.StringIO(result.out))
+            if r["company"] in ("acme", "beta")] == [("beta", "42"), ("acme", "31")]
+    # a built-in comparison is not broken by them
+    assert run("compare", "ghg", *drafts, "-y", "2020", "-f", "csv").code == 0
+
+
+def test_a_metric_defined_again_differently_is_still_an_error(write) -> None:
+    first = write("a.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: social, unit: t}\n")
+    again = write("b.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: social, unit: t}\n")
+    assert list(load_files([first, again]).metrics) == ["m"]
+    other = write("c.yaml", "schema: 1\nmetrics:\n  m: {name: M, category: social, unit: kg}\n")
+    with pytest.raises(CatalogError, match=rf"{other}:3: metric 'm' is defined twice "
+                                           rf"\(first at {first}:3\)"):
+        load_files([first, other])
 
 
 def test_a_ghg_total_that_names_no_scope_is_scope_1_and_2_only_when_it_is_their_sum(
