@@ -502,6 +502,24 @@ def test_a_ghg_total_that_names_no_scope_is_scope_1_and_2_only_when_it_is_their_
          "GHG emissions that do not say which scopes they total")]
 
 
+def test_a_ghg_total_that_names_no_scope_is_scope_1_2_and_3_when_it_is_their_sum(
+        run, write) -> None:
+    # 2023 as a real HKEX KPI page prints it (esg.hkubs.ai/reports/2024041801508); 2022 laid
+    # by hand
+    rows = _rows(run, write, "Indicator Unit 2022 2023\n"
+                             "GHG emissions (scope 1) tCO2e 13,990.1 14,073.8\n"
+                             "GHG emissions (scope 2) tCO2e 25,710 26,080\n"
+                             "GHG emissions (scope 3) tCO2e 31 27\n"
+                             "Total GHG emissions tCO2e 39,731.1 40,180.8\n"
+                             "Total carbon emissions tCO2e 39,731.1 40,207.8\n")
+    assert [(r["line"], r["year"], r["metric"], r["match"]) for r in rows[6:]] == [
+        ("5", "2022", "ghg_scope1_2_3", "sum of scopes 1, 2 and 3"),
+        ("5", "2023", "ghg_scope1_2_3", "sum of scopes 1, 2 and 3"),
+        # 2023 is 27 more than the three scopes: left for review
+        ("6", "2022", "total_carbon_emissions", "proposed"),
+        ("6", "2023", "total_carbon_emissions", "proposed")]
+
+
 def test_a_method_row_under_a_heading_of_scopes_1_and_2_is_their_total(run, write) -> None:
     # "Market based" alone is Scope 2; under a heading of Scope 1 and 2 it is their total
     rows = _rows(run, write, "GHG emissions Unit 2022 2023\n範疇一及範疇二\n"
