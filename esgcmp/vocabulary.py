@@ -423,10 +423,17 @@ def _ratio_by_core(text: str) -> str:
     if _NOT_THE_WHOLE[0][0].search(text) or _NOT_THE_WHOLE[2][0].search(text):
         return ""
     named = _cores().get(_core(text), frozenset())
+    if not named and any(pattern.search(text) for pattern, _name in _PER):
+        # "GHG emissions intensity per revenue": with its denominator named, "intensity"
+        # says nothing "GHG emissions per revenue" does not
+        named = _cores().get(_core(_INTENSITY_WORD.sub(" ", text)), frozenset())
     if len(named) != 1:
         return ""
     metric = next(iter(named))
     return metric if terms()[metric].numerator else ""
+
+
+_INTENSITY_WORD = re.compile(r"\b(?:intensity|density)\b|强度|密度")
 
 
 def variants_of(metric: str) -> list[Term]:

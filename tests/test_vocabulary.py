@@ -323,6 +323,9 @@ def test_a_metric_of_the_vocabulary_the_catalog_lacks_is_defined_by_the_draft(
      "label without filler words, per floor area from the unit"),
     ("Total GHG Emissions (Scope 1 & 2) Intensity", "tCO2e/m2", "ghg_intensity_floor_area",
      "scope words 1+2, per floor area from the unit"),
+    # with its denominator named, "intensity" is a filler word of a ratio's label
+    ("GHG emissions intensity", "tCO2e/HK$ million revenue", "ghg_intensity_revenue",
+     "label without filler words, per revenue from the unit"),
 ])
 def test_an_intensity_takes_the_denominator_its_unit_names(label: str, unit: str,
                                                           metric: str, match: str) -> None:
