@@ -530,8 +530,9 @@ def peers(catalog: Catalog) -> PeerGroups:
 def coverage(catalog: Catalog, companies: list[str] | None = None,
              years: list[int] | None = None) -> Coverage:
     """Each HKEX ESG Reporting Code KPI for each company-year the catalog holds (or those
-    asked for): disclosed, with the metrics whose values disclose it; not disclosed; or a
-    description, which a catalog of figures does not hold."""
+    asked for): disclosed, with the metrics whose values disclose it; explained, where the
+    report says why a metric of it is not disclosed (a company's ``not_reported``); not
+    disclosed; or a description, which a catalog of figures does not hold."""
     from .vocabulary import hkex_kpis
 
     by_code: dict[str, list[str]] = {}
@@ -549,6 +550,17 @@ def coverage(catalog: Catalog, companies: list[str] | None = None,
                     continue
                 disclosed = tuple(m for m in by_code.get(kpi.code, ())
                                   if catalog.get(company, m, year) is not None)
+                explained = () if disclosed else tuple(
+                    e for e in catalog.companies[company].not_reported
+                    if kpi.code in catalog.metrics[e.metric].hkex
+                    and (not e.years or year in e.years))
+                if explained:
+                    rows.append(KpiCoverage(
+                        company, year, kpi.code, kpi.title, "explained",
+                        tuple(dict.fromkeys(e.metric for e in explained)),
+                        "; ".join(f"{e.metric}: {e.reason} ({e.source}, line {e.line})"
+                                  for e in explained)))
+                    continue
                 rows.append(KpiCoverage(company, year, kpi.code, kpi.title,
                                         "disclosed" if disclosed else "not disclosed",
                                         disclosed))

@@ -70,6 +70,7 @@ class GhgRules(msgspec.Struct, frozen=True):
     components: tuple[str, ...]  # every one required, the same year
     scopes: str  # the scopes the sum covers, as a basis states them
     totals: tuple[str, ...]  # what a total is called, under another metric: no derivation
+    other_scopes: tuple[str, ...] = ()  # totals of other scopes: they stop no derivation
 
 
 class Rules(msgspec.Struct, frozen=True):
@@ -96,7 +97,8 @@ def rules() -> Rules:
             usage_words=tuple(energy["usage_words"])),
         ghg=GhgRules(standard=data["ghg"]["standard"], target=data["ghg"]["target"],
                      components=tuple(data["ghg"]["components"]),
-                     scopes=data["ghg"]["scopes"], totals=tuple(data["ghg"]["totals"])),
+                     scopes=data["ghg"]["scopes"], totals=tuple(data["ghg"]["totals"]),
+                     other_scopes=tuple(data["ghg"].get("other_scopes", ()))),
         intensity_per=dict(data["intensity"]["per"]))
 
 
@@ -229,7 +231,8 @@ def totals_elsewhere(catalog: Catalog) -> tuple[str, ...]:
     own = tuple(sorted(name for name, ids in names.items() if ghg.target in ids))
     found = {metric_id for name in _total_names(tuple(names), own)
              for metric_id in names[name]
-             if metric_id != ghg.target and metric_id not in ghg.components}
+             if metric_id != ghg.target and metric_id not in ghg.components
+             and metric_id not in ghg.other_scopes}
     found = {m for m in found if _emissions(catalog.metrics[m].unit)}
     order = {metric_id: i for i, metric_id in enumerate(catalog.metrics)} if found else {}
     return tuple(sorted(found, key=order.__getitem__))

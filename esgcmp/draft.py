@@ -9,6 +9,7 @@ marked for review, never a guess at an existing one.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -24,7 +25,7 @@ from .names import fold, plural
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
 from .vocabulary import (METHOD_ONLY, UNSCOPED_GHG, Term, key, place, ratios_of, scopes,
-                         taken_names, terms)
+                         taken_names, terms, variants_of)
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -234,7 +235,7 @@ def _read_scopes(extraction: Extraction, draft: Draft) -> None:
     for found in extraction.values:
         draft.printed_rows.setdefault((found.line, found.label, found.unit), []).append(found)
         placed = place(found.name, found.unit)
-        if placed.metric not in ("ghg_scope1", "ghg_scope2") or not found.unit:
+        if placed.metric not in _SCOPES or not found.unit:
             continue
         try:
             factor = conversion(found.unit, "tCO2e").factor
@@ -244,10 +245,14 @@ def _read_scopes(extraction: Extraction, draft: Draft) -> None:
             (found.value * factor, _half_digit(found.value) * factor))
 
 
-def _scopes_total(found: Found, draft: Draft) -> bool:
-    """Whether a GHG total that names no scope is, every year the report prints its
-    Scope 1 and Scope 2, their sum (as far as the printed digits tell): then it is the
-    Scope 1 + 2 total, and no Scope 3 is in it."""
+_SCOPES = ("ghg_scope1", "ghg_scope2", "ghg_scope3")
+
+
+def _scopes_total(found: Found, draft: Draft, scopes: tuple[str, ...] = _SCOPES[:2]) -> bool:
+    """Whether a GHG total that names no scope is, every year the report prints each of
+    ``scopes``, their sum (as far as the printed digits tell): with Scope 1 and 2, it is
+    the Scope 1 + 2 total and no Scope 3 is in it; with the three, the Scope 1 + 2 + 3
+    total. A year that lacks one of them tells nothing; one year at least must tell."""
     if not found.unit:
         return False
     try:
@@ -256,14 +261,13 @@ def _scopes_total(found: Found, draft: Draft) -> bool:
         return False
     checked = 0
     for printed in draft.printed_rows.get((found.line, found.label, found.unit), [found]):
-        firsts = draft.scope_figures.get((printed.year, "ghg_scope1"), [])
-        seconds = draft.scope_figures.get((printed.year, "ghg_scope2"), [])
-        if not firsts or not seconds:
+        printings = [draft.scope_figures.get((printed.year, scope), []) for scope in scopes]
+        if not all(printings):
             continue
         total = printed.value * factor
         slack = _half_digit(printed.value) * factor
-        if not any(abs(total - one - two) <= slack + one_slack + two_slack
-                   for one, one_slack in firsts for two, two_slack in seconds):
+        if not any(abs(total - sum(f for f, _s in parts)) <= slack + sum(s for _f, s in parts)
+                   for parts in itertools.product(*printings)):
             return False
         checked += 1
     return checked > 0
@@ -342,6 +346,9 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         if placed.why == UNSCOPED_GHG and _scopes_total(found, draft):
             placed = msgspec.structs.replace(placed, metric="ghg",
                                              match="sum of scope 1 and scope 2")
+        elif placed.why == UNSCOPED_GHG and _scopes_total(found, draft, _SCOPES):
+            placed = msgspec.structs.replace(placed, metric="ghg_scope1_2_3",
+                                             match="sum of scopes 1, 2 and 3")
         if placed.metric:
             choice = _placed(found, placed.metric, placed.match, placed.basis, catalog, draft)
             if isinstance(choice, str):
@@ -363,6 +370,13 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
     try:
         conversion(unit, target, density)
     except UnitError:
+        # a ratio per revenue printed in another currency: the metric's variant in that
+        # currency, when the vocabulary has one (a currency is never converted into another)
+        currency = [term for term in variants_of(metric) if found.unit and _converts(
+            found.unit, term.unit, term.density)] if metric in terms() else []
+        if len(currency) == 1:
+            return _placed(found, currency[0].id, f"{match}, the unit's currency", basis,
+                           catalog, draft)
         # the label names a quantity and the unit divides it: its ratio, when exactly one
         # ratio of the vocabulary has that unit's dimension (kWh/person: electricity per
         # employee); never the quantity itself

@@ -24,6 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from .catalog import Catalog, builtin_catalog_path
 from .errors import CatalogError, UsageError
 from .files import read_regular_file_and_stat
@@ -253,9 +255,11 @@ class _Merged:
     def add(self, unit: Unit) -> None:
         parts = self.parts
         for metric_id, metric in unit.metrics().items():
-            if metric_id in parts.metrics:
-                raise _Conflict(metric_id)
-            parts.metrics[metric_id] = metric
+            first = parts.metrics.get(metric_id)
+            if first is None:
+                parts.metrics[metric_id] = metric
+            elif msgspec.structs.replace(metric, origin=first.origin) != first:
+                raise _Conflict(metric_id)  # the same definition again is the same metric
         companies = unit.companies()
         if not companies.keys().isdisjoint(parts.companies):
             raise _Conflict(next(c for c in companies if c in parts.companies))

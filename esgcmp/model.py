@@ -197,6 +197,18 @@ class Source(msgspec.Struct, frozen=True):
         return f"{self.name}, page {page}, line {line}" if page else f"{self.name}, line {line}"
 
 
+class Explanation(msgspec.Struct, frozen=True):
+    """A metric a company's report says it does not disclose, and why, cited like a value:
+    ``esgcmp coverage`` shows its HKEX KPI as explained."""
+
+    metric: str
+    reason: str
+    source: str  # the company's source id the reason is printed in
+    line: int
+    years: tuple[int, ...] = ()  # the years it covers; () for every year
+    page: int | None = None
+
+
 class Company(msgspec.Struct, frozen=True):
     id: str
     name: str
@@ -207,6 +219,7 @@ class Company(msgspec.Struct, frozen=True):
     entity: str = ""
     basis: tuple[tuple[str, str], ...] = ()  # the company's own aspects (its entity)
     stated: tuple[Stated, ...] = ()  # where its report states them
+    not_reported: tuple[Explanation, ...] = ()
 
 
 class Citation(msgspec.Struct, frozen=True):

@@ -13,12 +13,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from . import schema
 from .decimals import LIMITS, entered
 from .errors import CatalogError, UnitError
-from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Citation, Company, Group,
-                    LineDict, Metric, Observation, Origin, Parts, Shared, Source, Stated,
-                    basis_of)
+from .model import (CATEGORIES, COMPUTED_FLAGS, FLAGS, Citation, Company, Explanation,
+                    Group, LineDict, Metric, Observation, Origin, Parts, Shared, Source,
+                    Stated, basis_of)
 
 # An aspect of a basis as read: its text, and where the report states it (None: uncited).
 Aspects = dict[str, tuple[str, Stated | None]]
@@ -141,10 +143,7 @@ class Reader:
         metric_id = self.check_id(metric_id, "metric", parent)
         what = f"metric '{metric_id}'"
         node = self.mapping(node, what, parent, "metric")
-        if metric_id in self.parts.metrics:
-            first = self.parts.metrics[metric_id].origin
-            raise self.error(f"metric '{metric_id}' is defined twice (first at {first})", parent,
-                             key=metric_id)
+        existing = self.parts.metrics.get(metric_id)
         category = self.text(node, "category", what, required=True)
         if category not in CATEGORIES:
             raise self.error(f"{what}: category '{category}' is not one of "
@@ -157,7 +156,7 @@ class Reader:
         signed = node.get("signed", False)
         if not isinstance(signed, bool):
             raise self.error(f"{what}: 'signed' must be true or false", node, key="signed")
-        self.parts.metrics[metric_id] = Metric(
+        metric = Metric(
             id=metric_id, name=self.text(node, "name", what, required=True), unit=unit,
             category=category, origin=self.origin(node),
             name_zh=self.text(node, "name_zh", what), hkex=self.codes(node, "hkex", what),
@@ -165,6 +164,14 @@ class Reader:
             aliases=self.string_list(node, "aliases", what), signed=signed,
             parts=self.string_list(node, "parts", what), ratio_of=self._ratio_of(node, what),
             density=self._density(node, what), change_of=self.text(node, "change_of", what))
+        if existing is not None:
+            # the same definition again (two drafts that each define a metric of esgcmp's
+            # vocabulary) is the same metric; any other is a clash
+            if msgspec.structs.replace(metric, origin=existing.origin) == existing:
+                return
+            raise self.error(f"metric '{metric_id}' is defined twice (first at "
+                             f"{existing.origin})", parent, key=metric_id)
+        self.parts.metrics[metric_id] = metric
 
     def _density(self, node: LineDict, what: str) -> str:
         """A mass per volume (``1 t/m3``), or ''."""
@@ -212,13 +219,17 @@ class Reader:
             raise self.error(f"company '{company_id}' has no 'name' and is not defined in an "
                              "earlier catalog", node, fix="add 'name:' to define it")
         else:
-            for key in ("parent", "aliases", "name_zh", "entity", "basis"):
+            for key in ("parent", "aliases", "name_zh", "entity", "basis", "not_reported"):
                 if key in node:  # they belong to the definition; here they would be lost
                     raise self.error(f"{what}: '{key}' can be given only where the company is "
                                      f"defined ({existing.origin}), not in a file that adds "
                                      "to it", node, key=key,
                                      fix=f"give '{key}' in the company's definition")
             sources = self._sources(company_id, node)
+        if "name" in node and node.get("not_reported") is not None:
+            company = self.parts.companies[company_id]
+            self.parts.companies[company_id] = msgspec.structs.replace(
+                company, not_reported=self._not_reported(node, sources, what))
         kpis = node.get("kpis") or []
         if not isinstance(kpis, list):
             raise self.error(f"{what}: 'kpis' must be a list, not {_type_name(kpis)}", node,
@@ -229,6 +240,29 @@ class Reader:
             self.known_keys(entry, "kpi", f"{what}: kpi '{metric}'" if isinstance(metric, str)
                             else f"{what}: each kpi")
             self.read_kpi(company_id, entry, sources)
+
+    def _not_reported(self, node: LineDict, sources: dict[str, Source],
+                      what: str) -> tuple[Explanation, ...]:
+        """The metrics the company's report says it does not disclose, each with the
+        report's reason, cited like a value."""
+        entries = self.mapping(node.get("not_reported"), f"{what}: 'not_reported'", node)
+        explained = []
+        for metric_id, entry in entries.items():
+            where = f"{what}: not_reported '{metric_id}'"
+            if metric_id not in self.parts.metrics:
+                close = difflib.get_close_matches(str(metric_id), list(self.parts.metrics), n=1)
+                raise self.error(f"{where}: unknown metric", entries, key=str(metric_id),
+                                 fix=f"did you mean '{close[0]}'?" if close
+                                 else "define it under 'metrics'")
+            entry = self.mapping(entry, where, entries, "not_reported")
+            reason = self.text(entry, "reason", where, required=True)
+            source, line, page = self._citation_place(entry, sources, where)
+            years = entry.get("years")
+            listed = years if isinstance(years, list) else [] if years is None else [years]
+            explained.append(Explanation(
+                metric_id, reason, source.id, line,
+                tuple(sorted({self._year(year, entry, where) for year in listed})), page))
+        return tuple(explained)
 
     def _sources(self, company_id: str, node: LineDict) -> dict[str, Source]:
         known = self.parts.sources.setdefault(company_id, {})

@@ -254,9 +254,10 @@ class PeerGroups(Result, frozen=True):
 
 
 class KpiCoverage(msgspec.Struct, frozen=True):
-    """One HKEX KPI for one company-year: ``disclosed`` (by the metrics named), ``not
-    disclosed``, or ``description`` (a KPI that asks for a description, which a catalog of
-    figures does not hold)."""
+    """One HKEX KPI for one company-year: ``disclosed`` (by the metrics named),
+    ``explained`` (the report says why the metrics named are not disclosed: ``reason``),
+    ``not disclosed``, or ``description`` (a KPI that asks for a description, which a
+    catalog of figures does not hold)."""
 
     company: str
     year: int
@@ -264,6 +265,7 @@ class KpiCoverage(msgspec.Struct, frozen=True):
     title: str
     status: str
     metrics: tuple[str, ...] = ()
+    reason: str = ""  # for ``explained``: each metric's reason and where it is printed
 
 
 class Coverage(Result, frozen=True):

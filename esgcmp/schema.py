@@ -72,6 +72,17 @@ LEVELS: dict[str, tuple[Key, ...]] = {
                            "unlike levels"),
         Key("sources", "to cite values", "source id: source (below), for each report cited"),
         Key("kpis", "no", "the values: a list of KPI entries (below)"),
+        Key("not_reported", "no", "metric id: explanation (below), for a metric the report "
+                                  "says it does not disclose, and why; `coverage` shows its "
+                                  "HKEX KPI as explained. Given where the company is defined"),
+    ),
+    "not_reported": (
+        Key("reason", "yes", "the report's reason, in a sentence"),
+        Key("source", "yes", "the source id the reason is printed in"),
+        Key("line", "yes", "the 1-based line of the source file the reason is printed on"),
+        Key("page", "for a PDF", "the 1-based page of a PDF source the line is on"),
+        Key("years", "no", "the years it covers: a list, or one year alone; default: every "
+                           "year"),
     ),
     "source": (
         Key("file", "yes", "the report's file name, as cited: its text, or its PDF"),

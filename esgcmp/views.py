@@ -679,19 +679,29 @@ def peers_report(result: PeerGroups) -> Report:
 
 def coverage_report(result: Coverage) -> Report:
     """One row per HKEX KPI, company and year; under them, each company-year's count."""
+    # the reasons' column only when a report explains a KPI it does not disclose, so that
+    # coverage without explanations reads as it always has
+    explained = any(k.status == "explained" for k in result.kpis)
     rows = [{"company": k.company, "year": k.year, "kpi": k.code, "status": k.status,
-             "metrics": list(k.metrics), "title": k.title} for k in result.kpis]
+             "metrics": list(k.metrics), "title": k.title,
+             **({"reason": k.reason or None} if explained else {})} for k in result.kpis]
     counts: dict[tuple[str, int], list[int]] = {}
     for kpi in result.kpis:
-        tally = counts.setdefault((kpi.company, kpi.year), [0, 0])
+        tally = counts.setdefault((kpi.company, kpi.year), [0, 0, 0])
         if kpi.status != "description":
             tally[1] += 1
             tally[0] += kpi.status == "disclosed"
+            tally[2] += kpi.status == "explained"
     notes = [f"{company} {year}: {disclosed} of {figures} HKEX KPIs that ask for figures "
-             "disclosed." for (company, year), (disclosed, figures) in counts.items()]
-    return Report(rows=rows, columns=["company", "year", "kpi", "status", "metrics", "title"],
-                  display=[("company", "Company"), ("year", "Year"), ("kpi", "KPI"),
-                           ("status", "Status"), ("metrics", "Metrics"), ("title", "Asks for")],
+             f"disclosed{f', {why} explained' if why else ''}."
+             for (company, year), (disclosed, figures, why) in counts.items()]
+    columns = ["company", "year", "kpi", "status", "metrics", "title"]
+    display = [("company", "Company"), ("year", "Year"), ("kpi", "KPI"), ("status", "Status"),
+               ("metrics", "Metrics"), ("title", "Asks for")]
+    if explained:
+        columns.append("reason")
+        display.append(("reason", "Reason"))
+    return Report(rows=rows, columns=columns, display=display,
                   title="HKEX ESG Reporting Code KPIs disclosed", notes=notes)
 
 

@@ -309,8 +309,8 @@ def test_an_edit_that_clashes_with_an_unchanged_later_file_fails_as_without_a_ca
     assert run(*args).code == 0
     b_yaml = Path(catalogs[3])
     text = LAYERS["b.yaml"]
-    if edit == "metric":  # b defines m2, which d defines too
-        text = text.replace("companies:", "metrics:\n  m2: {name: M2, category: social, "
+    if edit == "metric":  # b defines m2, which d defines too (differently)
+        text = text.replace("companies:", "metrics:\n  m2: {name: M2 in b, category: social, "
                                           "unit: t}\ncompanies:")
     elif edit == "company":  # b defines co2, which d defines too
         text += "  co2:\n    name: Co 2 in b\n"

@@ -84,3 +84,71 @@ def test_an_unknown_company_is_not_found(run, write) -> None:
     result = run("coverage", "--catalog", str(path), "--no-builtin", "-c", "nobody")
     assert result.code == ExitCode.NOT_FOUND
     assert result.err.startswith("esgcmp: error: unknown company 'nobody'")
+
+
+EXPLAINED = CATALOG.replace("""  beta:
+    name: Beta
+    sources:
+      r: {file: b.txt}
+""", """  beta:
+    name: Beta
+    sources:
+      r: {file: b.txt}
+    not_reported:
+      ghg_scope1:
+        reason: The company owns no vehicles or boilers
+        source: r
+        line: 4
+      ghg_scope2: {reason: Electricity is paid by the landlord, source: r, line: 5,
+                   years: [2023]}
+""")
+
+
+def test_a_kpi_the_report_explains_is_explained_with_its_reason(run, write) -> None:
+    path = write("c.yaml", EXPLAINED)
+    rows = _csv(run, "--catalog", str(path), "-c", "beta")
+    by_code = {r["kpi"]: (r["status"], r["metrics"], r["reason"]) for r in rows}
+    assert by_code["A1.2"] == (
+        "explained", "ghg_scope1;ghg_scope2",
+        "ghg_scope1: The company owns no vehicles or boilers (r, line 4); "
+        "ghg_scope2: Electricity is paid by the landlord (r, line 5)")
+    assert by_code["A2.2"] == ("disclosed", "water", "")
+    plain = run("coverage", "--catalog", str(path), "--no-builtin", "-c", "beta", "-f", "plain")
+    assert plain.out.splitlines()[-1] == (
+        "beta 2023: 1 of 19 HKEX KPIs that ask for figures disclosed, 1 explained.")
+    # a disclosed KPI stays disclosed whatever is explained beside it
+    acme = _csv(run, "--catalog", str(write("d.yaml", EXPLAINED.replace(
+        "  beta:", "  gamma:\n    name: Gamma\n  beta:"))), "-c", "acme", "-y", "2023")
+    assert {r["kpi"]: r["status"] for r in acme}["A1.2"] == "disclosed"
+
+
+def test_an_explanation_for_other_years_leaves_the_kpi_not_disclosed(run, write) -> None:
+    path = write("c.yaml", EXPLAINED.replace("      ghg_scope1:\n"
+                                             "        reason: The company owns no vehicles "
+                                             "or boilers\n        source: r\n        line: 4\n",
+                                             "").replace("years: [2023]", "years: 2022"))
+    rows = _csv(run, "--catalog", str(path), "-c", "beta")
+    assert {r["kpi"]: r["status"] for r in rows}["A1.2"] == "not disclosed"
+    assert "reason" not in rows[0]  # no KPI explained: the columns as they always were
+
+
+def test_an_explanation_is_cited_like_a_value(run, write) -> None:
+    cases = [
+        (EXPLAINED.replace("source: r, line: 5", "source: x, line: 5"),
+         "company 'beta': not_reported 'ghg_scope2': unknown source 'x' (this company's "
+         "sources: r)"),
+        (EXPLAINED.replace("line: 5", "line: 0"),
+         "company 'beta': not_reported 'ghg_scope2': 'line' must be a positive whole number "
+         "(the line in the source file), not 0"),
+        (EXPLAINED.replace("      ghg_scope2: {", "      ghg_scope9: {"),
+         "company 'beta': not_reported 'ghg_scope9': unknown metric"),
+        (EXPLAINED.replace("reason: Electricity is paid by the landlord, ", ""),
+         "company 'beta': not_reported 'ghg_scope2': 'reason' is required"),
+        (EXPLAINED.replace("line: 5,", "line: 5, because: x,"),
+         "company 'beta': not_reported 'ghg_scope2': unknown key 'because'"),
+    ]
+    for text, message in cases:
+        result = run("coverage", "--catalog", str(write("bad.yaml", text)), "--no-builtin")
+        assert result.code == ExitCode.CATALOG, (message, result)
+        assert message in result.err, (message, result.err)
+        assert len(result.err.splitlines()) == 1

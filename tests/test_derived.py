@@ -11,7 +11,7 @@ import pytest
 from esgcmp.catalog import builtin_catalog_path
 from esgcmp.load import catalog_paths, load_files
 from esgcmp.derive import EnergyBasis, derive_energy
-from esgcmp.model import ElectricityBasis, Missing, Value, Why
+from esgcmp.model import ElectricityBasis, Kind, Missing, Value, Why
 from esgcmp.values import value_of
 from esgcmp.views import basis_text, reason
 
@@ -322,3 +322,23 @@ companies:
                               "it under ghg if it is Scope 1 + 2)")
     # an intensity named like the total is no total; the other companies keep theirs
     assert isinstance(value_of(catalog, "scopeco", "ghg", 2022, EnergyBasis()), Value)
+
+
+def test_a_printed_total_of_scopes_1_2_and_3_leaves_the_scope_1_and_2_total_to_derive(
+        write) -> None:
+    # the company prints Scope 1, 2 and 3 and their total, never a Scope 1 + 2 total
+    path = write("three.yaml", SCOPES.replace("companies:", """  ghg_scope1_2_3: {name: "GHG emissions (Scope 1 + 2 + 3)", category: environmental, unit: tCO2e}
+companies:
+  threeco:
+    name: Three Co
+    sources:
+      r: {file: three.txt}
+    kpis:
+      - {metric: ghg_scope1, label: GHG emissions (scope 1), unit: tCO2e, values: {2023: 14073.8}, source: r, line: 1}
+      - {metric: ghg_scope2, label: GHG emissions (scope 2), unit: tCO2e, values: {2023: 26080}, source: r, line: 2}
+      - {metric: ghg_scope1_2_3, label: Total GHG emissions, unit: tCO2e, values: {2023: 40180.8}, source: r, line: 4}"""))
+    catalog = load_files(catalog_paths([path], use_env=False, builtin=False))
+    result = value_of(catalog, "threeco", "ghg", 2023, EnergyBasis())
+    assert isinstance(result, Value)
+    assert (result.kind, result.value, result.how.components) == (
+        Kind.derived, Decimal("40153.8"), ["ghg_scope1", "ghg_scope2"])

@@ -58,7 +58,9 @@ def render() -> str:
                   "|---|---|---|---|---|---|---|"]
         for metric_id in coded[code]:
             term = vocabulary[metric_id]
-            labels = "; ".join(_cell(label) for label in term.labels) or "-"
+            labels = ("; ".join(_cell(label) for label in term.labels)
+                      or (f"those of `{term.variant_of}`, in the unit's currency"
+                          if term.variant_of else "-"))
             lines.append(f"| `{term.id}` | {_cell(term.name)} | {term.name_zh} | "
                          f"{term.unit} ({dimension(term.unit)}) | {POLARITY[term.polarity]} | "
                          f"{'yes' if term.id in builtin else 'no'} | {labels} |")
