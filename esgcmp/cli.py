@@ -31,6 +31,20 @@ from .output import Format
 from .pager import terminal, write
 from .runner import Run, execute, reading, warn
 
+# --peers: a peer group's companies, wherever -c names companies (esgcmp.rank.peers)
+PEERS_HELP = ("A peer group's companies, with those of -c: `esgcmp peers` lists the groups "
+              "(the built-in one is cn-telecoms).")
+
+
+def _with_peers(data: Any, company: Optional[list[str]],
+                peers: Optional[str]) -> Optional[list[str]]:
+    """The companies -c names and, with --peers, the group's."""
+    if peers is None:
+        return company
+    from .rank import peers as members
+
+    return [*(company or []), *members(data, peers)]
+
 app = typer.Typer(
     name="esgcmp",
     help="Compare the ESG KPIs of companies from a sourced, unit-normalised catalog.\n\n"
@@ -145,6 +159,8 @@ def compare(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Compare only these companies (repeatable).",
         show_default=False, autocompletion=completion.company)] = None,
+    peers: Annotated[Optional[str], typer.Option(
+        "--peers", help=PEERS_HELP, show_default=False)] = None,
     per: Annotated[Optional[str], typer.Option(
         "--per", "-p", help="Divide by this metric (revenue, employees, ...): an intensity "
                             "ratio, beside any intensity the company reported.",
@@ -199,6 +215,7 @@ def compare(
                          fix="add --years 2018-2020, or name more metrics")
     energy_basis = options.energy_basis()
     data = options.catalog()
+    company = _with_peers(data, company, peers)
     options.basis_applies(data, names + ([per] if per else []))
     ascii_chart = chosen is not Format.table
     reports, warnings, drawn = [], [], []
@@ -315,6 +332,8 @@ def trend(
         "--company", "-c", help="Only these companies (repeatable); default: every company, "
                                 "those that do not report the metric listed as missing.",
         show_default=False, autocompletion=completion.company)] = None,
+    peers: Annotated[Optional[str], typer.Option(
+        "--peers", help=PEERS_HELP, show_default=False)] = None,
     per: Annotated[Optional[str], typer.Option(
         "--per", "-p", help="Divide by this metric: the intensity over the years, as "
                             "compare --per gives it for one year.", show_default=False,
@@ -349,14 +368,15 @@ def trend(
     chosen = options.output_format()
     chart_for(chart, chosen)
     target = _chart_target(chart_file)
-    if len(names) > 1 and company:
-        raise UsageError("name the companies either with -c or before the metric, not both",
-                         fix=f"esgcmp trend {names[-1]} -c ...")
+    if len(names) > 1 and (company or peers):
+        raise UsageError("name the companies either with -c/--peers or before the metric, "
+                         "not both", fix=f"esgcmp trend {names[-1]} -c ...")
     if first is not None and last is not None and first >= last:
         raise UsageError(f"--from {first} is not before --to {last}",
                          fix="give an earlier --from or a later --to")
     energy_basis = options.energy_basis()
     data = options.catalog()
+    company = _with_peers(data, company, peers)
     if options.wide and (chart or first is not None):
         raise UsageError("--wide lays out values only, not with --chart or --from",
                          fix="leave out --wide, or the others")
@@ -399,7 +419,7 @@ def trend(
 
 
 @app.command()
-@shared_options(fmt=False, basis=True)
+@shared_options(fmt=False, basis=True, fx=True)
 def report(
     options: Options,
     company: Annotated[Optional[list[str]], typer.Option(
@@ -599,6 +619,8 @@ def export(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
+    peers: Annotated[Optional[str], typer.Option(
+        "--peers", help=PEERS_HELP, show_default=False)] = None,
     metric: Annotated[Optional[list[str]], typer.Option(
         "--metric", "-m", help="Only these metrics: ids, names or framework codes "
                                "(repeatable).", show_default=False,
@@ -628,6 +650,7 @@ def export(
                          fix="add --derived")
     energy_basis = options.energy_basis()
     data = options.catalog()
+    company = _with_peers(data, company, peers)
     result = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
     options.emit(export_report(result, data), chosen)
 

@@ -275,3 +275,21 @@ def test_an_intensity_trend_across_currencies(run, catalog) -> None:
     assert result.err == ("esgcmp: warning: harbour revenue 2019 left out: printed in HKD, not "
                           "converted to CNY: no HKD→CNY rate for 2019 (give --fx "
                           "HKD:CNY=RATE@2019-12-31)\n")
+
+
+def test_the_report_page_converts_with_the_rates_given_and_says_so(run, catalog,
+                                                                    tmp_path) -> None:
+    page = tmp_path / "page.html"
+    result = run("report", "-m", "ghg", "--per", "revenue", *catalog, "--fx", RATE_2020,
+                 "-o", str(page))
+    assert (result.code, result.out) == (0, "")
+    html = page.read_text(encoding="utf-8")
+    expected = rows(run("compare", "ghg", "--per", "revenue", *catalog, "--fx", RATE_2020,
+                        "-f", "csv").out)
+    harbour = next(r for r in expected if r["company"] == "harbour")
+    assert "fx" in harbour["flags"].split(";")
+    assert harbour["intensity"] == "3"  # 1200 t / (500 HK$ million x 0.8)
+    assert "<dt>fx</dt>" in html and "0.8 @2020-12-31" in html
+    without = run("report", "-m", "ghg", "--per", "revenue", *catalog, "-o", "-")
+    assert without.code == 0
+    assert "no HKD→CNY rate for 2020" in without.out

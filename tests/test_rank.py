@@ -144,3 +144,24 @@ def test_a_row_held_back_for_its_basis_says_which_aspect_differs_from_whom(run,
              "revenue definition 'not stated' vs 'operating revenue' (c)",
         "c": "basis_differs: water boundary 'the whole entity' vs 'offices only' (a); "
              "revenue definition 'operating revenue' vs 'not stated' (a, b)"}
+
+
+def test_peers_name_companies_wherever_c_does(run, on_ranks, tmp_path: Path,
+                                              monkeypatch) -> None:
+    peers = tmp_path / "peers.toml"
+    peers.write_text('[groups.small]\nmembers = ["a", "cee"]\n', encoding="utf-8")
+    monkeypatch.setenv("ESGCMP_PEERS", str(peers))
+    compared = _rows(run("compare", "water", "--peers", "small", *on_ranks, "-f", "csv"))
+    assert [(r["company"], r["value"]) for r in compared] == [("c", "300"), ("a", "100")]
+    with_c = _rows(run("compare", "water", "--peers", "small", "-c", "d", *on_ranks,
+                       "-f", "csv"))
+    assert [r["company"] for r in with_c] == ["d", "c", "a"]
+    trend = _rows(run("trend", "water", "--peers", "small", *on_ranks, "-f", "csv"))
+    assert sorted({r["company"] for r in trend}) == ["a", "c"]
+    exported = _rows(run("export", "--peers", "small", *on_ranks, "-f", "csv"))
+    assert sorted({r["company"] for r in exported}) == ["a", "c"]
+    for command in (("compare", "water"), ("trend", "water"), ("export",)):
+        missing = run(*command, "--peers", "big", *on_ranks)
+        assert (missing.code, missing.out) == (3, ""), command
+        assert missing.err.startswith("esgcmp: error: unknown peer group 'big'; known: "
+                                      "cn-telecoms, small;"), command
