@@ -410,6 +410,8 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
         return Quotes(found_metric, result, [], directory, exit_code=ExitCode.NOT_FOUND)
     observations = ([(found_metric.id, result.observation)] if result.observation else
                     [(i.observation.metric, i.observation) for i in result.inputs])
+    if directory is None:
+        directory = _beside_catalog([obs for _what, obs in observations])
     files = SourceFiles(directory) if directory is not None else None
     quotes = []
     for what, obs in observations:
@@ -435,11 +437,23 @@ def source(catalog: Catalog, company: str, metric: str, year: int,
     warnings = [f"{place(quote.source.file, quote.line, quote.page)}: {quote.problem}"
                 for quote in quotes if quote.problem]
     if directory is None:
-        warnings.append("the reports are not at hand: give --sources DIR or set "
-                        "ESGCMP_SOURCES")
+        warnings.append("the reports are not at hand: give --sources DIR, set "
+                        "ESGCMP_SOURCES, or keep them beside the catalog that cites them")
     return Quotes(found_metric, result, quotes, directory, warnings=tuple(warnings),
                   exit_code=ExitCode.NOT_FOUND if any(q.problem for q in quotes)
                   else ExitCode.OK)
+
+
+def _beside_catalog(observations: list[Any]) -> Path | None:
+    """The folder of the catalog file that cites these values, when every report they
+    cite is a file in it: reports kept beside their catalog need no --sources. None when
+    the values come from catalogs in several folders, or a report is not there."""
+    folders = {Path(obs.origin.file).parent for obs in observations}
+    if len(folders) != 1:
+        return None
+    folder = folders.pop()
+    cited = {c.file for obs in observations for c in (obs.source, *(a.source for a in obs.also))}
+    return folder if cited and all((folder / name).is_file() for name in cited) else None
 
 
 def export(catalog: Catalog, companies: list[str] | None = None,

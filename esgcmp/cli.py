@@ -574,8 +574,9 @@ def source(
                                           autocompletion=completion.metric)],
     year: Annotated[int, typer.Argument(help="Reporting year.", autocompletion=completion.year)],
     sources: Annotated[Optional[str], typer.Option(
-        "--sources", help="Folder of the report files (also ESGCMP_SOURCES); without it the "
-                          "citations only.", show_default=False)] = None,
+        "--sources", help="Folder of the report files (also ESGCMP_SOURCES); without either, "
+                          "the folder of the catalog that cites the value when the reports "
+                          "are there, else the citations only.", show_default=False)] = None,
     context: Annotated[int, typer.Option(
         "--context", "-C", help="Lines shown before and after a cited line.", min=0,
         max=50)] = 2,

@@ -512,7 +512,8 @@ def test_each_command_s_result_carries_its_data_warnings_and_exit_code(tiny_cata
     assert [(q.source.file, q.line, q.expected) for q in quoted.quotes] == [
         ("tiny.txt", 4, "7"), ("tiny.txt", 9, "7")]
     assert (quoted.warnings, quoted.exit_code) == (
-        ("the reports are not at hand: give --sources DIR or set ESGCMP_SOURCES",), ExitCode.OK)
+        ("the reports are not at hand: give --sources DIR, set ESGCMP_SOURCES, or keep them "
+         "beside the catalog that cites them",), ExitCode.OK)
     none = api.source(tiny_catalog, "tiny-sub", "employees", 2020)
     assert (none.quotes, none.exit_code) == ([], ExitCode.NOT_FOUND)
     assert missing_message(none) == "tiny-sub has no 'employees' for 2020: not reported"

@@ -148,3 +148,35 @@ def test_a_citation_in_a_report_at_hand_is_checked_when_the_value_s_own_is_not(t
                               origin=Origin("x.yaml", 3), also=(beside,))
     assert check_observation(observation, SourceFiles(tmp_path)) == [
         Miss("r.txt:1", "x.yaml:3", "7", "GHG 8")]
+
+
+BESIDE = """
+schema: 1
+companies:
+  acme:
+    name: Acme
+    sources: {r: {file: acme-2020.txt, title: Acme 2020}}
+    kpis:
+      - {metric: ghg, label: GHG, unit: tCO2e, values: {2020: 1234}, source: r, line: 2}
+"""
+
+
+def test_source_finds_reports_kept_beside_their_catalog(run, write, tmp_path) -> None:
+    catalog = write("mine.yaml", BESIDE)
+    absent = run("source", "acme", "ghg", "2020", "--catalog", str(catalog), "-f", "csv")
+    assert absent.code == 0
+    assert absent.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR, "
+                          "set ESGCMP_SOURCES, or keep them beside the catalog that cites "
+                          "them\n")
+    (catalog.parent / "acme-2020.txt").write_text("Key figures\nGHG 1234 t\n",
+                                                  encoding="utf-8")
+    found = run("source", "acme", "ghg", "2020", "--catalog", str(catalog), "-f", "csv",
+                "-C", "0")
+    assert (found.code, found.err) == (0, "")
+    assert "GHG 1234 t" in found.out
+    # --sources still wins: a folder without the report says so
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    named = run("source", "acme", "ghg", "2020", "--catalog", str(catalog),
+                "--sources", str(elsewhere), "-f", "csv")
+    assert named.code == 3 and "acme-2020.txt is not in" in named.err
