@@ -304,9 +304,36 @@ def cell_len(text: str) -> int:
     return measured(text)
 
 
+# Chinese line breaking (as the kinsoku rules of CJK typesetting): a line never begins
+# with closing punctuation nor ends with an opening bracket, and a short bracketed group
+# (（範疇二）) stays whole, so that a name is not cut inside its bracket.
+_OPENING = "（「『《〈【〔(["
+_CLOSING = "）」』》〉】〕)]，。、：；！？"
+_SHORT_GROUP = 6  # characters inside the brackets
+
+
 def pieces(word: str) -> list[str]:
-    """A word's unbreakable pieces: each CJK character, and each run of other characters."""
-    return re.findall(_PIECES, word)
+    """A word's unbreakable pieces: each CJK character, and each run of other characters;
+    punctuation kept with the character it belongs to, a short bracketed group whole."""
+    found = re.findall(_PIECES, word)
+    if len(found) < 2 or not any(p in _OPENING or p in _CLOSING for p in found):
+        return found
+    merged: list[str] = []
+    index = 0
+    while index < len(found):
+        piece = found[index]
+        if piece in _OPENING:
+            close = next((j for j in range(index + 1, min(len(found), index + _SHORT_GROUP + 2))
+                          if found[j] in _CLOSING), None)
+            end = close if close is not None else min(index + 1, len(found) - 1)
+            piece = "".join(found[index:end + 1])
+            index = end
+        if merged and piece[:1] in _CLOSING:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+        index += 1
+    return merged
 
 
 @functools.lru_cache(maxsize=4096)  # a cell is measured in each layout a table is tried in

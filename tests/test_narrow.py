@@ -371,3 +371,19 @@ def test_balanced_lines() -> None:
         "Greenhouse gas emissions (Scope 1 + 2)"]
     assert _balanced("aa bb cc dd", 9) == ["aa bb", "cc dd"]  # not "aa bb cc", "dd"
     assert _balanced("", 9) == [""]
+
+
+def test_metrics_at_200_keep_a_chinese_bracketed_group_whole(run, monkeypatch) -> None:
+    """At 200 columns `metrics` is a table whose Chinese column is narrower than its longest
+    names: a name breaks as Chinese typesetting allows, never inside a short bracketed group
+    (能源間接溫室氣體排放 above （範疇二）, not （範疇 above 二）) and never before closing
+    punctuation."""
+    metrics = list(csv.DictReader(io.StringIO(run("metrics", "-f", "csv").out)))
+    text = _lines(run, monkeypatch, 200, "metrics")
+    assert max(map(cell_len, text)) <= 200
+    groups = {re.search(r"（[^）]{1,6}）", row["name_zh"]).group(0) for row in metrics
+              if re.search(r"（[^）]{1,6}）", row["name_zh"])}
+    assert "（範疇二）" in groups
+    assert all(any(group in line for line in text) for group in groups)
+    assert "能源間接溫室氣體排放" in "\n".join(text)
+    assert not any(re.search(r"(^|  )[）」，。、]", line) for line in text)
