@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from msgspec import field
@@ -46,6 +47,15 @@ class Catalog(msgspec.Struct, frozen=True, dict=True):  # dict: for cached_prope
     groups: dict[str, Group] = field(default_factory=dict)  # peer groups (groups:)
 
     # --- queries -------------------------------------------------------------------
+
+    def memo(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A fact derived from this frozen catalog, made once: the checks ask the same
+        question of a company-year for every finding that reads it."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if key not in memos:
+            memos[key] = make()
+        return memos[key]
+
     def shard(self, metric: str) -> Shard:
         return self.values.get(metric) or {}
 

@@ -363,8 +363,17 @@ class Relation(NamedTuple):
 def relations(catalog: Catalog, company: str, year: int) -> list[Relation]:
     """Every ratio (`ratio_of`) and sum (`parts`, not of rates) a company-year gives all the
     figures of."""
+    return catalog.memo(("relations", company, year),
+                        lambda: _relations(catalog, company, year))
+
+
+def _relations(catalog: Catalog, company: str, year: int) -> list[Relation]:
     found: list[Relation] = []
-    for metric in catalog.metrics.values():
+    for metric in catalog.memo(("relating",), lambda: [
+            m for m in catalog.metrics.values()
+            if m.ratio_of is not None or (m.parts and m.unit != "percent")]):
+        if catalog.get(company, metric.id, year) is None:  # most metrics: at once
+            continue
         if metric.ratio_of is not None:
             terms = [catalog.get(company, m, year) for m in (metric.id, *metric.ratio_of)]
             reported, numerator, denominator = terms
@@ -386,7 +395,7 @@ def relations(catalog: Catalog, company: str, year: int) -> list[Relation]:
                                   span(reported).meets(quotient.scaled(factor)),
                                   {metric.ratio_of[0]: Range(min(ends), max(ends)),
                                    metric.ratio_of[1]: needed}))
-        elif metric.parts and metric.unit != "percent":
+        else:
             terms = [catalog.get(company, m, year) for m in (metric.id, *metric.parts)]
             if any(term is None for term in terms):
                 continue

@@ -209,6 +209,10 @@ def carriers_elsewhere(catalog: Catalog) -> tuple[str, ...]:
     component's carrier under another name (a draft's ``petrol`` beside ``gasoline``), or
     a carrier esgcmp has no coefficient for (LPG, kerosene). A company that prints one
     has a total the components cannot make."""
+    return catalog.memo(("carriers_elsewhere",), lambda: _carriers_elsewhere(catalog))
+
+
+def _carriers_elsewhere(catalog: Catalog) -> tuple[str, ...]:
     energy = rules().energy
     own = {c.metric for c in energy.components} | {energy.target}
     names = catalog.metric_names  # folded name -> metric ids
