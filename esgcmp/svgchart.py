@@ -136,9 +136,16 @@ class _Chart:
         self.names = names
         self.drawn = [row for row in report.rows if row.get(key) is not None]
         self.absent = [row for row in report.rows if row.get(key) is None]
-        self.parts = [_text(10, 24, report.title, font_size=16, font_weight="bold",
+        # a long title is set smaller rather than cut at the picture's edge
+        size = 16 if _text_width(report.title, 16) <= WIDTH - 20 else max(
+            9, int(16 * (WIDTH - 20) / _text_width(report.title, 16)))
+        self.parts = [_text(10, 24, report.title, font_size=size, font_weight="bold",
                             class_="title")]
         self.height = 0.0
+        # a company keeps its colour in every chart of the same companies
+        self.colours = {company: COLOURS[number % len(COLOURS)] for number, company in
+                        enumerate(sorted({str(row.get("company") or "")
+                                          for row in self.drawn}))}
 
     def label(self, row: dict[str, Any]) -> str:
         company = str(row.get("company") or "")
@@ -242,7 +249,8 @@ def _bars(chart: _Chart) -> None:
         chart.parts.append(_element("rect", tip=chart.tip(row), x=f"{start:.2f}",
                                     y=f"{y + 3:.1f}", width=f"{stop - start:.2f}",
                                     height=row_height - 8,
-                                    fill=COLOURS[number % len(COLOURS)], class_="bar"))
+                                    fill=chart.colours[str(row.get("company") or "")],
+                                    class_="bar"))
         chart.parts.append(_text(left - 8, y + 17, label, font_size=12, text_anchor="end",
                                  class_="company"))
         flagged = bool(_flags(row))
@@ -262,7 +270,8 @@ def _lines(chart: _Chart) -> None:
     years = sorted({int(row["year"]) for rows in series.values() for row in rows})
     ticks = chart.ticks()
     low, high = ticks[0], ticks[-1]
-    left, right, top, bottom = 90.0, WIDTH - 220.0, 60.0, 380.0
+    # room on the right for the last points' labels, then the legend
+    left, right, top, bottom = 90.0, WIDTH - 270.0, 60.0, 380.0
 
     def x(year: int) -> float:
         if len(years) == 1:
@@ -283,8 +292,8 @@ def _lines(chart: _Chart) -> None:
     middle = (top + bottom) / 2
     chart.parts.append(_text(14, middle, chart.unit, font_size=12, text_anchor="middle",
                              transform=f"rotate(-90 14 {middle:.1f})", class_="unit"))
-    for number, rows in enumerate(series.values()):
-        colour = COLOURS[number % len(COLOURS)]
+    for number, (company, rows) in enumerate(series.items()):
+        colour = chart.colours[company]
         rows = sorted(rows, key=lambda row: int(row["year"]))
         points = [(x(int(row["year"])), y(Decimal(row[chart.key]))) for row in rows]
         chart.parts.append(_element(
@@ -295,15 +304,17 @@ def _lines(chart: _Chart) -> None:
             flagged = bool(_flags(row))
             chart.parts.append(_element("circle", tip=chart.tip(row), cx=f"{px:.1f}",
                                         cy=f"{py:.1f}", r=3.5, fill=colour, class_="point"))
-            chart.parts.append(_text(px + 5, py - 6, chart.shown(row), font_size=10,
+            # the value and its mark; the flags' names are in the caption and the tooltip
+            chart.parts.append(_text(px + 5, py - 6, number_text(Decimal(row[chart.key]))
+                                     + (f" {MARK}" if flagged else ""), font_size=10,
                                      fill=FLAG_COLOUR if flagged else "#333333",
                                      class_="value"))
             if flagged:
                 chart.parts.append(_marker(px, py - 16))
         key_y = top + number * 18  # the legend: which colour is which company
-        chart.parts.append(_element("rect", x=right + 20, y=f"{key_y:.1f}", width=12,
+        chart.parts.append(_element("rect", x=right + 80, y=f"{key_y:.1f}", width=12,
                                     height=12, fill=colour))
-        chart.parts.append(_text(right + 38, key_y + 11, chart.label(rows[0]), font_size=12,
+        chart.parts.append(_text(right + 98, key_y + 11, chart.label(rows[0]), font_size=12,
                                  class_="company"))
     chart.caption(bottom + 30)
 

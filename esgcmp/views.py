@@ -593,7 +593,7 @@ def rank_report(result: Ranking) -> Report:
                      f"min {number_text(spread.minimum)}, max {number_text(spread.maximum)} "
                      f"{result.unit}.")
     else:
-        notes.append("No company could be ranked fairly: each row below says why "
+        notes.append("No company could be ranked fairly: each row above says why "
                      "(--include-flagged ranks them, marked *).")
     held = [e for e in result.entries if e.rank is None]
     if held and spread is not None:
