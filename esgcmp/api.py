@@ -593,8 +593,8 @@ def check(session: Session, sources: Path | None = None,
     company, metric or value they define), and the others counted, unless
     ``everything``."""
     from .catalog import builtin_catalog_path
-    from .check import (check_basis_cited, check_source_lines, load_failure, ordered,
-                        run_checks)
+    from .check import (check_basis_cited, check_group_members, check_source_lines,
+                        load_failure, ordered, run_checks)
 
     files = [str(p) for p in session.paths]
     lines = None
@@ -604,7 +604,8 @@ def check(session: Session, sources: Path | None = None,
     except CatalogError as exc:
         findings = [load_failure(exc)]
     else:
-        findings = ordered(run_checks(catalog, jump) + list(check_basis_cited(catalog)))
+        findings = ordered(run_checks(catalog, jump) + list(check_basis_cited(catalog))
+                           + list(check_group_members(catalog)))
         if sources is not None:
             lines = check_source_lines(catalog, sources)
             findings = ordered(findings + lines.findings)

@@ -778,6 +778,26 @@ def check_basis_cited(catalog: Catalog) -> Iterator[Finding]:
                                   names=(_key(observation),))
 
 
+@declares(Check(
+    "group_member", "error", "each member of a catalog's peer group (`groups:`) names a "
+    "company of the catalogs read, as `-c` takes it",
+    lambda f: (f"peer group '{f.details['group']}' names '{f.details['member']}', which is "
+               "no company of the catalogs read: name a company's id, name, alias or "
+               "ticker")), run=False)
+def check_group_members(catalog: Catalog) -> Iterator[Finding]:
+    """Each member of a catalog group that names no company: `--peers` would refuse the
+    group, so `check` says so before it is used."""
+    from .errors import NotFoundError
+
+    for group in catalog.groups.values():
+        for member in group.members:
+            try:
+                catalog.resolve_company(member)
+            except NotFoundError:
+                yield Finding(Severity.error, "group_member", sources=(str(group.origin),),
+                              details={"group": group.id, "member": member})
+
+
 def _adjacent(held: list[int], years: Years) -> list[tuple[int, int]]:
     """Each year of ``held`` (sorted) with the next; with ``years``, only the pairs with
     one of those years."""

@@ -522,7 +522,7 @@ def test_every_check_is_declared_once_with_its_wording_in_the_order_of_the_docs(
 
     assert [c.name for c in CHECKS] == [
         "schema", "source_line", "sum", "rate_range", "energy_sum", "ratio", "ratio_unit",
-        "emission_factor", "emission_per_energy", "subsidiary", "jump", "basis_cited"]
+        "emission_factor", "emission_per_energy", "subsidiary", "jump", "basis_cited", "group_member"]
     assert list(WORDING) == [c.name for c in CHECKS]
 
 

@@ -77,6 +77,15 @@ def test_a_member_that_names_no_company_is_an_unknown_company_at_the_groups_line
         ("cn-telecoms", ""), ("odd", ""), ("pair", "b;c")]
     assert listed.err == ("esgcmp: warning: unknown company 'zed'; known: a, b, c, d; a "
                           f"member of peer group 'odd' ({groups}:4)\n")
+    # check says so before the group is used, at the group's line
+    checked = run("check", *ranks, "--catalog", str(groups), "-f", "csv")
+    assert checked.code == 1
+    found = [r for r in csv.DictReader(io.StringIO(checked.out)) if r["check"] == "group_member"]
+    assert [(r["severity"], r["message"]) for r in found] == [
+        ("error", "peer group 'odd' names 'zed', which is no company of the catalogs read: "
+                  "name a company's id, name, alias or ticker")]
+    assert all(r["check"] != "group_member" for r in csv.DictReader(io.StringIO(
+        run("check", *ranks, "-f", "csv").out)))
 
 
 def test_a_group_defined_in_two_catalogs_is_refused_naming_both(run, ranks, write) -> None:
