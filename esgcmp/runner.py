@@ -201,7 +201,8 @@ def _not_here(root: Any, option: str, ctx: Any) -> str:
 
 def _internal(exc: BaseException) -> int:
     return fail(f"internal error ({type(exc).__name__}: {exc}); please report it with the "
-                "output of the same command run with --debug", ExitCode.INTERNAL)
+                "output of the same command run as 'esgcmp --debug COMMAND ...'",
+                ExitCode.INTERNAL)
 
 
 def debug_end(exc: BaseException) -> int:

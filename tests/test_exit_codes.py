@@ -37,7 +37,7 @@ USAGE = [
     (["compare", "energy", "--basis", "generation"], "needs the year's coefficient"),
     (["compare", "energy", "--kgce-per-kwh", "0.3"], "applies to --basis generation only"),
     (["trend", "tiny", "ghg", "-c", "tiny-group"],
-     "name the companies either with -c or before the metric, not both; "
+     "name the companies either with -c/--peers or before the metric, not both; "
      "esgcmp trend ghg -c ..."),
     (["trend", "ghg", "--from", "2020", "--to", "2019"],
      "--from 2020 is not before --to 2019; give an earlier --from or a later --to"),
@@ -125,8 +125,8 @@ def test_every_documented_code_is_produced(run, tiny, write, monkeypatch, capsys
     faulty = run("compare", "ghg", *catalog)
     monkeypatch.undo()
     assert faulty.err == ("esgcmp: error: internal error (ZeroDivisionError: division by zero); "
-                          "please report it with the output of the same command run with "
-                          "--debug\n")
+                          "please report it with the output of the same command run as "
+                          "'esgcmp --debug COMMAND ...'\n")
     seen[70] = faulty.code
     assert seen == {code: code for code in documented()}
 
