@@ -61,8 +61,9 @@ def test_without_the_reports_the_citation_and_where_to_look(run, groups) -> None
     result = run("source", "north", "electricity", "2020", "--no-builtin", "--catalog",
                  str(groups), "-f", "csv")
     assert result.code == 0
-    assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR or "
-                          "set ESGCMP_SOURCES\n")
+    assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR, "
+                          "set ESGCMP_SOURCES, or keep them beside the catalog that cites "
+                          "them\n")
     assert [(r["source"], r["line"], r["printed"], r["text"]) for r in _rows(result.out)] == [
         ("north.txt", "2", "175", "(the report is not at hand)")]
 
@@ -80,8 +81,9 @@ def test_without_the_reports_it_is_said_once(run, groups) -> None:
     result = run("source", "north", "electricity", "2020", "--no-builtin", "--catalog",
                  str(groups), "-f", "plain")
     assert result.code == 0
-    assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR or "
-                          "set ESGCMP_SOURCES\n")
+    assert result.err == ("esgcmp: warning: the reports are not at hand: give --sources DIR, "
+                          "set ESGCMP_SOURCES, or keep them beside the catalog that cites "
+                          "them\n")
     assert "not at hand" not in result.out.replace("(the report is not at hand)", "")
 
 
