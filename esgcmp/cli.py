@@ -283,8 +283,7 @@ def rank(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
     peers: Annotated[Optional[str], typer.Option(
-        "--peers", help="A peer group's companies (peers.toml; the built-in group is "
-                        "cn-telecoms).", show_default=False)] = None,
+        "--peers", help=PEERS_HELP, show_default=False)] = None,
     unit: Annotated[Optional[str], typer.Option(
         "--unit", "-u", help="Convert to this unit (same dimension).",
         show_default=False)] = None,
@@ -427,8 +426,7 @@ def report(
                                 "with --peers the group's.", show_default=False,
         autocompletion=completion.company)] = None,
     peers: Annotated[Optional[str], typer.Option(
-        "--peers", help="A peer group's companies (peers.toml; the built-in group is "
-                        "cn-telecoms), with those of -c.", show_default=False)] = None,
+        "--peers", help=PEERS_HELP, show_default=False)] = None,
     metric: Annotated[Optional[list[str]], typer.Option(
         "--metric", "-m", help="The metrics, ids, names or framework codes (repeatable); "
                                "default: energy, electricity, ghg, ghg_scope1, ghg_scope2, "
