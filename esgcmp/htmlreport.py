@@ -57,6 +57,9 @@ def _notes(notes: list[str]) -> list[dict[str, Any]]:
     return [{"text": note.strip(), "under": note[:1].isspace()} for note in notes]
 
 
+_LONG = 80  # characters: a cell longer than this is given a reading width
+
+
 def _table(report: Report, flagged_column: str = "flags") -> dict[str, Any]:
     """A report as the template's table: headings, cells (each its lines, aligned as the
     terminal aligns them), the title and the notes under it."""
@@ -64,9 +67,12 @@ def _table(report: Report, flagged_column: str = "flags") -> dict[str, Any]:
     columns = [column for column, _heading in report.display]
     rows = []
     for row in report.rows:
-        cells = [{"lines": _lines(row.get(column)), "right": column in right,
-                  "flags": column == flagged_column, "whole": column in _WHOLE}
-                 for column in columns]
+        cells = [{"lines": lines, "right": column in right,
+                  "flags": column == flagged_column, "whole": column in _WHOLE,
+                  # a long text (a ranking's reasons, a derivation) gets room to read,
+                  # rather than a word a line: its table scrolls in its box instead
+                  "long": sum(map(len, lines)) > _LONG}
+                 for column in columns for lines in [_lines(row.get(column))]]
         rows.append({"cells": cells, "flagged": bool(row.get(flagged_column))})
     return {"title": report.title,
             "headings": [{"text": heading or column, "right": column in right}
