@@ -546,6 +546,8 @@ def coverage(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
+    peers: Annotated[Optional[str], typer.Option(
+        "--peers", help=PEERS_HELP, show_default=False)] = None,
     year: Annotated[Optional[list[int]], typer.Option(
         "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
 ) -> None:
@@ -559,7 +561,9 @@ def coverage(
     from .views import coverage_report
 
     chosen = options.output_format()
-    options.emit(coverage_report(api.coverage(options.catalog(), company, year)), chosen)
+    data = options.catalog()
+    options.emit(coverage_report(api.coverage(data, _with_peers(data, company, peers), year)),
+                 chosen)
 
 
 @app.command()

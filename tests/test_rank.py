@@ -160,7 +160,9 @@ def test_peers_name_companies_wherever_c_does(run, on_ranks, tmp_path: Path,
     assert sorted({r["company"] for r in trend}) == ["a", "c"]
     exported = _rows(run("export", "--peers", "small", *on_ranks, "-f", "csv"))
     assert sorted({r["company"] for r in exported}) == ["a", "c"]
-    for command in (("compare", "water"), ("trend", "water"), ("export",)):
+    covered = _rows(run("coverage", "--peers", "small", *on_ranks, "-f", "csv"))
+    assert sorted({r["company"] for r in covered}) == ["a", "c"]
+    for command in (("compare", "water"), ("trend", "water"), ("export",), ("coverage",)):
         missing = run(*command, "--peers", "big", *on_ranks)
         assert (missing.code, missing.out) == (3, ""), command
         assert missing.err.startswith("esgcmp: error: unknown peer group 'big'; known: "
