@@ -179,11 +179,10 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
     """The companies (those named, or a peer group's) in order of the metric's polarity
     (or of an intensity's, with ``per``), in one year chosen as ``compare`` chooses it;
     rows that cannot be ranked fairly after them with the reason (esgcmp.rank)."""
-    from .rank import basis_detail, order, peers as peer_members
+    from .rank import basis_detail, order, with_peers
     from .vocabulary import terms
 
-    if peers is not None:
-        companies = [*(companies or []), *peer_members(catalog, peers)]
+    companies = with_peers(catalog, companies, peers)
     found = catalog.resolve_metric(metric)
     if per is not None:
         result = intensity(catalog, found.id, per, year=year, companies=companies, unit=unit,
@@ -322,12 +321,9 @@ def report(catalog: Catalog, companies: list[str] | None = None,
     metric it defines). A metric none of the companies reports, or not in ``year``, gets
     a section that says so; a page without a single comparison is the error its first
     metric met."""
-    from .rank import peers as peer_members
+    from .rank import with_peers
 
-    named = list(companies or [])
-    if peers is not None:
-        named += peer_members(catalog, peers)
-    chosen = _companies(catalog, named)
+    chosen = _companies(catalog, with_peers(catalog, companies, peers) or [])
     denominator = catalog.resolve_metric(per) if per is not None else None
     left_out: tuple[str, ...] = ()
     if metrics:

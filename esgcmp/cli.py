@@ -31,19 +31,20 @@ from .output import Format
 from .pager import terminal, write
 from .runner import Run, execute, reading, warn
 
-# --peers: a peer group's companies, wherever -c names companies (esgcmp.rank.peers)
-PEERS_HELP = ("A peer group's companies, with those of -c: `esgcmp peers` lists the groups "
-              "(the built-in one is cn-telecoms).")
+# --peers, declared once for every command whose -c names companies (esgcmp.rank.peers)
+Peers = Annotated[Optional[str], typer.Option(
+    "--peers", help="A peer group's companies, with those of -c: `esgcmp peers` lists the "
+                    "groups (the built-in one is cn-telecoms).", show_default=False)]
 
 
 def _with_peers(data: Any, company: Optional[list[str]],
                 peers: Optional[str]) -> Optional[list[str]]:
-    """The companies -c names and, with --peers, the group's."""
-    if peers is None:
-        return company
-    from .rank import peers as members
+    """The companies -c names and, with --peers, the group's (rank is imported here: only
+    a command that asks for a group loads it)."""
+    from .rank import with_peers
 
-    return [*(company or []), *members(data, peers)]
+    return with_peers(data, company, peers)
+
 
 app = typer.Typer(
     name="esgcmp",
@@ -159,8 +160,7 @@ def compare(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Compare only these companies (repeatable).",
         show_default=False, autocompletion=completion.company)] = None,
-    peers: Annotated[Optional[str], typer.Option(
-        "--peers", help=PEERS_HELP, show_default=False)] = None,
+    peers: Peers = None,
     per: Annotated[Optional[str], typer.Option(
         "--per", "-p", help="Divide by this metric (revenue, employees, ...): an intensity "
                             "ratio, beside any intensity the company reported.",
@@ -282,8 +282,7 @@ def rank(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
-    peers: Annotated[Optional[str], typer.Option(
-        "--peers", help=PEERS_HELP, show_default=False)] = None,
+    peers: Peers = None,
     unit: Annotated[Optional[str], typer.Option(
         "--unit", "-u", help="Convert to this unit (same dimension).",
         show_default=False)] = None,
@@ -331,8 +330,7 @@ def trend(
         "--company", "-c", help="Only these companies (repeatable); default: every company, "
                                 "those that do not report the metric listed as missing.",
         show_default=False, autocompletion=completion.company)] = None,
-    peers: Annotated[Optional[str], typer.Option(
-        "--peers", help=PEERS_HELP, show_default=False)] = None,
+    peers: Peers = None,
     per: Annotated[Optional[str], typer.Option(
         "--per", "-p", help="Divide by this metric: the intensity over the years, as "
                             "compare --per gives it for one year.", show_default=False,
@@ -425,8 +423,7 @@ def report(
         "--company", "-c", help="The companies (repeatable); default: every company, or "
                                 "with --peers the group's.", show_default=False,
         autocompletion=completion.company)] = None,
-    peers: Annotated[Optional[str], typer.Option(
-        "--peers", help=PEERS_HELP, show_default=False)] = None,
+    peers: Peers = None,
     metric: Annotated[Optional[list[str]], typer.Option(
         "--metric", "-m", help="The metrics, ids, names or framework codes (repeatable); "
                                "default: energy, electricity, ghg, ghg_scope1, ghg_scope2, "
@@ -546,8 +543,7 @@ def coverage(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
-    peers: Annotated[Optional[str], typer.Option(
-        "--peers", help=PEERS_HELP, show_default=False)] = None,
+    peers: Peers = None,
     year: Annotated[Optional[list[int]], typer.Option(
         "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
 ) -> None:
@@ -622,8 +618,7 @@ def export(
     company: Annotated[Optional[list[str]], typer.Option(
         "--company", "-c", help="Only these companies (repeatable).", show_default=False,
         autocompletion=completion.company)] = None,
-    peers: Annotated[Optional[str], typer.Option(
-        "--peers", help=PEERS_HELP, show_default=False)] = None,
+    peers: Peers = None,
     metric: Annotated[Optional[list[str]], typer.Option(
         "--metric", "-m", help="Only these metrics: ids, names or framework codes "
                                "(repeatable).", show_default=False,

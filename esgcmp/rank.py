@@ -189,6 +189,14 @@ def peer_groups(catalog: Catalog | None = None) -> dict[str, tuple[list[str], st
     return groups
 
 
+def with_peers(catalog: Catalog, companies: list[str] | None,
+               group: str | None) -> list[str] | None:
+    """The companies -c names and, with --peers, the group's (``None``: every company)."""
+    if group is None:
+        return companies
+    return [*(companies or []), *peers(catalog, group)]
+
+
 def peers(catalog: Catalog, name: str) -> list[str]:
     """The company ids of a peer group, or NotFoundError naming the groups there are (or,
     for a member no company is, the group's file and line)."""
