@@ -27,7 +27,7 @@ from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
 from .load import Progress, catalog_paths, load
 from .names import fold
-from .model import Change, Kind, Metric, Missing, Value, Why
+from .model import Change, Kind, Metric, Missing, Value, Why, figure
 from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverage, Export,
                       Extracted, Intensities, IntensityTrend, KpiCoverage, Metrics, Page,
                       PeerGroup, PeerGroups, Quote, Quotes, Ranking, Section, Show, Trend)
@@ -203,7 +203,8 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
     else:
         compared = compare(catalog, found.id, year=year, companies=companies, unit=unit,
                            basis=basis).comparisons[0]
-        figures = [(v.company, v.year, v.value, v.flags) for v in compared.values]
+        # a derived total ranks by the digits it is shown with, as a printed one does
+        figures = [(v.company, v.year, figure(v), v.flags) for v in compared.values]
         converted = {v.company: v.fx for v in compared.values if v.fx}
         choice, missing, shown_unit, denominator = (compared.year, compared.missing,
                                                     compared.unit, None)

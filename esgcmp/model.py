@@ -404,6 +404,16 @@ def value_range(value: Value) -> Range | None:
     return None
 
 
+def figure(value: Value) -> Decimal:
+    """The value to the digits it has: a reported or implied one as it is (its printed
+    digits; an implied one is cut already), a derived total rounded by the one rule of
+    docs/output.md#digits (:func:`precision.shown`) at the place its components' printed
+    ranges allow. Only for people and files: sums and checks use ``value.value``."""
+    if value.kind is Kind.derived and value.inputs:
+        return shown(value.value, value_range(value))
+    return value.value
+
+
 def value_digits(value: Value) -> int:
     """The significant digits a value has: a reported one's printed digits
     (:func:`precision.significant`), a computed one's as many as its range allows (to the

@@ -10,7 +10,7 @@ a unit of its last non-zero digit either side (8550-8650).
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import msgspec
 
@@ -89,8 +89,9 @@ def shown(number: Decimal, span: Range | None, digits: int | None = None) -> Dec
     rounded at the decimal place of the width of ``span`` (the range the inputs' printed
     ranges allow it: the first digit rounding can change), and to no more than ``digits``
     significant digits (a quotient's: those of its least precise input) while that stays
-    inside ``span``; a digit finer when rounding would leave ``span``, and never fewer than
-    one significant digit (a range wider than the figure rounds nothing away to 0).
+    inside ``span`` (half up, as a spreadsheet's ROUND); a digit finer when rounding would
+    leave ``span``, and never fewer than one significant digit (a range wider than the
+    figure rounds nothing away to 0).
     Unchanged when ``span`` is None or a point (exact inputs: nothing to round away)."""
     if span is None or not number.is_finite():
         return number
@@ -103,13 +104,13 @@ def shown(number: Decimal, span: Range | None, digits: int | None = None) -> Dec
     if digits is not None and number:
         coarser = number.adjusted() - digits + 1
         if coarser > place:
-            rounded = number.quantize(Decimal(1).scaleb(coarser))
+            rounded = number.quantize(Decimal(1).scaleb(coarser), rounding=ROUND_HALF_UP)
             if span.low <= rounded <= span.high:
                 return rounded
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     while place > exponent:
-        rounded = number.quantize(Decimal(1).scaleb(place))
+        rounded = number.quantize(Decimal(1).scaleb(place), rounding=ROUND_HALF_UP)
         if span.low <= rounded <= span.high:
             return rounded
         place -= 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import Change, Framework, Implication, Kind, Missing, Value
+from .model import Change, Framework, Implication, Kind, Missing, Value, figure, value_range
 from .names import plural
 from .output import Printed, Report, number_text
 from .precision import ends
@@ -69,6 +69,11 @@ def add_base(row: dict[str, Any], change: Change | None, base_year: int) -> None
         row["flags"] = list(row["flags"]) + ["change_not_comparable"]
 
 
+def value_ranges(rows: list[dict[str, Any]]) -> list[str]:
+    """``value_range`` (JSON only) where a row has a derived total's range."""
+    return ["value_range"] if any(row.get("value_range") for row in rows) else []
+
+
 def with_fx(columns: list[str], rows: list[dict[str, Any]]) -> list[str]:
     """The columns, and ``fx`` (the rate a value was converted at) when a row has one."""
     return columns + ["fx"] if any(row.get("fx") for row in rows) else columns
@@ -80,7 +85,7 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
     obs = value.observation
     row: dict[str, Any] = {
         "company": value.company, "year": value.year, "metric": value.metric,
-        "value": value.value, "unit": value.unit,
+        "value": figure(value), "unit": value.unit,
         "reported_value": Printed(obs.value) if obs else None,
         "reported_unit": obs.unit if obs else None,
         "kind": value.kind,
@@ -101,6 +106,10 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
     }
     if value.fx:  # a column only where a value was converted (with_fx)
         row["fx"] = value.fx
+    if value.kind is Kind.derived and value.inputs:  # JSON only (VALUE_RANGE)
+        span = value_range(value)
+        if span is not None and span.low != span.high:
+            row["value_range"] = ends(span, row["value"])
     if not for_people:
         return row
     if obs:
@@ -186,6 +195,7 @@ def compare_report(comparison: Comparison, catalog: Catalog, chart: bool = False
                                                     else [])
                                    + (BASE_COLUMNS if comparison.base is not None else []),
                                    rows),
+        json_columns=value_ranges(rows),
         display=display, title=f"{metric.name} ({metric.id}), {comparison.unit}",
         notes=notes, align_right=("value", "year", "change", "change_pct", "base_change",
                                   "cagr_pct"))
@@ -317,6 +327,7 @@ def trend_report(result: Trend, catalog: Catalog, chart: bool = True,
                                              + ["change_note"]
                                              + (BASE_COLUMNS if result.base is not None
                                                 else []), rows),
+                  json_columns=value_ranges(rows),
                   display=display, title=f"{metric.name} ({metric.id}), {unit}",
                   notes=notes, group_by="company",
                   align_right=("value", "change", "change_pct", "year", "base_change",
@@ -447,6 +458,7 @@ def show_report(result: Show, catalog: Catalog, framework: Framework | None = No
         rows=rows, columns=VALUE_COLUMNS + (CHANGE_COLUMNS if changes is not None else [])
         + VALUE_EXTRA + ["category", "hkex", "gri"]
         + (["change_note"] if changes is not None else []),
+        json_columns=value_ranges(rows),
         display=display, title=f"{result.company.name} ({company}), {result.year}",
         group_by=group_by,
         headed=framework is None, narrow_label=("metric_label", "metric_name", "metric"),
@@ -516,7 +528,7 @@ def export_report(result: Export, catalog: Catalog) -> Report:
         rows.append(row)
     _part_of(rows, catalog)
     return Report(rows=rows, columns=VALUE_COLUMNS + VALUE_EXTRA + EXPORT_EXTRA,
-                  display=[(c, c) for c in VALUE_COLUMNS], title="Export")
+                  json_columns=value_ranges(rows), display=[(c, c) for c in VALUE_COLUMNS], title="Export")
 
 
 def wide_report(reports: list[Report], across: str, title: str, value: str = "value",

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from .model import (BASIS_ASPECTS, Basis, Change, Derivation, ElectricityBasis, Implication,
                     Input, Kind, Missing, Value, Why, YearChoice, YearRule, basis_differences,
-                    unstated)
+                    figure, unstated, value_range)
 from .names import plural
+from .precision import ends
 from .units import format_decimal
 
 if TYPE_CHECKING:  # only for the annotations
@@ -170,6 +171,13 @@ def derivation_notes(values: list[Value]) -> list[str]:
             notes.append(f"{value.company} {value.metric} {value.year} is derived "
                          f"({basis_text(value)}):")
             notes += [f"  {describe_input(i, value.unit)}" for i in value.inputs]
+            shown_as = figure(value)
+            span = value_range(value)
+            if shown_as != value.value and span is not None:
+                low, high = ends(span, shown_as)
+                notes.append(f"  sum {format_decimal(value.value)} {value.unit}, shown as "
+                             f"{format_decimal(shown_as)} (range "
+                             f"{format_decimal(low)}-{format_decimal(high)})")
     return notes
 
 

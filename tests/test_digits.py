@@ -50,7 +50,7 @@ def test_shown_rounds_at_the_width_of_the_range() -> None:
     assert shown(D("16.0353"), Range(D("16.032"), D("16.039")), 4) == D("16.035")
     # a range wider than the figure still leaves its first digit
     assert shown(D("0.02"), Range(D("-0.3"), D("0.5"))) == D("0.02")
-    assert shown(D("25"), Range(D("-60"), D("140"))) == D("2E+1")
+    assert shown(D("25"), Range(D("-60"), D("140"))) == D("3E+1")  # half up, as ROUND
     # exact inputs, or none known: nothing to round away
     assert shown(D("1.23456"), Range(D(2), D(2))) == D("1.23456")
     assert shown(D("1.23456"), None) == D("1.23456")
@@ -213,3 +213,41 @@ def test_no_computed_number_has_more_digits_than_its_inputs_allow(g0, g1, r0, r1
         assert _digits_allowed(pct, Range(low, high)) or pct.as_tuple().exponent == -2
     # reported values keep every printed digit (the JSON number drops only trailing zeros)
     assert series[2018]["value"] == g0 and series[2020]["value"] == g1
+
+
+SCOPES = """schema: 1
+metrics:
+  ghg: {{name: GHG, category: environmental, unit: tCO2e, parts: [ghg_scope1, ghg_scope2]}}
+  ghg_scope1: {{name: Scope 1, category: environmental, unit: tCO2e}}
+  ghg_scope2: {{name: Scope 2, category: environmental, unit: tCO2e}}
+companies:
+  co:
+    name: Co
+    sources: {{r: {{file: r.txt}}}}
+    kpis:
+      - {{metric: ghg_scope1, label: Scope 1, unit: t, values: {{2020: {s1}}}, source: r, line: 1}}
+      - {{metric: ghg_scope2, label: Scope 2, unit: 萬噸, values: {{2020: {s2}}}, source: r, line: 2}}
+"""
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(s1=printed, s2=printed)
+def test_a_derived_total_has_the_digits_its_components_allow(s1, s2) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        catalog = Path(folder) / "gen.yaml"
+        catalog.write_text(SCOPES.format(s1=f"{s1:f}", s2=f"{s2:f}"), encoding="utf-8")
+        [row] = _json(["compare", "ghg"], catalog)
+        plain = run_quietly(["compare", "ghg", "--no-builtin", "--catalog", str(catalog),
+                             "-f", "plain"])[1]
+    # the components' printed ranges, the second in 萬噸 (10,000 t)
+    span = printed_range(s1) + printed_range(s2, factor=D(10000))
+    full = s1 + s2 * 10000
+    assert row["kind"] == "derived"
+    assert span.low <= row["value"] <= span.high
+    assert _digits_allowed(row["value"], span)
+    assert row["value"] == shown(full, span)
+    if span.low != span.high:
+        low, high = row["value_range"]
+        assert low <= span.low and span.high <= high
+    if row["value"] != full:  # the full sum is said, with the range it stands for
+        assert f"  sum {full.normalize():f} tCO2e, shown as" in plain

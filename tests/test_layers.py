@@ -23,7 +23,7 @@ def test_views_and_wording_import_records_never_the_modules_that_make_them() -> 
     # precision: the ground floor's rule for digits and ranges (a range's ends in JSON)
     assert imported("views") == {"catalog", "draft", "model", "names", "output", "precision",
                                  "results", "units", "wording"}
-    assert imported("wording") == {"catalog", "model", "names", "results", "units"}
+    assert imported("wording") == {"catalog", "model", "names", "precision", "results", "units"}
     for module in ("views", "wording"):
         assert not imported(module) & {"api", "values", "intensity", "check", "derive"}
 

@@ -58,8 +58,9 @@ def test_trend_from_to_gives_the_change_since_the_base_year_and_the_cagr(run, on
         # (14,230,000 / 13,130,000) ** (1/2) - 1 = 4.104 %
         ("north-mobile", "2020", "2018", "1100000", "8.4", "4.1", ""),
         ("south-telecom", "2018", "2018", "", "", "", "the base year"),
-        # this fixture prints 690, not 690.0: 766.5 - 690 to the place of 1 (*10,000 t)
-        ("south-telecom", "2019", "2018", "760000", "11.1", "11.1", ""),
+        # this fixture prints 690, not 690.0: 766.5 - 690 to the place of 1 (*10,000 t),
+        # half up as a spreadsheet's ROUND: 76.5 is 77
+        ("south-telecom", "2019", "2018", "770000", "11.1", "11.1", ""),
         # (8,866,000 / 6,900,000) ** (1/2) - 1 = 13.354 %
         # 886.6 - 690 *10,000 t to the place of 1: 197 (196.6 +- 0.55)
         ("south-telecom", "2020", "2018", "1970000", "28.5", "13.35", ""),
@@ -426,7 +427,8 @@ def test_trend_per_changes_gaps_breaks_and_companies_without_both(run, write) ->
         # 10, 12 and 15 t per 1 億元: one digit each, the changes from the full quotients
         ("co", "2017", "reported", "0.1", "0.1", "", "", "", "r.txt:2"),
         ("co", "2018", "reported", "0.1", "0.02", "20", "", "", "r.txt:2"),
-        ("co", "2020", "reported", "0.2", "0.03", "20", "against 2018", "", "r.txt:2"),
+        # 12 to 15: +25 %, to the one digit its inputs allow, half up
+        ("co", "2020", "reported", "0.2", "0.03", "30", "against 2018", "", "r.txt:2"),
         ("co", "2021", "reported", "0.3", "", "",
          "not meaningful: ghg: not_comparable; revenue: not_comparable",
          "not_comparable;change_not_comparable", "r.txt:2"),
@@ -521,7 +523,7 @@ def test_trend_on_the_generation_basis_gives_compare_s_values(run) -> None:
     trend = _rows(run("trend", "energy", "--from", "2018", *basis).out)
     compare = _rows(run("compare", "energy", "--years", "2018-2020", *basis).out)
     assert [r["value"] for r in trend] == [r["value"] for r in compare] == [
-        "4685848.08336", "4901138.28055", "5264925.2689"]
+        "4685800", "4901000", "5265000"]  # 4,685,848.08336 ... to their inputs' digits
     # (215,290.19719 and 579,077.18554 tce, to the thousands the components' printed
     # ranges allow: docs/output.md#digits)
     assert [r["base_change"] for r in trend] == ["", "215000", "579000"]
