@@ -292,6 +292,7 @@ def markdown_cell(text: str) -> str:
 # Compiled when a table first wraps (3 ms: the classes are large), not at every start.
 _PIECES = (r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\u2e80-\u9fff"
            r"\uf900-\ufaff\uff00-\uffef]+")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def cell_len(text: str) -> int:
@@ -343,21 +344,59 @@ def piece_width(text: str) -> int:
                default=0)
 
 
+# Where a run of Chinese breaks best: after a closing bracket or punctuation, after a
+# particle that ends a phrase (的, 及, 與, 和, 或), before an opening bracket
+_PHRASE_END = set(_CLOSING) | set("的及與与和或")
+
+
+def _phrase_break(line: str, word_start: int, piece: str, width: int) -> int | None:
+    """Where in ``line`` (its characters from ``word_start`` are the current word's) a
+    Chinese run is better broken than before ``piece``: the last phrase boundary whose
+    rest of the line fits beside ``piece``; None when there is none."""
+    for at in range(len(line) - 1, word_start, -1):
+        if line[at - 1] in _PHRASE_END or line[at] in _OPENING:
+            if cell_len(line[at:]) + cell_len(piece) <= width:
+                return at
+            return None
+    return None
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` cells, broken at spaces and beside CJK characters; a
-    piece wider than ``width`` (only when even a stacked record cannot hold it) is cut."""
+    """Lines of at most ``width`` cells, broken at spaces and beside CJK characters (a
+    Chinese run at a phrase boundary where one fits, and never leaving its last character
+    alone on a line); a piece wider than ``width`` (only when even a stacked record
+    cannot hold it) is cut."""
     from rich.cells import chop_cells
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, size = "", 0
-        for word in paragraph.split():
-            for index, piece in enumerate(pieces(word)):
+        words = paragraph.split()
+        for number, word in enumerate(words):
+            parts = pieces(word)
+            word_start = len(line) + (1 if line else 0)
+            for index, piece in enumerate(parts):
                 gap = 1 if index == 0 and line else 0
                 length = cell_len(piece)
                 if line and size + gap + length > width:
-                    lines.append(line)
-                    line, size, gap = "", 0, 0
+                    at = None
+                    # a break before an opening bracket or after a phrase's end is good
+                    if (index and _CJK.match(piece) and piece[0] not in _OPENING
+                            and line[-1] not in _PHRASE_END):
+                        at = _phrase_break(line, word_start, piece, width)
+                        last = index == len(parts) - 1 and number == len(words) - 1
+                        if (at is None and last and len(piece) == 1
+                                and len(line) - word_start > 1
+                                and _CJK.match(line[-1])
+                                and length + cell_len(line[-1]) <= width):
+                            at = len(line) - 1  # not a character alone on the last line
+                    if at is not None:
+                        lines.append(line[:at])
+                        line, gap = line[at:], 0
+                        size, word_start = cell_len(line), 0
+                    else:
+                        lines.append(line)
+                        line, size, gap, word_start = "", 0, 0, 0
                 if length > width:
                     *whole, piece = chop_cells(piece, max(width, 1))
                     lines.extend(whole)
@@ -565,9 +604,14 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
         # the flags too, where a row would wrap with them;
         # the group (trend's company) on a line of its own; an intensity's inputs last
         ratio = any(column == "per_value" for column, _h in report.display)
+        # a change in units too, where its long numbers leave no room (show --change at
+        # 80 columns): its per cent stays in the table
+        change = console.width < CROWDED_BELOW and any(
+            column == "change" for column, _h in report.display)
         chosen: tuple[tuple[str, ...], bool] | None = None
         tried = (((), False), (("flags",), False), (("flags",), True),
-                 *([(("flags", "value", "per_value"), True)] if ratio else []))
+                 *([(("flags", "value", "per_value"), True)] if ratio else []),
+                 *([(("flags", "change"), True)] if change else []))
         for also, headed in tried:
             compact = _compact(report, also, headed)
             if compact is None:

@@ -387,3 +387,20 @@ def test_metrics_at_200_keep_a_chinese_bracketed_group_whole(run, monkeypatch) -
     assert all(any(group in line for line in text) for group in groups)
     assert "能源間接溫室氣體排放" in "\n".join(text)
     assert not any(re.search(r"(^|  )[）」，。、]", line) for line in text)
+
+
+def test_show_with_changes_at_80_is_a_table_not_records(run, monkeypatch) -> None:
+    """On the built-in catalog, `show --change` at 80 columns: a change in units is long
+    (-3,360,000,000), so it moves into the row's reference while its per cent stays in the
+    table; never a stacked record of six lines a value."""
+    lines = _lines(run, monkeypatch, 80, "show", "china-telecom", "2020", "--change")
+    assert max(map(cell_len, lines)) <= 80
+    assert not any(line.lstrip().startswith("Value ") for line in lines)  # no records
+    header = next(i for i, line in enumerate(lines) if line.startswith("Metric"))
+    assert lines[header].split() == ["Metric", "Value", "Unit", "%"]
+    assert lines[header - 1].split() == ["Change"]
+    gasoline = next(line for line in lines if line.startswith("Gasoline consumption"))
+    assert gasoline.split()[-4:] == ["117,000", "t", "-5", "[3]"]  # 12.3 to 11.7 萬噸
+    assert "[3] gasoline, Change: -6,000, 11.7 *10,000 tons, line 4852" in lines
+    wide = _lines(run, monkeypatch, 200, "show", "china-telecom", "2020", "--change")
+    assert len(lines) <= 1.6 * len(wide)

@@ -177,7 +177,7 @@ def test_a_table_that_fits_stays_a_table(run, monkeypatch) -> None:
     header = next(line for line in lines if "Company" in line)
     assert header.split() == ["Company", "Year", "Value", "(tce)", "Kind", "As", "printed",
                               "Source", "Flags"] or header.split()[:2] == ["Company", "Year"]
-    assert any(line.split()[:3] == ["china-telecom", "2020", "3,353,596"] for line in lines)
+    assert any(line.split()[:3] == ["china-telecom", "2020", "3,354,000"] for line in lines)
 
 
 def test_show_names_each_metric(run, monkeypatch) -> None:
@@ -198,3 +198,20 @@ def test_plain_and_markdown_align_in_terminal_cells(run, fmt) -> None:
               if "CU CSR 2020, line" in line}
     assert len(starts) == 1
     assert any("百萬噸" in line for line in rows)  # a unit printed in Chinese, on some row
+
+
+@pytest.mark.parametrize(("name", "width", "lines"), [
+    # after a closing bracket, not before the last character
+    ("固定電話（固定語音）用戶滿意度", 28, ["固定電話（固定語音）", "用戶滿意度"]),
+    # no phrase boundary: never a character alone on the last line
+    ("第三方回收處置廢舊通信設備重量", 28, ["第三方回收處置廢舊通信設備", "重量"]),
+    # before an opening bracket, the bracketed group whole
+    ("能源間接溫室氣體排放（範疇二）", 28, ["能源間接溫室氣體排放", "（範疇二）"]),
+    ("中國聯合網絡通信（香港）股份有限公司", 28, ["中國聯合網絡通信（香港）", "股份有限公司"]),
+    # after a particle that ends a phrase
+    ("通過職業健康安全管理體系認證的子公司數", 16, ["通過職業健康安全", "管理體系認證的", "子公司數"]),
+])
+def test_a_chinese_name_breaks_where_a_reader_would(name, width, lines) -> None:
+    from esgcmp.output import wrap
+
+    assert wrap(name, width) == lines
