@@ -133,6 +133,27 @@ def by_suffix(name: str) -> Format | None:
         (f for f in Format if f.value == suffix and f is not Format.table), None)
 
 
+# Files an --output name may ask for that no format writes: said, never filled with text
+_NOT_WRITTEN = {"png": "add --chart-file chart.svg for a chart",
+                "jpg": "add --chart-file chart.svg for a chart",
+                "jpeg": "add --chart-file chart.svg for a chart",
+                "gif": "add --chart-file chart.svg for a chart",
+                "svg": "add --chart-file chart.svg for a chart",
+                "pdf": "use esgcmp report -o page.html and print the page to PDF",
+                "html": "use esgcmp report -o page.html for a page",
+                "htm": "use esgcmp report -o page.html for a page",
+                "xls": "name the file .xlsx", "ods": "name the file .xlsx",
+                "docx": "name the file .md or .txt"}
+
+
+def not_written(name: str) -> None:
+    """An --output name whose suffix asks for a file no format writes (``ghg.png``)."""
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix in _NOT_WRITTEN:
+        raise UsageError(f"--output {name}: esgcmp writes table text, csv, tsv, json, "
+                         f"markdown or xlsx, not {suffix}", fix=_NOT_WRITTEN[suffix])
+
+
 def chart_for(chart: bool, chosen: Format) -> None:
     """--chart draws in the human formats only."""
     if chart and not chosen.for_people:
@@ -247,6 +268,7 @@ class Options:
         checked; xlsx, a binary file, never written on a terminal."""
         if requested is None and self.format is None and self.output is not None:
             requested = by_suffix(self.output)
+            not_written(self.output)
         chosen = output_format(requested or self.format, self.bom)
         if self.output is not None:
             from .draftfile import output_file

@@ -210,3 +210,23 @@ def test_libreoffice_reads_the_workbook(run, on_groups, tmp_path: Path) -> None:
     for row in expected[1:]:
         assert Decimal(by_company[row[0]][3]) == Decimal(row[3])
         assert by_company[row[0]][6] == row[6]  # the unit as printed, Chinese intact
+
+
+@pytest.mark.parametrize(("name", "fix"), [
+    ("ghg.png", "add --chart-file chart.svg for a chart"),
+    ("ghg.pdf", "use esgcmp report -o page.html and print the page to PDF"),
+    ("ghg.html", "use esgcmp report -o page.html for a page"),
+])
+def test_an_output_name_no_format_writes_is_refused(run, on_groups, tmp_path: Path, name,
+                                                    fix) -> None:
+    """-o ghg.png never fills a .png with text: one line, exit 2, no file."""
+    target = tmp_path / name
+    result = run("compare", "ghg", *on_groups, "-o", str(target))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (f"esgcmp: error: --output {target}: esgcmp writes table text, "
+                          f"csv, tsv, json, markdown or xlsx, not {name.split('.')[1]}; "
+                          f"{fix}\n")
+    assert not target.exists()
+    # a format asked for by name is written, whatever the file is called
+    assert run("compare", "ghg", *on_groups, "-f", "csv", "-o", str(target)).code == 0
+    assert target.read_text(encoding="utf-8").startswith("company,year,metric,value")
