@@ -606,12 +606,12 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
         ratio = any(column == "per_value" for column, _h in report.display)
         # a change in units too, where its long numbers leave no room (show --change at
         # 80 columns): its per cent stays in the table
-        change = console.width < CROWDED_BELOW and any(
-            column == "change" for column, _h in report.display)
+        change = console.width < CROWDED_BELOW and tuple(
+            column for column, _h in report.display if column in ("change", "base_change"))
         chosen: tuple[tuple[str, ...], bool] | None = None
         tried = (((), False), (("flags",), False), (("flags",), True),
                  *([(("flags", "value", "per_value"), True)] if ratio else []),
-                 *([(("flags", "change"), True)] if change else []))
+                 *([(("flags", *change), True)] if change else []))
         for also, headed in tried:
             compact = _compact(report, also, headed)
             if compact is None:

@@ -404,3 +404,19 @@ def test_show_with_changes_at_80_is_a_table_not_records(run, monkeypatch) -> Non
     assert "[3] gasoline, Change: -6,000, 11.7 *10,000 tons, line 4852" in lines
     wide = _lines(run, monkeypatch, 200, "show", "china-telecom", "2020", "--change")
     assert len(lines) <= 1.6 * len(wide)
+
+
+def test_a_trend_since_a_base_year_at_80_is_a_table(run, monkeypatch, on_groups) -> None:
+    """`trend --from` at 80 columns: the changes in units (against the year before and
+    since the base year) move into the references, the per cents stay in the table."""
+    lines = _lines(run, monkeypatch, 80, "trend", "ghg", "--from", "2018", *on_groups)
+    assert max(map(cell_len, lines)) <= 80
+    assert not any(line.lstrip().startswith("Value ") for line in lines)  # no records
+    header = next(line for line in lines if "Year" in line)
+    assert header.split() == ["Year", "Value", "(tCO2e)", "Change", "%", "CAGR", "%"]
+    row = next(line for line in lines if line.lstrip().startswith("2020") and "14,230,000"
+               in line)
+    *_, change_pct, cagr, mark = row.split()
+    assert (change_pct, cagr, re.fullmatch(r"\[\d+\]", mark) is not None) == ("7.8", "4.1", True)
+    ref = next(line for line in lines if line.startswith(mark + " "))
+    assert ref.startswith(f"{mark} Change: 1,000,000, Since 2018: 1,100,000, ")
