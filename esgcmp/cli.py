@@ -24,7 +24,7 @@ import typer
 from . import completion
 from .errors import CatalogError, ExitCode, NotFoundError, UsageError
 from .model import Framework
-from .options import Options, bom_for, chart_for, decimal, shared_options
+from .options import Options, bom_for, by_suffix, chart_for, decimal, not_written, shared_options
 from .options import folder as folder_from
 from .options import is_range, years as years_from
 from .output import Format
@@ -629,9 +629,10 @@ def export(
         "--derived", help="Also the totals esgcmp derives (energy where only components "
                           "are printed, GHG where only Scope 1 and 2 are), each of kind "
                           "'derived'.")] = False,
-    fmt: Annotated[ExportFormat, typer.Option(
-        "--format", "-f", help="csv, tsv, xlsx or json.",
-        case_sensitive=False)] = ExportFormat.csv,
+    fmt: Annotated[Optional[ExportFormat], typer.Option(
+        "--format", "-f", help="csv, tsv, xlsx or json; without it, the one the --output "
+                               "file's name asks for (e.xlsx), else csv.",
+        case_sensitive=False, show_default=False)] = None,
 ) -> None:
     """Every value of the catalog (or of the companies, metrics and years named) as one tidy
     long CSV, TSV, xlsx or JSON table: normalised and as printed, with basis, flags and
@@ -642,7 +643,13 @@ def export(
     from . import api
     from .views import export_report
 
-    chosen = options.output_format(Format(fmt.value))
+    named = None
+    if fmt is None and options.output:  # the format the file's name asks for
+        not_written(options.output)
+        named = by_suffix(options.output)
+    chosen = options.output_format(
+        Format(fmt.value) if fmt is not None else named
+        if named is not None and named.value in ExportFormat.__members__ else Format.csv)
     if not derived and options.basis_given():
         raise UsageError("--basis, --kgce-per-kwh and --partial apply to derived totals",
                          fix="add --derived")

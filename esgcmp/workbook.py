@@ -13,7 +13,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from .output import Report, cell_len, listed
+from .output import Printed, Report, cell_len, listed
 
 # a value column and the column naming its unit, row by row
 UNIT_OF = {"value": "unit", "reported_value": "reported_unit", "per_value": "per_unit",
@@ -36,12 +36,28 @@ def heading(column: str, rows: list[dict[str, Any]]) -> str:
     return f"{column} ({units.pop()})" if len(units) == 1 else column
 
 
+class Decimals(float):
+    """A number shown with the decimals its report prints (690.0, 5.90): written with a
+    number format of that many places, where General would show 690 and 5.9."""
+
+    places: int
+
+    def __new__(cls, value: Decimal) -> Decimals:
+        made = super().__new__(cls, value)
+        exponent = value.as_tuple().exponent
+        made.places = -exponent if isinstance(exponent, int) else 0
+        return made
+
+
 def cell(value: Any) -> Any:
     """A cell as the workbook keeps it: a number, a truth value, a text, or nothing."""
     if value is None or value == "" or value == []:
         return None
     if isinstance(value, bool):
         return value
+    if isinstance(value, Printed) and isinstance(value.as_tuple().exponent, int) \
+            and value.as_tuple().exponent < 0 and abs(value) < 2**53:  # type: ignore[operator]
+        return Decimals(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and abs(value) < 2**53 \
             else float(value)
@@ -53,9 +69,20 @@ def cell(value: Any) -> Any:
 
 
 def source_rows(report: Report) -> list[list[Any]]:
-    """One row per cited value of the report: where it was printed, as printed."""
+    """One row per cited value of the report: where it was printed, as printed; for a
+    finding of `check`, each line its values cite, with its message."""
     out = []
     for row in report.rows:
+        cited = row.get("sources")
+        if not row.get("source") and isinstance(cited, list) and "message" in row:
+            for place in cited:
+                file, _, line = str(place).rpartition(":")
+                out.append([cell(row.get("company")), cell(row.get("year")),
+                            cell(row.get("metric")), None, None, None,
+                            file or str(place), None,
+                            int(line) if line.isdigit() and file else None,
+                            cell(row.get("message"))])
+            continue
         file = row.get("source")
         if not file and not row.get("notes"):
             continue
@@ -81,7 +108,7 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def _write_sheet(book: Any, name: str, headings: list[str], rows: list[list[Any]],
-                 formats: dict[str, Any]) -> None:
+                 formats: dict[Any, Any]) -> None:
     sheet = book.add_worksheet(name)
     widths = [cell_len(text) for text in headings]
     sheet.write_row(0, 0, headings, formats["heading"])
@@ -91,6 +118,12 @@ def _write_sheet(book: Any, name: str, headings: list[str], rows: list[list[Any]
                 continue
             if isinstance(value, bool):
                 sheet.write_boolean(r, c, value)
+            elif isinstance(value, Decimals):
+                if value.places not in formats:
+                    formats[value.places] = book.add_format(
+                        {"num_format": "0." + "0" * value.places})
+                sheet.write_number(r, c, value, formats[value.places])
+                widths[c] = max(widths[c], len(f"{value:,.{value.places}f}"))
             elif isinstance(value, (int, float)):
                 sheet.write_number(r, c, value)
                 widths[c] = max(widths[c], len(f"{value:,}"))
@@ -111,7 +144,7 @@ def to_xlsx(reports: list[Report]) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False,
                                         "strings_to_numbers": False})
-    formats = {"heading": book.add_format({"bold": True}),
+    formats: dict[Any, Any] = {"heading": book.add_format({"bold": True}),
                "text": book.add_format({"text_wrap": False})}
     taken: set[str] = set()
     sources: list[list[Any]] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -230,3 +231,45 @@ def test_an_output_name_no_format_writes_is_refused(run, on_groups, tmp_path: Pa
     # a format asked for by name is written, whatever the file is called
     assert run("compare", "ghg", *on_groups, "-f", "csv", "-o", str(target)).code == 0
     assert target.read_text(encoding="utf-8").startswith("company,year,metric,value")
+
+
+def test_export_takes_its_format_from_the_output_name(run, on_groups, tmp_path: Path) -> None:
+    """export -o e.xlsx writes a workbook, -o e.json JSON, as every other command does;
+    a name that asks for no format of export's (e.txt) keeps its CSV."""
+    assert run("export", *on_groups, "-o", str(tmp_path / "e.xlsx")).code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "e.xlsx")["data"]
+    assert [c.value for c in sheet[1]][:3] == ["company", "year", "metric"]
+    assert run("export", *on_groups, "-o", str(tmp_path / "e.json")).code == 0
+    assert json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))[0]["company"]
+    assert run("export", *on_groups, "-o", str(tmp_path / "e.txt")).code == 0
+    assert (tmp_path / "e.txt").read_text(encoding="utf-8").startswith("company,year,metric,")
+    assert run("export", *on_groups, "-f", "csv", "-o", str(tmp_path / "f.xlsx")).code == 0
+    assert (tmp_path / "f.xlsx").read_text(encoding="utf-8").startswith("company,")
+
+
+def test_xlsx_shows_the_decimals_a_report_prints(run, on_tiny, tmp_path: Path) -> None:
+    """7.0 萬噸 is a number in the sheet, shown 7.0 (a number format of one place), not 7."""
+    target = tmp_path / "ghg.xlsx"
+    assert run("compare", "ghg", *on_tiny, "--year", "2020", "-o", str(target)).code == 0
+    sheet = openpyxl.load_workbook(target)["data"]
+    headings = [c.value for c in sheet[1]]
+    at, company = headings.index("reported_value"), headings.index("company")
+    printed = {row[company].value: row[at] for row in sheet.iter_rows(min_row=2)}
+    assert (printed["tiny-group"].value, printed["tiny-group"].number_format) == (7, "0.0")
+    assert isinstance(printed["tiny-group"].value, (int, float))
+
+
+def test_check_s_sources_sheet_lists_the_lines_a_finding_cites(run, on_tiny,
+                                                               tmp_path: Path) -> None:
+    target = tmp_path / "check.xlsx"
+    result = run("check", *on_tiny, "-f", "csv")
+    cited = {(r["check"], place) for r in csv.DictReader(io.StringIO(result.out))
+             for place in r["sources"].split(";") if place}
+    assert cited
+    run("check", *on_tiny, "-o", str(target))
+    sheet = openpyxl.load_workbook(target)["sources"]
+    headings = [c.value for c in sheet[1]]
+    assert headings == ["company", "year", "metric", "label", "printed", "report", "file",
+                        "page", "line", "notes"]
+    listed = {f"{row[6]}:{row[8]}" for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert listed == {place for _check, place in cited}
