@@ -341,6 +341,11 @@ def format_decimal(number: Decimal) -> str:
     return text
 
 
+def printed_digits(number: Decimal) -> str:
+    """A printed figure with every digit its report prints (690.0, 5.90), without exponent."""
+    return f"{number:f}"
+
+
 def _co2e_as_mass(expr: str) -> str:
     return re.sub(r"(?<=[kMGt])CO2e\b|(?<=\bg)CO2e\b|_CO2e\b", "", expr)
 

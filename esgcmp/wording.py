@@ -12,7 +12,7 @@ from .model import (BASIS_ASPECTS, Basis, Change, Derivation, ElectricityBasis, 
                     figure, unstated, value_range)
 from .names import plural
 from .precision import ends
-from .units import format_decimal
+from .units import format_decimal, printed_digits
 
 if TYPE_CHECKING:  # only for the annotations
     from .catalog import Catalog
@@ -63,7 +63,7 @@ def printed_change(change: Value) -> str:
     obs = change.observation
     if obs is None:  # a change is a reported value; none is derived
         return f"printed only a change from {change.year - 1} ({change.metric})"
-    printed = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
+    printed = obs.printed or f"{printed_digits(obs.value)} {obs.unit}"
     return f"printed only a change from {change.year - 1}: {printed} ({change.metric}, {cite(obs)})"
 
 

@@ -65,3 +65,24 @@ def test_to_rows_refuses_what_is_not_a_result(groups_session) -> None:
 
     with pytest.raises(TypeError, match="to_rows takes a result of esgcmp.api, not str"):
         api.to_rows("ghg", groups_session.catalog)
+
+
+def test_the_dataframe_example_runs_as_written(monkeypatch) -> None:
+    """The ```python block of docs/api.md, imports included, run with a stand-in for
+    pandas that keeps what DataFrame was given: rows of the same columns, a dict each."""
+    import re
+    import sys
+    import types
+
+    given = []
+    fake = types.ModuleType("pandas")
+    fake.DataFrame = lambda rows: given.append(rows) or "frame"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pandas", fake)
+    [block] = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    scope: dict = {}
+    exec(compile(block, str(DOC), "exec"), scope)
+    assert scope["frame"] == "frame"
+    [rows] = given
+    assert rows and all(isinstance(row, dict) for row in rows)
+    assert {tuple(row) for row in rows} == {tuple(rows[0])}
+    assert {row["company"] for row in rows} >= {"china-unicom", "china-telecom"}
