@@ -13,6 +13,7 @@ import io
 import math
 import os
 import re
+import sys
 import unicodedata
 from decimal import Decimal
 from enum import Enum
@@ -583,6 +584,65 @@ def _lines_cited(where: list[Any] | tuple[Any, ...], cited: str) -> str:
     return "; ".join(said)
 
 
+class _Plan(msgspec.Struct):
+    """How a table is laid out on a terminal: its layout, the column widths (None: stacked
+    records), which columns are rigid, the references under it, whether it is crowded,
+    and the lines the table and its references take (a large number for records)."""
+
+    layout: _Layout
+    widths: list[int] | None
+    rigid: list[bool]
+    references: list[str]
+    crowded: bool
+    lines: int
+
+
+def _plan(report: Report, width: int) -> _Plan:
+    """The layout that takes fewest lines: the table as it is, its long columns moved
+    into references, or crowded; stacked records when none fits."""
+    crowded = False  # the rows wrap even in the compact layout: _crowded's layout
+    layout = _layout(report)
+    widths, natural, rigid = _sized(layout, report, width)
+    references: list[str] = []
+    lines = _height(layout, widths) if widths is not None else None
+    if not natural:  # the fewest lines: wrapped, or the long columns as references
+        # the flags too, where a row would wrap with them;
+        # the group (trend's company) on a line of its own; an intensity's inputs last
+        ratio = any(column == "per_value" for column, _h in report.display)
+        # a change in units too, where its long numbers leave no room (show --change at
+        # 80 columns): its per cent stays in the table
+        change = width < CROWDED_BELOW and tuple(
+            column for column, _h in report.display if column in ("change", "base_change"))
+        chosen: tuple[tuple[str, ...], bool] | None = None
+        tried = (((), False), (("flags",), False), (("flags",), True),
+                 *([(("flags", "value", "per_value"), True)] if ratio else []),
+                 *([(("flags", *change), True)] if change else []))
+        for also, headed in tried:
+            compact = _compact(report, also, headed)
+            if compact is None:
+                break
+            narrow, said = compact
+            narrow_widths, _natural, narrow_rigid = _sized(narrow, report, width)
+            if narrow_widths is None:
+                continue
+            height = _height(narrow, narrow_widths) + _reference_lines(said, width)
+            if lines is None or height < lines:
+                layout, widths, rigid, references = narrow, narrow_widths, narrow_rigid, said
+                lines, chosen = height, (also, headed)
+        # crowded, in a narrow terminal: the rows still wrap to more than a line and a
+        # half each, or even the compact layouts cannot fit (stacked records take more)
+        if width < CROWDED_BELOW and (widths is None or (
+                chosen is not None and lines is not None
+                and lines - len(references) > len(layout.rows))):
+            denser = _crowded(report, width, *(chosen or tried[-1]))
+            if denser is not None and (lines is None or denser[-1] < lines):
+                layout, widths, rigid, references, lines = denser
+                crowded = True
+    if widths is None or lines is None:
+        return _Plan(layout, None, rigid, references, crowded, sys.maxsize)
+    return _Plan(layout, widths, rigid, references, crowded, lines)
+
+
 def print_table(report: Report, console: Any, whole_notes: bool = False) -> None:
     """The terminal table: every cell whole, no line wider than the terminal. Text wraps
     at spaces (and beside CJK characters); numbers, ids, units, citations and flags are
@@ -594,45 +654,15 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
     from rich.table import Table
     from rich.text import Text
 
+    plan = _plan(report, console.width)
+    yearless = _one_year_in_title(report, console.width)
+    if yearless is not report:  # the year said once, where that saves a line
+        other = _plan(yearless, console.width)
+        if other.widths is not None and (plan.widths is None or other.lines < plan.lines):
+            report, plan = yearless, other
     _print_title(report, console)
-    crowded = False  # the rows wrap even in the compact layout: _crowded's layout
-    layout = _layout(report)
-    widths, natural, rigid = _sized(layout, report, console.width)
-    references: list[str] = []
-    if not natural:  # the fewest lines: wrapped, or the long columns as references
-        lines = _height(layout, widths) if widths is not None else None
-        # the flags too, where a row would wrap with them;
-        # the group (trend's company) on a line of its own; an intensity's inputs last
-        ratio = any(column == "per_value" for column, _h in report.display)
-        # a change in units too, where its long numbers leave no room (show --change at
-        # 80 columns): its per cent stays in the table
-        change = console.width < CROWDED_BELOW and tuple(
-            column for column, _h in report.display if column in ("change", "base_change"))
-        chosen: tuple[tuple[str, ...], bool] | None = None
-        tried = (((), False), (("flags",), False), (("flags",), True),
-                 *([(("flags", "value", "per_value"), True)] if ratio else []),
-                 *([(("flags", *change), True)] if change else []))
-        for also, headed in tried:
-            compact = _compact(report, also, headed)
-            if compact is None:
-                break
-            narrow, said = compact
-            narrow_widths, _natural, narrow_rigid = _sized(narrow, report, console.width)
-            if narrow_widths is None:
-                continue
-            height = _height(narrow, narrow_widths) + _reference_lines(said, console.width)
-            if lines is None or height < lines:
-                layout, widths, rigid, references = narrow, narrow_widths, narrow_rigid, said
-                lines, chosen = height, (also, headed)
-        # crowded, in a narrow terminal: the rows still wrap to more than a line and a
-        # half each, or even the compact layouts cannot fit (stacked records take more)
-        if console.width < CROWDED_BELOW and (widths is None or (
-                chosen is not None and lines is not None
-                and lines - len(references) > 1.5 * len(layout.rows))):
-            denser = _crowded(report, console.width, *(chosen or tried[-1]))
-            if denser is not None and (lines is None or denser[-1] < lines):
-                layout, widths, rigid, references, lines = denser
-                crowded = True
+    layout, widths, rigid, references, crowded = (plan.layout, plan.widths, plan.rigid,
+                                                  plan.references, plan.crowded)
     right = [column in report.align_right for column in layout.columns]
     fold = _balanced if crowded else wrap
     if widths is None:
@@ -849,6 +879,24 @@ def _emphasised(text: str, words: str | None) -> Any:
     if words:  # whole: 11.7 is not highlighted inside 211.7 or 11.75
         cell.highlight_regex(rf"(?<![\d.]){re.escape(words)}(?![\d])", style="reverse")
     return cell
+
+
+def _one_year_in_title(report: Report, width: int) -> Report:
+    """Below 100 columns, a table whose rows all have one year (`compare ghg`) and that
+    does not fit as it is says the year once, in its title, instead of in a column: the
+    room it gives keeps a row's flags on its line."""
+    if width >= CROWDED_BELOW or report.group_by == "year" or not report.rows or not any(
+            column == "year" for column, _h in report.display):
+        return report
+    years = {row.get("year") for row in report.rows}
+    if len(years) != 1 or None in years:
+        return report
+    if _sized(_layout(report), report, width)[1]:  # it fits whole: nothing to gain
+        return report
+    year = years.pop()
+    return msgspec.structs.replace(
+        report, title=f"{report.title}, {year}" if report.title else str(year),
+        display=[(column, heading) for column, heading in report.display if column != "year"])
 
 
 def _print_title(report: Report, console: Any) -> None:

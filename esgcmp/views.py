@@ -11,7 +11,7 @@ from .model import Change, Framework, Implication, Kind, Missing, Value, figure,
 from .names import plural
 from .output import Printed, Report, number_text
 from .precision import ends
-from .units import format_decimal
+from .units import printed_digits
 from .wording import (POLARITY_WORDS, base_notes, basis_label, basis_note, basis_text,
                       change_note, cite, defined_at, density_note, derivation_notes,
                       describe_input, flag_notes, fx_notes, inconsistent_notes,
@@ -113,7 +113,7 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
     if not for_people:
         return row
     if obs:
-        row["as_printed"] = obs.printed or f"{format_decimal(obs.value)} {obs.unit}"
+        row["as_printed"] = obs.printed or f"{printed_digits(obs.value)} {obs.unit}"
         row["where"] = [cite(obs), *map(cite, obs.also)] if obs.also else [cite(obs)]
     else:
         row["as_printed"] = f"{value.kind} from {plural(len(value.inputs), 'component')}"
@@ -647,12 +647,14 @@ def metrics_report(result: Metrics, framework: Framework | None = None) -> Repor
                      "defined_at": defined_at(metric.origin)})
     return Report(rows=rows, columns=["metric", "name", "name_zh", "category", "unit", "hkex",
                                       "gri", "companies", "defined_at"],
-                  display=[("metric", "Metric"), ("name", "Name"), ("name_zh", "中文"),
-                           ("category", "Category"), ("unit", "Unit"), ("hkex", "HKEX"),
+                  display=[("category", "Category"), ("metric", "Metric"), ("name", "Name"),
+                           ("name_zh", "中文"), ("unit", "Unit"), ("hkex", "HKEX"),
                            ("gri", "GRI"), ("companies", "Companies")],
                   title="Metrics" if framework is None else
                   f"Metrics by {framework.value.upper()} code",
+                  # a terminal names each category on a row of its own, as show does
                   group_by="category" if framework is None else None,
+                  headed=framework is None,
                   align_right=("companies",))
 
 

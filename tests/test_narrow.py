@@ -297,10 +297,11 @@ def _terminal_lines(columns: int, *args: str) -> list[str]:
 @pytest.mark.slow
 def test_the_targets_in_real_terminals(run) -> None:
     """The issue's targets on the built-in catalog, in pseudo-terminals 80, 100, 120 and
-    200 columns wide: no line wider; compare ghg's rows with company, value and flags
-    together at 80 and 100 (four flags wrap within their row at 80); compare ghg, show china-unicom 2020 and trend ghg
-    within 1.5x their lines at 200; --chart's bars on consecutive lines; every company's
-    Chinese name whole on one line from 100 columns."""
+    200 columns wide: no line wider; compare ghg's rows one line each, company, value and
+    flags together at 80 and 100 (at 80 the one year is said in the title, not in a
+    column); compare ghg, show china-unicom 2020 and trend ghg within 1.5x their lines at
+    200; --chart's bars on consecutive lines; every company's Chinese name whole on one
+    line from 100 columns."""
     from decimal import Decimal
 
     from esgcmp.output import number_text
@@ -317,14 +318,17 @@ def test_the_targets_in_real_terminals(run) -> None:
             assert max(map(cell_len, lines)) <= width, (width, command)
             assert len(lines) <= 1.5 * at_200[command], (width, command, len(lines))
             if command == ("compare", "ghg") and width < 120:
+                if width == 80:
+                    assert lines[0].endswith(", tCO2e, 2020")
                 for row in compared:
                     line = next(line for line in lines
                                 if line.split()[:1] == [row["company"]])
-                    assert line.split()[:3] == [row["company"], row["year"],
-                                                number_text(Decimal(row["value"]))]
+                    expected = [row["company"], row["year"],
+                                number_text(Decimal(row["value"]))]
+                    if width == 80:
+                        del expected[1]  # the one year is in the title
+                    assert line.split()[:len(expected)] == expected, (width, line)
                     flags = re.split(" {2,}", line.strip())[-2]  # before the reference
-                    if flags.endswith(","):  # flags that do not fit wrap within the row
-                        flags += " " + lines[lines.index(line) + 1].strip()
                     assert flags == ", ".join(row["flags"].split(";")), (width, line)
         chart = _terminal_lines(width, "compare", "ghg", "--chart")
         bars = [n for n, line in enumerate(chart) if re.search("[▏▎▍▌▋▊▉█]", line)]
