@@ -30,9 +30,10 @@ from .extract_cells import (COMMA, CONFLICT, MAX_GAP_LINES, MAX_LABEL_LINES,
                             MAX_LABEL_LINE_CHARS, POINT, UNKNOWN, _CONTINUED, _SCOPE_HEADING,
                             _TRAILING_UNIT, _YEARISH, Cell, Extraction, Found, Unreadable,
                             _cells, _is_unit, has_chinese, label_name, nfkc, number_convention,
-                            read_cell, split_glued)
+                            read_cell, split_glued, worded_cell)
 from .extract_headings import (_COLUMN_NAMES, _PAGE_LIST, _UNIT_HEADING, _Table, _found,
-                               _heading, _joined, _row_unit, period_of, read_heading, year_of)
+                               _heading, _joined, _row_unit, period_of, pipe_heading,
+                               read_heading, year_of)
 from .extract_layouts import MAX_FLAT_LINE_CHARS, read_cell_lines, read_flat, side_by_side
 from .extract_prose import read_prose, report_year
 from .names import plural
@@ -68,7 +69,10 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
                           "may have moved left")
     read: list[Cell] = []
     for printed in cells[first:first + len(table.years)]:
-        cell = Cell(None, printed) if not printed else read_cell(printed, table.convention)
+        cell = Cell(None, printed) if not printed else (
+            read_cell(printed, table.convention) or worded_cell(printed, table.convention))
+        if cell is None and not re.search(r"\d", printed):
+            cell = Cell(None, printed)  # words in their own column ("no progress"): no value
         if cell is None:
             return Unreadable(number, " | ".join(cells),
                               f"'{printed}' is not a number in a year column")
@@ -226,6 +230,8 @@ def read_tables(lines: list[str]) -> Extraction:
                 table, pending, section, spread_names = spread, [], "", cells
                 continue
             new_table = _heading(" ".join(cells))
+            if new_table is None and any(_YEARISH.search(cell) for cell in cells):
+                new_table = pipe_heading(cells)  # columns that name their years with words
             if new_table is not None and len(cells) > len(new_table.years) + new_table.extra:
                 new_table.pipe_columns = len(cells)
                 new_table.pipe_unit = next(

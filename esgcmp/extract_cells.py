@@ -33,6 +33,19 @@ _CELL = re.compile(
     r"(?P<open>\()?(?P<sign>-)?(?P<number>\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<close>\))?(?P<ratio>:\d+(?:\.\d+)?)?(?P<percent>%)?(?P<after>餘|余|多)?$")
+# A bound printed where a table gives targets (``≧ 83``, ``≦ 872``, ``<0.01``): a cell, but
+# not a value.
+_BOUND = re.compile(r"^(?:≧|≦|≥|≤|<)\s?\d[\d,.]*%?$")
+# Words a report prints before a cell's number: the cell is approximate (``approximately 37``),
+# or a change (``increased by approximately 7%``).
+_HEDGE_WORD = re.compile(r"approximately|approx\.?|about|around|nearly|almost|約|约", re.I)
+_CHANGE_WORDS = {("increased", "by"), ("decreased", "by"), ("reduced", "by")}
+_WORDED = re.compile(r"^(?P<words>(?:(?:increased|decreased|reduced)\s+by\s+)?(?:(?:approximately"
+                     r"|approx\.?|about|around|nearly|almost)\s+)?)(?P<cell>\S+)$", re.I)
+# Cells of words that hold no number: the year's value is not given.
+_WORD_CELLS = {("no", "progress"), ("below", "emission", "limit"), ("below", "detection", "limit"),
+               ("not", "applicable"), ("not", "available"), ("not", "disclosed"),
+               ("not", "reported"), ("not", "relevant")}
 _GLUED = re.compile(r"^\d+\.\d+(?:\.\d+)+$")  # 12.3445.67: two cells without a space
 # 100,750112,444 and 3,484.874,066.79: cells with thousands separators without a space
 _GLUED_COMMAS = re.compile(r"^\d{1,3}(?:,\d+)+(?:\.\d+(?:,\d+)*)*$")
@@ -56,7 +69,8 @@ _SPACED_SUBSCRIPT = re.compile(r"(?<=[CNS]O|CH) (\d)(?: (?=e\b))?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOTE_AFTER = re.compile(r"\s*[(（](?:Notes?|附註|附注|註|注)\s*\d{1,2}\s*[)）]\s*$", re.I)
 _CONTINUED = re.compile(r"[a-z(]")  # a label that goes on from the line above
-_YEARISH = re.compile(r"(?:19|20)\d\d|[零〇○一二三四五六七八九]{4}")  # what a year may be
+# what a year may be: 2021, 二零二一, FY22 (a fiscal year in two digits)
+_YEARISH = re.compile(r"(?:19|20)\d\d|[零〇○一二三四五六七八九]{4}|FY\s?\d\d")
 # A section's name printed in the first column of its first row (``Use of Resources
 # Electricity consumption``): the HKEX guide's aspects, before a label of two or more words
 # that starts anew with a capital or a digit.
@@ -191,7 +205,7 @@ def read_cell(token: str, convention: str = POINT) -> Cell | None:
     if _SUPERSCRIPT_MARKER.search(token):  # Scope 1³: a footnote marker, never a number
         return None
     normal = nfkc(token)
-    if normal in _NOT_DISCLOSED:
+    if normal in _NOT_DISCLOSED or _BOUND.match(normal):
         return Cell(None, token)
     if convention == COMMA and ("," in normal or "." in normal):
         cell = read_cell(normal.translate(_SWAP))
@@ -391,6 +405,17 @@ def _cells(tokens: list[str], wanted: int,
             cells.insert(0, cell)
             index -= 1
             continue
+        if cells and _HEDGE_WORD.fullmatch(nfkc(token)) and not cells[0].artefact and (
+                not cells[0].approx and cells[0].value is not None):
+            # "approximately 37": the cell read last is approximate, and goes on leftwards
+            index = _worded(tokens, index, cells)
+            continue
+        phrase = next((size for size in (3, 2) if index >= size and tuple(
+            nfkc(t).lower() for t in tokens[index - size:index]) in _WORD_CELLS), 0)
+        if phrase:  # "Below emission limit": a cell of words, no value
+            cells.insert(0, Cell(None, " ".join(tokens[index - phrase:index])))
+            index -= phrase
+            continue
         if convention == CONFLICT and _COMMA_EVIDENCE.match(nfkc(token).rstrip("%")):
             return cells, index, (f"'{token}' reads only with a decimal comma, and other cells "
                                   "of the table only with a decimal point")
@@ -418,6 +443,9 @@ def _cells(tokens: list[str], wanted: int,
             break
         cells[0:0] = glued
         index -= 1
+    if (index > 0 and cells and _HEDGE_WORD.fullmatch(nfkc(tokens[index - 1]))
+            and not cells[0].approx and not cells[0].artefact and cells[0].value is not None):
+        index = _worded(tokens, index, cells)  # the first cell's hedge: not the label's
     if len(cells) > wanted:
         return cells, index, (f"{len(cells)} cells for {plural(wanted, 'year')} (cells glued "
                               "together by the text conversion)")
@@ -428,6 +456,34 @@ def _cells(tokens: list[str], wanted: int,
             f"'{tokens[index - 1]} {tokens[index]}' belongs to the label, which leaves "
             f"{plural(len(cells) - 1, 'cell')} for {plural(wanted, 'column')}")
     return cells, index, ""
+
+
+def _worded(tokens: list[str], index: int, cells: list[Cell]) -> int:
+    """Mark ``cells[0]`` (printed ``tokens[index]``) approximate for the hedge word before
+    it, with a change's words before that (``increased by``); the index of the words'
+    first token."""
+    start = index - 1
+    if start >= 2 and tuple(nfkc(t).lower() for t in tokens[start - 2:start]) in _CHANGE_WORDS:
+        start -= 2
+    printed = " ".join(tokens[start:index + 1])
+    cells[0] = msgspec.structs.replace(cells[0], printed=printed, approx=True)
+    return start
+
+
+def worded_cell(text: str, convention: str = POINT) -> Cell | None:
+    """A cell that prints words around its number (``approximately 37``, ``increased by
+    approximately 7%``) or words only (``no progress``: no value); None when it is
+    neither."""
+    if not re.search(r"\d", text):
+        words = tuple(nfkc(text).lower().split())
+        return Cell(None, text) if words in _WORD_CELLS else None
+    match = _WORDED.match(nfkc(text).strip())
+    if match is None or not match.group("words"):
+        return None
+    cell = read_cell(match.group("cell"), convention)
+    if cell is None or cell.value is None:
+        return None
+    return msgspec.structs.replace(cell, printed=text, approx=True)
 
 
 def _unit_text(text: str) -> str:

@@ -18,11 +18,17 @@ from .units import parse_printed
 _CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
                    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(
+    # a year named with the date its fiscal year ended: 2022 (fiscal year ended March 31, 2023)
+    r"(?P<fy_named>(?:19|20)\d\d)\s?[(（](?:fiscal\s+|financial\s+)?year\s+ended\s+"
+    r"(?:[A-Za-z]+\.?\s+\d{1,2},?|\d{1,2}\s+[A-Za-z]+,?)\s+(?P<fy_ended>(?:19|20)\d\d)[)）]"
     # a fiscal year: 2021/2022, 2021/22, FY2021/22, 2022-23, 二零二三/二四年度
-    r"(?:FY\s?)?(?P<fy_start>(?:19|20)\d\d)\s?[/\-–]\s?(?P<fy_end>(?:19|20)?\d\d)"
+    r"|(?:FY\s?)?(?P<fy_start>(?:19|20)\d\d)\s?[/\-–]\s?(?P<fy_end>(?:19|20)?\d\d)"
     r"(?:\s?(?:財政年度|财政年度|年度))?(?![\d/\-–])"
     r"|(?P<zh_fy_start>[零〇○一二三四五六七八九]{4})\s?[/\-–]\s?"
     r"(?P<zh_fy_end>[零〇○一二三四五六七八九]{2})\s?年度"
+    # a fiscal year in two-digit years, only after FY: FY22/23, FY23
+    r"|FY\s?(?P<fy2_start>\d\d)\s?[/\-–]\s?(?P<fy2_end>\d\d)(?![\d/\-–])"
+    r"|FY\s?(?P<fy2>\d\d)(?![\d/\-–])"
     # a calendar year, or a fiscal year named by its end: FY2022, 2023財政年度
     r"|(?P<fy>FY\s?)?(?:(?:Year|year|YEAR)\s?)?(?P<year>(?:19|20)\d\d)"
     r"(?:\s?(?P<suffix>財政年度|财政年度|年度|年|財年))?"
@@ -32,6 +38,11 @@ _YEAR = re.compile(
 _EXTRA_COLUMN = re.compile(
     r"(?:Report\s+Pages?|Pages?|Page\s+No\.?|Notes?|Remarks?|GRI(?:\s+Standards?)?"
     r"|HKEX\s+KPIs?|KPIs?\s+Ref(?:erence)?\.?|備註|备注|附註|附注|頁碼|页码|頁數|页数)$", re.I)
+# A column of targets after the reported years (``2021 2022 2025 Target``, ``Target 2030``,
+# ``2030 goal``): its cells are ambitions, not values of a year.
+_TARGET_HEAD = re.compile(r"(?:(?:19|20)\d\d\s*)?(?:targets?|goals?|ambitions?)$"
+                          r"|(?:(?:19|20)\d\d\s*年度?)?(?:目標|目标)$"
+                          r"|(?:targets?|goals?|ambitions?|目標|目标)\s*(?:19|20)\d\d年?$", re.I)
 # Words that mark a table's heading line (a one-year table needs one of them).
 _HEADING_WORDS = re.compile(r"單位|单位|指標|指标|項目|项目|類別|类别|\bunits?\b|\bindicators?\b"
                             r"|\bitems?\b|\bKPIs?\b|\bmetrics?\b", re.I)
@@ -46,6 +57,14 @@ def _year_match(match: re.Match[str]) -> tuple[int, str] | None:
     """The year a ``_YEAR`` match names and, for a fiscal year, the period as printed (""
     for a calendar year). A fiscal year is named by the year it ends in."""
     printed = match.group(0).strip()
+    if match.group("fy_named"):
+        ended = int(match.group("fy_ended"))
+        return (ended, printed) if 0 <= ended - int(match.group("fy_named")) <= 1 else None
+    if match.group("fy2_start"):
+        start, end = 2000 + int(match.group("fy2_start")), 2000 + int(match.group("fy2_end"))
+        return (end, printed) if end == start + 1 else None
+    if match.group("fy2"):
+        return 2000 + int(match.group("fy2")), printed
     if match.group("fy_start"):
         start, end_text = int(match.group("fy_start")), match.group("fy_end")
         end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
@@ -102,7 +121,8 @@ def read_heading(text: str) -> Heading | None:
     while True:  # the extra columns, from the right: their names are one to three words
         words = normal[:end].split()
         for take in (3, 2, 1):
-            if len(words) > take and _EXTRA_COLUMN.match(" ".join(words[-take:])):
+            if len(words) > take and (_EXTRA_COLUMN.match(" ".join(words[-take:]))
+                                      or _TARGET_HEAD.match(" ".join(words[-take:]))):
                 end = len(normal[:end].rstrip()) - len(" ".join(words[-take:]))
                 extra += 1
                 break
@@ -245,6 +265,54 @@ def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
                             tuple(flags), footnote, cell.artefact or cell.ambiguous, section,
                             period))
     return values
+
+
+# The words a pipe table's column may name its year with, when the year is a reported one
+# (``Base Year Data – 2021``, ``2022 (Actual)``); a column whose year is named with a target
+# word (``Mid-Term Target Year – 2025``) holds targets.
+_YEAR_CELL_WORDS = {"base", "year", "baseline", "data", "actual", "actuals", "result", "results",
+                    "reported", "performance", "實績", "实绩", "實際", "实际", "基準年", "基准年"}
+_TARGET_WORD = re.compile(r"targets?|goals?|ambitions?|目標|目标", re.I)
+
+
+def _named_year(cell: str) -> tuple[int, str] | None:
+    """The year a pipe heading's cell names with words around it, when the words say it is
+    a reported year; None for any other cell."""
+    years = list(_YEAR.finditer(cell))
+    if len(years) != 1:
+        return None
+    found = _year_match(years[0])
+    rest = cell[:years[0].start()] + " " + cell[years[0].end():]
+    words = re.sub(r"[–—\-:：()（）]", " ", rest).lower().split()
+    if found is None or not words or not all(word in _YEAR_CELL_WORDS for word in words):
+        return None
+    return found
+
+
+def pipe_heading(cells: list[str]) -> _Table | None:
+    """A pipe table's heading whose columns name their years with words, read cell by cell:
+    the reported years' columns, then columns of targets or pages (``Unit | Base Year Data
+    – 2021 | Mid-Term Target Year – 2025 | Long-Term Target Year – 2030``); None when the
+    cells are not such a heading."""
+    named = [nfkc(cell).strip() for cell in cells]
+    while named and not named[-1]:
+        named.pop()
+    end, extra = len(named), 0
+    while end > 1 and (_EXTRA_COLUMN.match(named[end - 1]) or _TARGET_WORD.search(named[end - 1])):
+        end, extra = end - 1, extra + 1
+    years: list[tuple[int, str]] = []
+    while end > 1:
+        found = period_of(named[end - 1]) or _named_year(named[end - 1])
+        if found is None:
+            break
+        years.insert(0, found)
+        end -= 1
+    before = " ".join(named[:end])
+    if (not years or len({year for year, _p in years}) != len(years) or not before
+            or _YEARISH.search(before) or (len(years) == 1 and not _HEADING_WORDS.search(before))):
+        return None
+    return _Table(tuple(year for year, _p in years), bool(_UNIT_HEADING.search(before)), before,
+                  periods=tuple(period for _y, period in years), extra=extra)
 
 
 def _heading(text: str) -> _Table | None:

@@ -31,23 +31,46 @@ def _cell_line(text: str) -> str:
     return text.strip().strip("|").strip()
 
 
+# What a column's year may be followed by, on a line of its own: that it holds actual
+# figures (``2021`` / ``(實績)``), or targets (``2022`` / ``(目標)``); and the name of a column
+# of targets printed before its year (``短期目標`` / ``(2023)``).
+_ACTUAL_MARK = re.compile(r"[(（](?:實績|实绩|實際|实际|actual)[)）]", re.I)
+_TARGET_MARK = re.compile(r"[(（](?:目標|目标|targets?|goals?)[)）]", re.I)
+_TARGET_NAME = re.compile(r"(?:短期|中期|長期|长期)?(?:目標|目标)"
+                          r"|(?:(?:short|mid|medium|long)[- ]term\s+)?(?:targets?|goals?)", re.I)
+_BRACKETED_YEAR = re.compile(r"[(（]\s*(?:19|20)\d\d\s*[)）]")
+
+
 def _vertical_heading(lines: list[tuple[int, str]], at: int) -> tuple[Heading, int] | None:
     """The years of a heading printed a year a line from ``lines[at]``, and the index of
-    the line after it (and after the names of columns that hold no values)."""
+    the line after it (and after the names of columns that hold no values: pages, notes,
+    targets after the years)."""
     years: list[int] = []
     periods: list[str] = []
+    targets = 0  # columns of targets after the years
     index = at
+
+    def text_at(where: int) -> str:
+        return nfkc(_cell_line(lines[where][1])) if where < len(lines) else ""
+
     while index < len(lines):
         text = _YEAR_NAMED.sub("", _cell_line(lines[index][1]))  # Current Year 2022-23
         period = period_of(text) if len(text) < 20 and _YEARISH.search(text) else None
-        if period is None or period[0] in years:
+        if period is not None and years and _TARGET_MARK.fullmatch(text_at(index + 1)):
+            targets, index = targets + 1, index + 2  # 2022 / (目標): that year's target
+            continue
+        if (period is None and years and _TARGET_NAME.fullmatch(nfkc(text))
+                and _BRACKETED_YEAR.fullmatch(text_at(index + 1))):
+            targets, index = targets + 1, index + 2  # 短期目標 / (2023)
+            continue
+        if period is None or period[0] in years or targets:
             break
         years.append(period[0])
         periods.append(period[1])
-        index += 1
+        index += 2 if _ACTUAL_MARK.fullmatch(text_at(index + 1)) else 1
     if len(years) < 2 or max(years) - min(years) > 3 * len(years):
         return None
-    extra = 0
+    extra = targets
     while index < len(lines) and _EXTRA_COLUMN.match(nfkc(_cell_line(lines[index][1]))):
         extra, index = extra + 1, index + 1
     return Heading(tuple(years), tuple(periods), "", extra), index
