@@ -240,8 +240,17 @@ def _row_unit(label_tokens: list[str], unit_column: bool) -> tuple[list[str], st
     return label_tokens, ""
 
 
+# A row that scores a topic's materiality (``Climate change - importance to business | 2 |
+# 6``): its numbers are ranks and scores, not values of the years above them.
+_MATERIALITY = re.compile(r"importance\s+to\s+(?:the\s+)?(?:business|stakeholders?)"
+                          r"|\bmateriality\b|\bmaterial\s+(?:topics?|issues?)\b"
+                          r"|對業務的重要性|对业务的重要性|對持份者的重要性|对持份者的重要性", re.I)
+
+
 def _found(line: int, label: str, unit: str, table: _Table, cells: list[Cell],
            section: str) -> list[Found]:
+    if _MATERIALITY.search(label):
+        return []
     superscript = (_SUPERSCRIPT_MARKER.search(label.strip())
                    or _INNER_MARKER.search(label.strip()))
     name_marker = None if superscript else _MARKER.match(nfkc(label).strip())

@@ -199,3 +199,13 @@ def test_a_hedge_before_the_first_cell_and_a_number_word_before_a_cell() -> None
         (3, 2022, "5", "Visits", "about 5"),
         (3, 2023, "6", "Visits", None),
     ]
+
+
+def test_materiality_rows_are_not_values() -> None:
+    text = ("Indicator | Unit | 2021 | Report Pages |\n---|---|---|---|\n"
+            "Climate change - importance to business | 2 | 6 | |\n"
+            "Climate change - importance to stakeholders | 3 | 6 | |\n"
+            "Electricity | kWh | 1200 | 6 |\n")
+    assert values(text) == [(5, 2021, "1200", "")]
+    text = "Topic 2022 2023\nMateriality of climate change 1 2\nWater use (m3) 40 45\n"
+    assert values(text) == [(3, 2022, "40", ""), (3, 2023, "45", "")]
