@@ -16,9 +16,10 @@ from html.parser import HTMLParser
 import msgspec
 from msgspec import field
 
-from .extract import (_HEADING_WORDS, _TITLE_UNIT, _UNIT_HEADING, Cell, Extraction,
-                      Found, Unreadable, _Table, _found, _is_unit, _row_unit, nfkc,
-                      period_of, read_cell)
+from .extract_cells import Cell, Extraction, Found, Unreadable, _is_unit, nfkc, read_cell
+from .extract_headings import (_HEADING_WORDS, _UNIT_HEADING, _Table, _found, _row_unit,
+                               period_of)
+from .extract_layouts import _TITLE_UNIT
 
 # Markup that says a text is a page, not a report's plain text. A plain-text report that
 # quotes a tag is not enough: it must open a table.
