@@ -22,8 +22,8 @@ from .extract import Extraction, Found, Unreadable, has_chinese, label_name, nfk
 from .names import fold
 from .t2s import SIMPLIFIED, TRADITIONAL
 from .units import GENERIC, conversion, parse_printed, parse_target
-from .vocabulary import (METHOD_ONLY, UNSCOPED_GHG, Term, key, place, ratios_of, scopes,
-                         taken_names, terms, variants_of)
+from .vocabulary import (METHOD_ONLY, UNSCOPED_GHG, UNSCOPED_GHG_INTENSITY, Term, key,
+                         place, ratios_of, scopes, taken_names, terms, variants_of)
 
 _CATEGORY_WORDS = (
     ("environmental", r"環境|环境|低碳|綠色|绿色|節能|节能|能耗|排放|廢|废|水|電|电|氣|气|油|煤"
@@ -271,6 +271,11 @@ def _scopes_total(found: Found, draft: Draft, scopes: tuple[str, ...] = _SCOPES[
     return checked > 0
 
 
+def _scope3_printed(draft: Draft) -> bool:
+    """Whether the report prints a Scope 3 figure."""
+    return any(scope == "ghg_scope3" for _year, scope in draft.scope_figures)
+
+
 def _same(first: Row, found: Found, unit: str) -> bool:
     """Whether a second printing gives the same figure as the first row (in one unit)."""
     if first.normalized is None:
@@ -347,6 +352,12 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         elif placed.why == UNSCOPED_GHG and _scopes_total(found, draft, _SCOPES):
             placed = msgspec.structs.replace(placed, metric="ghg_scope1_2_3",
                                              match="sum of scopes 1, 2 and 3")
+        elif (placed.metric and terms()[placed.metric].numerator == "ghg"
+                and not scopes(key(found.name)) and _scope3_printed(draft)):
+            # a GHG intensity that names no scopes, in a report that prints Scope 3: it
+            # may divide Scope 1 + 2 + 3, which issuers print under the same words
+            why = UNSCOPED_GHG_INTENSITY
+            placed = msgspec.structs.replace(placed, metric="")
         if placed.metric:
             choice = _placed(found, placed.metric, placed.match, placed.basis, catalog, draft)
             if isinstance(choice, str):
