@@ -271,6 +271,15 @@ def _scopes_total(found: Found, draft: Draft, scopes: tuple[str, ...] = _SCOPES[
     return checked > 0
 
 
+def _divides_ghg(metric: str) -> bool:
+    """Whether a vocabulary metric is GHG (Scope 1 + 2) divided by something, in any
+    currency."""
+    term = terms().get(metric)
+    if term is not None and term.variant_of:
+        term = terms().get(term.variant_of)
+    return term is not None and term.numerator == "ghg"
+
+
 def _scope3_printed(draft: Draft) -> bool:
     """Whether the report prints a Scope 3 figure."""
     return any(scope == "ghg_scope3" for _year, scope in draft.scope_figures)
@@ -352,16 +361,15 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         elif placed.why == UNSCOPED_GHG and _scopes_total(found, draft, _SCOPES):
             placed = msgspec.structs.replace(placed, metric="ghg_scope1_2_3",
                                              match="sum of scopes 1, 2 and 3")
-        elif (placed.metric and terms()[placed.metric].numerator == "ghg"
-                and not scopes(key(found.name)) and _scope3_printed(draft)):
-            # a GHG intensity that names no scopes, in a report that prints Scope 3: it
-            # may divide Scope 1 + 2 + 3, which issuers print under the same words
-            why = UNSCOPED_GHG_INTENSITY
-            placed = msgspec.structs.replace(placed, metric="")
         if placed.metric:
             choice = _placed(found, placed.metric, placed.match, placed.basis, catalog, draft)
             if isinstance(choice, str):
                 why = choice
+            elif (_divides_ghg(choice[0]) and not scopes(key(found.name))
+                  and _scope3_printed(draft)):
+                # a GHG intensity that names no scopes, in a report that prints Scope 3:
+                # it may divide Scope 1 + 2 + 3, which issuers print under the same words
+                why = UNSCOPED_GHG_INTENSITY
             else:
                 return choice
     if "prose" in found.flags:  # a clause is no name for a metric: left to the reviewer
