@@ -159,7 +159,8 @@ def _source_line_message(finding: Finding) -> str:
 @declares(Check(
     "source_line", "error", "with `--sources DIR`: each value (and each `also` citation) is "
     "printed on its cited line, and so are the words each cited basis aspect and "
-    "`shared_with` quote; a source file not in DIR is reported as info",
+    "`shared_with` quote and each `not_reported` reason; a source file not in DIR is "
+    "reported as info",
     _source_line_message), run=False)
 def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
     """Every value re-found on its cited line of the source files in ``directory``, and on
@@ -202,6 +203,19 @@ def check_source_lines(catalog: Catalog, directory: Path) -> SourceLines:
                              details={"expected": miss.expected, "where": miss.where,
                                       "line_text": miss.line_text})
                      for miss in check_claims(claims, str(company.origin), files)]
+        # a reason the report gives for not disclosing a metric is cited as a value is
+        sources = catalog.sources.get(company.id, {})
+        for explained in company.not_reported:
+            if explained.source not in sources:
+                continue
+            claim = (sources[explained.source].file, explained.line, explained.reason,
+                     explained.page)
+            tally_places([claim[0]])
+            findings += [Finding(Severity.error, "source_line", company.id,
+                                 metric=explained.metric, sources=(miss.where, miss.catalog),
+                                 details={"expected": miss.expected, "where": miss.where,
+                                          "line_text": miss.line_text})
+                         for miss in check_claims([claim], str(company.origin), files)]
     missed = len(findings)  # one a place not found
     findings += [Finding(Severity.error, "source_line", sources=(file,),
                          details={"unreadable": file, "why": files.problems[file],

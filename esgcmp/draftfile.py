@@ -55,7 +55,7 @@ def draft_company(data: Any, company: str | None, name: str | None,
 
 def draft_text(result: Any, company: str, name: str | None, source: str) -> str:
     """The draft catalog of an extraction, as YAML."""
-    from .draft import draft_yaml
+    from .draftyaml import draft_yaml
 
     return draft_yaml(result.draft, report=result.report, company=company, company_name=name,
                       source_id=source, text=result.text, extraction=result.extraction)

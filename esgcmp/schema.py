@@ -77,7 +77,8 @@ LEVELS: dict[str, tuple[Key, ...]] = {
                                   "HKEX KPI as explained. Given where the company is defined"),
     ),
     "not_reported": (
-        Key("reason", "yes", "the report's reason, in a sentence"),
+        Key("reason", "yes", "the report's reason, in its words as printed on the line: "
+                             "`check --sources` re-finds them there"),
         Key("source", "yes", "the source id the reason is printed in"),
         Key("line", "yes", "the 1-based line of the source file the reason is printed on"),
         Key("page", "for a PDF", "the 1-based page of a PDF source the line is on"),

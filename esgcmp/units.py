@@ -160,6 +160,8 @@ _CO2E_MASS = {"kg": "kg", "kt": "kt"}
 _LEADING_THOUSANDS = re.compile(r"^['\u2018\u2019]?000\s*(?=[^\d\s,.])")
 # what a currency divides: "HKD'000 revenue", "US$ million sales" are amounts of revenue
 _OF_REVENUE = re.compile(r"\s+(?:of\s+)?(?:revenue|revenues|sales|turnover)$", re.I)
+# "Revenue (HKD million)": the word first, the currency and its magnitude in brackets
+_REVENUE_IN = re.compile(r"^(?:revenue|revenues|sales|turnover)\s*\((.+)\)$", re.I)
 
 
 # "tonnes per sq.m.", "kWh per employee" are ratios; "per cent" is a percentage
@@ -206,6 +208,9 @@ def _parse_term(term: str, printed: str) -> tuple[Decimal, str, bool]:
     """One side of a ratio: leading magnitudes, then a unit word."""
     scale = ONE
     rest = term.strip().lstrip("*").strip()
+    inside = _REVENUE_IN.match(rest)
+    if inside:
+        rest = f"{inside.group(1).strip()} revenue"
     revenue = _OF_REVENUE.sub("", rest)
     if revenue != rest:  # "HKD'000 revenue": an amount of money, or no unit at all
         scale, unit, generic = _parse_term(revenue, printed)

@@ -29,6 +29,8 @@ from .t2s import SIMPLIFIED, TRADITIONAL
 
 POLARITIES = ("lower", "higher", "neither")
 UNSCOPED_GHG = "GHG emissions that do not say which scopes they total"
+UNSCOPED_GHG_INTENSITY = ("a GHG intensity that does not say which scopes it divides, in a "
+                          "report that prints Scope 3")
 METHOD_ONLY = "scope 2 method words"  # a label that says only market- or location-based
 _T2S = str.maketrans(TRADITIONAL, SIMPLIFIED)
 
@@ -240,7 +242,7 @@ _GHG_WORDS = re.compile(r"\b(?:ghg|greenhouse|emission|emissions|co2e?|carbon)\b
 # other word before a dash names what the figure is of ("Hong Kong Town Gas production
 # scope 1 and 2 emissions", "Scope 1 carbon emissions (Asia emissions)"): a part.
 _AROUND_SCOPES = re.compile(
-    r"\b(?:scopes?|and|or|to|plus|direct|indirect|energy|other|emission|emissions|ghg|ghgs"
+    r"\b(?:scopes?|under|and|or|to|plus|direct|indirect|energy|other|emission|emissions|ghg|ghgs"
     r"|greenhouse|gas|gases|carbon|co2|co2e|dioxide|equivalent|total|gross|the|of|in|from"
     r"|location|market|based|method|equity|share|operational|financial|control|approach"
     r"|chart|pie|figure|graph|table|tonnes|tons|t|tco2e|\d"
@@ -357,7 +359,24 @@ def unit_per(unit: str) -> str:
 def place(label: str, unit: str = "") -> Placement:
     """The vocabulary metric a printed label names, or why it names none. ``unit``: the
     unit the row prints, left out of the label where the label ends with it."""
+    placed = _place(label, unit)
+    if placed.metric in ("so2", "sox") and _SOX_AND_SO2.search(unicodedata.normalize(
+            "NFKC", label)):
+        # "Sulfur oxide (SO2) emissions": the words say sulphur oxides, the formula sulphur
+        # dioxide; issuers print either for either
+        return Placement("", placed.match, "names sulphur oxides and sulphur dioxide: the "
+                                           "label does not settle which")
+    return placed
+
+
+def _place(label: str, unit: str = "") -> Placement:
+    """``place`` before the one check that needs the label as printed (a formula)."""
     label = label.strip()
+    code = _HKEX_CODE.match(label)
+    if code:  # "A1 NOx emissions": the KPI it answers, printed before the label
+        placed = _place(label[code.end():], unit)
+        return msgspec.structs.replace(placed, match=f"{placed.match}, after its HKEX code"
+                                       if placed.match else "")
     if unit and label.casefold().endswith(unit.strip().casefold()) and label != unit.strip():
         label = label[:len(label) - len(unit.strip())].rstrip(" –—-:：")
     text = key(label)
@@ -367,7 +386,7 @@ def place(label: str, unit: str = "") -> Placement:
     if per and not any(pattern.search(text) for pattern, _name in _PER):
         # an intensity whose label names no denominator and whose unit names one
         # ("GHG Emission Intensity" in tCO2e/Employee): the label as it would read with it
-        completed = place(f"{label} {_PER_WORDS[per]}")
+        completed = _place(f"{label} {_PER_WORDS[per]}")
         if completed.metric:
             words = _PER_WORDS[per]
             match = (completed.match.replace(words, f"{words} from the unit")
@@ -432,6 +451,11 @@ def _ratio_by_core(text: str) -> str:
     metric = next(iter(named))
     return metric if terms()[metric].numerator else ""
 
+
+_SOX_AND_SO2 = re.compile(r"(?i)(?=.*\bsul(?:ph|f)ur oxides?\b)(?=.*\bSO2\b)")
+
+# an HKEX ESG Reporting Code KPI number in front of a label, followed by more words
+_HKEX_CODE = re.compile(r"[AB]\d{1,2}(?:\.\d{1,2})?\s+(?=\S)")
 
 _INTENSITY_WORD = re.compile(r"\b(?:intensity|density)\b|强度|密度")
 

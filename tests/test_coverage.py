@@ -152,3 +152,33 @@ def test_an_explanation_is_cited_like_a_value(run, write) -> None:
         assert result.code == ExitCode.CATALOG, (message, result)
         assert message in result.err, (message, result.err)
         assert len(result.err.splitlines()) == 1
+
+
+def test_check_sources_re_finds_each_not_reported_reason_on_its_line(run, write,
+                                                                      tmp_path) -> None:
+    path = write("c.yaml", EXPLAINED)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "r.txt").write_text("Scope 1 5 6\nScope 2 7\nWater 8\n", encoding="utf-8")
+    (src / "b.txt").write_text("Water 9\n\n\nThe company owns no vehicles or boilers.\n"
+                               "Electricity is paid by the landlord.\n", encoding="utf-8")
+    args = ("check", "--no-builtin", "--catalog", str(path), "--sources", str(src))
+    result = run(*args, "-f", "plain")
+    assert result.code == 0, result.out
+    # 5 values and 2 reasons
+    assert result.out.splitlines()[-1] == (f"7 of 7 cited figures re-found on their lines "
+                                           f"in 2 report files of {src}.")
+    (src / "b.txt").write_text("Water 9\n\n\nThe company owns no boilers.\n"
+                               "Electricity is paid by the landlord.\n", encoding="utf-8")
+    result = run(*args, "-f", "csv")
+    assert result.code == 1
+    found = [(f["company"], f["metric"], f["message"])
+             for f in csv.DictReader(io.StringIO(result.out)) if f["check"] == "source_line"]
+    assert found == [("beta", "ghg_scope1", "'The company owns no vehicles or boilers' is "
+                      "not on b.txt:4: 'The company owns no boilers.'")]
+    # a reason cited in a file that is not at hand is counted with that file's citations
+    (src / "b.txt").unlink()
+    result = run(*args, "-f", "csv")
+    assert result.code == 0, result.out
+    assert [f["message"] for f in csv.DictReader(io.StringIO(result.out))] == [
+        f"b.txt is not in {src}: its 3 cited figures were not re-found"]

@@ -193,3 +193,13 @@ def test_revenue_in_no_currency_is_no_unit() -> None:
     with pytest.raises(UnitError, match="revenue in no currency"):
         parse_printed("tCO2e/million revenue")
     assert parse_printed("tCO2e/RMB million revenue").expr == "tCO2e / (CNY)"
+
+
+def test_units_issuers_print_in_words() -> None:
+    # the currency in brackets after the word revenue; the tonne spelled out
+    read = parse_printed("Tonne carbon dioxide equivalent (CO₂-e)/Revenue (HKD million)")
+    assert (read.expr, read.scale) == ("tCO2e / (HKD)", Decimal("0.000001"))
+    assert parse_printed("tonnes of carbon dioxide equivalent").expr == "tCO2e"
+    assert parse_printed("metric tonne").expr == "t"
+    with pytest.raises(UnitError, match="revenue in no currency"):
+        parse_printed("tCO2e/Revenue (million)")

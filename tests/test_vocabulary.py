@@ -638,3 +638,39 @@ def test_a_report_in_units_as_printed_joins_the_comparisons_at_once(run, tmp_pat
         # a second Scope 2 of the same years (the market-based one): for review
         ("7", "market_based", "proposed"),
         ("8", "electricity", "label alias"), ("9", "water", "catalog label")}
+
+
+@pytest.mark.parametrize("label, unit, placed", [
+    # the HKEX KPI a row answers, printed before its label
+    ("A1 NOx emissions", "tonne", Placement("nox", "label alias, after its HKEX code")),
+    ("A1 GHG emissions under Scope 1", "tCO2e",
+     Placement("ghg_scope1", "scope words 1, after its HKEX code")),
+    ("A1 Hazardous waste handled and/or disposed", "kg/unit",
+     Placement("", "", "a ratio or an intensity, on a denominator the label does not name "
+                       "as the metric's")),
+    # the words say sulphur oxides, the formula sulphur dioxide
+    ("Sulfur oxide (SO2) emissions", "kg",
+     Placement("", "label without filler words",
+               "names sulphur oxides and sulphur dioxide: the label does not settle which")),
+    ("Sulfur oxides (SOx) emissions", "kg", Placement("sox", "label alias")),
+    ("Staff commuting GHG emissions", "tonnes", Placement("ghg_scope3_cat7", "label alias")),
+    ("Staff commuting", "tonnes",
+     Placement("", "", "no metric of the vocabulary has this label")),
+])
+def test_codes_formulas_and_commuting(label: str, unit: str, placed: Placement) -> None:
+    assert place(label, unit) == placed
+
+
+def test_a_ghg_intensity_without_scopes_is_left_for_review_beside_a_scope_3_figure(
+        run, write) -> None:
+    # without Scope 3 in the report, its GHG is Scope 1 + 2; with it, the same words may
+    # divide Scope 1 + 2 + 3
+    head = "Indicator 2023\nScope 1 emissions (tCO2e) 5\nScope 2 emissions (tCO2e) 7\n"
+    row = "GHG emission intensity (tCO2e/employee) 0.5\n"
+    rows = _rows(run, write, head + row)
+    assert (rows[-1]["metric"], rows[-1]["match"]) == (
+        "ghg_intensity_employee", "label alias, per employee from the unit")
+    rows = _rows(run, write, head + "Scope 3 emissions (tCO2e) 9\n" + row)
+    assert [(r["metric"], r["match"]) for r in rows] == [
+        ("ghg_scope1", "scope words 1"), ("ghg_scope2", "scope words 2"),
+        ("ghg_scope3", "scope words 3"), ("ghg_emission_intensity", "proposed")]
