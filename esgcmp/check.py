@@ -99,16 +99,19 @@ def _key(observation: Observation) -> Key:
 
 
 def _values(catalog: Catalog, metric: str, years: Years = None,
-            among: Iterable[Iterable[str]] = ()) -> Iterator[tuple[str, int, Observation]]:
+            among: Iterable[Iterable[str]] = (),
+            unless: set[tuple[str, int]] | frozenset[tuple[str, int]] = frozenset()
+            ) -> Iterator[tuple[str, int, Observation]]:
     """One metric's values as (company, year, value), in order; with ``years``, only those
     years' (which are all that is read); with ``among``, only of the companies in each of
-    those."""
+    those; never those of the (company, year) pairs ``unless`` holds."""
     shard = catalog.shard(metric)
     companies = set(shard).intersection(*among)
     for company in sorted(companies):
         held = shard[company]
         for year in sorted(held if years is None else years.intersection(held)):
-            yield company, year, held[year]
+            if (company, year) not in unless:
+                yield company, year, held[year]
 
 
 def _refs(*observations: Observation) -> tuple[str, ...]:
@@ -246,8 +249,10 @@ def check_sums(catalog: Catalog, wanted: Wanted = None,
             catalog.metrics[p].unit == "percent" for p in metric.parts)
         # only a company that gives the total and every part can be checked
         shards = [catalog.shard(p) for p in metric.parts]
+        settled = set() if is_rate else _summing(catalog, metric.id, metric.parts, years)
         for company, year, total in _values(catalog, metric.id, years,
-                                            among=[s.keys() for s in shards]):
+                                            among=[s.keys() for s in shards],
+                                            unless=settled):
             parts = [shard[company].get(year) for shard in shards]
             present = [p for p in parts if p is not None]
             if len(present) != len(parts):
@@ -272,6 +277,21 @@ def check_sums(catalog: Catalog, wanted: Wanted = None,
                               {"parts": metric.parts, "range": summed},
                               *_culprits(catalog, company, year, metric.id, names))
     yield from _energy_sums(catalog, wanted, years)
+
+
+def _summing(catalog: Catalog, total: str, parts: tuple[str, ...],
+             years: Years) -> set[tuple[str, int]]:
+    """The company-years whose total is, in the stored numbers, exactly the sum of its
+    parts: each figure's range holds its number, so their ranges meet and no value need
+    be read (only ``years``, when given)."""
+    settled = set()
+    for year in sorted(years if years is not None else catalog.years(metric=total)):
+        columns = [catalog.normalized(part, year) for part in parts]
+        for company, number in catalog.normalized(total, year).items():
+            summed = [column.get(company) for column in columns]
+            if None not in summed and number == sum(summed, Decimal(0)):
+                settled.add((company, year))
+    return settled
 
 
 def _energy_sums(catalog: Catalog, wanted: Wanted, years: Years) -> Iterator[Finding]:
@@ -488,8 +508,8 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
         of_total = emissions is None
         if of_total:
             emissions = catalog.get(company, total_id, year)
-        if emissions is None:
-            continue
+        if emissions is None or not _about(wanted, emissions.metric, electricity_id):
+            continue  # a finding names only the emissions and the electricity it divides
         factor = target_factor(f"({catalog.metrics[emissions.metric].unit}) / "
                                f"({catalog.metrics[electricity_id].unit})", unit)
         implied = span(emissions).over(span(electricity))
@@ -548,8 +568,8 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
 
     known = settings().per_energy
     total_id, energy_id = settings().emission["total"], known["energy"]
-    if not {total_id, energy_id} <= set(catalog.metrics) or not _about(wanted, total_id,
-                                                                        energy_id):
+    # a finding names the later year's total only (the rest are its inputs)
+    if not {total_id, energy_id} <= set(catalog.metrics) or not _about(wanted, total_id):
         return
     steady, move = Decimal(known["energy_steady"]), Decimal(known["factor_move"])
     unit = known["unit"]
@@ -620,8 +640,8 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
 def _pairs(held: list[int], present: Callable[[int], bool],
            years: Years) -> list[tuple[int, int]]:
     """Consecutive years of ``held`` (sorted) for which ``present`` holds, across gaps; with
-    ``years``, only the pairs with one of those years (and ``present`` is asked only about
-    them and the years next to them)."""
+    ``years``, only the pairs that end in one of those years (and ``present`` is asked only
+    about them and the years before them)."""
     if years is None:
         kept = [year for year in held if present(year)]
         return list(zip(kept, kept[1:]))
@@ -631,11 +651,8 @@ def _pairs(held: list[int], present: Callable[[int], bool],
             continue
         at = held.index(year)
         before = next((y for y in reversed(held[:at]) if present(y)), None)
-        after = next((y for y in held[at + 1:] if present(y)), None)
         if before is not None:
             pairs.add((before, year))
-        if after is not None:
-            pairs.add((year, after))
     return sorted(pairs)
 
 
