@@ -502,14 +502,22 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
         return
     unit = known["unit"]
     low, high = settings().grid_range
-    for company, year, electricity in _values(catalog, electricity_id, years):
+    scope2 = catalog.shard(scope2_id)
+    # a finding names only the emissions and the electricity it divides: whether those
+    # are wanted is known from the years each company gives, before any value is read
+    skipped = set() if _about(wanted, electricity_id) else {
+        (company, year) for company, held in catalog.shard(electricity_id).items()
+        for year in (held if years is None else years.intersection(held))
+        if not _about(wanted, scope2_id if year in scope2.get(company, ()) else total_id)}
+    for company, year, electricity in _values(catalog, electricity_id, years,
+                                              unless=skipped):
         emissions = (catalog.get(company, scope2_id, year) if scope2_id in catalog.metrics
                      else None)
         of_total = emissions is None
         if of_total:
             emissions = catalog.get(company, total_id, year)
-        if emissions is None or not _about(wanted, emissions.metric, electricity_id):
-            continue  # a finding names only the emissions and the electricity it divides
+        if emissions is None:
+            continue
         factor = target_factor(f"({catalog.metrics[emissions.metric].unit}) / "
                                f"({catalog.metrics[electricity_id].unit})", unit)
         implied = span(emissions).over(span(electricity))

@@ -193,15 +193,16 @@ def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
     components = derivable_components(catalog, company)
     if not components:
         return Missing(company, Why.no_components, year)
-    held = catalog.memo(("carriers_held", company), lambda: tuple(
-        m for m in carriers_elsewhere(catalog) if catalog.reports(company, m)))
+    # what a company reports in any year: the same for each of its years
+    held, lacking = catalog.memo(("carriers_held", company), lambda: (
+        tuple(m for m in carriers_elsewhere(catalog) if catalog.reports(company, m)),
+        tuple(m for m in rules().energy.required
+              if m not in {c.metric for c in components})))
     if held:
         return Missing(company, Why.carrier_elsewhere, year, absent=held)
     absent = tuple(c.metric for c in components if not given(c.metric))
     if absent:
         return Missing(company, Why.components_missing, year, absent=absent)
-    lacking = tuple(m for m in rules().energy.required
-                    if m not in {c.metric for c in components})
     if lacking and not basis.partial:
         return Missing(company, Why.partial, year, absent=lacking)
     return components, lacking
