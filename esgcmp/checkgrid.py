@@ -161,8 +161,10 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
         return numbers[year]
 
     near = move * Decimal("0.999999")  # what the rounding of a quotient could move
+    # a pair needs both numbers in each of its years, and with ``years`` it ends in one
     candidates = {company for year in (years or catalog.years(metric=total_id))
-                  for company in year_numbers(year)[0]}
+                  for company, energy in year_numbers(year)[1].items()
+                  if energy and company in year_numbers(year)[0]}
     for company in sorted(candidates & catalog.companies.keys()):
         def present(year: int) -> bool:
             ghg, energy = year_numbers(year)
