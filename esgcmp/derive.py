@@ -142,10 +142,12 @@ def reported(catalog: Catalog, company: str, metric: str, year: int) -> Value | 
                  flags=observation.flags, notes=notes, basis=observation.basis)
 
 
-def derivable_components(catalog: Catalog, company: str) -> list[Component]:
-    """The energy components a company reports in any year."""
-    return [c for c in rules().energy.components
-            if c.metric in catalog.metrics and catalog.reports(company, c.metric)]
+def derivable_components(catalog: Catalog, company: str) -> tuple[Component, ...]:
+    """The energy components a company reports in any year (a tuple, the same for every
+    year: asked once a company, as every total of it reads them)."""
+    return catalog.memo(("components", company), lambda: tuple(
+        c for c in rules().energy.components
+        if c.metric in catalog.metrics and catalog.reports(company, c.metric)))
 
 
 def derive_energy(catalog: Catalog, company: str, year: int,
@@ -153,8 +155,7 @@ def derive_energy(catalog: Catalog, company: str, year: int,
     """Total energy from components, never silently partial."""
     energy = rules().energy
     summed = _summed(catalog, company, year, basis,
-                     lambda metric: catalog.get(company, metric, year) is not None,
-                     carriers_elsewhere(catalog))
+                     lambda metric: catalog.get(company, metric, year) is not None)
     if isinstance(summed, Missing):
         return summed
     components, lacking = summed
@@ -182,23 +183,26 @@ def derive_energy(catalog: Catalog, company: str, year: int,
 
 
 def _summed(catalog: Catalog, company: str, year: int, basis: EnergyBasis,
-            given: Callable[[str], bool],
-            elsewhere: tuple[str, ...]) -> tuple[list[Component], tuple[str, ...]] | Missing:
+            given: Callable[[str], bool]
+            ) -> tuple[tuple[Component, ...], tuple[str, ...]] | Missing:
     """The components a company's total of the year sums (every one it reports in any
     year, each ``given`` that year) and the required ones it never reports (a partial sum,
-    only with ``basis.partial``); or why there is no total (one of the metrics
-    ``elsewhere``, holding a carrier no component sums, is one the company reports)."""
+    only with ``basis.partial``); or why there is no total (one of the metrics of
+    ``carriers_elsewhere``, holding a carrier no component sums, is one the company
+    reports)."""
     components = derivable_components(catalog, company)
     if not components:
         return Missing(company, Why.no_components, year)
-    held = tuple(m for m in elsewhere if catalog.reports(company, m))
+    # what a company reports in any year: the same for each of its years
+    held, lacking = catalog.memo(("carriers_held", company), lambda: (
+        tuple(m for m in carriers_elsewhere(catalog) if catalog.reports(company, m)),
+        tuple(m for m in rules().energy.required
+              if m not in {c.metric for c in components})))
     if held:
         return Missing(company, Why.carrier_elsewhere, year, absent=held)
     absent = tuple(c.metric for c in components if not given(c.metric))
     if absent:
         return Missing(company, Why.components_missing, year, absent=absent)
-    lacking = tuple(m for m in rules().energy.required
-                    if m not in {c.metric for c in components})
     if lacking and not basis.partial:
         return Missing(company, Why.partial, year, absent=lacking)
     return components, lacking
@@ -341,11 +345,9 @@ def energy_numbers(catalog: Catalog, year: int, basis: EnergyBasis) -> dict[str,
     known = [c for c in energy.components if c.metric in catalog.metrics]
     columns = {c.metric: catalog.normalized(c.metric, year) for c in known}
     factors: dict[str, Decimal] = {}
-    elsewhere = carriers_elsewhere(catalog)
     for company in {c for column in columns.values() for c in column} - totals.keys():
         summed = _summed(catalog, company, year, basis,
-                         lambda metric: company in columns[metric],  # noqa: B023 - at once
-                         elsewhere)
+                         lambda metric: company in columns[metric])  # noqa: B023 - at once
         if isinstance(summed, Missing):
             continue
         components = summed[0]

@@ -297,6 +297,8 @@ def _deps(env: Parts, uses: dict[str, list[str]]) -> str | None:
     if any(m not in env.metrics for m in uses["metrics"]) or any(
             c not in env.companies for c in uses["companies"]):
         return None
+    if not uses["metrics"] and not uses["companies"]:
+        return ""  # it takes nothing from them (the built-in catalog): nothing to digest
     text = repr(([_metric_text(env.metrics[m]) for m in uses["metrics"]],
                  [(c, sorted(env.sources.get(c, {}))) for c in uses["companies"]]))
     return digest(text.encode())

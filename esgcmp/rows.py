@@ -92,10 +92,20 @@ def _head_type() -> Any:
 
 
 @lru_cache(maxsize=None)
-def _decoders() -> tuple[Any, Any, Any]:
+def _decoders() -> tuple[Any, Any, Any, Any]:
     return (msgspec.json.Decoder(_head_type()),
-            msgspec.msgpack.Decoder(list[codec(Observation).row]),
-            msgspec.msgpack.Decoder(dict[str, Decimal]))
+            msgspec.msgpack.Decoder(list[msgspec.Raw]),
+            msgspec.msgpack.Decoder(dict[str, Decimal]),
+            msgspec.msgpack.Decoder(codec(Observation).row))
+
+
+@lru_cache(maxsize=None)
+def _row_company() -> Any:
+    """A decoder of an observation's row that reads its first field, the company, and
+    skips the rest (an array-like struct ignores the fields it does not declare)."""
+    assert Observation.__struct_fields__[0] == "company"
+    return msgspec.msgpack.Decoder(msgspec.defstruct("RowCompany", [("company", str)],
+                                                     array_like=True))
 
 
 def head_decoder() -> Any:
@@ -173,11 +183,14 @@ class Unit:
         return ({metric: zlib.compress(msgspec.json.encode(companies), 1)
                  for metric, companies in self._years.items()}, self._blocks)
 
-    def observations(self, metric: str, year: int,
-                     sources: Mapping[str, Mapping[str, Source]]) -> dict[str, Observation]:
+    def observation_rows(self, metric: str, year: int) -> dict[str, Any]:
+        """A metric and year's observations as rows, by company (made into records one
+        at a time, as they are asked for: a check reads a few companies of a block)."""
+        # each row is kept undecoded, but for the company it starts with: a record's
+        # numbers and text are the costly part of a block, and most are never asked for
         rows = _decoders()[1].decode(zlib.decompress(self._block(metric, year, 0)))
-        decode = codec(Observation).decode
-        return {row.company: decode(row, self.file, sources[row.company]) for row in rows}
+        company = _row_company().decode
+        return {company(row).company: row for row in rows}
 
     def normalized(self, metric: str, year: int) -> dict[str, Decimal]:
         return _decoders()[2].decode(zlib.decompress(self._block(metric, year, 1)))  # type: ignore[no-any-return]
@@ -229,7 +242,7 @@ class StoredValues(Mapping[str, Shard]):
         self.metrics = list(dict.fromkeys(m for unit in units for m in unit.with_values()))
         self.known = set(self.metrics)
         self.shards: dict[str, Shard] = {}
-        self.segments: dict[tuple[int, str, int], dict[str, Observation]] = {}
+        self.segments: dict[tuple[int, str, int], _Segment] = {}
 
     def _reading(self, action: Any, *args: Any) -> Any:
         """A read from the units; a database found damaged now ends the command (an
@@ -273,8 +286,9 @@ class StoredValues(Mapping[str, Shard]):
         key = (number, metric, year)
         segment = self.segments.get(key)
         if segment is None:
-            segment = self.segments[key] = self._reading(
-                self.units[number].observations, metric, year, self.sources)
+            unit = self.units[number]
+            segment = self.segments[key] = _Segment(
+                self, unit.file, self._reading(unit.observation_rows, metric, year))
         return segment[company]
 
     def normalized(self, metric: str, year: int) -> dict[str, Decimal]:
@@ -284,11 +298,7 @@ class StoredValues(Mapping[str, Shard]):
         found: dict[str, Decimal] = {}
         for number, unit in enumerate(self.units):
             if unit.gives(metric, year):
-                segment = self.segments.get((number, metric, year))
-                if segment is not None:
-                    found.update((c, o.normalized) for c, o in segment.items())
-                else:
-                    found.update(self._reading(unit.normalized, metric, year))
+                found.update(self._reading(unit.normalized, metric, year))
         return found
 
     def __iter__(self) -> Iterator[str]:
@@ -296,6 +306,31 @@ class StoredValues(Mapping[str, Shard]):
 
     def __len__(self) -> int:
         return len(self.metrics)
+
+
+class _Segment:
+    """One unit's observations of a metric and year, kept as rows and each made into its
+    record when first asked for."""
+
+    __slots__ = ("stored", "file", "rows", "made")
+
+    def __init__(self, stored: StoredValues, file: str, rows: dict[str, Any]) -> None:
+        self.stored = stored
+        self.file = file
+        self.rows = rows
+        self.made: dict[str, Observation] = {}
+
+    def __getitem__(self, company: str) -> Observation:
+        found = self.made.get(company)
+        if found is None:
+            row = self.rows[company]
+            found = self.made[company] = self.stored._reading(self._make, row)
+        return found
+
+    def _make(self, raw: Any) -> Observation:
+        row = _decoders()[3].decode(raw)
+        return codec(Observation).decode(row, self.file,  # type: ignore[no-any-return]
+                                         self.stored.sources[row.company])
 
 
 class _Years(Mapping[int, Observation]):
