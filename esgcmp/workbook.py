@@ -13,7 +13,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from .output import Printed, Report, cell_len, listed
+from .output import Printed, Report, listed
+from .wrapping import cell_len
 
 # a value column and the column naming its unit, row by row
 UNIT_OF = {"value": "unit", "reported_value": "reported_unit", "per_value": "per_unit",

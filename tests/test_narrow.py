@@ -183,7 +183,7 @@ def test_a_note_longer_than_the_line_is_cut_at_a_word(run, monkeypatch, on_group
     assert lines[-2] == ("Reports: North 2020 = north.txt (North Mobile CSR 2020); Services "
                          "2020 = services.txt (South Services ESG 2020); South 2020 = "
                          "south.txt (South Telecom CSR 2020).")
-    from esgcmp.output import briefly
+    from esgcmp.terminal import briefly
 
     assert briefly(["short", "a note of several words", "二氧化碳排放量"], 12) == [
         "short", "a note of…", "二氧化碳排…",
@@ -260,8 +260,8 @@ def test_a_crowded_table_fits_where_it_was_stacked_records(run, monkeypatch) -> 
 
 
 def test_crowded_pieces() -> None:
-    from esgcmp.output import (Report, _broken_after_slashes, _lines_cited, _most_cited,
-                               _said_once)
+    from esgcmp.output import Report
+    from esgcmp.terminal import _broken_after_slashes, _lines_cited, _most_cited, _said_once
 
     assert _broken_after_slashes("tCO2e/(10^6 CNY)", 14) == "tCO2e/\n(10^6 CNY)"
     assert _broken_after_slashes("tCO2e/(10^6 CNY)", 16) == "tCO2e/(10^6 CNY)"
@@ -367,7 +367,7 @@ def test_a_crowded_table_with_notes_all_says_each_note_whole(run, monkeypatch) -
 
 
 def test_balanced_lines() -> None:
-    from esgcmp.output import _balanced
+    from esgcmp.terminal import _balanced
 
     assert _balanced("Greenhouse gas emissions (Scope 1 + 2)", 35) == [
         "Greenhouse gas", "emissions (Scope 1 + 2)"]

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from esgcmp.output import column_widths
+from esgcmp.wrapping import column_widths
 
 CITATION = "004_74dae4d02e57c763.txt:4289"
 

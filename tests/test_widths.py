@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 from rich.cells import cell_len
 
-from esgcmp.output import number_text, pieces
+from esgcmp.output import number_text
+from esgcmp.wrapping import pieces
 
 from .conftest import seeds_dir
 
@@ -212,6 +213,6 @@ def test_plain_and_markdown_align_in_terminal_cells(run, fmt) -> None:
     ("通過職業健康安全管理體系認證的子公司數", 16, ["通過職業健康安全", "管理體系認證的", "子公司數"]),
 ])
 def test_a_chinese_name_breaks_where_a_reader_would(name, width, lines) -> None:
-    from esgcmp.output import wrap
+    from esgcmp.wrapping import wrap
 
     assert wrap(name, width) == lines
