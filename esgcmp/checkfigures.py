@@ -11,7 +11,8 @@ from .catalog import Catalog
 from .checkbase import (Check, Wanted, Years, about, culprits, declares, key_of, observed,
                         range_text, refs, span)
 from .errors import EsgcmpError
-from .precision import Range
+from .model import Observation
+from .precision import Range, shown, significant
 from .results import Finding, Severity
 from .units import format_decimal, target_factor
 
@@ -116,7 +117,7 @@ def _energy_sums(catalog: Catalog, wanted: Wanted, years: Years) -> Iterator[Fin
         if span(total).high < summed.low:
             expected = sum((p.normalized * factors[p.metric] for p in parts), Decimal(0))
             yield Finding(Severity.warning, "energy_sum", company, year, target,
-                          expected.quantize(Decimal("0.0001")), total.normalized, unit,
+                          shown(expected, summed), total.normalized, unit,
                           refs(total, *parts),
                           {"parts": tuple(p.metric for p in parts), "range": summed},
                           tuple(key_of(o) for o in (total, *parts)))
@@ -160,9 +161,16 @@ def check_ratios(catalog: Catalog, wanted: Wanted = None,
                 continue
             expected = numerator.normalized / denominator.normalized * factor
             yield Finding(Severity.warning, "ratio", company, year, metric.id,
-                          expected.quantize(Decimal("0.0001")), reported.normalized,
+                          shown(expected, recomputed,
+                                min(_digits(numerator), _digits(denominator))),
+                          reported.normalized,
                           metric.unit, refs(reported, numerator, denominator),
                           {"numerator": numerator_id, "denominator": denominator_id,
                            "range": recomputed},
                           *culprits(catalog, company, year, metric.id,
                                      tuple(key_of(o) for o in (reported, numerator, denominator))))
+
+
+def _digits(observation: Observation) -> int:
+    """The significant digits a reported figure was printed with."""
+    return significant(observation.value, "approx" in observation.flags)

@@ -12,7 +12,7 @@ from .catalog import Catalog
 from .checkbase import (Check, Wanted, Years, about, declares, key_of, observed, refs,
                         relations, settings, span)
 from .model import Observation, Value
-from .precision import Range, exact
+from .precision import Range, exact, shown, significant
 from .results import Finding, Key, Severity
 from .units import format_decimal, target_factor
 
@@ -71,8 +71,9 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
         if implied is None:
             continue
         implied = implied.scaled(factor)
-        found = (emissions.normalized / electricity.normalized * factor).quantize(
-            Decimal("0.0001"))
+        # to the digits its printed inputs allow (docs/output.md#digits)
+        found = shown(emissions.normalized / electricity.normalized * factor, implied,
+                      min(_digits(emissions), _digits(electricity)))
         if of_total:
             plausible = implied.high >= low
         else:
@@ -185,7 +186,7 @@ def check_emission_per_energy(catalog: Catalog, wanted: Wanted = None,
             if energy_change < steady and r0.distance(r1) / f0 > move:
                 sources = refs(g0, g1, *[o for e in (e0, e1) for o in _observations(e)])
                 yield Finding(Severity.warning, "emission_per_energy", company, y1, total_id,
-                              f0.quantize(Decimal("0.0001")), f1.quantize(Decimal("0.0001")),
+                              shown(f0, r0), shown(f1, r1),
                               unit, sources,
                               {"from": y0, "to": y1, "energy_change": energy_change,
                                "energy": energy_id},
@@ -217,3 +218,8 @@ def _observations(value: Value) -> list[Observation]:
     if value.observation is not None:
         return [value.observation]
     return [i.observation for i in value.inputs]
+
+
+def _digits(observation: Observation) -> int:
+    """The significant digits a reported figure was printed with."""
+    return significant(observation.value, "approx" in observation.flags)
