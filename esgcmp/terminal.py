@@ -166,6 +166,13 @@ class _Plan(msgspec.Struct):
 def _plan(report: Report, width: int) -> _Plan:
     """The layout that takes fewest lines: the table as it is, its long columns moved
     into references, or crowded; stacked records when none fits."""
+    if "flags" in report.stacked:  # a row's flags on its line, where the table fits so
+        flat = msgspec.structs.replace(
+            report, stacked=tuple(c for c in report.stacked if c != "flags"))
+        layout = _layout(flat)
+        widths, natural, rigid = _sized(layout, flat, width)
+        if natural and widths is not None:
+            return _Plan(layout, widths, rigid, [], False, _height(layout, widths))
     crowded = False  # the rows wrap even in the compact layout: _crowded's layout
     layout = _layout(report)
     widths, natural, rigid = _sized(layout, report, width)
