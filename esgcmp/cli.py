@@ -7,43 +7,28 @@ the output and its pager are pager.py's; how a run ends (exit codes, one line pe
 is runner.py's.
 """
 
-# No postponed annotations here: typer reads every option's type when the command is
-# made, and evaluating the annotations' text then (compiling each) costs more than
-# evaluating them once at import: 10 million instructions more of 735 million on a warm
-# `compare ghg -f csv` under callgrind, about 1.5 ms. Kept because CSV start-up has
-# about that much to spare below its target (8 times `python -c pass`).
+# No postponed annotations here, as in options.py (which says why: start-up time).
 
-import os
-from contextlib import suppress
-from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from . import completion
-from .errors import CatalogError, ExitCode, NotFoundError, UsageError
+from .errors import ExitCode, UsageError
 from .model import Framework
-from .options import Options, bom_for, by_suffix, chart_for, decimal, not_written, shared_options
-from .options import folder as folder_from
-from .options import is_range, years as years_from
+from .options import (Companies, ExportFormat, ExtractFormat, Options, Peers, YearList, bom_for,
+                      change_option, chart_file_option, chart_for, chart_option, chart_target,
+                      company_option, each_year, export_format, fraction, framework_option,
+                      from_option,
+                      global_options, include_flagged_option, metric_option, per_option,
+                      shared_options, sources_folder, sources_option, unit_option,
+                      version_number, with_peers, year_option)
+from .options import years as years_from
 from .output import Format
 from .pager import terminal, write
-from .runner import Run, execute, reading, warn
-
-# --peers, declared once for every command whose -c names companies (esgcmp.rank.peers)
-Peers = Annotated[Optional[str], typer.Option(
-    "--peers", help="A peer group's companies, with those of -c: `esgcmp peers` lists the "
-                    "groups (the built-in one is cn-telecoms).", show_default=False)]
-
-
-def _with_peers(data: Any, company: Optional[list[str]],
-                peers: Optional[str]) -> Optional[list[str]]:
-    """The companies -c names and, with --peers, the group's (rank is imported here: only
-    a command that asks for a group loads it)."""
-    from .rank import with_peers
-
-    return with_peers(data, company, peers)
+from .runner import execute, warn_all
 
 
 app = typer.Typer(
@@ -59,54 +44,7 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            number = version("esgcmp")
-        except PackageNotFoundError:  # running from a source tree that is not installed
-            number = "unknown"
-        typer.echo(f"esgcmp {number}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    ctx: typer.Context,
-    version: Annotated[Optional[bool], typer.Option(
-        "--version", "-V", callback=_version, is_eager=True,
-        help="Print the version and exit.")] = None,
-    debug: Annotated[bool, typer.Option(
-        "--debug", help="Show the full traceback of an error (also ESGCMP_DEBUG=1).")] = False,
-    no_pager: Annotated[bool, typer.Option(
-        "--no-pager", help="Write long output on a terminal straight out instead of through "
-                           "the pager (ESGCMP_PAGER, else PAGER, else 'less -FRX').")] = False,
-) -> None:
-    run = ctx.ensure_object(Run)
-    run.debug = run.debug or debug
-    run.output.pager_off = run.output.pager_off or no_pager
-
-
-def _chart_target(chart_file: str | None) -> Path | None:
-    """The --chart-file, checked before any work (svgchart loads only when one is asked
-    for: the commands' start-up is measured)."""
-    if chart_file is None:
-        return None
-    from .svgchart import chart_path
-
-    return chart_path(chart_file)
-
-
-def _draw(options: Options, data: Any, target: Path, reports: list[Any], kind: str,
-          key: str) -> None:
-    """The chart of the reports, written to --chart-file when the command succeeds."""
-    from .svgchart import chart_svg
-
-    units = [str(next((row.get(f"{key}_unit") or row.get("unit") for row in report.rows
-                       if row.get(f"{key}_unit") or row.get("unit")), "")) for report in reports]
-    names = {company_id: company.name for company_id, company in data.companies.items()}
-    options.run.output.chart = (target, chart_svg(reports, kind, key, units, names))
+app.callback()(global_options)
 
 
 @app.command()
@@ -118,11 +56,10 @@ def show(
                                            autocompletion=completion.company)],
     year: Annotated[int, typer.Argument(help="Reporting year, e.g. 2020.",
                                         autocompletion=completion.year)],
-    change: Annotated[bool, typer.Option(
-        "--change", help="Add the change against the previous reported year.")] = False,
-    framework: Annotated[Optional[Framework], typer.Option(
-        "--framework", help="Order by framework code instead of category: hkex or gri.",
-        case_sensitive=False, show_default=False)] = None,
+    change: Annotated[bool, change_option(
+        "Add the change against the previous reported year.")] = False,
+    framework: Annotated[Optional[Framework], framework_option(
+        "Order by framework code instead of category: hkex or gri.")] = None,
 ) -> None:
     """Every KPI of one company and year, by category, with the value and unit as printed and
     the source file and line.
@@ -140,11 +77,7 @@ def show(
     data = options.catalog()
     result = api.show(data, company, year, energy_basis, with_changes=change)
     report = show_report(result, data, framework=framework)
-    if options.wide:
-        from .views import wide_report
-
-        report = wide_report([report], "metric", report.title)
-    options.emit(report, chosen)
+    options.emit_wide([report], chosen, "metric", report.title)
 
 
 @app.command()
@@ -154,38 +87,32 @@ def compare(
     metric: Annotated[str, typer.Argument(help="Metric id, name or framework code, e.g. "
                                                "energy, ghg, water, A1.2.",
                                           autocompletion=completion.metric)],
-    year: Annotated[Optional[int], typer.Option(
-        "--year", "-y", help="Year to compare; default: the latest year that every compared "
-                             "company reported.", show_default=False)] = None,
-    company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="Compare only these companies (repeatable).",
-        show_default=False, autocompletion=completion.company)] = None,
+    year: Annotated[Optional[int], year_option(
+        "Year to compare; default: the latest year that every compared company "
+        "reported.")] = None,
+    company: Annotated[Optional[list[str]], company_option(
+        "Compare only these companies (repeatable).")] = None,
     peers: Peers = None,
-    per: Annotated[Optional[str], typer.Option(
-        "--per", "-p", help="Divide by this metric (revenue, employees, ...): an intensity "
-                            "ratio, beside any intensity the company reported.",
-        show_default=False, autocompletion=completion.metric)] = None,
-    unit: Annotated[Optional[str], typer.Option(
-        "--unit", "-u", help="Convert to this unit (same dimension, or water's m3 through "
-                             "its density), e.g. GJ, MtCO2e, MWh, m3; with --per, the unit "
-                             "of the intensity.", show_default=False)] = None,
-    change: Annotated[bool, typer.Option(
-        "--change", help="Add the change against the previous reported year (not with "
-                         "--per).")] = False,
-    since: Annotated[Optional[int], typer.Option(
-        "--from", help="With --change: also the change since this year and the CAGR.",
-        show_default=False)] = None,
-    chart: Annotated[bool, typer.Option(
-        "--chart", help="Draw the values as horizontal bars (table, plain, markdown).")] = False,
+    per: Annotated[Optional[str], per_option(
+        "Divide by this metric (revenue, employees, ...): an intensity ratio, "
+        "beside any intensity the company reported.")] = None,
+    unit: Annotated[Optional[str], unit_option(
+        "Convert to this unit (same dimension, or water's m3 through its "
+        "density), e.g. GJ, MtCO2e, MWh, m3; with --per, the unit of the "
+        "intensity.")] = None,
+    change: Annotated[bool, change_option(
+        "Add the change against the previous reported year (not with --per).")] = False,
+    since: Annotated[Optional[int], from_option(
+        "With --change: also the change since this year and the CAGR.")] = None,
+    chart: Annotated[bool, chart_option(
+        "Draw the values as horizontal bars (table, plain, markdown).")] = False,
     years: Annotated[Optional[str], typer.Option(
         "--years", help="Several years: a range 2018-2024 (the years in it that have "
                         "values; the others are named on stderr) or a list 2018,2020 (not "
                         "with --year).", show_default=False, metavar="YEARS")] = None,
-    chart_file: Annotated[Optional[str], typer.Option(
-        "--chart-file", help="Also draw the values into this SVG file (replaced if it "
-                             "exists): a bar per company (with --per, the intensity), "
-                             "flags marked, sources in the caption.", show_default=False,
-        metavar="FILE.svg")] = None,
+    chart_file: Annotated[Optional[str], chart_file_option(
+        "a bar per company (with --per, the intensity), flags marked, sources in the "
+        "caption.")] = None,
 ) -> None:
     """One row per company for a metric, in one unit, largest first (with --per, smallest intensity
     first); companies that did not report it are listed as such.
@@ -197,7 +124,7 @@ def compare(
 
     chosen = options.output_format()
     chart_for(chart, chosen)
-    target = _chart_target(chart_file)
+    target = chart_target(chart_file)
     if per is not None and change:
         raise UsageError("--change does not apply to an intensity (--per)",
                          fix="leave out --change, or --per")
@@ -215,54 +142,31 @@ def compare(
                          fix="add --years 2018-2020, or name more metrics")
     energy_basis = options.energy_basis()
     data = options.catalog()
-    company = _with_peers(data, company, peers)
+    company = with_peers(data, company, peers)
     options.basis_applies(data, names + ([per] if per else []))
-    ascii_chart = chosen is not Format.table
-    reports, warnings, drawn = [], [], []
-    absent: dict[str, list[int]] = {}  # years of a --years range a metric has no value in
-    for name in names:
-        for one_year in chosen_years:
-            try:
-                if per is not None:
-                    ratios = api.intensity(data, name, per, year=one_year, companies=company,
-                                           unit=unit, basis=energy_basis).comparisons
-                    reports += [intensity_report(result, data, chart=chart,
-                                                 ascii_chart=ascii_chart,
-                                                 for_people=chosen.for_people)
-                                for result in ratios]
-                    if target is not None:  # drawn from what a person's table shows
-                        drawn += [intensity_report(result, data) for result in ratios]
-                    continue
-                compared = api.compare(data, name, year=one_year, companies=company,
-                                       unit=unit, basis=energy_basis, with_changes=change,
-                                       since=since)
-            except NotFoundError as exc:  # a range takes the years that have values
-                if not is_range(years) or exc.kind != "year" or one_year is None:
-                    raise
-                absent.setdefault(name, []).append(one_year)
-                if len(absent[name]) == len(chosen_years):  # none of the range's years
-                    raise NotFoundError("year", years.strip(), hint=exc.hint) from None
-                continue
-            warnings += compared.warnings
-            reports += [compare_report(result, data, chart=chart, ascii_chart=ascii_chart,
-                                       since=since, for_people=chosen.for_people)
-                        for result in compared.comparisons]
-            if target is not None:
-                drawn += [compare_report(result, data, since=since)
-                          for result in compared.comparisons]
-    for name, missing_years in absent.items():
-        warnings.append(f"--years {years.strip()}: no '{name}' values in "
-                        f"{', '.join(map(str, missing_years))}; those years left out")
-    if options.wide:
-        from .views import wide_report
+    def answer(name: str, one_year: int | None) -> Any:
+        if per is not None:
+            return api.intensity(data, name, per, year=one_year, companies=company, unit=unit,
+                                 basis=energy_basis)
+        return api.compare(data, name, year=one_year, companies=company, unit=unit,
+                           basis=energy_basis, with_changes=change, since=since)
 
-        across = "year" if len(names) == 1 and len(chosen_years) > 1 else "metric"
-        reports = [wide_report(reports, across, f"{', '.join(names)}, one row per company")]
-    options.emit_all(reports, chosen)
+    answers, absent = each_year(names, chosen_years, years, answer)
+    report_of = intensity_report if per is not None else partial(compare_report, since=since)
+    reports, warnings, drawn = [], [], []
+    for answered in answers:
+        if per is None:
+            warnings += answered.warnings
+        reports += [report_of(result, data, chart=chart, ascii_chart=chosen is not Format.table,
+                              for_people=chosen.for_people) for result in answered.comparisons]
+        if target is not None:  # drawn from what a person's table shows
+            drawn += [report_of(result, data) for result in answered.comparisons]
+    warnings += absent
+    across = "year" if len(names) == 1 and len(chosen_years) > 1 else "metric"
+    options.emit_wide(reports, chosen, across, f"{', '.join(names)}, one row per company")
     if target is not None:
-        _draw(options, data, target, drawn, "bars", "value" if per is None else "intensity")
-    for warning in dict.fromkeys(warnings):
-        warn(warning)
+        options.draw(data, target, drawn, "bars", "value" if per is None else "intensity")
+    warn_all(dict.fromkeys(warnings))
 
 
 @app.command()
@@ -272,29 +176,21 @@ def rank(
     metric: Annotated[str, typer.Argument(
         help="The metric (id, name or alias).", show_default=False,
         autocompletion=completion.metric)],
-    per: Annotated[Optional[str], typer.Option(
-        "--per", "-p", help="Rank the intensity: the metric divided by this one (revenue, "
-                            "employees, ...).", show_default=False,
-        autocompletion=completion.metric)] = None,
-    year: Annotated[Optional[int], typer.Option(
-        "--year", "-y", help="Year to rank; default: the latest year that every ranked "
-                             "company reported.", show_default=False)] = None,
-    company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="Only these companies (repeatable).", show_default=False,
-        autocompletion=completion.company)] = None,
+    per: Annotated[Optional[str], per_option(
+        "Rank the intensity: the metric divided by this one (revenue, employees, "
+        "...).")] = None,
+    year: Annotated[Optional[int], year_option(
+        "Year to rank; default: the latest year that every ranked company "
+        "reported.")] = None,
+    company: Companies = None,
     peers: Peers = None,
-    unit: Annotated[Optional[str], typer.Option(
-        "--unit", "-u", help="Convert to this unit (same dimension).",
-        show_default=False)] = None,
-    include_flagged: Annotated[bool, typer.Option(
-        "--include-flagged", help="Rank the rows that cannot be ranked fairly too (a basis "
-                                  "that differs, a figure in doubt, another year), marked "
-                                  "*.")] = False,
-    chart_file: Annotated[Optional[str], typer.Option(
-        "--chart-file", help="Also draw the values into this SVG file (replaced if it "
-                             "exists): bars in rank order, flags marked, the reasons in "
-                             "the caption.", show_default=False,
-        metavar="FILE.svg")] = None,
+    unit: Annotated[Optional[str], unit_option(
+        "Convert to this unit (same dimension).")] = None,
+    include_flagged: Annotated[bool, include_flagged_option(
+        "Rank the rows that cannot be ranked fairly too (a basis that differs, "
+        "a figure in doubt, another year), marked *.")] = False,
+    chart_file: Annotated[Optional[str], chart_file_option(
+        "bars in rank order, flags marked, the reasons in the caption.")] = None,
 ) -> None:
     """Companies in order of a metric (or an intensity) by its polarity, lower or higher
     is better, with rank, percentile, quartile and distance from the median; rows that
@@ -306,7 +202,7 @@ def rank(
     from .views import rank_report
 
     chosen = options.output_format()
-    target = _chart_target(chart_file)
+    target = chart_target(chart_file)
     energy_basis = options.energy_basis()
     data = options.catalog()
     options.basis_applies(data, [metric] + ([per] if per else []))
@@ -315,7 +211,7 @@ def rank(
     report = rank_report(result)
     options.emit(report, chosen)
     if target is not None:
-        _draw(options, data, target, [report], "bars", "value")
+        options.draw(data, target, [report], "bars", "value")
 
 
 @app.command()
@@ -326,32 +222,26 @@ def trend(
         help="The metric (id, name or framework code). The older form 'trend COMPANY... "
              "METRIC' still works.", metavar="METRIC", show_default=False,
         autocompletion=completion.metric)],
-    company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="Only these companies (repeatable); default: every company, "
-                                "those that do not report the metric listed as missing.",
-        show_default=False, autocompletion=completion.company)] = None,
+    company: Annotated[Optional[list[str]], company_option(
+        "Only these companies (repeatable); default: every company, those that "
+        "do not report the metric listed as missing.")] = None,
     peers: Peers = None,
-    per: Annotated[Optional[str], typer.Option(
-        "--per", "-p", help="Divide by this metric: the intensity over the years, as "
-                            "compare --per gives it for one year.", show_default=False,
-        autocompletion=completion.metric)] = None,
-    first: Annotated[Optional[int], typer.Option(
-        "--from", help="Start at this year, and add the change since it and the CAGR (of "
-                       "the intensity, with --per).",
-        show_default=False)] = None,
+    per: Annotated[Optional[str], per_option(
+        "Divide by this metric: the intensity over the years, as compare --per "
+        "gives it for one year.")] = None,
+    first: Annotated[Optional[int], from_option(
+        "Start at this year, and add the change since it and the CAGR (of the "
+        "intensity, with --per).")] = None,
     last: Annotated[Optional[int], typer.Option(
         "--to", help="End at this year.", show_default=False)] = None,
-    unit: Annotated[Optional[str], typer.Option(
-        "--unit", "-u", help="Convert to this unit (same dimension, or water's m3 through "
-                             "its density).", show_default=False)] = None,
-    chart: Annotated[bool, typer.Option(
-        "--chart", help="Draw the values as bars in plain and markdown output too (a "
-                        "terminal table always has them).")] = False,
-    chart_file: Annotated[Optional[str], typer.Option(
-        "--chart-file", help="Also draw the values into this SVG file (replaced if it "
-                             "exists): a line per company over the years, flags marked, "
-                             "sources in the caption.", show_default=False,
-        metavar="FILE.svg")] = None,
+    unit: Annotated[Optional[str], unit_option(
+        "Convert to this unit (same dimension, or water's m3 through its "
+        "density).")] = None,
+    chart: Annotated[bool, chart_option(
+        "Draw the values as bars in plain and markdown output too (a terminal "
+        "table always has them).")] = False,
+    chart_file: Annotated[Optional[str], chart_file_option(
+        "a line per company over the years, flags marked, sources in the caption.")] = None,
 ) -> None:
     """A metric over all reported years for every company (or those named with -c), with
     year-over-year change, bars on a terminal, and with --from the change since a base year and
@@ -364,7 +254,7 @@ def trend(
 
     chosen = options.output_format()
     chart_for(chart, chosen)
-    target = _chart_target(chart_file)
+    target = chart_target(chart_file)
     if len(names) > 1 and (company or peers):
         raise UsageError("name the companies either with -c/--peers or before the metric, "
                          "not both", fix=f"esgcmp trend {names[-1]} -c ...")
@@ -373,7 +263,7 @@ def trend(
                          fix="give an earlier --from or a later --to")
     energy_basis = options.energy_basis()
     data = options.catalog()
-    company = _with_peers(data, company, peers)
+    company = with_peers(data, company, peers)
     if options.wide and (chart or first is not None):
         raise UsageError("--wide lays out values only, not with --chart or --from",
                          fix="leave out --wide, or the others")
@@ -384,63 +274,44 @@ def trend(
                              fix="leave out --per, or --chart")
         from .views import intensity_trend_report
 
-        over_years = api.intensity_trend(data, names[:-1] or company, names[-1], per,
-                                         unit=unit, basis=energy_basis, first=first, last=last)
-        report = intensity_trend_report(over_years, data)
-        if target is not None:
-            _draw(options, data, target, [report], "lines", "intensity")
-        if options.wide:
-            from .views import wide_report
-
-            report = wide_report([report], "year", report.title, value="intensity",
-                                 unit="intensity_unit")
-        options.emit(report, chosen)
-        for warning in over_years.warnings:
-            warn(warning)
-        return
-    wide = options.wide
-    result = api.trend(data, names[:-1] or company, names[-1], unit=unit, basis=energy_basis,
-                       first=first, last=last)
-    report = trend_report(result, data, chart=(chart or chosen is Format.table) and not wide,
-                          ascii_chart=chosen is not Format.table)
+        result = api.intensity_trend(data, names[:-1] or company, names[-1], per, unit=unit,
+                                     basis=energy_basis, first=first, last=last)
+        report = drawn = intensity_trend_report(result, data)
+        key, columns = "intensity", {"value": "intensity", "unit": "intensity_unit"}
+    else:
+        result = api.trend(data, names[:-1] or company, names[-1], unit=unit,
+                           basis=energy_basis, first=first, last=last)
+        report = trend_report(result, data, ascii_chart=chosen is not Format.table,
+                              chart=(chart or chosen is Format.table) and not options.wide)
+        drawn = trend_report(result, data, chart=False) if target is not None else report
+        key, columns = "value", {}
     if target is not None:
-        _draw(options, data, target, [trend_report(result, data, chart=False)], "lines",
-              "value")
-    if options.wide:
-        from .views import wide_report
-
-        report = wide_report([report], "year", report.title)
-    options.emit(report, chosen)
-    for warning in result.warnings:
-        warn(warning)
+        options.draw(data, target, [drawn], "lines", key)
+    options.emit_wide([report], chosen, "year", report.title, **columns)
+    warn_all(result.warnings)
 
 
 @app.command()
 @shared_options(fmt=False, basis=True, fx=True)
 def report(
     options: Options,
-    company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="The companies (repeatable); default: every company, or "
-                                "with --peers the group's.", show_default=False,
-        autocompletion=completion.company)] = None,
+    company: Annotated[Optional[list[str]], company_option(
+        "The companies (repeatable); default: every company, or with --peers the "
+        "group's.")] = None,
     peers: Peers = None,
-    metric: Annotated[Optional[list[str]], typer.Option(
-        "--metric", "-m", help="The metrics, ids, names or framework codes (repeatable); "
-                               "default: energy, electricity, ghg, ghg_scope1, ghg_scope2, "
-                               "water, revenue, employees, ghg_intensity_revenue, "
-                               "energy_intensity_revenue (those the catalog defines).",
-        show_default=False, autocompletion=completion.metric)] = None,
-    per: Annotated[Optional[str], typer.Option(
-        "--per", "-p", help="Show each metric divided by this one (revenue, employees, "
-                            "...), as compare --per does.", show_default=False,
-        autocompletion=completion.metric)] = None,
-    year: Annotated[Optional[int], typer.Option(
-        "--year", "-y", help="Year of the comparisons and rankings; default: as compare "
-                             "chooses it (the trends show every year).",
-        show_default=False)] = None,
-    include_flagged: Annotated[bool, typer.Option(
-        "--include-flagged", help="Rank the rows that cannot be ranked fairly too, marked "
-                                  "*.")] = False,
+    metric: Annotated[Optional[list[str]], metric_option(
+        "The metrics, ids, names or framework codes (repeatable); default: "
+        "energy, electricity, ghg, ghg_scope1, ghg_scope2, water, revenue, "
+        "employees, ghg_intensity_revenue, energy_intensity_revenue (those the "
+        "catalog defines).")] = None,
+    per: Annotated[Optional[str], per_option(
+        "Show each metric divided by this one (revenue, employees, ...), as "
+        "compare --per does.")] = None,
+    year: Annotated[Optional[int], year_option(
+        "Year of the comparisons and rankings; default: as compare chooses it "
+        "(the trends show every year).")] = None,
+    include_flagged: Annotated[bool, include_flagged_option(
+        "Rank the rows that cannot be ranked fairly too, marked *.")] = False,
     output: Annotated[Optional[str], typer.Option(
         "--output", "-o", help="Write the page to this file (replaced if it exists, written "
                                "whole or not at all); '-' or none: standard output.",
@@ -452,28 +323,18 @@ def report(
 
     Example: esgcmp report -c china-unicom -c china-telecom -m ghg -m energy -o report.html
     """
-    from importlib.metadata import PackageNotFoundError, version
-
     from . import api
     from .htmlreport import page_html
 
-    if output is not None and output != "-":
-        from .draftfile import output_file
-
-        options.run.output.target = output_file(output)
+    options.output_to(output)
     energy_basis = options.energy_basis()
     data = options.catalog()
     options.basis_applies(data, list(metric or [m for m in api.REPORT_METRICS
                                                  if m in data.metrics]) + ([per] if per else []))
     result = api.report(data, company, metric, per=per, year=year, peers=peers,
                         basis=energy_basis, include_flagged=include_flagged)
-    try:
-        number = version("esgcmp")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        number = "unknown"
-    options.run.output.emit_document(page_html(result, data, number))
-    for warning in result.warnings:
-        warn(warning)
+    options.run.output.emit_document(page_html(result, data, version_number()))
+    warn_all(result.warnings)
 
 
 @app.command()
@@ -484,10 +345,9 @@ def metrics(
         help="Only the metrics whose id, name, Chinese name (either script), aliases, "
              "framework codes (A1.2, an aspect such as A1, GRI 305) or printed labels "
              "contain this.", show_default=False)] = None,
-    framework: Annotated[Optional[Framework], typer.Option(
-        "--framework", help="Only the metrics with a code of this framework (hkex or gri), "
-                            "in the order of their codes.", case_sensitive=False,
-        show_default=False)] = None,
+    framework: Annotated[Optional[Framework], framework_option(
+        "Only the metrics with a code of this framework (hkex or gri), in the "
+        "order of their codes.")] = None,
 ) -> None:
     """The metrics the catalog defines, or those matching QUERY: id, names, category, unit,
     framework codes.
@@ -530,8 +390,7 @@ def peers(options: Options) -> None:
     chosen = options.output_format()
     result = api.peers(options.catalog())
     options.emit(peers_report(result), chosen)
-    for warning in result.warnings:
-        warn(warning)
+    warn_all(result.warnings)
     if result.exit_code != ExitCode.OK:  # a group with a member that names no company
         raise typer.Exit(result.exit_code)
 
@@ -540,12 +399,9 @@ def peers(options: Options) -> None:
 @shared_options()
 def coverage(
     options: Options,
-    company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="Only these companies (repeatable).", show_default=False,
-        autocompletion=completion.company)] = None,
+    company: Companies = None,
     peers: Peers = None,
-    year: Annotated[Optional[list[int]], typer.Option(
-        "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
+    year: YearList = None,
 ) -> None:
     """Each KPI of the HKEX ESG Reporting Code (A1.1 to B8.2) for each company and year:
     disclosed (with the metrics that disclose it), not disclosed, or a description (which
@@ -558,7 +414,7 @@ def coverage(
 
     chosen = options.output_format()
     data = options.catalog()
-    options.emit(coverage_report(api.coverage(data, _with_peers(data, company, peers), year)),
+    options.emit(coverage_report(api.coverage(data, with_peers(data, company, peers), year)),
                  chosen)
 
 
@@ -571,10 +427,10 @@ def source(
     metric: Annotated[str, typer.Argument(help="Metric id or name.",
                                           autocompletion=completion.metric)],
     year: Annotated[int, typer.Argument(help="Reporting year.", autocompletion=completion.year)],
-    sources: Annotated[Optional[str], typer.Option(
-        "--sources", help="Folder of the report files (also ESGCMP_SOURCES); without either, "
-                          "the folder of the catalog that cites the value when the reports "
-                          "are there, else the citations only.", show_default=False)] = None,
+    sources: Annotated[Optional[str], sources_option(
+        "Folder of the report files (also ESGCMP_SOURCES); without either, the "
+        "folder of the catalog that cites the value when the reports are there, "
+        "else the citations only.")] = None,
     context: Annotated[int, typer.Option(
         "--context", "-C", help="Lines shown before and after a cited line.", min=0,
         max=50)] = 2,
@@ -600,31 +456,18 @@ def source(
         more = len(result.warnings) - 1
         raise NoDataError(result.warnings[0] + (f" (and {more} more)" if more else ""))
     options.emit_all(source_reports(result), chosen)
-    for warning in result.warnings:
-        warn(warning)
-
-
-class ExportFormat(str, Enum):
-    csv = "csv"
-    tsv = "tsv"
-    xlsx = "xlsx"
-    json = "json"
+    warn_all(result.warnings)
 
 
 @app.command()
 @shared_options(fmt=False, basis=True, output=True)
 def export(
     options: Options,
-    company: Annotated[Optional[list[str]], typer.Option(
-        "--company", "-c", help="Only these companies (repeatable).", show_default=False,
-        autocompletion=completion.company)] = None,
+    company: Companies = None,
     peers: Peers = None,
-    metric: Annotated[Optional[list[str]], typer.Option(
-        "--metric", "-m", help="Only these metrics: ids, names or framework codes "
-                               "(repeatable).", show_default=False,
-        autocompletion=completion.metric)] = None,
-    year: Annotated[Optional[list[int]], typer.Option(
-        "--year", "-y", help="Only these years (repeatable).", show_default=False)] = None,
+    metric: Annotated[Optional[list[str]], metric_option(
+        "Only these metrics: ids, names or framework codes (repeatable).")] = None,
+    year: YearList = None,
     derived: Annotated[bool, typer.Option(
         "--derived", help="Also the totals esgcmp derives (energy where only components "
                           "are printed, GHG where only Scope 1 and 2 are), each of kind "
@@ -643,19 +486,13 @@ def export(
     from . import api
     from .views import export_report
 
-    named = None
-    if fmt is None and options.output:  # the format the file's name asks for
-        not_written(options.output)
-        named = by_suffix(options.output)
-    chosen = options.output_format(
-        Format(fmt.value) if fmt is not None else named
-        if named is not None and named.value in ExportFormat.__members__ else Format.csv)
+    chosen = options.output_format(export_format(fmt, options.output))
     if not derived and options.basis_given():
         raise UsageError("--basis, --kgce-per-kwh and --partial apply to derived totals",
                          fix="add --derived")
     energy_basis = options.energy_basis()
     data = options.catalog()
-    company = _with_peers(data, company, peers)
+    company = with_peers(data, company, peers)
     result = api.export(data, company, metric, year, derived=derived, basis=energy_basis)
     options.emit(export_report(result, data), chosen)
 
@@ -664,9 +501,9 @@ def export(
 @shared_options()
 def check(
     options: Options,
-    sources: Annotated[Optional[str], typer.Option(
-        "--sources", help="Folder of the source report files (also ESGCMP_SOURCES): also "
-                          "re-find every value on its cited line.", show_default=False)] = None,
+    sources: Annotated[Optional[str], sources_option(
+        "Folder of the source report files (also ESGCMP_SOURCES): also re-find "
+        "every value on its cited line.")] = None,
     jump: Annotated[str, typer.Option(
         "--jump", help="Flag year-over-year changes larger than this fraction.",
         metavar="FRACTION")] = "0.5",
@@ -683,26 +520,13 @@ def check(
     from .views import check_report
 
     chosen = options.output_format()
-    threshold = decimal(jump, "'--jump'")
-    if threshold < 0:
-        raise typer.BadParameter(f"{jump} is negative; give a fraction such as 0.5",
-                                 param_hint="'--jump'")
+    threshold = fraction(jump, "'--jump'")
     folder = sources_folder(sources)
-    session = options.session()
-    with reading(session), suppress(CatalogError):  # api.check reports a failed load
-        session.catalog
+    session = options.session(read=True)
     result = api.check(session, folder, threshold, everything=everything)
     options.emit(check_report(result), chosen)
     if result.exit_code != ExitCode.OK:
         raise typer.Exit(result.exit_code)
-
-
-class ExtractFormat(str, Enum):
-    yaml = "yaml"
-    csv = "csv"
-    tsv = "tsv"
-    xlsx = "xlsx"
-    json = "json"
 
 
 @app.command()
@@ -759,40 +583,14 @@ def extract(
         raise UsageError("xlsx is a binary file, not for a terminal",
                          fix="add --output FILE.xlsx, or redirect the output to a file")
     data = options.catalog()
-    company_id, company_name = draftfile.draft_company(data, company, name, path)
-    source = (draftfile.draft_id(source_id, "'--source-id'") if source_id
-              else draftfile.slug(path.stem, "report"))
+    ids = draftfile.draft_ids(data, company, name, source_id, path)
     result = api.extract(data, path, prose=prose, year=year)
-    text: str | bytes
-    if fmt is ExtractFormat.yaml:
-        text = draftfile.draft_text(result, company_id, company_name, source)
-    else:
-        from .output import to_csv, to_json, to_tsv
-        from .views import extract_report
-
-        rows = extract_report(result.draft, result.report.name)
-        if fmt is ExtractFormat.xlsx:
-            from .workbook import to_xlsx
-
-            text = to_xlsx([rows])
-        elif fmt is ExtractFormat.json:
-            text = to_json(rows)
-        else:
-            text = (to_csv if fmt is ExtractFormat.csv else to_tsv)(rows, bom=options.bom)
+    text = draftfile.extracted_text(result, fmt.value, ids, options.bom)
     if target is None:
         write(text)
     else:
         draftfile.write_new(target, text, force)
-    for warning in result.warnings:
-        warn(warning)
-
-
-def sources_folder(sources: str | None) -> Path | None:
-    """The folder of the report files: --sources, else ESGCMP_SOURCES (set once for
-    `source` and `check`), else none."""
-    if sources is not None:
-        return folder_from(sources, "'--sources'")
-    return folder_from(os.environ.get("ESGCMP_SOURCES") or None, "ESGCMP_SOURCES")
+    warn_all(result.warnings)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,12 +53,41 @@ def draft_company(data: Any, company: str | None, name: str | None,
     return company_id, name if name is not None else company_id
 
 
+def draft_ids(data: Any, company: str | None, name: str | None, source: str | None,
+              report: Path) -> tuple[str, str | None, str]:
+    """The draft's company id and name (None: the catalog defines it already), and its
+    source id: given with --company, --name and --source-id, else made of the report's
+    file name."""
+    company_id, company_name = draft_company(data, company, name, report)
+    source_id = draft_id(source, "'--source-id'") if source else slug(report.stem, "report")
+    return company_id, company_name, source_id
+
+
 def draft_text(result: Any, company: str, name: str | None, source: str) -> str:
     """The draft catalog of an extraction, as YAML."""
     from .draftyaml import draft_yaml
 
     return draft_yaml(result.draft, report=result.report, company=company, company_name=name,
                       source_id=source, text=result.text, extraction=result.extraction)
+
+
+def extracted_text(result: Any, fmt: str, ids: tuple[str, str | None, str],
+                   bom: bool) -> str | bytes:
+    """What ``extract`` writes: the draft catalog (yaml) for the company and source ``ids``
+    (draft_ids), or one row per value (csv, tsv, xlsx, json)."""
+    if fmt == "yaml":
+        return draft_text(result, *ids)
+    from .output import to_csv, to_json, to_tsv
+    from .views import extract_report
+
+    rows = extract_report(result.draft, result.report.name)
+    if fmt == "xlsx":
+        from .workbook import to_xlsx
+
+        return to_xlsx([rows])
+    if fmt == "json":
+        return to_json(rows)
+    return (to_csv if fmt == "csv" else to_tsv)(rows, bom=bom)
 
 
 def output_path(output: str | None, force: bool, report: Path) -> Path | None:

@@ -14,8 +14,10 @@ opens the catalog and writes the output of the run.
 
 import functools
 import inspect
+import os
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
@@ -23,13 +25,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from . import completion
 from .decimals import LIMITS, out_of_bounds
-from .errors import UsageError
+from .errors import CatalogError, NotFoundError, UsageError
 from .model import ElectricityBasis
 from .output import Format
 from . import pager
 from .output import Report
-from .runner import Run
+from .runner import Run, reading
 
 CatalogOption = Annotated[Optional[list[str]], typer.Option(
     "--catalog", help="A user catalog file or directory of them, layered over the built-in "
@@ -84,6 +87,164 @@ FxFileOption = Annotated[Optional[list[Path]], typer.Option(
     metavar="FILE")]
 
 
+# The options several commands take, declared once: the same flags, completion and
+# defaults everywhere; the help, which says what the option does in that command, is
+# each command's own.
+def company_option(text: str) -> Any:
+    return typer.Option("--company", "-c", help=text, show_default=False,
+                        autocompletion=completion.company)
+
+
+def metric_option(text: str) -> Any:
+    return typer.Option("--metric", "-m", help=text, show_default=False,
+                        autocompletion=completion.metric)
+
+
+def per_option(text: str) -> Any:
+    return typer.Option("--per", "-p", help=text, show_default=False,
+                        autocompletion=completion.metric)
+
+
+def unit_option(text: str) -> Any:
+    return typer.Option("--unit", "-u", help=text, show_default=False)
+
+
+def year_option(text: str) -> Any:
+    return typer.Option("--year", "-y", help=text, show_default=False)
+
+
+def sources_option(text: str) -> Any:
+    return typer.Option("--sources", help=text, show_default=False)
+
+
+def chart_file_option(drawn: str) -> Any:
+    """--chart-file, its help ending with what the command draws."""
+    return typer.Option("--chart-file", help="Also draw the values into this SVG file "
+                                             f"(replaced if it exists): {drawn}",
+                        show_default=False, metavar="FILE.svg")
+
+
+def from_option(text: str) -> Any:
+    return typer.Option("--from", help=text, show_default=False)
+
+
+def framework_option(text: str) -> Any:
+    return typer.Option("--framework", help=text, case_sensitive=False, show_default=False)
+
+
+def change_option(text: str) -> Any:
+    return typer.Option("--change", help=text)
+
+
+def chart_option(text: str) -> Any:
+    return typer.Option("--chart", help=text)
+
+
+def include_flagged_option(text: str) -> Any:
+    return typer.Option("--include-flagged", help=text)
+
+
+# --peers, declared once for every command whose -c names companies (esgcmp.rank.peers)
+Peers = Annotated[Optional[str], typer.Option(
+    "--peers", help="A peer group's companies, with those of -c: `esgcmp peers` lists the "
+                    "groups (the built-in one is cn-telecoms).", show_default=False)]
+Companies = Annotated[Optional[list[str]], company_option("Only these companies (repeatable).")]
+YearList = Annotated[Optional[list[int]], year_option("Only these years (repeatable).")]
+DebugOption = Annotated[bool, typer.Option(
+    "--debug", help="Show the full traceback of an error (also ESGCMP_DEBUG=1).")]
+NoPagerOption = Annotated[bool, typer.Option(
+    "--no-pager", help="Write long output on a terminal straight out instead of through "
+                       "the pager (ESGCMP_PAGER, else PAGER, else 'less -FRX').")]
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+def export_format(fmt: ExportFormat | None, output: str | None) -> Format:
+    """export's format: the one asked for, else the one the --output file's name asks for
+    (e.xlsx, e.json) among export's, else CSV."""
+    if fmt is not None:
+        return Format(fmt.value)
+    if output:
+        not_written(output)
+        named = by_suffix(output)
+        if named is not None and named.value in ExportFormat.__members__:
+            return named
+    return Format.csv
+
+
+class ExtractFormat(str, Enum):
+    yaml = "yaml"
+    csv = "csv"
+    tsv = "tsv"
+    xlsx = "xlsx"
+    json = "json"
+
+
+def version_number() -> str:
+    """The installed esgcmp's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("esgcmp")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"esgcmp {version_number()}")
+        raise typer.Exit()
+
+
+VersionOption = Annotated[Optional[bool], typer.Option(
+    "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")]
+
+
+# The options before the command's name (esgcmp's own callback; no docstring, which
+# typer would show as esgcmp's help)
+def global_options(
+    ctx: typer.Context,
+    version: VersionOption = None,
+    debug: DebugOption = False,
+    no_pager: NoPagerOption = False,
+) -> None:
+    run = ctx.ensure_object(Run)
+    run.debug = run.debug or debug
+    run.output.pager_off = run.output.pager_off or no_pager
+
+
+def with_peers(data: Any, company: Optional[list[str]],
+               peers: Optional[str]) -> Optional[list[str]]:
+    """The companies -c names and, with --peers, the group's (rank is imported here: only
+    a command that asks for a group loads it)."""
+    from .rank import with_peers as companies_of
+
+    return companies_of(data, company, peers)
+
+
+def sources_folder(sources: str | None) -> Path | None:
+    """The folder of the report files: --sources, else ESGCMP_SOURCES (set once for
+    `source` and `check`), else none."""
+    if sources is not None:
+        return folder(sources, "'--sources'")
+    return folder(os.environ.get("ESGCMP_SOURCES") or None, "ESGCMP_SOURCES")
+
+
+def chart_target(chart_file: str | None) -> Path | None:
+    """The --chart-file, checked before any work (svgchart loads only when one is asked
+    for: the commands' start-up is measured)."""
+    if chart_file is None:
+        return None
+    from .svgchart import chart_path
+
+    return chart_path(chart_file)
+
+
 def decimal(text: str, option: str, low: Decimal | None = None,
             high: Decimal | None = None) -> Decimal:
     """A finite number inside the open range (low, high), or a usage error."""
@@ -97,6 +258,15 @@ def decimal(text: str, option: str, low: Decimal | None = None,
         raise typer.BadParameter(f"{text} is not between {low} and {high}", param_hint=option)
     if out_of_bounds(number):
         raise typer.BadParameter(f"{text} is outside what esgcmp reads ({LIMITS})",
+                                 param_hint=option)
+    return number
+
+
+def fraction(text: str, option: str) -> Decimal:
+    """A number not below 0 (a share of a value: 0.5 is half), or a usage error."""
+    number = decimal(text, option)
+    if number < 0:
+        raise typer.BadParameter(f"{text} is negative; give a fraction such as 0.5",
                                  param_hint=option)
     return number
 
@@ -201,6 +371,28 @@ def is_range(text: str | None) -> bool:
     return text is not None and re.fullmatch(r"\s*\d{4}\s*-\s*\d{4}\s*", text) is not None
 
 
+def each_year(names: list[str], chosen: list[int | None], text: str | None,
+              answer: Callable[[str, int | None], Any]) -> tuple[list[Any], list[str]]:
+    """The answers for each metric and each year of --years, and the warnings that name
+    the years of a range (2018-2024) a metric has no value in: those are left out, unless
+    none of the range's years has one."""
+    answers = []
+    absent: dict[str, list[int]] = {}  # years of a --years range a metric has no value in
+    for name in names:
+        for one_year in chosen:
+            try:
+                answers.append(answer(name, one_year))
+            except NotFoundError as exc:  # a range takes the years that have values
+                if not is_range(text) or exc.kind != "year" or one_year is None:
+                    raise
+                absent.setdefault(name, []).append(one_year)
+                if len(absent[name]) == len(chosen):  # none of the range's years
+                    raise NotFoundError("year", text.strip(), hint=exc.hint) from None
+    return answers, [f"--years {text.strip()}: no '{name}' values in "
+                     f"{', '.join(map(str, missing_years))}; those years left out"
+                     for name, missing_years in absent.items()]
+
+
 def years(text: str | None, year: int | None) -> list[int | None]:
     """--years as a list of years (a range 2018-2020 or a list 2018,2020); [--year]
     without it."""
@@ -279,6 +471,14 @@ class Options:
                              fix="add --output FILE.xlsx, or redirect the output to a file")
         return chosen
 
+    def output_to(self, name: str | None) -> None:
+        """A command's own --output file (none, or '-': standard output), checked before
+        any work."""
+        if name is not None and name != "-":
+            from .draftfile import output_file
+
+            self.run.output.target = output_file(name)
+
     def energy_basis(self):  # -> derive.EnergyBasis
         basis = energy_basis(self.basis, self.kgce_per_kwh, self.partial)
         if not self.fx and not self.fx_file:
@@ -297,8 +497,14 @@ class Options:
         return (self.basis is not ElectricityBasis.calorific or bool(self.kgce_per_kwh)
                 or self.partial)
 
-    def session(self):  # -> api.Session
-        return self.run.session(self.catalogs, self.no_builtin)
+    def session(self, read: bool = False):  # -> api.Session
+        """The catalog's session; with ``read``, its catalog read already (a catalog that
+        does not load is left for the command to report: `check` makes it a finding)."""
+        session = self.run.session(self.catalogs, self.no_builtin)
+        if read:
+            with reading(session), suppress(CatalogError):
+                session.catalog  # noqa: B018 - read now, under the progress bar
+        return session
 
     def catalog(self):  # -> Catalog
         return self.run.catalog(self.catalogs, self.no_builtin)
@@ -308,6 +514,26 @@ class Options:
 
     def emit_all(self, reports: list[Report], fmt: Format) -> None:
         self.run.output.emit_all(reports, fmt, self.bom)
+
+    def emit_wide(self, reports: list[Report], fmt: Format, across: str, title: str,
+                  **columns: str) -> None:
+        """The reports, or with --wide one report of a row per company and a column per
+        year or metric (views.wide_report)."""
+        if self.wide:
+            from .views import wide_report
+
+            reports = [wide_report(reports, across, title, **columns)]
+        self.emit_all(reports, fmt)
+
+    def draw(self, data: Any, target: Path, reports: list[Any], kind: str, key: str) -> None:
+        """The chart of the reports, written to --chart-file when the command succeeds."""
+        from .svgchart import chart_svg
+
+        units = [str(next((row.get(f"{key}_unit") or row.get("unit") for row in report.rows
+                           if row.get(f"{key}_unit") or row.get("unit")), ""))
+                 for report in reports]
+        names = {company_id: company.name for company_id, company in data.companies.items()}
+        self.run.output.chart = (target, chart_svg(reports, kind, key, units, names))
 
 
 # The shared options in the order every command lists them, after its own: the name of

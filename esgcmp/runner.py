@@ -10,7 +10,7 @@ stderr (docs/exit-codes.md), a traceback only with --debug.
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
@@ -32,6 +32,12 @@ def warn(message: str) -> None:
     """One warning line on stderr (which may be closed: the warning is then lost)."""
     with suppress(OSError, AttributeError, ValueError):
         sys.stderr.write(f"esgcmp: warning: {terminal_text(message, one_line=True)}\n")
+
+
+def warn_all(messages: Iterable[str]) -> None:
+    """A warning line for each message, in order."""
+    for message in messages:
+        warn(message)
 
 
 def fail(message: str, code: int) -> int:

@@ -42,6 +42,8 @@ from typing import Any
 
 import msgspec
 
+from .cachedir import (TAG, TAG_NAME, Unusable, create_exclusive, read_regular,
+                       safe_above, trusted_folder)
 from .rows import Unit, head_decoder
 
 FORMAT = 3  # the database's user_version: bump when a table changes
@@ -52,9 +54,6 @@ FOLDER = "esgcmp-store"  # the cache's own folder inside the cache directory
 DATABASE = "cache.sqlite3"
 # the database and the files SQLite keeps beside it: all esgcmp ever removes
 _DATABASE_FILES = (DATABASE, DATABASE + "-wal", DATABASE + "-shm", DATABASE + "-journal")
-TAG_NAME = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder
-TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
-       b"# This folder is esgcmp's cache; esgcmp removes only what it wrote here.\n")
 BUSY_MS = 30_000  # how long a build waits for another run's build to commit
 USED_GRANULARITY_NS = 60 * 10**9  # a catalog's last use is written at most once a minute
 RACY_NS = 2 * 10**9  # a file changed this close to when it was looked at is hashed again
@@ -133,10 +132,6 @@ def digest(data: bytes) -> str:
 
 
 # ---- the database -----------------------------------------------------------------
-
-class Unusable(Exception):
-    """The cache's folder cannot be trusted or used; the message says why."""
-
 
 def signature(info: os.stat_result) -> tuple[int, ...]:
     """What says a file is unchanged without reading it: size, modification and change
@@ -304,7 +299,7 @@ class Store:
             try:
                 self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
                 try:  # before anything in it is looked at or made
-                    _safe_above(self.root)
+                    safe_above(self.root)
                 except Unusable as exc:
                     self.problem = f"not using the cache in {self.root}: {exc}"
                     return False
@@ -313,8 +308,8 @@ class Store:
                 if not self._make_folder():
                     return False  # cannot be made now: no cache this time, no warning
                 info = os.lstat(self.folder)  # made by this run, or by one at the same time
-            _trusted_folder(info)
-            if _read_regular(self.folder / TAG_NAME, 4096) != TAG:
+            trusted_folder(info)
+            if read_regular(self.folder / TAG_NAME, 4096) != TAG:
                 raise Unusable("the folder is not one esgcmp made (it lacks its mark)")
         except Unusable as exc:
             self.problem = (f"not using the cache in {self.folder}: {exc} (esgcmp makes a "
@@ -336,7 +331,7 @@ class Store:
         except OSError:
             return False
         try:
-            _create_exclusive(Path(making) / TAG_NAME, TAG)
+            create_exclusive(Path(making) / TAG_NAME, TAG)
             os.rename(making, self.folder)  # fails when another run's folder is there
             return True
         except OSError:
@@ -523,85 +518,6 @@ def _empty_log(connection: sqlite3.Connection) -> None:
     an older state (then a later write or the end of this run does it): never wait."""
     connection.execute("PRAGMA busy_timeout = 0")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _safe_above(root: Path) -> None:
-    """Refuse a cache directory in which another user could swap the cache's folder for
-    one of their own between esgcmp's look at it and its use of it (as git refuses a
-    repository another user owns): the directory and every folder above it must belong
-    to this user or to root, and no one else may change them, unless, as /tmp, only a
-    file's owner may rename or remove it there (the sticky bit)."""
-    if os.name != "posix":
-        return
-    me = os.geteuid()
-    for above in _folders_above(os.path.abspath(root)):  # a link on the way: its owner's
-        link = os.lstat(above)
-        if stat.S_ISLNK(link.st_mode) and link.st_uid not in (me, 0):
-            raise Unusable(f"{above} is a symbolic link of another user, who could point it "
-                           "elsewhere; give ESGCMP_CACHE_DIR a folder of your own")
-    for above in _folders_above(os.path.realpath(root)):
-        info = os.stat(above)
-        if info.st_uid not in (me, 0):
-            raise Unusable(f"{above} belongs to another user, who could swap the cache's "
-                           "folder for one of their own; give ESGCMP_CACHE_DIR a folder of "
-                           "your own")
-        open_to = info.st_mode & (0o002 if info.st_gid == os.getegid() else 0o022)
-        if open_to and not info.st_mode & stat.S_ISVTX:
-            raise Unusable(f"others may change {above} (mode {stat.S_IMODE(info.st_mode):o}) "
-                           "and could swap the cache's folder for one of their own; give "
-                           "ESGCMP_CACHE_DIR a folder only you can change")
-
-
-def _folders_above(path: str) -> list[str]:
-    """The folder and every folder above it, up to the root."""
-    found = [path]
-    while (parent := os.path.dirname(found[-1])) != found[-1]:
-        found.append(parent)
-    return found
-
-
-def _trusted_folder(info: os.stat_result) -> None:
-    """Refuse a cache folder that another user could have made or can change."""
-    if stat.S_ISLNK(info.st_mode):
-        raise Unusable("it is a symbolic link")
-    if not stat.S_ISDIR(info.st_mode):
-        raise Unusable("it is not a folder")
-    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-        raise Unusable("it belongs to another user")
-    if os.name == "posix" and info.st_mode & 0o077:
-        raise Unusable(f"others may read or change it (mode {stat.S_IMODE(info.st_mode):o}; "
-                       "esgcmp makes it 700)")
-
-
-def _read_regular(path: Path, limit: int) -> bytes | None:
-    """A regular file's bytes (no symbolic link, folder, pipe or device; at most
-    ``limit``), or None."""
-    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-             | getattr(os, "O_CLOEXEC", 0))
-    try:
-        handle = os.open(path, flags)
-    except OSError:
-        return None
-    try:  # what the handle is, before a stream is made of it (a folder makes none)
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            os.close(handle)
-            return None
-    except OSError:
-        os.close(handle)
-        return None
-    with os.fdopen(handle, "rb") as stream:
-        try:
-            data = stream.read(limit + 1)
-        except OSError:
-            return None
-    return data if len(data) <= limit else None
-
-
-def _create_exclusive(path: Path, data: bytes) -> None:
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     0o600)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
 
 
 def _code_fingerprint() -> str:

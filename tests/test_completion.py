@@ -45,12 +45,13 @@ def test_bash_completes_commands_options_companies_metrics_and_years(cache_dir, 
                      **env).split() == ["ghg_scope1", "ghg_scope2"]
 
 
-def test_zsh_and_fish_show_the_names_too(cache_dir) -> None:
+def test_zsh_and_fish_show_the_names_too(cache_dir, groups) -> None:
     env = {"ESGCMP_CACHE_DIR": str(cache_dir)}
-    zsh = _complete("zsh", "esgcmp compare ghg -c china-t", **env)
-    assert '"china-telecom":"China Telecommunications Corporation"' in zsh
-    fish = _complete("fish", "esgcmp compare ghg -c china-t", **env)
-    assert fish.splitlines() == ["china-telecom\tChina Telecommunications Corporation"]
+    on = f"--no-builtin --catalog {groups}"
+    zsh = _complete("zsh", f"esgcmp compare ghg {on} -c south-t", **env)
+    assert '"south-telecom":"South Telecom Corporation"' in zsh
+    fish = _complete("fish", f"esgcmp compare ghg {on} -c south-t", **env)
+    assert fish.splitlines() == ["south-telecom\tSouth Telecom Corporation"]
 
 
 def test_a_catalog_that_cannot_be_read_completes_nothing_quietly(tmp_path, cache_dir) -> None:

@@ -77,8 +77,8 @@ def test_the_issue_s_examples_on_the_built_in_catalog() -> None:
         ("303840000000", "46.83", "0.5")]
     # a reported value in another unit is exact decimal scaling, every digit kept
     units = {r["company"]: r["value"] for r in _csv(["compare", "ghg", "--unit", "MtCO2e"])}
-    assert units == {"china-unicom": "14.23", "china-telecom": "8.866",
-                     "china-comservice": "0.5544"}
+    assert [units[c] for c in ("china-unicom", "china-telecom", "china-comservice")] == [
+        "14.23", "8.866", "0.5544"]
     assert {r["company"]: r["value"] for r in _csv(["compare", "ghg"])}["china-unicom"] == \
         "14230000"
     # the denominator implied by CCS's own energy intensity gives that intensity back

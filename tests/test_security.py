@@ -449,7 +449,7 @@ def test_the_cache_folder_is_private_and_its_mark_never_overwritten(tmp_path) ->
     assert ((kept.folder / store.DATABASE).stat().st_mode & 0o777) == 0o600
     assert (kept.folder / store.TAG_NAME).read_bytes() == store.TAG
     with pytest.raises(FileExistsError):
-        store._create_exclusive(kept.folder / store.TAG_NAME, b"x")
+        store.create_exclusive(kept.folder / store.TAG_NAME, b"x")
     assert (kept.folder / store.TAG_NAME).read_bytes() == store.TAG
     assert sorted(p.name for p in kept.folder.iterdir() if p.name != "cache.sqlite3-shm"
                   and p.name != "cache.sqlite3-wal") == ["CACHEDIR.TAG", "cache.sqlite3"]
@@ -523,16 +523,16 @@ def test_a_folder_in_place_of_the_mark_is_a_warning_not_a_crash(run, tiny_path, 
 
 
 def test_a_disk_full_on_the_first_run_leaves_nothing_half_made(tmp_path, monkeypatch) -> None:
-    made = store._create_exclusive
+    made = store.create_exclusive
 
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "_create_exclusive", full)
+    monkeypatch.setattr(store, "create_exclusive", full)
     first = store.Store(tmp_path)
     assert (first.reading(), first.problem) == (None, None)
     assert list(tmp_path.iterdir()) == []
-    monkeypatch.setattr(store, "_create_exclusive", made)
+    monkeypatch.setattr(store, "create_exclusive", made)
     second = store.Store(tmp_path)
     assert second.reading() is not None and second.problem is None
 
@@ -541,14 +541,14 @@ def test_no_run_ever_sees_the_folder_without_its_mark(tmp_path, monkeypatch) -> 
     """While one first run writes the mark, another run looking at the cache directory
     must find no folder (it then makes its own) rather than a folder without the mark
     (which it would refuse, with a warning)."""
-    made = store._create_exclusive
+    made = store.create_exclusive
     seen: list[bool] = []
 
     def watched(path, data):
         seen.append(os.path.lexists(tmp_path / store.FOLDER))
         made(path, data)
 
-    monkeypatch.setattr(store, "_create_exclusive", watched)
+    monkeypatch.setattr(store, "create_exclusive", watched)
     assert store.Store(tmp_path).reading() is not None
     assert seen == [False]
 

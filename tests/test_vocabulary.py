@@ -459,23 +459,25 @@ def test_a_draft_of_an_unseen_report_joins_the_comparisons_with_its_figures(
 
 
 def test_two_drafts_that_define_the_same_vocabulary_metric_load_together(
-        run, tmp_path: Path) -> None:
-    drafts = []
+        run, tmp_path: Path, on_tiny) -> None:
+    drafts = [*on_tiny]  # a catalog without ghg_scope3: each draft defines it
     for company, figures in (("acme", "30 31"), ("beta", "40 42")):
         report = tmp_path / f"{company}.txt"
         report.write_text(f"Indicator Unit 2022 2023\nScope 3 emissions tCO2e {figures}\n"
                           "Hazardous waste tonnes 1 2\n", encoding="utf-8")
         draft = tmp_path / f"{company}.yaml"
         assert run("extract", str(report), "-c", company, "--name", company.title(), "-o",
-                   str(draft)).code == 0
+                   str(draft), *on_tiny).code == 0
         assert "  ghg_scope3: {name: " in draft.read_text(encoding="utf-8")
         drafts += ["--catalog", str(draft)]
     result = run("compare", "ghg_scope3", *drafts, "-y", "2023", "-f", "csv")
     assert result.code == 0, result
     assert [(r["company"], r["value"]) for r in csv.DictReader(io.StringIO(result.out))
             if r["company"] in ("acme", "beta")] == [("beta", "42"), ("acme", "31")]
-    # a built-in comparison is not broken by them
-    assert run("compare", "ghg", *drafts, "-y", "2020", "-f", "csv").code == 0
+    # a comparison of the catalog they were drafted against is not broken by them
+    result = run("compare", "ghg", *drafts, "-y", "2020", "-f", "csv")
+    assert [(r["company"], r["value"]) for r in csv.DictReader(io.StringIO(result.out))
+            ] == [("tiny-group", "70000"), ("tiny-sub", "32000"), ("acme", ""), ("beta", "")]
 
 
 def test_a_metric_defined_again_differently_is_still_an_error(write) -> None:

@@ -64,7 +64,8 @@ NEW_REPORT = ("Acme Mobile Limited\nESG Report 2020\n"
 GENERATED_DOCS = ("tests/test_docs.py::test_cli_reference_is_current",
                   "tests/test_docs.py::test_examples_are_current",
                   "tests/test_docs.py::test_coverage_is_current",
-                  "tests/test_docs.py::test_generated_reference_tables_are_current")
+                  "tests/test_docs.py::test_generated_reference_tables_are_current",
+                  "tests/test_vocabulary.py::test_vocabulary_doc_is_current")
 
 
 def seeds_dir() -> Path:
@@ -72,12 +73,15 @@ def seeds_dir() -> Path:
 
 
 def grow(checkout: Path, seeds: Path, change: str) -> None:
+    """Add the metric, the company or both to the checkout's catalog (what it holds
+    already is not added again: tests/test_catalog_growth.py grows a copy of a catalog
+    this script may have grown)."""
     catalog = checkout / "kpi_catalog.yaml"
     text = catalog.read_text(encoding="utf-8")
-    if change in ("metric", "both"):
+    if change in ("metric", "both") and NEW_METRIC not in text:
         head, companies = text.split("\ncompanies:\n", 1)
         text = f"{head.rstrip(chr(10))}\n{NEW_METRIC}\ncompanies:\n{companies}"
-    if change in ("company", "both"):
+    if change in ("company", "both") and NEW_COMPANY not in text:
         text = text.rstrip("\n") + "\n" + NEW_COMPANY
         (seeds / NEW_REPORT_NAME).write_text(NEW_REPORT, encoding="utf-8")
     catalog.write_text(text, encoding="utf-8")
