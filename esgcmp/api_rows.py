@@ -17,7 +17,7 @@ def to_rows(result: Any, catalog: Catalog, exact: bool = False) -> list[dict[str
     command's CSV (docs/output.md), for ``pandas.DataFrame(rows)``: numbers as ``float``
     (``int`` when whole), or with ``exact`` as ``Decimal``; flags and citations as lists;
     nothing as None. The rows are made by the code that makes the CLI's CSV."""
-    from . import views
+    from . import listviews, views
 
     reports: list[Any]
     if isinstance(result, Comparisons):
@@ -35,13 +35,13 @@ def to_rows(result: Any, catalog: Catalog, exact: bool = False) -> list[dict[str
     elif isinstance(result, Export):
         reports = [views.export_report(result, catalog)]
     elif isinstance(result, Metrics):
-        reports = [views.metrics_report(result)]
+        reports = [listviews.metrics_report(result)]
     elif isinstance(result, Companies):
-        reports = [views.companies_report(result)]
+        reports = [listviews.companies_report(result)]
     elif isinstance(result, CheckResult):
-        reports = [views.check_report(result)]
+        reports = [listviews.check_report(result)]
     elif isinstance(result, Coverage):
-        reports = [views.coverage_report(result)]
+        reports = [listviews.coverage_report(result)]
     elif isinstance(result, Ranking):
         reports = [views.rank_report(result)]
     else:

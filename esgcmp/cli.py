@@ -355,7 +355,7 @@ def metrics(
     Example: esgcmp metrics ghg --framework gri
     """
     from . import api
-    from .views import metrics_report
+    from .listviews import metrics_report
 
     chosen = options.output_format()
     data = options.catalog()
@@ -370,7 +370,7 @@ def companies(options: Options) -> None:
     Example: esgcmp companies --format csv
     """
     from . import api
-    from .views import companies_report
+    from .listviews import companies_report
 
     chosen = options.output_format()
     options.emit(companies_report(api.companies(options.catalog())), chosen)
@@ -385,7 +385,7 @@ def peers(options: Options) -> None:
     Example: esgcmp peers --format csv
     """
     from . import api
-    from .views import peers_report
+    from .listviews import peers_report
 
     chosen = options.output_format()
     result = api.peers(options.catalog())
@@ -410,7 +410,7 @@ def coverage(
     Example: esgcmp coverage -c unicom -y 2020
     """
     from . import api
-    from .views import coverage_report
+    from .listviews import coverage_report
 
     chosen = options.output_format()
     data = options.catalog()
@@ -442,7 +442,7 @@ def source(
     """
     from . import api
     from .errors import NoDataError
-    from .views import missing_message, source_reports
+    from .listviews import missing_message, source_reports
 
     chosen = options.output_format()
     folder = sources_folder(sources)
@@ -517,7 +517,7 @@ def check(
     Example: esgcmp check --jump 0.8
     """
     from . import api
-    from .views import check_report
+    from .listviews import check_report
 
     chosen = options.output_format()
     threshold = fraction(jump, "'--jump'")

@@ -78,7 +78,7 @@ def extracted_text(result: Any, fmt: str, ids: tuple[str, str | None, str],
     if fmt == "yaml":
         return draft_text(result, *ids)
     from .output import to_csv, to_json, to_tsv
-    from .views import extract_report
+    from .listviews import extract_report
 
     rows = extract_report(result.draft, result.report.name)
     if fmt == "xlsx":

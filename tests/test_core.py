@@ -268,9 +268,10 @@ def test_checks_on_the_fixture(tiny_catalog) -> None:
                                         "turnover_m, turnover_f (4-4.5 %)")
     grid = list(check_emission_factor(tiny_catalog))
     assert [(f.severity, f.metric, f.year, f.found) for f in grid] == [
-        (Severity.info, "ghg", 2019, D("0.65")), (Severity.info, "ghg_scope2", 2020, D("0.5417"))]
+        # 6.5 萬噸 / 1.2 億度: two printed digits each (docs/output.md#digits)
+        (Severity.info, "ghg", 2019, D("0.65")), (Severity.info, "ghg_scope2", 2020, D("0.54"))]
     assert grid[1].message == (
-        "ghg_scope2 / electricity = 0.5417 tCO2e/MWh, within the plausible grid factors 0.5-0.9 "
+        "ghg_scope2 / electricity = 0.54 tCO2e/MWh, within the plausible grid factors 0.5-0.9 "
         "(regional grid averages 0.53-0.88, national 0.5366-0.6101)")
     jumps = list(check_jumps(tiny_catalog))
     assert [(f.company, f.metric, f.year) for f in jumps] == [("tiny-group", "employees", 2020)]
@@ -499,7 +500,7 @@ def test_a_conversion_is_said_after_the_notes_as_a_sentence_of_its_own(write) ->
 
 def test_each_command_s_result_carries_its_data_warnings_and_exit_code(tiny_catalog) -> None:
     from esgcmp.errors import ExitCode
-    from esgcmp.views import missing_message
+    from esgcmp.listviews import missing_message
 
     facts = {f.company.id: (f.years, f.values, f.sources)
              for f in api.companies(tiny_catalog).companies}
@@ -510,7 +511,7 @@ def test_each_command_s_result_carries_its_data_warnings_and_exit_code(tiny_cata
         ["ghg", "ghg_scope1", "ghg_scope2"], {"ghg": 2, "ghg_scope1": 1, "ghg_scope2": 1})
     quoted = api.source(tiny_catalog, "tiny", "ghg", 2020)
     assert [(q.source.file, q.line, q.expected) for q in quoted.quotes] == [
-        ("tiny.txt", 4, "7"), ("tiny.txt", 9, "7")]
+        ("tiny.txt", 4, "7.0"), ("tiny.txt", 9, "7")]  # as printed, 7.0 and 7
     assert (quoted.warnings, quoted.exit_code) == (
         ("the reports are not at hand: give --sources DIR, set ESGCMP_SOURCES, or keep them "
          "beside the catalog that cites them",), ExitCode.OK)

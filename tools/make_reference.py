@@ -32,7 +32,7 @@ def findings() -> str:
     from esgcmp.check import run_checks
     from esgcmp.output import to_tabulate
     from esgcmp.results import CheckResult
-    from esgcmp.views import check_report
+    from esgcmp.listviews import check_report
 
     paths = catalog_paths([], use_env=False, builtin=True)
     report = check_report(CheckResult(run_checks(load(paths)), ["kpi_catalog.yaml"]))
