@@ -119,9 +119,11 @@ def _is_unit(text: str) -> bool:
     return bool(text.strip()) and is_unit(text.strip())
 
 
+@lru_cache(maxsize=8192)
 def key(label: str) -> str:
     """The form labels are compared in: lower case, Simplified, no footnote markers, no
-    unit in brackets, punctuation as single spaces, scopes as ``scope N``."""
+    unit in brackets, punctuation as single spaces, scopes as ``scope N``. Memoised: the
+    draft asks again for the key of each row's name."""
     text = _SUPERSCRIPTS.sub(" ", label)  # footnote markers, before NFKC makes them digits
     text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
     text = _NOTE.sub(" ", text)
@@ -356,9 +358,12 @@ def unit_per(unit: str) -> str:
     return next(iter(found)) if len(found) == 1 else ""
 
 
+@lru_cache(maxsize=8192)
 def place(label: str, unit: str = "") -> Placement:
     """The vocabulary metric a printed label names, or why it names none. ``unit``: the
-    unit the row prints, left out of the label where the label ends with it."""
+    unit the row prints, left out of the label where the label ends with it. Memoised: a
+    report prints one label again and again (a year a cell, repeated tables), and a
+    placement depends on the label and unit alone."""
     placed = _place(label, unit)
     if placed.metric in ("so2", "sox") and _SOX_AND_SO2.search(unicodedata.normalize(
             "NFKC", label)):
