@@ -101,18 +101,23 @@ def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
     for metric in catalog.metrics.values():
         for name in (metric.id, metric.name, metric.name_zh, *metric.aliases):
             if name:
-                index.setdefault(fold(name), {}).setdefault(metric.id, "")
+                index.setdefault(_fold(name), {}).setdefault(metric.id, "")
     for metric_id in catalog.metrics_with_values():
         for years in catalog.shard(metric_id).values():
             for observation in years.values():
                 for label, unit in ((observation.label, observation.unit),
                                     *((c.label, c.unit) for c in observation.also)):
                     if label:
-                        units = index.setdefault(fold(label_name(label, unit)), {})
+                        units = index.setdefault(_fold(_label_name(label, unit)), {})
                         if not units.get(metric_id):
                             units[metric_id] = unit
     index.pop("", None)
     return index
+
+
+# folded names, remembered: a draft folds each row's name, each proposal's candidates and
+# every catalog label, many of them again and again
+_fold = lru_cache(maxsize=16384)(fold)
 
 
 @lru_cache(maxsize=8192)
@@ -201,7 +206,7 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
     index = label_index(catalog)
     draft = Draft()
     draft.taken.update(taken_names())
-    draft.taken.update(fold(text) for metric in catalog.metrics.values()
+    draft.taken.update(_fold(text) for metric in catalog.metrics.values()
                        for text in (metric.id, metric.name, metric.name_zh, *metric.aliases)
                        if text)
     _read_scopes(extraction, draft)
@@ -369,7 +374,7 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         except UnitError as exc:
             draft.unloadable.append((found, exc.message))
             return "", False, exc.message, found.unit, "", ()
-    named = index.get(fold(_name(found)), {})
+    named = index.get(_fold(_name(found)), {})
     matches = sorted(named)
     if len(matches) == 1:
         metric = catalog.metrics[matches[0]]
@@ -478,14 +483,14 @@ def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal
     proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
                         name_zh=name if has_chinese(name) else "", why=why, page=found.page)
     draft.proposals[metric_id] = proposal
-    draft.taken.update(fold(text) for text in (metric_id, proposal.name, proposal.name_zh) if text)
+    draft.taken.update(_fold(text) for text in (metric_id, proposal.name, proposal.name_zh) if text)
     return proposal
 
 
 def _taken(name: str, catalog: Catalog, draft: Draft) -> bool:
     """Whether an id or name is an id, name or alias of a catalog, vocabulary or proposed
     metric already."""
-    return name in catalog.metrics or fold(name) in draft.taken
+    return name in catalog.metrics or _fold(name) in draft.taken
 
 
 def plain_number(value: Decimal) -> str:
