@@ -9,8 +9,8 @@ marked for review, never a guess at an existing one.
 
 from __future__ import annotations
 
-import itertools
 import re
+from functools import lru_cache
 from decimal import Decimal
 
 import msgspec
@@ -85,6 +85,10 @@ class Draft(msgspec.Struct):
     scope_figures: dict[tuple[int, str], list[tuple[Decimal, Decimal]]] = field(
         default_factory=dict)
     printed_rows: dict[tuple[int, str, str], list[Found]] = field(default_factory=dict)
+    # (year, scopes) -> every distinct sum of one figure of each scope that year, with the
+    # sum of their half digits: built once, however many totals are checked against it
+    scope_sums: dict[tuple[int, tuple[str, ...]], frozenset[tuple[Decimal, Decimal]]] = field(
+        default_factory=dict)
     # the next number to try after an id proposed already: many rows of one label would
     # otherwise try _2, _3, ... again each, quadratic in the rows
     suffixes: dict[str, int] = field(default_factory=dict)
@@ -97,18 +101,45 @@ def label_index(catalog: Catalog) -> dict[str, dict[str, str]]:
     for metric in catalog.metrics.values():
         for name in (metric.id, metric.name, metric.name_zh, *metric.aliases):
             if name:
-                index.setdefault(fold(name), {}).setdefault(metric.id, "")
+                index.setdefault(_fold(name), {}).setdefault(metric.id, "")
     for metric_id in catalog.metrics_with_values():
         for years in catalog.shard(metric_id).values():
             for observation in years.values():
                 for label, unit in ((observation.label, observation.unit),
                                     *((c.label, c.unit) for c in observation.also)):
                     if label:
-                        units = index.setdefault(fold(label_name(label, unit)), {})
+                        units = index.setdefault(_fold(_label_name(label, unit)), {})
                         if not units.get(metric_id):
                             units[metric_id] = unit
     index.pop("", None)
     return index
+
+
+# folded names, remembered: a draft folds each row's name, each proposal's candidates and
+# every catalog label, many of them again and again
+_fold = lru_cache(maxsize=16384)(fold)
+
+
+@lru_cache(maxsize=8192)
+def _label_name(label: str, unit: str) -> str:
+    return label_name(label, unit)
+
+
+def _name(found: Found) -> str:
+    """``found.name``, read once per distinct label and unit: the draft asks for a row's
+    name at every step, and a report prints one label on many rows."""
+    return _label_name(found.label, found.unit)
+
+
+@lru_cache(maxsize=8192)
+def _factor(unit: str, target: str, density: str = "") -> Decimal | None:
+    """The factor of ``conversion``, None where the unit does not convert. Remembered
+    either way: ``conversion`` remembers only what converts, and a draft tries the same
+    unit that does not (a ratio against a quantity's unit) on row after row."""
+    try:
+        return conversion(unit, target, density).factor
+    except UnitError:
+        return None
 
 
 def _slug(text: str) -> str:
@@ -124,7 +155,12 @@ def _slug(text: str) -> str:
 
 
 def _category(found: Found) -> str:
-    for text in (found.section, found.name):
+    return _category_of(found.section, _name(found))
+
+
+@lru_cache(maxsize=8192)
+def _category_of(section: str, name: str) -> str:
+    for text in (section, name):
         for category, words in _CATEGORY_WORDS:
             if re.search(words, nfkc(text), re.I):
                 return category
@@ -170,7 +206,7 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
     index = label_index(catalog)
     draft = Draft()
     draft.taken.update(taken_names())
-    draft.taken.update(fold(text) for metric in catalog.metrics.values()
+    draft.taken.update(_fold(text) for metric in catalog.metrics.values()
                        for text in (metric.id, metric.name, metric.name_zh, *metric.aliases)
                        if text)
     _read_scopes(extraction, draft)
@@ -210,10 +246,7 @@ def make_draft(extraction: Extraction, catalog: Catalog) -> Draft:
                 f"{where(first.found)}; this row prints {plain_number(found.value)} "
                 f"{found.unit}".rstrip())
         target, density = (draft.proposals[metric].unit, "") if new else _unit_of(metric, catalog)
-        try:
-            factor: Decimal | None = conversion(unit, target, density).factor
-        except UnitError:
-            factor = None
+        factor = _factor(unit, target, density)
         if new and found.value < 0:
             draft.proposals[metric].signed = True
         row = Row(found, metric, new, None if factor is None else found.value * factor,
@@ -232,12 +265,11 @@ def _half_digit(value: Decimal) -> Decimal:
 def _read_scopes(extraction: Extraction, draft: Draft) -> None:
     for found in extraction.values:
         draft.printed_rows.setdefault((found.line, found.label, found.unit), []).append(found)
-        placed = place(found.name, found.unit)
+        placed = place(_name(found), found.unit)
         if placed.metric not in _SCOPES or not found.unit:
             continue
-        try:
-            factor = conversion(found.unit, "tCO2e").factor
-        except UnitError:
+        factor = _factor(found.unit, "tCO2e")
+        if factor is None:
             continue
         draft.scope_figures.setdefault((found.year, placed.metric), []).append(
             (found.value * factor, _half_digit(found.value) * factor))
@@ -253,22 +285,40 @@ def _scopes_total(found: Found, draft: Draft, scopes: tuple[str, ...] = _SCOPES[
     total. A year that lacks one of them tells nothing; one year at least must tell."""
     if not found.unit:
         return False
-    try:
-        factor = conversion(found.unit, "tCO2e").factor
-    except UnitError:
+    factor = _factor(found.unit, "tCO2e")
+    if factor is None:
         return False
     checked = 0
     for printed in draft.printed_rows.get((found.line, found.label, found.unit), [found]):
-        printings = [draft.scope_figures.get((printed.year, scope), []) for scope in scopes]
-        if not all(printings):
+        sums = _scope_sums(draft, printed.year, scopes)
+        if not sums:
             continue
         total = printed.value * factor
         slack = _half_digit(printed.value) * factor
-        if not any(abs(total - sum(f for f, _s in parts)) <= slack + sum(s for _f, s in parts)
-                   for parts in itertools.product(*printings)):
+        if not any(abs(total - figure) <= slack + half for figure, half in sums):
             return False
         checked += 1
     return checked > 0
+
+
+def _scope_sums(draft: Draft, year: int, scopes: tuple[str, ...]
+                ) -> frozenset[tuple[Decimal, Decimal]]:
+    """Every distinct sum of one printed figure of each of ``scopes`` in ``year``, with
+    its half digits summed; empty when a scope has no figure that year. A report prints
+    its Scope 1 and 2 figures again in summaries and repeated tables: the same figure
+    printed twice adds no sum, so the sums stay as few as the distinct figures allow
+    (trying every printing of each scope against every other grew as their product)."""
+    cached = draft.scope_sums.get((year, scopes))
+    if cached is not None:
+        return cached
+    sums: set[tuple[Decimal, Decimal]] = {(Decimal(0), Decimal(0))}
+    for scope in scopes:
+        figures = set(draft.scope_figures.get((year, scope), ()))
+        sums = {(figure + more, half + more_half) for figure, half in sums
+                for more, more_half in figures}
+    result = frozenset(sums)
+    draft.scope_sums[year, scopes] = result
+    return result
 
 
 def _divides_ghg(metric: str) -> bool:
@@ -289,9 +339,8 @@ def _same(first: Row, found: Found, unit: str) -> bool:
     """Whether a second printing gives the same figure as the first row (in one unit)."""
     if first.normalized is None:
         return False
-    try:
-        factor = conversion(unit, first.normalized_unit).factor
-    except UnitError:
+    factor = _factor(unit, first.normalized_unit)
+    if factor is None:
         return False
     return found.value * factor == first.normalized
 
@@ -310,11 +359,7 @@ def _unit_of(metric: str, catalog: Catalog) -> tuple[str, str]:
 
 
 def _converts(unit: str, target: str, density: str) -> bool:
-    try:
-        conversion(unit, target, density)
-    except UnitError:
-        return False
-    return True
+    return _factor(unit, target, density) is not None
 
 
 def _signed(metric: str, catalog: Catalog) -> bool:
@@ -329,7 +374,7 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
         except UnitError as exc:
             draft.unloadable.append((found, exc.message))
             return "", False, exc.message, found.unit, "", ()
-    named = index.get(fold(found.name), {})
+    named = index.get(_fold(_name(found)), {})
     matches = sorted(named)
     if len(matches) == 1:
         metric = catalog.metrics[matches[0]]
@@ -345,12 +390,12 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
     elif matches:
         why = f"the label names several metrics: {', '.join(matches)}"
     else:
-        placed = place(found.name, found.unit)
+        placed = place(_name(found), found.unit)
         if ((not placed.metric and not placed.match or placed.match == METHOD_ONLY)
                 and scopes(key(found.section))):
             # rows under a scope's own heading ("Scope 2" / "Market based"): the label
             # with the heading's words, which say which scopes a method's figure totals
-            under = place(f"{found.section} {found.name}", found.unit)
+            under = place(f"{found.section} {_name(found)}", found.unit)
             if under.metric or under.match:
                 placed = msgspec.structs.replace(
                     under, match=f"{under.match} of the section '{found.section}'")
@@ -365,7 +410,7 @@ def _assign(found: Found, index: dict[str, dict[str, str]], catalog: Catalog,
             choice = _placed(found, placed.metric, placed.match, placed.basis, catalog, draft)
             if isinstance(choice, str):
                 why = choice
-            elif (_divides_ghg(choice[0]) and not scopes(key(found.name))
+            elif (_divides_ghg(choice[0]) and not scopes(key(_name(found)))
                   and _scope3_printed(draft)):
                 # a GHG intensity that names no scopes, in a report that prints Scope 3:
                 # it may divide Scope 1 + 2 + 3, which issuers print under the same words
@@ -384,9 +429,7 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
     another dimension never gets the metric (kWh/person is not electricity)."""
     target, density = _unit_of(metric, catalog)
     unit = found.unit or GENERIC
-    try:
-        conversion(unit, target, density)
-    except UnitError:
+    if not _converts(unit, target, density):
         # a ratio per revenue printed in another currency: the metric's variant in that
         # currency, when the vocabulary has one (a currency is never converted into another)
         currency = [term for term in variants_of(metric) if found.unit and _converts(
@@ -404,7 +447,7 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
                            draft)
         # an intensity whose unit column prints the numerator only, the label saying what
         # it is per ("GHG emissions intensity per million RMB revenue" in tonnes)
-        per = _LABEL_PER.search(found.name)
+        per = _LABEL_PER.search(_name(found))
         if found.unit and "/" not in found.unit and per:
             completed = f"{found.unit}/{per.group(1)}"
             if _converts(completed, target, density):
@@ -425,7 +468,7 @@ def _placed(found: Found, metric: str, match: str, basis: tuple[tuple[str, str],
 
 
 def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal:
-    name = found.name or found.label
+    name = _name(found) or found.label
     base = _slug(name) if not has_chinese(name) else ""
     base = base if base[:1].isalpha() else (
         f"kpi_page_{found.page}_line_{found.line}" if found.page else f"kpi_line_{found.line}")
@@ -440,14 +483,14 @@ def _propose(found: Found, catalog: Catalog, draft: Draft, why: str) -> Proposal
     proposal = Proposal(metric_id, name, _unit_for(found.unit), _category(found), found.line,
                         name_zh=name if has_chinese(name) else "", why=why, page=found.page)
     draft.proposals[metric_id] = proposal
-    draft.taken.update(fold(text) for text in (metric_id, proposal.name, proposal.name_zh) if text)
+    draft.taken.update(_fold(text) for text in (metric_id, proposal.name, proposal.name_zh) if text)
     return proposal
 
 
 def _taken(name: str, catalog: Catalog, draft: Draft) -> bool:
     """Whether an id or name is an id, name or alias of a catalog, vocabulary or proposed
     metric already."""
-    return name in catalog.metrics or fold(name) in draft.taken
+    return name in catalog.metrics or _fold(name) in draft.taken
 
 
 def plain_number(value: Decimal) -> str:

@@ -89,6 +89,7 @@ _BRACKETED = re.compile(r"[(（\[【]([^()（）\[\]【】]*)[)）\]】]")
 _IN_UNIT = re.compile(r"^\s*(?:in|unit|units|單位|单位)\s*[:：]?\s*")  # "(in tonnes)", "(單位：噸)"
 _SCOPE_CN = re.compile(r"(?:范畴|范围)\s*([一二三123])")
 _SCOPE_ROMAN = re.compile(r"\bscope\s+(iii|ii|i)\b")
+_SCOPE_GLUED = re.compile(r"\bscope(?=[123]\b)")
 _SUPERSCRIPTS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _PUNCTUATION = re.compile(r"[^\w%/]+")
 # Abbreviations a label prints after the words they abbreviate ("Nitrogen oxides (NOx)",
@@ -104,6 +105,17 @@ _ASIDE = re.compile(r"^\s*(?:not included|not including|excluding|excludes|excl\
                     r"|不包括|不包含|不含|未包括|主要)|\w\s+[-–—]\s+\w")
 # pdftotext sets characters of a Chinese label apart ("外購 電力", "溫室 氣體"): no word ends there
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# a GRI disclosure a label cites in brackets ("(305-2)", "(G4-EN16)", "(GRI 302-1)"): a
+# reference, not words of the label (its digits would read as scopes)
+_GRI = re.compile(r"[(（\[]\s*(?:gri\s*)?(?:g4-[a-z]{2}\d{1,2}|\d{3}-\d{1,2})\s*[)）\]]")
+# a footnote number glued to a word ("Electricity1", "Biogas2") or after the label's last
+# word ("Electricity purchased 2"); never one that counts something the word names
+_GLUED_NOTE = re.compile(r"(?<=[a-z]{4})\d\b")
+_LAST_NOTE = re.compile(r"(?<=[a-z])\s+\d$")
+_NUMBERED = re.compile(r"\b(?:scopes?|categor(?:y|ies)|cat|types?|class(?:es)?|tiers?|phases?"
+                       r"|levels?|grades?|stages?|groups?|no|numbers?|units?|sites?|plants?"
+                       r"|zones?|lines?|blocks?|buildings?|areas?|regions?|and|or|to|pm)\s*\d?$"
+                       r"|\d\s+\d$|范围|类别|范畴")
 
 
 @lru_cache(maxsize=1)
@@ -119,19 +131,33 @@ def _is_unit(text: str) -> bool:
     return bool(text.strip()) and is_unit(text.strip())
 
 
+@lru_cache(maxsize=8192)
 def key(label: str) -> str:
     """The form labels are compared in: lower case, Simplified, no footnote markers, no
-    unit in brackets, punctuation as single spaces, scopes as ``scope N``."""
+    unit in brackets, punctuation as single spaces, scopes as ``scope N``. Memoised: the
+    draft asks again for the key of each row's name."""
     text = _SUPERSCRIPTS.sub(" ", label)  # footnote markers, before NFKC makes them digits
     text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S)
-    text = _NOTE.sub(" ", text)
+    text = _NOTE.sub(" ", _GRI.sub(" ", text))
+    text = _footnote_digits(text.replace("_", " "))
     # a bracket holding a unit is the unit, not the label; any other bracket is words
     text = _BRACKETED.sub(_bracket, text)
     text = _CJK_GAP.sub("", text)
     text = _SCOPE_CN.sub(lambda m: f" scope {_CHINESE_NUMERALS[m.group(1)]} ", text)
     text = _SCOPE_ROMAN.sub(lambda m: f"scope {_ROMAN[m.group(1)]}", text)
     text = _PUNCTUATION.sub(" ", text.replace("_", " "))
+    text = _SCOPE_GLUED.sub("scope ", text)  # "Scope1", "ghg_scope1"
     return " ".join(text.split())
+
+
+def _footnote_digits(text: str) -> str:
+    """A label without the footnote number printed after a word ("Electricity1",
+    "Biogas 4"); a digit that numbers what its word names (a scope, a category, a site)
+    stays."""
+    if _NUMBERED.search(text):
+        return text
+    text = _GLUED_NOTE.sub("", text)
+    return _LAST_NOTE.sub("", text.rstrip())
 
 
 def _bracket(match: re.Match[str]) -> str:
@@ -255,6 +281,12 @@ _METHOD_ONLY = re.compile(r"(?:(?:total|ghg|scope 2|carbon|co2e?|emissions?)\s)*
                           r"|emissions?|total))*")
 
 
+# the words _AROUND_SCOPES lets a Scope 1 or 2 total print, which in a Scope 3 label name
+# one of its sources (the fuel or electricity of others: contractors, suppliers)
+_SCOPE12_SOURCE = re.compile(r"\b(?:electricity|purchased|heat|steam|combustion|fossil|fuel"
+                             r"|fuels)\b")
+
+
 def _other_words(text: str) -> str:
     """The ASCII words of a key that are not what a GHG total of some scopes prints."""
     rest = _AROUND_SCOPES.sub(" ", text)
@@ -314,6 +346,10 @@ def _by_scope(text: str, head: str, tail: str = "") -> Placement | None:
     if part:
         return Placement("", match, f"names scope {words} but only a part of it "
                                     f"('{part.group(0)}')")
+    source = _SCOPE12_SOURCE.search(head) if named == {3} else None
+    if source:  # "Electricity purchased (Scope 3)": a contractor's electricity, a part
+        return Placement("", match, f"names scope 3 of a source of scope 1 or 2 "
+                                    f"('{source.group(0)}'): a part, not the total")
     other = _other_words(head)
     if other:
         return Placement("", match, f"names scope {words} of something it names ('{other}'): "
@@ -356,9 +392,12 @@ def unit_per(unit: str) -> str:
     return next(iter(found)) if len(found) == 1 else ""
 
 
+@lru_cache(maxsize=8192)
 def place(label: str, unit: str = "") -> Placement:
     """The vocabulary metric a printed label names, or why it names none. ``unit``: the
-    unit the row prints, left out of the label where the label ends with it."""
+    unit the row prints, left out of the label where the label ends with it. Memoised: a
+    report prints one label again and again (a year a cell, repeated tables), and a
+    placement depends on the label and unit alone."""
     placed = _place(label, unit)
     if placed.metric in ("so2", "sox") and _SOX_AND_SO2.search(unicodedata.normalize(
             "NFKC", label)):

@@ -34,10 +34,11 @@ def cache_dir(cache_root: Path) -> Path:
 def _fresh_memory() -> None:
     """Each test works its unit factors and rules out afresh: a test must not pass on what
     an earlier test (or, under mutation testing, the unchanged code) left in a cache."""
-    from esgcmp import check, derive, rows, units
+    from esgcmp import check, derive, draft, rows, units, vocabulary
 
     for cached in (units.parse_printed, units.parse_target, units.conversion,
-                   units.vocabulary, derive.rules, check.settings, rows.codec):
+                   units.vocabulary, derive.rules, check.settings, rows.codec,
+                   draft._factor, vocabulary.place, vocabulary.key):
         cached.cache_clear()
     units.forget()
 

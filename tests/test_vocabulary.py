@@ -676,3 +676,35 @@ def test_a_ghg_intensity_without_scopes_is_left_for_review_beside_a_scope_3_figu
     assert [(r["metric"], r["match"]) for r in rows] == [
         ("ghg_scope1", "scope words 1"), ("ghg_scope2", "scope words 2"),
         ("ghg_scope3", "scope words 3"), ("ghg_emission_intensity", "proposed")]
+
+
+@pytest.mark.parametrize("label, unit, placed", [
+    # a GRI disclosure cited in brackets is no scope number
+    ("Electricity purchased (Scope 2)(305-2)", "Tonnes CO2e",
+     Placement("ghg_scope2", "scope words 2")),
+    ("Electricity purchased (Scope 2) (G4-EN16)", "Tonnes CO2",
+     Placement("ghg_scope2", "scope words 2")),
+    # a footnote number glued to the last word or after it
+    ("Electricity1", "GJ", Placement("electricity", "label alias")),
+    ("Electricity purchased 2", "GJ", Placement("electricity", "label alias")),
+    # a number that counts what its word names stays
+    ("Scope1", "tCO2e", Placement("ghg_scope1", "scope words 1")),
+    ("Scope 1 and 2", "tCO2e", Placement("ghg", "scope words 1+2")),
+    ("Scope 3 category 1", "tCO2e",
+     Placement("ghg_scope3_cat1", "scope words 3, category 1")),
+    # the electricity or fuel of others is one source of Scope 3, not its total
+    ("Electricity purchased (Scope 3)", "Tonnes CO2e",
+     Placement("", "scope words 3", "names scope 3 of a source of scope 1 or 2 "
+                                    "('electricity'): a part, not the total")),
+    # Simplified Chinese matches a Traditional label of the vocabulary
+    ("每员工用电量", "度/员工", Placement("electricity_intensity_employee", "label alias")),
+])
+def test_reference_codes_footnote_numbers_and_sources_of_scope_3(label: str, unit: str,
+                                                                   placed: Placement) -> None:
+    assert place(label, unit) == placed
+
+
+def test_the_key_drops_footnote_numbers_but_not_counted_ones() -> None:
+    assert [key(text) for text in ("Biogas2", "Biogas 4", "Number of sites 2", "Plant 3",
+                                   "ghg_scope1", "Total energy use (302-1)")] == [
+        "biogas", "biogas", "number of sites 2", "plant 3", "ghg scope 1", "total energy use"]
