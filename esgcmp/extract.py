@@ -60,10 +60,10 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
     first = table.pipe_columns - table.extra - len(table.years)
     label = cells[0]
     unit = cells[table.pipe_unit] if table.pipe_unit > 0 else ""
-    if table.extra and not any(cells[first + len(table.years):]) and all(cells[first:]
+    if table.extra and not any(cells[first + len(table.years):]) and any(cells[first:]
                                                                            [:len(table.years)]):
-        # every year filled and the page column empty: the page number may have moved into
-        # the last year's column (a cell dropped before it), which cannot be told
+        # a year filled and the page column empty: the page number may have moved into a
+        # year's column (a cell dropped before it, | 10.3 | 22 | |||), which cannot be told
         return Unreadable(number, " | ".join(cells),
                           f"{plural(table.extra, 'column')} after the years empty: the cells "
                           "may have moved left")
