@@ -507,3 +507,17 @@ def test_a_year_printed_again_after_a_pipe_headings_years_is_a_column_of_pages()
     # the page columns empty and a year filled: the page (22) may have moved left
     assert [(u.line, u.why) for u in result.unreadable] == [
         (4, "2 columns after the years empty: the cells may have moved left")]
+
+
+def test_a_pipe_row_that_dropped_its_empty_unit_cell_is_read_one_column_right() -> None:
+    text = ("Indicator | Unit | 2022 | 2023 | Report Pages |\n"
+            "---|---|---|---|---|\n"
+            "Water plants | 199 | 205 | 12 |\n"
+            "Water | m³ | 5 | 6 | 13 |\n"
+            "Plants | 7 | 12 |\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values] == [
+        (3, 2022, "199", "Water plants", ""), (3, 2023, "205", "Water plants", ""),
+        (4, 2022, "5", "Water", "m³"), (4, 2023, "6", "Water", "m³")]
+    # two cells short: which of them are missing cannot be told
+    assert [(u.line, u.why) for u in result.unreadable] == [(5, "3 cells in a table of 5 columns")]
