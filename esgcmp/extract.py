@@ -60,10 +60,10 @@ def _pipe_row(number: int, cells: list[str], table: _Table,
     first = table.pipe_columns - table.extra - len(table.years)
     label = cells[0]
     unit = cells[table.pipe_unit] if table.pipe_unit > 0 else ""
-    if table.extra and not any(cells[first + len(table.years):]) and all(cells[first:]
+    if table.extra and not any(cells[first + len(table.years):]) and any(cells[first:]
                                                                            [:len(table.years)]):
-        # every year filled and the page column empty: the page number may have moved into
-        # the last year's column (a cell dropped before it), which cannot be told
+        # a year filled and the page column empty: the page number may have moved into a
+        # year's column (a cell dropped before it, | 10.3 | 22 | |||), which cannot be told
         return Unreadable(number, " | ".join(cells),
                           f"{plural(table.extra, 'column')} after the years empty: the cells "
                           "may have moved left")
@@ -241,6 +241,14 @@ def read_tables(lines: list[str]) -> Extraction:
                 table, pending, section = new_table, [], new_table.section
                 continue
             if table is not None and table.pipe_columns:
+                moved = (read_cell(cells[1], table.convention)
+                         if len(cells) == table.pipe_columns - 1 and table.pipe_unit == 1
+                         and cells[0] else None)
+                if moved is not None and moved.value is not None:
+                    # a number where the unit is, one cell short: the row's empty unit
+                    # cell was dropped (| Number of water plants | 199 | 12 |), its cells
+                    # moved one column left; no other cell can be the one missing
+                    cells = [cells[0], "", *cells[1:]]
                 if len(cells) == table.pipe_columns and cells[0]:
                     row = _pipe_row(number, cells, table, section)
                     if isinstance(row, Unreadable):

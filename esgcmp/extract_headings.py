@@ -316,6 +316,11 @@ def pipe_heading(cells: list[str]) -> _Table | None:
             break
         years.insert(0, found)
         end -= 1
+    if len(years) > 2 and years[-1][0] in {year for year, _p in years[:-1]}:
+        # a year printed again after the run (2021 | 2022 | 2023 | FY2021 | Report Pages):
+        # a column of another kind, whose rows print their pages in it
+        years.pop()
+        extra += 1
     before = " ".join(named[:end])
     if (not years or len({year for year, _p in years}) != len(years) or not before
             or _YEARISH.search(before) or (len(years) == 1 and not _HEADING_WORDS.search(before))):

@@ -313,16 +313,44 @@ def _is_cells(text: str) -> bool:
     return all(read_cell(t) is not None or split_glued(t) is not None for t in text.split())
 
 
+_STAGGER_LINES = 16  # lines below the left heading where the right one may stand
+
+
+def _staggered(lines: list[str], at: int, left_end: int) -> int | None:
+    """The column the right table's years start at, when line ``at`` heads the left table
+    only and the right table's heading stands lower, beside a row of the left one
+    (``Total  Number  203 ... 200      Unit  2020 ... 2016``, a -layout page of two facing
+    pages): a line below whose fields end in a run of years right of ``at``'s, with cells
+    of the left table before it. None when there is no such line."""
+    for below in range(at + 1, min(len(lines), at + 1 + _STAGGER_LINES)):
+        fields = _fields(lines[below])
+        runs = _year_runs(fields)
+        if len(runs) != 1 or len(runs[0]) < 2 or read_heading(lines[below]) is not None:
+            continue
+        start, end = runs[0][0][0], runs[0][-1][1]
+        if (start > left_end and fields[-1][1] == end
+                and any(_is_cells(text) for _s, stop, text in fields if stop <= left_end + 2)):
+            return start
+    return None
+
+
 def _cut(lines: list[str], at: int) -> tuple[int, int, int] | None:
     """Where the right table's labels start, when line ``at`` heads two tables side by
     side: (that column, the column the right table's years start at, the line after the
-    last the two tables share)."""
-    if len(_YEARISH.findall(lines[at])) < 4:  # two runs of two years at least
+    last the two tables share). The right table's heading is on the same line, or lower
+    (:func:`_staggered`)."""
+    if len(_YEARISH.findall(lines[at])) < 2:
         return None
     runs = _year_runs(_fields(lines[at]))
-    if len(runs) != 2 or min(len(run) for run in runs) < 2:
+    if len(runs) == 1 and len(runs[0]) >= 2:
+        left_end = runs[0][-1][1]
+        right_start = _staggered(lines, at, left_end)
+        if right_start is None:
+            return None
+    elif len(runs) != 2 or min(len(run) for run in runs) < 2:
         return None
-    left_end, right_start = runs[0][-1][1], runs[1][0][0]
+    else:
+        left_end, right_start = runs[0][-1][1], runs[1][0][0]
     label_starts: list[int] = []
     end, gap = at + 1, 0
     while end < len(lines) and gap <= MAX_GAP_LINES:
@@ -366,6 +394,9 @@ def side_by_side(lines: list[str]) -> tuple[list[str], list[tuple[int, list[str]
                     and all(stop < right_start for stop, _text in theirs)):
                 mine += [text for _stop, text in theirs]
                 theirs = []
+            if (len(theirs) > 2 and re.fullmatch(r"\d{1,2}", theirs[0][1])
+                    and read_heading("  ".join(text for _stop, text in theirs[1:])) is not None):
+                del theirs[0]  # a footnote's number before the right table's heading
             left[number] = "  ".join(mine)
             right[number - index] = "  ".join(text for _stop, text in theirs)
         rights.append((index, right))

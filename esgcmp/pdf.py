@@ -6,8 +6,11 @@ on that page.
 :func:`read_pages`, so that a line number means the same line to each of them. A page's
 lines are made from where its characters are drawn, as ``pdftotext -layout`` makes them:
 the characters on one baseline are a line, top of the page first; a gap between two is a
-space, a wide gap (between the cells of a table) two to four. PDFium's own text joins a cell
-of one character to the cell before it (``排放量噸``) and puts a line out of order.
+space, and a wide gap (between the cells of a table) starts a field at the column where
+it is drawn, so that a table's columns, and two tables side by side, stay aligned from
+line to line; white space no line of cells fills is squeezed to four columns. PDFium's
+own text joins a cell of one character to the cell before it (``排放量噸``) and puts a
+line out of order.
 
 A PDF is a program's input that someone else made: it is read in a child process with a
 memory and time limit (a PDF bomb, a huge stream, a file that crashes the library end
@@ -109,27 +112,86 @@ def _page_lines(textpage: object) -> list[str]:
             row = [char]
             rows.append(row)
             row_bottom, row_height = char[0], height
-    lines = []
+    # each line as its fields (text between wide gaps), each at the column its first
+    # character is drawn at: a narrow character's width a column, as -layout counts
+    narrow = sorted(char[2] - char[1] for row in rows for char in row
+                    if char[4].isascii() and char[4].isalnum() and char[2] > char[1])
+    unit = narrow[len(narrow) // 2] if narrow else 0.5 * max(c[3] for r in rows for c in r)
+    page_left = min(char[1] for row in rows for char in row)
+    laid: list[list[tuple[int, str]]] = []
     for row in rows:
         base, _left, _right, height, _character = max(row, key=itemgetter(3))
         raised, small = base + _RAISED * height, 0.85 * height
-        wide, space, column = _WIDE_GAP * height, _SPACE_GAP * height, height
+        wide, space = _WIDE_GAP * height, _SPACE_GAP * height
         row.sort(key=itemgetter(1))
+        fields: list[tuple[int, str]] = []
         pieces: list[str] = []
         end = row[0][1]
         for bottom, left, right, size, character in row:
             gap = left - end
             if size < small and bottom > raised and character.isdigit():
                 character = character.translate(_SUPERSCRIPTS)
+            elif gap >= wide or not pieces:
+                if pieces:
+                    fields[-1] = (fields[-1][0], "".join(pieces))
+                fields.append((round((left - page_left) / unit), ""))
+                pieces = []
             elif gap > space:
-                # a wide gap is two spaces or more, as between -layout text's cells, but
-                # at most four: a table's heading may stretch over the page's width and
-                # still be read as one (its label part is at most 50 characters)
-                pieces.append(" " * min(4, max(2, round(gap / column))) if gap >= wide
-                              else " ")
+                pieces.append(" ")
             pieces.append(character)
             if right > end:
                 end = right
+        fields[-1] = (fields[-1][0], "".join(pieces))
+        laid.append(fields)
+    return _squeezed(laid)
+
+
+def _width(text: str) -> int:
+    """The columns a text takes on a -layout page: a CJK character two."""
+    if text.isascii():
+        return len(text)
+    from .extract_layouts import _WIDE
+
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _squeezed(laid: list[list[tuple[int, str]]]) -> list[str]:
+    """A page's lines from their fields at their columns. A field starts at its column,
+    or two columns after the field before it where that one runs on; the columns that no
+    line of two fields or more fills (the white space between a table's columns) are
+    squeezed to four at most, so that a table stretched over a wide page reads as one
+    while its columns, and two tables side by side, stay aligned as drawn."""
+    placed: list[list[tuple[int, int, str]]] = []
+    filled = bytearray()
+    for fields in laid:
+        line: list[tuple[int, int, str]] = []
+        end = -2
+        for column, text in fields:
+            column = max(column, end + 2) if line else column
+            end = column + _width(text)
+            line.append((column, end, text))
+        placed.append(line)
+        if len(line) >= 2:
+            if len(filled) < end:
+                filled.extend(bytes(end - len(filled)))
+            for column, stop, _text in line:
+                filled[column:stop] = b"\1" * (stop - column)
+    last = max((line[-1][1] for line in placed if line), default=0)
+    filled.extend(bytes(last + 1 - len(filled)))
+    to = [0] * (last + 1)  # each column's place once the empty runs are squeezed
+    run = at = 0
+    for column in range(last + 1):
+        to[column] = at
+        run = 0 if filled[column] else run + 1
+        at += 1 if run <= 4 else 0
+    lines = []
+    for line in placed:
+        pieces: list[str] = []
+        end = 0
+        for column, stop, text in line:
+            start = max(to[column], end + 2) if pieces else to[column]
+            pieces.append(" " * (start - end) + text)
+            end = start + stop - column
         lines.append("".join(pieces))
     return lines
 
@@ -292,29 +354,54 @@ def _edges(page: list[str]) -> list[int]:
     return sorted(set(filled[:RUNNING_EDGE_LINES] + filled[-RUNNING_EDGE_LINES:]))
 
 
+def _outermost(page: list[str], index: int) -> bool:
+    """Whether a line is its page's first or last non-empty one."""
+    filled = [number for number, text in enumerate(page) if text.strip()]
+    return index in (filled[0], filled[-1])
+
+
+_WORD = re.compile(r"[^\W\d_]")  # a letter, Latin or CJK: a header or footer says a word
+
+
 def running_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     """The (page index, line index) of page headers and footers: a page number alone at
-    the top or bottom of a page, or a line at the top or bottom of several pages (at
-    least two, and at least a quarter of them up to ten) that is the same but for its
-    page number. A table heading is never one: a heading repeated over a page break
-    starts its table again."""
+    the top or bottom of a page, or a line with a word in it at the top or bottom of
+    several pages (at least two, and at least a quarter of them up to ten) that is the
+    same but for its page number. A table heading is never one: a heading repeated over a
+    page break starts its table again. A number alone is a page number only where it
+    counts the pages as the others do (its number less its page's is the same on two
+    pages, or the document has one page and it is that page's first or last line): the
+    cells of a table printed a cell a line (``29``, ``-3``, ``≧ 5``) stand at the top and
+    bottom of its pages too."""
     from .extract import read_heading
 
     keys: dict[tuple[int, int], str] = {}
     seen: Counter[str] = Counter()
+    numbered: dict[tuple[int, int], int] = {}  # a page number's place: its offset
     for page_index, page in enumerate(pages):
         on_page = set()
         for index in _edges(page):
-            key = _running_key(page[index])
+            text = page[index].strip()
+            key = _running_key(text)
             keys[(page_index, index)] = key
             on_page.add(key)
+            if _PAGE_NUMBER.match(text):
+                number = _NUMBER.search(text)
+                if number is not None:
+                    numbered[(page_index, index)] = int(number.group(0)) - page_index
         seen.update(on_page)
+    offsets = Counter(numbered.values())
+    counting = {offset for offset, count in offsets.items() if count >= 2}
     needed = max(2, min(10, (len(pages) + 3) // 4))
     running = set()
     for place, key in keys.items():
         text = pages[place[0]][place[1]]
-        if _PAGE_NUMBER.match(text.strip()) or (
-                seen[key] >= needed and read_heading(text) is None and not _row_shaped(text)):
+        if place in numbered:
+            if numbered[place] in counting or (len(pages) == 1 and _outermost(pages[0],
+                                                                             place[1])):
+                running.add(place)
+        elif (seen[key] >= needed and _WORD.search(key) and read_heading(text) is None
+              and not _row_shaped(text)):
             running.add(place)
     return running
 

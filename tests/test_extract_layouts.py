@@ -471,3 +471,53 @@ def test_a_cell_a_line_heading_that_names_its_years_current_and_previous() -> No
             "|Electricity (kWh)\n|1,44,997\n|NA\n")
     assert [(f.line, f.year, str(f.value), f.label, f.period) for f in extract(text).values] \
         == [(5, 2023, "144997", "Electricity (kWh)", "2022-23")]
+
+
+# Two facing pages of a -layout page: the left table's heading is higher than the right
+# one's, which stands beside the left table's first row, a footnote's number before it.
+STAGGERED = """\
+                Unit     2020     2019                        Environmental Performance
+
+New Recruitment
+
+Total           Number    203      250                  1     Unit      2020      2019
+By gender                                             Energy Consumption
+Male            Number    141      173                Electricity    GJ    19,384    20,252
+Female          Number     62       77                Town gas       GJ     1,392     2,258
+"""
+
+
+def test_a_right_table_whose_heading_stands_lower_than_the_left_ones_is_read_apart() -> None:
+    assert sorted(values(STAGGERED)) == [
+        (5, 2019, "250", "Total", "Number"), (5, 2020, "203", "Total", "Number"),
+        (7, 2019, "173", "Male", "Number"), (7, 2019, "20252", "Electricity", "GJ"),
+        (7, 2020, "141", "Male", "Number"), (7, 2020, "19384", "Electricity", "GJ"),
+        (8, 2019, "2258", "Town gas", "GJ"), (8, 2019, "77", "Female", "Number"),
+        (8, 2020, "1392", "Town gas", "GJ"), (8, 2020, "62", "Female", "Number")]
+
+
+def test_a_year_printed_again_after_a_pipe_headings_years_is_a_column_of_pages() -> None:
+    text = ("Indicator | Unit | 2021 | 2022 | FY2021 | Report Pages |\n"
+            "---|---|---|---|---|---|\n"
+            "Scope 1 | tCO2e | 2594.3 | 4878.5 | 35 | |\n"
+            "Intensity | tCO2e/RMB million | 10.3 | 22 | ||\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.label) for f in result.values] == [
+        (3, 2021, "2594.3", "Scope 1"), (3, 2022, "4878.5", "Scope 1")]
+    # the page columns empty and a year filled: the page (22) may have moved left
+    assert [(u.line, u.why) for u in result.unreadable] == [
+        (4, "2 columns after the years empty: the cells may have moved left")]
+
+
+def test_a_pipe_row_that_dropped_its_empty_unit_cell_is_read_one_column_right() -> None:
+    text = ("Indicator | Unit | 2022 | 2023 | Report Pages |\n"
+            "---|---|---|---|---|\n"
+            "Water plants | 199 | 205 | 12 |\n"
+            "Water | m³ | 5 | 6 | 13 |\n"
+            "Plants | 7 | 12 |\n")
+    result = extract(text)
+    assert [(f.line, f.year, str(f.value), f.label, f.unit) for f in result.values] == [
+        (3, 2022, "199", "Water plants", ""), (3, 2023, "205", "Water plants", ""),
+        (4, 2022, "5", "Water", "m³"), (4, 2023, "6", "Water", "m³")]
+    # two cells short: which of them are missing cannot be told
+    assert [(u.line, u.why) for u in result.unreadable] == [(5, "3 cells in a table of 5 columns")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import time
@@ -100,6 +101,20 @@ def test_a_heading_at_the_top_of_every_page_is_no_header() -> None:
 def test_a_row_repeated_at_the_edge_of_pages_is_no_footer() -> None:
     pages = [["Indicator Unit 2020 2021", "Total t 10 20"] for _ in range(3)]
     assert pdf.running_lines(pages) == set()
+
+
+def test_cells_at_the_edges_of_pages_are_no_headers_or_footers() -> None:
+    # a table a cell a line over three pages: its cells (a number, a signed number, a
+    # sign and a number) stand at the top and bottom of pages; the page numbers count
+    # the pages (12, 13, 14) and the running title has words
+    pages = [["ESG Report", "Scope 1", "29", "≧ 5", "12"],
+             ["ESG Report", "≧ 2", "-3", "Water", "13"],
+             ["ESG Report", "-3", "7", "14"]]
+    assert pdf.running_lines(pages) == {(0, 0), (0, 4), (1, 0), (1, 4), (2, 0), (2, 3)}
+
+
+def test_a_number_alone_on_one_page_is_its_page_number_only_at_its_edge() -> None:
+    assert pdf.running_lines([["Indicator 2023", "Water t", "29", "136"]]) == {(0, 3)}
 
 
 def _seed_table(name: str, first: int, last: int) -> list[str]:
@@ -425,7 +440,51 @@ def test_a_table_stretched_over_the_page_width_is_read() -> None:
         for x, cell in zip((10, 190, 300, 380), cells):  # cells far apart, as a wide page sets them
             page.text(x, y, cell)
     read = pdf.read_pages(bytes(page.output()))
-    assert read[0][0] == "Indicator    Unit    2022    2023"
+    # the white space between the columns is squeezed to four, the columns stay aligned
+    assert read[0] == ["Indicator                  Unit    2022     2023",
+                       "Electricity consumption    MWh     1,250    1,310"]
     assert _values(pdf.extract_pages(read).values) == [
         (1, 2, "Electricity consumption", "MWh", 2022, "1250"),
         (1, 2, "Electricity consumption", "MWh", 2023, "1310")]
+
+
+# Two tables side by side on a two-column page, each cell drawn at its own place: the
+# columns come from where the cells are drawn, so that each table keeps its own labels and
+# years.
+SIDE_BY_SIDE = [
+    "Emissions                 2022     2023    Resources              2021      2022",
+    "Scope 1 (tCO2e)           1,204    1,150   Electricity (MWh)      3,410     3,388",
+    "Scope 2 (tCO2e)           5,311    4,987   Water (m3)             12,500    11,940",
+    "Total (tCO2e)             6,515    6,137   Paper (tonnes)         8.2       7.9",
+]
+
+
+def test_two_tables_side_by_side_in_a_pdf_are_read_apart() -> None:
+    from fpdf import FPDF
+
+    page = FPDF(orientation="landscape", format="A4")
+    page.add_page()
+    page.set_font("helvetica", size=9)
+    for index, line in enumerate(SIDE_BY_SIDE):
+        for match in re.finditer(r"\S+(?: \S+)*", line):
+            # 1.9 mm a column: wider than the font's characters, as a report sets a table
+            page.text(10 + match.start() * 1.9, 20 + index * 5, match.group(0))
+    read = pdf.read_pages(bytes(page.output()))
+    assert [" ".join(line.split()) for line in read[0]] == [" ".join(line.split())
+                                                           for line in SIDE_BY_SIDE]
+    found = pdf.extract_pages(read).values
+    assert [value[1:] for value in _values(found)] == [
+        value[1:] for value in _values(extract("\n".join(SIDE_BY_SIDE) + "\n").values)]
+    assert sorted(_values(found)) == [
+        (1, 2, "Electricity (MWh)", "MWh", 2021, "3410"),
+        (1, 2, "Electricity (MWh)", "MWh", 2022, "3388"),
+        (1, 2, "Scope 1 (tCO2e)", "tCO2e", 2022, "1204"),
+        (1, 2, "Scope 1 (tCO2e)", "tCO2e", 2023, "1150"),
+        (1, 3, "Scope 2 (tCO2e)", "tCO2e", 2022, "5311"),
+        (1, 3, "Scope 2 (tCO2e)", "tCO2e", 2023, "4987"),
+        (1, 3, "Water (m3)", "m3", 2021, "12500"),
+        (1, 3, "Water (m3)", "m3", 2022, "11940"),
+        (1, 4, "Paper (tonnes)", "tonnes", 2021, "8.2"),
+        (1, 4, "Paper (tonnes)", "tonnes", 2022, "7.9"),
+        (1, 4, "Total (tCO2e)", "tCO2e", 2022, "6515"),
+        (1, 4, "Total (tCO2e)", "tCO2e", 2023, "6137")]

@@ -17,7 +17,7 @@ labels.toml, each label is read alone as a one-row table (``Indicator 2023`` / `
 table, or for a page not in the corpus the split its address gets by the tables' rule.
 
 Usage: python benchmarks/corpus/score.py [--split tune|heldout] [--files] [--check]
-                                         [--labels] [--batch 1|2|3]
+                                         [--labels] [--batch 1|2|3|4]
 --check only verifies the annotations: every expected value is printed on its line.
 """
 
@@ -242,8 +242,8 @@ def main() -> int:
     parser.add_argument("--files", action="store_true", help="one line per table too")
     parser.add_argument("--check", action="store_true", help="only check the annotations")
     parser.add_argument("--labels", action="store_true", help="also score labels.toml")
-    parser.add_argument("--batch", type=int, choices=(1, 2, 3),
-                        help="only the tables of one batch (2, 3: those added second, third)")
+    parser.add_argument("--batch", type=int, choices=(1, 2, 3, 4),
+                        help="only the tables of one batch (2, 3, 4: those added second, third, fourth)")
     args = parser.parse_args()
     found = metas(args.split, args.batch)
     if args.check:
