@@ -17,17 +17,29 @@ from .errors import CatalogError
 from .files import read_regular_file
 from .model import Observation
 
-_NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
+# a number, and the minus sign printed before it (-3, −3: not the hyphen of 2019-2020)
+_NUMBER = re.compile(r"(?<![\d.])(?:(?<![\w.-])[-−–])?\d[\d,]*(?:\.\d+)?")
+
+
+def _signed(token: str) -> Decimal:
+    """A number as printed, its minus sign read (a thousands separator removed)."""
+    negative = token[:1] in "-−–"
+    number = Decimal(token.lstrip("-−–").replace(",", ""))
+    return -number if negative else number
 
 
 def numbers_on(line: str) -> set[Decimal]:
     """Every number printed on a line, thousands separators removed."""
     found = set()
-    for token in _NUMBER.findall(line):
+    for match in _NUMBER.finditer(line):
         try:
-            found.add(Decimal(token.replace(",", "")).normalize())
+            number = _signed(match.group())
         except InvalidOperation:
             continue
+        found.update({number.normalize(), abs(number).normalize()})  # -3 is also "3" printed
+        if line[match.start() - 1:match.start()] == "(" and line[match.end():match.end() + 1] \
+                == ")":  # (3): an accountant's minus, as extract reads it
+            found.add(-abs(number).normalize())
     return found
 
 
@@ -53,9 +65,10 @@ def _numbers(text: str) -> list[Decimal]:
     found = []
     for token in _NUMBER.findall(text):
         try:
-            found.append(Decimal(token.replace(",", "")))
+            number = _signed(token)
         except InvalidOperation:
             continue
+        found += [number, abs(number)] if number < 0 else [number]
     return found
 
 

@@ -10,7 +10,7 @@ from esgcmp.catalog import builtin_catalog_path
 from esgcmp.load import load_files
 from esgcmp.model import Citation, Observation, Origin, Source
 from esgcmp.provenance import (MAX_LINE_CHARS, Miss, SourceFiles, check_observation,
-                               cited_places, digits_on, numbers_on)
+                               cited_places, digits_on, numbers_on, printed_on)
 
 from .conftest import seeds_dir
 
@@ -180,3 +180,14 @@ def test_source_finds_reports_kept_beside_their_catalog(run, write, tmp_path) ->
     named = run("source", "acme", "ghg", "2020", "--catalog", str(catalog),
                 "--sources", str(elsewhere), "-f", "csv")
     assert named.code == 3 and "acme-2020.txt is not in" in named.err
+
+
+def test_a_negative_figure_is_re_found_with_its_sign() -> None:
+    """-3 (or −3, or an accountant's (3)) is on a line that prints it so; the hyphen of a
+    range of years is no minus sign."""
+    assert printed_on("Change in water use  -3", Decimal("-3"), None)
+    assert printed_on("Change in water use  −3.5 %", Decimal("-3.5"), None)
+    assert printed_on("Net income (1,234)", Decimal("-1234"), None)
+    assert not printed_on("Change in water use  3", Decimal("-3"), None)
+    assert Decimal("-2020") not in numbers_on("2019-2020 totals")
+    assert digits_on("Change -3.0", Decimal("-3.0"), None)
