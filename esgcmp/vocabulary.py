@@ -408,6 +408,9 @@ def place(label: str, unit: str = "") -> Placement:
     return placed
 
 
+_SCOPE3_CATEGORY = re.compile(r"ghg_scope3_cat\d+")
+
+
 def _place(label: str, unit: str = "") -> Placement:
     """``place`` before the one check that needs the label as printed (a formula)."""
     label = label.strip()
@@ -433,6 +436,12 @@ def _place(label: str, unit: str = "") -> Placement:
             return msgspec.structs.replace(completed, match=match)
     head, *tails = _DASH.split(label)
     by_scope = _by_scope(text, key(head), " ".join(tails))
+    named = _aliases().get(text, frozenset())
+    if (len(named) == 1 and _SCOPE3_CATEGORY.fullmatch(next(iter(named)))
+            and (by_scope is None or by_scope.metric not in named)):
+        # a Scope 3 category by its name ("Scope 3 - Fuel and energy related activities"):
+        # the words after the scope name the category, not a list of sources
+        return Placement(next(iter(named)), "label alias")
     if by_scope is not None:
         return by_scope
     basis = _basis(text)

@@ -708,3 +708,19 @@ def test_the_key_drops_footnote_numbers_but_not_counted_ones() -> None:
     assert [key(text) for text in ("Biogas2", "Biogas 4", "Number of sites 2", "Plant 3",
                                    "ghg_scope1", "Total energy use (302-1)")] == [
         "biogas", "biogas", "number of sites 2", "plant 3", "ghg scope 1", "total energy use"]
+
+
+@pytest.mark.parametrize(("label", "metric"), [
+    ("Scope 3 - Fuel and energy related activities", "ghg_scope3_cat3"),
+    ("Scope 3 – Fuel- and energy-related activities", "ghg_scope3_cat3"),
+    ("Scope 3: Purchased goods and services", "ghg_scope3_cat1"),
+    ("Scope 3 - Business travel", "ghg_scope3_cat6"),
+    ("Scope 3 - Investments", "ghg_scope3_cat15"),
+])
+def test_a_scope_3_category_named_after_its_scope_is_that_category(label, metric) -> None:
+    """The GHG Protocol's name of a category after "Scope 3" is the category, never the
+    Scope 3 total ("and" there names one category, not a list of sources)."""
+    from esgcmp.vocabulary import place
+
+    placed = place(label, "tCO2e")
+    assert (placed.metric, placed.match) == (metric, "label alias")
