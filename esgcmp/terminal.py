@@ -183,8 +183,8 @@ def _plan(report: Report, width: int) -> _Plan:
         # the group (trend's company) on a line of its own; an intensity's inputs last
         ratio = any(column == "per_value" for column, _h in report.display)
         # a change in units too, where its long numbers leave no room (show --change at
-        # 80 columns): its per cent stays in the table
-        change = width < CROWDED_BELOW and tuple(
+        # 80 or 100 columns): its per cent stays in the table
+        change = tuple(
             column for column, _h in report.display if column in ("change", "base_change"))
         chosen: tuple[tuple[str, ...], bool] | None = None
         tried = (((), False), (("flags",), False), (("flags",), True),
