@@ -482,15 +482,23 @@ def _print_title(report: Report, console: Any) -> None:
         console.print()
 
 
+_SHORT_FIELD = 36  # cells: a record's column this short in every record shares a line
+
+
 def _print_records(layout: _Layout, rigid: list[bool], console: Any,
                    emphasis: dict[int, str]) -> None:
     """One stacked record per row: a heading line (the row's first cell, and its year),
     then each other non-empty cell beside its column heading, wrapped to the terminal
-    (a rigid cell, a number or a unit, on one line)."""
+    (a rigid cell, a number or a unit, on one line). Cells of columns that are short in
+    every record and follow each other share a line where they all fit on it (``Unit  tce
+    HKEX  A2.1   GRI  302-1``), as `ls -l` keeps a file's facts on one line."""
     from rich.text import Text
 
     lead = 2 if layout.columns[1:2] == ["year"] else 1
     fields = range(lead, len(layout.columns))
+    packable = {i for i in fields  # short in every record: the records look alike
+                if all("\n" not in row[i] and cell_len(layout.headings[i] or layout.columns[i])
+                       + 2 + cell_len(row[i]) <= _SHORT_FIELD for row in layout.rows)}
     value_room = max(((max(map(cell_len, row[i].split("\n"))) if rigid[i]
                        else piece_width(row[i])) for row in layout.rows for i in fields),
                      default=0)
@@ -499,6 +507,28 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any,
                           max((piece_width(layout.headings[i]) for i in fields), default=0)))
     value_width = max(console.width - 4 - label_width, 1)
     out: list[Any] = []  # printed at once: a print per line costs more than the lines
+
+    def aligned(i: int, cells: list[str], index: int) -> None:
+        labels = wrap(layout.headings[i] or layout.columns[i], label_width)
+        values = cells[i].split("\n") if rigid[i] else wrap(cells[i], value_width)
+        for n in range(max(len(labels), len(values))):
+            label = labels[n] if n < len(labels) else ""
+            value = values[n] if n < len(values) else ""
+            pad = " " * (label_width - cell_len(label))
+            out.append(_emphasised(f"  {label}{pad}  {value}".rstrip(), emphasis.get(index)))
+
+    def runs(cells: list[str]) -> list[list[int]]:
+        """The record's non-empty cells in order, consecutive packable ones together."""
+        found: list[list[int]] = []
+        for i in fields:
+            if not cells[i]:
+                continue
+            if i in packable and found and found[-1][-1] in packable:
+                found[-1].append(i)
+            else:
+                found.append([i])
+        return found
+
     previous = None
     for index, (group, cells) in enumerate(zip(layout.groups, layout.rows)):
         if layout.named_groups and group != previous:
@@ -508,16 +538,13 @@ def _print_records(layout: _Layout, rigid: list[bool], console: Any,
         previous = group
         for line in wrap(", ".join(cell for cell in cells[:lead] if cell), console.width):
             out.append(Text(line, style="bold"))
-        for i in fields:
-            if not cells[i]:
-                continue
-            labels = wrap(layout.headings[i] or layout.columns[i], label_width)
-            values = cells[i].split("\n") if rigid[i] else wrap(cells[i], value_width)
-            for n in range(max(len(labels), len(values))):
-                label = labels[n] if n < len(labels) else ""
-                value = values[n] if n < len(values) else ""
-                pad = " " * (label_width - cell_len(label))
-                out.append(_emphasised(f"  {label}{pad}  {value}".rstrip(),
-                                       emphasis.get(index)))
+        for run in runs(cells):
+            line = "  " + "   ".join(
+                f"{layout.headings[i] or layout.columns[i]}  {cells[i]}" for i in run)
+            if len(run) > 1 and cell_len(line) <= console.width:
+                out.append(_emphasised(line, emphasis.get(index)))
+            else:
+                for i in run:
+                    aligned(i, cells, index)
         out.append(Text(""))
     console.print(Text("\n").join(out), soft_wrap=True)
