@@ -216,3 +216,15 @@ def test_a_chinese_name_breaks_where_a_reader_would(name, width, lines) -> None:
     from esgcmp.wrapping import wrap
 
     assert wrap(name, width) == lines
+
+
+def test_a_record_says_its_short_facts_on_one_line_where_they_fit(run, monkeypatch,
+                                                                   on_groups) -> None:
+    """metrics at 60 columns is a record per metric; short facts that follow each other
+    share a line where they all fit (electricity), else each has its own (ghg)."""
+    lines = _table(run, monkeypatch, ("metrics", *on_groups), 60)
+    at = lines.index("electricity")
+    assert lines[at + 1] == "  Name  Electricity consumption   Unit  MWh   Companies  2"
+    at = lines.index("ghg")
+    assert [line.split(None, 1)[0] for line in lines[at + 1:at + 6]] == [
+        "Name", "中文", "Unit", "HKEX", "Companies"]
