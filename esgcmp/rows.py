@@ -25,6 +25,7 @@ from .model import (Citation, Company, Group, Metric, Observation, Origin, Parts
                     Source)
 
 if TYPE_CHECKING:
+    from .findingstore import Kept
     from .store import Store, StoreReader
 
 
@@ -243,6 +244,7 @@ class StoredValues(Mapping[str, Shard]):
         self.known = set(self.metrics)
         self.shards: dict[str, Shard] = {}
         self.segments: dict[tuple[int, str, int], _Segment] = {}
+        self.kept: Kept | None = None  # where the checks' findings of these files are kept
 
     def _reading(self, action: Any, *args: Any) -> Any:
         """A read from the units; a database found damaged now ends the command (an
