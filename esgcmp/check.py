@@ -234,9 +234,7 @@ def inconsistent(catalog: Catalog, metrics: set[str], years: Years = None,
     the finding but not flagged."""
     named: dict[Key, list[Finding]] = {}
     involved: dict[Key, list[Finding]] = {}
-    for finding in run_checks(catalog, wanted=metrics, years=years):
-        if finding.severity is Severity.info:
-            continue
+    for finding in _warnings(catalog, metrics, years):
         for key in finding.names:
             if key[1] in metrics:
                 named.setdefault(key, []).append(finding)
@@ -245,3 +243,21 @@ def inconsistent(catalog: Catalog, metrics: set[str], years: Years = None,
                 if key[1] in metrics:
                     involved.setdefault(key, []).append(finding)
     return (named, involved) if with_involved else named
+
+
+def _warnings(catalog: Catalog, metrics: set[str], years: Years) -> list[Finding]:
+    """The warnings and errors of run_checks about these metrics and years: kept in the
+    cache with the catalog's files when it has one (esgcmp.findingstore), so that a warm
+    command does not run the checks again."""
+    kept = getattr(catalog.values, "kept", None)
+    if kept is not None:
+        from . import findingstore
+
+        found = findingstore.read(kept, metrics, years)
+        if found is not None:
+            return found
+    found = [finding for finding in run_checks(catalog, wanted=metrics, years=years)
+             if finding.severity is not Severity.info]
+    if kept is not None:
+        findingstore.keep(kept, metrics, years, found)
+    return found

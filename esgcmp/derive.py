@@ -448,10 +448,15 @@ def derivable_years(catalog: Catalog, company: str, metric: str) -> set[int]:
     """The years in which the company reports every component of the metric's total
     it ever reports (energy), or every one the total requires (GHG)."""
     if metric == rules().ghg.target:
-        known = [m for m in rules().ghg.components if m in catalog.metrics]
-        if not known or not all(catalog.reports(company, m) for m in known):
-            return set()
-        return set.intersection(*(set(catalog.years(company, m)) for m in known))
+        # (asked of every company a comparison lists: each component's years read once)
+        found: set[int] | None = None
+        for component in catalog.memo(("ghg components",), lambda: [
+                m for m in rules().ghg.components if m in catalog.metrics]):
+            held = catalog.shard(component).get(company)
+            if not held:
+                return set()
+            found = set(held) if found is None else found.intersection(held)
+        return found or set()
     components = derivable_components(catalog, company)
     if not components:
         return set()

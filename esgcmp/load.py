@@ -382,7 +382,12 @@ def _load_units(paths: list[Path], store: Store, entry: Entry,
     parts = merged.parts
     check_references(parts)
 
+    from .findingstore import Kept, catalog_key
     from .rows import StoredValues
 
-    parts.shards = StoredValues(merged.units, parts.sources, store)  # type: ignore[assignment]
+    stored = StoredValues(merged.units, parts.sources, store)
+    key = catalog_key(files, [entry.digest(n) for n in range(len(files))])
+    if key is not None:  # the checks' findings of these files are kept with them
+        stored.kept = Kept(store, entry.reader, entry.key, key)
+    parts.shards = stored  # type: ignore[assignment]
     return _catalog(parts)

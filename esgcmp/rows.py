@@ -25,6 +25,7 @@ from .model import (Citation, Company, Group, Metric, Observation, Origin, Parts
                     Source)
 
 if TYPE_CHECKING:
+    from .findingstore import Kept
     from .store import Store, StoreReader
 
 
@@ -131,6 +132,7 @@ class Unit:
         self._years = years if years is not None else {}
         self._blocks = blocks
         self._stored = stored
+        self._raw_years: dict[str, bytes] | None = None  # (compressed) as read, by metric
 
     def metrics(self) -> dict[str, Metric]:
         decode = codec(Metric).decode
@@ -161,10 +163,15 @@ class Unit:
         if found is None:
             if self._stored is None:
                 return {}
-            reader, number = self._stored
+            if self._raw_years is None:
+                # every metric's row at once, decompressed when asked for: a company's
+                # page asks for them all, and one query costs what a few do
+                reader, number = self._stored
+                self._raw_years = dict(reader.connection.execute(
+                    "SELECT metric, companies FROM years WHERE catalog = ? AND number = ?",
+                    (reader.catalog, number)).fetchall())
             found = self._years[metric] = _COMPANY_YEARS.decode(zlib.decompress(
-                reader.one("SELECT companies FROM years WHERE catalog = ? AND number = ? "
-                           "AND metric = ?", (reader.catalog, number, metric))))
+                self._raw_years[metric]))
         return found
 
     def _block(self, metric: str, year: int, column: int) -> bytes:
@@ -243,6 +250,7 @@ class StoredValues(Mapping[str, Shard]):
         self.known = set(self.metrics)
         self.shards: dict[str, Shard] = {}
         self.segments: dict[tuple[int, str, int], _Segment] = {}
+        self.kept: Kept | None = None  # where the checks' findings of these files are kept
 
     def _reading(self, action: Any, *args: Any) -> Any:
         """A read from the units; a database found damaged now ends the command (an

@@ -44,9 +44,10 @@ import msgspec
 
 from .cachedir import (TAG, TAG_NAME, Unusable, create_exclusive, read_regular,
                        safe_above, trusted_folder)
+from .findingstore import SCHEMA as FINDINGS_SCHEMA
 from .rows import Unit, head_decoder
 
-FORMAT = 3  # the database's user_version: bump when a table changes
+FORMAT = 4  # the database's user_version: bump when a table changes
 APPLICATION_ID = 0x65736763  # "esgc", in the database header: a file of another program is not read
 KEEP = 8  # catalogs kept; the least recently used are removed
 MAX_STORE_MB = 1024  # the most the cache keeps, unless ESGCMP_CACHE_MB says
@@ -95,10 +96,10 @@ CREATE TABLE IF NOT EXISTS factors (
     source TEXT NOT NULL, target TEXT NOT NULL,
     factor TEXT NOT NULL,    -- one source unit in target units, exact decimal text
     PRIMARY KEY (code, source, target));
-"""
+""" + FINDINGS_SCHEMA
 
 
-TABLES = {"catalogs", "files", "years", "blocks", "factors"}
+TABLES = {"catalogs", "files", "years", "blocks", "factors", "findings"}
 
 
 def default_root() -> Path | None:
