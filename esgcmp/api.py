@@ -25,7 +25,7 @@ from .derive import EnergyBasis
 from .errors import CatalogError, ExitCode, NoDataError, NotFoundError, UsageError
 from .load import Progress, catalog_paths, load
 from .names import fold
-from .model import Change, Kind, Metric, Missing, Value, Why, figure
+from .model import Change, Implication, Kind, Metric, Missing, Value, Why, figure
 from .results import (CheckResult, Companies, CompanyFacts, Comparisons, Coverage, Export,
                       Intensities, IntensityTrend, KpiCoverage, Metrics, Page,
                       PeerGroup, PeerGroups, Ranking, Section, Show, Trend)
@@ -196,6 +196,8 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
             for item in result.rows if item.numerator.fx or item.denominator.fx}
         choice, missing, shown_unit, denominator = (result.year, result.missing, result.unit,
                                                     result.per)
+        cited = {item.numerator.company: _cited(item.numerator) + _cited(item.denominator)
+                 for item in result.rows}
         numerators = basis_detail([item.numerator for item in result.rows], f"{found.id} ")
         denominators = basis_detail([item.denominator for item in result.rows],
                                     f"{result.per.id} ")
@@ -210,12 +212,25 @@ def rank(catalog: Catalog, metric: str, per: str | None = None, year: int | None
         converted = {v.company: v.fx for v in compared.values if v.fx}
         choice, missing, shown_unit, denominator = (compared.year, compared.missing,
                                                     compared.unit, None)
+        cited = {v.company: _cited(v) for v in compared.values}
         details = basis_detail(compared.values)
     term = terms().get(found.id)
     polarity = term.polarity if term is not None else "neither"
     entries, spread = order(figures, polarity, include_flagged, details)
     return Ranking(found, denominator, shown_unit, choice, polarity, entries, spread, missing,
-                   include_flagged, peers or "", converted)
+                   include_flagged, peers or "", converted, cited)
+
+
+def _cited(value: Value) -> tuple[str, ...]:
+    """The lines a value comes from (file:line): its own and its other printings, a derived
+    total's inputs', an implied value's terms'."""
+    obs = value.observation
+    if obs is not None:
+        return (obs.reference, *(f"{c.source.file}:{c.line}" for c in obs.also))
+    if value.inputs:
+        return tuple(dict.fromkeys(i.observation.reference for i in value.inputs))
+    how = value.how
+    return tuple(how.references) if isinstance(how, Implication) else ()
 
 
 def intensity_trend(catalog: Catalog, companies: list[str] | None, metric: str, per: str,

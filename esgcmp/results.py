@@ -164,6 +164,7 @@ class Ranking(Result, frozen=True):
     include_flagged: bool = False
     peers: str = ""  # the peer group asked for, if any
     fx: dict[str, str] = {}  # company: the rate its figure was converted at (esgcmp.fx)
+    cited: dict[str, tuple[str, ...]] = {}  # company: the lines its figure comes from
 
 
 class Intensities(Result, frozen=True):

@@ -518,7 +518,8 @@ def wide_report(reports: list[Report], across: str, title: str, value: str = "va
 
 
 RANK_COLUMNS = ["rank", "company", "year", "metric", "per", "value", "unit", "percentile",
-                "quartile", "from_median", "from_median_pct", "ranked", "flags", "reasons"]
+                "quartile", "from_median", "from_median_pct", "ranked", "flags", "reasons",
+                "sources"]
 
 
 def rank_report(result: Ranking) -> Report:
@@ -537,6 +538,7 @@ def rank_report(result: Ranking) -> Report:
                      "from_median_pct": entry.from_median_pct, "ranked": ranked,
                      "flags": list(entry.flags),
                      "reasons": list(entry.reasons),
+                     "sources": list(result.cited.get(entry.company, ())),
                      "shown_rank": (str(entry.rank) + ("*" if entry.reasons else "")
                                     if ranked else "not ranked"),
                      "shown_quartile": f"Q{entry.quartile}" if entry.quartile else ""})

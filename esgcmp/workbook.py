@@ -75,14 +75,15 @@ def source_rows(report: Report) -> list[list[Any]]:
     out = []
     for row in report.rows:
         cited = row.get("sources")
-        if not row.get("source") and isinstance(cited, list) and "message" in row:
+        if not row.get("source") and isinstance(cited, list) and cited:
+            note = row.get("message") or "; ".join(row.get("reasons") or ()) or None
             for place in cited:
                 file, _, line = str(place).rpartition(":")
                 out.append([cell(row.get("company")), cell(row.get("year")),
                             cell(row.get("metric")), None, None, None,
                             file or str(place), None,
                             int(line) if line.isdigit() and file else None,
-                            cell(row.get("message"))])
+                            cell(note)])
             continue
         file = row.get("source")
         if not file and not row.get("notes"):

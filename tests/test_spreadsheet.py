@@ -273,3 +273,19 @@ def test_check_s_sources_sheet_lists_the_lines_a_finding_cites(run, on_tiny,
                         "page", "line", "notes"]
     listed = {f"{row[6]}:{row[8]}" for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert listed == {place for _check, place in cited}
+
+
+def test_rank_cites_its_figures_in_csv_and_in_the_sources_sheet(run, on_groups,
+                                                                 tmp_path: Path) -> None:
+    """Each ranked figure's lines (file:line): in rank's `sources` column, and a row each
+    in the xlsx's sources sheet with the row's reasons."""
+    result = run("rank", "ghg", *on_groups, "--year", "2020", "-f", "csv")
+    cited = {r["company"]: r["sources"] for r in csv.DictReader(io.StringIO(result.out))}
+    assert cited["north-mobile"] == "north.txt:1"
+    target = tmp_path / "rank.xlsx"
+    assert run("rank", "ghg", *on_groups, "--year", "2020", "-o", str(target)).code == 0
+    sheet = openpyxl.load_workbook(target)["sources"]
+    listed = {(row[0], f"{row[6]}:{row[8]}") for row in sheet.iter_rows(min_row=2,
+                                                                       values_only=True)}
+    assert listed == {(company, place) for company, places in cited.items()
+                      for place in places.split(";") if place}
