@@ -24,7 +24,7 @@ from .catalog import Catalog
 from .errors import EsgcmpError
 from .files import packaged_toml
 from .model import Observation
-from .precision import Range, printed_range
+from .precision import Range, printed_range, significant
 from .results import WORDING, Finding, Key
 from .units import format_decimal, target_factor
 
@@ -90,6 +90,12 @@ def meaning(check: Check) -> str:
 def span(observation: Observation) -> Range:
     """What a reported value stands for in its metric's unit, by its printed precision."""
     return printed_range(observation.value, "approx" in observation.flags, observation.factor)
+
+
+def digits(observation: Observation) -> int:
+    """The significant digits a reported value was printed with (a hedged one's, to its
+    last non-zero digit): a quotient of it has no more (docs/output.md#digits)."""
+    return significant(observation.value, "approx" in observation.flags)
 
 
 def key_of(observation: Observation) -> Key:

@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from .catalog import Catalog
-from .checkbase import (Check, Wanted, Years, about, culprits, declares, key_of, observed,
-                        range_text, refs, span)
+from .checkbase import (Check, Wanted, Years, about, culprits, declares, digits, key_of,
+                        observed, range_text, refs, span)
 from .errors import EsgcmpError
-from .model import Observation
-from .precision import Range, shown, significant
+from .precision import Range, shown
 from .results import Finding, Severity
 from .units import format_decimal, target_factor
 
@@ -162,15 +161,10 @@ def check_ratios(catalog: Catalog, wanted: Wanted = None,
             expected = numerator.normalized / denominator.normalized * factor
             yield Finding(Severity.warning, "ratio", company, year, metric.id,
                           shown(expected, recomputed,
-                                min(_digits(numerator), _digits(denominator))),
+                                min(digits(numerator), digits(denominator))),
                           reported.normalized,
                           metric.unit, refs(reported, numerator, denominator),
                           {"numerator": numerator_id, "denominator": denominator_id,
                            "range": recomputed},
                           *culprits(catalog, company, year, metric.id,
                                      tuple(key_of(o) for o in (reported, numerator, denominator))))
-
-
-def _digits(observation: Observation) -> int:
-    """The significant digits a reported figure was printed with."""
-    return significant(observation.value, "approx" in observation.flags)

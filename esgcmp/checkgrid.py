@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from .catalog import Catalog
-from .checkbase import (Check, Wanted, Years, about, declares, key_of, observed, refs,
-                        relations, settings, span)
+from .checkbase import (Check, Wanted, Years, about, declares, digits, key_of, observed,
+                        refs, relations, settings, span)
 from .model import Observation, Value
-from .precision import Range, exact, shown, significant
+from .precision import Range, exact, shown
 from .results import Finding, Key, Severity
 from .units import format_decimal, target_factor
 
@@ -73,7 +73,7 @@ def check_emission_factor(catalog: Catalog, wanted: Wanted = None,
         implied = implied.scaled(factor)
         # to the digits its printed inputs allow (docs/output.md#digits)
         found = shown(emissions.normalized / electricity.normalized * factor, implied,
-                      min(_digits(emissions), _digits(electricity)))
+                      min(digits(emissions), digits(electricity)))
         if of_total:
             plausible = implied.high >= low
         else:
@@ -218,8 +218,3 @@ def _observations(value: Value) -> list[Observation]:
     if value.observation is not None:
         return [value.observation]
     return [i.observation for i in value.inputs]
-
-
-def _digits(observation: Observation) -> int:
-    """The significant digits a reported figure was printed with."""
-    return significant(observation.value, "approx" in observation.flags)
