@@ -161,6 +161,7 @@ class _Plan(msgspec.Struct):
     references: list[str]
     crowded: bool
     lines: int
+    natural: bool = False  # every column as wide as its widest cell: nothing wraps
 
 
 def _plan(report: Report, width: int) -> _Plan:
@@ -172,7 +173,7 @@ def _plan(report: Report, width: int) -> _Plan:
         layout = _layout(flat)
         widths, natural, rigid = _sized(layout, flat, width)
         if natural and widths is not None:
-            return _Plan(layout, widths, rigid, [], False, _height(layout, widths))
+            return _Plan(layout, widths, rigid, [], False, _height(layout, widths), True)
     crowded = False  # the rows wrap even in the compact layout: _crowded's layout
     layout = _layout(report)
     widths, natural, rigid = _sized(layout, report, width)
@@ -213,7 +214,7 @@ def _plan(report: Report, width: int) -> _Plan:
                 crowded = True
     if widths is None or lines is None:
         return _Plan(layout, None, rigid, references, crowded, sys.maxsize)
-    return _Plan(layout, widths, rigid, references, crowded, lines)
+    return _Plan(layout, widths, rigid, references, crowded, lines, natural)
 
 
 def print_table(report: Report, console: Any, whole_notes: bool = False) -> None:
@@ -228,7 +229,7 @@ def print_table(report: Report, console: Any, whole_notes: bool = False) -> None
     from rich.text import Text
 
     plan = _plan(report, console.width)
-    yearless = _one_year_in_title(report, console.width)
+    yearless = report if plan.natural else _one_year_in_title(report, console.width)
     if yearless is not report:  # the year said once, where that saves a line
         other = _plan(yearless, console.width)
         if other.widths is not None and (plan.widths is None or other.lines < plan.lines):
@@ -455,16 +456,14 @@ def _emphasised(text: str, words: str | None) -> Any:
 
 
 def _one_year_in_title(report: Report, width: int) -> Report:
-    """Below 100 columns, a table whose rows all have one year (`compare ghg`) and that
-    does not fit as it is says the year once, in its title, instead of in a column: the
-    room it gives keeps a row's flags on its line."""
+    """Below 100 columns, a table whose rows all have one year (`compare ghg`) says the
+    year once, in its title, instead of in a column (for a table that does not fit as it
+    is: the room it gives keeps a row's flags on its line)."""
     if width >= CROWDED_BELOW or report.group_by == "year" or not report.rows or not any(
             column == "year" for column, _h in report.display):
         return report
     years = {row.get("year") for row in report.rows}
     if len(years) != 1 or None in years:
-        return report
-    if _sized(_layout(report), report, width)[1]:  # it fits whole: nothing to gain
         return report
     year = years.pop()
     return msgspec.structs.replace(
