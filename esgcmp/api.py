@@ -226,7 +226,7 @@ def _cited(value: Value) -> tuple[str, ...]:
     total's inputs', an implied value's terms'."""
     obs = value.observation
     if obs is not None:
-        return (obs.reference, *(f"{c.source.file}:{c.line}" for c in obs.also))
+        return (obs.reference, *(c.reference for c in obs.also))
     if value.inputs:
         return tuple(dict.fromkeys(i.observation.reference for i in value.inputs))
     how = value.how

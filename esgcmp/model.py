@@ -236,6 +236,10 @@ class Citation(msgspec.Struct, frozen=True):
     notes: str = ""
     page: int | None = None  # a PDF's page the line is on (the line counts on that page)
 
+    @property
+    def reference(self) -> str:
+        return f"{self.source.file}:{self.line}"
+
 
 class Observation(msgspec.Struct, frozen=True):
     """One reported value: company, metric, year, exactly as printed, and where."""

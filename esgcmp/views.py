@@ -99,7 +99,7 @@ def value_row(value: Value, for_people: bool = True) -> dict[str, Any]:
                     "source": i.observation.source.file, "line": i.observation.line,
                     "text": describe_input(i, value.unit)}
                    for i in value.inputs] if value.inputs else [],
-        "also": [f"{c.source.file}:{c.line}" for c in obs.also] if obs and obs.also else [],
+        "also": [c.reference for c in obs.also] if obs and obs.also else [],
         "notes": value.notes or None,
     }
     if value.fx:  # a column only where a value was converted (with_fx)

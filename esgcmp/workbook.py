@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .output import Printed, Report, listed
+from .units import printed_digits
 from .wrapping import cell_len
 
 # a value column and the column naming its unit, row by row
@@ -89,7 +90,7 @@ def source_rows(report: Report) -> list[list[Any]]:
         if not file and not row.get("notes"):
             continue
         printed = row.get("reported_value")
-        number = format(printed, "f") if isinstance(printed, Decimal) else printed
+        number = printed_digits(printed) if isinstance(printed, Decimal) else printed
         printed_text = (f"{number} {row.get('reported_unit') or ''}".strip()
                         if printed is not None else None)
         out.append([cell(row.get("company")), cell(row.get("year")), cell(row.get("metric")),
