@@ -286,10 +286,9 @@ def markdown_cell(text: str) -> str:
     return text.replace("\n", "<br>")
 
 
-def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,
-           bom: bool = False, whole_notes: bool = False) -> None:
-    """Write the report to ``stream`` in ``fmt`` (table needs the rich ``console``; its
-    notes are cut to a line each unless ``whole_notes``, --notes all)."""
+def render(report: Report, fmt: Format, stream: TextIO, bom: bool = False) -> None:
+    """Write the report to ``stream`` in a text format: csv, tsv, json, markdown or plain
+    (the terminal table is esgcmp.terminal's, xlsx esgcmp.workbook's)."""
     if fmt is Format.csv:
         stream.write(to_csv(report, bom=bom))
     elif fmt is Format.tsv:
@@ -301,6 +300,4 @@ def render(report: Report, fmt: Format, stream: TextIO, console: Any = None,
     elif fmt is Format.plain:
         stream.write(to_tabulate(report, "simple"))
     else:
-        from .terminal import print_table
-
-        print_table(report, console, whole_notes)
+        raise ValueError(f"{fmt.value} is not a text format")

@@ -21,6 +21,18 @@ from .output import Format, Report, render
 _FILE_WIDTH = 100  # columns of a table written to an --output file
 
 
+
+def _render(report: Report, fmt: Format, stream: Any, console: Any, bom: bool,
+            whole_notes: bool) -> None:
+    """The report in ``fmt``: the terminal table (esgcmp.terminal, imported only for it;
+    its notes cut to a line each unless ``whole_notes``, --notes all), or a text format."""
+    if fmt is Format.table:
+        from .terminal import print_table
+
+        print_table(report, console, whole_notes)
+    else:
+        render(report, fmt, stream, bom=bom)
+
 class OutputClosed(Exception):
     """The reader of stdout went away. Not an OSError, so that typer, which turns a
     broken pipe into exit status 1, lets it through to the run's end."""
@@ -120,9 +132,10 @@ class Output:
             stream = io.StringIO()
             from rich.console import Console
 
-            render(report, fmt, stream, bom=bom and not self.filed,
-                   whole_notes=self.whole_notes, console=Console(file=stream, highlight=False, markup=False, emoji=False,
-                                   width=_FILE_WIDTH))
+            _render(report, fmt, stream, bom=bom and not self.filed,
+                    whole_notes=self.whole_notes,
+                    console=Console(file=stream, highlight=False, markup=False, emoji=False,
+                                    width=_FILE_WIDTH))
             self.filed.append(before + stream.getvalue())
             return
         paged = self.pager() is not None
@@ -140,8 +153,8 @@ class Output:
             console.on_broken_pipe = _raise_broken_pipe  # type: ignore[method-assign]
         with writing():
             stream.write(before)
-            render(report, fmt, stream, console=console, bom=bom,
-                   whole_notes=self.whole_notes)
+            _render(report, fmt, stream, console=console, bom=bom,
+                    whole_notes=self.whole_notes)
             if paged:
                 self.held.append(stream.getvalue())
             else:
