@@ -11,7 +11,6 @@ from typing import Any
 import typer
 
 from .errors import OutputError, UsageError
-from .runner import warn
 
 
 def slug(text: str, default: str) -> str:
